@@ -1,0 +1,3 @@
+"""galcli: a scientific writing assistant that checks citations, SMILES and formulas before it prints."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,112 @@
+"""The `galcli` Typer application, and the one error handler that maps exceptions to exit codes.
+
+Importing this module must stay cheap: `galcli --help` may not import torch, transformers or
+rdkit (a test checks `sys.modules`). Command modules import their tasks inside the command body.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from galcli import __version__
+from galcli.cli import generate as generate_cmd
+from galcli.cli import models as models_cmd
+from galcli.errors import ExitCode
+
+HELP = """A scientific writing assistant that checks before it prints.
+
+galcli drafts citations, SMILES, formula explanations and related-work sections with a local
+language model, then verifies them against your .bib files, RDKit and a LaTeX parser. Only
+verified results reach stdout; drafts, progress and warnings go to stderr.
+
+\b
+Examples:
+  galcli generate "The Schrödinger equation describes"
+  galcli models
+  galcli --version
+"""
+
+EPILOG = ("Exit codes: 0 ok, 1 findings / nothing verifiable, 2 usage, 3 bad input, "
+          "4 model unavailable, 70 internal error, 130 interrupted.")
+
+app = typer.Typer(
+    name="galcli",
+    help=HELP,
+    epilog=EPILOG,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain click help: fast to start, and no rich import for --help
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"galcli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[bool, typer.Option(
+        "--version", "-V", callback=_print_version, is_eager=True,
+        help="Print the version and exit.")] = False,
+) -> None:
+    """Top-level options."""
+
+
+app.command("generate")(generate_cmd.generate)
+app.add_typer(models_cmd.app, name="models")
+
+
+def _debug_requested(args: list[str]) -> bool:
+    own = args[: args.index("--")] if "--" in args else args
+    return "--debug" in own or os.environ.get("GALCLI_DEBUG", "") not in ("", "0")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run galcli with `argv` (default: sys.argv[1:]) and return the exit code."""
+    from galcli import render
+
+    # Typer may vendor click or depend on it; its public BadParameter leads to both base classes.
+    ancestry = {cls.__name__: cls for cls in typer.BadParameter.__mro__}
+    ClickUsageError, ClickException = ancestry["UsageError"], ancestry["ClickException"]
+
+    args = sys.argv[1:] if argv is None else list(argv)
+    debug = _debug_requested(args)
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=args, prog_name="galcli", standalone_mode=False)
+    except ClickUsageError as exc:
+        path = exc.ctx.command_path if exc.ctx is not None else "galcli"
+        return render.usage_error(exc.format_message(), f"see '{path} --help'")
+    except ClickException as exc:
+        return render.usage_error(exc.format_message(), None)
+    except (typer.Abort, KeyboardInterrupt):
+        result = ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`galcli … | head`): not an error worth a message.
+        _silence_stdout()
+        return ExitCode.OK
+    except Exception as exc:  # the one handler: GalcliError and bugs alike
+        return render.error(exc, debug=debug)
+    if result == ExitCode.INTERRUPTED:
+        render.error(KeyboardInterrupt(), debug=False)
+    return int(result) if isinstance(result, int) else ExitCode.OK
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

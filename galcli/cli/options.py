@@ -1,0 +1,110 @@
+"""Options every command shares, declared once.
+
+`@common_options(model=True)` adds the output options (`--json`, `--quiet`, `--debug`) and, for
+commands that run a model, the model options, to a command's signature; the command receives them
+as one `CommonOptions` value named `opts`. They are accepted after the subcommand
+(`galcli cite -m DIR …`), which is where people type them.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import Annotated, Any, Optional
+
+import typer
+
+
+@dataclass(frozen=True)
+class CommonOptions:
+    json: bool = False
+    quiet: bool = False
+    debug: bool = False
+    model: Optional[str] = None
+    device: Optional[str] = None
+    max_new_tokens: Optional[int] = None
+    temperature: Optional[float] = None
+    seed: Optional[int] = None
+    no_stream: bool = False
+    allow_download: bool = False
+    no_watermark: bool = False
+    no_log: bool = False
+
+    def setting_flags(self) -> dict[str, Any]:
+        """Command-line values for `load_settings`; None where the flag was not given."""
+        return {
+            "model": self.model,
+            "device": self.device,
+            "max_new_tokens": self.max_new_tokens,
+            "temperature": self.temperature,
+            "seed": self.seed,
+            "stream": False if self.no_stream else None,
+            "allow_download": True if self.allow_download else None,
+            "watermark": False if self.no_watermark else None,
+            "log": False if self.no_log else None,
+        }
+
+
+def _option(name: str, kind: Any, default: Any, *decls: str, help: str, **extra: Any) -> inspect.Parameter:
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
+                             annotation=Annotated[kind, typer.Option(*decls, help=help, **extra)])
+
+
+OUTPUT_OPTIONS = (
+    _option("json", bool, False, "--json", help="Write one JSON document to stdout."),
+    _option("quiet", bool, False, "--quiet", "-q", help="No progress, draft or notice on stderr."),
+    _option("debug", bool, False, "--debug", help="Show tracebacks and library warnings."),
+)
+
+MODEL_OPTIONS = (
+    _option("model", Optional[str], None, "--model", "-m", metavar="MODEL",
+            help="Model: a directory, a hub id, fake:SCRIPT.json or openai:NAME "
+                 "[default: the embedded smollm2-135m-instruct; env GALCLI_MODEL]."),
+    _option("device", Optional[str], None, "--device", metavar="auto|cpu|cuda",
+            help="Where to run the model [default: auto]."),
+    _option("max_new_tokens", Optional[int], None, "--max-new-tokens", metavar="N", min=1,
+            help="Most tokens to generate [default: depends on the command]."),
+    _option("temperature", Optional[float], None, "--temperature", metavar="T", min=0.0, max=5.0,
+            help="Sampling temperature; 0 is greedy [default: 0]."),
+    _option("seed", Optional[int], None, "--seed", metavar="N", help="Random seed [default: 0]."),
+    _option("no_stream", bool, False, "--no-stream", help="Don't show the draft while generating."),
+    _option("allow_download", bool, False, "--allow-download",
+            help="Allow downloading the model from the Hugging Face hub."),
+    _option("no_watermark", bool, False, "--no-watermark",
+            help="Don't watermark generated text (recorded in provenance)."),
+    _option("no_log", bool, False, "--no-log", help="Don't record this run in the history."),
+)
+
+_OWN = {f.name for f in fields(CommonOptions)}
+
+
+def common_options(*, model: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    extra = OUTPUT_OPTIONS + (MODEL_OPTIONS if model else ())
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        signature = inspect.signature(func)
+        hints = typing_hints(func)
+        # Resolved annotations: Typer reads __signature__ as is, without evaluating strings.
+        own = [p.replace(annotation=hints.get(p.name, p.annotation))
+               for p in signature.parameters.values() if p.name != "opts"]
+
+        @functools.wraps(func)
+        def wrapper(**kwargs: Any) -> Any:
+            common = {name: kwargs.pop(name) for name in list(kwargs) if name in _OWN}
+            return func(**kwargs, opts=CommonOptions(**common))
+
+        wrapper.__signature__ = signature.replace(parameters=[*own, *extra])  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {**{p.name: p.annotation for p in own},
+                                   **{p.name: p.annotation for p in extra}}
+        del wrapper.__wrapped__  # Typer must read the new signature, not the original one
+        return wrapper
+
+    return decorate
+
+
+def typing_hints(func: Callable[..., Any]) -> dict[str, Any]:
+    import typing
+
+    return typing.get_type_hints(func, include_extras=True)

@@ -1,0 +1,1 @@
+"""Model backends behind one interface (`base.Backend`), chosen through `registry`."""

@@ -1,0 +1,1 @@
+"""Where generated text came from: stamps, watermark, and the local run history."""

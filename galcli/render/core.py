@@ -1,0 +1,168 @@
+"""The only place that writes to the terminal (DESIGN.md §3).
+
+stdout carries the final, verified result and nothing else; drafts, progress, notices, warnings
+and errors go to stderr. Colour and live displays appear only when the stream is a terminal, and
+rich honours NO_COLOR.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from galcli.errors import ISSUES_URL, ExitCode, GalcliError
+
+TextSink = Callable[[str], None]
+
+
+def _console(stderr: bool) -> Any:
+    from rich.console import Console
+
+    # soft_wrap: never insert line breaks into results that scripts will parse.
+    return Console(stderr=stderr, highlight=False, soft_wrap=True,
+                   file=sys.stderr if stderr else sys.stdout)
+
+
+def escape(text: str) -> str:
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+class Output:
+    """One command's view of stdout and stderr."""
+
+    def __init__(self, *, json_mode: bool = False, quiet: bool = False, stream: bool = True) -> None:
+        self.json_mode = json_mode
+        self.quiet = quiet
+        self.stream = stream
+        self._err: Any = None
+        self._out: Any = None
+
+    @property
+    def err(self) -> Any:
+        if self._err is None:
+            self._err = _console(stderr=True)
+        return self._err
+
+    @property
+    def out(self) -> Any:
+        if self._out is None:
+            self._out = _console(stderr=False)
+        return self._out
+
+    # -- stderr ---------------------------------------------------------------------------
+
+    def info(self, message: str) -> None:
+        """Progress and status notes; hidden by --quiet."""
+        if not self.quiet:
+            self.err.print(f"[dim]galcli:[/] {escape(message)}")
+
+    def warn(self, message: str) -> None:
+        """Something the user should know even with --quiet (a removed citation, say)."""
+        self.err.print(f"[yellow]warning:[/] {escape(message)}")
+
+    def notice(self, message: str) -> None:
+        """The one-line provenance notice under a generated result; hidden by --quiet."""
+        if not self.quiet:
+            self.err.print(f"[dim italic]{escape(message)}[/]")
+
+    @contextlib.contextmanager
+    def draft(self, label: str) -> Iterator[TextSink]:
+        """Stream model text to stderr while it is generated, then clear it.
+
+        The draft is unverified, so it is shown dimmed in a box and removed once the verified
+        result is ready; nothing is drawn when stderr is not a terminal, with --no-stream, or
+        with --quiet.
+        """
+        if not (self.stream and not self.quiet and self.err.is_terminal):
+            yield lambda text: None
+            return
+        from rich.live import Live
+        from rich.panel import Panel
+        from rich.text import Text
+
+        parts: list[str] = []
+
+        def view() -> Any:
+            height = max(3, self.err.size.height - 4)
+            lines = "".join(parts).splitlines()[-height:]
+            return Panel(Text("\n".join(lines), style="dim"), border_style="dim",
+                         title=f"draft · {label} · unverified", title_align="left")
+
+        with Live(view(), console=self.err, transient=True, refresh_per_second=12,
+                  vertical_overflow="crop") as live:
+            def on_text(text: str) -> None:
+                parts.append(text)
+                live.update(view())
+
+            yield on_text
+
+    @contextlib.contextmanager
+    def progress(self, description: str, total: int | None) -> Iterator[Callable[..., None]]:
+        """A progress bar on stderr (terminal only, not with --quiet); yields `advance(n=1,
+        description=None)`."""
+        if self.quiet or not self.err.is_terminal:
+            yield lambda n=1, description=None: None
+            return
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn()]
+        with Progress(*columns, console=self.err, transient=True) as bar:
+            task = bar.add_task(description, total=total)
+
+            def advance(n: int = 1, description: str | None = None) -> None:
+                bar.update(task, advance=n, **({"description": description} if description else {}))
+
+            yield advance
+
+    # -- stdout ---------------------------------------------------------------------------
+
+    def write(self, text: str) -> None:
+        """Plain result text on stdout, exactly as given (plus a final newline)."""
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.flush()
+
+    def write_json(self, document: Any) -> None:
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.flush()
+
+    def write_json_line(self, document: Any) -> None:
+        sys.stdout.write(json.dumps(document, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+
+def error(exc: BaseException, *, debug: bool = False, prog: str = "galcli") -> ExitCode:
+    """Report any exception as one error line plus a hint; return its exit code."""
+    console = _console(stderr=True)
+    if debug:
+        console.print(escape("".join(traceback.format_exception(exc))), style="dim")
+    if isinstance(exc, GalcliError):
+        console.print(f"[bold red]{prog}: error:[/] {escape(str(exc))}")
+        if exc.detail:
+            console.print(escape(exc.detail))
+        if exc.hint:
+            console.print(f"[cyan]hint:[/] {escape(exc.hint)}")
+        return exc.exit_code
+    if isinstance(exc, KeyboardInterrupt):
+        console.print(f"{prog}: interrupted; partial output discarded")
+        return ExitCode.INTERRUPTED
+    summary = f"{type(exc).__name__}: {exc}".splitlines()[0]
+    console.print(f"[bold red]{prog}: internal error:[/] {escape(summary)}")
+    if not debug:
+        console.print(f"[cyan]hint:[/] this is a bug in galcli; rerun with --debug for the traceback "
+                      f"and report it at {ISSUES_URL}")
+    return ExitCode.INTERNAL
+
+
+def usage_error(message: str, hint: str | None, *, prog: str = "galcli") -> ExitCode:
+    console = _console(stderr=True)
+    console.print(f"[bold red]{prog}: error:[/] {escape(message)}")
+    if hint:
+        console.print(f"[cyan]hint:[/] {escape(hint)}")
+    return ExitCode.USAGE

@@ -1,0 +1,14 @@
+"""Free-form generated text (`galcli generate`)."""
+
+from __future__ import annotations
+
+from galcli.render.core import Output
+from galcli.tasks.generate import GenerateResult
+
+
+def show_generation(out: Output, result: GenerateResult) -> None:
+    if out.json_mode:
+        out.write_json(result.to_dict())
+        return
+    out.write(result.text)
+    out.notice(result.provenance.terminal_notice())

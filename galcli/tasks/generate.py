@@ -1,0 +1,60 @@
+"""Free-form completion: the model continues the user's text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from galcli.model.base import Backend, Generation, GenerationParams, Message, Prompt
+from galcli.provenance.stamp import Provenance, provenance_for
+
+SYSTEM = ("You are a scientific writing assistant. Continue the user's text in the same style. "
+          "Reply with the continuation only.")
+
+
+@dataclass(frozen=True)
+class GenerateRequest:
+    text: str
+    params: GenerationParams
+
+
+@dataclass
+class GenerateResult:
+    model: str
+    prompt: str
+    text: str
+    generation: Generation
+    load_seconds: float
+    provenance: Provenance
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "prompt": self.prompt,
+            "text": self.text,
+            "generation": {
+                "new_tokens": self.generation.new_tokens,
+                "seconds": round(self.generation.seconds, 3),
+                "tokens_per_second": round(self.generation.tokens_per_second, 2),
+                "load_seconds": round(self.load_seconds, 3),
+                "finish_reason": self.generation.finish_reason,
+            },
+            "provenance": self.provenance.as_dict(),
+        }
+
+
+def build_prompt(text: str) -> Prompt:
+    return Prompt(raw=text, messages=(Message("system", SYSTEM), Message("user", text)))
+
+
+def run_generate(request: GenerateRequest, backend: Backend, on_text=None) -> GenerateResult:
+    prompt = build_prompt(request.text)
+    generation = backend.generate(prompt, request.params, on_text)
+    return GenerateResult(
+        model=backend.model_id,
+        prompt=request.text,
+        text=generation.text,
+        generation=generation,
+        load_seconds=backend.load_seconds,
+        provenance=provenance_for(backend, prompt, request.params),
+    )

@@ -1,0 +1,183 @@
+"""What models galcli can use here, described from their files without loading any weights."""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+from dataclasses import asdict, dataclass, field
+from math import prod
+from pathlib import Path
+from typing import Any
+
+from galcli.errors import ModelUnavailable
+from galcli.model.base import CHAT, GALACTICA
+from galcli.model.registry import parse_model
+from galcli.settings import EMBEDDED_MODEL, SPECS, Settings
+
+GALACTICA_MARKER = "[START_REF]"
+
+
+@dataclass
+class ModelInfo:
+    name: str
+    backend: str
+    status: str  # human words: "ready", "converts on first use", "not installed", …
+    ready: bool
+    default: bool = False
+    path: str | None = None
+    profile: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def hf_hub_cache() -> Path:
+    if env := os.environ.get("HF_HUB_CACHE"):
+        return Path(env)
+    home = os.environ.get("HF_HOME") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "huggingface")
+    return Path(home) / "hub"
+
+
+def _hub_snapshot(repo_dir: Path) -> Path | None:
+    """The snapshot a `models--org--name` cache folder's main ref points to, if complete."""
+    ref = repo_dir / "refs" / "main"
+    snapshots = repo_dir / "snapshots"
+    candidates = [snapshots / ref.read_text().strip()] if ref.is_file() else []
+    candidates += sorted(snapshots.glob("*")) if snapshots.is_dir() else []
+    for snapshot in candidates:
+        if (snapshot / "config.json").is_file() and any(snapshot.glob("*.safetensors")):
+            return snapshot
+    return None
+
+
+def profile_from_files(directory: Path) -> str:
+    """The prompt profile a model directory will get, read from its tokenizer files."""
+    tokenizer = directory / "tokenizer.json"
+    if tokenizer.is_file():
+        with tokenizer.open(encoding="utf-8") as handle:
+            if GALACTICA_MARKER in handle.read():
+                return GALACTICA
+    config = directory / "tokenizer_config.json"
+    has_template = (directory / "chat_template.jinja").is_file() or (directory / "chat_template.json").is_file()
+    if not has_template and config.is_file():
+        has_template = bool(_read_json(config).get("chat_template"))
+    return CHAT if has_template else GALACTICA
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def count_parameters(directory: Path) -> int:
+    """Sum of tensor sizes from the safetensors headers (no weights are read)."""
+    total = 0
+    for path in directory.glob("*.safetensors"):
+        with path.open("rb") as handle:
+            (length,) = struct.unpack("<Q", handle.read(8))
+            header = json.loads(handle.read(length))
+        total += sum(prod(t["shape"]) for name, t in header.items() if name != "__metadata__")
+    return total
+
+
+def describe_directory(name: str, directory: Path, backend: str = "transformers") -> ModelInfo:
+    config = _read_json(directory / "config.json")
+    details = {
+        "architecture": (config.get("architectures") or [config.get("model_type", "unknown")])[0],
+        "parameters": count_parameters(directory),
+        "files": sorted(p.name for p in directory.iterdir() if p.is_file()),
+    }
+    return ModelInfo(name=name, backend=backend, status="ready", ready=True, path=str(directory),
+                     profile=profile_from_files(directory), details=details)
+
+
+def embedded_info() -> ModelInfo:
+    from galcli.model import embedded
+
+    info = ModelInfo(name=EMBEDDED_MODEL, backend="embedded", status="", ready=False,
+                     profile=CHAT, details={"install": embedded.INSTALL_COMMAND,
+                                            "licence": "Apache-2.0",
+                                            "cache": str(embedded.cache_path())})
+    try:
+        gguf = embedded.find_gguf()
+    except ModelUnavailable:
+        info.status = f"not installed: {embedded.INSTALL_COMMAND}"
+        return info
+    info.details["gguf"] = str(gguf)
+    problem = embedded.cache_problem(embedded.cache_path(), gguf)
+    if problem is None:
+        manifest = embedded.read_manifest(embedded.cache_path()) or {}
+        info.status, info.ready, info.path = "ready (cached)", True, str(embedded.cache_path())
+        info.details["weights_sha256"] = manifest.get("weights_sha256")
+        info.details["parameters"] = count_parameters(embedded.cache_path())
+    else:
+        info.status, info.ready = "installed; converted on first use (~20 s)", True
+    return info
+
+
+def hub_cache_models() -> list[ModelInfo]:
+    cache = hf_hub_cache()
+    found = []
+    for repo_dir in sorted(cache.glob("models--*")) if cache.is_dir() else []:
+        snapshot = _hub_snapshot(repo_dir)
+        if snapshot is not None:
+            hub_id = repo_dir.name.removeprefix("models--").replace("--", "/")
+            info = describe_directory(hub_id, snapshot)
+            info.status = "ready (Hugging Face cache)"
+            found.append(info)
+    return found
+
+
+def list_models(settings: Settings) -> list[ModelInfo]:
+    models = [embedded_info(), *hub_cache_models()]
+    default = parse_model(settings.model)
+    names = {m.name for m in models}
+    if default.scheme == "hf" and default.name not in names and Path(default.name).expanduser().is_dir():
+        models.append(describe_directory(default.name, Path(default.name).expanduser()))
+    elif default.scheme not in ("hf", "embedded"):
+        models.append(ModelInfo(name=default.text, backend=default.scheme,
+                                status="configured", ready=True))
+    for model in models:
+        model.default = model.name == (EMBEDDED_MODEL if default.scheme == "embedded" else default.text)
+    return models
+
+
+def show_model(name: str) -> ModelInfo:
+    spec = parse_model(name)
+    if spec.scheme == "embedded":
+        return embedded_info()
+    if spec.scheme != "hf":
+        return ModelInfo(name=name, backend=spec.scheme, status="served by a backend plugin",
+                         ready=True)
+    directory = Path(name).expanduser()
+    if directory.is_dir():
+        from galcli.model.hf import check_local_dir
+
+        check_local_dir(directory)
+        return describe_directory(name, directory)
+    snapshot = _hub_snapshot(hf_hub_cache() / f"models--{name.replace('/', '--')}")
+    if snapshot is None:
+        raise ModelUnavailable(f"model not found: {name} is neither a directory nor in the "
+                               f"Hugging Face cache ({hf_hub_cache()})",
+                               hint="`galcli models` lists the models available here")
+    return describe_directory(name, snapshot)
+
+
+@dataclass
+class SettingRow:
+    name: str
+    value: Any
+    source: str
+    env: str
+    help: str
+
+
+def settings_table(settings: Settings) -> list[SettingRow]:
+    return [SettingRow(spec.name, getattr(settings, spec.name), settings.source(spec.name),
+                       spec.env, spec.help) for spec in SPECS]

