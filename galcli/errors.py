@@ -62,6 +62,10 @@ class GalcliError(Exception):
     def __str__(self) -> str:
         return f"{self.location}: {self.message}" if self.location else self.message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keep hint and location when an error crosses a process boundary (pickle).
+        return (self.__class__, (self.message,), self.__dict__)
+
 
 class UsageError(GalcliError):
     """A bad option or argument (exit 2)."""

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from galcli import __version__
+from galcli.cli import check as check_cmd
 from galcli.cli import generate as generate_cmd
 from galcli.cli import models as models_cmd
 from galcli.errors import ExitCode
@@ -60,6 +61,7 @@ def root(
 
 
 app.command("generate")(generate_cmd.generate)
+app.command("check")(check_cmd.check)
 app.add_typer(models_cmd.app, name="models")
 
 

@@ -1,0 +1,50 @@
+"""`galcli check`: citation problems in a LaTeX project (no model; fast enough for every build)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from galcli.cli.options import CommonOptions, common_options
+from galcli.errors import ExitCode
+from galcli.render import Output
+
+
+@common_options(model=False)
+def check(
+    main: Annotated[Path, typer.Argument(help="The main .tex file of the project.",
+                                         show_default=False)],
+    bib: Annotated[Optional[list[Path]], typer.Option(
+        "--bib", "-b", help="A .bib file to check against (repeatable); default: the files "
+                            "named by \\bibliography / \\addbibresource.")] = None,
+    unused: Annotated[bool, typer.Option("--unused", help="Also report entries never cited.")] = False,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Report unused entries too, and fail (exit 1) on warnings as well.")] = False,
+    *,
+    opts: CommonOptions,
+) -> int:
+    """Check the citations of a LaTeX project against its .bib files.
+
+    Follows \\input, \\include, \\subfile and \\import from MAIN; knows natbib and biblatex cite
+    commands; ignores comments, verbatim and \\iffalse blocks. Problems are printed gcc style
+    (FILE:LINE:COLUMN: severity: message [kind]) so editors can jump to them.
+
+    \b
+    Problem kinds: undefined_key, duplicate_key, duplicate_field, unused_entry,
+    missing_field, bib_parse_error, missing_file.
+    Exit status: 0 clean, 1 errors found (--strict: warnings too), 3 unreadable input.
+
+    \b
+    Examples:
+      galcli check paper.tex
+      galcli check thesis/main.tex --bib refs.bib --strict
+      galcli check paper.tex --json | jq '.problems[] | select(.kind == "undefined_key")'
+    """
+    from galcli.render.check import show_check
+    from galcli.tasks.check import CheckRequest, run_check
+
+    result = run_check(CheckRequest(main=main, bibs=tuple(bib or ()), unused=unused, strict=strict))
+    show_check(Output(json_mode=opts.json, quiet=opts.quiet), result)
+    return ExitCode.OK if result.ok else ExitCode.FINDINGS

@@ -1,0 +1,2 @@
+"""Checks that need no model: BibTeX, LaTeX scanning, SMILES, formulas. Nothing here imports
+torch or transformers."""

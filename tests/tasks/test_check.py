@@ -1,0 +1,159 @@
+"""`galcli check` on hand-made projects and on the real papers in ../shared/corpora/latex."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from galcli.errors import ExitCode
+
+LATEX = "latex"
+
+
+def project(tmp_path: Path, tex: str, bib: str, name: str = "refs") -> Path:
+    (tmp_path / f"{name}.bib").write_text(bib, encoding="utf-8")
+    main = tmp_path / "main.tex"
+    main.write_text(tex, encoding="utf-8")
+    return main
+
+
+BIB = ("@article{smith2020deep, author={Smith, Jane}, title={Deep}, journal={J}, year=2020}\n"
+       "@book{doe2019, author={Doe, J.}, title={Book}, publisher={P}, year=2019}\n")
+
+
+def test_clean_project_exits_0(cli, tmp_path: Path) -> None:
+    main = project(tmp_path, "\\cite{smith2020deep,doe2019}\\bibliography{refs}", BIB)
+    result = cli("check", str(main))
+    assert result.code == ExitCode.OK and result.stdout == ""
+    assert "0 errors" in result.stderr
+
+
+def test_undefined_key_is_gcc_style_with_suggestions(cli, tmp_path: Path) -> None:
+    main = project(tmp_path, "Text.\n  \\citep{smith2020deeep}\n\\bibliography{refs}", BIB)
+    result = cli("check", str(main))
+    assert result.code == ExitCode.FINDINGS
+    assert result.stdout == (f"{main}:2:10: error: undefined citation key 'smith2020deeep' "
+                             "(did you mean 'smith2020deep'?) [undefined_key]\n")
+
+
+def test_json_document(cli, tmp_path: Path) -> None:
+    main = project(tmp_path, "\\cite{nope}\\cite{doe2019}\\bibliography{refs}", BIB)
+    doc = cli("check", str(main), "--json").json()
+    assert doc["ok"] is False and doc["citations"] == 2
+    assert doc["files"] == [str(main)] and doc["bib_files"] == [str(tmp_path / "refs.bib")]
+    [problem] = doc["problems"]
+    assert problem == {"kind": "undefined_key", "severity": "error", "key": "nope",
+                       "file": str(main), "line": 1, "column": 7,
+                       "message": "undefined citation key 'nope'", "suggestions": []}
+
+
+def test_warnings_pass_unless_strict(cli, tmp_path: Path) -> None:
+    main = project(tmp_path, "\\cite{doe2019}\\bibliography{refs}", BIB)
+    assert cli("check", str(main)).code == ExitCode.OK
+    strict = cli("check", str(main), "--strict")
+    assert strict.code == ExitCode.FINDINGS
+    assert "entry 'smith2020deep' is never cited [unused_entry]" in strict.stdout
+    assert "unused_entry" in cli("check", str(main), "--unused").stdout
+
+
+def test_duplicates_across_bib_files_still_define_the_key(cli, tmp_path: Path) -> None:
+    main = project(tmp_path, "\\cite{doe2019}", BIB)
+    (tmp_path / "more.bib").write_text("@misc{doe2019, title={Again}}\n")
+    result = cli("check", str(main), "--bib", str(tmp_path / "refs.bib"), "--bib",
+                 str(tmp_path / "more.bib"), "--json")
+    assert result.code == ExitCode.OK
+    [problem] = result.json()["problems"]
+    assert problem["kind"] == "duplicate_key" and problem["file"].endswith("more.bib")
+
+
+def test_missing_bibliography_and_missing_include(cli, tmp_path: Path) -> None:
+    main = project(tmp_path, "\\input{gone}\\cite{a}\\bibliography{refs,absent}", "@misc{a, title={A}}")
+    problems = cli("check", str(main), "--json").json()["problems"]
+    assert {(p["kind"], p["line"]) for p in problems} == {("missing_file", 1)}
+    assert len(problems) == 2
+
+
+def test_unreadable_inputs_exit_3(cli, tmp_path: Path) -> None:
+    missing = cli("check", str(tmp_path / "nope.tex"))
+    assert missing.code == ExitCode.BAD_INPUT and "LaTeX file not found" in missing.stderr
+    main = project(tmp_path, "\\cite{a}", "")
+    bad_bib = cli("check", str(main), "--bib", str(tmp_path / "absent.bib"))
+    assert bad_bib.code == ExitCode.BAD_INPUT and "bibliography not found" in bad_bib.stderr
+    (tmp_path / "latin.bib").write_bytes("@misc{a, title={Caf\xe9}}".encode("latin-1"))
+    latin = cli("check", str(main), "--bib", str(tmp_path / "latin.bib"))
+    assert latin.code == ExitCode.BAD_INPUT and "latin.bib:1:" in latin.stderr
+
+
+def test_no_bibliography_at_all_is_a_usage_error(cli, tmp_path: Path) -> None:
+    main = tmp_path / "main.tex"
+    main.write_text("\\cite{a}")
+    result = cli("check", str(main))
+    assert result.code == ExitCode.USAGE and "--bib" in result.stderr
+
+
+# -- the real papers -------------------------------------------------------------------------
+
+def check_paper(cli, corpora: Path, main: str, *args: str) -> tuple[int, dict]:
+    result = cli("check", str(corpora / LATEX / main), "--json", *args)
+    return result.code, result.json()
+
+
+def kinds(doc: dict, kind: str) -> list[dict]:
+    return [p for p in doc["problems"] if p["kind"] == kind]
+
+
+def test_sympy_paper(cli, corpora: Path) -> None:
+    code, doc = check_paper(cli, corpora, "sympy_peerj2017/paper.tex")
+    assert doc["citations"] == 75 and len(doc["files"]) == 16 and doc["entries"] == 302
+    # The only undefined keys are four that exist with other letter case; BibTeX accepts them.
+    undefined = {(p["key"], Path(p["file"]).name, p["line"], p["severity"], p["suggestions"][0])
+                 for p in kinds(doc, "undefined_key")}
+    assert undefined == {
+        ("bronstein2005integration", "calculus.tex", 32, "warning", "Bronstein2005integration"),
+        ("fu2006automated", "simplification.tex", 44, "warning", "Fu2006automated"),
+        ("GMPY", "numerics.tex", 93, "warning", "gmpy"),
+        ("Zienkiewicz2013finite", "projects_that_depend_on_sympy.tex", 54, "warning",
+         "zienkiewicz2013finite"),
+    }
+    [missing] = kinds(doc, "missing_file")
+    assert (Path(missing["file"]).name, missing["line"]) == ("paper.tex", 65) and "authors" in missing["message"]
+    assert code == ExitCode.FINDINGS
+
+
+def test_sympy_supplement_is_clean(cli, corpora: Path) -> None:
+    code, doc = check_paper(cli, corpora, "sympy_peerj2017/supplement.tex")
+    assert code == ExitCode.OK and doc["citations"] == 17 and kinds(doc, "undefined_key") == []
+
+
+def test_scipy_paper_with_custom_inlinecite(cli, corpora: Path) -> None:
+    code, doc = check_paper(cli, corpora, "scipy_1.0_natmeth2020/paper.tex")
+    assert code == ExitCode.OK and doc["citations"] == 165 and len(doc["files"]) == 7
+    assert kinds(doc, "undefined_key") == []
+    assert {p["key"] for p in kinds(doc, "missing_field")} == {
+        "mathworks-globe-97", "esri-revenue", "bloom-wolfram", "matlab"}
+
+
+def test_simoulin_thesis_biblatex(cli, corpora: Path) -> None:
+    code, doc = check_paper(cli, corpora, "simoulin_phd_thesis_biblatex/main.tex")
+    # 489 live cites; the commented-out mccoy_2019, miller_95 and dhodosh_15 are not reported.
+    assert code == ExitCode.OK and doc["citations"] == 489 and len(doc["files"]) == 15
+    assert kinds(doc, "undefined_key") == [] and kinds(doc, "bib_parse_error") == []
+    assert doc["entries"] == 282  # biber reads %-lines as comments
+
+
+def test_mobley_review_duplicate_key(cli, corpora: Path) -> None:
+    code, doc = check_paper(cli, corpora, "mobley_benchmarksets_perpetual_review/benchmarkset.tex")
+    assert code == ExitCode.OK and doc["citations"] == 619
+    [duplicate] = kinds(doc, "duplicate_key")
+    assert duplicate["key"] == "gallicchio_binding_2010" and duplicate["line"] == 981
+    assert kinds(doc, "undefined_key") == []
+    strict_code, strict = check_paper(cli, corpora,
+                                      "mobley_benchmarksets_perpetual_review/benchmarkset.tex", "--strict")
+    assert strict_code == ExitCode.FINDINGS and len(kinds(strict, "unused_entry")) == 27
+
+
+@pytest.mark.parametrize("main", ["sympy_peerj2017/paper.tex", "scipy_1.0_natmeth2020/paper.tex"])
+def test_real_papers_never_report_commented_or_verbatim_keys(cli, corpora: Path, main: str) -> None:
+    _, doc = check_paper(cli, corpora, main)
+    assert all(not p["key"] or not p["key"].startswith("#") for p in doc["problems"])

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from galcli.verify.bibtex import BIBER, BIBTEX, missing_fields, parse_bib
+from galcli.verify.keys import KeySuggester
+
+
+def bib(tmp_path: Path, text: str, dialect: str = BIBTEX):
+    path = tmp_path / "refs.bib"
+    path.write_text(text, encoding="utf-8")
+    return parse_bib(path, dialect=dialect)
+
+
+def test_duplicate_field_keeps_the_entry_and_first_value(tmp_path: Path) -> None:
+    parsed = bib(tmp_path, "@article{a,\n title={One},\n title={Two},\n year=2020}\n")
+    assert [e.key for e in parsed.entries] == ["a"]
+    assert parsed.entries[0].title == "One"
+    [problem] = parsed.problems
+    assert problem.kind == "duplicate_field" and problem.severity == "warning" and problem.line == 1
+
+
+def test_duplicate_keys_are_all_kept_in_order(tmp_path: Path) -> None:
+    parsed = bib(tmp_path, "@misc{k, title={First}}\n\n@misc{k, title={Second}}\n")
+    assert [(e.key, e.title, e.line) for e in parsed.entries] == [("k", "First", 1), ("k", "Second", 3)]
+
+
+def test_parse_error_has_the_line_the_key_and_a_reason(tmp_path: Path) -> None:
+    parsed = bib(tmp_path, "@misc{ok, title={Fine}}\n\n@article{broken title={x}}\n")
+    [problem] = parsed.problems
+    assert problem.kind == "bib_parse_error" and problem.line == 3 and problem.key == "broken"
+    assert "comma" in problem.message
+    assert parsed.broken_keys == ["broken"]
+
+
+def test_percent_lines_are_comments_for_biber_only(tmp_path: Path) -> None:
+    text = "% @article{old,\n%   title = {Gone},\n% }\n@misc{new, title={Here}}\n"
+    assert [e.key for e in bib(tmp_path, text, BIBER).entries] == ["new"]
+    assert bib(tmp_path, text, BIBTEX).problems  # BibTeX trips over the commented entry
+
+
+def test_strings_and_latex_in_fields(tmp_path: Path) -> None:
+    parsed = bib(tmp_path, '@string{jcp = "J. Chem. Phys."}\n@article{x, journal = jcp, '
+                           'author = {M{\\"u}ller, J. and Smith, A.}, title = {{DNA} folding}, year = 1999}')
+    entry = parsed.entries[0]
+    assert entry.get("journal") == "J. Chem. Phys." and entry.year == "1999"
+    assert missing_fields(entry) == []
+
+
+def test_missing_fields_by_type_and_crossref(tmp_path: Path) -> None:
+    parsed = bib(tmp_path, "@article{a, title={T}, note={}}\n"
+                           "@inproceedings{b, author={X}, title={T}, year=2001, crossref={p}}\n"
+                           "@proceedings{p, title={Proc}, year=2001}\n"
+                           "@online{o, title={Web}}\n@unpublished{u, author={A}, title={T}, note={}}\n")
+    entries = {e.key: e for e in parsed.entries}
+    assert missing_fields(entries["a"]) == ["author", "journal/journaltitle", "year/date"]
+    assert missing_fields(entries["b"], entries) == []
+    assert missing_fields(entries["o"]) == []  # not a BibTeX type
+    assert missing_fields(entries["o"], dialect=BIBER) == ["author/editor", "year/date", "url/doi/eprint"]
+    assert missing_fields(entries["u"]) == ["note"]
+
+
+def test_key_suggestions(tmp_path: Path) -> None:
+    parsed = bib(tmp_path, "@article{vaswani2017attention, author={Vaswani, Ashish and others},"
+                           " title={Attention}, year=2017}\n"
+                           "@article{Devlin2019, author={Jacob Devlin}, title={BERT}, year=2019}\n")
+    suggester = KeySuggester(parsed.entries)
+    assert suggester.suggest("vaswani2017attentoin")[0] == "vaswani2017attention"
+    assert suggester.suggest("vaswani2017transformer") == ["vaswani2017attention"]
+    assert suggester.suggest("devlin2019bert") == ["Devlin2019"]
+    assert suggester.case_variant("devlin2019") == "Devlin2019"
+    assert suggester.suggest("zzz") == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('@{}(),="#%\n abkxyz0123\\')), max_size=200))
+def test_any_bib_text_parses_without_crashing(tmp_path_factory, text: str) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "f.bib"
+    path.write_text(text, encoding="utf-8")
+    parsed = parse_bib(path)
+    for problem in parsed.problems:
+        assert problem.line is not None and problem.line >= 1

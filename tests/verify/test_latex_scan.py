@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from galcli.verify.latex_scan import mask, scan_project, scan_text
+
+
+def keys(text: str) -> list[str]:
+    return [c.key for c in scan_text(text, "t.tex").citations]
+
+
+@pytest.mark.parametrize("command", [
+    "cite", "citep", "citet", "citealp", "citealt", "citeauthor", "citeyear", "parencite",
+    "textcite", "autocite", "footcite", "fullcite", "supercite", "smartcite", "Citet", "Citep",
+    "Parencite", "Textcite", "Autocite", "citenum", "nocite"])
+def test_every_cite_command(command: str) -> None:
+    assert keys(f"\\{command}{{a}}") == ["a"]
+    assert keys(f"\\{command}*{{b}}") == ["b"]
+
+
+def test_optional_arguments_several_keys_and_whitespace() -> None:
+    text = "\\citep[see][p.~4]{alpha,  beta ,\n   gamma}"
+    assert keys(text) == ["alpha", "beta", "gamma"]
+    assert keys("\\parencite [chap. 2] {x}") == ["x"]
+
+
+def test_positions_are_line_and_column_of_each_key() -> None:
+    scan = scan_text("intro\n  \\cite{a,\n b}\n", "f.tex")
+    assert [(c.key, c.line, c.column) for c in scan.citations] == [("a", 2, 9), ("b", 3, 2)]
+
+
+def test_multicite_commands() -> None:
+    assert keys("\\cites(pre)(post)[1]{a}[2][3]{b,c}{d} tail") == ["a", "b", "c", "d"]
+    assert keys("\\textcites{x}{y}") == ["x", "y"]
+
+
+def test_comments_are_ignored_but_escaped_percent_is_not_a_comment() -> None:
+    assert keys("% \\cite{hidden}\nshown \\cite{a}") == ["a"]
+    assert keys("50\\% of cases \\cite{kept} % \\cite{dropped}") == ["kept"]
+    assert keys("line break\\\\% \\cite{dropped}") == []
+
+
+@pytest.mark.parametrize("environment", ["verbatim", "lstlisting", "minted", "comment", "Verbatim"])
+def test_verbatim_like_environments_are_ignored(environment: str) -> None:
+    text = f"\\begin{{{environment}}}\n\\cite{{no}} % not a comment\n\\end{{{environment}}}\\cite{{yes}}"
+    assert keys(text) == ["yes"]
+
+
+def test_verb_and_iffalse_blocks_are_ignored() -> None:
+    assert keys("\\verb|\\cite{no}| \\cite{yes}") == ["yes"]
+    text = "\\iffalse \\cite{a} \\ifx\\x\\y \\cite{b}\\fi \\cite{c} \\fi \\cite{d}"
+    assert keys(text) == ["d"]
+
+
+def test_nocite_star_is_not_a_key() -> None:
+    scan = scan_text("\\nocite{*}\\cite{a}", "t.tex")
+    assert scan.nocite_all and [c.key for c in scan.citations] == ["a"]
+
+
+def test_non_citation_cite_commands_and_macro_parameters() -> None:
+    assert keys("\\citetext{free text} \\citestyle{nature}") == []
+    assert keys("\\newcommand{\\inlinecite}[1]{\\footnotesize\\citen{#1}} \\inlinecite{k1,k2}") == ["k1", "k2"]
+
+
+def test_user_defined_cite_macros_are_followed() -> None:
+    text = "\\newcommand{\\refs}[2]{see \\citep{#2} for #1}\n\\refs{details}{k1,k2}"
+    assert keys(text) == ["k1", "k2"]
+    assert keys("\\def\\mycite#1{\\cite{#1}} \\mycite{z}") == ["z"]
+
+
+def test_unusual_key_characters() -> None:
+    assert keys("\\cite{2011ApJS..192....9T,Dodziuk:2006:,10.7717/peerj-cs.55,Ueno:2005:B&M}") == [
+        "2011ApJS..192....9T", "Dodziuk:2006:", "10.7717/peerj-cs.55", "Ueno:2005:B&M"]
+
+
+def test_project_follows_includes_and_finds_bibliographies(tmp_path: Path) -> None:
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "main.tex").write_text(
+        "\\input{chapters/one}\n\\include{two}\n\\input{missing}\n\\subfile{three.tex}\n"
+        "\\import{chapters/}{four}\n\\bibliography{refs,more}\n\\input{chapters/one}\n")
+    (tmp_path / "chapters" / "one.tex").write_text("\\cite{one}")
+    (tmp_path / "two.tex").write_text("\\citep{two}\\input{chapters/one}")
+    (tmp_path / "three.tex").write_text("\\cite{three}")
+    (tmp_path / "chapters" / "four.tex").write_text("\\subimport{sub/}{five}")
+    (tmp_path / "chapters" / "sub").mkdir()
+    (tmp_path / "chapters" / "sub" / "five.tex").write_text("\\cite{five}")
+    (tmp_path / "refs.bib").write_text("")
+    project = scan_project(tmp_path / "main.tex")
+    assert sorted(c.key for c in project.citations) == ["five", "one", "three", "two"]
+    assert len(project.files) == 6  # each file once
+    assert [(r.name, r.line) for r in project.missing_includes] == [("missing", 3)]
+    bibs = {r.name: r.resolved for r in project.bibliographies}
+    assert bibs["refs"] == tmp_path / "refs.bib" and bibs["more"] is None
+    assert not project.uses_biblatex
+
+
+def test_biblatex_projects_are_recognised(tmp_path: Path) -> None:
+    main = tmp_path / "main.tex"
+    main.write_text("\\usepackage[backend=biber]{biblatex}\n\\addbibresource{lib.bib}\n"
+                    "% \\bibliography{old}\n")
+    project = scan_project(main)
+    assert project.uses_biblatex
+    assert [r.name for r in project.bibliographies] == ["lib.bib"]
+
+
+@given(st.text(alphabet=st.sampled_from(list("\\%{}[]()\n ab*#,verbatimcitefbgn")), max_size=200))
+def test_mask_keeps_length_and_newlines(text: str) -> None:
+    masked = mask(text)
+    assert len(masked) == len(text)
+    assert [i for i, c in enumerate(masked) if c == "\n"] == [i for i, c in enumerate(text) if c == "\n"]
+
+
+@given(st.text(max_size=300))
+def test_scanning_never_crashes(text: str) -> None:
+    scan = scan_text(text, "fuzz.tex")
+    for citation in scan.citations:
+        assert citation.key and citation.line >= 1 and citation.column >= 1
