@@ -14,6 +14,7 @@ import typer
 
 from galcli import __version__
 from galcli.cli import check as check_cmd
+from galcli.cli import cite as cite_cmd
 from galcli.cli import generate as generate_cmd
 from galcli.cli import models as models_cmd
 from galcli.errors import ExitCode
@@ -61,6 +62,7 @@ def root(
 
 
 app.command("generate")(generate_cmd.generate)
+app.command("cite")(cite_cmd.cite)
 app.command("check")(check_cmd.check)
 app.add_typer(models_cmd.app, name="models")
 

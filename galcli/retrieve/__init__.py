@@ -1,0 +1,1 @@
+"""Ranking bibliography entries for a query (BM25, optionally fused with embeddings)."""

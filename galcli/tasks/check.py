@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from galcli.errors import UsageError
-from galcli.verify.bibtex import BIBER, BIBTEX, BibEntry, BibFile, missing_fields, parse_bib
+from galcli.verify.bibtex import BIBER, BIBTEX, BibFile, first_definitions, missing_fields, parse_bib
 from galcli.verify.keys import KeySuggester
 from galcli.verify.latex_scan import LatexProject, scan_project
 from galcli.verify.problems import ERROR, WARNING, Problem
@@ -114,24 +114,6 @@ def _parse_all(paths: list[Path], dialect: str) -> list[BibFile]:
     return [parse_bib(path, dialect=dialect) for path in paths]
 
 
-def _definitions(bib_files: list[BibFile], problems: list[Problem]) -> dict[str, BibEntry]:
-    """First definition of each key, across files in order; later ones are duplicates."""
-    first: dict[str, BibEntry] = {}
-    for bib in bib_files:
-        problems.extend(bib.problems)
-        for entry in bib.entries:
-            if entry.key in first:
-                original = first[entry.key]
-                problems.append(Problem(
-                    "duplicate_key", WARNING,
-                    f"duplicate key '{entry.key}' (first defined at {original.file}:{original.line}); "
-                    "BibTeX and biber use the first and skip this one",
-                    key=entry.key, file=entry.file, line=entry.line))
-            else:
-                first[entry.key] = entry
-    return first
-
-
 def run_check(request: CheckRequest) -> CheckResult:
     loader = _BibLoader(request)
     project = scan_project(request.main, after_main=loader.start)
@@ -142,7 +124,8 @@ def run_check(request: CheckRequest) -> CheckResult:
                                 f"included file '{include.name}' not found ({include.command})",
                                 file=include.file, line=include.line, column=include.column))
     bib_files = loader.files(project, problems)
-    defined = _definitions(bib_files, problems)
+    defined, duplicates = first_definitions(bib_files)
+    problems += [p for bib in bib_files for p in bib.problems] + duplicates
     broken = {key for bib in bib_files for key in bib.broken_keys}
     suggester = KeySuggester(list(defined.values()))
 

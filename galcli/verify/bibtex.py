@@ -243,3 +243,28 @@ def missing_fields(entry: BibEntry, parents: dict[str, BibEntry] | None = None,
         return parent.has(name) or (name == "booktitle" and parent.has("title"))
 
     return ["/".join(options) for options in rules if not any(present(o) for o in options)]
+
+
+def first_definitions(bib_files: list[BibFile]) -> tuple[dict[str, BibEntry], list[Problem]]:
+    """Each key's first definition across `bib_files` (in order), as BibTeX and biber resolve
+    it, and a `duplicate_key` warning for every later one."""
+    first: dict[str, BibEntry] = {}
+    duplicates: list[Problem] = []
+    for bib in bib_files:
+        for entry in bib.entries:
+            original = first.setdefault(entry.key, entry)
+            if original is not entry:
+                duplicates.append(Problem(
+                    "duplicate_key", WARNING,
+                    f"duplicate key '{entry.key}' (first defined at {original.file}:{original.line}); "
+                    "BibTeX and biber use the first and skip this one",
+                    key=entry.key, file=entry.file, line=entry.line))
+    return first, duplicates
+
+
+def load_bibliography(paths: list[Path]) -> tuple[list[BibEntry], list[Problem]]:
+    """Entries of several .bib files, first definition of each key wins; with the problems
+    found while reading them."""
+    files = [parse_bib(path) for path in paths]
+    first, duplicates = first_definitions(files)
+    return list(first.values()), [p for f in files for p in f.problems] + duplicates

@@ -1,0 +1,166 @@
+"""`galcli cite`: suggestions come only from the user's .bib, whatever the model says."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from galcli.errors import ExitCode
+from galcli.tasks.cite import Citer, CiteRequest
+from galcli.verify.bibtex import load_bibliography
+
+BIB = r"""
+@article{vaswani2017attention,
+  author = {Vaswani, Ashish and Shazeer, Noam and Parmar, Niki},
+  title = {Attention Is All You Need},
+  journal = {NeurIPS}, year = {2017},
+  abstract = {The dominant sequence transduction models are based on recurrent networks. We propose the Transformer, based solely on attention mechanisms.}
+}
+@article{mobley2017predicting,
+  author = {Mobley, David L. and Gilson, Michael K.},
+  title = {Predicting Binding Free Energies: Frontiers and Benchmarks},
+  journal = {Annu. Rev. Biophys.}, year = {2017},
+  abstract = {Binding free energy calculations predict how strongly a ligand binds a protein.}
+}
+@article{jumper2021highly,
+  author = {Jumper, John and Evans, Richard},
+  title = {Highly Accurate Protein Structure Prediction with {AlphaFold}},
+  journal = {Nature}, year = {2021},
+  abstract = {Proteins are essential to life; AlphaFold predicts protein structures from sequence.}
+}
+@book{sutton2018reinforcement,
+  author = {Sutton, Richard S. and Barto, Andrew G.},
+  title = {Reinforcement Learning: An Introduction},
+  publisher = {MIT Press}, year = {2018}
+}
+"""
+KEYS = {"vaswani2017attention", "mobley2017predicting", "jumper2021highly", "sutton2018reinforcement"}
+INVENTED = ["Deep Residual Learning for Image Recognition, He",
+            "Attention Is Not All You Need At All, Smith",
+            "smith2019fake", "[99]", "Neural Machine Translation by Jointly Learning, Bahdanau"]
+
+
+@pytest.fixture
+def bib(tmp_path: Path) -> Path:
+    path = tmp_path / "refs.bib"
+    path.write_text(BIB, encoding="utf-8")
+    return path
+
+
+def test_retrieval_ranks_the_relevant_entry_first(cli, bib: Path) -> None:
+    result = cli("cite", "Transformers use attention instead of recurrent networks", "--bib",
+                 str(bib), "--no-model", "-f", "keys")
+    assert result.code == ExitCode.OK
+    assert result.stdout.splitlines()[0] == "vaswani2017attention"
+
+
+def test_galactica_proposal_matching_a_title_is_verified(cli, bib: Path, fake_model) -> None:
+    model = fake_model([{"text": ["Highly accurate protein structure prediction with AlphaFold, Jumper [END_REF]",
+                                  "Reinforcement learning: an introduction, Sutton"]}])
+    result = cli("cite", "Structure prediction of proteins from sequence", "--bib", str(bib),
+                 "-m", model, "--json")
+    doc = result.json()
+    first = doc["suggestions"][0]
+    assert first["key"] == "jumper2021highly" and first["verdict"] == "verified"
+    assert first["source"] == "model+retrieval"
+    sutton = next(s for s in doc["suggestions"] if s["key"] == "sutton2018reinforcement")
+    assert sutton["verdict"] == "verified" and sutton["source"] == "model"
+    assert doc["model"] == "fake-model" and doc["provenance"]["notice"]
+
+
+def test_wrong_authors_give_a_mismatch(cli, bib: Path, fake_model) -> None:
+    model = fake_model([{"text": "Attention is all you need, Hinton"}])
+    doc = cli("cite", "attention", "--bib", str(bib), "-m", model, "--json").json()
+    top = doc["suggestions"][0]
+    assert top["key"] == "vaswani2017attention" and top["verdict"] == "mismatch"
+    assert doc["rejected"][0]["verdict"] == "mismatch" and "authors differ" in doc["rejected"][0]["reason"]
+
+
+def printed_keys(stdout: str, fmt: str) -> list[str]:
+    if fmt == "json":
+        return [s["key"] for s in json.loads(stdout)["suggestions"]]
+    if fmt == "latex":
+        return stdout.strip().removeprefix("\\citep{").removesuffix("}").split(",") if stdout else []
+    return [line.split()[0] for line in stdout.splitlines()]  # keys and text: key first
+
+
+@pytest.mark.parametrize("profile", ["galactica", "chat"])
+@pytest.mark.parametrize("fmt", ["keys", "latex", "text", "json"])
+def test_invented_references_are_never_printed(cli, bib: Path, fake_model, profile: str, fmt: str) -> None:
+    model = fake_model([{"text": INVENTED}], profile=profile)
+    result = cli("cite", "Deep residual networks for image recognition", "--bib", str(bib),
+                 "-m", model, "-f", fmt, "-k", "10")
+    assert set(printed_keys(result.stdout, fmt)) <= KEYS
+    shown = json.dumps(json.loads(result.stdout)["suggestions"]) if fmt == "json" else result.stdout
+    for invented in ("Residual", "smith2019fake", "Bahdanau", "Not All"):
+        assert invented not in shown
+    assert "rejected" in result.stderr
+
+
+def test_only_bib_keys_reach_stdout_for_any_invented_proposal(bib: Path, fake_model) -> None:
+    from galcli.model.fake import FakeBackend
+
+    entries, _ = load_bibliography([bib])
+    backend = FakeBackend.from_script({"replies": [{"text": INVENTED}]})
+    result = Citer(entries, backend).suggest(CiteRequest("image recognition with residual networks", k=10))
+    assert {s.key for s in result.suggestions} <= KEYS
+    assert {r.proposal for r in result.rejected} >= {"Deep Residual Learning for Image Recognition, He"}
+    assert all(r.verdict == "not_in_bib" for r in result.rejected)
+
+
+def test_chat_picks_by_number(bib: Path) -> None:
+    from galcli.model.fake import FakeBackend
+
+    entries, _ = load_bibliography([bib])
+    backend = FakeBackend.from_script({"profile": "chat", "replies": [{"text": "2, 7"}]})
+    citer = Citer(entries, backend)
+    result = citer.suggest(CiteRequest("binding free energies of ligands and protein structure", k=3))
+    hits = citer.index.search("binding free energies of ligands and protein structure", k=20)
+    assert result.suggestions[0].key == hits[1].entry.key  # the model's first pick leads
+    assert result.suggestions[0].verdict == "verified"
+    assert [r.reason for r in result.rejected] == ["there is no paper [7] in the list"]
+    prompt = backend.prompts[0].chat_messages()[-1].content
+    assert "[1] " in prompt and "Numbers to cite" in prompt
+
+
+def test_latex_and_keys_formats(cli, bib: Path) -> None:
+    keys = cli("cite", "protein structure prediction", "-b", str(bib), "--no-model", "-f", "keys", "-k", "1")
+    assert keys.stdout == "jumper2021highly\n"
+    latex = cli("cite", "protein structure and binding free energies", "-b", str(bib), "--no-model",
+                "-f", "latex", "-k", "2", "--cite-command", "parencite")
+    assert latex.stdout.startswith("\\parencite{") and latex.stdout.count(",") == 1
+
+
+def test_nothing_to_suggest_exits_1(cli, bib: Path) -> None:
+    result = cli("cite", "zzzz qqqq", "-b", str(bib), "--no-model")
+    assert result.code == ExitCode.FINDINGS and result.stdout == ""
+    assert "no entry" in result.stderr
+
+
+def test_batch_writes_json_lines_in_order(cli, bib: Path, tmp_path: Path, fake_model) -> None:
+    batch = tmp_path / "sentences.txt"
+    batch.write_text("attention and transformers\n\n{\"text\": \"protein structure prediction\"}\n"
+                     "reinforcement learning introduction\n")
+    model = fake_model([{"text": "Invented Title Of Nothing At All, Nobody"}])
+    result = cli("cite", "--batch", str(batch), "-b", str(bib), "-m", model)
+    lines = result.json_lines()
+    assert [line["line"] for line in lines] == [1, 2, 3]
+    assert [line["suggestions"][0]["key"] for line in lines] == [
+        "vaswani2017attention", "jumper2021highly", "sutton2018reinforcement"]
+    assert "3 model proposals were left out" in result.stderr
+
+
+def test_bad_inputs(cli, bib: Path, tmp_path: Path) -> None:
+    assert cli("cite", "x", "--no-model").code == ExitCode.USAGE  # no --bib
+    missing = cli("cite", "x", "-b", str(tmp_path / "none.bib"), "--no-model")
+    assert missing.code == ExitCode.BAD_INPUT and "bibliography not found" in missing.stderr
+    empty = tmp_path / "empty.bib"
+    empty.write_text("% nothing\n")
+    assert cli("cite", "x", "-b", str(empty), "--no-model").code == ExitCode.BAD_INPUT
+    batch = tmp_path / "b.jsonl"
+    batch.write_text('{"txt": 1}\n')
+    bad = cli("cite", "--batch", str(batch), "-b", str(bib), "--no-model")
+    assert bad.code == ExitCode.BAD_INPUT and "b.jsonl:1" in bad.stderr
+    assert cli("cite", "x", "--batch", str(batch), "-b", str(bib)).code == ExitCode.USAGE
