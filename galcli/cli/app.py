@@ -17,6 +17,7 @@ from galcli.cli import check as check_cmd
 from galcli.cli import cite as cite_cmd
 from galcli.cli import generate as generate_cmd
 from galcli.cli import models as models_cmd
+from galcli.cli import smiles as smiles_cmd
 from galcli.errors import ExitCode
 
 HELP = """A scientific writing assistant that checks before it prints.
@@ -64,6 +65,7 @@ def root(
 app.command("generate")(generate_cmd.generate)
 app.command("cite")(cite_cmd.cite)
 app.command("check")(check_cmd.check)
+app.add_typer(smiles_cmd.app, name="smiles")
 app.add_typer(models_cmd.app, name="models")
 
 

@@ -1,0 +1,196 @@
+"""`galcli smiles`: names to verified SMILES, bulk validation, and molecule descriptions."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from galcli.cli.groups import group_with_default
+from galcli.cli.options import CommonOptions, common_options
+from galcli.cli.session import ModelSession
+from galcli.errors import ExitCode, InputError, UsageError
+from galcli.fileio import atomic_write_bytes, read_text, text_argument
+from galcli.render import Output
+
+app = typer.Typer(
+    cls=group_with_default("name"),
+    help="""Chemical names to verified SMILES; validate and describe SMILES.
+
+\b
+  galcli smiles NAME           is short for   galcli smiles name NAME
+  galcli smiles validate FILE  checks SMILES in bulk (no model)
+  galcli smiles describe SMILES  computes properties (and a labelled model description)
+""",
+    no_args_is_help=False,
+)
+
+
+@app.command("name")
+@common_options(model=True)
+def name(
+    query: Annotated[Optional[str], typer.Argument(
+        metavar="NAME", help="A chemical name; - (or nothing, with a pipe) reads stdin.",
+        show_default=False)] = None,
+    n: Annotated[int, typer.Option("-n", "--samples", min=1, max=16,
+                                   help="Model candidates to ask for (beams or samples).")] = 3,
+    draw: Annotated[Optional[Path], typer.Option(
+        "--draw", help="Write a depiction of the top candidate (.svg or .png).",
+        show_default=False)] = None,
+    batch: Annotated[Optional[Path], typer.Option(
+        "--batch", help="Resolve every name in FILE (one per line); writes JSON Lines.",
+        show_default=False)] = None,
+    no_model: Annotated[bool, typer.Option(
+        "--no-model", help="Use only OPSIN and the chemicals database; load no model.")] = False,
+    *,
+    opts: CommonOptions,
+) -> int:
+    """Find SMILES for a chemical NAME, each valid by RDKit and cross-checked.
+
+    Candidates come from three independent sources: the model, OPSIN (name parsing; needs
+    Java) and the chemicals package's PubChem name database. Every candidate is validated and
+    canonicalised by RDKit and grouped by InChIKey. Identity: confirmed (two or more sources
+    agree), contradicted (another source gave a different structure), unverified (one source
+    only). Invalid model output is shown on stderr and under "rejected" in JSON, never printed
+    as a result.
+
+    \b
+    Examples:
+      galcli smiles caffeine
+      galcli smiles "2-methylpropan-1-ol" --json
+      galcli smiles aspirin --draw aspirin.svg -q
+      galcli smiles --batch names.txt --no-model > smiles.jsonl
+    """
+    from galcli.render.chemistry import show_candidates, show_candidates_batch
+    from galcli.tasks.smiles import SmilesRequest, SmilesResolver
+
+    if draw is not None and draw.suffix.lower() not in (".svg", ".png"):
+        raise UsageError(f"cannot draw to {draw.name}: use a .svg or .png file name")
+    if batch is not None and query is not None:
+        raise UsageError("give either NAME or --batch FILE, not both")
+    names = ([line.strip() for line in read_text(batch, what="batch file").splitlines() if line.strip()]
+             if batch is not None else [text_argument(query, name="NAME").strip()])
+    if not names:
+        raise InputError("the batch file has no names", hint="write one name per line")
+    session = ModelSession(opts, command="smiles", max_new_tokens=96)
+    try:
+        resolver = SmilesResolver(None if no_model else session.backend)
+        params = session.params()
+        if batch is not None:
+            results = resolver.resolve_many([SmilesRequest(each, n=n, params=params) for each in names])
+            show_candidates_batch(session.out, results)
+            return ExitCode.OK if any(r.candidates for r in results) else ExitCode.FINDINGS
+        label = "OPSIN + chemicals" if no_model else session.backend.model_id
+        with session.out.draft(label) as on_text:
+            result = resolver.resolve(SmilesRequest(names[0], n=n, params=params), on_text)
+        if draw is not None and result.candidates:
+            from galcli.verify.smiles import draw as depict, mol_from_smiles
+
+            top = result.candidates[0]
+            atomic_write_bytes(draw, depict(mol_from_smiles(top.smiles), str(draw), legend=names[0]))
+            session.out.info(f"drew {top.smiles} to {draw}")
+        show_candidates(session.out, result)
+        return ExitCode.OK if result.candidates else ExitCode.FINDINGS
+    finally:
+        session.close()
+
+
+@app.command("validate")
+@common_options(model=False)
+def validate(
+    source: Annotated[str, typer.Argument(
+        metavar="[FILE|-]", help="SMILES, one per line (optionally followed by a name), or a "
+                                 "CSV/TSV with --column; - or nothing reads stdin.")] = "-",
+    column: Annotated[Optional[str], typer.Option(
+        "--column", "-c", help="Read SMILES from this column of a CSV/TSV file with a header.",
+        show_default=False)] = None,
+    *,
+    opts: CommonOptions,
+) -> int:
+    """Validate and canonicalise SMILES in bulk (no model; constant memory).
+
+    Valid SMILES are printed canonicalised (with their name, if any) on stdout; invalid ones
+    are reported on stderr as FILE:LINE: reason. With --json, one JSON object per input line:
+    {"line", "input", "valid", "canonical", "error"}. Exit status: 0 all valid, 1 some invalid,
+    3 unreadable input.
+
+    \b
+    Examples:
+      galcli smiles validate molecules.smi > clean.smi
+      galcli smiles validate data.csv --column smiles --json | jq 'select(.valid | not)'
+      echo "C1CC" | galcli smiles validate
+    """
+    from galcli.render.chemistry import ValidationPrinter
+    from galcli.tasks.validate_smiles import read_column, read_lines, validate as run
+
+    out = Output(json_mode=opts.json, quiet=opts.quiet)
+    label = "<stdin>" if source == "-" else source
+    stream = _open(source)
+    try:
+        records = read_column(stream, label, column) if column else read_lines(stream, label)
+        printer = ValidationPrinter(out, label)
+        for validation in run(records):
+            printer.add(validation)
+        printer.finish()
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+    return ExitCode.OK if printer.invalid == 0 else ExitCode.FINDINGS
+
+
+def _open(source: str):
+    if source == "-":
+        if sys.stdin.isatty():
+            raise UsageError("no input: give a FILE or pipe SMILES in",
+                             hint="galcli smiles validate molecules.smi")
+        return sys.stdin
+    from galcli.errors import Location
+
+    path = Path(source)
+    try:
+        return path.open(encoding="utf-8", newline="")
+    except FileNotFoundError as exc:
+        raise InputError("file not found", location=Location(source), hint="check the path") from exc
+    except IsADirectoryError as exc:
+        raise InputError("is a directory, not a file", location=Location(source)) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", location=Location(source)) from exc
+
+
+@app.command("describe")
+@common_options(model=True)
+def describe(
+    smiles: Annotated[str, typer.Argument(help="The SMILES to describe.")],
+    no_model: Annotated[bool, typer.Option(
+        "--no-model", help="Only RDKit's computed properties; no generated description.")] = False,
+    *,
+    opts: CommonOptions,
+) -> int:
+    """Compute properties of a molecule with RDKit; add a short, labelled model description.
+
+    Properties: formula, average and exact mass, InChIKey, logP, TPSA, H-bond donors and
+    acceptors, rotatable bonds, rings, stereocentres and Lipinski violations. The description
+    is written from those computed facts and marked as machine-generated.
+
+    \b
+    Examples:
+      galcli smiles describe "CC(=O)Oc1ccccc1C(=O)O"
+      galcli smiles describe "CN1C=NC2=C1C(=O)N(C(=O)N2C)C" --no-model --json
+    """
+    from galcli.render.chemistry import show_description
+    from galcli.tasks.describe_smiles import describe_smiles, parse_input
+
+    parse_input(smiles)  # reject bad input before loading a model
+    session = ModelSession(opts, command="smiles describe", max_new_tokens=120)
+    try:
+        if no_model:
+            result = describe_smiles(smiles)
+        else:
+            with session.out.draft(session.backend.model_id) as on_text:
+                result = describe_smiles(smiles, session.backend, session.params(), on_text)
+        show_description(session.out, result)
+    finally:
+        session.close()
+    return ExitCode.OK

@@ -1,0 +1,177 @@
+"""`galcli smiles`: chemical names to SMILES that RDKit accepts, cross-checked between sources.
+
+Candidates come from the model (several beams or samples), OPSIN and the `chemicals` name
+database. Each is validated by RDKit, canonicalised and grouped by InChIKey with the list of
+sources that produced it. Identity: `confirmed` when two or more independent sources give the
+same InChIKey, `contradicted` when other sources gave a different structure and none supports
+this one, `unverified` when only one source produced anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from galcli.model.base import CHAT, Backend, GenerationParams, Message, Prompt
+from galcli.provenance.stamp import Provenance, provenance_for
+from galcli.verify.chemnames import CHEMICALS, OPSIN, NameResolutions, resolve_names
+from galcli.verify.smiles import Validator, mol_from_smiles, properties
+
+MODEL = "model"
+CONFIRMED, CONTRADICTED, UNVERIFIED = "confirmed", "contradicted", "unverified"
+SOURCE_PRIORITY = {OPSIN: 0, CHEMICALS: 1, MODEL: 2}
+CHAT_SYSTEM = ("You are a chemistry assistant. Reply with the SMILES string of the molecule the "
+               "user names, and nothing else.")
+_SMILES_TOKEN = re.compile(r"^[A-Za-z0-9@+\-\[\]()=#$/\\%.:*]+$")
+_ATOM = re.compile(r"Cl|Br|[BCNOPSFI]|[cnops]|\[")
+
+
+@dataclass(frozen=True)
+class SmilesRequest:
+    name: str
+    n: int = 3  # model samples (beams with greedy decoding)
+    params: GenerationParams = field(default_factory=GenerationParams)
+
+
+@dataclass
+class Candidate:
+    smiles: str
+    inchikey: str | None
+    formula: str
+    mol_weight: float
+    exact_mass: float
+    sources: list[str]
+    identity: str = UNVERIFIED
+    model_score: float | None = None
+    names: list[str] = field(default_factory=list)  # spellings that resolved, e.g. a PCB rewrite
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"smiles": self.smiles, "sources": self.sources, "identity": self.identity,
+                "formula": self.formula, "mol_weight": round(self.mol_weight, 4),
+                "exact_mass": round(self.exact_mass, 6), "inchikey": self.inchikey,
+                "model_score": None if self.model_score is None else round(self.model_score, 4),
+                "resolved_names": self.names}
+
+
+@dataclass
+class RejectedSmiles:
+    smiles: str
+    source: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"smiles": self.smiles, "source": self.source, "reason": self.reason}
+
+
+@dataclass
+class SmilesResult:
+    query: str
+    candidates: list[Candidate]
+    rejected: list[RejectedSmiles]
+    model: str | None
+    unavailable: dict[str, str] = field(default_factory=dict)
+    provenance: Provenance | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "candidates": [c.to_dict() for c in self.candidates],
+                "rejected": [r.to_dict() for r in self.rejected], "model": self.model,
+                "unavailable_sources": self.unavailable,
+                "provenance": self.provenance.as_dict() if self.provenance else None}
+
+
+def model_prompt(name: str) -> Prompt:
+    return Prompt(raw=f"Name: {name}\nSMILES: [START_I_SMILES]", stop=("[END_I_SMILES]", "\n"),
+                  messages=(Message("system", CHAT_SYSTEM),
+                            Message("user", f"What is the SMILES of {name}?")))
+
+
+def smiles_in_answer(text: str, profile: str) -> list[str]:
+    """SMILES-looking tokens in a model's answer: all of it for Galactica (the markers delimit
+    it), the tokens made of SMILES characters for an instruction model's prose."""
+    text = text.strip()
+    if profile != CHAT:
+        return [text]
+    tokens = [t.strip("`'\".,;:") for t in text.replace("`", " ").split()]
+    found = [t for t in tokens if t and t not in ("SMILES", "IUPAC", "CAS") and _SMILES_TOKEN.match(t)
+             and _ATOM.search(t) and (not t.isalpha() or t.isupper())]
+    return found or [text]
+
+
+class SmilesResolver:
+    """Resolves names with the model (optional), OPSIN and chemicals; reusable for batches."""
+
+    def __init__(self, backend: Backend | None = None,
+                 sources: tuple[str, ...] = (OPSIN, CHEMICALS)) -> None:
+        self.backend = backend
+        self.sources = sources
+        self.validator = Validator()
+
+    def resolve(self, request: SmilesRequest, on_text: Callable[[str], None] | None = None,
+                names: NameResolutions | None = None) -> SmilesResult:
+        names = names or resolve_names([request.name], self.sources)
+        proposals: list[tuple[str, str, str, float | None]] = []  # (smiles, source, name, score)
+        for found in names.by_name.get(request.name, []):
+            proposals.append((found.smiles, found.source, found.name, None))
+        provenance = None
+        if self.backend is not None:
+            prompt = model_prompt(request.name)
+            provenance = provenance_for(self.backend, prompt, request.params)
+            for generation in self.backend.sample(prompt, request.params, request.n, on_text):
+                tokens = smiles_in_answer(generation.text, self.backend.profile)
+                # The first token RDKit accepts; if none, the first, to be rejected with a reason.
+                smiles = next((t for t in tokens if self.validator.check(t).valid), tokens[0])
+                proposals.append((smiles, MODEL, request.name, generation.score))
+        candidates, rejected = self._group(proposals)
+        return SmilesResult(query=request.name, candidates=candidates, rejected=rejected,
+                            model=self.backend.model_id if self.backend else None,
+                            unavailable=names.unavailable, provenance=provenance)
+
+    def resolve_many(self, requests: Sequence[SmilesRequest]) -> list[SmilesResult]:
+        """One OPSIN run for all names, then each name in turn."""
+        names = resolve_names([r.name for r in requests], self.sources)
+        return [self.resolve(request, names=names) for request in requests]
+
+    def _group(self, proposals: Sequence[tuple[str, str, str, float | None]]
+               ) -> tuple[list[Candidate], list[RejectedSmiles]]:
+        by_key: dict[str, Candidate] = {}
+        rejected: list[RejectedSmiles] = []
+        for smiles, source, name, score in proposals:
+            check = self.validator.check(smiles)
+            if not check.valid:
+                if not any(r.smiles == smiles and r.source == source for r in rejected):
+                    rejected.append(RejectedSmiles(smiles, source, check.error or "invalid"))
+                continue
+            facts = properties(mol_from_smiles(check.canonical or smiles))
+            key = facts.inchikey or facts.smiles
+            candidate = by_key.get(key)
+            if candidate is None:
+                candidate = by_key[key] = Candidate(
+                    smiles=facts.smiles, inchikey=facts.inchikey, formula=facts.formula,
+                    mol_weight=facts.mol_weight, exact_mass=facts.exact_mass, sources=[])
+            if source not in candidate.sources:
+                candidate.sources.append(source)
+            if name not in candidate.names:
+                candidate.names.append(name)
+            if score is not None and (candidate.model_score is None or score > candidate.model_score):
+                candidate.model_score = score
+        candidates = list(by_key.values())
+        for candidate in candidates:
+            others = {s for c in candidates if c is not candidate for s in c.sources}
+            if len(candidate.sources) >= 2:
+                candidate.identity = CONFIRMED
+            elif others - set(candidate.sources):
+                candidate.identity = CONTRADICTED
+            else:
+                candidate.identity = UNVERIFIED
+            candidate.sources.sort(key=SOURCE_PRIORITY.get)
+        candidates.sort(key=_rank)
+        return candidates, rejected
+
+
+def _rank(candidate: Candidate) -> tuple[Any, ...]:
+    """Confirmed first, then more sources, then resolvers before the model, then model score."""
+    return (candidate.identity != CONFIRMED, -len(candidate.sources),
+            min(SOURCE_PRIORITY[s] for s in candidate.sources),
+            -(candidate.model_score if candidate.model_score is not None else float("-inf")))
