@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import galcli_command, report, time_call, time_command
+from common import galcli_command, report, time_call, time_commands
 
 WORDS = ("neural field quantum protein binding free energy graph molecule solvent kernel sparse "
          "matrix solver dynamics lattice spectra catalysis enzyme transformer attention").split()
@@ -65,10 +65,11 @@ def main() -> None:
         bib = Path(tmp) / "refs.bib"
         bib_text = bib.read_text(encoding="utf-8")
         parse = time_call(lambda: bibtexparser.parse_string(bib_text), repeat=args.repeat)
-        parse_process = time_command([sys.executable, "-c",
-                                      f"import bibtexparser; bibtexparser.parse_file({str(bib)!r})"],
-                                     repeat=args.repeat)
-        check = time_command(galcli_command("check", str(main_tex)), repeat=args.repeat, accept=(1,))
+        timed = time_commands({
+            "parse": [sys.executable, "-c", f"import bibtexparser; bibtexparser.parse_file({str(bib)!r})"],
+            "check": galcli_command("check", str(main_tex)),
+        }, repeat=args.repeat, accept=(0, 1))
+        parse_process, check = timed["parse"], timed["check"]
         report(f"galcli check: {args.citations} citations, {args.entries} entries", [
             ("bibtexparser.parse_string (in process)", parse, "s"),
             ("python -c 'bibtexparser.parse_file' (process)", parse_process, "s"),

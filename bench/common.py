@@ -37,6 +37,17 @@ def time_command(argv: Sequence[str], *, repeat: int = 5, env: dict[str, str] | 
     return statistics.median(times)
 
 
+def time_commands(commands: dict[str, Sequence[str]], *, repeat: int = 5,
+                  accept: Sequence[int] = (0,), env: dict[str, str] | None = None) -> dict[str, float]:
+    """Median wall time of each command, run interleaved (a, b, a, b, …) so that a change in
+    machine load during the run affects all of them alike."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, argv in commands.items():
+            times[name].append(time_command(argv, repeat=1, accept=accept, env=env))
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def time_call(function: Callable[[], object], *, repeat: int = 5) -> float:
     times = []
     for _ in range(repeat):

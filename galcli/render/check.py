@@ -22,7 +22,7 @@ def show_check(out: Output, result: CheckResult) -> None:
     if out.json_mode:
         out.write_json(result.to_dict())
         return
-    if out.out.is_terminal:
+    if out.stdout_is_terminal():
         for problem in result.problems:
             line = escape(problem_line(problem))
             severity = f"{problem.severity}:"

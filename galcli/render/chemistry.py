@@ -56,13 +56,22 @@ def show_candidates_batch(out: Output, results: list[SmilesResult]) -> None:
 
 
 class ValidationPrinter:
-    """Streams validation results: valid SMILES to stdout, invalid ones to stderr, buffered."""
+    """Streams validation results: valid SMILES to stdout, invalid ones to stderr.
+
+    Lines are written in blocks: a million-line file must not cost a million system calls
+    (Python writes through when PYTHONUNBUFFERED is set, as it is in many CI runners).
+    """
+
+    BLOCK = 1024
 
     def __init__(self, out: Output, source: str) -> None:
         self.out = out
         self.source = source
         self.valid = self.invalid = 0
-        self._write = sys.stdout.write
+        self._lines: list[str] = []
+        self._problems: list[str] = []
+        # Thousands of diagnostics may stream by: colour only where someone reads them.
+        self._styled = out.err.is_terminal
 
     def add(self, validation: Validation) -> None:
         check, record = validation.check, validation.record
@@ -70,15 +79,28 @@ class ValidationPrinter:
             self.valid += 1
         else:
             self.invalid += 1
+            self._problems.append(f"{self.source}:{record.line}: invalid SMILES {record.smiles!r}: {check.error}")
         if self.out.json_mode:
-            self._write(json.dumps(validation.to_dict(), ensure_ascii=False) + "\n")
+            self._lines.append(json.dumps(validation.to_dict(), ensure_ascii=False))
         elif check.valid:
-            self._write(f"{check.canonical}\t{record.name}\n" if record.name else f"{check.canonical}\n")
-        else:
-            self.out.err.print(escape(f"{self.source}:{record.line}: invalid SMILES "
-                                      f"{record.smiles!r}: {check.error}"), highlight=False)
+            self._lines.append(f"{check.canonical}\t{record.name}" if record.name else check.canonical or "")
+        if len(self._lines) >= self.BLOCK or len(self._problems) >= self.BLOCK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._lines:
+            sys.stdout.write("\n".join(self._lines) + "\n")
+            self._lines.clear()
+        if self._problems:
+            if self._styled:
+                for problem in self._problems:
+                    self.out.err.print(escape(problem), style="yellow")
+            else:
+                sys.stderr.write("\n".join(self._problems) + "\n")
+            self._problems.clear()
 
     def finish(self) -> None:
+        self._flush()
         sys.stdout.flush()
         total = self.valid + self.invalid
         self.out.info(f"{total} SMILES: {self.valid} valid, {self.invalid} invalid")

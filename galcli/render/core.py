@@ -121,6 +121,11 @@ class Output:
 
             yield advance
 
+    @staticmethod
+    def stdout_is_terminal() -> bool:
+        """Like `out.is_terminal`, without importing rich for output that is plain anyway."""
+        return sys.stdout.isatty()
+
     # -- stdout ---------------------------------------------------------------------------
 
     def write(self, text: str) -> None:

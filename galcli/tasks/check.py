@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from galcli.errors import UsageError
-from galcli.verify.bibtex import BIBER, BIBTEX, BibFile, first_definitions, missing_fields, parse_bib
+from galcli.verify.bibtex import BIBER, BIBTEX, BibSummary, parse_bib, summarize
 from galcli.verify.keys import KeySuggester
 from galcli.verify.latex_scan import LatexProject, scan_project
 from galcli.verify.problems import ERROR, WARNING, Problem
@@ -56,7 +56,8 @@ class _BibLoader:
     """Reads the .bib files, in a forked worker process when they are large.
 
     Parsing a big bibliography is the slowest part of a check; on machines with fork() it runs
-    on another core while the LaTeX files are scanned. Small files are parsed in-process.
+    on the other core while the LaTeX files are scanned, and only a compact summary of the
+    keys comes back. Small files are read in-process.
     """
 
     PARALLEL_BYTES = 256 * 1024
@@ -65,8 +66,8 @@ class _BibLoader:
         self.request = request
         self.dialect = BIBTEX
         self.started: list[Path] = []
-        self._future: Any = None
-        self._pool: Any = None
+        self._worker: Any = None
+        self._results: Any = None
 
     def start(self, project: LatexProject) -> None:
         """Called once the main file is scanned: its preamble names the backend and files."""
@@ -77,22 +78,31 @@ class _BibLoader:
 
         sizes = sum(p.stat().st_size for p in self.started if p.is_file())
         if sizes >= self.PARALLEL_BYTES and "fork" in multiprocessing.get_all_start_methods():
-            from concurrent.futures import ProcessPoolExecutor
+            context = multiprocessing.get_context("fork")
+            self._results, sender = context.Pipe(duplex=False)
+            self._worker = context.Process(target=_summarize_into, daemon=True,
+                                           args=(sender, self.started, self.dialect))
+            self._worker.start()
+            sender.close()
 
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-            self._future = self._pool.submit(_parse_all, self.started, self.dialect)
-
-    def files(self, project: LatexProject, problems: list[Problem]) -> list[BibFile]:
-        self.dialect = BIBER if project.uses_biblatex else self.dialect
-        if self._future is not None:
+    def _collect(self) -> BibSummary:
+        if self._worker is not None:
             try:
-                parsed = self._future.result()
+                status, payload = self._results.recv()
+            except (EOFError, OSError):  # the worker died: read the files here instead
+                status, payload = "lost", None
             finally:
-                self._pool.shutdown()
-        else:
-            parsed = _parse_all(self.started, self.dialect)
+                self._worker.join()
+            if status == "ok":
+                return payload
+            if status == "error":
+                raise payload
+        return summarize(self.started, self.dialect)
+
+    def summary(self, project: LatexProject, problems: list[Problem]) -> BibSummary:
+        summary = self._collect()
         if self.request.bibs:
-            return parsed
+            return summary
         if not project.bibliographies:
             raise UsageError(f"{project.main} names no bibliography (no \\bibliography or "
                              "\\addbibresource), so there is nothing to check citations against",
@@ -106,34 +116,39 @@ class _BibLoader:
                                         column=reference.column))
             elif reference.resolved not in self.started:  # named in an included file
                 self.started.append(reference.resolved)
-                parsed.append(parse_bib(reference.resolved, dialect=self.dialect))
-        return parsed
+                summary.add(parse_bib(reference.resolved, dialect=self.dialect))
+        return summary
 
 
-def _parse_all(paths: list[Path], dialect: str) -> list[BibFile]:
-    return [parse_bib(path, dialect=dialect) for path in paths]
+def _summarize_into(connection: Any, paths: list[Path], dialect: str) -> None:
+    """The worker process: summarize the .bib files and send the result (or the error) back."""
+    try:
+        connection.send(("ok", summarize(paths, dialect)))
+    except BaseException as exc:  # noqa: BLE001 - re-raised in the parent
+        connection.send(("error", exc))
+    finally:
+        connection.close()
 
 
 def run_check(request: CheckRequest) -> CheckResult:
     loader = _BibLoader(request)
     project = scan_project(request.main, after_main=loader.start)
-    dialect = BIBER if project.uses_biblatex else BIBTEX
+    dialect = loader.dialect
     problems: list[Problem] = []
     for include in project.missing_includes:
         problems.append(Problem("missing_file", ERROR,
                                 f"included file '{include.name}' not found ({include.command})",
                                 file=include.file, line=include.line, column=include.column))
-    bib_files = loader.files(project, problems)
-    defined, duplicates = first_definitions(bib_files)
-    problems += [p for bib in bib_files for p in bib.problems] + duplicates
-    broken = {key for bib in bib_files for key in bib.broken_keys}
-    suggester = KeySuggester(list(defined.values()))
+    bibs = loader.summary(project, problems)
+    problems += bibs.problems
+    defined = bibs.entries
+    suggester = KeySuggester([(info.key, info.author, info.year) for info in defined.values()])
 
     cited: set[str] = set()
     suggestions: dict[str, list[str]] = {}
     for citation in project.citations:
         key = citation.key
-        if key in defined or key in broken:
+        if key in defined or key in bibs.broken_keys:
             cited.add(key)
             continue
         if key not in suggestions:
@@ -143,8 +158,9 @@ def run_check(request: CheckRequest) -> CheckResult:
             cited.add(variant)
             # BibTeX matches keys ignoring case (silently); biber does not.
             severity = WARNING if dialect == BIBTEX else ERROR
-            message = (f"citation key '{key}' is defined only as '{variant}' "
-                       f"({'BibTeX ignores the case, biber would not' if dialect == BIBTEX else 'biber matches keys case-sensitively'})")
+            why = ("BibTeX ignores the case, biber would not" if dialect == BIBTEX
+                   else "biber matches keys case-sensitively")
+            message = f"citation key '{key}' is defined only as '{variant}' ({why})"
         else:
             severity, message = ERROR, f"undefined citation key '{key}'"
         problems.append(Problem("undefined_key", severity, message, key=key, file=citation.file,
@@ -152,21 +168,19 @@ def run_check(request: CheckRequest) -> CheckResult:
                                 suggestions=tuple(suggestions[key])))
 
     relevant = defined.values() if project.nocite_all else [defined[k] for k in cited if k in defined]
-    for entry in relevant:
-        missing = missing_fields(entry, defined, dialect)
-        if missing:
+    for info in relevant:
+        if info.missing:
             problems.append(Problem("missing_field", WARNING,
-                                    f"@{entry.entry_type}{{{entry.key}}} lacks required "
-                                    f"field{'s' if len(missing) > 1 else ''}: {', '.join(missing)}",
-                                    key=entry.key, file=entry.file, line=entry.line))
+                                    f"@{info.entry_type}{{{info.key}}} lacks required "
+                                    f"field{'s' if len(info.missing) > 1 else ''}: {', '.join(info.missing)}",
+                                    key=info.key, file=info.file, line=info.line))
     if (request.unused or request.strict) and not project.nocite_all:
-        for entry in defined.values():
-            if entry.key not in cited:
+        for info in defined.values():
+            if info.key not in cited:
                 problems.append(Problem("unused_entry", WARNING,
-                                        f"entry '{entry.key}' is never cited", key=entry.key,
-                                        file=entry.file, line=entry.line))
+                                        f"entry '{info.key}' is never cited", key=info.key,
+                                        file=info.file, line=info.line))
     problems.sort(key=lambda p: p.sort_key)
-    return CheckResult(files=[str(p) for p in project.files],
-                       bib_files=[bib.path for bib in bib_files],
+    return CheckResult(files=[str(p) for p in project.files], bib_files=bibs.files,
                        citations=len(project.citations), entries=len(defined),
                        problems=problems, strict=request.strict)

@@ -13,6 +13,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from galcli.fileio import read_text
 from galcli.verify.problems import ERROR, WARNING, Problem
@@ -106,7 +107,14 @@ class BibEntry:
         return resolve_value(raw, self.strings).strip() if raw is not None else ""
 
     def has(self, name: str) -> bool:
-        return bool(self.get(name))
+        """Whether a field is present and not empty (`{}`, `""`); a macro counts as a value."""
+        raw = self.fields.get(name)
+        if raw is None:
+            return False
+        raw = raw.strip()
+        if raw[:1] in ("{", '"') and "#" not in raw:
+            return bool(_unwrap(raw).strip())
+        return bool(raw)
 
     @property
     def title(self) -> str:
@@ -245,6 +253,13 @@ def missing_fields(entry: BibEntry, parents: dict[str, BibEntry] | None = None,
     return ["/".join(options) for options in rules if not any(present(o) for o in options)]
 
 
+def _duplicate(entry: BibEntry, original_file: str, original_line: int) -> Problem:
+    return Problem("duplicate_key", WARNING,
+                   f"duplicate key '{entry.key}' (first defined at {original_file}:{original_line}); "
+                   "BibTeX and biber use the first and skip this one",
+                   key=entry.key, file=entry.file, line=entry.line)
+
+
 def first_definitions(bib_files: list[BibFile]) -> tuple[dict[str, BibEntry], list[Problem]]:
     """Each key's first definition across `bib_files` (in order), as BibTeX and biber resolve
     it, and a `duplicate_key` warning for every later one."""
@@ -254,12 +269,54 @@ def first_definitions(bib_files: list[BibFile]) -> tuple[dict[str, BibEntry], li
         for entry in bib.entries:
             original = first.setdefault(entry.key, entry)
             if original is not entry:
-                duplicates.append(Problem(
-                    "duplicate_key", WARNING,
-                    f"duplicate key '{entry.key}' (first defined at {original.file}:{original.line}); "
-                    "BibTeX and biber use the first and skip this one",
-                    key=entry.key, file=entry.file, line=entry.line))
+                duplicates.append(_duplicate(entry, original.file, original.line))
     return first, duplicates
+
+
+class KeyInfo(NamedTuple):
+    """What a check needs to know about one defined key (small, so it crosses processes fast)."""
+
+    key: str
+    entry_type: str
+    file: str
+    line: int
+    author: str  # the raw author (or editor) field
+    year: str
+    missing: tuple[str, ...]  # required fields absent or empty
+
+
+@dataclass
+class BibSummary:
+    """The keys a set of .bib files defines (first definition wins) and their problems."""
+
+    dialect: str = BIBTEX
+    files: list[str] = field(default_factory=list)
+    entries: dict[str, KeyInfo] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    broken_keys: set[str] = field(default_factory=set)
+
+    def add(self, bib: BibFile) -> None:
+        self.files.append(bib.path)
+        self.problems += bib.problems
+        self.broken_keys.update(bib.broken_keys)
+        parents: dict[str, BibEntry] = {}
+        for entry in bib.entries:
+            parents.setdefault(entry.key, entry)
+        for entry in bib.entries:
+            original = self.entries.get(entry.key)
+            if original is not None:
+                self.problems.append(_duplicate(entry, original.file, original.line))
+                continue
+            self.entries[entry.key] = KeyInfo(
+                entry.key, entry.entry_type, entry.file, entry.line, entry.author, entry.year,
+                tuple(missing_fields(entry, parents, self.dialect)))
+
+
+def summarize(paths: list[Path], dialect: str) -> BibSummary:
+    summary = BibSummary(dialect=dialect)
+    for path in paths:
+        summary.add(parse_bib(path, dialect=dialect))
+    return summary
 
 
 def load_bibliography(paths: list[Path]) -> tuple[list[BibEntry], list[Problem]]:

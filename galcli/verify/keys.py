@@ -6,7 +6,6 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-from galcli.verify.bibtex import BibEntry
 from galcli.verify.normalize import author_last_names, fold
 
 _AUTHOR_YEAR = re.compile(r"^(?P<author>[A-Za-z][A-Za-z'\-]*?)[^A-Za-z0-9]*(?P<year>(?:1[5-9]|20)\d{2})")
@@ -14,28 +13,37 @@ MAX_SUGGESTIONS = 5
 
 
 class KeySuggester:
-    """Close keys (by edit similarity) and entries matching an `author2020word`-style key."""
+    """Close keys (by edit similarity) and entries matching an `author2020word`-style key.
 
-    def __init__(self, entries: Sequence[BibEntry]) -> None:
+    `entries` are (key, BibTeX author field, year) triples.
+    """
+
+    def __init__(self, entries: Sequence[tuple[str, str, str]]) -> None:
         self.entries = entries
-        self.keys = sorted({e.key for e in entries})
+        self.keys = sorted({key for key, _, _ in entries})
         self.lower = {k.lower(): k for k in self.keys}
-        self._by_author_year: dict[tuple[str, str], list[str]] | None = None
+        self._folded = [k.lower() for k in self.keys]
+        # Author names are parsed only for the years that undefined keys mention.
+        self._by_year: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for key, author, year in entries:
+            if year:
+                self._by_year[year].append((key, author))
+        self._surnames: dict[str, dict[str, list[str]]] = {}
 
     def case_variant(self, key: str) -> str | None:
         """The defined key that differs from `key` only in letter case."""
         match = self.lower.get(key.lower())
         return match if match is not None and match != key else None
 
-    def _author_year_index(self) -> dict[tuple[str, str], list[str]]:
-        if self._by_author_year is None:
-            index: dict[tuple[str, str], list[str]] = defaultdict(list)
-            for entry in self.entries:
-                names = author_last_names(entry.author)
-                if names and entry.year:
-                    index[(names[0], entry.year)].append(entry.key)
-            self._by_author_year = dict(index)
-        return self._by_author_year
+    def _keys_by_author(self, surname: str, year: str) -> list[str]:
+        if year not in self._surnames:
+            index: dict[str, list[str]] = defaultdict(list)
+            for key, author in self._by_year.get(year, ()):
+                names = author_last_names(author)
+                if names:
+                    index[names[0]].append(key)
+            self._surnames[year] = index
+        return self._surnames[year].get(surname, [])
 
     def suggest(self, key: str) -> list[str]:
         from rapidfuzz import fuzz, process
@@ -43,11 +51,11 @@ class KeySuggester:
         found: list[str] = []
         if variant := self.case_variant(key):
             found.append(variant)
-        for match, _score, _ in process.extract(key, self.keys, scorer=fuzz.ratio, limit=3,
-                                                processor=str.lower, score_cutoff=75):
-            found.append(match)
+        for _, _score, index in process.extract(key.lower(), self._folded, scorer=fuzz.ratio,
+                                                limit=3, score_cutoff=75):
+            found.append(self.keys[index])
         if pattern := _AUTHOR_YEAR.match(key):
             author = re.sub(r"[^a-z]", "", fold(pattern["author"]))
-            found += self._author_year_index().get((author, pattern["year"]), [])
+            found += self._keys_by_author(author, pattern["year"])
         unique = list(dict.fromkeys(k for k in found if k != key))
         return unique[:MAX_SUGGESTIONS]

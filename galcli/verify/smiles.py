@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 _TIMESTAMP = re.compile(r"^\[\d{2}:\d{2}:\d{2}\] ?")
+_SPACE = re.compile(r"\s")
 _KINDS = {"AtomValenceException": "valence", "AtomKekulizeException": "kekulize",
           "KekulizeException": "kekulize"}
 
@@ -65,7 +66,7 @@ def diagnose(smiles: str) -> SmilesCheck:
     text = smiles.strip()
     if not text:
         return SmilesCheck(smiles, False, kind="empty", error="empty SMILES")
-    if any(c.isspace() for c in text):
+    if _SPACE.search(text):
         return SmilesCheck(smiles, False, kind="whitespace",
                            error="SMILES contains whitespace (RDKit would read the rest as a name)")
     # BlockLogs must be the outer context, or CaptureErrorLog sees nothing.
@@ -101,7 +102,7 @@ class Validator:
 
     def check(self, smiles: str) -> SmilesCheck:
         text = smiles.strip()
-        if text and not any(c.isspace() for c in text):
+        if text and not _SPACE.search(text):
             mol = self._from_smiles(text)
             if mol is not None and mol.GetNumAtoms():
                 return SmilesCheck(smiles, True, canonical=self._to_smiles(mol))

@@ -67,7 +67,11 @@ def test_key_suggestions(tmp_path: Path) -> None:
     parsed = bib(tmp_path, "@article{vaswani2017attention, author={Vaswani, Ashish and others},"
                            " title={Attention}, year=2017}\n"
                            "@article{Devlin2019, author={Jacob Devlin}, title={BERT}, year=2019}\n")
-    suggester = KeySuggester(parsed.entries)
+    from galcli.verify.bibtex import BibSummary
+
+    summary = BibSummary()
+    summary.add(parsed)
+    suggester = KeySuggester([(i.key, i.author, i.year) for i in summary.entries.values()])
     assert suggester.suggest("vaswani2017attentoin")[0] == "vaswani2017attention"
     assert suggester.suggest("vaswani2017transformer") == ["vaswani2017attention"]
     assert suggester.suggest("devlin2019bert") == ["Devlin2019"]
