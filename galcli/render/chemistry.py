@@ -38,6 +38,9 @@ def show_candidates(out: Output, result: SmilesResult) -> None:
             out.out.print(table)
         else:
             out.write("\t".join(COLUMNS) + "\n" + "\n".join("\t".join(row) for row in rows))
+    if result.did_you_mean:
+        out.warn(f"no source knows {result.query!r}; did you mean "
+                 + " or ".join(repr(n) for n in result.did_you_mean) + "? (not looked up)")
     if not result.candidates:
         out.warn(f"no valid SMILES found for {result.query!r}")
     elif result.candidates[0].identity != "confirmed":

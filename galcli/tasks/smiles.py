@@ -16,7 +16,7 @@ from typing import Any
 
 from galcli.model.base import CHAT, Backend, GenerationParams, Message, Prompt
 from galcli.provenance.stamp import Provenance, provenance_for
-from galcli.verify.chemnames import CHEMICALS, OPSIN, NameResolutions, resolve_names
+from galcli.verify.chemnames import CHEMICALS, OPSIN, NameResolutions, resolve_names, similar_names
 from galcli.verify.smiles import Validator, mol_from_smiles, properties
 
 MODEL = "model"
@@ -73,11 +73,12 @@ class SmilesResult:
     model: str | None
     unavailable: dict[str, str] = field(default_factory=dict)
     provenance: Provenance | None = None
+    did_you_mean: list[str] = field(default_factory=list)  # only when no source knew the name
 
     def to_dict(self) -> dict[str, Any]:
         return {"query": self.query, "candidates": [c.to_dict() for c in self.candidates],
                 "rejected": [r.to_dict() for r in self.rejected], "model": self.model,
-                "unavailable_sources": self.unavailable,
+                "unavailable_sources": self.unavailable, "did_you_mean": self.did_you_mean,
                 "provenance": self.provenance.as_dict() if self.provenance else None}
 
 
@@ -124,9 +125,12 @@ class SmilesResolver:
                 smiles = next((t for t in tokens if self.validator.check(t).valid), tokens[0])
                 proposals.append((smiles, MODEL, request.name, generation.score))
         candidates, rejected = self._group(proposals)
+        resolved = any(s != MODEL for c in candidates for s in c.sources)
         return SmilesResult(query=request.name, candidates=candidates, rejected=rejected,
                             model=self.backend.model_id if self.backend else None,
-                            unavailable=names.unavailable, provenance=provenance)
+                            unavailable=names.unavailable, provenance=provenance,
+                            did_you_mean=[] if resolved or CHEMICALS not in self.sources
+                            else similar_names(request.name))
 
     def resolve_many(self, requests: Sequence[SmilesRequest]) -> list[SmilesResult]:
         """One OPSIN run for all names, then each name in turn."""

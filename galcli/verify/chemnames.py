@@ -160,3 +160,28 @@ def resolve_names(names: list[str], sources: tuple[str, ...] = (OPSIN, CHEMICALS
         except SourceUnavailable as exc:
             unavailable[CHEMICALS] = str(exc)
     return NameResolutions(results, unavailable)
+
+
+def similar_names(name: str, limit: int = 3) -> list[str]:
+    """Names in the chemicals database one edit away from `name` (typos: "napthalene").
+
+    Only ever offered as a "did you mean": one edit can also turn a name into another compound
+    (chlorodibromethane vs chlorodibromoethane).
+    """
+    from rapidfuzz import distance, process
+
+    text = clean_name(name).lower()
+    if len(text) < 5:
+        return []
+    try:
+        names = _chemicals_names()
+    except SourceUnavailable:
+        return []
+    found = process.extract(text, names, scorer=distance.Levenshtein.distance, score_cutoff=1,
+                            limit=limit)
+    return [match for match, _, _ in found if match != text]
+
+
+@lru_cache(maxsize=1)
+def _chemicals_names() -> list[str]:
+    return [key for key in _chemicals_db().name_index if isinstance(key, str)]

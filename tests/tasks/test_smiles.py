@@ -224,3 +224,12 @@ def test_validate_prints_nothing_from_rdkit_itself(tmp_path: Path) -> None:
     assert completed.returncode == 1
     assert completed.stderr.count("\n") == 3 and "[" not in completed.stderr.split(":")[0]
     assert "SMILES Parse Error" not in completed.stderr
+
+
+def test_unknown_names_get_a_did_you_mean_but_no_result(cli) -> None:
+    result = cli("smiles", "Napthalene", "--no-model", "--json")
+    doc = result.json()
+    assert doc["candidates"] == [] or all("opsin" in c["sources"] or "chemicals" in c["sources"]
+                                          for c in doc["candidates"])
+    assert "naphthalene" in doc["did_you_mean"]
+    assert "did you mean 'naphthalene'" in result.stderr
