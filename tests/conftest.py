@@ -143,3 +143,11 @@ def tiny_gguf(tmp_path_factory: pytest.TempPathFactory, tiny_chat: Path) -> Path
     from tests.tiny_models import write_gguf
 
     return write_gguf(tiny_chat, tmp_path_factory.mktemp("gguf") / "tiny.Q.gguf")
+
+
+@pytest.fixture(scope="session")
+def untrained_chat(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny random Llama chat model: a watermark decides most of what it writes."""
+    from tests.tiny_models import build_chat
+
+    return build_chat(tmp_path_factory.mktemp("untrained-chat"), train=False)

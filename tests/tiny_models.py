@@ -42,6 +42,25 @@ def _tokenizer(corpus: list[str], special: list[str], **tokens: str):
     return PreTrainedTokenizerFast(tokenizer_object=core, additional_special_tokens=extra, **tokens)
 
 
+WORDS = ("ethanol water benzene acid base salt molecule atom bond ring carbon oxygen nitrogen "
+         "hydrogen energy binding protein ligand solvent reaction rate model theory data result "
+         "paper method study sample value error phase gas liquid solid heat light field wave "
+         "particle mass charge spin state").split()
+
+
+def _word_tokenizer(special: list[str], **tokens: str):
+    """Whole words, so decoding and re-encoding give back the same ids (a watermark survives)."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    vocab = {token: index for index, token in enumerate([*special, *WORDS])}
+    core = Tokenizer(models.WordLevel(vocab=vocab, unk_token=tokens["unk_token"]))
+    core.pre_tokenizer = pre_tokenizers.Whitespace()
+    core.decoder = decoders.WordPiece(prefix="##")
+    extra = [t for t in special if t not in tokens.values()]
+    return PreTrainedTokenizerFast(tokenizer_object=core, additional_special_tokens=extra, **tokens)
+
+
 def _memorise(model, tokenizer, text: str, steps: int = 400) -> None:
     import torch
 
@@ -80,13 +99,18 @@ def build_galactica(directory: Path) -> Path:
     return directory
 
 
-def build_chat(directory: Path) -> Path:
-    """A Llama model with a ChatML chat template (like SmolLM2-Instruct)."""
+def build_chat(directory: Path, *, train: bool = True) -> Path:
+    """A Llama model with a ChatML chat template (like SmolLM2-Instruct).
+
+    Untrained (`train=False`, whole-word vocabulary), its next-token distribution is nearly
+    flat, so a watermark's bias decides most tokens: the model for watermark round trips.
+    """
     from transformers import LlamaConfig, LlamaForCausalLM
 
-    tokenizer = _tokenizer([CHAT_TEXT] * 4, CHAT_SPECIAL, bos_token="<|im_start|>",
-                           eos_token="<|im_end|>", pad_token="<|endoftext|>",
-                           unk_token="<|endoftext|>")
+    special = {"bos_token": "<|im_start|>", "eos_token": "<|im_end|>",
+               "pad_token": "<|endoftext|>", "unk_token": "<|endoftext|>"}
+    tokenizer = (_tokenizer([CHAT_TEXT] * 4, CHAT_SPECIAL, **special) if train
+                 else _word_tokenizer(CHAT_SPECIAL, **special))
     tokenizer.chat_template = CHAT_TEMPLATE
     eos = tokenizer.convert_tokens_to_ids("<|im_end|>")
     config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64,
@@ -95,8 +119,11 @@ def build_chat(directory: Path) -> Path:
                          pad_token_id=tokenizer.pad_token_id, bos_token_id=None,
                          attention_dropout=0.0)
     model = LlamaForCausalLM(config)
-    _memorise(model, tokenizer, CHAT_TEXT)
     model.generation_config.eos_token_id = eos
+    if train:
+        _memorise(model, tokenizer, CHAT_TEXT)
+    else:  # write words only, to the token limit: every token can carry the watermark
+        model.generation_config.suppress_tokens = tokenizer.all_special_ids
     model.save_pretrained(directory)
     tokenizer.save_pretrained(directory)
     return directory

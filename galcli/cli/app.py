@@ -15,7 +15,9 @@ import typer
 from galcli import __version__
 from galcli.cli import check as check_cmd
 from galcli.cli import cite as cite_cmd
+from galcli.cli import detect as detect_cmd
 from galcli.cli import generate as generate_cmd
+from galcli.cli import log as log_cmd
 from galcli.cli import models as models_cmd
 from galcli.cli import smiles as smiles_cmd
 from galcli.errors import ExitCode
@@ -67,6 +69,8 @@ app.command("cite")(cite_cmd.cite)
 app.command("check")(check_cmd.check)
 app.add_typer(smiles_cmd.app, name="smiles")
 app.add_typer(models_cmd.app, name="models")
+app.command("detect")(detect_cmd.detect)
+app.add_typer(log_cmd.app, name="log")
 
 
 def _debug_requested(args: list[str]) -> bool:

@@ -52,6 +52,13 @@ def _at(path: Path, line: int | None):
     return Location(str(path), line)
 
 
+def _record(session: ModelSession, result) -> None:
+    if result.model is not None:  # a model run; retrieval alone is not recorded
+        session.record(prompt=result.query, output=result.to_dict(), provenance=result.provenance,
+                       verdicts={s.key: s.verdict for s in result.suggestions}
+                       | {"rejected": len(result.rejected)})
+
+
 @common_options(model=True)
 def cite(
     text: Annotated[Optional[str], typer.Argument(
@@ -116,12 +123,14 @@ def cite(
         if batch is None:
             with session.out.draft(session.settings.model if no_model else session.backend.model_id) as on_text:
                 result = citer.suggest(CiteRequest(sentences[0], k=k, params=params), on_text)
+            _record(session, result)
             show_cite(session.out, result, fmt.value, cite_command)
             return ExitCode.OK if result.suggestions else ExitCode.FINDINGS
         found = rejected = 0
         with session.out.progress("citing", total=len(sentences)) as advance:
             for number, sentence in enumerate(sentences, 1):
                 result = citer.suggest(CiteRequest(sentence, k=k, params=params))
+                _record(session, result)
                 show_cite_batch(session.out, result, number)
                 found += bool(result.suggestions)
                 rejected += len(result.rejected)

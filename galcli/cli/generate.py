@@ -42,7 +42,8 @@ def generate(
         request = GenerateRequest(prompt, session.params())
         with session.out.draft(session.backend.model_id) as on_text:
             result = run_generate(request, session.backend, on_text=on_text)
+        session.record(prompt=prompt, output=result.text, provenance=result.provenance)
+        show_generation(session.out, result)
     finally:
         session.close()
-    show_generation(session.out, result)
     return ExitCode.OK

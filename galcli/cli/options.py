@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import functools
 import inspect
+from pathlib import Path
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Optional
 
 import typer
@@ -31,6 +32,8 @@ class CommonOptions:
     allow_download: bool = False
     no_watermark: bool = False
     no_log: bool = False
+    # The command's own arguments, as parsed (recorded in the run history).
+    arguments: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def setting_flags(self) -> dict[str, Any]:
         """Command-line values for `load_settings`; None where the flag was not given."""
@@ -77,11 +80,11 @@ MODEL_OPTIONS = (
     _option("no_log", bool, False, "--no-log", help="Don't record this run in the history."),
 )
 
-_OWN = {f.name for f in fields(CommonOptions)}
 
 
 def common_options(*, model: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     extra = OUTPUT_OPTIONS + (MODEL_OPTIONS if model else ())
+    added = {p.name for p in extra}
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         signature = inspect.signature(func)
@@ -92,8 +95,9 @@ def common_options(*, model: bool) -> Callable[[Callable[..., Any]], Callable[..
 
         @functools.wraps(func)
         def wrapper(**kwargs: Any) -> Any:
-            common = {name: kwargs.pop(name) for name in list(kwargs) if name in _OWN}
-            return func(**kwargs, opts=CommonOptions(**common))
+            common = {name: kwargs.pop(name) for name in list(kwargs) if name in added}
+            arguments = {k: (str(v) if isinstance(v, Path) else v) for k, v in kwargs.items()}
+            return func(**kwargs, opts=CommonOptions(**common, arguments=arguments))
 
         wrapper.__signature__ = signature.replace(parameters=[*own, *extra])  # type: ignore[attr-defined]
         wrapper.__annotations__ = {**{p.name: p.annotation for p in own},

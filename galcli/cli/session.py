@@ -6,7 +6,10 @@ model.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+import time
+from enum import Enum
+from typing import TYPE_CHECKING, Any
 
 from galcli.cli.options import CommonOptions
 from galcli.render import Output
@@ -14,6 +17,7 @@ from galcli.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from galcli.model.base import Backend, GenerationParams
+    from galcli.provenance.stamp import Provenance
 
 
 class ModelSession:
@@ -24,6 +28,8 @@ class ModelSession:
         self.out = Output(json_mode=opts.json, quiet=opts.quiet, stream=self.settings.stream)
         self.default_max_new_tokens = max_new_tokens
         self._backend: Backend | None = None
+        self._started = time.perf_counter()
+        self._recorded: list[int] = []
 
     @property
     def backend(self) -> Backend:
@@ -44,6 +50,41 @@ class ModelSession:
             watermark=settings.watermark and self.backend.watermark_supported,
         )
 
+    def record(self, *, prompt: str, output: Any, provenance: Provenance | None = None,
+               verdicts: dict[str, Any] | None = None) -> int | None:
+        """Add this run to the local history, unless --no-log / GALCLI_NO_LOG=1.
+
+        A history that cannot be written costs a warning, never the result.
+        """
+        if not self.settings.log:
+            return None
+        from galcli.errors import GalcliError
+        from galcli.provenance.history import History
+
+        backend = self._backend
+        text = output if isinstance(output, str) else json.dumps(output, ensure_ascii=False)
+        arguments = {k: (v.value if isinstance(v, Enum) else v) for k, v in self.opts.arguments.items()}
+        try:
+            run_id = History().record(
+                command=self.command, arguments=arguments,
+                model=backend.model_id if backend else None,
+                model_sha256=provenance.model_sha256 if provenance else None,
+                prompt=prompt, output=text, verdicts=verdicts,
+                timings={"total_seconds": round(time.perf_counter() - self._started, 3),
+                         "load_seconds": round(backend.load_seconds, 3) if backend else 0.0},
+                watermark=provenance.watermark if provenance else None)
+        except (GalcliError, OSError) as exc:
+            self.out.warn(f"this run was not recorded in the history: {exc}")
+            return None
+        self._recorded.append(run_id)
+        return run_id
+
     def close(self) -> None:
         if self._backend is not None:
             self._backend.close()
+        if len(self._recorded) == 1:
+            run = self._recorded[0]
+            self.out.info(f"recorded as run {run}; to report bad output: "
+                          f"galcli log flag {run} --reason \"…\"")
+        elif self._recorded:
+            self.out.info(f"recorded as runs {self._recorded[0]}–{self._recorded[-1]} (galcli log list)")

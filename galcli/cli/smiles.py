@@ -28,6 +28,13 @@ app = typer.Typer(
 )
 
 
+def _record(session: ModelSession, result) -> None:
+    if result.model is not None:
+        session.record(prompt=result.query, output=result.to_dict(), provenance=result.provenance,
+                       verdicts={c.smiles: c.identity for c in result.candidates}
+                       | {"rejected": len(result.rejected)})
+
+
 @app.command("name")
 @common_options(model=True)
 def name(
@@ -80,6 +87,8 @@ def name(
         params = session.params()
         if batch is not None:
             results = resolver.resolve_many([SmilesRequest(each, n=n, params=params) for each in names])
+            for result in results:
+                _record(session, result)
             show_candidates_batch(session.out, results)
             return ExitCode.OK if any(r.candidates for r in results) else ExitCode.FINDINGS
         label = "OPSIN + chemicals" if no_model else session.backend.model_id
@@ -91,6 +100,7 @@ def name(
             top = result.candidates[0]
             atomic_write_bytes(draw, depict(mol_from_smiles(top.smiles), str(draw), legend=names[0]))
             session.out.info(f"drew {top.smiles} to {draw}")
+        _record(session, result)
         show_candidates(session.out, result)
         return ExitCode.OK if result.candidates else ExitCode.FINDINGS
     finally:
@@ -190,6 +200,7 @@ def describe(
         else:
             with session.out.draft(session.backend.model_id) as on_text:
                 result = describe_smiles(smiles, session.backend, session.params(), on_text)
+            session.record(prompt=smiles, output=result.text or "", provenance=result.provenance)
         show_description(session.out, result)
     finally:
         session.close()

@@ -17,6 +17,10 @@ GREENLIST_RATIO = 0.25
 BIAS = 2.5
 SEEDING_SCHEME = "lefthash"
 CONTEXT_WIDTH = 1
+#: `galcli detect` calls a text watermarked from this z-score on (see bench/watermark.py) …
+Z_THRESHOLD = 4.0
+#: … and does not judge texts with fewer scored tokens than this.
+MIN_TOKENS = 50
 
 
 def watermarking_config() -> Any:

@@ -28,3 +28,26 @@ def test_models_lists_the_embedded_default_as_ready(cli) -> None:
     models = cli("models", "--json").json()
     default = next(m for m in models if m["default"])
     assert default["name"] == "smollm2-135m-instruct" and default["ready"]
+
+
+def test_human_abstracts_are_not_flagged_as_watermarked(corpora) -> None:
+    from galcli.settings import Settings
+    from galcli.tasks.detect import WatermarkScorer
+    from galcli.verify.bibtex import parse_bib
+
+    scorer = WatermarkScorer(Settings())
+    abstracts = [e.abstract for e in parse_bib(corpora / "bib_abstracts" / "benchmarkset.bib").entries
+                 if len(e.abstract) > 800][:20]
+    results = [scorer.score(text) for text in abstracts]
+    assert len(results) == 20 and all(r.verdict == "not watermarked" for r in results)
+
+
+def test_embedded_generation_is_detected(cli, tmp_path) -> None:
+    result = cli("generate", "Write a long paragraph about how enzymes catalyse reactions.",
+                 "--max-new-tokens", "120", "--temperature", "0.7", "-q")
+    draft = tmp_path / "draft.txt"
+    draft.write_text(result.stdout)
+    detected = cli("detect", str(draft), "--json").json()
+    assert detected["verdict"] in ("watermarked", "too short to tell")
+    if detected["verdict"] == "watermarked":
+        assert detected["z_score"] >= 4
