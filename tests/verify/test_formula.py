@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from galcli.errors import InputError
+from galcli.verify.formula import (expand_macros, inventory, math_in_tex, parse, parse_definitions,
+                                   prepare, strip_math, structure, to_unicode)
+
+
+def roles(latex: str) -> dict[str, set[str]]:
+    symbols, _ = inventory(latex, parse(latex))
+    found: dict[str, set[str]] = {}
+    for symbol in symbols:
+        found.setdefault(symbol.role, set()).add(symbol.latex)
+    return found
+
+
+@pytest.mark.parametrize("text, body, environment", [
+    ("$E = mc^2$", "E = mc^2", "$$"),
+    ("$$a+b$$", "a+b", "$$$$"),
+    ("\\(x\\)", "x", "\\(\\)"),
+    ("\\[ y \\]", "y", "\\[\\]"),
+    ("\\begin{equation*} z \\label{eq:z} \\end{equation*}", "z", "equation*"),
+    ("\\begin{align} a &= b \\nonumber \\\\ c &= d \\tag{3} \\\\ \\end{align}", "a &= b   \\\\ c &= d", "align"),
+    ("x^2", "x^2", None),
+])
+def test_delimiters_labels_and_tags_are_stripped(text: str, body: str, environment) -> None:
+    stripped, env, _ = strip_math(text)
+    assert stripped == body and env == environment
+
+
+def test_label_is_kept_aside() -> None:
+    assert strip_math("\\begin{equation}\\label{eq:loss} L = 0\\end{equation}")[2] == "eq:loss"
+
+
+def test_preamble_macros_are_expanded() -> None:
+    definitions = parse_definitions(
+        "\\newcommand{\\vect}[1]{\\mathbf{#1}}\n\\renewcommand*{\\R}{\\mathbb{R}}\n"
+        "\\DeclareMathOperator*{\\argmax}{arg\\,max}\n\\def\\half#1{\\frac{#1}{2}}\n"
+        "\\newcommand{\\norm}[2][2]{\\|#2\\|_{#1}}\n% \\newcommand{\\ignored}{x}\n")
+    assert set(definitions) == {"vect", "R", "argmax", "half", "norm"}
+    expanded, used = expand_macros("\\argmax_{x \\in \\R} \\vect{x} + \\half{y} + \\norm{z} + \\norm[1]{w}",
+                                   definitions)
+    assert expanded == ("\\operatorname*{arg\\,max}_{x \\in \\mathbb{R}} \\mathbf{x} + \\frac{y}{2}"
+                        " + \\|z\\|_{2} + \\|w\\|_{1}")
+    assert used == ["argmax", "R", "vect", "half", "norm"]
+
+
+def test_nested_and_recursive_macros_terminate() -> None:
+    definitions = parse_definitions("\\newcommand{\\a}{\\b}\\newcommand{\\b}{x}\\newcommand{\\loop}{\\loop y}")
+    assert expand_macros("\\a", definitions)[0] == "x"
+    assert expand_macros("\\loop", definitions)[0].count("y") <= 8
+
+
+@pytest.mark.parametrize("latex, column, message", [
+    ("\\frac{a}{b", 11, "expecting '}'"),
+    ("a + }", 5, "closing brace"),
+    ("\\frac{a}", 1, "arguments of macro"),
+    ("\\begin{foo} x \\end{foo}", 1, "unknown environment 'foo'"),
+])
+def test_parse_errors_have_a_column_and_a_caret(latex: str, column: int, message: str) -> None:
+    with pytest.raises(InputError) as info:
+        parse(latex)
+    assert f"(column {column})" in info.value.message and message in info.value.message
+    assert info.value.detail.splitlines()[1] == "  " + " " * (column - 1) + "^"
+
+
+def test_inventory_roles() -> None:
+    found = roles("\\nabla \\cdot \\mathbf{E} = \\frac{\\rho}{\\varepsilon_0}")
+    assert found["variable"] >= {"\\mathbf{E}", "\\rho", "\\varepsilon_0"}
+    assert found["operator"] >= {"\\nabla", "\\cdot"} and found["relation"] == {"="}
+    assert found["subscript"] == {"0"}
+    more = roles("\\sum_{i=1}^{N} \\sin(\\omega t_i) + \\pi \\leq e^{x}")
+    assert "\\sin" in more["function"] and "\\pi" in more["constant"] and "\\leq" in more["relation"]
+    assert {"i", "1"} <= more["subscript"] and {"N", "x"} <= more["superscript"]
+
+
+def test_structure() -> None:
+    assert structure("E = mc^2") == ("equation", "E", "mc^2")
+    assert structure("x \\leq \\alpha") == ("inequality", "x", "\\alpha")
+    assert structure("f(x) := x^2")[0] == "definition"
+    assert structure("\\frac{a=b}{c}") == ("expression", None, None)
+    assert structure("a &= b \\\\ c &< d")[0] == "equation"
+
+
+def test_unicode_rendering() -> None:
+    assert to_unicode("\\nabla \\cdot \\mathbf{E} = \\frac{\\rho}{\\varepsilon_0}") == "∇·𝐄 = ρ/ε₀"
+    assert to_unicode("E = mc^2") == "E = mc²"
+    assert to_unicode("x_{ij}") == "xᵢⱼ"
+
+
+def test_math_in_a_tex_file() -> None:
+    text = ("Inline $a+b$ here.\n% $$commented$$\n\\begin{equation}\\label{eq:one}\n x = 1\n"
+            "\\end{equation}\n\\[ y \\]\n")
+    found = math_in_tex(text, inline=True)
+    assert [(m.line, m.display, m.label) for m in found] == [(1, False, None), (3, True, "eq:one"), (6, True, None)]
+    assert [m.line for m in math_in_tex(text)] == [3, 6]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(list("\\{}[]()^_&$%#=+-ab01 ") + [
+    "\\frac", "\\sqrt", "\\left", "\\right", "\\begin{align}", "\\end{align}", "\\alpha", "\\\\",
+    "\\mathbf", "\\label{x}", "\\begin{cases}", "\\end{cases}", "\\sum", "\\text{"]), max_size=30).map("".join))
+def test_no_formula_string_crashes(text: str) -> None:
+    try:
+        formula = prepare(text)
+        symbols, _ = inventory(formula.latex, parse(formula.latex))
+        structure(formula.latex)
+        to_unicode(formula.latex)
+    except InputError as exc:
+        assert exc.message  # a clean, reportable error
+    else:
+        assert all(s.role for s in symbols)
+
+
+def test_every_display_equation_of_the_corpora_parses(corpora: Path) -> None:
+    lines = (corpora / "formulas" / "display_equations.jsonl").read_text(encoding="utf-8").splitlines()
+    for line in lines:
+        record = json.loads(line)
+        formula = prepare(record["latex"])
+        parse(formula.latex)
+    assert len(lines) == 159
