@@ -18,6 +18,7 @@ from galcli.cli import cite as cite_cmd
 from galcli.cli import detect as detect_cmd
 from galcli.cli import explain_formula as formula_cmd
 from galcli.cli import generate as generate_cmd
+from galcli.cli import lit_review as review_cmd
 from galcli.cli import log as log_cmd
 from galcli.cli import models as models_cmd
 from galcli.cli import smiles as smiles_cmd
@@ -69,6 +70,7 @@ app.command("generate")(generate_cmd.generate)
 app.command("cite")(cite_cmd.cite)
 app.command("check")(check_cmd.check)
 app.command("explain-formula")(formula_cmd.explain_formula)
+app.command("lit-review")(review_cmd.lit_review)
 app.add_typer(smiles_cmd.app, name="smiles")
 app.add_typer(models_cmd.app, name="models")
 app.command("detect")(detect_cmd.detect)

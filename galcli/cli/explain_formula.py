@@ -59,7 +59,8 @@ def explain_formula(
     if file is not None and (formula is not None or selectors != 1):
         raise UsageError("with --file, give exactly one of --label, --line or --all (and no LATEX)")
     tex = load_tex(file) if file is not None else None
-    session = ModelSession(opts, command="explain-formula", max_new_tokens=256)
+    session = ModelSession(opts, command="explain-formula", max_new_tokens=256,
+                           repetition_penalty=1.1)
     try:
         backend = None if no_model else session.backend
         params = None if no_model else session.params()

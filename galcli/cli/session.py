@@ -21,12 +21,14 @@ if TYPE_CHECKING:
 
 
 class ModelSession:
-    def __init__(self, opts: CommonOptions, *, command: str, max_new_tokens: int) -> None:
+    def __init__(self, opts: CommonOptions, *, command: str, max_new_tokens: int,
+                 repetition_penalty: float = 1.0) -> None:
         self.opts = opts
         self.command = command
         self.settings: Settings = load_settings(opts.setting_flags())
         self.out = Output(json_mode=opts.json, quiet=opts.quiet, stream=self.settings.stream)
         self.default_max_new_tokens = max_new_tokens
+        self.repetition_penalty = repetition_penalty
         self._backend: Backend | None = None
         self._started = time.perf_counter()
         self._recorded: list[int] = []
@@ -48,6 +50,7 @@ class ModelSession:
             temperature=settings.temperature,
             seed=settings.seed,
             watermark=settings.watermark and self.backend.watermark_supported,
+            repetition_penalty=self.repetition_penalty,
         )
 
     def record(self, *, prompt: str, output: Any, provenance: Provenance | None = None,

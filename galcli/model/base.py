@@ -53,6 +53,8 @@ class GenerationParams:
     top_p: float = 0.95
     seed: int = 0
     watermark: bool = True
+    # >1 discourages repeating tokens; small models loop without it on long prose.
+    repetition_penalty: float = 1.0
 
     @property
     def greedy(self) -> bool:

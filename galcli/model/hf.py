@@ -131,6 +131,8 @@ class TransformersBackend(Backend):
             kwargs.update(temperature=None, top_p=None, top_k=None)
         else:
             kwargs.update(temperature=params.temperature, top_p=params.top_p)
+        if params.repetition_penalty != 1.0:
+            kwargs["repetition_penalty"] = params.repetition_penalty
         if params.watermark:
             from galcli.provenance.watermark import watermarking_config
 

@@ -1,0 +1,96 @@
+"""Grouping retrieved entries into themes: TF-IDF vectors, average-linkage clustering on cosine
+distance (scipy), each theme named by its most characteristic terms."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from galcli.retrieve.bm25 import entry_text
+from galcli.verify.bibtex import BibEntry
+
+_WORD = re.compile(r"[a-z][a-z0-9\-]{2,}")
+
+
+@dataclass
+class Theme:
+    name: str
+    entries: list[BibEntry]
+
+
+def _stopwords() -> frozenset[str]:
+    try:
+        from bm25s.stopwords import STOPWORDS_EN
+    except ImportError:  # pragma: no cover - bm25s is a dependency
+        STOPWORDS_EN = ()
+    return frozenset(STOPWORDS_EN) | {"using", "based", "also", "two", "new", "use", "used",
+                                      "show", "shown", "results", "approach", "method", "methods",
+                                      "study", "paper", "work", "present", "however", "can",
+                                      "were", "was", "are", "been", "has", "have", "had", "its",
+                                      "which", "these", "this", "than", "into", "our", "their",
+                                      "both", "more", "most", "such", "well", "here", "within"}
+
+
+def _terms(entry: BibEntry, stop: frozenset[str]) -> list[str]:
+    return [w for w in _WORD.findall(entry_text(entry, title_weight=2)) if w not in stop]
+
+
+def group_into_themes(entries: Sequence[BibEntry], max_themes: int | None = None,
+                      per_theme: int = 4) -> list[Theme]:
+    """Cluster `entries`; about `per_theme` entries a theme, at most `max_themes` themes."""
+    entries = list(entries)
+    if not entries:
+        return []
+    stop = _stopwords()
+    documents = [Counter(_terms(e, stop)) for e in entries]
+    count = max(1, min(max_themes or 6, math.ceil(len(entries) / per_theme)))
+    if count == 1 or len(entries) < 3:
+        labels = [1] * len(entries)
+    else:
+        import numpy as np
+        from scipy.cluster.hierarchy import fcluster, linkage
+
+        vocabulary = sorted({t for d in documents for t in d})
+        index = {t: i for i, t in enumerate(vocabulary)}
+        frequency = Counter(t for d in documents for t in d)
+        idf = np.array([math.log((1 + len(entries)) / (1 + frequency[t])) + 1 for t in vocabulary])
+        vectors = np.zeros((len(entries), len(vocabulary)))
+        for row, document in enumerate(documents):
+            for term, n in document.items():
+                vectors[row, index[term]] = (1 + math.log(n)) * idf[index[term]]
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+        if not vectors.any():
+            labels = [1] * len(entries)
+        else:
+            tree = linkage(vectors, method="average", metric="cosine")
+            labels = [int(x) for x in fcluster(tree, t=count, criterion="maxclust")]
+    themes: dict[int, list[int]] = {}
+    for position, label in enumerate(labels):
+        themes.setdefault(label, []).append(position)
+    ordered = sorted(themes.values(), key=lambda members: min(members))  # by best-ranked member
+    return [Theme(_name([documents[i] for i in members], documents, [entries[i] for i in members]),
+                  [entries[i] for i in members]) for members in ordered]
+
+
+def _name(members: list[Counter], everyone: list[Counter], entries: list[BibEntry]) -> str:
+    """A short label: a lone paper's title, else the terms most typical of the theme (frequent
+    in it, rare among the other retrieved entries)."""
+    if len(entries) == 1:
+        from galcli.verify.normalize import latex_to_text
+
+        words = latex_to_text(entries[0].title).split()
+        return " ".join(words[:8]) + (" …" if len(words) > 8 else "") if words else "Related work"
+    inside: Counter = Counter()
+    for document in members:
+        inside.update(set(document))
+    overall: Counter = Counter()
+    for document in everyone:
+        overall.update(set(document))
+    weight = {t: (inside[t] / len(members)) * math.log(1 + len(everyone) / overall[t])
+              + 0.01 * sum(d[t] for d in members) for t in inside}
+    words = sorted(weight, key=lambda t: (-weight[t], t))[:3]
+    return ", ".join(words).capitalize() if words else "Related work"
