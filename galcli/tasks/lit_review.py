@@ -143,7 +143,7 @@ def split_citations(text: str) -> list[tuple[str, list[str]]]:
         prose = re.sub(r"\[[^\]]*$", "", _CITATION.sub("", raw))  # and an unclosed "[key…"
         prose = re.sub(r"\s+([.,;:!?])", r"\1", prose)
         prose = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", prose)  # "In addition, [x], has" -> one comma
-        prose = re.sub(r"\(\s*\)", "", " ".join(prose.split())).strip()
+        prose = " ".join(re.sub(r"\(\s*\)", "", prose).split())
         if prose:
             sentences.append((prose, keys))
     return sentences
