@@ -66,6 +66,13 @@ def _model(value: Any) -> str:
     return text
 
 
+def _profile(value: Any) -> str:
+    text = str(value).strip().lower()
+    if text not in ("auto", "galactica", "chat"):
+        raise ValueError("expected auto, galactica or chat")
+    return text
+
+
 def _url(value: Any) -> str:
     text = str(value).strip().rstrip("/")
     if not re.match(r"^https?://", text):
@@ -104,6 +111,8 @@ SPECS: tuple[SettingSpec, ...] = (
                 "record model runs in the local history database", env_inverted=True),
     SettingSpec("base_url", _url, None, "GALCLI_BASE_URL",
                 "URL of an OpenAI-compatible server for openai:MODEL"),
+    SettingSpec("profile", _profile, "auto", "GALCLI_PROFILE",
+                "prompt dialect for openai:MODEL: auto (galactica if the name says so), galactica, chat"),
 )
 SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
 
@@ -120,6 +129,7 @@ class Settings:
     watermark: bool = True
     log: bool = True
     base_url: str | None = None
+    profile: str = "auto"
     # setting name -> where its value came from: "flag", "env GALCLI_X", "config PATH", "default"
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 

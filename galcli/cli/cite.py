@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from galcli.cli.options import CommonOptions, common_options
+from galcli.cli.options import CommonOptions, Concurrency, common_options
 from galcli.cli.session import ModelSession
 from galcli.errors import ExitCode, InputError, UsageError
 from galcli.fileio import read_text, text_argument
@@ -78,6 +78,7 @@ def cite(
         "--cite-command", help="Command for --format latex.")] = "citep",
     no_model: Annotated[bool, typer.Option(
         "--no-model", help="Rank by retrieval alone; load no model.")] = False,
+    concurrency: Concurrency = 1,
     *,
     opts: CommonOptions,
 ) -> int:
@@ -126,10 +127,13 @@ def cite(
             _record(session, result)
             show_cite(session.out, result, fmt.value, cite_command)
             return ExitCode.OK if result.suggestions else ExitCode.FINDINGS
+        from galcli.tasks.batch import ordered_map
+
         found = rejected = 0
         with session.out.progress("citing", total=len(sentences)) as advance:
-            for number, sentence in enumerate(sentences, 1):
-                result = citer.suggest(CiteRequest(sentence, k=k, params=params))
+            results = ordered_map(lambda s: citer.suggest(CiteRequest(s, k=k, params=params)),
+                                  sentences, concurrency)
+            for number, result in enumerate(results, 1):
                 _record(session, result)
                 show_cite_batch(session.out, result, number)
                 found += bool(result.suggestions)

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from galcli.cli.options import CommonOptions, common_options
+from galcli.cli.options import CommonOptions, Concurrency, common_options
 from galcli.cli.session import ModelSession
 from galcli.errors import ExitCode, InputError, Location, UsageError
 from galcli.fileio import text_argument
@@ -30,6 +30,7 @@ def explain_formula(
         "--all", help="Every display equation of the file; one JSON line each with --json.")] = False,
     no_model: Annotated[bool, typer.Option(
         "--no-model", help="Only the deterministic part: rendering, symbols, structure.")] = False,
+    concurrency: Concurrency = 1,
     *,
     opts: CommonOptions,
 ) -> int:
@@ -65,7 +66,7 @@ def explain_formula(
         backend = None if no_model else session.backend
         params = None if no_model else session.params()
         if tex is not None and all_equations:
-            return _explain_all(session, tex, backend, params, show_explanation_line)
+            return _explain_all(session, tex, backend, params, show_explanation_line, concurrency)
         if tex is not None:
             math = tex.by_label(label) if label is not None else tex.at_line(line)  # type: ignore[arg-type]
             prepared = prepare_tex_math(tex, math)
@@ -90,21 +91,27 @@ def explain_formula(
     return ExitCode.OK
 
 
-def _explain_all(session, tex, backend, params, show) -> int:
+def _explain_all(session, tex, backend, params, show, concurrency: int) -> int:
+    from galcli.tasks.batch import ordered_map
     from galcli.tasks.explain_formula import explain, prepare_tex_math
 
     displays = [m for m in tex.math if m.display]
     if not displays:
         raise InputError("no display equations in the file", location=Location(str(tex.path)),
                          hint="display math is \\[…\\], $$…$$ or an equation/align/… environment")
+
+    def one(math):
+        try:
+            return math, explain(prepare_tex_math(tex, math), backend, params)
+        except InputError as exc:
+            return math, exc
+
     failures = 0
     with session.out.progress("formulas", total=len(displays)) as advance:
-        for math in displays:
-            try:
-                result = explain(prepare_tex_math(tex, math), backend, params)
-            except InputError as exc:
+        for math, result in ordered_map(one, displays, concurrency):
+            if isinstance(result, InputError):
                 failures += 1
-                show(session.out, None, file=str(tex.path), line=math.line, label=math.label, error=exc)
+                show(session.out, None, file=str(tex.path), line=math.line, label=math.label, error=result)
             else:
                 result.file, result.line = str(tex.path), math.line
                 if backend is not None:

@@ -32,6 +32,7 @@ class CommonOptions:
     allow_download: bool = False
     no_watermark: bool = False
     no_log: bool = False
+    base_url: Optional[str] = None
     # The command's own arguments, as parsed (recorded in the run history).
     arguments: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -47,6 +48,7 @@ class CommonOptions:
             "allow_download": True if self.allow_download else None,
             "watermark": False if self.no_watermark else None,
             "log": False if self.no_log else None,
+            "base_url": self.base_url,
         }
 
 
@@ -78,6 +80,8 @@ MODEL_OPTIONS = (
     _option("no_watermark", bool, False, "--no-watermark",
             help="Don't watermark generated text (recorded in provenance)."),
     _option("no_log", bool, False, "--no-log", help="Don't record this run in the history."),
+    _option("base_url", Optional[str], None, "--base-url", metavar="URL",
+            help="OpenAI-compatible server for --model openai:NAME [env GALCLI_BASE_URL]."),
 )
 
 
@@ -112,3 +116,8 @@ def typing_hints(func: Callable[..., Any]) -> dict[str, Any]:
     import typing
 
     return typing.get_type_hints(func, include_extras=True)
+
+
+Concurrency = Annotated[int, typer.Option(
+    "--concurrency", "-j", min=1, max=64,
+    help="Batch requests in flight at once (useful with --model openai:…).")]

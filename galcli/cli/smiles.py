@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from galcli.cli.groups import group_with_default
-from galcli.cli.options import CommonOptions, common_options
+from galcli.cli.options import CommonOptions, Concurrency, common_options
 from galcli.cli.session import ModelSession
 from galcli.errors import ExitCode, InputError, UsageError
 from galcli.fileio import atomic_write_bytes, read_text, text_argument
@@ -51,6 +51,7 @@ def name(
         show_default=False)] = None,
     no_model: Annotated[bool, typer.Option(
         "--no-model", help="Use only OPSIN and the chemicals database; load no model.")] = False,
+    concurrency: Concurrency = 1,
     *,
     opts: CommonOptions,
 ) -> int:
@@ -86,7 +87,8 @@ def name(
         resolver = SmilesResolver(None if no_model else session.backend)
         params = session.params()
         if batch is not None:
-            results = resolver.resolve_many([SmilesRequest(each, n=n, params=params) for each in names])
+            results = resolver.resolve_many([SmilesRequest(each, n=n, params=params) for each in names],
+                                            concurrency)
             for result in results:
                 _record(session, result)
             show_candidates_batch(session.out, results)

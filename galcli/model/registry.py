@@ -26,6 +26,7 @@ _BUILTIN: dict[str, str] = {
     "embedded": "galcli.model.embedded:load",
     "hf": "galcli.model.hf:load",
     "fake": "galcli.model.fake:load",
+    "openai": "galcli.model.openai:load",
 }
 _REGISTERED: dict[str, Loader] = {}
 

@@ -132,10 +132,13 @@ class SmilesResolver:
                             did_you_mean=[] if resolved or CHEMICALS not in self.sources
                             else similar_names(request.name))
 
-    def resolve_many(self, requests: Sequence[SmilesRequest]) -> list[SmilesResult]:
-        """One OPSIN run for all names, then each name in turn."""
+    def resolve_many(self, requests: Sequence[SmilesRequest], concurrency: int = 1) -> list[SmilesResult]:
+        """One OPSIN run for all names, then the model for each name (`concurrency` at once)."""
+        from galcli.tasks.batch import ordered_map
+
         names = resolve_names([r.name for r in requests], self.sources)
-        return [self.resolve(request, names=names) for request in requests]
+        return list(ordered_map(lambda request: self.resolve(request, names=names), requests,
+                                concurrency))
 
     def _group(self, proposals: Sequence[tuple[str, str, str, float | None]]
                ) -> tuple[list[Candidate], list[RejectedSmiles]]:
