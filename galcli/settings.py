@@ -111,6 +111,9 @@ SPECS: tuple[SettingSpec, ...] = (
                 "record model runs in the local history database", env_inverted=True),
     SettingSpec("base_url", _url, None, "GALCLI_BASE_URL",
                 "URL of an OpenAI-compatible server for openai:MODEL"),
+    SettingSpec("embeddings", _parse_bool, True, "GALCLI_NO_EMBEDDINGS",
+                "fuse sentence embeddings into cite/lit-review ranking (when installed)",
+                env_inverted=True),
     SettingSpec("profile", _profile, "auto", "GALCLI_PROFILE",
                 "prompt dialect for openai:MODEL: auto (galactica if the name says so), galactica, chat"),
 )
@@ -129,6 +132,7 @@ class Settings:
     watermark: bool = True
     log: bool = True
     base_url: str | None = None
+    embeddings: bool = True
     profile: str = "auto"
     # setting name -> where its value came from: "flag", "env GALCLI_X", "config PATH", "default"
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)

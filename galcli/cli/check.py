@@ -14,8 +14,9 @@ from galcli.render import Output
 
 @common_options(model=False)
 def check(
-    main: Annotated[Path, typer.Argument(help="The main .tex file of the project.",
-                                         show_default=False)],
+    main: Annotated[Optional[Path], typer.Argument(
+        metavar="[MAIN.tex]", help="The main .tex file of the project [default: the one .tex file with \\documentclass "
+             "in the current directory].", show_default=False)] = None,
     bib: Annotated[Optional[list[Path]], typer.Option(
         "--bib", "-b", help="A .bib file to check against (repeatable); default: the files "
                             "named by \\bibliography / \\addbibresource.")] = None,
@@ -39,12 +40,16 @@ def check(
     \b
     Examples:
       galcli check paper.tex
+      galcli check                    # the .tex file with \\documentclass in this directory
       galcli check thesis/main.tex --bib refs.bib --strict
       galcli check paper.tex --json | jq '.problems[] | select(.kind == "undefined_key")'
     """
     from galcli.render.check import show_check
     from galcli.tasks.check import CheckRequest, run_check
 
-    result = run_check(CheckRequest(main=main, bibs=tuple(bib or ()), unused=unused, strict=strict))
+    from galcli.tasks.check import find_main_file
+
+    result = run_check(CheckRequest(main=main or find_main_file(Path.cwd()), bibs=tuple(bib or ()),
+                                    unused=unused, strict=strict))
     show_check(Output(json_mode=opts.json, quiet=opts.quiet), result)
     return ExitCode.OK if result.ok else ExitCode.FINDINGS

@@ -62,7 +62,7 @@ def _record(session: ModelSession, result) -> None:
 @common_options(model=True)
 def cite(
     text: Annotated[Optional[str], typer.Argument(
-        help="The sentence to cite for; - (or nothing, with a pipe) reads stdin.",
+        metavar="[TEXT|-]", help="The sentence to cite for; - (or nothing, with a pipe) reads stdin.",
         show_default=False)] = None,
     bib: Annotated[Optional[list[Path]], typer.Option(
         "--bib", "-b", help="Your .bib file (repeatable). Only its keys are ever suggested.",
@@ -119,7 +119,12 @@ def cite(
     if not entries:
         raise InputError("the bibliography has no entries", hint="check the --bib file(s)")
     try:
-        citer = Citer(entries, None if no_model else session.backend)
+        citer = Citer(entries, None if no_model else session.backend,
+                      dense=session.settings.embeddings)
+        if session.settings.embeddings and not citer.index.dense:
+            from galcli.retrieve.embeddings import INSTALL_COMMAND
+
+            session.out.info(f"ranking by BM25 alone; for better suggestions: {INSTALL_COMMAND}")
         params = session.params()
         if batch is None:
             with session.out.draft(session.settings.model if no_model else session.backend.model_id) as on_text:

@@ -17,7 +17,8 @@ DEFAULT_MAX_NEW_TOKENS = 128
 @common_options(model=True)
 def generate(
     text: Annotated[Optional[str], typer.Argument(
-        help="Text to continue; - (or nothing, with a pipe) reads stdin.", show_default=False)] = None,
+        metavar="[TEXT|-]", help="Text to continue; - (or nothing, with a pipe) reads stdin.",
+        show_default=False)] = None,
     *,
     opts: CommonOptions,
 ) -> int:

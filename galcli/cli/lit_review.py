@@ -22,7 +22,8 @@ class ReviewFormat(str, Enum):
 @common_options(model=True)
 def lit_review(
     topic: Annotated[Optional[str], typer.Argument(
-        help="What the section is about; - (or a pipe) reads stdin.", show_default=False)] = None,
+        metavar="[TOPIC|-]", help="What the section is about; - (or a pipe) reads stdin.",
+        show_default=False)] = None,
     bib: Annotated[Optional[list[Path]], typer.Option(
         "--bib", "-b", help="Your .bib file(s), ideally with abstracts (repeatable).",
         show_default=False)] = None,
@@ -73,7 +74,7 @@ def lit_review(
         raise InputError("the bibliography has no entries", hint="check the --bib file(s)")
     try:
         request = ReviewRequest(subject, max_papers=max_papers, max_themes=themes,
-                                params=session.params())
+                                params=session.params(), dense=session.settings.embeddings)
         with session.out.progress("retrieving", total=None) as advance:
             backend = session.backend
             with session.out.draft(backend.model_id) as on_text:

@@ -41,7 +41,7 @@ def list_(*, opts: CommonOptions) -> int:
 @app.command("show")
 @common_options(model=False)
 def show(
-    name: Annotated[str, typer.Argument(help="A model name, directory or hub id.")],
+    name: Annotated[str, typer.Argument(metavar="MODEL", help="A model name, directory or hub id.")],
     *,
     opts: CommonOptions,
 ) -> int:

@@ -112,9 +112,10 @@ def name(
 @app.command("validate")
 @common_options(model=False)
 def validate(
-    source: Annotated[str, typer.Argument(
-        metavar="[FILE|-]", help="SMILES, one per line (optionally followed by a name), or a "
-                                 "CSV/TSV with --column; - or nothing reads stdin.")] = "-",
+    sources: Annotated[Optional[list[str]], typer.Argument(
+        metavar="[FILE|-]...", help="SMILES files, one per line (optionally followed by a name), "
+                                    "or CSV/TSV with --column; - or nothing reads stdin.",
+        show_default=False)] = None,
     column: Annotated[Optional[str], typer.Option(
         "--column", "-c", help="Read SMILES from this column of a CSV/TSV file with a header.",
         show_default=False)] = None,
@@ -125,8 +126,8 @@ def validate(
 
     Valid SMILES are printed canonicalised (with their name, if any) on stdout; invalid ones
     are reported on stderr as FILE:LINE: reason. With --json, one JSON object per input line:
-    {"line", "input", "valid", "canonical", "error"}. Exit status: 0 all valid, 1 some invalid,
-    3 unreadable input.
+    {"line", "input", "valid", "canonical", "error"} (and "file" when several files are
+    given). Exit status: 0 all valid, 1 some invalid, 3 unreadable input.
 
     \b
     Examples:
@@ -138,18 +139,22 @@ def validate(
     from galcli.tasks.validate_smiles import read_column, read_lines, validate as run
 
     out = Output(json_mode=opts.json, quiet=opts.quiet)
-    label = "<stdin>" if source == "-" else source
-    stream = _open(source)
-    try:
-        records = read_column(stream, label, column) if column else read_lines(stream, label)
-        printer = ValidationPrinter(out, label)
-        for validation in run(records):
-            printer.add(validation)
-        printer.finish()
-    finally:
-        if stream is not sys.stdin:
-            stream.close()
-    return ExitCode.OK if printer.invalid == 0 else ExitCode.FINDINGS
+    names = sources or ["-"]
+    invalid = 0
+    for source in names:
+        label = "<stdin>" if source == "-" else source
+        stream = _open(source)
+        try:
+            records = read_column(stream, label, column) if column else read_lines(stream, label)
+            printer = ValidationPrinter(out, label, with_file=len(names) > 1)
+            for validation in run(records):
+                printer.add(validation)
+            printer.finish()
+        finally:
+            if stream is not sys.stdin:
+                stream.close()
+        invalid += printer.invalid
+    return ExitCode.OK if invalid == 0 else ExitCode.FINDINGS
 
 
 def _open(source: str):
@@ -174,7 +179,7 @@ def _open(source: str):
 @app.command("describe")
 @common_options(model=True)
 def describe(
-    smiles: Annotated[str, typer.Argument(help="The SMILES to describe.")],
+    smiles: Annotated[str, typer.Argument(metavar="SMILES", help="The SMILES to describe.")],
     no_model: Annotated[bool, typer.Option(
         "--no-model", help="Only RDKit's computed properties; no generated description.")] = False,
     *,

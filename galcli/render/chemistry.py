@@ -67,9 +67,10 @@ class ValidationPrinter:
 
     BLOCK = 1024
 
-    def __init__(self, out: Output, source: str) -> None:
+    def __init__(self, out: Output, source: str, *, with_file: bool = False) -> None:
         self.out = out
         self.source = source
+        self.with_file = with_file  # several files: say which one each JSON line is from
         self.valid = self.invalid = 0
         self._lines: list[str] = []
         self._problems: list[str] = []
@@ -84,7 +85,10 @@ class ValidationPrinter:
             self.invalid += 1
             self._problems.append(f"{self.source}:{record.line}: invalid SMILES {record.smiles!r}: {check.error}")
         if self.out.json_mode:
-            self._lines.append(json.dumps(validation.to_dict(), ensure_ascii=False))
+            data = validation.to_dict()
+            if self.with_file:
+                data = {"file": self.source, **data}
+            self._lines.append(json.dumps(data, ensure_ascii=False))
         elif check.valid:
             self._lines.append(f"{check.canonical}\t{record.name}" if record.name else check.canonical or "")
         if len(self._lines) >= self.BLOCK or len(self._problems) >= self.BLOCK:
@@ -106,7 +110,7 @@ class ValidationPrinter:
         self._flush()
         sys.stdout.flush()
         total = self.valid + self.invalid
-        self.out.info(f"{total} SMILES: {self.valid} valid, {self.invalid} invalid")
+        self.out.info(f"{self.source}: {total} SMILES, {self.valid} valid, {self.invalid} invalid")
 
 
 def show_description(out: Output, result: Description) -> None:

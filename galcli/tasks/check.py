@@ -6,6 +6,7 @@ them, each with a gcc-style location so editors can jump to it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,6 +129,25 @@ def _summarize_into(connection: Any, paths: list[Path], dialect: str) -> None:
         connection.send(("error", exc))
     finally:
         connection.close()
+
+
+def find_main_file(directory: Path) -> Path:
+    """The one .tex file in `directory` that starts a document (has \\documentclass)."""
+    candidates = []
+    for path in sorted(directory.glob("*.tex")):
+        try:
+            head = path.read_text(encoding="utf-8", errors="replace")[:20000]
+        except OSError:
+            continue
+        if re.search(r"^[^%\n]*\\documentclass", head, re.MULTILINE):
+            candidates.append(path)
+    if len(candidates) == 1:
+        return Path(candidates[0].name) if directory == Path.cwd() else candidates[0]
+    if not candidates:
+        raise UsageError(f"no main .tex file (with \\documentclass) in {directory}",
+                         hint="name it: galcli check paper.tex")
+    raise UsageError(f"several main .tex files in {directory}: "
+                     + ", ".join(p.name for p in candidates), hint="name one: galcli check FILE.tex")
 
 
 def run_check(request: CheckRequest) -> CheckResult:

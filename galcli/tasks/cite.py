@@ -1,6 +1,7 @@
 """`galcli cite`: citation keys for a sentence, only ever from the user's own .bib files.
 
-Two sources are fused: a retrieval ranking of the bibliography (BM25) and the model's own
+Two sources are fused: a retrieval ranking of the bibliography (BM25, fused with sentence
+embeddings when the embedding model is installed) and the model's own
 proposals (Galactica: `[START_REF] title, author [END_REF]`; instruction models: picks from a
 numbered list of retrieved entries). A proposal counts only when it matches a real entry;
 everything else is reported as rejected and never printed as a key.
@@ -15,7 +16,8 @@ from typing import Any
 
 from galcli.model.base import CHAT, Backend, GenerationParams, Message, Prompt
 from galcli.provenance.stamp import Provenance, provenance_for
-from galcli.retrieve.bm25 import BM25Index, Hit
+from galcli.retrieve.bm25 import Hit
+from galcli.retrieve.embeddings import HybridIndex
 from galcli.verify.bibtex import BibEntry
 from galcli.verify.citations import MISMATCH, NOT_IN_BIB, UNCHECKED, VERIFIED, TitleMatcher
 from galcli.verify.normalize import author_last_names, latex_to_text
@@ -103,14 +105,16 @@ def chat_prompt(sentence: str, hits: Sequence[Hit]) -> Prompt:
 
 
 _NUMBER = re.compile(r"^\[?(\d{1,3})\]?(?=$|[\s.:)\]])")
+_NUMBERS = re.compile(r"(?:and\s+)?[\[(]?\d{1,3}[\])]?(?:\s*(?:,|&|and)\s*[\[(]?\d{1,3}[\])]?)*\.?")
 
 
 class Citer:
     """The index, title matcher and (optional) model for one bibliography; reused in batches."""
 
-    def __init__(self, entries: Sequence[BibEntry], backend: Backend | None = None) -> None:
+    def __init__(self, entries: Sequence[BibEntry], backend: Backend | None = None, *,
+                 dense: bool = True) -> None:
         self.entries = list(entries)
-        self.index = BM25Index(self.entries)
+        self.index = HybridIndex(self.entries, dense=dense)
         self.matcher = TitleMatcher(self.entries)
         self.backend = backend
 
@@ -172,25 +176,31 @@ class Citer:
 
     def _read_picks(self, texts: Sequence[str],
                     hits: Sequence[Hit]) -> tuple[list[tuple[BibEntry, str]], list[Rejected]]:
-        """An instruction model's answer: numbers from the list, or titles written out."""
+        """An instruction model's answer: numbers from the list ("2, 5"), list items it echoes
+        ("[3] Title…"), or titles written out (matched like Galactica proposals)."""
         picks: list[tuple[BibEntry, str]] = []
         rejected: list[Rejected] = []
+
+        def pick(number: int, text: str) -> None:
+            if 1 <= number <= len(hits):
+                picks.append((hits[number - 1].entry, VERIFIED))
+            else:
+                rejected.append(Rejected(text, NOT_IN_BIB, f"there is no paper [{number}] in the list"))
+
         for text in texts:
-            for part in re.split(r"[,;\n]+", text):
-                part = part.strip()
-                if not part:
+            for line in re.split(r"[;\n]+", text):
+                line = line.strip(" \t-*•")
+                if not line:
                     continue
-                number = _NUMBER.match(part)
-                if number:
-                    index = int(number.group(1))
-                    if 1 <= index <= len(hits):
-                        picks.append((hits[index - 1].entry, VERIFIED))
-                    else:
-                        rejected.append(Rejected(part, NOT_IN_BIB, f"there is no paper [{index}] in the list"))
-                    continue
-                found, more = self._read_proposals([part])
-                picks += found
-                rejected += more
+                if _NUMBERS.fullmatch(line):
+                    for number in re.findall(r"\d+", line):
+                        pick(int(number), line)
+                elif (leading := _NUMBER.match(line)) is not None:
+                    pick(int(leading.group(1)), line)
+                else:
+                    found, more = self._read_proposals([line])
+                    picks += found
+                    rejected += more
         return picks, rejected
 
     @staticmethod

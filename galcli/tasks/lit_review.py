@@ -16,7 +16,7 @@ from typing import Any
 
 from galcli.model.base import Backend, GenerationParams, Message, Prompt
 from galcli.provenance.stamp import Provenance, provenance_for
-from galcli.retrieve.bm25 import BM25Index
+from galcli.retrieve.embeddings import HybridIndex
 from galcli.retrieve.themes import Theme, group_into_themes
 from galcli.verify.bibtex import BibEntry
 from galcli.verify.normalize import author_last_names, latex_to_text
@@ -38,6 +38,7 @@ class ReviewRequest:
     max_papers: int = 12
     max_themes: int | None = None
     params: GenerationParams = field(default_factory=GenerationParams)
+    dense: bool = True  # fuse sentence embeddings into the ranking when the model is installed
 
 
 @dataclass
@@ -152,7 +153,7 @@ def split_citations(text: str) -> list[tuple[str, list[str]]]:
 def write_review(request: ReviewRequest, entries: Sequence[BibEntry], backend: Backend,
                  on_text: Callable[[str], None] | None = None,
                  progress: Callable[..., None] = lambda *a, **k: None) -> Review:
-    index = BM25Index(entries)
+    index = HybridIndex(entries, dense=request.dense)
     hits = index.search(request.topic, k=request.max_papers)
     retrieved = [hit.entry for hit in hits]
     progress(1, description="grouping into themes")

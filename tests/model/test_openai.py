@@ -63,7 +63,8 @@ def test_generate_streams_from_a_real_server(cli, server: str, tiny_chat: Path) 
                  "--json", "--no-log")
     assert result.code == 0, result.stderr
     doc = result.json()
-    assert doc["text"].startswith("Ethanol is") and doc["model"] == f"openai:{tiny_chat}"
+    # The tiny model never saw generate's system turn, so it may ramble before its one answer.
+    assert "Ethanol is CCO" in doc["text"] and doc["model"] == f"openai:{tiny_chat}"
     assert doc["provenance"]["watermark"] == "not available on the openai backend"
 
 

@@ -233,3 +233,13 @@ def test_unknown_names_get_a_did_you_mean_but_no_result(cli) -> None:
                                           for c in doc["candidates"])
     assert "naphthalene" in doc["did_you_mean"]
     assert "did you mean 'naphthalene'" in result.stderr
+
+
+def test_validate_several_files(cli, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.smi", tmp_path / "b.smi"
+    first.write_text("CCO\n")
+    second.write_text("C1CC\n")
+    result = cli("smiles", "validate", str(first), str(second), "--json")
+    rows = result.json_lines()
+    assert result.code == ExitCode.FINDINGS
+    assert [(Path(r["file"]).name, r["valid"]) for r in rows] == [("a.smi", True), ("b.smi", False)]
