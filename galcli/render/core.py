@@ -20,11 +20,15 @@ TextSink = Callable[[str], None]
 
 
 def _console(stderr: bool) -> Any:
+    import os
+
     from rich.console import Console
 
     # soft_wrap: never insert line breaks into results that scripts will parse.
+    # NO_COLOR (https://no-color.org): rich would still emit bold and dim; galcli emits nothing.
+    plain = {"color_system": None} if os.environ.get("NO_COLOR") else {}
     return Console(stderr=stderr, highlight=False, soft_wrap=True,
-                   file=sys.stderr if stderr else sys.stdout)
+                   file=sys.stderr if stderr else sys.stdout, **plain)
 
 
 def escape(text: str) -> str:

@@ -34,7 +34,7 @@ class CiteRequest:
     text: str
     k: int = 5
     params: GenerationParams = field(default_factory=GenerationParams)
-    candidates: int = 20  # retrieved entries shown to an instruction model
+    candidates: int = 10  # retrieved entries shown to an instruction model (prompt length is time)
     proposals: int = 3  # Galactica-style proposals (beams) to ask for
 
 

@@ -138,3 +138,20 @@ def test_json_output_is_parseable_when_piped(fake_model) -> None:
     assert completed.returncode == 0
     assert json.loads(completed.stdout)["text"] == "piped"
     assert "\x1b[" not in completed.stdout + completed.stderr  # no escape codes in pipes
+
+
+def _styled_stderr(env_extra: dict[str, str], fake_model) -> str:
+    model = fake_model([{"text": "x"}])
+    env = {**os.environ, "FORCE_COLOR": "1", **env_extra}
+    env.pop("NO_COLOR", None) if "NO_COLOR" not in env_extra else None
+    completed = subprocess.run([sys.executable, "-m", "galcli", "generate", "x", "-m", model, "--no-log",
+                                "--no-stream"], capture_output=True, text=True, env=env)
+    return completed.stderr
+
+
+def test_no_color_means_no_styling_even_on_a_terminal(fake_model) -> None:
+    import re
+
+    styles = re.compile(r"\x1b\[[0-9;]*m")
+    assert styles.search(_styled_stderr({}, fake_model))  # FORCE_COLOR makes stderr a "terminal"
+    assert not styles.search(_styled_stderr({"NO_COLOR": "1"}, fake_model))
