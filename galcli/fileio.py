@@ -60,25 +60,32 @@ def _decode(data: bytes, name: str) -> str:
     return text.removeprefix("\ufeff")
 
 
+@contextlib.contextmanager
+def input_errors(path: str | Path, what: str = "file") -> Iterator[None]:
+    """Turn the OSError of opening or reading a user's file into an InputError with a hint."""
+    location = Location(str(path))
+    try:
+        yield
+    except FileNotFoundError as exc:
+        raise InputError(f"{what} not found", location=location,
+                         hint="check the path (relative paths start from the current directory)") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{what} is a directory, not a file", location=location,
+                         hint="give the path of a file inside it") from exc
+    except PermissionError as exc:
+        raise InputError(f"permission denied reading {what}", location=location,
+                         hint="check the file's permissions") from exc
+    except OSError as exc:
+        raise InputError(f"cannot read {what}: {exc.strerror or exc}", location=location,
+                         hint="check that the path is a readable file") from exc
+
+
 def read_text(path: str | Path, *, what: str = "file") -> str:
     """Read a UTF-8 text file, or standard input for "-", with errors a user can act on."""
     if str(path) == "-":
         return read_stdin()
-    target = Path(path)
-    try:
-        data = target.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(f"{what} not found", location=Location(str(path)),
-                         hint="check the path (relative paths start from the current directory)") from exc
-    except IsADirectoryError as exc:
-        raise InputError(f"{what} is a directory, not a file", location=Location(str(path)),
-                         hint="give the path of a file inside it") from exc
-    except PermissionError as exc:
-        raise InputError(f"permission denied reading {what}", location=Location(str(path)),
-                         hint="check the file's permissions") from exc
-    except OSError as exc:
-        raise InputError(f"cannot read {what}: {exc.strerror or exc}", location=Location(str(path)),
-                         hint="check that the path is a readable file") from exc
+    with input_errors(path, what):
+        data = Path(path).read_bytes()
     return _decode(data, str(path))
 
 

@@ -12,12 +12,17 @@ from pathlib import Path
 APP_NAME = "galcli"
 
 
-def config_dir() -> Path:
-    if env := os.environ.get("GALCLI_CONFIG_DIR"):
+def _user_dir(variable: str, kind: str) -> Path:
+    """`$variable` if set, else platformdirs' user directory of this `kind` for galcli."""
+    if env := os.environ.get(variable):
         return Path(env)
     import platformdirs
 
-    return Path(platformdirs.user_config_dir(APP_NAME))
+    return Path(getattr(platformdirs, f"user_{kind}_dir")(APP_NAME))
+
+
+def config_dir() -> Path:
+    return _user_dir("GALCLI_CONFIG_DIR", "config")
 
 
 def config_file() -> Path:
@@ -27,16 +32,8 @@ def config_file() -> Path:
 
 
 def cache_dir() -> Path:
-    if env := os.environ.get("GALCLI_CACHE_DIR"):
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir(APP_NAME))
+    return _user_dir("GALCLI_CACHE_DIR", "cache")
 
 
 def data_dir() -> Path:
-    if env := os.environ.get("GALCLI_DATA_DIR"):
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir(APP_NAME))
+    return _user_dir("GALCLI_DATA_DIR", "data")

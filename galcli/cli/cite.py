@@ -102,22 +102,15 @@ def cite(
     """
     from galcli.render.cite import show_batch_rejections, show_cite, show_cite_batch
     from galcli.tasks.cite import Citer, CiteRequest
-    from galcli.verify.bibtex import load_bibliography
 
-    if not bib:
-        raise UsageError("no bibliography given", hint="pass your .bib file with --bib refs.bib")
     if batch is not None and text is not None:
         raise UsageError("give either TEXT or --batch FILE, not both")
-    sentences = read_batch(batch) if batch is not None else [text_argument(text)]
     session = ModelSession(opts, command="cite", max_new_tokens=48)
+    entries = session.bibliography(bib)
+    sentences = read_batch(batch) if batch is not None else [text_argument(text)]
     fmt = CiteFormat.json if opts.json else output_format
     if fmt is None:
         fmt = CiteFormat.text if session.out.out.is_terminal else CiteFormat.keys
-    entries, problems = load_bibliography(list(bib))
-    for problem in problems:
-        session.out.warn(f"{problem.file}:{problem.line}: {problem.message}")
-    if not entries:
-        raise InputError("the bibliography has no entries", hint="check the --bib file(s)")
     try:
         citer = Citer(entries, None if no_model else session.backend,
                       dense=session.settings.embeddings)

@@ -10,7 +10,7 @@ import typer
 
 from galcli.cli.options import CommonOptions, common_options
 from galcli.cli.session import ModelSession
-from galcli.errors import ExitCode, InputError, UsageError
+from galcli.errors import ExitCode
 from galcli.fileio import atomic_write_text, text_argument
 
 
@@ -60,18 +60,11 @@ def lit_review(
     """
     from galcli.render.review import bibtex, render, report
     from galcli.tasks.lit_review import ReviewRequest, write_review
-    from galcli.verify.bibtex import load_bibliography
 
-    if not bib:
-        raise UsageError("no bibliography given", hint="pass your .bib file with --bib refs.bib")
-    subject = text_argument(topic, name="TOPIC").strip()
-    entries, problems = load_bibliography(list(bib))
     session = ModelSession(opts, command="lit-review", max_new_tokens=320,
                            repetition_penalty=1.1)
-    for problem in problems:
-        session.out.warn(f"{problem.file}:{problem.line}: {problem.message}")
-    if not entries:
-        raise InputError("the bibliography has no entries", hint="check the --bib file(s)")
+    entries = session.bibliography(bib)
+    subject = text_argument(topic, name="TOPIC").strip()
     try:
         request = ReviewRequest(subject, max_papers=max_papers, max_themes=themes,
                                 params=session.params(), dense=session.settings.embeddings)

@@ -16,8 +16,11 @@ from galcli.render import Output
 from galcli.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from galcli.model.base import Backend, GenerationParams
     from galcli.provenance.stamp import Provenance
+    from galcli.verify.bibtex import BibEntry
 
 
 class ModelSession:
@@ -52,6 +55,21 @@ class ModelSession:
             watermark=settings.watermark and self.backend.watermark_supported,
             repetition_penalty=self.repetition_penalty,
         )
+
+    def bibliography(self, paths: list[Path] | None) -> list[BibEntry]:
+        """The entries of the user's --bib files (first definition of each key), with what
+        bibtexparser complained about shown as warnings."""
+        from galcli.errors import InputError, UsageError
+        from galcli.verify.bibtex import load_bibliography
+
+        if not paths:
+            raise UsageError("no bibliography given", hint="pass your .bib file with --bib refs.bib")
+        entries, problems = load_bibliography(list(paths))
+        for problem in problems:
+            self.out.warn(f"{problem.file}:{problem.line}: {problem.message}")
+        if not entries:
+            raise InputError("the bibliography has no entries", hint="check the --bib file(s)")
+        return entries
 
     def record(self, *, prompt: str, output: Any, provenance: Provenance | None = None,
                verdicts: dict[str, Any] | None = None) -> int | None:

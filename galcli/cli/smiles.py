@@ -163,17 +163,10 @@ def _open(source: str):
             raise UsageError("no input: give a FILE or pipe SMILES in",
                              hint="galcli smiles validate molecules.smi")
         return sys.stdin
-    from galcli.errors import Location
+    from galcli.fileio import input_errors
 
-    path = Path(source)
-    try:
-        return path.open(encoding="utf-8", newline="")
-    except FileNotFoundError as exc:
-        raise InputError("file not found", location=Location(source), hint="check the path") from exc
-    except IsADirectoryError as exc:
-        raise InputError("is a directory, not a file", location=Location(source)) from exc
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", location=Location(source)) from exc
+    with input_errors(source, "SMILES file"):
+        return Path(source).open(encoding="utf-8", newline="")
 
 
 @app.command("describe")

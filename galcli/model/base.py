@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 GALACTICA = "galactica"
 CHAT = "chat"
@@ -84,7 +84,6 @@ class TokenStream:
     deltas: Iterator[str]
     new_tokens: int | None = None
     finish_reason: str = "stop"
-    _close: Callable[[], None] | None = field(default=None, repr=False)
 
     def __iter__(self) -> TokenStream:
         return self
@@ -93,11 +92,14 @@ class TokenStream:
         return next(self.deltas)
 
     def close(self) -> None:
-        close = getattr(self.deltas, "close", None)
-        if close is not None:
-            close()
-        if self._close is not None:
-            self._close()
+        close_quietly(self.deltas)
+
+
+def close_quietly(stream: object) -> None:
+    """Close a generator or response if it can be closed (stops the generation behind it)."""
+    close = getattr(stream, "close", None)
+    if close is not None:
+        close()
 
 
 def cut_at_stops(deltas: Iterable[str], stops: Sequence[str]) -> Iterator[str]:
@@ -128,9 +130,7 @@ def cut_at_stops(deltas: Iterable[str], stops: Sequence[str]) -> Iterator[str]:
         if buffer:
             yield buffer
     finally:
-        close = getattr(iterator, "close", None)
-        if close is not None:
-            close()
+        close_quietly(iterator)
 
 
 class Backend(ABC):
@@ -174,9 +174,7 @@ class Backend(ABC):
                 if on_text is not None:
                     on_text(delta)
         finally:
-            close = getattr(stream, "close", None)
-            if close is not None:
-                close()
+            close_quietly(stream)
         seconds = time.perf_counter() - started
         text = "".join(parts)
         new_tokens = getattr(stream, "new_tokens", None)

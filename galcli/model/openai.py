@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from galcli.errors import ModelUnavailable
-from galcli.model.base import CHAT, GALACTICA, Backend, GenerationParams, Prompt, TokenStream, cut_at_stops
+from galcli.model.base import (CHAT, GALACTICA, Backend, GenerationParams, Prompt, TokenStream,
+                               close_quietly, cut_at_stops)
 
 if TYPE_CHECKING:
     from galcli.model.registry import ModelSpec, Notify
@@ -81,9 +82,7 @@ class OpenAIBackend(Backend):
                             if text:
                                 yield text
             finally:
-                close = getattr(response, "close", None)
-                if close is not None:
-                    close()
+                close_quietly(response)
 
         result.deltas = cut_at_stops(deltas(), prompt.stop)
         return result
