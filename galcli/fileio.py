@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -20,6 +19,8 @@ def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf
     If the block raises (an error, Ctrl-C), the temporary file is removed and `path` is left as
     it was: no half-written output, ever.
     """
+    import tempfile  # only writers need it; startup stays lean
+
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     binary = "b" in mode

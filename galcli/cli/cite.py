@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -24,6 +23,8 @@ class CiteFormat(str, Enum):
 
 def read_batch(path: Path) -> list[str]:
     """One sentence per line, or JSON Lines with a "text" field; blank lines are skipped."""
+    import json
+
     sentences = []
     for number, line in enumerate(read_text(path, what="batch file").splitlines(), 1):
         line = line.strip()

@@ -6,9 +6,7 @@ model.
 
 from __future__ import annotations
 
-import json
 import time
-from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from galcli.cli.options import CommonOptions
@@ -79,6 +77,9 @@ class ModelSession:
         """
         if not self.settings.log:
             return None
+        import json
+        from enum import Enum
+
         from galcli.errors import GalcliError
         from galcli.provenance.history import History
 

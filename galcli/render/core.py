@@ -8,9 +8,7 @@ rich honours NO_COLOR.
 from __future__ import annotations
 
 import contextlib
-import json
 import sys
-import traceback
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -138,10 +136,14 @@ class Output:
         sys.stdout.flush()
 
     def write_json(self, document: Any) -> None:
+        import json
+
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
         sys.stdout.flush()
 
     def write_json_line(self, document: Any) -> None:
+        import json
+
         sys.stdout.write(json.dumps(document, ensure_ascii=False) + "\n")
         sys.stdout.flush()
 
@@ -150,6 +152,8 @@ def error(exc: BaseException, *, debug: bool = False, prog: str = "galcli") -> E
     """Report any exception as one error line plus a hint; return its exit code."""
     console = _console(stderr=True)
     if debug:
+        import traceback
+
         console.print(escape("".join(traceback.format_exception(exc))), style="dim")
     if isinstance(exc, GalcliError):
         console.print(f"[bold red]{prog}: error:[/] {escape(str(exc))}")
