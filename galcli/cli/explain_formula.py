@@ -50,48 +50,51 @@ def explain_formula(
       galcli explain-formula --file paper.tex --line 212
       galcli explain-formula --file paper.tex --all --no-model --json
     """
-    from galcli.render.formula import show_explanation, show_explanation_line
-    from galcli.tasks.explain_formula import describe, explain, load_tex, prepare_tex_math
+    from galcli.render.formula import show_explanation
+    from galcli.tasks.explain_formula import add_explanation, describe, load_tex, prepare_tex_math
     from galcli.verify.formula import prepare
 
-    selectors = sum(x is not None and x is not False for x in (label, line, all_equations or None))
+    selectors = sum([label is not None, line is not None, all_equations])
     if file is None and selectors:
-        raise UsageError("--label, --line and --all need --file", hint="galcli explain-formula --file paper.tex --label eq:1")
+        raise UsageError("--label, --line and --all need --file",
+                         hint="galcli explain-formula --file paper.tex --label eq:1")
     if file is not None and (formula is not None or selectors != 1):
         raise UsageError("with --file, give exactly one of --label, --line or --all (and no LATEX)")
-    tex = load_tex(file) if file is not None else None
     session = ModelSession(opts, command="explain-formula", max_new_tokens=256,
                            repetition_penalty=1.1)
     try:
-        backend = None if no_model else session.backend
-        params = None if no_model else session.params()
-        if tex is not None and all_equations:
-            return _explain_all(session, tex, backend, params, show_explanation_line, concurrency)
-        if tex is not None:
+        if file is not None and all_equations:
+            return _explain_all(session, load_tex(file), no_model, concurrency)
+        if file is not None:
+            tex = load_tex(file)
             math = tex.by_label(label) if label is not None else tex.at_line(line)  # type: ignore[arg-type]
-            prepared = prepare_tex_math(tex, math)
-        else:
-            prepared = prepare(text_argument(formula, name="LATEX"))
-        describe(prepared)  # malformed LaTeX fails here, before the model is loaded
-        with session.out.draft(backend.model_id if backend else "formula") as on_text:
-            result = explain(prepared, backend, params, on_text)
-        if tex is not None:
+            result = _with_location(describe, prepare_tex_math(tex, math), tex.path, math.line)
             result.file, result.line = str(tex.path), math.line
-        if backend is not None:
-            session.record(prompt=prepared.latex, output=result.explanation or "",
-                           provenance=result.provenance,
-                           verdicts={"warnings": len(result.warnings)})
+        else:
+            result = describe(prepare(text_argument(formula, name="LATEX")))
+        # The formula is sound; only now is the model worth loading.
+        if not no_model:
+            with session.out.draft(session.backend.model_id) as on_text:
+                add_explanation(result, session.backend, session.params(), on_text)
+            session.record(prompt=result.latex, output=result.explanation or "",
+                           provenance=result.provenance, verdicts={"warnings": len(result.warnings)})
         show_explanation(session.out, result)
-    except InputError as exc:
-        if tex is not None and exc.location is None:
-            exc.location = Location(str(tex.path), math.line)
-        raise
     finally:
         session.close()
     return ExitCode.OK
 
 
-def _explain_all(session, tex, backend, params, show, concurrency: int) -> int:
+def _with_location(function, formula, path: Path, line: int):
+    """`function(formula)`, with a parse error placed at the formula's file and line."""
+    try:
+        return function(formula)
+    except InputError as exc:
+        exc.location = exc.location or Location(str(path), line)
+        raise
+
+
+def _explain_all(session: ModelSession, tex, no_model: bool, concurrency: int) -> int:
+    from galcli.render.formula import show_explanation_line
     from galcli.tasks.batch import ordered_map
     from galcli.tasks.explain_formula import explain, prepare_tex_math
 
@@ -99,6 +102,8 @@ def _explain_all(session, tex, backend, params, show, concurrency: int) -> int:
     if not displays:
         raise InputError("no display equations in the file", location=Location(str(tex.path)),
                          hint="display math is \\[…\\], $$…$$ or an equation/align/… environment")
+    backend = None if no_model else session.backend
+    params = None if no_model else session.params()
 
     def one(math):
         try:
@@ -111,12 +116,13 @@ def _explain_all(session, tex, backend, params, show, concurrency: int) -> int:
         for math, result in ordered_map(one, displays, concurrency):
             if isinstance(result, InputError):
                 failures += 1
-                show(session.out, None, file=str(tex.path), line=math.line, label=math.label, error=result)
+                show_explanation_line(session.out, None, file=str(tex.path), line=math.line,
+                                      label=math.label, error=result)
             else:
                 result.file, result.line = str(tex.path), math.line
                 if backend is not None:
                     session.record(prompt=result.latex, output=result.explanation or "",
                                    provenance=result.provenance)
-                show(session.out, result)
+                show_explanation_line(session.out, result)
             advance()
     return ExitCode.BAD_INPUT if failures else ExitCode.OK

@@ -128,12 +128,9 @@ def unknown_mentions(text: str, symbols: list[Symbol]) -> list[str]:
     return flagged
 
 
-def explain(formula: Formula, backend: Backend | None = None,
-            params: GenerationParams | None = None,
-            on_text: Callable[[str], None] | None = None) -> Explanation:
-    result = describe(formula)
-    if backend is None:
-        return result
+def add_explanation(result: Explanation, backend: Backend, params: GenerationParams | None = None,
+                    on_text: Callable[[str], None] | None = None) -> Explanation:
+    """Ask the model to explain a described formula, and check what it says."""
     params = params or GenerationParams()
     prompt = explanation_prompt(result)
     text = backend.generate(prompt, params, on_text).text.strip()
@@ -146,6 +143,13 @@ def explain(formula: Formula, backend: Backend | None = None,
         result.warnings.append(f"the explanation mentions {mention}, which is not in the formula "
                                "and is not introduced as a new symbol")
     return result
+
+
+def explain(formula: Formula, backend: Backend | None = None,
+            params: GenerationParams | None = None,
+            on_text: Callable[[str], None] | None = None) -> Explanation:
+    result = describe(formula)
+    return result if backend is None else add_explanation(result, backend, params, on_text)
 
 
 # -- formulas from a .tex file --------------------------------------------------------------

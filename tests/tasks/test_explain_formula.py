@@ -114,3 +114,14 @@ def test_real_papers_every_display_equation_parses_or_fails_cleanly(cli, corpora
         for row in result.json_lines():
             assert "error" not in row or row["error"]["column"] is not None, (tex, row)
         assert "Traceback" not in result.stderr
+
+
+def test_bad_latex_is_reported_before_any_model_is_loaded(cli) -> None:
+    result = cli("explain-formula", r"\frac{a}{b", "-m", "/no/such/model")
+    assert result.code == ExitCode.BAD_INPUT and "column 11" in result.stderr
+
+
+def test_bad_latex_in_a_file_has_the_file_and_line(cli, paper: Path) -> None:
+    result = cli("explain-formula", "--file", str(paper), "--line", "11", "-m", "/no/such/model")
+    assert result.code == ExitCode.BAD_INPUT
+    assert f"{paper}:11:" in result.stderr and "(column" in result.stderr
