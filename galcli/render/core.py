@@ -44,6 +44,7 @@ class Output:
         self.stream = stream
         self._err: Any = None
         self._out: Any = None
+        self._progress_active = False  # rich draws one live display at a time
 
     @property
     def err(self) -> Any:
@@ -81,7 +82,7 @@ class Output:
         result is ready; nothing is drawn when stderr is not a terminal, with --no-stream, or
         with --quiet.
         """
-        if not (self.stream and not self.quiet and self.err.is_terminal):
+        if not (self.stream and not self.quiet and self.err.is_terminal) or self._progress_active:
             yield lambda text: None
             return
         from rich.live import Live
@@ -121,7 +122,11 @@ class Output:
             def advance(n: int = 1, description: str | None = None) -> None:
                 bar.update(task, advance=n, **({"description": description} if description else {}))
 
-            yield advance
+            self._progress_active = True
+            try:
+                yield advance
+            finally:
+                self._progress_active = False
 
     @staticmethod
     def stdout_is_terminal() -> bool:
