@@ -1,0 +1,48 @@
+"""The output layer: drafts and progress on a terminal, nothing on pipes, one live display."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from galcli.render import Output
+
+
+def terminal_output(**kwargs) -> tuple[Output, io.StringIO]:
+    out = Output(**kwargs)
+    buffer = io.StringIO()
+    out._err = Console(file=buffer, force_terminal=True, width=80)
+    return out, buffer
+
+
+def test_draft_is_drawn_on_a_terminal_and_cleared() -> None:
+    out, buffer = terminal_output()
+    with out.draft("model") as on_text:
+        on_text("hello ")
+        on_text("world")
+    assert "draft · model · unverified" in buffer.getvalue()
+
+
+def test_no_draft_when_quiet_or_not_streaming_or_piped() -> None:
+    for out, buffer in (terminal_output(quiet=True), terminal_output(stream=False)):
+        with out.draft("model") as on_text:
+            on_text("hello")
+        assert buffer.getvalue() == ""
+    piped = Output()
+    piped._err = Console(file=io.StringIO(), force_terminal=False)
+    with piped.draft("model") as on_text:
+        on_text("hello")
+    assert piped._err.file.getvalue() == ""
+
+
+def test_a_draft_inside_a_progress_bar_does_not_start_a_second_live_display() -> None:
+    out, buffer = terminal_output()
+    with out.progress("working", total=2) as advance:
+        with out.draft("model") as on_text:  # would raise rich's LiveError if drawn
+            on_text("text")
+        advance()
+    assert "draft ·" not in buffer.getvalue()
+    with out.draft("model") as on_text:  # the bar is gone: drafts are drawn again
+        on_text("x")
+    assert "draft ·" in buffer.getvalue()
