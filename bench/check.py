@@ -2,7 +2,8 @@
 
 A project with 20,000 citations (in 40 included files, with comments, verbatim blocks and a few
 undefined keys) and a .bib of 5,000 entries. Target: `galcli check` total time (a whole process)
-<= 1.5x the time bibtexparser alone takes to parse the .bib, in the same run.
+<= 1.5x the time bibtexparser alone takes to parse the .bib, in the same run. Measured cold (the
+.bib changed since the last check, so it is parsed) and warm (unchanged: its summary is cached).
 
     python bench/check.py [--citations 20000] [--entries 5000] [--repeat 5]
 """
@@ -65,18 +66,22 @@ def main() -> None:
         bib = Path(tmp) / "refs.bib"
         bib_text = bib.read_text(encoding="utf-8")
         parse = time_call(lambda: bibtexparser.parse_string(bib_text), repeat=args.repeat)
+        check = " ".join(galcli_command("check", str(main_tex)))
         timed = time_commands({
             "parse": [sys.executable, "-c", f"import bibtexparser; bibtexparser.parse_file({str(bib)!r})"],
-            "check": galcli_command("check", str(main_tex)),
-        }, repeat=args.repeat, accept=(0, 1))
-        parse_process, check = timed["parse"], timed["check"]
+            "cold": ["sh", "-c", f"touch {bib} && exec {check}"],  # a new mtime: parsed again
+            "warm": galcli_command("check", str(main_tex)),
+        }, repeat=args.repeat, accept=(0, 1), env={"GALCLI_CACHE_DIR": str(Path(tmp) / "cache")})
+        parse_process, cold, warm = timed["parse"], timed["cold"], timed["warm"]
         report(f"galcli check: {args.citations} citations, {args.entries} entries", [
             ("bibtexparser.parse_string (in process)", parse, "s"),
             ("python -c 'bibtexparser.parse_file' (process)", parse_process, "s"),
-            ("galcli check (process)", check, "s"),
+            ("galcli check, .bib changed (process)", cold, "s"),
+            ("galcli check, .bib unchanged (process)", warm, "s"),
         ], [
-            ("galcli check / bibtexparser parse (in process)", check / parse, "<= 1.5"),
-            ("galcli check / bibtexparser parse (process)", check / parse_process, "<= 1.5"),
+            ("cold check / bibtexparser parse (process)", cold / parse_process, "<= 1.5"),
+            ("cold check / bibtexparser parse (in process)", cold / parse, "<= 1.5"),
+            ("warm check / bibtexparser parse (process)", warm / parse_process, "<= 1.5"),
         ])
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from galcli.errors import UsageError
-from galcli.verify.bibtex import BIBER, BIBTEX, BibSummary, parse_bib, summarize
+from galcli.verify.bibtex import BIBER, BIBTEX, BibSummary, cached_file_summary, file_summary, summarize
 from galcli.verify.keys import KeySuggester
 from galcli.verify.latex_scan import LatexProject, scan_project
 from galcli.verify.problems import ERROR, WARNING, Problem
@@ -77,7 +77,8 @@ class _BibLoader:
                                                    if r.resolved is not None]
         import multiprocessing
 
-        sizes = sum(p.stat().st_size for p in self.started if p.is_file())
+        uncached = [p for p in self.started if p.is_file() and cached_file_summary(p, self.dialect) is None]
+        sizes = sum(p.stat().st_size for p in uncached)
         if sizes >= self.PARALLEL_BYTES and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             self._results, sender = context.Pipe(duplex=False)
@@ -117,7 +118,7 @@ class _BibLoader:
                                         column=reference.column))
             elif reference.resolved not in self.started:  # named in an included file
                 self.started.append(reference.resolved)
-                summary.add(parse_bib(reference.resolved, dialect=self.dialect))
+                summary.add(file_summary(reference.resolved, self.dialect))
         return summary
 
 

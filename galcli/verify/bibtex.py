@@ -13,7 +13,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from galcli.fileio import read_text
 from galcli.verify.problems import ERROR, WARNING, Problem
@@ -253,11 +253,11 @@ def missing_fields(entry: BibEntry, parents: dict[str, BibEntry] | None = None,
     return ["/".join(options) for options in rules if not any(present(o) for o in options)]
 
 
-def _duplicate(entry: BibEntry, original_file: str, original_line: int) -> Problem:
+def _duplicate(key: str, file: str, line: int, original_file: str, original_line: int) -> Problem:
     return Problem("duplicate_key", WARNING,
-                   f"duplicate key '{entry.key}' (first defined at {original_file}:{original_line}); "
+                   f"duplicate key '{key}' (first defined at {original_file}:{original_line}); "
                    "BibTeX and biber use the first and skip this one",
-                   key=entry.key, file=entry.file, line=entry.line)
+                   key=key, file=file, line=line)
 
 
 def first_definitions(bib_files: list[BibFile]) -> tuple[dict[str, BibEntry], list[Problem]]:
@@ -269,7 +269,7 @@ def first_definitions(bib_files: list[BibFile]) -> tuple[dict[str, BibEntry], li
         for entry in bib.entries:
             original = first.setdefault(entry.key, entry)
             if original is not entry:
-                duplicates.append(_duplicate(entry, original.file, original.line))
+                duplicates.append(_duplicate(entry.key, entry.file, entry.line, original.file, original.line))
     return first, duplicates
 
 
@@ -286,6 +286,35 @@ class KeyInfo(NamedTuple):
 
 
 @dataclass
+class FileSummary:
+    """One .bib file as a check sees it: every entry in order (duplicates too) and its problems."""
+
+    path: str
+    entries: list[KeyInfo]
+    problems: list[Problem]
+    broken_keys: list[str]
+
+    @classmethod
+    def of(cls, bib: BibFile, dialect: str) -> FileSummary:
+        parents: dict[str, BibEntry] = {}
+        for entry in bib.entries:
+            parents.setdefault(entry.key, entry)
+        infos = [KeyInfo(e.key, e.entry_type, e.file, e.line, e.author, e.year,
+                         tuple(missing_fields(e, parents, dialect))) for e in bib.entries]
+        return cls(bib.path, infos, list(bib.problems), list(bib.broken_keys))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "entries": [list(i) for i in self.entries],
+                "problems": [p.to_dict() for p in self.problems], "broken_keys": self.broken_keys}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FileSummary:
+        entries = [KeyInfo(*row[:6], tuple(row[6])) for row in data["entries"]]
+        problems = [Problem(**{**p, "suggestions": tuple(p["suggestions"])}) for p in data["problems"]]
+        return cls(data["path"], entries, problems, list(data["broken_keys"]))
+
+
+@dataclass
 class BibSummary:
     """The keys a set of .bib files defines (first definition wins) and their problems."""
 
@@ -295,27 +324,73 @@ class BibSummary:
     problems: list[Problem] = field(default_factory=list)
     broken_keys: set[str] = field(default_factory=set)
 
-    def add(self, bib: BibFile) -> None:
-        self.files.append(bib.path)
-        self.problems += bib.problems
-        self.broken_keys.update(bib.broken_keys)
-        parents: dict[str, BibEntry] = {}
-        for entry in bib.entries:
-            parents.setdefault(entry.key, entry)
-        for entry in bib.entries:
-            original = self.entries.get(entry.key)
-            if original is not None:
-                self.problems.append(_duplicate(entry, original.file, original.line))
-                continue
-            self.entries[entry.key] = KeyInfo(
-                entry.key, entry.entry_type, entry.file, entry.line, entry.author, entry.year,
-                tuple(missing_fields(entry, parents, self.dialect)))
+    def add(self, summary: FileSummary) -> None:
+        self.files.append(summary.path)
+        self.problems += summary.problems
+        self.broken_keys.update(summary.broken_keys)
+        for info in summary.entries:
+            original = self.entries.setdefault(info.key, info)
+            if original is not info:
+                self.problems.append(_duplicate(info.key, info.file, info.line, original.file, original.line))
+
+
+def _cache_path(path: Path, dialect: str) -> Path:
+    import hashlib
+
+    from galcli import paths
+
+    # The path as given is part of the key: problems report it, so `refs.bib` and
+    # `paper/refs.bib` (the same file seen from two directories) are cached apart.
+    name = hashlib.sha1(f"{path}|{path.resolve()}|{dialect}".encode()).hexdigest()
+    return paths.cache_dir() / "bib" / f"{name}.json"
+
+
+def _identity(path: Path, dialect: str) -> dict[str, Any]:
+    from galcli import __version__
+
+    stat = path.stat()
+    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "dialect": dialect, "version": __version__}
+
+
+def cached_file_summary(path: Path, dialect: str) -> FileSummary | None:
+    """The summary stored for `path` by an earlier check, if the file has not changed since."""
+    import json
+
+    try:
+        stored = json.loads(_cache_path(path, dialect).read_text(encoding="utf-8"))
+        if stored.get("identity") == _identity(path, dialect):
+            return FileSummary.from_json(stored["summary"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # no cache, or an unusable one: parse the file
+    return None
+
+
+def file_summary(path: Path, dialect: str) -> FileSummary:
+    """Parse `path` (unless its summary is cached) and remember the result for next time.
+
+    A Makefile runs `galcli check` on every build while the .bib rarely changes; parsing a
+    large .bib with bibtexparser is most of a check's time.
+    """
+    import json
+
+    from galcli.fileio import atomic_write_text
+
+    cached = cached_file_summary(path, dialect)
+    if cached is not None:
+        return cached
+    summary = FileSummary.of(parse_bib(path, dialect=dialect), dialect)
+    try:
+        atomic_write_text(_cache_path(path, dialect), json.dumps(
+            {"identity": _identity(path, dialect), "summary": summary.to_json()}))
+    except OSError:
+        pass  # a read-only cache costs the parse next time, nothing else
+    return summary
 
 
 def summarize(paths: list[Path], dialect: str) -> BibSummary:
     summary = BibSummary(dialect=dialect)
     for path in paths:
-        summary.add(parse_bib(path, dialect=dialect))
+        summary.add(file_summary(path, dialect))
     return summary
 
 

@@ -67,10 +67,10 @@ def test_key_suggestions(tmp_path: Path) -> None:
     parsed = bib(tmp_path, "@article{vaswani2017attention, author={Vaswani, Ashish and others},"
                            " title={Attention}, year=2017}\n"
                            "@article{Devlin2019, author={Jacob Devlin}, title={BERT}, year=2019}\n")
-    from galcli.verify.bibtex import BibSummary
+    from galcli.verify.bibtex import BibSummary, FileSummary
 
     summary = BibSummary()
-    summary.add(parsed)
+    summary.add(FileSummary.of(parsed, BIBTEX))
     suggester = KeySuggester([(i.key, i.author, i.year) for i in summary.entries.values()])
     assert suggester.suggest("vaswani2017attentoin")[0] == "vaswani2017attention"
     assert suggester.suggest("vaswani2017transformer") == ["vaswani2017attention"]
@@ -87,3 +87,27 @@ def test_any_bib_text_parses_without_crashing(tmp_path_factory, text: str) -> No
     parsed = parse_bib(path)
     for problem in parsed.problems:
         assert problem.line is not None and problem.line >= 1
+
+
+def test_summaries_are_cached_until_the_file_changes(tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    from galcli.verify import bibtex
+
+    path = tmp_path / "refs.bib"
+    path.write_text("@misc{a, title={A}}\n@misc{a, title={Again}}\n@article{b, title={B}}\n")
+    first = bibtex.summarize([path], BIBTEX)
+    assert list(first.entries) == ["a", "b"] and [p.kind for p in first.problems] == ["duplicate_key"]
+    assert first.entries["b"].missing == ("author", "journal/journaltitle", "year/date")
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("parsed although the cached summary was valid")
+
+    monkeypatch.setattr(bibtex, "parse_bib", no_parsing)
+    again = bibtex.summarize([path], BIBTEX)
+    assert again.entries == first.entries and again.problems == first.problems
+    monkeypatch.undo()
+
+    path.write_text("@misc{c, title={C}}\n")
+    os.utime(path, ns=(1, 1))  # a different mtime, even on coarse clocks
+    assert list(bibtex.summarize([path], BIBTEX).entries) == ["c"]
