@@ -11,7 +11,7 @@ import typer
 from galcli.cli.groups import group_with_default
 from galcli.cli.options import CommonOptions, Concurrency, common_options
 from galcli.cli.session import ModelSession
-from galcli.errors import ExitCode, InputError, UsageError
+from galcli.errors import ExitCode, InputError, Location, UsageError
 from galcli.fileio import atomic_write_bytes, read_text, text_argument
 from galcli.render import Output
 
@@ -153,6 +153,10 @@ def validate(
         finally:
             if stream is not sys.stdin:
                 stream.close()
+        if printer.valid + printer.invalid == 0:
+            raise InputError("no SMILES found", location=Location(label),
+                             hint="write one SMILES per line (optionally followed by a name), or "
+                                  "name the column with --column")
         invalid += printer.invalid
     return ExitCode.OK if invalid == 0 else ExitCode.FINDINGS
 

@@ -4,6 +4,6 @@
 results each, in every format the commands offer (text, JSON, LaTeX, Markdown, BibTeX).
 """
 
-from galcli.render.core import Output, TextSink, error, escape, usage_error
+from galcli.render.core import Output, TextSink, error, styled, usage_error
 
-__all__ = ["Output", "TextSink", "error", "escape", "usage_error"]
+__all__ = ["Output", "TextSink", "error", "styled", "usage_error"]

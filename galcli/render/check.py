@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from galcli.render.core import Output, escape
+from galcli.render.core import Output, styled
 from galcli.tasks.check import CheckResult
 from galcli.verify.problems import ERROR, Problem
 
@@ -24,10 +24,8 @@ def show_check(out: Output, result: CheckResult) -> None:
         return
     if out.stdout_is_terminal():
         for problem in result.problems:
-            line = escape(problem_line(problem))
-            severity = f"{problem.severity}:"
-            line = line.replace(severity, f"[{STYLE[problem.severity]}]{severity}[/]", 1)
-            out.out.print(line)
+            location, _, rest = problem_line(problem).partition(f" {problem.severity}:")
+            out.out.print(styled(location, " ", (f"{problem.severity}:", STYLE[problem.severity]), rest))
     else:
         for problem in result.problems:
             out.write(problem_line(problem))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from galcli.render.core import Output, escape
+from galcli.render.core import Output, styled
 from galcli.tasks.describe_smiles import Description
 from galcli.tasks.smiles import SmilesResult
 from galcli.tasks.validate_smiles import Validation
@@ -34,7 +34,7 @@ def show_candidates(out: Output, result: SmilesResult) -> None:
             table = Table(*COLUMNS, box=None, header_style="bold", pad_edge=False)
             for row in rows:
                 style = IDENTITY_STYLE.get(row[5], "")
-                table.add_row(*(escape(v) for v in row[:5]), f"[{style}]{row[5]}[/]", escape(row[6]))
+                table.add_row(*(styled(v) for v in row[:5]), styled((row[5], style)), styled(row[6]))
             out.out.print(table)
         else:
             out.write("\t".join(COLUMNS) + "\n" + "\n".join("\t".join(row) for row in rows))
@@ -101,7 +101,7 @@ class ValidationPrinter:
         if self._problems:
             if self._styled:
                 for problem in self._problems:
-                    self.out.err.print(escape(problem), style="yellow")
+                    self.out.err.print(styled((problem, "yellow")))
             else:
                 sys.stderr.write("\n".join(self._problems) + "\n")
             self._problems.clear()

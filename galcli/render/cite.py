@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from galcli.render.core import Output, escape
+from galcli.render.core import Output, styled
 from galcli.tasks.cite import CiteResult
 
 VERDICT_STYLE = {"verified": "green", "mismatch": "yellow", "unchecked": "dim"}
@@ -29,8 +29,8 @@ def show_cite(out: Output, result: CiteResult, fmt: str, cite_command: str = "ci
         for suggestion in result.suggestions:
             style = VERDICT_STYLE.get(suggestion.verdict, "")
             detail = f" ({suggestion.year})" if suggestion.year else ""
-            out.out.print(f"{escape(suggestion.key):<{width}}  [{style}]{suggestion.verdict:<9}[/]  "
-                          f"{escape(suggestion.title)}{escape(detail)}")
+            out.out.print(styled(f"{suggestion.key:<{width}}  ", (f"{suggestion.verdict:<9}", style),
+                                 f"  {suggestion.title}{detail}"))
     if not keys:
         out.warn("no entry of the bibliography could be suggested for this text")
     elif result.model and fmt != "json":

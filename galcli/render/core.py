@@ -29,10 +29,14 @@ def _console(stderr: bool) -> Any:
                    file=sys.stderr if stderr else sys.stdout, **plain)
 
 
-def escape(text: str) -> str:
-    from rich.markup import escape as rich_escape
+def styled(*parts: str | tuple[str, str]) -> Any:
+    """Rich text from plain strings and (string, style) pairs.
 
-    return rich_escape(text)
+    User text never goes through rich markup: a LaTeX `\\[` or a `[key]` must print as is.
+    """
+    from rich.text import Text
+
+    return Text.assemble(*parts)
 
 
 class Output:
@@ -63,16 +67,16 @@ class Output:
     def info(self, message: str) -> None:
         """Progress and status notes; hidden by --quiet."""
         if not self.quiet:
-            self.err.print(f"[dim]galcli:[/] {escape(message)}")
+            self.err.print(styled(("galcli:", "dim"), " ", message))
 
     def warn(self, message: str) -> None:
         """Something the user should know even with --quiet (a removed citation, say)."""
-        self.err.print(f"[yellow]warning:[/] {escape(message)}")
+        self.err.print(styled(("warning:", "yellow"), " ", message))
 
     def notice(self, message: str) -> None:
         """The one-line provenance notice under a generated result; hidden by --quiet."""
         if not self.quiet:
-            self.err.print(f"[dim italic]{escape(message)}[/]")
+            self.err.print(styled((message, "dim italic")))
 
     @contextlib.contextmanager
     def draft(self, label: str) -> Iterator[TextSink]:
@@ -95,7 +99,7 @@ class Output:
             height = max(3, self.err.size.height - 4)
             lines = "".join(parts).splitlines()[-height:]
             return Panel(Text("\n".join(lines), style="dim"), border_style="dim",
-                         title=f"draft · {label} · unverified", title_align="left")
+                         title=Text(f"draft · {label} · unverified"), title_align="left")
 
         with Live(view(), console=self.err, transient=True, refresh_per_second=12,
                   vertical_overflow="crop") as live:
@@ -159,28 +163,28 @@ def error(exc: BaseException, *, debug: bool = False, prog: str = "galcli") -> E
     if debug:
         import traceback
 
-        console.print(escape("".join(traceback.format_exception(exc))), style="dim")
+        console.print(styled(("".join(traceback.format_exception(exc)), "dim")))
     if isinstance(exc, GalcliError):
-        console.print(f"[bold red]{prog}: error:[/] {escape(str(exc))}")
+        console.print(styled((f"{prog}: error:", "bold red"), " ", str(exc)))
         if exc.detail:
-            console.print(escape(exc.detail))
+            console.print(styled(exc.detail))
         if exc.hint:
-            console.print(f"[cyan]hint:[/] {escape(exc.hint)}")
+            console.print(styled(("hint:", "cyan"), " ", exc.hint))
         return exc.exit_code
     if isinstance(exc, KeyboardInterrupt):
         console.print(f"{prog}: interrupted; partial output discarded")
         return ExitCode.INTERRUPTED
     summary = f"{type(exc).__name__}: {exc}".splitlines()[0]
-    console.print(f"[bold red]{prog}: internal error:[/] {escape(summary)}")
+    console.print(styled((f"{prog}: internal error:", "bold red"), " ", summary))
     if not debug:
-        console.print(f"[cyan]hint:[/] this is a bug in galcli; rerun with --debug for the traceback "
-                      f"and report it at {ISSUES_URL}")
+        console.print(styled(("hint:", "cyan"), " this is a bug in galcli; rerun with --debug for the "
+                             f"traceback and report it at {ISSUES_URL}"))
     return ExitCode.INTERNAL
 
 
 def usage_error(message: str, hint: str | None, *, prog: str = "galcli") -> ExitCode:
     console = _console(stderr=True)
-    console.print(f"[bold red]{prog}: error:[/] {escape(message)}")
+    console.print(styled((f"{prog}: error:", "bold red"), " ", message))
     if hint:
-        console.print(f"[cyan]hint:[/] {escape(hint)}")
+        console.print(styled(("hint:", "cyan"), " ", hint))
     return ExitCode.USAGE

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
-from galcli.render.core import Output, escape
+from galcli.render.core import Output
 from galcli.tasks.models import ModelInfo, SettingRow
 
 
@@ -54,5 +54,3 @@ def show_settings(out: Output, rows: list[SettingRow], config_file: Path) -> Non
     out.info(f"config file: {config_file}{'' if config_file.is_file() else ' (not present)'}")
     out.info("environment variables: " + ", ".join(r.env for r in rows))
 
-
-__all__ = ["show_model_info", "show_model_list", "show_settings", "escape"]

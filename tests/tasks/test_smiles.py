@@ -243,3 +243,10 @@ def test_validate_several_files(cli, tmp_path: Path) -> None:
     rows = result.json_lines()
     assert result.code == ExitCode.FINDINGS
     assert [(Path(r["file"]).name, r["valid"]) for r in rows] == [("a.smi", True), ("b.smi", False)]
+
+
+def test_validate_empty_input_is_bad_input(cli, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.smi"
+    empty.write_text("# only a comment\n\n")
+    result = cli("smiles", "validate", str(empty))
+    assert result.code == ExitCode.BAD_INPUT and "no SMILES found" in result.stderr
