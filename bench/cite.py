@@ -21,7 +21,6 @@ import statistics
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from common import CORPORA
 

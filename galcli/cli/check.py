@@ -45,9 +45,7 @@ def check(
       galcli check paper.tex --json | jq '.problems[] | select(.kind == "undefined_key")'
     """
     from galcli.render.check import show_check
-    from galcli.tasks.check import CheckRequest, run_check
-
-    from galcli.tasks.check import find_main_file
+    from galcli.tasks.check import CheckRequest, find_main_file, run_check
 
     result = run_check(CheckRequest(main=main or find_main_file(Path.cwd()), bibs=tuple(bib or ()),
                                     unused=unused, strict=strict))

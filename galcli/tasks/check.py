@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from galcli.errors import UsageError
-from galcli.verify.bibtex import BIBER, BIBTEX, BibSummary, cached_file_summary, file_summary, summarize
+from galcli.forked import Forked
+from galcli.verify.bibtex import (BIBER, BIBTEX, PARALLEL_BYTES, BibSummary, file_summary,
+                                  is_cached, remember_file_summary, summarize)
 from galcli.verify.keys import KeySuggester
 from galcli.verify.latex_scan import LatexProject, scan_project
 from galcli.verify.problems import ERROR, WARNING, Problem
@@ -54,52 +56,43 @@ class CheckResult:
 
 
 class _BibLoader:
-    """Reads the .bib files, in a forked worker process when they are large.
+    """Reads the .bib files, in a forked child process when they are large and not cached.
 
     Parsing a big bibliography is the slowest part of a check; on machines with fork() it runs
     on the other core while the LaTeX files are scanned, and only a compact summary of the
-    keys comes back. Small files are read in-process.
+    keys comes back. Small or cached files are read in-process.
     """
-
-    PARALLEL_BYTES = 256 * 1024
 
     def __init__(self, request: CheckRequest) -> None:
         self.request = request
         self.dialect = BIBTEX
         self.started: list[Path] = []
-        self._worker: Any = None
-        self._results: Any = None
+        self._child: Forked[BibSummary] | None = None
 
     def start(self, project: LatexProject) -> None:
         """Called once the main file is scanned: its preamble names the backend and files."""
         self.dialect = BIBER if project.uses_biblatex else BIBTEX
         self.started = list(self.request.bibs) or [r.resolved for r in project.bibliographies
                                                    if r.resolved is not None]
-        import multiprocessing
+        uncached = [p for p in self.started if p.is_file() and not is_cached(p, self.dialect)]
+        if sum(p.stat().st_size for p in uncached) >= PARALLEL_BYTES:
+            paths, dialect, parsed = list(self.started), self.dialect, []
 
-        uncached = [p for p in self.started if p.is_file() and cached_file_summary(p, self.dialect) is None]
-        sizes = sum(p.stat().st_size for p in uncached)
-        if sizes >= self.PARALLEL_BYTES and "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
-            self._results, sender = context.Pipe(duplex=False)
-            self._worker = context.Process(target=_summarize_into, daemon=True,
-                                           args=(sender, self.started, self.dialect))
-            self._worker.start()
-            sender.close()
+            def remember(_: BibSummary) -> None:  # in the child, after the summary is sent
+                for file in parsed:
+                    remember_file_summary(file, dialect)
+
+            self._child = Forked(lambda: summarize(paths, dialect, deferred=parsed, parallel=True),
+                                 then=remember)
 
     def _collect(self) -> BibSummary:
-        if self._worker is not None:
-            try:
-                status, payload = self._results.recv()
-            except (EOFError, OSError):  # the worker died: read the files here instead
-                status, payload = "lost", None
-            finally:
-                self._worker.join()
-            if status == "ok":
-                return payload
-            if status == "error":
-                raise payload
+        if self._child is not None:
+            return self._child.result()
         return summarize(self.started, self.dialect)
+
+    def close(self) -> None:
+        if self._child is not None:
+            self._child.close()
 
     def summary(self, project: LatexProject, problems: list[Problem]) -> BibSummary:
         summary = self._collect()
@@ -120,16 +113,6 @@ class _BibLoader:
                 self.started.append(reference.resolved)
                 summary.add(file_summary(reference.resolved, self.dialect))
         return summary
-
-
-def _summarize_into(connection: Any, paths: list[Path], dialect: str) -> None:
-    """The worker process: summarize the .bib files and send the result (or the error) back."""
-    try:
-        connection.send(("ok", summarize(paths, dialect)))
-    except BaseException as exc:  # noqa: BLE001 - re-raised in the parent
-        connection.send(("error", exc))
-    finally:
-        connection.close()
 
 
 def find_main_file(directory: Path) -> Path:
@@ -153,6 +136,13 @@ def find_main_file(directory: Path) -> Path:
 
 def run_check(request: CheckRequest) -> CheckResult:
     loader = _BibLoader(request)
+    try:
+        return _check(request, loader)
+    finally:
+        loader.close()
+
+
+def _check(request: CheckRequest, loader: _BibLoader) -> CheckResult:
     project = scan_project(request.main, after_main=loader.start)
     dialect = loader.dialect
     problems: list[Problem] = []

@@ -13,9 +13,10 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import IO, Any, NamedTuple
 
 from galcli.fileio import read_text
+from galcli.forked import Forked
 from galcli.verify.problems import ERROR, WARNING, Problem
 
 BIBER = "biber"
@@ -90,6 +91,8 @@ def resolve_value(raw: str, strings: dict[str, str]) -> str:
 _KEY_IN_RAW = re.compile(r"@\s*[A-Za-z]+\s*[{(]\s*([^,\s=}]*)")
 _ABORTED = re.compile(r"block \(line (\d+)\) aborted on line \d+ due to (.*)", re.S)
 _COMMENT_LINE = re.compile(r"(?m)^[ \t]*%[^\n]*")
+_BLOCK_START = re.compile(r"(?<=\n)@[A-Za-z]+\s*[{(]")
+PARALLEL_BYTES = 256 * 1024  # below this, forking costs more than it saves
 
 
 @dataclass
@@ -157,14 +160,22 @@ class _Messages(logging.Handler):
         self.records.append(record.getMessage())
 
 
-def parse_bib(path: Path, *, dialect: str = BIBTEX, text: str | None = None) -> BibFile:
-    """Parse a .bib file. Raises InputError when it cannot be read at all."""
+class _Block(NamedTuple):
+    """What galcli keeps of one bibtexparser block: small, so it crosses processes cheaply."""
+
+    kind: str  # "entry", "string" or "failed"
+    line: int  # 1-based line in the file
+    key: str | None
+    entry_type: str = ""
+    fields: tuple[tuple[str, str], ...] = ()  # raw values; a repeated field keeps its first value
+    note: str = ""  # entry: the names of repeated fields; failed: why it could not be parsed
+
+
+def _blocks(source: str, first_line: int = 0) -> list[_Block]:
+    """bibtexparser's blocks of `source` (which starts on line `first_line` + 1 of its file)."""
     import bibtexparser
     from bibtexparser import model
 
-    source = read_text(path, what="bibliography") if text is None else text
-    if dialect == BIBER:
-        source = _COMMENT_LINE.sub(lambda m: " " * len(m.group(0)), source)
     logger = logging.getLogger("bibtexparser")
     handler = _Messages()
     logger.addHandler(handler)
@@ -181,36 +192,93 @@ def parse_bib(path: Path, *, dialect: str = BIBTEX, text: str | None = None) -> 
         if aborted := _ABORTED.search(message):
             reasons[int(aborted[1])] = " ".join(aborted[2].split())
 
-    strings = {block.key.lower(): "" for block in library.strings}
-    for block in library.strings:  # in file order, so later strings may use earlier ones
-        strings[block.key.lower()] = resolve_value(block.value, strings)
-    result = BibFile(path=str(path))
-    blocks = sorted([*library.entries, *library.failed_blocks], key=lambda b: b.start_line or 0)
-    for block in blocks:
-        line = (block.start_line or 0) + 1
+    blocks = []
+    for block in [*library.strings, *library.entries, *library.failed_blocks]:
+        line = (block.start_line or 0) + 1 + first_line
+        repeated = ""
+        if isinstance(block, model.String):
+            blocks.append(_Block("string", line, block.key, fields=((block.key, block.value),)))
+            continue
         if isinstance(block, model.DuplicateFieldKeyBlock):
-            entry = block.ignore_error_block
-            names = ", ".join(sorted(getattr(block, "duplicate_keys", []) or []))
-            result.problems.append(Problem(
-                "duplicate_field", WARNING,
-                f"entry '{entry.key}' repeats field {names or 'names'}; the first value is used",
-                key=entry.key, file=str(path), line=line))
-            result.entries.append(_entry(entry, path, strings, first_wins=True))
-        elif isinstance(block, model.DuplicateBlockKeyBlock):
-            result.entries.append(_entry(block.ignore_error_block, path, strings))
+            repeated = ", ".join(sorted(getattr(block, "duplicate_keys", []) or [])) or "names"
+            block = block.ignore_error_block
+        elif isinstance(block, model.DuplicateBlockKeyBlock):  # reported by BibSummary
+            block = block.ignore_error_block
         elif isinstance(block, model.ParsingFailedBlock):
-            key_match = _KEY_IN_RAW.match(block.raw or "")
-            key = key_match.group(1) if key_match and key_match.group(1) else None
-            reason = reasons.get(block.start_line or 0) or str(getattr(block, "error", "") or "") \
-                or "syntax error"
-            what = f"entry '{key}'" if key else "a block"
-            result.problems.append(Problem(
-                "bib_parse_error", ERROR, f"cannot parse {what}: {reason}", key=key,
-                file=str(path), line=line))
-            if key:
-                result.broken_keys.append(key)
-        elif isinstance(block, model.Entry):
-            result.entries.append(_entry(block, path, strings))
+            key = _KEY_IN_RAW.match(block.raw or "")
+            reason = reasons.get(block.start_line or 0) or str(getattr(block, "error", "") or "")
+            blocks.append(_Block("failed", line, key.group(1) if key and key.group(1) else None,
+                                 note=reason or "syntax error"))
+            continue
+        fields: dict[str, str] = {}
+        for item in block.fields:  # the first value of a repeated field wins, as in BibTeX
+            fields.setdefault(item.key.lower(), str(item.value))
+        blocks.append(_Block("entry", line, block.key, block.entry_type.lower(), tuple(fields.items()),
+                             repeated))
+    blocks.sort(key=lambda b: b.line)
+    return blocks
+
+
+def _middle_cut(source: str) -> int | None:
+    """An offset near the middle of `source` where a block starts outside all braces."""
+    starts = _BLOCK_START.finditer(source, len(source) // 2)
+    position, depth = 0, 0
+    for _ in range(50):
+        if (match := next(starts, None)) is None:
+            break
+        depth += source.count("{", position, match.start()) - source.count("}", position, match.start())
+        position = match.start()
+        if depth == 0:
+            return position
+    return None
+
+
+def _parallel_blocks(source: str) -> list[_Block]:
+    """_blocks(source), the first half parsed in a forked child while this process parses the
+    second: bibtexparser's splitter is pure Python, and most of a large file's parse time."""
+    cut = _middle_cut(source)
+    if cut is None:
+        return _blocks(source)
+    head = Forked(lambda: _blocks(source[:cut]))
+    try:
+        tail = _blocks(source[cut:], first_line=source.count("\n", 0, cut))
+        return head.result() + tail
+    finally:
+        head.close()
+
+
+def parse_bib(path: Path, *, dialect: str = BIBTEX, text: str | None = None,
+              parallel: bool = False) -> BibFile:
+    """Parse a .bib file. Raises InputError when it cannot be read at all.
+
+    `parallel` parses a large file in two halves on two cores; only for callers without
+    threads (see galcli.forked).
+    """
+    source = read_text(path, what="bibliography") if text is None else text
+    if dialect == BIBER:
+        source = _COMMENT_LINE.sub(lambda m: " " * len(m.group(0)), source)
+    blocks = _parallel_blocks(source) if parallel and len(source) >= PARALLEL_BYTES else _blocks(source)
+
+    strings = {block.key.lower(): "" for block in blocks if block.kind == "string"}
+    result = BibFile(path=str(path))
+    for block in blocks:
+        if block.kind == "string":  # in file order, so later strings may use earlier ones
+            strings[block.key.lower()] = resolve_value(block.fields[0][1], strings)
+        elif block.kind == "failed":
+            what = f"entry '{block.key}'" if block.key else "a block"
+            result.problems.append(Problem("bib_parse_error", ERROR, f"cannot parse {what}: {block.note}",
+                                           key=block.key, file=str(path), line=block.line))
+            if block.key:
+                result.broken_keys.append(block.key)
+        else:
+            if block.note:
+                result.problems.append(Problem(
+                    "duplicate_field", WARNING,
+                    f"entry '{block.key}' repeats field {block.note}; the first value is used",
+                    key=block.key, file=str(path), line=block.line))
+            result.entries.append(BibEntry(key=block.key, entry_type=block.entry_type,
+                                           fields=dict(block.fields), file=str(path),
+                                           line=block.line, strings=strings))
     return result
 
 
@@ -220,17 +288,6 @@ def _unwrap(value: str) -> str:
     if len(value) >= 2 and (value[0], value[-1]) in (("{", "}"), ('"', '"')):
         return value[1:-1]
     return value
-
-
-def _entry(block: object, path: Path, strings: dict[str, str], *, first_wins: bool = False) -> BibEntry:
-    fields: dict[str, str] = {}
-    for item in block.fields:  # type: ignore[attr-defined]
-        name = item.key.lower()
-        if not (first_wins and name in fields):
-            fields[name] = item.value if isinstance(item.value, str) else str(item.value)
-    return BibEntry(key=block.key, entry_type=block.entry_type.lower(),  # type: ignore[attr-defined]
-                    fields=fields, file=str(path), line=(block.start_line or 0) + 1,  # type: ignore[attr-defined]
-                    strings=strings)
 
 
 def missing_fields(entry: BibEntry, parents: dict[str, BibEntry] | None = None,
@@ -352,45 +409,101 @@ def _identity(path: Path, dialect: str) -> dict[str, Any]:
     return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "dialect": dialect, "version": __version__}
 
 
+def _open_cache(path: Path, dialect: str) -> IO[str] | None:
+    """The cache file of `path`, read past its first line (the identity of the file it
+    summarizes), or None when there is none or the file has changed since."""
+    import json
+
+    try:
+        stored = _cache_path(path, dialect).open(encoding="utf-8")
+    except OSError:
+        return None
+    try:
+        if json.loads(stored.readline()) == _identity(path, dialect):
+            return stored
+    except (OSError, ValueError):
+        pass
+    stored.close()
+    return None
+
+
+def is_cached(path: Path, dialect: str) -> bool:
+    """Whether an earlier check stored a summary of `path` as it is now (one short read)."""
+    stored = _open_cache(path, dialect)
+    if stored is not None:
+        stored.close()
+    return stored is not None
+
+
 def cached_file_summary(path: Path, dialect: str) -> FileSummary | None:
     """The summary stored for `path` by an earlier check, if the file has not changed since."""
     import json
 
-    try:
-        stored = json.loads(_cache_path(path, dialect).read_text(encoding="utf-8"))
-        if stored.get("identity") == _identity(path, dialect):
-            return FileSummary.from_json(stored["summary"])
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # no cache, or an unusable one: parse the file
-    return None
+    stored = _open_cache(path, dialect)
+    if stored is None:
+        return None
+    with stored:
+        try:
+            return FileSummary.from_json(json.loads(stored.read()))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # an unusable cache: parse the file
 
 
-def file_summary(path: Path, dialect: str) -> FileSummary:
-    """Parse `path` (unless its summary is cached) and remember the result for next time.
+class ParsedSummary(NamedTuple):
+    """A file's summary with the identity the file had when it was read, to be cached."""
 
-    A Makefile runs `galcli check` on every build while the .bib rarely changes; parsing a
-    large .bib with bibtexparser is most of a check's time.
-    """
+    path: Path
+    identity: dict[str, Any] | None
+    summary: FileSummary
+
+
+def remember_file_summary(parsed: ParsedSummary, dialect: str) -> None:
     import json
 
     from galcli.fileio import atomic_write_text
 
+    if parsed.identity is None:
+        return
+    try:
+        atomic_write_text(_cache_path(parsed.path, dialect), json.dumps(parsed.identity) + "\n"
+                          + json.dumps(parsed.summary.to_json()))
+    except OSError:
+        pass  # a read-only cache costs the parse next time, nothing else
+
+
+def _parse_summary(path: Path, dialect: str, *, parallel: bool = False) -> ParsedSummary:
+    try:  # taken before reading: a file that changes meanwhile is parsed again next time
+        identity = _identity(path, dialect)
+    except OSError:
+        identity = None  # parse_bib reports it
+    bib = parse_bib(path, dialect=dialect, parallel=parallel)
+    return ParsedSummary(path, identity, FileSummary.of(bib, dialect))
+
+
+def file_summary(path: Path, dialect: str, *, deferred: list[ParsedSummary] | None = None,
+                 parallel: bool = False) -> FileSummary:
+    """The summary of `path`: from the cache unless the file changed, else parsed and cached.
+
+    A Makefile runs `galcli check` on every build while the .bib rarely changes; parsing a
+    large .bib with bibtexparser is most of a check's time. With `deferred`, a parsed file is
+    appended there for the caller to remember_file_summary() later instead of cached now.
+    """
     cached = cached_file_summary(path, dialect)
     if cached is not None:
         return cached
-    summary = FileSummary.of(parse_bib(path, dialect=dialect), dialect)
-    try:
-        atomic_write_text(_cache_path(path, dialect), json.dumps(
-            {"identity": _identity(path, dialect), "summary": summary.to_json()}))
-    except OSError:
-        pass  # a read-only cache costs the parse next time, nothing else
-    return summary
+    parsed = _parse_summary(path, dialect, parallel=parallel)
+    if deferred is None:
+        remember_file_summary(parsed, dialect)
+    else:
+        deferred.append(parsed)
+    return parsed.summary
 
 
-def summarize(paths: list[Path], dialect: str) -> BibSummary:
+def summarize(paths: list[Path], dialect: str, *, deferred: list[ParsedSummary] | None = None,
+              parallel: bool = False) -> BibSummary:
     summary = BibSummary(dialect=dialect)
     for path in paths:
-        summary.add(file_summary(path, dialect))
+        summary.add(file_summary(path, dialect, deferred=deferred, parallel=parallel))
     return summary
 
 

@@ -85,6 +85,26 @@ def test_unreadable_inputs_exit_3(cli, tmp_path: Path) -> None:
     assert latin.code == ExitCode.BAD_INPUT and "latin.bib:1:" in latin.stderr
 
 
+def test_a_large_bib_is_read_in_a_child_with_the_same_result(cli, tmp_path: Path, monkeypatch) -> None:
+    from galcli.tasks import check
+    from galcli.verify import bibtex
+
+    entries = "".join(f"@article{{k{i}, author={{A{i}}}, title={{T{i}}}, journal={{J}}, year={{2000}}}}\n\n"
+                      for i in range(300))
+    main = project(tmp_path, "\\cite{k1,k299,kk2}\\bibliography{refs}", entries + "@misc{k1, title={Again}}\n")
+    in_process = cli("check", str(main), "--json")
+    bibtex._cache_path(tmp_path / "refs.bib", bibtex.BIBTEX).unlink()
+    monkeypatch.setattr(check, "PARALLEL_BYTES", 0)  # the child, and the bib split in two halves
+    monkeypatch.setattr(bibtex, "PARALLEL_BYTES", 0)
+    forked = cli("check", str(main), "--json")
+    assert forked.code == in_process.code == ExitCode.FINDINGS and forked.stdout == in_process.stdout
+    assert '"duplicate_key"' in forked.stdout and "'kk2'" in forked.stdout
+    assert bibtex.is_cached(tmp_path / "refs.bib", bibtex.BIBTEX)  # written by the child
+    (tmp_path / "latin.bib").write_bytes("@misc{a, title={Caf\xe9}}".encode("latin-1"))
+    latin = cli("check", str(main), "--bib", str(tmp_path / "latin.bib"))
+    assert latin.code == ExitCode.BAD_INPUT and "latin.bib:1:" in latin.stderr  # raised in the child
+
+
 def test_no_bibliography_at_all_is_a_usage_error(cli, tmp_path: Path) -> None:
     main = tmp_path / "main.tex"
     main.write_text("\\cite{a}")

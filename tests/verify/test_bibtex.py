@@ -111,3 +111,50 @@ def test_summaries_are_cached_until_the_file_changes(tmp_path: Path, monkeypatch
     path.write_text("@misc{c, title={C}}\n")
     os.utime(path, ns=(1, 1))  # a different mtime, even on coarse clocks
     assert list(bibtex.summarize([path], BIBTEX).entries) == ["c"]
+
+
+def _two_halves(filler: int = 200) -> str:
+    """A .bib whose second half uses a macro, a crossref parent and a key of the first, and has
+    a repeated field, a duplicate key and a broken entry: what a split parse could get wrong."""
+    first = ['@string{jcp = "J. Chem. Phys."}', "@book{parent, author={P}, title={Parent}, publisher={X}, year=1999}"]
+    first += [f"@article{{a{i}, author={{A{i} and B}}, title={{{{Title {i}}}}}, journal=jcp, year={2000 + i % 20}}}"
+              for i in range(filler)]
+    second = ["@inbook{child, author={C}, title={Child}, chapter={3}, crossref={parent}}",
+              "@article{a0, author={Again}, title={Dup}, journal=jcp, year=2001}",
+              "@article{twice, author={T}, title={One}, title={Two}, journal=jcp, year=2002}",
+              "@article{broken, author={B}, title={Missing brace, year=2003}\n"]
+    second += [f"@misc{{m{i}, title={{Misc {i}}}, howpublished=jcp}}" for i in range(filler)]
+    return "\n\n".join(first + second) + "\n"
+
+
+def test_parallel_parse_equals_the_plain_one(tmp_path: Path, monkeypatch) -> None:
+    from galcli.verify import bibtex
+
+    path = tmp_path / "refs.bib"
+    text = _two_halves()
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(bibtex, "PARALLEL_BYTES", 0)
+    assert bibtex._middle_cut(text) is not None  # it does split this file
+    for dialect in (BIBTEX, BIBER):
+        plain = parse_bib(path, dialect=dialect)
+        split = parse_bib(path, dialect=dialect, parallel=True)
+        assert [(e.key, e.entry_type, e.fields, e.line) for e in split.entries] == \
+            [(e.key, e.entry_type, e.fields, e.line) for e in plain.entries]
+        assert split.problems == plain.problems and split.broken_keys == plain.broken_keys
+        assert {p.kind for p in split.problems} == {"duplicate_field", "bib_parse_error"}
+        entries = {e.key: e for e in split.entries}
+        assert entries["m3"].get("howpublished") == "J. Chem. Phys."  # macro from the other half
+        assert text.splitlines()[entries["twice"].line - 1].startswith("@article{twice")
+        summary = bibtex.summarize([path], dialect, parallel=True)
+        assert "child" in summary.entries and summary.entries["child"].missing == ()  # crossref
+        assert [p.kind for p in summary.problems].count("duplicate_key") == 1
+
+
+def test_no_split_inside_braces() -> None:
+    from galcli.verify.bibtex import _middle_cut
+
+    inside = "@misc{a, note={" + "x\n" * 50 + "\n@misc{fake, title={F}}\n" + "y\n" * 50 + "}}\n"
+    assert _middle_cut(inside) is None
+    text = inside + "\n@misc{b, title={B}}\n" + "@misc{c, title={C}}\n" * 3
+    cut = _middle_cut(text)
+    assert cut is not None and text[cut:].startswith("@misc{b,")
