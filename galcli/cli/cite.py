@@ -21,8 +21,9 @@ class CiteFormat(str, Enum):
     json = "json"
 
 
-def read_batch(path: Path) -> list[str]:
-    """One sentence per line, or JSON Lines with a "text" field; blank lines are skipped."""
+def read_batch(path: Path) -> list[tuple[int, str]]:
+    """(line number, sentence) for each line, or JSON line with a "text" field; blank lines are
+    skipped."""
     import json
 
     sentences = []
@@ -40,7 +41,7 @@ def read_batch(path: Path) -> list[str]:
                 raise InputError('JSON line has no "text" string', location=_at(path, number),
                                  hint='write {"text": "the sentence"}')
             line = text
-        sentences.append(line)
+        sentences.append((number, line))
     if not sentences:
         raise InputError("batch file has no sentences", location=_at(path, None),
                          hint="write one sentence per line")
@@ -108,7 +109,7 @@ def cite(
         raise UsageError("give either TEXT or --batch FILE, not both")
     session = ModelSession(opts, command="cite", max_new_tokens=48)
     entries = session.bibliography(bib)
-    sentences = read_batch(batch) if batch is not None else [text_argument(text)]
+    sentences = read_batch(batch) if batch is not None else [(1, text_argument(text))]
     fmt = CiteFormat.json if opts.json else output_format
     if fmt is None:
         fmt = CiteFormat.text if session.out.out.is_terminal else CiteFormat.keys
@@ -122,7 +123,7 @@ def cite(
         params = session.params()
         if batch is None:
             with session.out.draft(session.settings.model if no_model else session.backend.model_id) as on_text:
-                result = citer.suggest(CiteRequest(sentences[0], k=k, params=params), on_text)
+                result = citer.suggest(CiteRequest(sentences[0][1], k=k, params=params), on_text)
             _record(session, result)
             show_cite(session.out, result, fmt.value, cite_command)
             return ExitCode.OK if result.suggestions else ExitCode.FINDINGS
@@ -130,9 +131,9 @@ def cite(
 
         found = rejected = 0
         with session.out.progress("citing", total=len(sentences)) as advance:
-            results = ordered_map(lambda s: citer.suggest(CiteRequest(s, k=k, params=params)),
+            results = ordered_map(lambda s: citer.suggest(CiteRequest(s[1], k=k, params=params)),
                                   sentences, concurrency)
-            for number, result in enumerate(results, 1):
+            for (number, _), result in zip(sentences, results):
                 _record(session, result)
                 show_cite_batch(session.out, result, number)
                 found += bool(result.suggestions)

@@ -78,10 +78,14 @@ def name(
         raise UsageError(f"cannot draw to {draw.name}: use a .svg or .png file name")
     if batch is not None and query is not None:
         raise UsageError("give either NAME or --batch FILE, not both")
-    names = ([line.strip() for line in read_text(batch, what="batch file").splitlines() if line.strip()]
-             if batch is not None else [text_argument(query, name="NAME").strip()])
-    if not names:
-        raise InputError("the batch file has no names", hint="write one name per line")
+    if batch is not None:
+        numbered = [(number, line.strip()) for number, line
+                    in enumerate(read_text(batch, what="batch file").splitlines(), 1) if line.strip()]
+        if not numbered:
+            raise InputError(f"{batch}: the batch file has no names", hint="write one name per line")
+    else:
+        numbered = [(1, text_argument(query, name="NAME").strip())]
+    names = [name for _, name in numbered]
     session = ModelSession(opts, command="smiles", max_new_tokens=96)
     try:
         resolver = SmilesResolver(None if no_model else session.backend)
@@ -91,7 +95,7 @@ def name(
                                             concurrency)
             for result in results:
                 _record(session, result)
-            show_candidates_batch(session.out, results)
+            show_candidates_batch(session.out, results, [number for number, _ in numbered])
             return ExitCode.OK if any(r.candidates for r in results) else ExitCode.FINDINGS
         label = "OPSIN + chemicals" if no_model else session.backend.model_id
         with session.out.draft(label) as on_text:

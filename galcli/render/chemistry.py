@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 
 from galcli.render.core import Output, styled
 from galcli.tasks.describe_smiles import Description
@@ -38,11 +39,8 @@ def show_candidates(out: Output, result: SmilesResult) -> None:
             out.out.print(table)
         else:
             out.write("\t".join(COLUMNS) + "\n" + "\n".join("\t".join(row) for row in rows))
-    if result.did_you_mean:
-        out.warn(f"no source knows {result.query!r}; did you mean "
-                 + " or ".join(repr(n) for n in result.did_you_mean) + "? (not looked up)")
     if not result.candidates:
-        out.warn(f"no valid SMILES found for {result.query!r}")
+        out.warn(_not_found(result))
     elif result.candidates[0].identity != "confirmed":
         out.warn(f"the top candidate is {result.candidates[0].identity}: no two sources agree on it")
     if result.model and not out.json_mode:
@@ -50,12 +48,25 @@ def show_candidates(out: Output, result: SmilesResult) -> None:
                    f"its sources (model {result.model}: machine-generated)")
 
 
-def show_candidates_batch(out: Output, results: list[SmilesResult]) -> None:
-    for line, result in enumerate(results, 1):
-        for source, why in result.unavailable.items():
-            if line == 1:
-                out.warn(f"{source} was not consulted: {why}")
+def _not_found(result: SmilesResult) -> str:
+    message = f"no valid SMILES found for {result.query!r}"
+    if result.did_you_mean:
+        message += "; did you mean " + " or ".join(repr(n) for n in result.did_you_mean) + "? (not looked up)"
+    return message
+
+
+def show_candidates_batch(out: Output, results: list[SmilesResult], lines: Sequence[int]) -> None:
+    """One JSON line per name (with its line in the batch file); on stderr, the names that found
+    nothing and a count."""
+    for source, why in results[0].unavailable.items() if results else ():
+        out.warn(f"{source} was not consulted: {why}")
+    for line, result in zip(lines, results):
         out.write_json_line({"line": line, **result.to_dict()})
+    for line, result in zip(lines, results):
+        if not result.candidates:
+            out.warn(f"line {line}: {_not_found(result)}")
+    resolved = sum(bool(r.candidates) for r in results)
+    out.info(f"{resolved} of {len(results)} name{'s' if len(results) != 1 else ''} resolved")
 
 
 class ValidationPrinter:

@@ -146,7 +146,7 @@ def test_batch_writes_json_lines_in_order(cli, bib: Path, tmp_path: Path, fake_m
     model = fake_model([{"text": "Invented Title Of Nothing At All, Nobody"}])
     result = cli("cite", "--batch", str(batch), "-b", str(bib), "-m", model)
     lines = result.json_lines()
-    assert [line["line"] for line in lines] == [1, 2, 3]
+    assert [line["line"] for line in lines] == [1, 3, 4]  # lines of the file: the blank one skipped
     assert [line["suggestions"][0]["key"] for line in lines] == [
         "vaswani2017attention", "jumper2021highly", "sutton2018reinforcement"]
     assert "3 model proposals were left out" in result.stderr

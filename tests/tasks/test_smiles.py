@@ -141,9 +141,16 @@ def test_cli_draw_writes_svg_and_png(cli, tmp_path: Path) -> None:
 def test_cli_batch_of_names(cli, tmp_path: Path) -> None:
     batch = tmp_path / "names.txt"
     batch.write_text("ethanol\n\nbenzene\nnotachemicalxyz\n")
-    lines = cli("smiles", "--batch", str(batch), "--no-model").json_lines()
-    assert [(l["line"], l["query"]) for l in lines] == [(1, "ethanol"), (2, "benzene"), (3, "notachemicalxyz")]
+    result = cli("smiles", "--batch", str(batch), "--no-model")
+    lines = result.json_lines()
+    assert [(l["line"], l["query"]) for l in lines] == [(1, "ethanol"), (3, "benzene"), (4, "notachemicalxyz")]
     assert lines[0]["candidates"][0]["inchikey"] == ETHANOL_KEY and lines[2]["candidates"] == []
+    assert result.code == ExitCode.OK  # some names resolved; the others are named on stderr
+    assert "line 4: no valid SMILES found for 'notachemicalxyz'" in result.stderr
+    assert "2 of 3 names resolved" in result.stderr
+    (tmp_path / "blank.txt").write_text("\n  \n")
+    empty = cli("smiles", "--batch", str(tmp_path / "blank.txt"), "--no-model")
+    assert empty.code == ExitCode.BAD_INPUT and "the batch file has no names" in empty.stderr
 
 
 def test_cli_empty_name_is_bad_input(cli) -> None:
