@@ -94,6 +94,7 @@ def cite(
     \b
     Verdicts: verified (the model proposed it and it matches the entry), mismatch (the title
     matches but the authors differ), unchecked (found by retrieval only).
+    Exit status: 0 keys suggested (--batch: for at least one sentence), 1 none, 3 unreadable input.
 
     \b
     Examples:

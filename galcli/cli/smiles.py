@@ -62,7 +62,8 @@ def name(
     canonicalised by RDKit and grouped by InChIKey. Identity: confirmed (two or more sources
     agree), contradicted (another source gave a different structure), unverified (one source
     only). Invalid model output is shown on stderr and under "rejected" in JSON, never printed
-    as a result.
+    as a result. Exit status: 0 a structure found (--batch: for at least one name; the others
+    are named on stderr), 1 none, 3 unreadable input.
 
     \b
     Examples:
