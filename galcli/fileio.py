@@ -13,39 +13,70 @@ from galcli.errors import InputError, Location, UsageError
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
+def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf-8", *,
+                  user_file: bool = False) -> Iterator[IO]:
     """Write to a temporary file beside `path`, then rename it over `path`.
 
     If the block raises (an error, Ctrl-C), the temporary file is removed and `path` is left as
-    it was: no half-written output, ever.
+    it was: no half-written output, ever. A `user_file` (one the user named: -o, --draw) gets
+    the permissions of any new file (the umask, not tempfile's 0600), its directory must already
+    exist, and failing to write it is an InputError that names it; galcli's own files (caches)
+    get their directories created.
     """
     import tempfile  # only writers need it; startup stays lean
 
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     binary = "b" in mode
-    handle = tempfile.NamedTemporaryFile(
-        mode=mode, encoding=None if binary else encoding, dir=target.parent,
-        prefix=f".{target.name}.", suffix=".tmp", delete=False)
+    try:
+        if not user_file:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        handle = tempfile.NamedTemporaryFile(
+            mode=mode, encoding=None if binary else encoding, dir=target.parent,
+            prefix=f".{target.name}.", suffix=".tmp", delete=False)
+    except OSError as exc:
+        raise _write_error(target, exc) if user_file else exc from exc
     try:
         with handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        if user_file:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(handle.name, 0o666 & ~umask)
         os.replace(handle.name, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(handle.name)
+        if user_file and isinstance(exc, OSError):
+            raise _write_error(target, exc) from exc
         raise
 
 
-def atomic_write_text(path: str | Path, text: str) -> None:
-    with atomic_writer(path) as handle:
+def check_writable(path: str | Path) -> None:
+    """Fail now, before any slow work, if `path` cannot be a new or replaced file."""
+    target = Path(path)
+    if target.is_dir() or not target.parent.is_dir():
+        raise _write_error(target, OSError())
+
+
+def _write_error(target: Path, exc: OSError) -> InputError:
+    if target.is_dir():
+        return InputError(f"cannot write {target}: it is a directory", hint="give a file name")
+    if not target.parent.is_dir():
+        return InputError(f"cannot write {target}: directory {target.parent} does not exist",
+                          hint=f"create it first (mkdir -p {target.parent}) or choose another path")
+    return InputError(f"cannot write {target}: {exc.strerror or exc}",
+                      hint="check the path and its permissions")
+
+
+def atomic_write_text(path: str | Path, text: str, *, user_file: bool = False) -> None:
+    with atomic_writer(path, user_file=user_file) as handle:
         handle.write(text)
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    with atomic_writer(path, "wb") as handle:
+def atomic_write_bytes(path: str | Path, data: bytes, *, user_file: bool = False) -> None:
+    with atomic_writer(path, "wb", user_file=user_file) as handle:
         handle.write(data)
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from galcli.errors import InputError
-from galcli.fileio import atomic_writer, read_text
+from galcli.fileio import atomic_write_text, atomic_writer, check_writable, read_text
 
 
 def test_atomic_writer_replaces_the_file_on_success(tmp_path: Path) -> None:
@@ -53,3 +53,25 @@ def test_bom_is_dropped(tmp_path: Path) -> None:
     path = tmp_path / "bom.tex"
     path.write_bytes("\ufeff\\cite{a}".encode())
     assert read_text(path) == "\\cite{a}"
+
+
+def test_user_files_get_the_umask_and_need_an_existing_directory(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        atomic_write_text(tmp_path / "out.svg", "<svg/>", user_file=True)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "out.svg").stat().st_mode) == 0o644  # not tempfile's 0600
+    missing = tmp_path / "no" / "such" / "out.svg"
+    for attempt in (lambda: atomic_write_text(missing, "x", user_file=True), lambda: check_writable(missing)):
+        with pytest.raises(InputError) as raised:
+            attempt()
+        assert "directory" in raised.value.message and "mkdir -p" in raised.value.hint
+    assert not (tmp_path / "no").exists()  # a user's path is never created behind their back
+    with pytest.raises(InputError, match="it is a directory"):
+        atomic_write_text(tmp_path, "x", user_file=True)
+    atomic_write_text(tmp_path / "cache" / "made" / "f.json", "{}")  # galcli's own files: it may
+    assert (tmp_path / "cache" / "made" / "f.json").read_text() == "{}"

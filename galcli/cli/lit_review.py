@@ -11,7 +11,7 @@ import typer
 from galcli.cli.options import CommonOptions, common_options
 from galcli.cli.session import ModelSession
 from galcli.errors import ExitCode
-from galcli.fileio import atomic_write_text, text_argument
+from galcli.fileio import atomic_write_text, check_writable, text_argument
 
 
 class ReviewFormat(str, Enum):
@@ -61,6 +61,9 @@ def lit_review(
     from galcli.render.review import bibtex, render, report
     from galcli.tasks.lit_review import ReviewRequest, write_review
 
+    for path in (output, bib_out):
+        if path is not None:
+            check_writable(path)
     session = ModelSession(opts, command="lit-review", max_new_tokens=320,
                            repetition_penalty=1.1)
     entries = session.bibliography(bib)
@@ -83,10 +86,11 @@ def lit_review(
                                  "unsupported": sum(s.supported is False for sec in review.sections
                                                     for s in sec.sentences)})
         if bib_out is not None:
-            atomic_write_text(bib_out, bibtex(review.cited_entries, review.provenance.latex_header()))
+            atomic_write_text(bib_out, bibtex(review.cited_entries, review.provenance.latex_header()),
+                              user_file=True)
             session.out.info(f"wrote {len(review.cited_entries)} cited entries to {bib_out}")
         if output is not None:
-            atomic_write_text(output, text)
+            atomic_write_text(output, text, user_file=True)
             session.out.info(f"wrote {output}")
         if opts.json:
             session.out.write_json(review.to_dict())

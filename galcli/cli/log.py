@@ -90,7 +90,7 @@ def flag(
 @app.command("export")
 @common_options(model=False)
 def export(
-    output: Annotated[Path, typer.Option("--output", "-o", help="The JSON Lines file to write.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The JSON Lines file to write; - for stdout.")],
     flagged: Annotated[bool, typer.Option("--flagged", help="Only flagged runs.")] = False,
     limit: Annotated[Optional[int], typer.Option("-n", "--limit", min=1, help="At most N runs.")] = None,
     *,

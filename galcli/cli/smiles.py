@@ -12,7 +12,7 @@ from galcli.cli.groups import group_with_default
 from galcli.cli.options import CommonOptions, Concurrency, common_options
 from galcli.cli.session import ModelSession
 from galcli.errors import ExitCode, InputError, Location, UsageError
-from galcli.fileio import atomic_write_bytes, read_text, text_argument
+from galcli.fileio import atomic_write_bytes, check_writable, read_text, text_argument
 from galcli.render import Output
 
 app = typer.Typer(
@@ -75,8 +75,11 @@ def name(
     from galcli.render.chemistry import show_candidates, show_candidates_batch
     from galcli.tasks.smiles import SmilesRequest, SmilesResolver
 
-    if draw is not None and draw.suffix.lower() not in (".svg", ".png"):
-        raise UsageError(f"cannot draw to {draw.name}: use a .svg or .png file name")
+    if draw is not None:
+        if draw.suffix.lower() not in (".svg", ".png"):
+            raise UsageError(f"cannot draw to {draw}: the format comes from the file name",
+                             hint="end it in .svg or .png")
+        check_writable(draw)
     if batch is not None and query is not None:
         raise UsageError("give either NAME or --batch FILE, not both")
     if batch is not None:
@@ -105,7 +108,8 @@ def name(
             from galcli.verify.smiles import draw as depict, mol_from_smiles
 
             top = result.candidates[0]
-            atomic_write_bytes(draw, depict(mol_from_smiles(top.smiles), str(draw), legend=names[0]))
+            atomic_write_bytes(draw, depict(mol_from_smiles(top.smiles), str(draw), legend=names[0]),
+                               user_file=True)
             session.out.info(f"drew {top.smiles} to {draw}")
         _record(session, result)
         show_candidates(session.out, result)

@@ -55,7 +55,13 @@ def show_flag(out: Output, run_id: int, flag: Flag) -> None:
 
 
 def write_export(out: Output, runs: list[Run], path: Path) -> None:
-    with atomic_writer(path) as handle:
-        for run in runs:
-            handle.write(json.dumps(run.to_dict(), ensure_ascii=False) + "\n")
-    out.info(f"wrote {len(runs)} run{'s' * (len(runs) != 1)} to {path}; {REPORT_HINT}")
+    """JSON Lines to `path`, or to stdout for "-"."""
+    lines = [json.dumps(run.to_dict(), ensure_ascii=False) for run in runs]
+    if str(path) == "-":
+        if lines:
+            out.write("\n".join(lines))
+    else:
+        with atomic_writer(path, user_file=True) as handle:
+            handle.write("".join(line + "\n" for line in lines))
+    out.info(f"wrote {len(runs)} run{'s' * (len(runs) != 1)} to {'stdout' if str(path) == '-' else path}; "
+             f"{REPORT_HINT}")

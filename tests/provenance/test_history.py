@@ -109,6 +109,10 @@ def test_log_commands_end_to_end(cli, fake_model, tmp_path: Path) -> None:
     assert cli("log", "export", "--flagged", "-o", str(report)).code == 0
     [line] = report.read_text().splitlines()
     assert json.loads(line)["flags"][0]["category"] == "wrong-citation"
+    to_stdout = cli("log", "export", "--flagged", "-o", "-")
+    assert to_stdout.code == 0 and to_stdout.stdout == line + "\n" and "to stdout" in to_stdout.stderr
+    into_dir = cli("log", "export", "--flagged", "-o", str(tmp_path))
+    assert into_dir.code == ExitCode.BAD_INPUT and "it is a directory" in into_dir.stderr
     assert cli("log", "delete", str(run_id)).code == 0
     assert cli("log", "show", str(run_id)).code == ExitCode.USAGE
     assert cli("log", "export", "--flagged", "-o", str(report)).code == ExitCode.USAGE
