@@ -153,19 +153,22 @@ def validate(
     for source in names:
         label = "<stdin>" if source == "-" else source
         stream = _open(source)
+        printer = ValidationPrinter(out, label, with_file=len(names) > 1)
         try:
             records = read_column(stream, label, column) if column else read_lines(stream, label)
-            printer = ValidationPrinter(out, label, with_file=len(names) > 1)
             for validation in run(records):
                 printer.add(validation)
-            printer.finish()
         finally:
-            if stream is not sys.stdin:
+            printer.flush()  # what was validated before an error or Ctrl-C is still written
+            if stream is not sys.stdin.buffer:
                 stream.close()
         if printer.valid + printer.invalid == 0:
             raise InputError("no SMILES found", location=Location(label),
                              hint="write one SMILES per line (optionally followed by a name), or "
                                   "name the column with --column")
+        printer.finish()
+        if printer.valid == 0 and not column and label.lower().endswith((".csv", ".tsv")):
+            out.warn(f"{label} looks like a table: name its SMILES column with --column NAME")
         invalid += printer.invalid
     return ExitCode.OK if invalid == 0 else ExitCode.FINDINGS
 
@@ -175,11 +178,11 @@ def _open(source: str):
         if sys.stdin.isatty():
             raise UsageError("no input: give a FILE or pipe SMILES in",
                              hint="galcli smiles validate molecules.smi")
-        return sys.stdin
+        return sys.stdin.buffer
     from galcli.fileio import input_errors
 
     with input_errors(source, "SMILES file"):
-        return Path(source).open(encoding="utf-8", newline="")
+        return Path(source).open("rb")
 
 
 @app.command("describe")

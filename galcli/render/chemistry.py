@@ -103,9 +103,9 @@ class ValidationPrinter:
         elif check.valid:
             self._lines.append(f"{check.canonical}\t{record.name}" if record.name else check.canonical or "")
         if len(self._lines) >= self.BLOCK or len(self._problems) >= self.BLOCK:
-            self._flush()
+            self.flush()
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
         if self._lines:
             sys.stdout.write("\n".join(self._lines) + "\n")
             self._lines.clear()
@@ -116,10 +116,10 @@ class ValidationPrinter:
             else:
                 sys.stderr.write("\n".join(self._problems) + "\n")
             self._problems.clear()
+        sys.stdout.flush()
 
     def finish(self) -> None:
-        self._flush()
-        sys.stdout.flush()
+        self.flush()
         total = self.valid + self.invalid
         self.out.info(f"{self.source}: {total} SMILES, {self.valid} valid, {self.invalid} invalid")
 

@@ -172,7 +172,7 @@ def error(exc: BaseException, *, debug: bool = False, prog: str = "galcli") -> E
             console.print(styled(("hint:", "cyan"), " ", exc.hint))
         return exc.exit_code
     if isinstance(exc, KeyboardInterrupt):
-        console.print(f"{prog}: interrupted; partial output discarded")
+        console.print(f"{prog}: interrupted (files being written are left as they were)")
         return ExitCode.INTERRUPTED
     summary = f"{type(exc).__name__}: {exc}".splitlines()[0]
     console.print(styled((f"{prog}: internal error:", "bold red"), " ", summary))

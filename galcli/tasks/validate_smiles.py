@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 from galcli.errors import InputError, Location
 from galcli.verify.smiles import SmilesCheck, Validator
@@ -31,17 +31,19 @@ class Validation:
         return data
 
 
-def _decoded(stream: TextIO, source: str) -> Iterator[tuple[int, str]]:
-    number = 0
-    try:
-        for number, line in enumerate(stream, 1):
-            yield number, line
-    except UnicodeDecodeError as exc:
-        raise InputError("not valid UTF-8 text", location=Location(source, number + 1),
-                         hint="save the file as UTF-8") from exc
+def _decoded(stream: BinaryIO, source: str) -> Iterator[tuple[int, str]]:
+    """(line number, text) of each line, decoded one at a time so that a bad byte is reported
+    on its own line and everything before it is still validated."""
+    for number, raw in enumerate(stream, 1):
+        try:
+            yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not valid UTF-8 text (byte 0x{raw[exc.start]:02x})",
+                             location=Location(source, number, exc.start + 1),
+                             hint="save the file as UTF-8, e.g. iconv -f latin1 -t utf-8") from exc
 
 
-def read_lines(stream: TextIO, source: str) -> Iterator[SmilesRecord]:
+def read_lines(stream: BinaryIO, source: str) -> Iterator[SmilesRecord]:
     """`SMILES[<whitespace>name]` per line; blank lines and `#` comments are skipped."""
     for number, line in _decoded(stream, source):
         text = line.strip()
@@ -51,7 +53,7 @@ def read_lines(stream: TextIO, source: str) -> Iterator[SmilesRecord]:
         yield SmilesRecord(number, parts[0], parts[1] if len(parts) > 1 else None)
 
 
-def read_column(stream: TextIO, source: str, column: str) -> Iterator[SmilesRecord]:
+def read_column(stream: BinaryIO, source: str, column: str) -> Iterator[SmilesRecord]:
     """One column of a CSV or TSV file with a header row (the delimiter is detected)."""
     lines = _decoded(stream, source)
     try:
@@ -62,10 +64,11 @@ def read_column(stream: TextIO, source: str, column: str) -> Iterator[SmilesReco
     delimiter = "\t" if header_line.count("\t") > header_line.count(",") else ","
     header = next(csv.reader([header_line], delimiter=delimiter))
     names = [h.strip() for h in header]
-    if column not in names:
+    folded = [name.casefold() for name in names]
+    if column not in names and column.casefold() not in folded:
         raise InputError(f"no column {column!r} in the header", location=Location(source, 1),
                          hint=f"columns are: {', '.join(names)}")
-    index = names.index(column)
+    index = names.index(column) if column in names else folded.index(column.casefold())
     reader = csv.reader((line for _, line in lines), delimiter=delimiter)
     for row in reader:
         if not row:

@@ -195,8 +195,24 @@ def test_validate_csv_column(cli, tmp_path: Path) -> None:
     rows = cli("smiles", "validate", str(path), "--column", "smiles", "--json").json_lines()
     assert [(r["line"], r["valid"]) for r in rows] == [(2, True), (3, False), (4, False)]
     assert rows[2]["error"] == "empty SMILES"
-    missing = cli("smiles", "validate", str(path), "--column", "SMILES")
+    assert cli("smiles", "validate", str(path), "--column", "SMILES", "--json").json_lines() == rows
+    missing = cli("smiles", "validate", str(path), "--column", "smile")
     assert missing.code == ExitCode.BAD_INPUT and "columns are: id, smiles, value" in missing.stderr
+
+
+def test_validate_reports_a_bad_byte_on_its_own_line_after_writing_what_came_before(cli, tmp_path: Path) -> None:
+    path = tmp_path / "big.smi"
+    path.write_bytes(b"CCO\n" * 3000 + b"C\xe9C\nCCC\n")
+    result = cli("smiles", "validate", str(path))
+    assert result.code == ExitCode.BAD_INPUT and "big.smi:3001:2: not valid UTF-8" in result.stderr
+    assert result.stdout.count("CCO\n") == 3000  # the block buffer is flushed before the error
+
+
+def test_validate_a_table_without_column_says_so(cli, tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text("name,SMILES\neth,CCO\n")
+    result = cli("smiles", "validate", str(path))
+    assert result.code == ExitCode.FINDINGS and "name its SMILES column with --column" in result.stderr
 
 
 def test_validate_exit_codes(cli, tmp_path: Path) -> None:
