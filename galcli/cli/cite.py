@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from galcli.cli.options import CommonOptions, Concurrency, common_options
+from galcli.cli.options import CommonOptions, Concurrency, common_options, latex_command
 from galcli.cli.session import ModelSession
 from galcli.errors import ExitCode, InputError, UsageError
 from galcli.fileio import read_text, text_argument
@@ -77,7 +77,7 @@ def cite(
         "--format", "-f", help="Output: text (terminal default), keys (default when piped), "
                                "latex or json.", show_default=False)] = None,
     cite_command: Annotated[str, typer.Option(
-        "--cite-command", help="Command for --format latex.")] = "citep",
+        "--cite-command", help="Command for --format latex.", callback=latex_command)] = "citep",
     no_model: Annotated[bool, typer.Option(
         "--no-model", help="Rank by retrieval alone; load no model.")] = False,
     concurrency: Concurrency = 1,
@@ -107,7 +107,8 @@ def cite(
     from galcli.tasks.cite import Citer, CiteRequest
 
     if batch is not None and text is not None:
-        raise UsageError("give either TEXT or --batch FILE, not both")
+        raise UsageError("give either TEXT or --batch FILE, not both",
+                         hint="galcli cite --batch sentences.txt -b refs.bib (one sentence per line)")
     session = ModelSession(opts, command="cite", max_new_tokens=48)
     entries = session.bibliography(bib)
     sentences = read_batch(batch) if batch is not None else [(1, text_argument(text))]

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from galcli.cli.options import CommonOptions, common_options
+from galcli.cli.options import CommonOptions, common_options, positive_number
 from galcli.errors import ExitCode
 from galcli.fileio import read_text
 from galcli.provenance import watermark
@@ -20,7 +20,8 @@ def detect(
         "--model", "-m", help="The model that would have generated it (its tokenizer is used) "
                               "[default: the embedded model].", show_default=False)] = None,
     threshold: Annotated[float, typer.Option(
-        "--threshold", help="z-score from which a text counts as watermarked.")] = watermark.Z_THRESHOLD,
+        "--threshold", help="z-score from which a text counts as watermarked.",
+        callback=positive_number)] = watermark.Z_THRESHOLD,
     allow_download: Annotated[bool, typer.Option(
         "--allow-download", help="Allow fetching the tokenizer of a hub model.")] = False,
     *,

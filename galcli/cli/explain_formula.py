@@ -59,7 +59,8 @@ def explain_formula(
         raise UsageError("--label, --line and --all need --file",
                          hint="galcli explain-formula --file paper.tex --label eq:1")
     if file is not None and (formula is not None or selectors != 1):
-        raise UsageError("with --file, give exactly one of --label, --line or --all (and no LATEX)")
+        raise UsageError("with --file, give exactly one of --label, --line or --all (and no LATEX)",
+                         hint="galcli explain-formula --file paper.tex --label eq:loss")
     session = ModelSession(opts, command="explain-formula", max_new_tokens=256,
                            repetition_penalty=1.1)
     try:

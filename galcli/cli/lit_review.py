@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from galcli.cli.options import CommonOptions, common_options
+from galcli.cli.options import CommonOptions, common_options, latex_command
 from galcli.cli.session import ModelSession
 from galcli.errors import ExitCode
 from galcli.fileio import atomic_write_text, check_writable, text_argument
@@ -39,7 +39,8 @@ def lit_review(
     themes: Annotated[Optional[int], typer.Option("--themes", min=1, max=20,
                                                   help="At most this many themes [default: about 4 papers each].",
                                                   show_default=False)] = None,
-    cite_command: Annotated[str, typer.Option("--cite-command", help="LaTeX cite command.")] = "citep",
+    cite_command: Annotated[str, typer.Option("--cite-command", help="LaTeX cite command.",
+                                                  callback=latex_command)] = "citep",
     *,
     opts: CommonOptions,
 ) -> int:

@@ -10,12 +10,28 @@ from __future__ import annotations
 
 import functools
 import inspect
-from pathlib import Path
+import math
+import re
 from collections.abc import Callable
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Optional
 
 import typer
+
+
+def latex_command(value: str) -> str:
+    """Typer callback for --cite-command: a LaTeX command name, with or without its backslash."""
+    name = value.removeprefix("\\")
+    if not re.fullmatch(r"[A-Za-z]+\*?", name):
+        raise typer.BadParameter(f"{value!r} is not a LaTeX command name (e.g. citep, cite, autocite)")
+    return name
+
+
+def positive_number(value: float) -> float:
+    if not (math.isfinite(value) and value > 0):
+        raise typer.BadParameter(f"{value} is not a positive number")
+    return value
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,8 @@ def name(
                              hint="end it in .svg or .png")
         check_writable(draw)
     if batch is not None and query is not None:
-        raise UsageError("give either NAME or --batch FILE, not both")
+        raise UsageError("give either NAME or --batch FILE, not both",
+                         hint="galcli smiles --batch names.txt (one name per line)")
     if batch is not None:
         numbered = [(number, line.strip()) for number, line
                     in enumerate(read_text(batch, what="batch file").splitlines(), 1) if line.strip()]

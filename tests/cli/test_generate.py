@@ -84,6 +84,17 @@ def test_bad_option_values_are_exit_2(cli, value: str) -> None:
     assert cli("generate", "--temperature", value, "x").code == ExitCode.USAGE
 
 
+@pytest.mark.parametrize("args", [
+    ("detect", "-", "--threshold", "-5"), ("detect", "-", "--threshold", "nan"),
+    ("cite", "x", "--bib", "refs.bib", "--cite-command", ""),
+    ("cite", "x", "--bib", "refs.bib", "--cite-command", "cite{"),
+    ("lit-review", "x", "--bib", "refs.bib", "--cite-command", "two words"),
+])
+def test_meaningless_values_of_other_options_are_exit_2(cli, args: tuple[str, ...]) -> None:
+    result = cli(*args)
+    assert result.code == ExitCode.USAGE and "Invalid value for" in result.stderr and result.stdout == ""
+
+
 def test_options_are_accepted_after_the_subcommand(cli, fake_model) -> None:
     model = fake_model([{"text": "a b c d e"}])
     result = cli("generate", "x", "--model", model, "--device", "cpu", "--max-new-tokens", "2",
