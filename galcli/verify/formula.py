@@ -533,8 +533,36 @@ _DISPLAY = re.compile(
 _INLINE = re.compile(r"\\\(.*?\\\)|(?<![\\$])\$(?!\$)(?:[^$\\]|\\.)+?\$", re.S)
 
 
+# Environments whose rows are separate equations, each with its own number and label.
+MULTI_EQUATION = {"align", "gather", "eqnarray", "flalign", "alignat"}
+_ROW_TOKEN = re.compile(r"\\(?:begin|end)\{[^}]*\}|\\\\(?:\s*\[[^\]]*\])?|\\[{}]|[{}]")
+
+
+def split_rows(body: str) -> list[tuple[int, str]]:
+    """(offset, text) of the top-level rows of `body`: `\\\\` inside braces or inner
+    environments (cases, matrices) does not end a row; empty rows are dropped."""
+    rows, depth, start = [], 0, 0
+    for token in _ROW_TOKEN.finditer(body):
+        text = token.group(0)
+        if text == "{" or text.startswith("\\begin"):
+            depth += 1
+        elif text == "}" or text.startswith("\\end"):
+            depth -= 1
+        elif text.startswith("\\\\") and depth == 0:
+            rows.append((start, body[start: token.start()]))
+            start = token.end()
+    rows.append((start, body[start:]))
+    return [(offset, row) for offset, row in rows if _LABELS.sub("", row).strip()]
+
+
+def _label(source: str) -> str | None:
+    label = re.search(r"\\label\s*\{([^{}]*)\}", source)
+    return label.group(1).strip() if label else None
+
+
 def math_in_tex(text: str, *, inline: bool = False) -> list[TexMath]:
-    """Display math (and, with `inline`, inline math) of a .tex file, comments removed."""
+    """Display math (and, with `inline`, inline math) of a .tex file, comments removed. Each row
+    of an align/gather/eqnarray is its own formula, with its own line and label."""
     from galcli.verify.latex_scan import mask
 
     masked = mask(text)
@@ -546,8 +574,18 @@ def math_in_tex(text: str, *, inline: bool = False) -> list[TexMath]:
                 continue
             taken.append(match.span())
             source = match.group(0)
-            label = re.search(r"\\label\s*\{([^{}]*)\}", source)
             line = masked.count("\n", 0, match.start()) + 1
-            found.append(TexMath(source, line, line + source.count("\n"),
-                                 label.group(1).strip() if label else None, display))
+            environment = (match.groupdict().get("env") or "").rstrip("*")
+            rows = split_rows(source[source.index("}") + 1: source.rindex("\\end")]) \
+                if environment in MULTI_EQUATION else []
+            if len(rows) < 2:
+                found.append(TexMath(source, line, line + source.count("\n"), _label(source), display))
+                continue
+            body_start = source.index("}") + 1
+            for offset, row in rows:
+                first = body_start + offset + len(row) - len(row.lstrip())
+                row_line = line + source.count("\n", 0, first)
+                wrapped = f"\\begin{{{match['env']}}}{row.strip()}\\end{{{match['env']}}}"
+                found.append(TexMath(wrapped, row_line, row_line + row.strip().count("\n"),
+                                     _label(row), display))
     return sorted(found, key=lambda m: m.line)

@@ -125,3 +125,12 @@ def test_every_display_equation_of_the_corpora_parses(corpora: Path) -> None:
         formula = prepare(record["latex"])
         parse(formula.latex)
     assert len(lines) == 159
+
+
+def test_each_row_of_an_align_is_its_own_formula_with_its_label_and_line() -> None:
+    text = ("intro\n\\begin{align}\n  x &= 1 \\label{eq:b}\\\\\n  y &= \\tr A \\label{eq:c}\n\\end{align}\n"
+            "\\begin{gather*}\n f(x) = \\begin{cases} 1 & x>0 \\\\ 0 & \\text{else}\\end{cases}\\\\[2pt]\n"
+            " g = {a \\\\ b} \\\\\n\\end{gather*}\n"
+            "\\begin{equation} a = b \\end{equation}\n")
+    found = [(m.line, m.label, structure(prepare(m.source).latex)[1]) for m in math_in_tex(text)]
+    assert found == [(3, "eq:b", "x"), (4, "eq:c", "y"), (7, None, "f(x)"), (8, None, "g"), (10, None, "a")]
