@@ -321,7 +321,8 @@ def to_unicode(latex: str) -> str:
         text = LatexNodes2Text(math_mode="text", latex_context=_fraction_context()).nodelist_to_text(nodes)
     except Exception:  # latex2text is a best effort; the parse already succeeded
         text = latex
-    return " ".join(text.split())
+    scripts = re.escape("".join({*SUBSCRIPTS.values(), *SUPERSCRIPTS.values()}))
+    return re.sub(f" +(?=[{scripts}])", "", " ".join(text.split()))
 
 
 @lru_cache(maxsize=1)
@@ -352,9 +353,13 @@ def _fraction_context() -> Any:
 
     special = {"frac": fraction, "dfrac": fraction, "tfrac": fraction, "binom": binomial}
     database = get_default_latex_context_db()  # a fresh copy on each call
+    # Function names keep a space before their argument (latex2text writes \\sin x as "sinx")
+    # and those it does not know (\\tr, \\sgn, \\softmax) no longer vanish.
+    functions = sorted(FUNCTIONS - {"operatorname"})
     database.add_context_category("galcli-math-text", prepend=True, macros=[
-        MacroTextSpec(name, simplify_repl=special.get(name, content))
-        for name in {*special, *(n for n, spec in EXTRA_SPECS.items() if spec)}])
+        *(MacroTextSpec(name, simplify_repl=special.get(name, content))
+          for name in {*special, *(n for n, spec in EXTRA_SPECS.items() if spec)}),
+        *(MacroTextSpec(name, simplify_repl=f"{name} ") for name in functions)])
     return database
 
 

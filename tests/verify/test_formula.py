@@ -134,3 +134,10 @@ def test_each_row_of_an_align_is_its_own_formula_with_its_label_and_line() -> No
             "\\begin{equation} a = b \\end{equation}\n")
     found = [(m.line, m.label, structure(prepare(m.source).latex)[1]) for m in math_in_tex(text)]
     assert found == [(3, "eq:b", "x"), (4, "eq:c", "y"), (7, None, "f(x)"), (8, None, "g"), (10, None, "a")]
+
+
+@pytest.mark.parametrize(("latex", "text"), [
+    (r"y = \tr A", "y = tr A"), (r"\sin x + \sgn(x)", "sin x + sgn (x)"), (r"\log_2 n", "log₂ n"),
+])
+def test_function_names_survive_the_unicode_rendering(latex: str, text: str) -> None:
+    assert to_unicode(latex) == text
