@@ -251,6 +251,9 @@ def _context() -> Any:
     return database
 
 
+_DANGLING_SCRIPT = re.compile(r"(?<!\\)[_^](?=\s*(?:$|[}&^_]|\\\\))")
+
+
 def parse(latex: str) -> list[Any]:
     """pylatexenc nodes of `latex` in math mode; InputError with a column on bad input."""
     from pylatexenc.latexwalker import LatexEnvironmentNode, LatexWalker, LatexWalkerError
@@ -265,8 +268,22 @@ def parse(latex: str) -> list[Any]:
     except (RecursionError, IndexError, ValueError, TypeError, AttributeError) as exc:
         raise formula_error(f"cannot parse the formula ({type(exc).__name__})", latex, 1) from exc
 
+    if script := _DANGLING_SCRIPT.search(latex):
+        what = "superscript" if script.group(0) == "^" else "subscript"
+        raise formula_error(f"{what} '{script.group(0)}' has no argument", latex, script.start() + 1,
+                            hint=f"write what it applies to, e.g. x{script.group(0)}{{2}}")
+
     def check(nodelist: list[Any]) -> None:
+        opened: list[Any] = []  # \\left … \\right pair up within one group, as in TeX
         for node in nodelist or []:
+            name = getattr(node, "macroname", None)
+            if name == "left":
+                opened.append(node)
+            elif name == "right" and not opened:
+                raise formula_error("\\right without a matching \\left", latex, node.pos + 1,
+                                    hint="pair every \\right with a \\left in the same group")
+            elif name == "right":
+                opened.pop()
             if isinstance(node, LatexEnvironmentNode):
                 name = node.environmentname.rstrip("*")
                 if name not in INNER_ENVIRONMENTS and name not in MATH_ENVIRONMENTS:
@@ -276,6 +293,9 @@ def parse(latex: str) -> list[Any]:
                                              "cases or pmatrix")
             for child in _children(node):
                 check(child)
+        if opened:
+            raise formula_error("\\left without a matching \\right", latex, opened[-1].pos + 1,
+                                hint="close it with \\right) (or \\right. for no delimiter)")
     check(nodes)
     return nodes
 
@@ -313,7 +333,7 @@ def to_unicode(latex: str) -> str:
         return match.group(0)
 
     # Simple scripts become Unicode sub/superscripts before latex2text drops their braces.
-    latex = re.sub(r"([_^])(?:\{([^{}\\]*)\}|([0-9A-Za-z+\-]))", script, latex)
+    latex = re.sub(r"(?<!\\)([_^])(?:\{([^{}\\]*)\}|([0-9A-Za-z+\-]))", script, latex)
     try:
         from pylatexenc.latexwalker import LatexWalker
 

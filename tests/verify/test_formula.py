@@ -141,3 +141,19 @@ def test_each_row_of_an_align_is_its_own_formula_with_its_label_and_line() -> No
 ])
 def test_function_names_survive_the_unicode_rendering(latex: str, text: str) -> None:
     assert to_unicode(latex) == text
+
+
+@pytest.mark.parametrize(("latex", "message", "column"), [
+    ("a^", "superscript '^' has no argument", 2), ("a^{2}_", "subscript '_' has no argument", 6),
+    (r"\left( x", r"\left without a matching \right", 1), (r"x \right)", r"\right without a matching \left", 3),
+    (r"{\left( x} \right)", r"\left without a matching \right", 2),
+])
+def test_what_tex_would_reject_is_a_parse_error_with_its_column(latex: str, message: str, column: int) -> None:
+    with pytest.raises(InputError) as raised:
+        parse(latex)
+    assert raised.value.message == f"{message} (column {column})"
+
+
+@pytest.mark.parametrize("latex", [r"a^ + b", r"f\left(\frac{a}{b}\right)^2", r"\_x + y_1", r"\left. x \right|"])
+def test_valid_scripts_and_delimiters_still_parse(latex: str) -> None:
+    parse(latex)
