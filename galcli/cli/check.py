@@ -34,7 +34,7 @@ def check(
 
     \b
     Problem kinds: undefined_key, duplicate_key, duplicate_field, unused_entry,
-    missing_field, bib_parse_error, missing_file.
+    missing_field, bib_parse_error, missing_file, include_cycle.
     Exit status: 0 clean, 1 errors found (--strict: warnings too), 3 unreadable input.
 
     \b

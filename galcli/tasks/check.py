@@ -150,6 +150,12 @@ def _check(request: CheckRequest, loader: _BibLoader) -> CheckResult:
         problems.append(Problem("missing_file", ERROR,
                                 f"included file '{include.name}' not found ({include.command})",
                                 file=include.file, line=include.line, column=include.column))
+    for include, chain in project.cycles:
+        loop = " → ".join(path.name for path in [*chain, chain[0]])
+        problems.append(Problem("include_cycle", ERROR,
+                                f"'{include.name}' is already being read ({loop}): TeX would "
+                                f"include it again and again ({include.command})",
+                                file=include.file, line=include.line, column=include.column))
     bibs = loader.summary(project, problems)
     problems += bibs.problems
     defined = bibs.entries

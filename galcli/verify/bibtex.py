@@ -384,6 +384,10 @@ class BibSummary:
     def add(self, summary: FileSummary) -> None:
         self.files.append(summary.path)
         self.problems += summary.problems
+        if not summary.entries and not summary.problems and not summary.broken_keys:
+            self.problems.append(Problem("bib_parse_error", WARNING,
+                                         "no entries in this file: is it a .bib file?",
+                                         file=summary.path, line=1))
         self.broken_keys.update(summary.broken_keys)
         for info in summary.entries:
             original = self.entries.setdefault(info.key, info)

@@ -82,6 +82,9 @@ class LatexProject:
     includes: list[Reference] = field(default_factory=list)
     bibliographies: list[Reference] = field(default_factory=list)
     uses_biblatex: bool = False
+    # includes of a file that is already being read higher up (TeX would recurse forever),
+    # each with the chain of files that leads back to it
+    cycles: list[tuple[Reference, list[Path]]] = field(default_factory=list)
 
     @property
     def missing_includes(self) -> list[Reference]:
@@ -381,6 +384,7 @@ def scan_project(main: Path,
     macros: dict[str, _CiteMacro] = {}
     pending: list[Path] = [main]
     seen: set[Path] = set()
+    parent: dict[Path, Path | None] = {main.resolve(): None}  # who first included each file
     while pending:
         path = pending.pop(0)
         if path.resolve() in seen:
@@ -395,8 +399,17 @@ def scan_project(main: Path,
         project.uses_biblatex |= scan.uses_biblatex
         for target, directory, line, column, command in scan.includes:
             resolved = _resolve(target, _include_bases(command, directory, path, root), ".tex")
-            project.includes.append(Reference(target, resolved, str(path), line, column, command))
-            if resolved is not None:
+            reference = Reference(target, resolved, str(path), line, column, command)
+            project.includes.append(reference)
+            if resolved is None:
+                continue
+            chain = [path.resolve()]
+            while chain[-1] != resolved.resolve() and parent.get(chain[-1]) is not None:
+                chain.append(parent[chain[-1]])
+            if chain[-1] == resolved.resolve():
+                project.cycles.append((reference, chain[::-1]))
+            else:
+                parent.setdefault(resolved.resolve(), path.resolve())
                 pending.append(resolved)
         for name, line, column, command in scan.bibliographies:
             resolved = _resolve(name, [root, path.parent], ".bib")

@@ -105,6 +105,20 @@ def test_a_large_bib_is_read_in_a_child_with_the_same_result(cli, tmp_path: Path
     assert latin.code == ExitCode.BAD_INPUT and "latin.bib:1:" in latin.stderr  # raised in the child
 
 
+def test_include_cycles_are_errors_and_a_non_bib_file_is_a_warning(cli, tmp_path: Path) -> None:
+    main = project(tmp_path, "\\input{ch1}\\input{ch3}\\cite{smith2020deep}\\bibliography{refs}", BIB)
+    (tmp_path / "ch1.tex").write_text("one \\input{ch2}\n")
+    (tmp_path / "ch2.tex").write_text("two \\input{ch3}\n\\input{ch1}\n")  # ch3 twice is fine
+    (tmp_path / "ch3.tex").write_text("three\n")
+    result = cli("check", str(main))
+    assert result.code == ExitCode.FINDINGS
+    [line] = [line for line in result.stdout.splitlines() if "include_cycle" in line]
+    assert line.startswith(f"{tmp_path / 'ch2.tex'}:2:1: error: 'ch1' is already being read "
+                           "(ch1.tex → ch2.tex → ch1.tex)")
+    not_bib = cli("check", str(main), "--bib", str(tmp_path / "ch3.tex"))
+    assert "ch3.tex:1: warning: no entries in this file: is it a .bib file?" in not_bib.stdout
+
+
 def test_no_bibliography_at_all_is_a_usage_error(cli, tmp_path: Path) -> None:
     main = tmp_path / "main.tex"
     main.write_text("\\cite{a}")
