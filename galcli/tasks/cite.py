@@ -54,7 +54,7 @@ class Suggestion:
                 "authors": self.authors}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Rejected:
     proposal: str
     verdict: str  # not_in_bib or mismatch
@@ -145,6 +145,7 @@ class Citer:
                 key=entry.key, title=latex_to_text(entry.title), score=score,
                 verdict=verdicts.get(entry.key, UNCHECKED), source="+".join(sources),
                 year=entry.year, authors=", ".join(n.capitalize() for n in author_last_names(entry.author)[:3])))
+        rejected = list(dict.fromkeys(rejected))  # models often repeat a proposal
         return CiteResult(query=request.text, suggestions=suggestions, rejected=rejected,
                           model=self.backend.model_id if self.backend else None,
                           provenance=provenance, draft=draft)

@@ -110,6 +110,13 @@ def test_only_bib_keys_reach_stdout_for_any_invented_proposal(bib: Path, fake_mo
     assert all(r.verdict == "not_in_bib" for r in result.rejected)
 
 
+def test_a_proposal_the_model_repeats_is_rejected_once(cli, bib: Path, fake_model) -> None:
+    model = fake_model([{"text": "An Invented Paper, Nobody\nAn Invented Paper, Nobody"}], profile="chat")
+    result = cli("cite", "attention", "--bib", str(bib), "-m", model, "--json")
+    assert [r["proposal"] for r in result.json()["rejected"]] == ["An Invented Paper, Nobody"]
+    assert result.stderr.count("model proposal rejected") == 1
+
+
 def test_chat_picks_by_number(bib: Path) -> None:
     from galcli.model.fake import FakeBackend
 
