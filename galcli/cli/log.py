@@ -105,7 +105,8 @@ def export(
     runs = _history().runs(limit=limit, flagged=flagged)
     if not runs:
         raise UsageError("no runs to export" + (" (none is flagged)" if flagged else ""),
-                         hint="flag a run first: galcli log flag ID --reason \"…\"")
+                         hint="flag a run first: galcli log flag ID --reason \"…\"" if flagged else
+                         "runs are recorded when a model command runs without --no-log")
     write_export(Output(json_mode=opts.json, quiet=opts.quiet), runs, output)
     return ExitCode.OK
 
