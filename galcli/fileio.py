@@ -80,16 +80,18 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, user_file: bool = False
         handle.write(data)
 
 
-def _decode(data: bytes, name: str) -> str:
+def decode_utf8(data: bytes, name: str, *, first_line: int = 1) -> str:
+    """`data` (which starts on line `first_line` of `name`) as text, without a byte-order mark;
+    InputError at the line and column of the first byte that is not UTF-8."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + first_line
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise InputError(f"not valid UTF-8 text (byte 0x{data[exc.start]:02x})",
                          location=Location(name, line, column),
                          hint="save the file as UTF-8, e.g. iconv -f latin1 -t utf-8") from exc
-    return text.removeprefix("\ufeff")
+    return text.removeprefix("\ufeff") if first_line == 1 else text  # a BOM starts a file
 
 
 @contextlib.contextmanager
@@ -118,12 +120,18 @@ def read_text(path: str | Path, *, what: str = "file") -> str:
         return read_stdin()
     with input_errors(path, what):
         data = Path(path).read_bytes()
-    return _decode(data, str(path))
+    return decode_utf8(data, str(path))
+
+
+def numbered_lines(path: str | Path, *, what: str = "file") -> list[tuple[int, str]]:
+    """(line number, stripped text) of the non-blank lines of a file (or stdin for "-")."""
+    lines = read_text(path, what=what).splitlines()
+    return [(number, line.strip()) for number, line in enumerate(lines, 1) if line.strip()]
 
 
 def read_stdin() -> str:
-    return _decode(sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else
-                   sys.stdin.read().encode("utf-8"), "<stdin>")
+    return decode_utf8(sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else
+                       sys.stdin.read().encode("utf-8"), "<stdin>")
 
 
 def text_argument(value: str | None, *, name: str = "TEXT") -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from galcli.errors import InputError, Location
+from galcli.fileio import decode_utf8
 from galcli.verify.smiles import SmilesCheck, Validator
 
 
@@ -35,12 +36,7 @@ def _decoded(stream: BinaryIO, source: str) -> Iterator[tuple[int, str]]:
     """(line number, text) of each line, decoded one at a time so that a bad byte is reported
     on its own line and everything before it is still validated."""
     for number, raw in enumerate(stream, 1):
-        try:
-            yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"not valid UTF-8 text (byte 0x{raw[exc.start]:02x})",
-                             location=Location(source, number, exc.start + 1),
-                             hint="save the file as UTF-8, e.g. iconv -f latin1 -t utf-8") from exc
+        yield number, decode_utf8(raw, source, first_line=number)
 
 
 def read_lines(stream: BinaryIO, source: str) -> Iterator[SmilesRecord]:
