@@ -11,7 +11,7 @@ import typer
 from galcli.cli.options import CommonOptions, Concurrency, common_options, latex_command
 from galcli.cli.session import ModelSession
 from galcli.errors import ExitCode, InputError, UsageError
-from galcli.fileio import read_text, text_argument
+from galcli.fileio import numbered_lines, text_argument
 
 
 class CiteFormat(str, Enum):
@@ -27,10 +27,7 @@ def read_batch(path: Path) -> list[tuple[int, str]]:
     import json
 
     sentences = []
-    for number, line in enumerate(read_text(path, what="batch file").splitlines(), 1):
-        line = line.strip()
-        if not line:
-            continue
+    for number, line in numbered_lines(path, what="batch file"):
         if line.startswith("{"):
             try:
                 text = json.loads(line).get("text")
@@ -52,13 +49,6 @@ def _at(path: Path, line: int | None):
     from galcli.errors import Location
 
     return Location(str(path), line)
-
-
-def _record(session: ModelSession, result) -> None:
-    if result.model is not None:  # a model run; retrieval alone is not recorded
-        session.record(prompt=result.query, output=result.to_dict(), provenance=result.provenance,
-                       verdicts={s.key: s.verdict for s in result.suggestions}
-                       | {"rejected": len(result.rejected)})
 
 
 @common_options(model=True)
@@ -126,7 +116,7 @@ def cite(
         if batch is None:
             with session.out.draft(session.settings.model if no_model else session.backend.model_id) as on_text:
                 result = citer.suggest(CiteRequest(sentences[0][1], k=k, params=params), on_text)
-            _record(session, result)
+            session.record_result(result, {s.key: s.verdict for s in result.suggestions})
             show_cite(session.out, result, fmt.value, cite_command)
             return ExitCode.OK if result.suggestions else ExitCode.FINDINGS
         from galcli.tasks.batch import ordered_map
@@ -136,7 +126,7 @@ def cite(
             results = ordered_map(lambda s: citer.suggest(CiteRequest(s[1], k=k, params=params)),
                                   sentences, concurrency)
             for (number, _), result in zip(sentences, results):
-                _record(session, result)
+                session.record_result(result, {s.key: s.verdict for s in result.suggestions})
                 show_cite_batch(session.out, result, number)
                 found += bool(result.suggestions)
                 rejected += len(result.rejected)

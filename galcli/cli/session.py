@@ -101,6 +101,13 @@ class ModelSession:
         self._recorded.append(run_id)
         return run_id
 
+    def record_result(self, result: Any, verdicts: dict[str, Any]) -> None:
+        """Record a task result (cite, smiles) if a model took part: retrieval or name sources
+        alone are not model runs."""
+        if result.model is not None:
+            self.record(prompt=result.query, output=result.to_dict(), provenance=result.provenance,
+                        verdicts={**verdicts, "rejected": len(result.rejected)})
+
     def close(self) -> None:
         if self._backend is not None:
             self._backend.close()

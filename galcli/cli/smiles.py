@@ -12,7 +12,7 @@ from galcli.cli.groups import group_with_default
 from galcli.cli.options import CommonOptions, Concurrency, common_options
 from galcli.cli.session import ModelSession
 from galcli.errors import ExitCode, InputError, Location, UsageError
-from galcli.fileio import atomic_write_bytes, check_writable, read_text, text_argument
+from galcli.fileio import atomic_write_bytes, check_writable, numbered_lines, text_argument
 from galcli.render import Output
 
 app = typer.Typer(
@@ -26,13 +26,6 @@ app = typer.Typer(
 """,
     no_args_is_help=False,
 )
-
-
-def _record(session: ModelSession, result) -> None:
-    if result.model is not None:
-        session.record(prompt=result.query, output=result.to_dict(), provenance=result.provenance,
-                       verdicts={c.smiles: c.identity for c in result.candidates}
-                       | {"rejected": len(result.rejected)})
 
 
 @app.command("name")
@@ -84,8 +77,7 @@ def name(
         raise UsageError("give either NAME or --batch FILE, not both",
                          hint="galcli smiles --batch names.txt (one name per line)")
     if batch is not None:
-        numbered = [(number, line.strip()) for number, line
-                    in enumerate(read_text(batch, what="batch file").splitlines(), 1) if line.strip()]
+        numbered = numbered_lines(batch, what="batch file")
         if not numbered:
             raise InputError(f"{batch}: the batch file has no names", hint="write one name per line")
     else:
@@ -99,7 +91,7 @@ def name(
             results = resolver.resolve_many([SmilesRequest(each, n=n, params=params) for each in names],
                                             concurrency)
             for result in results:
-                _record(session, result)
+                session.record_result(result, {c.smiles: c.identity for c in result.candidates})
             show_candidates_batch(session.out, results, [number for number, _ in numbered])
             return ExitCode.OK if any(r.candidates for r in results) else ExitCode.FINDINGS
         label = "OPSIN + chemicals" if no_model else session.backend.model_id
@@ -112,7 +104,7 @@ def name(
             atomic_write_bytes(draw, depict(mol_from_smiles(top.smiles), str(draw), legend=names[0]),
                                user_file=True)
             session.out.info(f"drew {top.smiles} to {draw}")
-        _record(session, result)
+        session.record_result(result, {c.smiles: c.identity for c in result.candidates})
         show_candidates(session.out, result)
         return ExitCode.OK if result.candidates else ExitCode.FINDINGS
     finally:
