@@ -119,6 +119,11 @@ def formula_error(message: str, latex: str, column: int, *, hint: str | None = N
 
 # -- from text to a formula -----------------------------------------------------------------
 
+def _label(source: str) -> str | None:
+    label = re.search(r"\\label\s*\{([^{}]*)\}", source)
+    return label.group(1).strip() if label else None
+
+
 def strip_math(text: str) -> tuple[str, str | None, str | None]:
     """(math content, environment or delimiter, label) of a formula given with or without its
     `$…$`, `\\(…\\)`, `\\[…\\]`, `$$…$$` or `equation`/`align`/… wrapper."""
@@ -131,8 +136,7 @@ def strip_math(text: str) -> tuple[str, str | None, str | None]:
             if body.startswith(opening) and body.endswith(closing) and len(body) >= len(opening) + len(closing):
                 body, environment = body[len(opening): len(body) - len(closing)], opening + closing
                 break
-    label_match = re.search(r"\\label\s*\{([^{}]*)\}", body)
-    label = label_match.group(1).strip() if label_match else None
+    label = _label(body)
     body = _LABELS.sub(" ", body).strip()
     # A final row break ends nothing (LaTeX ignores it; pylatexenc would wait for a next row).
     body = re.sub(r"(\\\\(\[[^\]]*\])?\s*)+$", "", body).rstrip()
@@ -578,11 +582,6 @@ def split_rows(body: str) -> list[tuple[int, str]]:
             start = token.end()
     rows.append((start, body[start:]))
     return [(offset, row) for offset, row in rows if _LABELS.sub("", row).strip()]
-
-
-def _label(source: str) -> str | None:
-    label = re.search(r"\\label\s*\{([^{}]*)\}", source)
-    return label.group(1).strip() if label else None
 
 
 def math_in_tex(text: str, *, inline: bool = False) -> list[TexMath]:
