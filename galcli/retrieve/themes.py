@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from galcli.retrieve.bm25 import entry_text
 from galcli.verify.bibtex import BibEntry
+from galcli.verify.normalize import english_stopwords
 
 _WORD = re.compile(r"[a-z][a-z0-9\-]{2,}")
 
@@ -22,11 +23,7 @@ class Theme:
 
 
 def _stopwords() -> frozenset[str]:
-    try:
-        from bm25s.stopwords import STOPWORDS_EN
-    except ImportError:  # pragma: no cover - bm25s is a dependency
-        STOPWORDS_EN = ()
-    return frozenset(STOPWORDS_EN) | {"using", "based", "also", "two", "new", "use", "used",
+    return english_stopwords() | {"using", "based", "also", "two", "new", "use", "used",
                                       "show", "shown", "results", "approach", "method", "methods",
                                       "study", "paper", "work", "present", "however", "can",
                                       "were", "was", "are", "been", "has", "have", "had", "its",

@@ -35,6 +35,14 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
+@lru_cache(maxsize=1)
+def english_stopwords() -> frozenset[str]:
+    """bm25s's English stopwords: the ones retrieval ignores, so the other text measures agree."""
+    from bm25s.stopwords import STOPWORDS_EN
+
+    return frozenset(STOPWORDS_EN)
+
+
 def normalize_title(title: str) -> str:
     """Comparable form of a title: LaTeX decoded, accents folded, punctuation collapsed."""
     return _NON_WORD.sub(" ", fold(latex_to_text(title))).strip()

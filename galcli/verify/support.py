@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from galcli.verify.bibtex import BibEntry
-from galcli.verify.normalize import fold, latex_to_text
+from galcli.verify.normalize import english_stopwords, fold, latex_to_text
 
 THRESHOLD = 0.5
 _WORD = re.compile(r"[a-z][a-z0-9]+")
@@ -29,15 +29,8 @@ def _stem():
     return Stemmer.Stemmer("english").stemWords
 
 
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_EN
-
-    return frozenset(STOPWORDS_EN)
-
-
 def content_words(text: str) -> set[str]:
-    words = [w for w in _WORD.findall(fold(latex_to_text(text))) if w not in _stopwords() and len(w) > 2]
+    words = [w for w in _WORD.findall(fold(latex_to_text(text))) if w not in english_stopwords() and len(w) > 2]
     return set(_stem()(words))
 
 
