@@ -160,6 +160,7 @@ def write_review(request: ReviewRequest, entries: Sequence[BibEntry], backend: B
     themes = group_into_themes(retrieved, request.max_themes)
     progress(1, description="writing paragraphs")
     allowed = {e.key: e for e in retrieved}
+    known = {e.key for e in entries}
     sections: list[Section] = []
     dropped: list[Dropped] = []
     prompts: list[str] = []
@@ -174,7 +175,7 @@ def write_review(request: ReviewRequest, entries: Sequence[BibEntry], backend: B
                 if key in allowed:
                     kept.append(key)
                 elif not any(d.key == key and d.theme == theme.name for d in dropped):
-                    reason = ("not in the bibliography" if key not in {e.key for e in entries}
+                    reason = ("not in the bibliography" if key not in known
                               else "in the bibliography but not among the retrieved papers")
                     dropped.append(Dropped(key, theme.name, reason))
             score = support(prose, [allowed[k] for k in kept]) if kept else None
