@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from galcli.cli.options import CommonOptions, common_options, positive_number
-from galcli.errors import ExitCode
+from galcli.errors import ExitCode, InputError
 from galcli.fileio import read_text
 from galcli.provenance import watermark
 from galcli.render import Output
@@ -43,7 +43,6 @@ def detect(
     """
     from galcli.render.detect import show_detect
     from galcli.settings import load_settings
-    from galcli.errors import InputError
     from galcli.tasks.detect import WATERMARKED, WatermarkScorer
 
     text = read_text(source, what="text file")
