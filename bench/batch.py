@@ -31,8 +31,9 @@ def free_port() -> int:
 
 def timed(argv: list[str]) -> float:
     started = time.perf_counter()
-    completed = subprocess.run(argv, capture_output=True, text=True,
-                               env={**os.environ, "GALCLI_NO_LOG": "1"})
+    completed = subprocess.run(
+        argv, capture_output=True, text=True, env={**os.environ, "GALCLI_NO_LOG": "1"}
+    )
     if completed.returncode not in (0, 1):
         sys.exit(f"failed: {' '.join(argv[:6])}…\n{completed.stderr[-1500:]}")
     return time.perf_counter() - started
@@ -51,13 +52,27 @@ def main() -> None:
     bib = CORPORA / "latex" / "mobley_benchmarksets_perpetual_review" / "benchmarkset.bib"
     with tempfile.TemporaryDirectory() as tmp:
         batch = Path(tmp) / "sentences.txt"
-        batch.write_text("\n".join(c.text for c in cases[: args.sentences]) + "\n", encoding="utf-8")
+        batch.write_text(
+            "\n".join(c.text for c in cases[: args.sentences]) + "\n", encoding="utf-8"
+        )
         base = galcli_command("cite", "--batch", str(batch), "--bib", str(bib), "-q")
         local = timed(base)
         port = free_port()
-        server = subprocess.Popen([sys.executable, "-m", "transformers.cli.transformers", "serve",
-                                   str(directory), "--host", "127.0.0.1", "--port", str(port)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "transformers.cli.transformers",
+                "serve",
+                str(directory),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             for _ in range(240):
                 try:
@@ -65,7 +80,12 @@ def main() -> None:
                     break
                 except OSError:
                     time.sleep(0.5)
-            remote = base + ["--model", f"openai:{directory}", "--base-url", f"http://127.0.0.1:{port}/v1"]
+            remote = base + [
+                "--model",
+                f"openai:{directory}",
+                "--base-url",
+                f"http://127.0.0.1:{port}/v1",
+            ]
             timed(remote + ["-j", "1"])  # the server loads the model on the first request
             serial = timed(remote + ["-j", "1"])
             parallel = timed(remote + ["-j", "4"])
@@ -73,16 +93,20 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=60)
     n = min(args.sentences, len(cases))
-    report(f"cite --batch, {n} sentences, embedded model weights, same machine", [
-        ("local backend (process)", local, "s"),
-        ("openai backend, transformers serve, -j 1", serial, "s"),
-        ("openai backend, transformers serve, -j 4", parallel, "s"),
-        ("local", n / local, "sentences/s"),
-        ("server -j 1", n / serial, "sentences/s"),
-        ("server -j 4", n / parallel, "sentences/s"),
-    ], [
-        ("server -j 4 time / local time", parallel / local, "none; < 1 is faster"),
-    ])
+    report(
+        f"cite --batch, {n} sentences, embedded model weights, same machine",
+        [
+            ("local backend (process)", local, "s"),
+            ("openai backend, transformers serve, -j 1", serial, "s"),
+            ("openai backend, transformers serve, -j 4", parallel, "s"),
+            ("local", n / local, "sentences/s"),
+            ("server -j 1", n / serial, "sentences/s"),
+            ("server -j 4", n / parallel, "sentences/s"),
+        ],
+        [
+            ("server -j 4 time / local time", parallel / local, "none; < 1 is faster"),
+        ],
+    )
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from common import CORPORA
 
-from galcli.verify.bibtex import BIBER, BIBTEX, parse_bib, first_definitions
+from galcli.verify.bibtex import BIBER, BIBTEX, first_definitions, parse_bib
 from galcli.verify.latex_scan import mask, scan_project
 from galcli.verify.normalize import latex_to_text
 
@@ -69,16 +69,21 @@ def sentences(paper: str) -> tuple[list[Case], list]:
 def plain_bm25(entries: list) -> object:
     import bm25s
 
-    corpus = [" ".join(e.get(f) for f in ("title", "abstract", "keywords", "author")) for e in entries]
+    corpus = [
+        " ".join(e.get(f) for f in ("title", "abstract", "keywords", "author")) for e in entries
+    ]
     retriever = bm25s.BM25()
-    retriever.index(bm25s.tokenize(corpus, stopwords="en", show_progress=False), show_progress=False)
+    retriever.index(
+        bm25s.tokenize(corpus, stopwords="en", show_progress=False), show_progress=False
+    )
 
     def search(query: str, k: int) -> list[str]:
         tokens = bm25s.tokenize([query], stopwords="en", show_progress=False, return_ids=False)
         if not tokens[0]:
             return []
         documents, scores = retriever.retrieve(tokens, k=min(k, len(entries)), show_progress=False)
-        return [entries[int(i)].key for i, s in zip(documents[0], scores[0]) if s > 0]
+        return [entries[int(i)].key for i, s in zip(documents[0], scores[0], strict=False) if s > 0]
+
     return search
 
 
@@ -89,8 +94,12 @@ def recall(ranked: list[str], gold: set[str], k: int = 5) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-model", action="store_true", help="skip the model run")
-    parser.add_argument("--model-sample", type=int, default=40, help="sentences per paper for the model run")
-    parser.add_argument("--model", default=None, help="model for the default run (default: embedded)")
+    parser.add_argument(
+        "--model-sample", type=int, default=40, help="sentences per paper for the model run"
+    )
+    parser.add_argument(
+        "--model", default=None, help="model for the default run (default: embedded)"
+    )
     args = parser.parse_args()
     if not CORPORA.is_dir():
         sys.exit("bench/cite.py needs ../shared/corpora")
@@ -105,45 +114,81 @@ def main() -> None:
         backend = load_backend(load_settings({"model": args.model, "log": False}))
         params = GenerationParams(max_new_tokens=48)
     rows = []
-    totals: dict[str, list[float]] = {"plain": [], "galcli": [], "sample plain": [], "sample galcli": [],
-                                      "sample default": []}
+    totals: dict[str, list[float]] = {
+        "plain": [],
+        "galcli": [],
+        "sample plain": [],
+        "sample galcli": [],
+        "sample default": [],
+    }
     for paper in PAPERS:
         cases, entries = sentences(paper)
         plain = plain_bm25(entries)
         citer = Citer(entries)
         plain_scores = [recall(plain(c.text, 5), c.gold) for c in cases]
-        ours = [recall([s.key for s in citer.suggest(CiteRequest(c.text, k=5)).suggestions], c.gold)
-                for c in cases]
+        ours = [
+            recall([s.key for s in citer.suggest(CiteRequest(c.text, k=5)).suggestions], c.gold)
+            for c in cases
+        ]
         totals["plain"] += plain_scores
         totals["galcli"] += ours
-        row = [paper, len(cases), len(entries), statistics.mean(plain_scores), statistics.mean(ours)]
+        row = [
+            paper,
+            len(cases),
+            len(entries),
+            statistics.mean(plain_scores),
+            statistics.mean(ours),
+        ]
         if backend is not None:
             sample = cases[: args.model_sample]
             with_model = Citer(entries, backend)
             started = time.perf_counter()
-            fused = [recall([s.key for s in with_model.suggest(CiteRequest(c.text, k=5, params=params)).suggestions],
-                            c.gold) for c in sample]
+            fused = [
+                recall(
+                    [
+                        s.key
+                        for s in with_model.suggest(
+                            CiteRequest(c.text, k=5, params=params)
+                        ).suggestions
+                    ],
+                    c.gold,
+                )
+                for c in sample
+            ]
             seconds = (time.perf_counter() - started) / max(len(sample), 1)
             totals["sample plain"] += plain_scores[: len(sample)]
             totals["sample galcli"] += ours[: len(sample)]
             totals["sample default"] += fused
-            row += [len(sample), statistics.mean(plain_scores[: len(sample)]), statistics.mean(fused), seconds]
+            row += [
+                len(sample),
+                statistics.mean(plain_scores[: len(sample)]),
+                statistics.mean(fused),
+                seconds,
+            ]
         rows.append(row)
     print("\n## recall@5 of cite suggestions (sentences that cite, their own .bib)")
     for row in rows:
-        line = (f"  {row[0]:<9} {row[1]:>4} sentences, {row[2]:>3} entries: plain BM25 {row[3]:.3f}, "
-                f"galcli retrieval {row[4]:.3f}")
+        line = (
+            f"  {row[0]:<9} {row[1]:>4} sentences, {row[2]:>3} entries: plain BM25 {row[3]:.3f}, "
+            f"galcli retrieval {row[4]:.3f}"
+        )
         if len(row) > 5:
-            line += (f"; on {row[5]} sentences: plain {row[6]:.3f}, galcli default (with {backend.model_id}) "
-                     f"{row[7]:.3f}, {row[8]:.1f} s/sentence")
+            line += (
+                f"; on {row[5]} sentences: plain {row[6]:.3f}, galcli default (with {backend.model_id}) "
+                f"{row[7]:.3f}, {row[8]:.1f} s/sentence"
+            )
         print(line)
-    print(f"  all: plain BM25 {statistics.mean(totals['plain']):.3f}, galcli retrieval "
-          f"{statistics.mean(totals['galcli']):.3f} "
-          f"(+{100 * (statistics.mean(totals['galcli']) - statistics.mean(totals['plain'])):.1f} points)")
+    print(
+        f"  all: plain BM25 {statistics.mean(totals['plain']):.3f}, galcli retrieval "
+        f"{statistics.mean(totals['galcli']):.3f} "
+        f"(+{100 * (statistics.mean(totals['galcli']) - statistics.mean(totals['plain'])):.1f} points)"
+    )
     if backend is not None:
-        print(f"  model sample: plain BM25 {statistics.mean(totals['sample plain']):.3f}, galcli retrieval "
-              f"{statistics.mean(totals['sample galcli']):.3f}, galcli default "
-              f"{statistics.mean(totals['sample default']):.3f}")
+        print(
+            f"  model sample: plain BM25 {statistics.mean(totals['sample plain']):.3f}, galcli retrieval "
+            f"{statistics.mean(totals['sample galcli']):.3f}, galcli default "
+            f"{statistics.mean(totals['sample default']):.3f}"
+        )
 
 
 if __name__ == "__main__":

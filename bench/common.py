@@ -22,23 +22,37 @@ def galcli_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "galcli", *args]
 
 
-def time_command(argv: Sequence[str], *, repeat: int = 5, env: dict[str, str] | None = None,
-                 accept: Sequence[int] = (0,), stdin: bytes | None = None) -> float:
+def time_command(
+    argv: Sequence[str],
+    *,
+    repeat: int = 5,
+    env: dict[str, str] | None = None,
+    accept: Sequence[int] = (0,),
+    stdin: bytes | None = None,
+) -> float:
     """Median wall time of running `argv` to completion."""
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
-        completed = subprocess.run(argv, capture_output=True, env={**os.environ, **(env or {})},
-                                   input=stdin)
+        completed = subprocess.run(
+            argv, capture_output=True, env={**os.environ, **(env or {})}, input=stdin
+        )
         times.append(time.perf_counter() - started)
         if completed.returncode not in accept:
-            raise SystemExit(f"{' '.join(argv)} failed ({completed.returncode}):\n"
-                             f"{completed.stderr.decode()[-2000:]}")
+            raise SystemExit(
+                f"{' '.join(argv)} failed ({completed.returncode}):\n"
+                f"{completed.stderr.decode()[-2000:]}"
+            )
     return statistics.median(times)
 
 
-def time_commands(commands: dict[str, Sequence[str]], *, repeat: int = 5,
-                  accept: Sequence[int] = (0,), env: dict[str, str] | None = None) -> dict[str, float]:
+def time_commands(
+    commands: dict[str, Sequence[str]],
+    *,
+    repeat: int = 5,
+    accept: Sequence[int] = (0,),
+    env: dict[str, str] | None = None,
+) -> dict[str, float]:
     """Median wall time of each command, run interleaved (a, b, a, b, …) so that a change in
     machine load during the run affects all of them alike."""
     times: dict[str, list[float]] = {name: [] for name in commands}
@@ -57,7 +71,9 @@ def time_call(function: Callable[[], object], *, repeat: int = 5) -> float:
     return statistics.median(times)
 
 
-def report(title: str, rows: Sequence[tuple[str, float, str]], ratios: Sequence[tuple[str, float, str]]) -> None:
+def report(
+    title: str, rows: Sequence[tuple[str, float, str]], ratios: Sequence[tuple[str, float, str]]
+) -> None:
     """Print measured rows (name, value, unit) and ratios (name, ratio, target)."""
     print(f"\n## {title}")
     width = max(len(name) for name, *_ in [*rows, *ratios])

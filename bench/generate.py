@@ -68,7 +68,9 @@ def main() -> None:
     gguf = embedded.find_gguf()
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "GALCLI_CACHE_DIR": cache, "GALCLI_NO_LOG": "1"}
-        generate = galcli_command("generate", PROMPT, "--max-new-tokens", str(args.tokens), "--json")
+        generate = galcli_command(
+            "generate", PROMPT, "--max-new-tokens", str(args.tokens), "--json"
+        )
         _, cold = run_json(generate, env)
         raw_script = os.path.join(cache, "raw.py")
         with open(raw_script, "w", encoding="utf-8") as handle:
@@ -79,24 +81,36 @@ def main() -> None:
             warm.append(wall)
             galcli_speeds.append(doc["generation"]["tokens_per_second"])
             loads.append(doc["generation"]["load_seconds"])
-            _, wall = run_json([sys.executable, raw_script, str(gguf.parent), gguf.name,
-                                str(args.tokens), PROMPT], env)
+            _, wall = run_json(
+                [sys.executable, raw_script, str(gguf.parent), gguf.name, str(args.tokens), PROMPT],
+                env,
+            )
             gguf_runs.append(wall)
             cached = os.path.join(cache, "models", "smollm2-135m-instruct")
-            raw, _ = run_json([sys.executable, raw_script, cached, "", str(args.tokens), PROMPT], env)
+            raw, _ = run_json(
+                [sys.executable, raw_script, cached, "", str(args.tokens), PROMPT], env
+            )
             raw_speeds.append(raw["tokens"] / raw["seconds"])
     median = statistics.median
-    report(f"galcli generate, embedded model, {args.tokens} new tokens", [
-        ("cold galcli generate (conversion + load + generate)", cold, "s"),
-        ("warm galcli generate (process)", median(warm), "s"),
-        ("warm model load inside galcli", median(loads), "s"),
-        ("GGUF load + generate with transformers (process)", median(gguf_runs), "s"),
-        ("galcli decoding speed", median(galcli_speeds), "tok/s"),
-        ("raw transformers generate speed (same weights)", median(raw_speeds), "tok/s"),
-    ], [
-        ("warm galcli / GGUF load+generate", median(warm) / median(gguf_runs), "<= 0.5"),
-        ("galcli tok/s / raw generate tok/s", median(galcli_speeds) / median(raw_speeds), ">= 0.8"),
-    ])
+    report(
+        f"galcli generate, embedded model, {args.tokens} new tokens",
+        [
+            ("cold galcli generate (conversion + load + generate)", cold, "s"),
+            ("warm galcli generate (process)", median(warm), "s"),
+            ("warm model load inside galcli", median(loads), "s"),
+            ("GGUF load + generate with transformers (process)", median(gguf_runs), "s"),
+            ("galcli decoding speed", median(galcli_speeds), "tok/s"),
+            ("raw transformers generate speed (same weights)", median(raw_speeds), "tok/s"),
+        ],
+        [
+            ("warm galcli / GGUF load+generate", median(warm) / median(gguf_runs), "<= 0.5"),
+            (
+                "galcli tok/s / raw generate tok/s",
+                median(galcli_speeds) / median(raw_speeds),
+                ">= 0.8",
+            ),
+        ],
+    )
 
 
 if __name__ == "__main__":

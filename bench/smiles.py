@@ -34,12 +34,20 @@ print(valid)
 
 def corpus_smiles() -> list[str]:
     chem = CORPORA / "chem"
-    smiles = [row["smiles"].strip() for row in csv.DictReader((chem / "esol_names_smiles.csv").open(encoding="utf-8"))]
+    smiles = [
+        row["smiles"].strip()
+        for row in csv.DictReader((chem / "esol_names_smiles.csv").open(encoding="utf-8"))
+    ]
     for line in (chem / "freesolv_names_smiles.txt").read_text(encoding="utf-8").splitlines():
         parts = [p.strip() for p in line.split(";")]
         if len(parts) >= 2 and parts[1] and not line.startswith("#"):
             smiles.append(parts[1])
-    smiles += [row["smiles"] for row in csv.DictReader((chem / "invalid_and_tricky_smiles.tsv").open(encoding="utf-8"), delimiter="\t")]
+    smiles += [
+        row["smiles"]
+        for row in csv.DictReader(
+            (chem / "invalid_and_tricky_smiles.tsv").open(encoding="utf-8"), delimiter="\t"
+        )
+    ]
     return [s for s in smiles if s and " " not in s]
 
 
@@ -57,20 +65,28 @@ def main() -> None:
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         loop = Path(tmp) / "loop.py"
         loop.write_text(PLAIN_LOOP, encoding="utf-8")
-        timed = time_commands({
-            "plain": [sys.executable, str(loop), str(path)],
-            "galcli": galcli_command("smiles", "validate", str(path), "-q"),
-            "json": galcli_command("smiles", "validate", str(path), "--json", "-q"),
-        }, repeat=args.repeat, accept=(0, 1))
+        timed = time_commands(
+            {
+                "plain": [sys.executable, str(loop), str(path)],
+                "galcli": galcli_command("smiles", "validate", str(path), "-q"),
+                "json": galcli_command("smiles", "validate", str(path), "--json", "-q"),
+            },
+            repeat=args.repeat,
+            accept=(0, 1),
+        )
         plain, galcli, galcli_json = timed["plain"], timed["galcli"], timed["json"]
-        report(f"galcli smiles validate: {len(lines)} SMILES ({len(base)} distinct)", [
-            ("plain RDKit loop (process)", plain, "s"),
-            ("galcli smiles validate (process)", galcli, "s"),
-            ("galcli smiles validate --json (process)", galcli_json, "s"),
-        ], [
-            ("galcli / plain loop", galcli / plain, "<= 1.5"),
-            ("galcli --json / plain loop", galcli_json / plain, "<= 1.5"),
-        ])
+        report(
+            f"galcli smiles validate: {len(lines)} SMILES ({len(base)} distinct)",
+            [
+                ("plain RDKit loop (process)", plain, "s"),
+                ("galcli smiles validate (process)", galcli, "s"),
+                ("galcli smiles validate --json (process)", galcli_json, "s"),
+            ],
+            [
+                ("galcli / plain loop", galcli / plain, "<= 1.5"),
+                ("galcli --json / plain loop", galcli_json / plain, "<= 1.5"),
+            ],
+        )
 
 
 if __name__ == "__main__":

@@ -25,8 +25,10 @@ from galcli.verify.smiles import Validator, mol_from_smiles, properties
 
 def load_sets() -> dict[str, list[tuple[str, str]]]:
     chem = CORPORA / "chem"
-    esol = [(row["Compound ID"], row["smiles"].strip())
-            for row in csv.DictReader((chem / "esol_names_smiles.csv").open(encoding="utf-8"))]
+    esol = [
+        (row["Compound ID"], row["smiles"].strip())
+        for row in csv.DictReader((chem / "esol_names_smiles.csv").open(encoding="utf-8"))
+    ]
     freesolv = []
     for line in (chem / "freesolv_names_smiles.txt").read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or not line.strip():
@@ -47,7 +49,7 @@ def evaluate(pairs: list[tuple[str, str]], resolver: SmilesResolver, n: int) -> 
     results = resolver.resolve_many([SmilesRequest(name, n=n) for name, _ in pairs])
     seconds = time.perf_counter() - started
     exact = skeleton = confirmed = confirmed_wrong = printed = invalid = covered = 0
-    for (name, reference), result in zip(pairs, results):
+    for (_name, reference), result in zip(pairs, results, strict=False):
         printed += len(result.candidates)
         invalid += sum(not validator.check(c.smiles).valid for c in result.candidates)
         if not result.candidates:
@@ -62,10 +64,16 @@ def evaluate(pairs: list[tuple[str, str]], resolver: SmilesResolver, n: int) -> 
             confirmed += 1
             confirmed_wrong += not same_skeleton
     total = len(pairs)
-    return {"names": total, "resolved": covered / total, "top-1 exact": exact / total,
-            "top-1 skeleton": skeleton / total, "confirmed top": confirmed / total,
-            "wrong among confirmed (skeleton)": confirmed_wrong / max(confirmed, 1),
-            "invalid printed": invalid / max(printed, 1), "seconds": seconds}
+    return {
+        "names": total,
+        "resolved": covered / total,
+        "top-1 exact": exact / total,
+        "top-1 skeleton": skeleton / total,
+        "confirmed top": confirmed / total,
+        "wrong among confirmed (skeleton)": confirmed_wrong / max(confirmed, 1),
+        "invalid printed": invalid / max(printed, 1),
+        "seconds": seconds,
+    }
 
 
 def main() -> None:
@@ -83,14 +91,22 @@ def main() -> None:
         from galcli.settings import load_settings
 
         backend = load_backend(load_settings({"model": args.model}))
-        runs += [("OPSIN + chemicals (same sample)", SmilesResolver(None), args.sample),
-                 (f"OPSIN + chemicals + {backend.model_id}", SmilesResolver(backend), args.sample)]
+        runs += [
+            ("OPSIN + chemicals (same sample)", SmilesResolver(None), args.sample),
+            (f"OPSIN + chemicals + {backend.model_id}", SmilesResolver(backend), args.sample),
+        ]
     for label, resolver, sample in runs:
         print(f"\n## {label}")
         for name, pairs in sets.items():
             scores = evaluate(pairs[:sample] if sample else pairs, resolver, args.n)
-            cells = ", ".join(f"{k} {v:.1%}" if isinstance(v, float) and k != "seconds" else
-                              f"{k} {v:.1f}" if k == "seconds" else f"{k} {v}" for k, v in scores.items())
+            cells = ", ".join(
+                f"{k} {v:.1%}"
+                if isinstance(v, float) and k != "seconds"
+                else f"{k} {v:.1f}"
+                if k == "seconds"
+                else f"{k} {v}"
+                for k, v in scores.items()
+            )
             print(f"  {name}: {cells}")
 
 

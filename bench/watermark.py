@@ -36,9 +36,11 @@ def describe(label: str, results: list) -> None:
     scored = [r.z_score for r in results if r.z_score is not None]
     flagged = sum(r.verdict == WATERMARKED for r in results)
     short = sum(r.verdict == TOO_SHORT for r in results)
-    print(f"  {label}: {len(results)} texts, watermarked {flagged}/{len(results)} "
-          f"({flagged / len(results):.0%}), too short {short}; z median "
-          f"{statistics.median(scored):.2f}, min {min(scored):.2f}, max {max(scored):.2f}")
+    print(
+        f"  {label}: {len(results)} texts, watermarked {flagged}/{len(results)} "
+        f"({flagged / len(results):.0%}), too short {short}; z median "
+        f"{statistics.median(scored):.2f}, min {min(scored):.2f}, max {max(scored):.2f}"
+    )
     print("    z-scores: " + ", ".join(f"{z:.1f}" for z in scored))
 
 
@@ -51,7 +53,7 @@ def main() -> None:
         sys.exit("bench/watermark.py needs ../shared/corpora")
     pool = abstracts()
     prompts = [" ".join(text.split()[:12]) for text in pool[: args.texts]]
-    human = pool[args.texts: 2 * args.texts]
+    human = pool[args.texts : 2 * args.texts]
     settings = load_settings({"log": False})
     backend = load_backend(settings)
     scorer = WatermarkScorer(settings)
@@ -61,9 +63,11 @@ def main() -> None:
         for seed, prompt in enumerate(prompts):
             text = run_generate(GenerateRequest(prompt, params.with_seed(seed)), backend).text
             bucket.append(scorer.score(text))
-    print(f"\n## watermark detection (threshold z >= {watermark.Z_THRESHOLD}, "
-          f"at least {watermark.MIN_TOKENS} tokens; key {watermark.HASHING_KEY}, "
-          f"bias {watermark.BIAS}, green share {watermark.GREENLIST_RATIO})")
+    print(
+        f"\n## watermark detection (threshold z >= {watermark.Z_THRESHOLD}, "
+        f"at least {watermark.MIN_TOKENS} tokens; key {watermark.HASHING_KEY}, "
+        f"bias {watermark.BIAS}, green share {watermark.GREENLIST_RATIO})"
+    )
     describe("generated, watermarked", generated)
     describe("generated, --no-watermark", plain)
     describe("human abstracts", [scorer.score(text) for text in human])

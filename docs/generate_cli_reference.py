@@ -16,10 +16,28 @@ from pathlib import Path
 
 REFERENCE = Path(__file__).resolve().parent / "cli.md"
 COMMANDS = [
-    [], ["generate"], ["cite"], ["check"], ["smiles"], ["smiles", "name"], ["smiles", "validate"],
-    ["smiles", "describe"], ["explain-formula"], ["lit-review"], ["detect"], ["models"],
-    ["models", "list"], ["models", "show"], ["models", "prepare"], ["models", "config"], ["log"],
-    ["log", "list"], ["log", "show"], ["log", "flag"], ["log", "export"], ["log", "delete"],
+    [],
+    ["generate"],
+    ["cite"],
+    ["check"],
+    ["smiles"],
+    ["smiles", "name"],
+    ["smiles", "validate"],
+    ["smiles", "describe"],
+    ["explain-formula"],
+    ["lit-review"],
+    ["detect"],
+    ["models"],
+    ["models", "list"],
+    ["models", "show"],
+    ["models", "prepare"],
+    ["models", "config"],
+    ["log"],
+    ["log", "list"],
+    ["log", "show"],
+    ["log", "flag"],
+    ["log", "export"],
+    ["log", "delete"],
 ]
 
 
@@ -34,9 +52,12 @@ def help_text(command: list[str]) -> str:
 
 
 def render() -> str:
-    parts = ["# galcli command reference", "",
-             "Generated from `galcli … --help` by `docs/generate_cli_reference.py`; do not edit by hand.",
-             ""]
+    parts = [
+        "# galcli command reference",
+        "",
+        "Generated from `galcli … --help` by `docs/generate_cli_reference.py`; do not edit by hand.",
+        "",
+    ]
     for command in COMMANDS:
         title = " ".join(["galcli", *command])
         parts += [f"## `{title}`", "", "```text", help_text(command).rstrip(), "```", ""]
@@ -48,7 +69,9 @@ def main() -> int:
     if "--check" in sys.argv[1:]:
         current = REFERENCE.read_text(encoding="utf-8") if REFERENCE.exists() else ""
         if current != text:
-            print("docs/cli.md is stale: run python docs/generate_cli_reference.py", file=sys.stderr)
+            print(
+                "docs/cli.md is stale: run python docs/generate_cli_reference.py", file=sys.stderr
+            )
             return 1
         return 0
     REFERENCE.write_text(text, encoding="utf-8")

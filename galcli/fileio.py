@@ -13,8 +13,9 @@ from galcli.errors import InputError, Location, UsageError
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf-8", *,
-                  user_file: bool = False) -> Iterator[IO]:
+def atomic_writer(
+    path: str | Path, mode: str = "w", encoding: str | None = "utf-8", *, user_file: bool = False
+) -> Iterator[IO]:
     """Write to a temporary file beside `path`, then rename it over `path`.
 
     If the block raises (an error, Ctrl-C), the temporary file is removed and `path` is left as
@@ -31,8 +32,13 @@ def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf
         if not user_file:
             target.parent.mkdir(parents=True, exist_ok=True)
         handle = tempfile.NamedTemporaryFile(
-            mode=mode, encoding=None if binary else encoding, dir=target.parent,
-            prefix=f".{target.name}.", suffix=".tmp", delete=False)
+            mode=mode,
+            encoding=None if binary else encoding,
+            dir=target.parent,
+            prefix=f".{target.name}.",
+            suffix=".tmp",
+            delete=False,
+        )
     except OSError as exc:
         raise _write_error(target, exc) if user_file else exc from exc
     try:
@@ -64,10 +70,13 @@ def _write_error(target: Path, exc: OSError) -> InputError:
     if target.is_dir():
         return InputError(f"cannot write {target}: it is a directory", hint="give a file name")
     if not target.parent.is_dir():
-        return InputError(f"cannot write {target}: directory {target.parent} does not exist",
-                          hint=f"create it first (mkdir -p {target.parent}) or choose another path")
-    return InputError(f"cannot write {target}: {exc.strerror or exc}",
-                      hint="check the path and its permissions")
+        return InputError(
+            f"cannot write {target}: directory {target.parent} does not exist",
+            hint=f"create it first (mkdir -p {target.parent}) or choose another path",
+        )
+    return InputError(
+        f"cannot write {target}: {exc.strerror or exc}", hint="check the path and its permissions"
+    )
 
 
 def atomic_write_text(path: str | Path, text: str, *, user_file: bool = False) -> None:
@@ -88,9 +97,11 @@ def decode_utf8(data: bytes, name: str, *, first_line: int = 1) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + first_line
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError(f"not valid UTF-8 text (byte 0x{data[exc.start]:02x})",
-                         location=Location(name, line, column),
-                         hint="save the file as UTF-8, e.g. iconv -f latin1 -t utf-8") from exc
+        raise InputError(
+            f"not valid UTF-8 text (byte 0x{data[exc.start]:02x})",
+            location=Location(name, line, column),
+            hint="save the file as UTF-8, e.g. iconv -f latin1 -t utf-8",
+        ) from exc
     return text.removeprefix("\ufeff") if first_line == 1 else text  # a BOM starts a file
 
 
@@ -101,17 +112,29 @@ def input_errors(path: str | Path, what: str = "file") -> Iterator[None]:
     try:
         yield
     except FileNotFoundError as exc:
-        raise InputError(f"{what} not found", location=location,
-                         hint="check the path (relative paths start from the current directory)") from exc
+        raise InputError(
+            f"{what} not found",
+            location=location,
+            hint="check the path (relative paths start from the current directory)",
+        ) from exc
     except IsADirectoryError as exc:
-        raise InputError(f"{what} is a directory, not a file", location=location,
-                         hint="give the path of a file inside it") from exc
+        raise InputError(
+            f"{what} is a directory, not a file",
+            location=location,
+            hint="give the path of a file inside it",
+        ) from exc
     except PermissionError as exc:
-        raise InputError(f"permission denied reading {what}", location=location,
-                         hint="check the file's permissions") from exc
+        raise InputError(
+            f"permission denied reading {what}",
+            location=location,
+            hint="check the file's permissions",
+        ) from exc
     except OSError as exc:
-        raise InputError(f"cannot read {what}: {exc.strerror or exc}", location=location,
-                         hint="check that the path is a readable file") from exc
+        raise InputError(
+            f"cannot read {what}: {exc.strerror or exc}",
+            location=location,
+            hint="check that the path is a readable file",
+        ) from exc
 
 
 def read_text(path: str | Path, *, what: str = "file") -> str:
@@ -130,16 +153,22 @@ def numbered_lines(path: str | Path, *, what: str = "file") -> list[tuple[int, s
 
 
 def read_stdin() -> str:
-    return decode_utf8(sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else
-                       sys.stdin.read().encode("utf-8"), "<stdin>")
+    return decode_utf8(
+        sys.stdin.buffer.read()
+        if hasattr(sys.stdin, "buffer")
+        else sys.stdin.read().encode("utf-8"),
+        "<stdin>",
+    )
 
 
 def text_argument(value: str | None, *, name: str = "TEXT") -> str:
     """An argument that may be given inline, as "-" for stdin, or left out when stdin is piped."""
     if value is None or value == "-":
         if value is None and sys.stdin.isatty():
-            raise UsageError(f"missing argument {name}",
-                             hint=f"give {name} on the command line, or pipe it in (use - for stdin)")
+            raise UsageError(
+                f"missing argument {name}",
+                hint=f"give {name} on the command line, or pipe it in (use - for stdin)",
+            )
         value = read_stdin()
     if not value.strip():
         raise InputError(f"{name} is empty", hint=f"give a non-empty {name}")

@@ -93,29 +93,82 @@ class SettingSpec:
 
 
 SPECS: tuple[SettingSpec, ...] = (
-    SettingSpec("model", _model, EMBEDDED_MODEL, "GALCLI_MODEL",
-                "model name, local directory, hub id, or backend:name"),
+    SettingSpec(
+        "model",
+        _model,
+        EMBEDDED_MODEL,
+        "GALCLI_MODEL",
+        "model name, local directory, hub id, or backend:name",
+    ),
     SettingSpec("device", _device, "auto", "GALCLI_DEVICE", "auto, cpu, cuda or cuda:N"),
-    SettingSpec("max_new_tokens", _positive_int, None, "GALCLI_MAX_NEW_TOKENS",
-                "tokens to generate (each command has its own default)"),
-    SettingSpec("temperature", _temperature, 0.0, "GALCLI_TEMPERATURE",
-                "0 = greedy decoding (the default for checkable jobs)"),
+    SettingSpec(
+        "max_new_tokens",
+        _positive_int,
+        None,
+        "GALCLI_MAX_NEW_TOKENS",
+        "tokens to generate (each command has its own default)",
+    ),
+    SettingSpec(
+        "temperature",
+        _temperature,
+        0.0,
+        "GALCLI_TEMPERATURE",
+        "0 = greedy decoding (the default for checkable jobs)",
+    ),
     SettingSpec("seed", _seed, 0, "GALCLI_SEED", "random seed for sampling"),
-    SettingSpec("stream", _parse_bool, True, "GALCLI_NO_STREAM",
-                "stream the draft to stderr while generating", env_inverted=True),
-    SettingSpec("allow_download", _parse_bool, False, "GALCLI_ALLOW_DOWNLOAD",
-                "allow downloading models from the Hugging Face hub"),
-    SettingSpec("watermark", _parse_bool, True, "GALCLI_NO_WATERMARK",
-                "watermark generated text so `galcli detect` can identify it", env_inverted=True),
-    SettingSpec("log", _parse_bool, True, "GALCLI_NO_LOG",
-                "record model runs in the local history database", env_inverted=True),
-    SettingSpec("base_url", _url, None, "GALCLI_BASE_URL",
-                "URL of an OpenAI-compatible server for openai:MODEL"),
-    SettingSpec("embeddings", _parse_bool, True, "GALCLI_NO_EMBEDDINGS",
-                "fuse sentence embeddings into cite/lit-review ranking (when installed)",
-                env_inverted=True),
-    SettingSpec("profile", _profile, "auto", "GALCLI_PROFILE",
-                "prompt dialect for openai:MODEL: auto (galactica if the name says so), galactica, chat"),
+    SettingSpec(
+        "stream",
+        _parse_bool,
+        True,
+        "GALCLI_NO_STREAM",
+        "stream the draft to stderr while generating",
+        env_inverted=True,
+    ),
+    SettingSpec(
+        "allow_download",
+        _parse_bool,
+        False,
+        "GALCLI_ALLOW_DOWNLOAD",
+        "allow downloading models from the Hugging Face hub",
+    ),
+    SettingSpec(
+        "watermark",
+        _parse_bool,
+        True,
+        "GALCLI_NO_WATERMARK",
+        "watermark generated text so `galcli detect` can identify it",
+        env_inverted=True,
+    ),
+    SettingSpec(
+        "log",
+        _parse_bool,
+        True,
+        "GALCLI_NO_LOG",
+        "record model runs in the local history database",
+        env_inverted=True,
+    ),
+    SettingSpec(
+        "base_url",
+        _url,
+        None,
+        "GALCLI_BASE_URL",
+        "URL of an OpenAI-compatible server for openai:MODEL",
+    ),
+    SettingSpec(
+        "embeddings",
+        _parse_bool,
+        True,
+        "GALCLI_NO_EMBEDDINGS",
+        "fuse sentence embeddings into cite/lit-review ranking (when installed)",
+        env_inverted=True,
+    ),
+    SettingSpec(
+        "profile",
+        _profile,
+        "auto",
+        "GALCLI_PROFILE",
+        "prompt dialect for openai:MODEL: auto (galactica if the name says so), galactica, chat",
+    ),
 )
 SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
 
@@ -152,25 +205,38 @@ def _read_config(path: Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
     except OSError as exc:
-        raise InputError(f"cannot read config file: {exc.strerror}", location=Location(str(path)),
-                         hint="fix its permissions or set GALCLI_CONFIG to another file") from exc
+        raise InputError(
+            f"cannot read config file: {exc.strerror}",
+            location=Location(str(path)),
+            hint="fix its permissions or set GALCLI_CONFIG to another file",
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        location = Location(str(path), int(match[1]), int(match[2])) if match else Location(str(path))
+        location = (
+            Location(str(path), int(match[1]), int(match[2])) if match else Location(str(path))
+        )
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise InputError(f"invalid TOML in config file: {message}", location=location,
-                         hint="see `galcli models config --help` for the file format") from exc
+        raise InputError(
+            f"invalid TOML in config file: {message}",
+            location=location,
+            hint="see `galcli models config --help` for the file format",
+        ) from exc
     unknown = sorted(key for key in data if key not in SPEC_BY_NAME)
     if unknown:
         known = ", ".join(spec.name for spec in SPECS if spec.config_allowed)
-        raise InputError(f"unknown setting {unknown[0]!r} in config file", location=Location(str(path)),
-                         hint=f"known settings: {known}")
+        raise InputError(
+            f"unknown setting {unknown[0]!r} in config file",
+            location=Location(str(path)),
+            hint=f"known settings: {known}",
+        )
     return data
 
 
-def load_settings(flags: Mapping[str, Any] | None = None,
-                  environ: Mapping[str, str] | None = None,
-                  config_path: Path | None = None) -> Settings:
+def load_settings(
+    flags: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    config_path: Path | None = None,
+) -> Settings:
     """Resolve every setting. `flags` holds command-line values; None means "not given"."""
     flags = flags or {}
     environ = os.environ if environ is None else environ
@@ -197,8 +263,11 @@ def load_settings(flags: Mapping[str, Any] | None = None,
         except (TypeError, ValueError) as exc:
             error_class = InputError if source.startswith("config") else UsageError
             where = Location(str(config_path)) if source.startswith("config") else None
-            raise error_class(f"invalid value {raw!r} for {origin}: {exc}", location=where,
-                              hint=f"{spec.name}: {spec.help}") from exc
+            raise error_class(
+                f"invalid value {raw!r} for {origin}: {exc}",
+                location=where,
+                hint=f"{spec.name}: {spec.help}",
+            ) from exc
         values[spec.name] = value
         sources[spec.name] = source
     return Settings(**values, sources=sources)

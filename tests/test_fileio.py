@@ -66,7 +66,10 @@ def test_user_files_get_the_umask_and_need_an_existing_directory(tmp_path: Path)
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "out.svg").stat().st_mode) == 0o644  # not tempfile's 0600
     missing = tmp_path / "no" / "such" / "out.svg"
-    for attempt in (lambda: atomic_write_text(missing, "x", user_file=True), lambda: check_writable(missing)):
+    for attempt in (
+        lambda: atomic_write_text(missing, "x", user_file=True),
+        lambda: check_writable(missing),
+    ):
         with pytest.raises(InputError) as raised:
             attempt()
         assert "directory" in raised.value.message and "mkdir -p" in raised.value.hint

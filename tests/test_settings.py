@@ -69,6 +69,8 @@ def test_config_subcommand_shows_sources(cli, galcli_home: Path, monkeypatch) ->
     (config_dir / "galcli.toml").write_text("temperature = 0.2\n", encoding="utf-8")
     monkeypatch.setenv("GALCLI_SEED", "5")
     rows = {row["name"]: row for row in cli("models", "config", "--json").json()["settings"]}
-    assert rows["temperature"]["value"] == 0.2 and rows["temperature"]["source"].startswith("config ")
+    assert rows["temperature"]["value"] == 0.2 and rows["temperature"]["source"].startswith(
+        "config "
+    )
     assert rows["seed"]["value"] == 5 and rows["seed"]["source"] == "env GALCLI_SEED"
     assert rows["model"]["source"] == "default"

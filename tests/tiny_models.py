@@ -10,11 +10,33 @@ from __future__ import annotations
 from pathlib import Path
 
 GALACTICA_SPECIAL = [
-    "<s>", "<pad>", "</s>", "<unk>",
-    "[START_REF]", "[END_REF]", "[IMAGE]", "<fragments>", "</fragments>", "<work>", "</work>",
-    "[START_SUP]", "[END_SUP]", "[START_SUB]", "[END_SUB]", "[START_DNA]", "[END_DNA]",
-    "[START_AMINO]", "[END_AMINO]", "[START_PROTEIN]", "[END_PROTEIN]", "[START_CE]", "[END_CE]",
-    "[START_SMILES]", "[END_SMILES]", "[START_I_SMILES]", "[END_I_SMILES]",
+    "<s>",
+    "<pad>",
+    "</s>",
+    "<unk>",
+    "[START_REF]",
+    "[END_REF]",
+    "[IMAGE]",
+    "<fragments>",
+    "</fragments>",
+    "<work>",
+    "</work>",
+    "[START_SUP]",
+    "[END_SUP]",
+    "[START_SUB]",
+    "[END_SUB]",
+    "[START_DNA]",
+    "[END_DNA]",
+    "[START_AMINO]",
+    "[END_AMINO]",
+    "[START_PROTEIN]",
+    "[END_PROTEIN]",
+    "[START_CE]",
+    "[END_CE]",
+    "[START_SMILES]",
+    "[END_SMILES]",
+    "[START_I_SMILES]",
+    "[END_I_SMILES]",
 ]
 CHAT_SPECIAL = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
 CHAT_TEMPLATE = (
@@ -22,10 +44,14 @@ CHAT_TEMPLATE = (
     "<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
 )
 
-GALACTICA_TEXT = ("The Transformer [START_REF] Attention Is All You Need, Vaswani [END_REF] "
-                  "and ethanol [START_I_SMILES]CCO[END_I_SMILES] done.")
-CHAT_TEXT = ("<|im_start|>user\nWhat is ethanol?<|im_end|>\n<|im_start|>assistant\n"
-             "Ethanol is CCO, an alcohol.<|im_end|>\n")
+GALACTICA_TEXT = (
+    "The Transformer [START_REF] Attention Is All You Need, Vaswani [END_REF] "
+    "and ethanol [START_I_SMILES]CCO[END_I_SMILES] done."
+)
+CHAT_TEXT = (
+    "<|im_start|>user\nWhat is ethanol?<|im_end|>\n<|im_start|>assistant\n"
+    "Ethanol is CCO, an alcohol.<|im_end|>\n"
+)
 
 
 def _tokenizer(corpus: list[str], special: list[str], **tokens: str):
@@ -35,17 +61,23 @@ def _tokenizer(corpus: list[str], special: list[str], **tokens: str):
     core = Tokenizer(models.BPE(unk_token=tokens.get("unk_token")))
     core.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     core.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=400, special_tokens=special, show_progress=False,
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    trainer = trainers.BpeTrainer(
+        vocab_size=400,
+        special_tokens=special,
+        show_progress=False,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+    )
     core.train_from_iterator(corpus, trainer)
     extra = [t for t in special if t not in tokens.values()]
     return PreTrainedTokenizerFast(tokenizer_object=core, additional_special_tokens=extra, **tokens)
 
 
-WORDS = ("ethanol water benzene acid base salt molecule atom bond ring carbon oxygen nitrogen "
-         "hydrogen energy binding protein ligand solvent reaction rate model theory data result "
-         "paper method study sample value error phase gas liquid solid heat light field wave "
-         "particle mass charge spin state").split()
+WORDS = (
+    "ethanol water benzene acid base salt molecule atom bond ring carbon oxygen nitrogen "
+    "hydrogen energy binding protein ligand solvent reaction rate model theory data result "
+    "paper method study sample value error phase gas liquid solid heat light field wave "
+    "particle mass charge spin state"
+).split()
 
 
 def _word_tokenizer(special: list[str], **tokens: str):
@@ -84,12 +116,28 @@ def build_galactica(directory: Path) -> Path:
     """An OPT model (Galactica's architecture) with Galactica's special tokens."""
     from transformers import OPTConfig, OPTForCausalLM
 
-    tokenizer = _tokenizer([GALACTICA_TEXT] * 4, GALACTICA_SPECIAL, bos_token="<s>",
-                           pad_token="<pad>", eos_token="</s>", unk_token="<unk>")
-    config = OPTConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, ffn_dim=64,
-                       num_attention_heads=2, max_position_embeddings=256, word_embed_proj_dim=32,
-                       bos_token_id=0, pad_token_id=1, eos_token_id=2,
-                       dropout=0.0, attention_dropout=0.0)
+    tokenizer = _tokenizer(
+        [GALACTICA_TEXT] * 4,
+        GALACTICA_SPECIAL,
+        bos_token="<s>",
+        pad_token="<pad>",
+        eos_token="</s>",
+        unk_token="<unk>",
+    )
+    config = OPTConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=32,
+        num_hidden_layers=2,
+        ffn_dim=64,
+        num_attention_heads=2,
+        max_position_embeddings=256,
+        word_embed_proj_dim=32,
+        bos_token_id=0,
+        pad_token_id=1,
+        eos_token_id=2,
+        dropout=0.0,
+        attention_dropout=0.0,
+    )
     model = OPTForCausalLM(config)
     # Galactica's tokenizer adds no BOS; train on exactly what the backend will feed.
     _memorise(model, tokenizer, GALACTICA_TEXT + "</s>")
@@ -107,17 +155,32 @@ def build_chat(directory: Path, *, train: bool = True) -> Path:
     """
     from transformers import LlamaConfig, LlamaForCausalLM
 
-    special = {"bos_token": "<|im_start|>", "eos_token": "<|im_end|>",
-               "pad_token": "<|endoftext|>", "unk_token": "<|endoftext|>"}
-    tokenizer = (_tokenizer([CHAT_TEXT] * 4, CHAT_SPECIAL, **special) if train
-                 else _word_tokenizer(CHAT_SPECIAL, **special))
+    special = {
+        "bos_token": "<|im_start|>",
+        "eos_token": "<|im_end|>",
+        "pad_token": "<|endoftext|>",
+        "unk_token": "<|endoftext|>",
+    }
+    tokenizer = (
+        _tokenizer([CHAT_TEXT] * 4, CHAT_SPECIAL, **special)
+        if train
+        else _word_tokenizer(CHAT_SPECIAL, **special)
+    )
     tokenizer.chat_template = CHAT_TEMPLATE
     eos = tokenizer.convert_tokens_to_ids("<|im_end|>")
-    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64,
-                         num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=2,
-                         max_position_embeddings=256, eos_token_id=eos,
-                         pad_token_id=tokenizer.pad_token_id, bos_token_id=None,
-                         attention_dropout=0.0)
+    config = LlamaConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        num_key_value_heads=2,
+        max_position_embeddings=256,
+        eos_token_id=eos,
+        pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=None,
+        attention_dropout=0.0,
+    )
     model = LlamaForCausalLM(config)
     model.generation_config.eos_token_id = eos
     if train:
@@ -131,8 +194,11 @@ def build_chat(directory: Path, *, train: bool = True) -> Path:
 
 def _to_llama_cpp_rotary(weight, heads: int):
     """llama.cpp stores q/k projections with rotary halves interleaved; transformers undoes it."""
-    return (weight.reshape(heads, 2, weight.shape[0] // heads // 2, *weight.shape[1:])
-            .swapaxes(1, 2).reshape(weight.shape))
+    return (
+        weight.reshape(heads, 2, weight.shape[0] // heads // 2, *weight.shape[1:])
+        .swapaxes(1, 2)
+        .reshape(weight.shape)
+    )
 
 
 def write_gguf(chat_dir: Path, path: Path) -> Path:
@@ -165,18 +231,30 @@ def write_gguf(chat_dir: Path, path: Path) -> Path:
     writer.add_tokenizer_model("gpt2")
     writer.add_token_list(tokens)
     writer.add_token_types([3 if t in tokenizer.all_special_tokens else 1 for t in tokens])
-    writer.add_token_merges([" ".join(m) if isinstance(m, list) else m for m in spec["model"]["merges"]])
+    writer.add_token_merges(
+        [" ".join(m) if isinstance(m, list) else m for m in spec["model"]["merges"]]
+    )
     writer.add_eos_token_id(tokenizer.eos_token_id)
     writer.add_bos_token_id(tokenizer.bos_token_id)
     writer.add_pad_token_id(tokenizer.pad_token_id)
     writer.add_chat_template(tokenizer.chat_template)
 
-    names = {"model.embed_tokens.weight": "token_embd.weight", "model.norm.weight": "output_norm.weight",
-             "lm_head.weight": "output.weight"}
-    layer_names = {"self_attn.q_proj": "attn_q", "self_attn.k_proj": "attn_k",
-                   "self_attn.v_proj": "attn_v", "self_attn.o_proj": "attn_output",
-                   "mlp.gate_proj": "ffn_gate", "mlp.up_proj": "ffn_up", "mlp.down_proj": "ffn_down",
-                   "input_layernorm": "attn_norm", "post_attention_layernorm": "ffn_norm"}
+    names = {
+        "model.embed_tokens.weight": "token_embd.weight",
+        "model.norm.weight": "output_norm.weight",
+        "lm_head.weight": "output.weight",
+    }
+    layer_names = {
+        "self_attn.q_proj": "attn_q",
+        "self_attn.k_proj": "attn_k",
+        "self_attn.v_proj": "attn_v",
+        "self_attn.o_proj": "attn_output",
+        "mlp.gate_proj": "ffn_gate",
+        "mlp.up_proj": "ffn_up",
+        "mlp.down_proj": "ffn_down",
+        "input_layernorm": "attn_norm",
+        "post_attention_layernorm": "ffn_norm",
+    }
     for layer in range(config.num_hidden_layers):
         for ours, theirs in layer_names.items():
             names[f"model.layers.{layer}.{ours}.weight"] = f"blk.{layer}.{theirs}.weight"

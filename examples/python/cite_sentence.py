@@ -1,7 +1,7 @@
 """Citation suggestions from Python, with a model loaded through galcli's registry.
 
-    python cite_sentence.py "Watermarks let anyone test generated text." ../paper/refs.bib
-    python cite_sentence.py "…" refs.bib --model fake:replies.json   # any galcli model string
+python cite_sentence.py "Watermarks let anyone test generated text." ../paper/refs.bib
+python cite_sentence.py "…" refs.bib --model fake:replies.json   # any galcli model string
 """
 
 import argparse
@@ -20,7 +20,9 @@ parser.add_argument("--no-model", action="store_true", help="retrieval only")
 args = parser.parse_args()
 
 entries, problems = load_bibliography([args.bib])
-backend = None if args.no_model else load_backend(load_settings({"model": args.model, "log": False}))
+backend = (
+    None if args.no_model else load_backend(load_settings({"model": args.model, "log": False}))
+)
 result = Citer(entries, backend).suggest(CiteRequest(args.sentence, k=3))
 for suggestion in result.suggestions:
     print(f"{suggestion.key}\t{suggestion.verdict}\t{suggestion.title}")

@@ -37,8 +37,10 @@ Examples:
   galcli --version
 """
 
-EPILOG = ("Exit codes: 0 ok, 1 findings / nothing verifiable, 2 usage, 3 bad input, "
-          "4 model unavailable, 70 internal error, 130 interrupted.")
+EPILOG = (
+    "Exit codes: 0 ok, 1 findings / nothing verifiable, 2 usage, 3 bad input, "
+    "4 model unavailable, 70 internal error, 130 interrupted."
+)
 
 app = typer.Typer(
     name="galcli",
@@ -59,9 +61,16 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def root(
-    version: Annotated[bool, typer.Option(
-        "--version", "-V", callback=_print_version, is_eager=True,
-        help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            callback=_print_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
 ) -> None:
     """Top-level options."""
 

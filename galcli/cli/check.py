@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -14,15 +14,33 @@ from galcli.render import Output
 
 @common_options(model=False)
 def check(
-    main: Annotated[Optional[Path], typer.Argument(
-        metavar="[MAIN.tex]", help="The main .tex file of the project [default: the one .tex file with \\documentclass "
-             "in the current directory].", show_default=False)] = None,
-    bib: Annotated[Optional[list[Path]], typer.Option(
-        "--bib", "-b", help="A .bib file to check against (repeatable); default: the files "
-                            "named by \\bibliography / \\addbibresource.")] = None,
-    unused: Annotated[bool, typer.Option("--unused", help="Also report entries never cited.")] = False,
-    strict: Annotated[bool, typer.Option(
-        "--strict", help="Report unused entries too, and fail (exit 1) on warnings as well.")] = False,
+    main: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[MAIN.tex]",
+            help="The main .tex file of the project [default: the one .tex file with \\documentclass "
+            "in the current directory].",
+            show_default=False,
+        ),
+    ] = None,
+    bib: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--bib",
+            "-b",
+            help="A .bib file to check against (repeatable); default: the files "
+            "named by \\bibliography / \\addbibresource.",
+        ),
+    ] = None,
+    unused: Annotated[
+        bool, typer.Option("--unused", help="Also report entries never cited.")
+    ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Report unused entries too, and fail (exit 1) on warnings as well."
+        ),
+    ] = False,
     *,
     opts: CommonOptions,
 ) -> int:
@@ -47,7 +65,13 @@ def check(
     from galcli.render.check import show_check
     from galcli.tasks.check import CheckRequest, find_main_file, run_check
 
-    result = run_check(CheckRequest(main=main or find_main_file(Path.cwd()), bibs=tuple(bib or ()),
-                                    unused=unused, strict=strict))
+    result = run_check(
+        CheckRequest(
+            main=main or find_main_file(Path.cwd()),
+            bibs=tuple(bib or ()),
+            unused=unused,
+            strict=strict,
+        )
+    )
     show_check(Output(json_mode=opts.json, quiet=opts.quiet), result)
     return ExitCode.OK if result.ok else ExitCode.FINDINGS

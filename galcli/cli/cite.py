@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -32,16 +32,25 @@ def read_batch(path: Path) -> list[tuple[int, str]]:
             try:
                 text = json.loads(line).get("text")
             except (ValueError, AttributeError) as exc:
-                raise InputError(f"invalid JSON: {exc}", location=_at(path, number),
-                                 hint='each JSON line needs a "text" field') from exc
+                raise InputError(
+                    f"invalid JSON: {exc}",
+                    location=_at(path, number),
+                    hint='each JSON line needs a "text" field',
+                ) from exc
             if not isinstance(text, str) or not text.strip():
-                raise InputError('JSON line has no "text" string', location=_at(path, number),
-                                 hint='write {"text": "the sentence"}')
+                raise InputError(
+                    'JSON line has no "text" string',
+                    location=_at(path, number),
+                    hint='write {"text": "the sentence"}',
+                )
             line = text
         sentences.append((number, line))
     if not sentences:
-        raise InputError("batch file has no sentences", location=_at(path, None),
-                         hint="write one sentence per line")
+        raise InputError(
+            "batch file has no sentences",
+            location=_at(path, None),
+            hint="write one sentence per line",
+        )
     return sentences
 
 
@@ -53,23 +62,49 @@ def _at(path: Path, line: int | None):
 
 @common_options(model=True)
 def cite(
-    text: Annotated[Optional[str], typer.Argument(
-        metavar="[TEXT|-]", help="The sentence to cite for; - (or nothing, with a pipe) reads stdin.",
-        show_default=False)] = None,
-    bib: Annotated[Optional[list[Path]], typer.Option(
-        "--bib", "-b", help="Your .bib file (repeatable). Only its keys are ever suggested.",
-        show_default=False)] = None,
+    text: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[TEXT|-]",
+            help="The sentence to cite for; - (or nothing, with a pipe) reads stdin.",
+            show_default=False,
+        ),
+    ] = None,
+    bib: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--bib",
+            "-b",
+            help="Your .bib file (repeatable). Only its keys are ever suggested.",
+            show_default=False,
+        ),
+    ] = None,
     k: Annotated[int, typer.Option("-k", "--top", min=1, help="How many keys to suggest.")] = 5,
-    batch: Annotated[Optional[Path], typer.Option(
-        "--batch", help="Suggest for every sentence in FILE (one per line, or JSONL with "
-                        "\"text\"); writes JSON Lines.", show_default=False)] = None,
-    output_format: Annotated[Optional[CiteFormat], typer.Option(
-        "--format", "-f", help="Output: text (terminal default), keys (default when piped), "
-                               "latex or json.", show_default=False)] = None,
-    cite_command: Annotated[str, typer.Option(
-        "--cite-command", help="Command for --format latex.", callback=latex_command)] = "citep",
-    no_model: Annotated[bool, typer.Option(
-        "--no-model", help="Rank by retrieval alone; load no model.")] = False,
+    batch: Annotated[
+        Path | None,
+        typer.Option(
+            "--batch",
+            help="Suggest for every sentence in FILE (one per line, or JSONL with "
+            '"text"); writes JSON Lines.',
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[
+        CiteFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output: text (terminal default), keys (default when piped), latex or json.",
+            show_default=False,
+        ),
+    ] = None,
+    cite_command: Annotated[
+        str,
+        typer.Option("--cite-command", help="Command for --format latex.", callback=latex_command),
+    ] = "citep",
+    no_model: Annotated[
+        bool, typer.Option("--no-model", help="Rank by retrieval alone; load no model.")
+    ] = False,
     concurrency: Concurrency = 1,
     *,
     opts: CommonOptions,
@@ -97,8 +132,10 @@ def cite(
     from galcli.tasks.cite import Citer, CiteRequest
 
     if batch is not None and text is not None:
-        raise UsageError("give either TEXT or --batch FILE, not both",
-                         hint="galcli cite --batch sentences.txt -b refs.bib (one sentence per line)")
+        raise UsageError(
+            "give either TEXT or --batch FILE, not both",
+            hint="galcli cite --batch sentences.txt -b refs.bib (one sentence per line)",
+        )
     session = ModelSession(opts, command="cite", max_new_tokens=48)
     entries = session.bibliography(bib)
     sentences = read_batch(batch) if batch is not None else [(1, text_argument(text))]
@@ -106,15 +143,18 @@ def cite(
     if fmt is None:
         fmt = CiteFormat.text if session.out.out.is_terminal else CiteFormat.keys
     try:
-        citer = Citer(entries, None if no_model else session.backend,
-                      dense=session.settings.embeddings)
+        citer = Citer(
+            entries, None if no_model else session.backend, dense=session.settings.embeddings
+        )
         if session.settings.embeddings and not citer.index.dense:
             from galcli.retrieve.embeddings import INSTALL_COMMAND
 
             session.out.info(f"ranking by BM25 alone; for better suggestions: {INSTALL_COMMAND}")
         params = session.params()
         if batch is None:
-            with session.out.draft(session.settings.model if no_model else session.backend.model_id) as on_text:
+            with session.out.draft(
+                session.settings.model if no_model else session.backend.model_id
+            ) as on_text:
                 result = citer.suggest(CiteRequest(sentences[0][1], k=k, params=params), on_text)
             session.record_result(result, {s.key: s.verdict for s in result.suggestions})
             show_cite(session.out, result, fmt.value, cite_command)
@@ -123,9 +163,12 @@ def cite(
 
         found = rejected = 0
         with session.out.progress("citing", total=len(sentences)) as advance:
-            results = ordered_map(lambda s: citer.suggest(CiteRequest(s[1], k=k, params=params)),
-                                  sentences, concurrency)
-            for (number, _), result in zip(sentences, results):
+            results = ordered_map(
+                lambda s: citer.suggest(CiteRequest(s[1], k=k, params=params)),
+                sentences,
+                concurrency,
+            )
+            for (number, _), result in zip(sentences, results, strict=False):
                 session.record_result(result, {s.key: s.verdict for s in result.suggestions})
                 show_cite_batch(session.out, result, number)
                 found += bool(result.suggestions)

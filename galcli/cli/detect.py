@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,15 +15,30 @@ from galcli.render import Output
 
 @common_options(model=False)
 def detect(
-    source: Annotated[str, typer.Argument(metavar="FILE|-", help="The text to check; - reads stdin.")] = "-",
-    model: Annotated[Optional[str], typer.Option(
-        "--model", "-m", help="The model that would have generated it (its tokenizer is used) "
-                              "[default: the embedded model].", show_default=False)] = None,
-    threshold: Annotated[float, typer.Option(
-        "--threshold", help="z-score from which a text counts as watermarked.",
-        callback=positive_number)] = watermark.Z_THRESHOLD,
-    allow_download: Annotated[bool, typer.Option(
-        "--allow-download", help="Allow fetching the tokenizer of a hub model.")] = False,
+    source: Annotated[
+        str, typer.Argument(metavar="FILE|-", help="The text to check; - reads stdin.")
+    ] = "-",
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="The model that would have generated it (its tokenizer is used) "
+            "[default: the embedded model].",
+            show_default=False,
+        ),
+    ] = None,
+    threshold: Annotated[
+        float,
+        typer.Option(
+            "--threshold",
+            help="z-score from which a text counts as watermarked.",
+            callback=positive_number,
+        ),
+    ] = watermark.Z_THRESHOLD,
+    allow_download: Annotated[
+        bool, typer.Option("--allow-download", help="Allow fetching the tokenizer of a hub model.")
+    ] = False,
     *,
     opts: CommonOptions,
 ) -> int:

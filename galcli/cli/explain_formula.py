@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,21 +15,45 @@ from galcli.fileio import text_argument
 
 @common_options(model=True)
 def explain_formula(
-    formula: Annotated[Optional[str], typer.Argument(
-        metavar="[LATEX|-]", help="The formula, with or without $…$ / \\[…\\] / equation; "
-                                  "- (or a pipe) reads stdin.", show_default=False)] = None,
-    file: Annotated[Optional[Path], typer.Option(
-        "--file", "-f", help="Take the formula from this .tex file (with --label, --line or --all); "
-                             "its \\newcommand and \\DeclareMathOperator macros are expanded.",
-        show_default=False)] = None,
-    label: Annotated[Optional[str], typer.Option("--label", help="The equation with this \\label.",
-                                                 show_default=False)] = None,
-    line: Annotated[Optional[int], typer.Option("--line", min=1, help="The math around this line.",
-                                                show_default=False)] = None,
-    all_equations: Annotated[bool, typer.Option(
-        "--all", help="Every display equation of the file; one JSON line each with --json.")] = False,
-    no_model: Annotated[bool, typer.Option(
-        "--no-model", help="Only the deterministic part: rendering, symbols, structure.")] = False,
+    formula: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[LATEX|-]",
+            help="The formula, with or without $…$ / \\[…\\] / equation; "
+            "- (or a pipe) reads stdin.",
+            show_default=False,
+        ),
+    ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file",
+            "-f",
+            help="Take the formula from this .tex file (with --label, --line or --all); "
+            "its \\newcommand and \\DeclareMathOperator macros are expanded.",
+            show_default=False,
+        ),
+    ] = None,
+    label: Annotated[
+        str | None,
+        typer.Option("--label", help="The equation with this \\label.", show_default=False),
+    ] = None,
+    line: Annotated[
+        int | None,
+        typer.Option("--line", min=1, help="The math around this line.", show_default=False),
+    ] = None,
+    all_equations: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Every display equation of the file; one JSON line each with --json."
+        ),
+    ] = False,
+    no_model: Annotated[
+        bool,
+        typer.Option(
+            "--no-model", help="Only the deterministic part: rendering, symbols, structure."
+        ),
+    ] = False,
     concurrency: Concurrency = 1,
     *,
     opts: CommonOptions,
@@ -56,13 +80,18 @@ def explain_formula(
 
     selectors = sum([label is not None, line is not None, all_equations])
     if file is None and selectors:
-        raise UsageError("--label, --line and --all need --file",
-                         hint="galcli explain-formula --file paper.tex --label eq:1")
+        raise UsageError(
+            "--label, --line and --all need --file",
+            hint="galcli explain-formula --file paper.tex --label eq:1",
+        )
     if file is not None and (formula is not None or selectors != 1):
-        raise UsageError("with --file, give exactly one of --label, --line or --all (and no LATEX)",
-                         hint="galcli explain-formula --file paper.tex --label eq:loss")
-    session = ModelSession(opts, command="explain-formula", max_new_tokens=256,
-                           repetition_penalty=1.1)
+        raise UsageError(
+            "with --file, give exactly one of --label, --line or --all (and no LATEX)",
+            hint="galcli explain-formula --file paper.tex --label eq:loss",
+        )
+    session = ModelSession(
+        opts, command="explain-formula", max_new_tokens=256, repetition_penalty=1.1
+    )
     try:
         if file is not None and all_equations:
             return _explain_all(session, load_tex(file), no_model, concurrency)
@@ -77,8 +106,12 @@ def explain_formula(
         if not no_model:
             with session.out.draft(session.backend.model_id) as on_text:
                 add_explanation(result, session.backend, session.params(), on_text)
-            session.record(prompt=result.latex, output=result.explanation or "",
-                           provenance=result.provenance, verdicts={"warnings": len(result.warnings)})
+            session.record(
+                prompt=result.latex,
+                output=result.explanation or "",
+                provenance=result.provenance,
+                verdicts={"warnings": len(result.warnings)},
+            )
         show_explanation(session.out, result)
     finally:
         session.close()
@@ -101,8 +134,11 @@ def _explain_all(session: ModelSession, tex, no_model: bool, concurrency: int) -
 
     displays = [m for m in tex.math if m.display]
     if not displays:
-        raise InputError("no display equations in the file", location=Location(str(tex.path)),
-                         hint="display math is \\[…\\], $$…$$ or an equation/align/… environment")
+        raise InputError(
+            "no display equations in the file",
+            location=Location(str(tex.path)),
+            hint="display math is \\[…\\], $$…$$ or an equation/align/… environment",
+        )
     backend = None if no_model else session.backend
     params = None if no_model else session.params()
 
@@ -117,13 +153,22 @@ def _explain_all(session: ModelSession, tex, no_model: bool, concurrency: int) -
         for math, result in ordered_map(one, displays, concurrency):
             if isinstance(result, InputError):
                 failures += 1
-                show_explanation_line(session.out, None, file=str(tex.path), line=math.line,
-                                      label=math.label, error=result)
+                show_explanation_line(
+                    session.out,
+                    None,
+                    file=str(tex.path),
+                    line=math.line,
+                    label=math.label,
+                    error=result,
+                )
             else:
                 result.file, result.line = str(tex.path), math.line
                 if backend is not None:
-                    session.record(prompt=result.latex, output=result.explanation or "",
-                                   provenance=result.provenance)
+                    session.record(
+                        prompt=result.latex,
+                        output=result.explanation or "",
+                        provenance=result.provenance,
+                    )
                 show_explanation_line(session.out, result)
             advance()
     return ExitCode.BAD_INPUT if failures else ExitCode.OK

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -16,9 +16,14 @@ DEFAULT_MAX_NEW_TOKENS = 128
 
 @common_options(model=True)
 def generate(
-    text: Annotated[Optional[str], typer.Argument(
-        metavar="[TEXT|-]", help="Text to continue; - (or nothing, with a pipe) reads stdin.",
-        show_default=False)] = None,
+    text: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[TEXT|-]",
+            help="Text to continue; - (or nothing, with a pipe) reads stdin.",
+            show_default=False,
+        ),
+    ] = None,
     *,
     opts: CommonOptions,
 ) -> int:
@@ -34,8 +39,8 @@ def generate(
       galcli generate -m ./galactica-125m "The Transformer architecture [START_REF]"
       galcli generate --json "Graphene is" | jq -r .text
     """
-    from galcli.tasks.generate import GenerateRequest, run_generate
     from galcli.render.generation import show_generation
+    from galcli.tasks.generate import GenerateRequest, run_generate
 
     prompt = text_argument(text)
     session = ModelSession(opts, command="generate", max_new_tokens=DEFAULT_MAX_NEW_TOKENS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -21,26 +21,62 @@ class ReviewFormat(str, Enum):
 
 @common_options(model=True)
 def lit_review(
-    topic: Annotated[Optional[str], typer.Argument(
-        metavar="[TOPIC|-]", help="What the section is about; - (or a pipe) reads stdin.",
-        show_default=False)] = None,
-    bib: Annotated[Optional[list[Path]], typer.Option(
-        "--bib", "-b", help="Your .bib file(s), ideally with abstracts (repeatable).",
-        show_default=False)] = None,
-    output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", help="Write the section to FILE (atomically) instead of stdout.",
-        show_default=False)] = None,
-    bib_out: Annotated[Optional[Path], typer.Option(
-        "--bib-out", help="Also write a .bib with exactly the cited entries.", show_default=False)] = None,
-    output_format: Annotated[ReviewFormat, typer.Option(
-        "--format", "-f", help="latex (\\paragraph per theme) or markdown (pandoc [@key]).")] = ReviewFormat.latex,
-    max_papers: Annotated[int, typer.Option("--max-papers", min=1, max=200,
-                                            help="Papers to retrieve for the topic.")] = 12,
-    themes: Annotated[Optional[int], typer.Option("--themes", min=1, max=20,
-                                                  help="At most this many themes [default: about 4 papers each].",
-                                                  show_default=False)] = None,
-    cite_command: Annotated[str, typer.Option("--cite-command", help="LaTeX cite command.",
-                                                  callback=latex_command)] = "citep",
+    topic: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[TOPIC|-]",
+            help="What the section is about; - (or a pipe) reads stdin.",
+            show_default=False,
+        ),
+    ] = None,
+    bib: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--bib",
+            "-b",
+            help="Your .bib file(s), ideally with abstracts (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the section to FILE (atomically) instead of stdout.",
+            show_default=False,
+        ),
+    ] = None,
+    bib_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--bib-out",
+            help="Also write a .bib with exactly the cited entries.",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[
+        ReviewFormat,
+        typer.Option(
+            "--format", "-f", help="latex (\\paragraph per theme) or markdown (pandoc [@key])."
+        ),
+    ] = ReviewFormat.latex,
+    max_papers: Annotated[
+        int, typer.Option("--max-papers", min=1, max=200, help="Papers to retrieve for the topic.")
+    ] = 12,
+    themes: Annotated[
+        int | None,
+        typer.Option(
+            "--themes",
+            min=1,
+            max=20,
+            help="At most this many themes [default: about 4 papers each].",
+            show_default=False,
+        ),
+    ] = None,
+    cite_command: Annotated[
+        str, typer.Option("--cite-command", help="LaTeX cite command.", callback=latex_command)
+    ] = "citep",
     *,
     opts: CommonOptions,
 ) -> int:
@@ -65,13 +101,17 @@ def lit_review(
     for path in (output, bib_out):
         if path is not None:
             check_writable(path)
-    session = ModelSession(opts, command="lit-review", max_new_tokens=320,
-                           repetition_penalty=1.1)
+    session = ModelSession(opts, command="lit-review", max_new_tokens=320, repetition_penalty=1.1)
     entries = session.bibliography(bib)
     subject = text_argument(topic, name="TOPIC").strip()
     try:
-        request = ReviewRequest(subject, max_papers=max_papers, max_themes=themes,
-                                params=session.params(), dense=session.settings.embeddings)
+        request = ReviewRequest(
+            subject,
+            max_papers=max_papers,
+            max_themes=themes,
+            params=session.params(),
+            dense=session.settings.embeddings,
+        )
         with session.out.progress("retrieving", total=None) as advance:
             backend = session.backend
             with session.out.draft(backend.model_id) as on_text:
@@ -81,14 +121,24 @@ def lit_review(
             return ExitCode.FINDINGS
         text = render(review, output_format.value, cite_command)
         report(session.out, review)
-        session.record(prompt=subject, output=text, provenance=review.provenance,
-                       verdicts={"keys_used": review.keys_used,
-                                 "dropped": [d.key for d in review.dropped],
-                                 "unsupported": sum(s.supported is False for sec in review.sections
-                                                    for s in sec.sentences)})
+        session.record(
+            prompt=subject,
+            output=text,
+            provenance=review.provenance,
+            verdicts={
+                "keys_used": review.keys_used,
+                "dropped": [d.key for d in review.dropped],
+                "unsupported": sum(
+                    s.supported is False for sec in review.sections for s in sec.sentences
+                ),
+            },
+        )
         if bib_out is not None:
-            atomic_write_text(bib_out, bibtex(review.cited_entries, review.provenance.latex_header()),
-                              user_file=True)
+            atomic_write_text(
+                bib_out,
+                bibtex(review.cited_entries, review.provenance.latex_header()),
+                user_file=True,
+            )
             session.out.info(f"wrote {len(review.cited_entries)} cited entries to {bib_out}")
         if output is not None:
             atomic_write_text(output, text, user_file=True)

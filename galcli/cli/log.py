@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -31,8 +31,12 @@ Examples:
     no_args_is_help=False,
 )
 
-CategoryOption = Annotated[str, typer.Option(
-    "--category", "-c", help="wrong-citation, wrong-structure, wrong-formula, harmful or other.")]
+CategoryOption = Annotated[
+    str,
+    typer.Option(
+        "--category", "-c", help="wrong-citation, wrong-structure, wrong-formula, harmful or other."
+    ),
+]
 
 
 def _history():
@@ -52,7 +56,9 @@ def list_runs(
     """List recent runs, newest first."""
     from galcli.render.history import show_runs
 
-    show_runs(Output(json_mode=opts.json, quiet=opts.quiet), _history().runs(limit=limit, flagged=flagged))
+    show_runs(
+        Output(json_mode=opts.json, quiet=opts.quiet), _history().runs(limit=limit, flagged=flagged)
+    )
     return ExitCode.OK
 
 
@@ -82,17 +88,24 @@ def flag(
     """Flag a run's output as bad, with a reason, for `galcli log export --flagged`."""
     from galcli.render.history import show_flag
 
-    show_flag(Output(json_mode=opts.json, quiet=opts.quiet), run_id,
-              _history().flag(run_id, reason=reason, category=category))
+    show_flag(
+        Output(json_mode=opts.json, quiet=opts.quiet),
+        run_id,
+        _history().flag(run_id, reason=reason, category=category),
+    )
     return ExitCode.OK
 
 
 @app.command("export")
 @common_options(model=False)
 def export(
-    output: Annotated[Path, typer.Option("--output", "-o", help="The JSON Lines file to write; - for stdout.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The JSON Lines file to write; - for stdout.")
+    ],
     flagged: Annotated[bool, typer.Option("--flagged", help="Only flagged runs.")] = False,
-    limit: Annotated[Optional[int], typer.Option("-n", "--limit", min=1, help="At most N runs.")] = None,
+    limit: Annotated[
+        int | None, typer.Option("-n", "--limit", min=1, help="At most N runs.")
+    ] = None,
     *,
     opts: CommonOptions,
 ) -> int:
@@ -104,9 +117,12 @@ def export(
 
     runs = _history().runs(limit=limit, flagged=flagged)
     if not runs:
-        raise UsageError("no runs to export" + (" (none is flagged)" if flagged else ""),
-                         hint="flag a run first: galcli log flag ID --reason \"…\"" if flagged else
-                         "runs are recorded when a model command runs without --no-log")
+        raise UsageError(
+            "no runs to export" + (" (none is flagged)" if flagged else ""),
+            hint='flag a run first: galcli log flag ID --reason "…"'
+            if flagged
+            else "runs are recorded when a model command runs without --no-log",
+        )
     write_export(Output(json_mode=opts.json, quiet=opts.quiet), runs, output)
     return ExitCode.OK
 
@@ -114,7 +130,9 @@ def export(
 @app.command("delete")
 @common_options(model=False)
 def delete(
-    run_id: Annotated[Optional[int], typer.Argument(metavar="[ID]", help="The run to delete.")] = None,
+    run_id: Annotated[
+        int | None, typer.Argument(metavar="[ID]", help="The run to delete.")
+    ] = None,
     all_runs: Annotated[bool, typer.Option("--all", help="Delete the whole history.")] = False,
     *,
     opts: CommonOptions,

@@ -41,7 +41,9 @@ def list_(*, opts: CommonOptions) -> int:
 @app.command("show")
 @common_options(model=False)
 def show(
-    name: Annotated[str, typer.Argument(metavar="MODEL", help="A model name, directory or hub id.")],
+    name: Annotated[
+        str, typer.Argument(metavar="MODEL", help="A model name, directory or hub id.")
+    ],
     *,
     opts: CommonOptions,
 ) -> int:
@@ -56,7 +58,9 @@ def show(
 @app.command("prepare")
 @common_options(model=False)
 def prepare(
-    force: Annotated[bool, typer.Option("--force", help="Rebuild the cache even if it is sound.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild the cache even if it is sound.")
+    ] = False,
     *,
     opts: CommonOptions,
 ) -> int:
@@ -92,6 +96,9 @@ def config(*, opts: CommonOptions) -> int:
     from galcli.settings import load_settings
     from galcli.tasks.models import settings_table
 
-    show_settings(Output(json_mode=opts.json, quiet=opts.quiet),
-                  settings_table(load_settings()), paths.config_file())
+    show_settings(
+        Output(json_mode=opts.json, quiet=opts.quiet),
+        settings_table(load_settings()),
+        paths.config_file(),
+    )
     return ExitCode.OK

@@ -13,8 +13,8 @@ import inspect
 import math
 import re
 from collections.abc import Callable
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
@@ -24,7 +24,9 @@ def latex_command(value: str) -> str:
     """Typer callback for --cite-command: a LaTeX command name, with or without its backslash."""
     name = value.removeprefix("\\")
     if not re.fullmatch(r"[A-Za-z]+\*?", name):
-        raise typer.BadParameter(f"{value!r} is not a LaTeX command name (e.g. citep, cite, autocite)")
+        raise typer.BadParameter(
+            f"{value!r} is not a LaTeX command name (e.g. citep, cite, autocite)"
+        )
     return name
 
 
@@ -39,16 +41,16 @@ class CommonOptions:
     json: bool = False
     quiet: bool = False
     debug: bool = False
-    model: Optional[str] = None
-    device: Optional[str] = None
-    max_new_tokens: Optional[int] = None
-    temperature: Optional[float] = None
-    seed: Optional[int] = None
+    model: str | None = None
+    device: str | None = None
+    max_new_tokens: int | None = None
+    temperature: float | None = None
+    seed: int | None = None
     no_stream: bool = False
     allow_download: bool = False
     no_watermark: bool = False
     no_log: bool = False
-    base_url: Optional[str] = None
+    base_url: str | None = None
     # The command's own arguments, as parsed (recorded in the run history).
     arguments: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -68,9 +70,15 @@ class CommonOptions:
         }
 
 
-def _option(name: str, kind: Any, default: Any, *decls: str, help: str, **extra: Any) -> inspect.Parameter:
-    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
-                             annotation=Annotated[kind, typer.Option(*decls, help=help, **extra)])
+def _option(
+    name: str, kind: Any, default: Any, *decls: str, help: str, **extra: Any
+) -> inspect.Parameter:
+    return inspect.Parameter(
+        name,
+        inspect.Parameter.KEYWORD_ONLY,
+        default=default,
+        annotation=Annotated[kind, typer.Option(*decls, help=help, **extra)],
+    )
 
 
 OUTPUT_OPTIONS = (
@@ -80,26 +88,69 @@ OUTPUT_OPTIONS = (
 )
 
 MODEL_OPTIONS = (
-    _option("model", Optional[str], None, "--model", "-m", metavar="MODEL",
-            help="Model: a directory, a hub id, fake:SCRIPT.json or openai:NAME "
-                 "[default: the embedded smollm2-135m-instruct; env GALCLI_MODEL]."),
-    _option("device", Optional[str], None, "--device", metavar="auto|cpu|cuda",
-            help="Where to run the model [default: auto]."),
-    _option("max_new_tokens", Optional[int], None, "--max-new-tokens", metavar="N", min=1,
-            help="Most tokens to generate [default: depends on the command]."),
-    _option("temperature", Optional[float], None, "--temperature", metavar="T", min=0.0, max=5.0,
-            help="Sampling temperature; 0 is greedy [default: 0]."),
+    _option(
+        "model",
+        Optional[str],
+        None,
+        "--model",
+        "-m",
+        metavar="MODEL",
+        help="Model: a directory, a hub id, fake:SCRIPT.json or openai:NAME "
+        "[default: the embedded smollm2-135m-instruct; env GALCLI_MODEL].",
+    ),
+    _option(
+        "device",
+        Optional[str],
+        None,
+        "--device",
+        metavar="auto|cpu|cuda",
+        help="Where to run the model [default: auto].",
+    ),
+    _option(
+        "max_new_tokens",
+        Optional[int],
+        None,
+        "--max-new-tokens",
+        metavar="N",
+        min=1,
+        help="Most tokens to generate [default: depends on the command].",
+    ),
+    _option(
+        "temperature",
+        Optional[float],
+        None,
+        "--temperature",
+        metavar="T",
+        min=0.0,
+        max=5.0,
+        help="Sampling temperature; 0 is greedy [default: 0].",
+    ),
     _option("seed", Optional[int], None, "--seed", metavar="N", help="Random seed [default: 0]."),
     _option("no_stream", bool, False, "--no-stream", help="Don't show the draft while generating."),
-    _option("allow_download", bool, False, "--allow-download",
-            help="Allow downloading the model from the Hugging Face hub."),
-    _option("no_watermark", bool, False, "--no-watermark",
-            help="Don't watermark generated text (recorded in provenance)."),
+    _option(
+        "allow_download",
+        bool,
+        False,
+        "--allow-download",
+        help="Allow downloading the model from the Hugging Face hub.",
+    ),
+    _option(
+        "no_watermark",
+        bool,
+        False,
+        "--no-watermark",
+        help="Don't watermark generated text (recorded in provenance).",
+    ),
     _option("no_log", bool, False, "--no-log", help="Don't record this run in the history."),
-    _option("base_url", Optional[str], None, "--base-url", metavar="URL",
-            help="OpenAI-compatible server for --model openai:NAME [env GALCLI_BASE_URL]."),
+    _option(
+        "base_url",
+        Optional[str],
+        None,
+        "--base-url",
+        metavar="URL",
+        help="OpenAI-compatible server for --model openai:NAME [env GALCLI_BASE_URL].",
+    ),
 )
-
 
 
 def common_options(*, model: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -110,8 +161,11 @@ def common_options(*, model: bool) -> Callable[[Callable[..., Any]], Callable[..
         signature = inspect.signature(func)
         hints = typing_hints(func)
         # Resolved annotations: Typer reads __signature__ as is, without evaluating strings.
-        own = [p.replace(annotation=hints.get(p.name, p.annotation))
-               for p in signature.parameters.values() if p.name != "opts"]
+        own = [
+            p.replace(annotation=hints.get(p.name, p.annotation))
+            for p in signature.parameters.values()
+            if p.name != "opts"
+        ]
 
         @functools.wraps(func)
         def wrapper(**kwargs: Any) -> Any:
@@ -120,8 +174,10 @@ def common_options(*, model: bool) -> Callable[[Callable[..., Any]], Callable[..
             return func(**kwargs, opts=CommonOptions(**common, arguments=arguments))
 
         wrapper.__signature__ = signature.replace(parameters=[*own, *extra])  # type: ignore[attr-defined]
-        wrapper.__annotations__ = {**{p.name: p.annotation for p in own},
-                                   **{p.name: p.annotation for p in extra}}
+        wrapper.__annotations__ = {
+            **{p.name: p.annotation for p in own},
+            **{p.name: p.annotation for p in extra},
+        }
         del wrapper.__wrapped__  # Typer must read the new signature, not the original one
         return wrapper
 
@@ -134,6 +190,13 @@ def typing_hints(func: Callable[..., Any]) -> dict[str, Any]:
     return typing.get_type_hints(func, include_extras=True)
 
 
-Concurrency = Annotated[int, typer.Option(
-    "--concurrency", "-j", min=1, max=64,
-    help="Batch requests in flight at once (useful with --model openai:…).")]
+Concurrency = Annotated[
+    int,
+    typer.Option(
+        "--concurrency",
+        "-j",
+        min=1,
+        max=64,
+        help="Batch requests in flight at once (useful with --model openai:…).",
+    ),
+]

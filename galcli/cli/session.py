@@ -22,8 +22,14 @@ if TYPE_CHECKING:
 
 
 class ModelSession:
-    def __init__(self, opts: CommonOptions, *, command: str, max_new_tokens: int,
-                 repetition_penalty: float = 1.0) -> None:
+    def __init__(
+        self,
+        opts: CommonOptions,
+        *,
+        command: str,
+        max_new_tokens: int,
+        repetition_penalty: float = 1.0,
+    ) -> None:
         self.opts = opts
         self.command = command
         self.settings: Settings = load_settings(opts.setting_flags())
@@ -61,7 +67,9 @@ class ModelSession:
         from galcli.verify.bibtex import load_bibliography
 
         if not paths:
-            raise UsageError("no bibliography given", hint="pass your .bib file with --bib refs.bib")
+            raise UsageError(
+                "no bibliography given", hint="pass your .bib file with --bib refs.bib"
+            )
         entries, problems = load_bibliography(list(paths))
         for problem in problems:
             self.out.warn(f"{problem.file}:{problem.line}: {problem.message}")
@@ -69,8 +77,14 @@ class ModelSession:
             raise InputError("the bibliography has no entries", hint="check the --bib file(s)")
         return entries
 
-    def record(self, *, prompt: str, output: Any, provenance: Provenance | None = None,
-               verdicts: dict[str, Any] | None = None) -> int | None:
+    def record(
+        self,
+        *,
+        prompt: str,
+        output: Any,
+        provenance: Provenance | None = None,
+        verdicts: dict[str, Any] | None = None,
+    ) -> int | None:
         """Add this run to the local history, unless --no-log / GALCLI_NO_LOG=1.
 
         A history that cannot be written costs a warning, never the result.
@@ -85,16 +99,24 @@ class ModelSession:
 
         backend = self._backend
         text = output if isinstance(output, str) else json.dumps(output, ensure_ascii=False)
-        arguments = {k: (v.value if isinstance(v, Enum) else v) for k, v in self.opts.arguments.items()}
+        arguments = {
+            k: (v.value if isinstance(v, Enum) else v) for k, v in self.opts.arguments.items()
+        }
         try:
             run_id = History().record(
-                command=self.command, arguments=arguments,
+                command=self.command,
+                arguments=arguments,
                 model=backend.model_id if backend else None,
                 model_sha256=provenance.model_sha256 if provenance else None,
-                prompt=prompt, output=text, verdicts=verdicts,
-                timings={"total_seconds": round(time.perf_counter() - self._started, 3),
-                         "load_seconds": round(backend.load_seconds, 3) if backend else 0.0},
-                watermark=provenance.watermark if provenance else None)
+                prompt=prompt,
+                output=text,
+                verdicts=verdicts,
+                timings={
+                    "total_seconds": round(time.perf_counter() - self._started, 3),
+                    "load_seconds": round(backend.load_seconds, 3) if backend else 0.0,
+                },
+                watermark=provenance.watermark if provenance else None,
+            )
         except (GalcliError, OSError) as exc:
             self.out.warn(f"this run was not recorded in the history: {exc}")
             return None
@@ -105,15 +127,22 @@ class ModelSession:
         """Record a task result (cite, smiles) if a model took part: retrieval or name sources
         alone are not model runs."""
         if result.model is not None:
-            self.record(prompt=result.query, output=result.to_dict(), provenance=result.provenance,
-                        verdicts={**verdicts, "rejected": len(result.rejected)})
+            self.record(
+                prompt=result.query,
+                output=result.to_dict(),
+                provenance=result.provenance,
+                verdicts={**verdicts, "rejected": len(result.rejected)},
+            )
 
     def close(self) -> None:
         if self._backend is not None:
             self._backend.close()
         if len(self._recorded) == 1:
             run = self._recorded[0]
-            self.out.info(f"recorded as run {run}; to report bad output: "
-                          f"galcli log flag {run} --reason \"…\"")
+            self.out.info(
+                f'recorded as run {run}; to report bad output: galcli log flag {run} --reason "…"'
+            )
         elif self._recorded:
-            self.out.info(f"recorded as runs {self._recorded[0]}–{self._recorded[-1]} (galcli log list)")
+            self.out.info(
+                f"recorded as runs {self._recorded[0]}–{self._recorded[-1]} (galcli log list)"
+            )

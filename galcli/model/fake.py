@@ -33,7 +33,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from galcli.errors import ModelUnavailable
-from galcli.model.base import CHAT, GALACTICA, Backend, GenerationParams, Prompt, TokenStream, cut_at_stops
+from galcli.model.base import (
+    CHAT,
+    GALACTICA,
+    Backend,
+    GenerationParams,
+    Prompt,
+    TokenStream,
+    cut_at_stops,
+)
 
 if TYPE_CHECKING:
     from galcli.model.registry import ModelSpec, Notify
@@ -51,8 +59,14 @@ class Reply:
 class FakeBackend(Backend):
     kind = "fake"
 
-    def __init__(self, replies: list[Reply], *, profile: str = GALACTICA,
-                 model_id: str = "fake", delay: float = 0.0) -> None:
+    def __init__(
+        self,
+        replies: list[Reply],
+        *,
+        profile: str = GALACTICA,
+        model_id: str = "fake",
+        delay: float = 0.0,
+    ) -> None:
         super().__init__(model_id=model_id, profile=profile)
         self.replies = replies
         self.delay = delay
@@ -71,11 +85,17 @@ class FakeBackend(Backend):
             profile = data.get("profile", GALACTICA)
             if profile not in (GALACTICA, CHAT):
                 raise ValueError(f"profile must be {GALACTICA!r} or {CHAT!r}")
-            return cls(replies, profile=profile, model_id=str(data.get("model_id", "fake")),
-                       delay=float(data.get("delay", 0.0)))
+            return cls(
+                replies,
+                profile=profile,
+                model_id=str(data.get("model_id", "fake")),
+                delay=float(data.get("delay", 0.0)),
+            )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ModelUnavailable(f"invalid fake-backend script {source}: {exc}",
-                                   hint="see galcli/model/fake.py for the script format") from exc
+            raise ModelUnavailable(
+                f"invalid fake-backend script {source}: {exc}",
+                hint="see galcli/model/fake.py for the script format",
+            ) from exc
 
     def _reply(self, prompt: Prompt, seed: int) -> str:
         haystacks = (prompt.raw, prompt.text_for(CHAT))
@@ -111,18 +131,25 @@ class FakeBackend(Backend):
 
 def load(spec: ModelSpec, settings: Settings, notify: Notify) -> FakeBackend:
     if not spec.name:
-        raise ModelUnavailable("the fake backend needs a script file",
-                               hint="use --model fake:replies.json (format: galcli/model/fake.py)")
+        raise ModelUnavailable(
+            "the fake backend needs a script file",
+            hint="use --model fake:replies.json (format: galcli/model/fake.py)",
+        )
     path = Path(spec.name).expanduser()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ModelUnavailable(f"fake-backend script not found: {path}",
-                               hint="check the path after 'fake:'") from exc
+        raise ModelUnavailable(
+            f"fake-backend script not found: {path}", hint="check the path after 'fake:'"
+        ) from exc
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelUnavailable(f"cannot read fake-backend script {path}: {exc}",
-                               hint="the script must be a JSON object; see galcli/model/fake.py") from exc
+        raise ModelUnavailable(
+            f"cannot read fake-backend script {path}: {exc}",
+            hint="the script must be a JSON object; see galcli/model/fake.py",
+        ) from exc
     if not isinstance(data, dict):
-        raise ModelUnavailable(f"fake-backend script {path} is not a JSON object",
-                               hint="see galcli/model/fake.py for the format")
+        raise ModelUnavailable(
+            f"fake-backend script {path} is not a JSON object",
+            hint="see galcli/model/fake.py for the format",
+        )
     return FakeBackend.from_script(data, source=str(path))

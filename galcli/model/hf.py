@@ -16,7 +16,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from galcli.errors import ModelUnavailable
-from galcli.model.base import CHAT, GALACTICA, Backend, Generation, GenerationParams, Prompt, TokenStream, cut_at_stops
+from galcli.model.base import (
+    CHAT,
+    GALACTICA,
+    Backend,
+    Generation,
+    GenerationParams,
+    Prompt,
+    TokenStream,
+    cut_at_stops,
+)
 from galcli.model.digest import files_sha256
 
 if TYPE_CHECKING:
@@ -67,20 +76,32 @@ def resolve_device(requested: str) -> str:
         raise ModelUnavailable(
             f"--device {requested} was requested but PyTorch sees no CUDA device "
             f"(torch {torch.__version__})",
-            hint="use --device cpu (or auto), or install a CUDA build of torch")
+            hint="use --device cpu (or auto), or install a CUDA build of torch",
+        )
     if requested == "mps" and not torch.backends.mps.is_available():
-        raise ModelUnavailable("--device mps was requested but it is not available",
-                               hint="use --device cpu (or auto)")
+        raise ModelUnavailable(
+            "--device mps was requested but it is not available", hint="use --device cpu (or auto)"
+        )
     return requested
 
 
 class TransformersBackend(Backend):
     kind = "transformers"
 
-    def __init__(self, model: Any, tokenizer: Any, *, model_id: str, source: Path | None,
-                 device: str, load_seconds: float = 0.0, weights_digest: str | None = None) -> None:
-        super().__init__(model_id=model_id, profile=detect_profile(tokenizer),
-                         load_seconds=load_seconds)
+    def __init__(
+        self,
+        model: Any,
+        tokenizer: Any,
+        *,
+        model_id: str,
+        source: Path | None,
+        device: str,
+        load_seconds: float = 0.0,
+        weights_digest: str | None = None,
+    ) -> None:
+        super().__init__(
+            model_id=model_id, profile=detect_profile(tokenizer), load_seconds=load_seconds
+        )
         self.model = model
         self.tokenizer = tokenizer
         self.device = device
@@ -105,13 +126,17 @@ class TransformersBackend(Backend):
     def encode(self, prompt: Prompt) -> dict[str, Any]:
         if self.profile == CHAT:
             messages = [{"role": m.role, "content": m.content} for m in prompt.chat_messages()]
-            text = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True,
-                                                      tokenize=False)
+            text = self.tokenizer.apply_chat_template(
+                messages, add_generation_prompt=True, tokenize=False
+            )
             encoded = self.tokenizer(text, return_tensors="pt", add_special_tokens=False)
         else:
             encoded = self.tokenizer(prompt.raw, return_tensors="pt")
-        return {key: value.to(self.model.device) for key, value in encoded.items()
-                if key in ("input_ids", "attention_mask")}
+        return {
+            key: value.to(self.model.device)
+            for key, value in encoded.items()
+            if key in ("input_ids", "attention_mask")
+        }
 
     def stop_strings(self, prompt: Prompt) -> tuple[str, ...]:
         # The Galactica profile decodes special tokens (to keep [END_REF] and friends), so the
@@ -123,9 +148,14 @@ class TransformersBackend(Backend):
 
     def generation_kwargs(self, params: GenerationParams) -> dict[str, Any]:
         tokenizer = self.tokenizer
-        pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-        kwargs: dict[str, Any] = {"max_new_tokens": params.max_new_tokens, "pad_token_id": pad,
-                                  "do_sample": not params.greedy}
+        pad = (
+            tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+        )
+        kwargs: dict[str, Any] = {
+            "max_new_tokens": params.max_new_tokens,
+            "pad_token_id": pad,
+            "do_sample": not params.greedy,
+        }
         if params.greedy:
             # Explicitly neutral values, so a checkpoint's sampling defaults don't leak in.
             kwargs.update(temperature=None, top_p=None, top_k=None)
@@ -147,12 +177,17 @@ class TransformersBackend(Backend):
 
         inputs = self.encode(prompt)
         streamer = transformers.TextIteratorStreamer(
-            self.tokenizer, skip_prompt=True, skip_special_tokens=self.profile == CHAT)
+            self.tokenizer, skip_prompt=True, skip_special_tokens=self.profile == CHAT
+        )
         cancel = threading.Event()
         criteria = transformers.StoppingCriteriaList([_CancelCriterion(cancel)])
         outcome: dict[str, Any] = {}
-        kwargs = {**inputs, **self.generation_kwargs(params), "streamer": streamer,
-                  "stopping_criteria": criteria}
+        kwargs = {
+            **inputs,
+            **self.generation_kwargs(params),
+            "streamer": streamer,
+            "stopping_criteria": criteria,
+        }
         prompt_length = inputs["input_ids"].shape[-1]
 
         def work() -> None:
@@ -184,7 +219,9 @@ class TransformersBackend(Backend):
                 if "ids" in outcome:
                     ids = outcome["ids"][0][prompt_length:]
                     result.new_tokens = int(ids.shape[-1])
-                    ended = result.new_tokens and int(ids[-1]) in _eos_ids(self.model, self.tokenizer)
+                    ended = result.new_tokens and int(ids[-1]) in _eos_ids(
+                        self.model, self.tokenizer
+                    )
                     if result.new_tokens >= params.max_new_tokens and not ended:
                         result.finish_reason = "length"
             if "error" in outcome:
@@ -193,8 +230,9 @@ class TransformersBackend(Backend):
         result.deltas = cut_at_stops(deltas(), self.stop_strings(prompt))
         return result
 
-    def sample(self, prompt: Prompt, params: GenerationParams, n: int,
-               on_text: Any = None) -> list[Generation]:
+    def sample(
+        self, prompt: Prompt, params: GenerationParams, n: int, on_text: Any = None
+    ) -> list[Generation]:
         """With greedy settings, `n` beams (ranked by the model's own score); otherwise `n`
         seeded samples."""
         if params.greedy and n > 1:
@@ -210,9 +248,15 @@ class TransformersBackend(Backend):
         kwargs.pop("watermarking_config", None)  # beams are scored, not watermarked text
         started = time.perf_counter()
         with torch.inference_mode():
-            output = self.model.generate(**inputs, **kwargs, num_beams=n, num_return_sequences=n,
-                                         return_dict_in_generate=True, output_scores=True,
-                                         early_stopping=True)
+            output = self.model.generate(
+                **inputs,
+                **kwargs,
+                num_beams=n,
+                num_return_sequences=n,
+                return_dict_in_generate=True,
+                output_scores=True,
+                early_stopping=True,
+            )
         seconds = time.perf_counter() - started
         prompt_length = inputs["input_ids"].shape[-1]
         stops = self.stop_strings(prompt)
@@ -221,9 +265,16 @@ class TransformersBackend(Backend):
             ids = sequence[prompt_length:]
             text = self.tokenizer.decode(ids, skip_special_tokens=self.profile == CHAT)
             text = "".join(cut_at_stops([text], stops))
-            score = float(output.sequences_scores[index]) if output.sequences_scores is not None else None
-            generations.append(Generation(text=text, new_tokens=int(ids.shape[-1]),
-                                          seconds=seconds / n, score=score))
+            score = (
+                float(output.sequences_scores[index])
+                if output.sequences_scores is not None
+                else None
+            )
+            generations.append(
+                Generation(
+                    text=text, new_tokens=int(ids.shape[-1]), seconds=seconds / n, score=score
+                )
+            )
         return generations
 
 
@@ -244,8 +295,9 @@ class _CancelCriterion:
     def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
         import torch
 
-        return torch.full((input_ids.shape[0],), self.event.is_set(), dtype=torch.bool,
-                          device=input_ids.device)
+        return torch.full(
+            (input_ids.shape[0],), self.event.is_set(), dtype=torch.bool, device=input_ids.device
+        )
 
 
 # -- loading ----------------------------------------------------------------------------------
@@ -264,23 +316,35 @@ def check_local_dir(path: Path) -> None:
         raise ModelUnavailable(
             f"model not found: {path}",
             hint="give a model directory or hub id, or leave out --model for the embedded "
-                 "default; `galcli models` lists what is available")
+            "default; `galcli models` lists what is available",
+        )
     if not path.is_dir() or not (path / "config.json").is_file():
-        raise ModelUnavailable(f"not a model directory (no config.json): {path}",
-                               hint="point --model at a directory written by save_pretrained()")
+        raise ModelUnavailable(
+            f"not a model directory (no config.json): {path}",
+            hint="point --model at a directory written by save_pretrained()",
+        )
     if not any(path.glob("*.safetensors")):
         pickles = [p.name for p in path.glob("*.bin")] + [p.name for p in path.glob("*.pt")]
         if pickles:
             raise ModelUnavailable(
                 f"{path} has only pickled weights ({pickles[0]}); galcli loads safetensors only",
                 hint="convert it once in a trusted environment: "
-                     "AutoModelForCausalLM.from_pretrained(DIR).save_pretrained(DIR)")
-        raise ModelUnavailable(f"no *.safetensors weights in {path}",
-                               hint="point --model at a directory written by save_pretrained()")
+                "AutoModelForCausalLM.from_pretrained(DIR).save_pretrained(DIR)",
+            )
+        raise ModelUnavailable(
+            f"no *.safetensors weights in {path}",
+            hint="point --model at a directory written by save_pretrained()",
+        )
 
 
-def load_pretrained(source: str | Path, *, model_id: str, device: str, allow_download: bool,
-                    weights_digest: str | None = None) -> TransformersBackend:
+def load_pretrained(
+    source: str | Path,
+    *,
+    model_id: str,
+    device: str,
+    allow_download: bool,
+    weights_digest: str | None = None,
+) -> TransformersBackend:
     """Load a tokenizer and causal LM from a directory or (cached/allowed) hub id."""
     transformers = import_transformers()
     import torch
@@ -292,20 +356,28 @@ def load_pretrained(source: str | Path, *, model_id: str, device: str, allow_dow
     try:
         tokenizer = transformers.AutoTokenizer.from_pretrained(str(source), **common)
         model = transformers.AutoModelForCausalLM.from_pretrained(
-            str(source), dtype=dtype, use_safetensors=True, **common)
+            str(source), dtype=dtype, use_safetensors=True, **common
+        )
     except OSError as exc:
         raise _load_error(str(source), allow_download, exc) from exc
     except Exception as exc:  # corrupt weights, unsupported architectures, bad configs
-        raise ModelUnavailable(f"cannot load {model_id} as a causal language model: "
-                               f"{_first_line(exc)}",
-                               hint="galcli needs a causal LM in safetensors format "
-                                    "(e.g. OPT/Galactica, Llama, GPT-2)") from exc
+        raise ModelUnavailable(
+            f"cannot load {model_id} as a causal language model: {_first_line(exc)}",
+            hint="galcli needs a causal LM in safetensors format "
+            "(e.g. OPT/Galactica, Llama, GPT-2)",
+        ) from exc
     model.to(device)
     model.eval()
     local = Path(source) if Path(source).is_dir() else None
-    return TransformersBackend(model, tokenizer, model_id=model_id, source=local, device=device,
-                               load_seconds=time.perf_counter() - started,
-                               weights_digest=weights_digest)
+    return TransformersBackend(
+        model,
+        tokenizer,
+        model_id=model_id,
+        source=local,
+        device=device,
+        load_seconds=time.perf_counter() - started,
+        weights_digest=weights_digest,
+    )
 
 
 def _first_line(exc: BaseException) -> str:
@@ -318,9 +390,12 @@ def _load_error(name: str, allow_download: bool, exc: OSError) -> ModelUnavailab
         return ModelUnavailable(
             f"model {name!r} is neither a local directory nor in the local Hugging Face cache",
             hint="pass --allow-download (or set GALCLI_ALLOW_DOWNLOAD=1) to fetch it, "
-                 "or give a local model directory")
-    return ModelUnavailable(f"cannot load model {name!r}: {_first_line(exc)}",
-                            hint="check the hub id, your network and HF_TOKEN for gated models")
+            "or give a local model directory",
+        )
+    return ModelUnavailable(
+        f"cannot load model {name!r}: {_first_line(exc)}",
+        hint="check the hub id, your network and HF_TOKEN for gated models",
+    )
 
 
 def load(spec: ModelSpec, settings: Settings, notify: Notify) -> TransformersBackend:
@@ -328,11 +403,13 @@ def load(spec: ModelSpec, settings: Settings, notify: Notify) -> TransformersBac
     path = Path(name).expanduser()
     if not is_hub_id(name):
         check_local_dir(path)
-        return load_pretrained(path, model_id=str(path), device=settings.device,
-                               allow_download=False)
+        return load_pretrained(
+            path, model_id=str(path), device=settings.device, allow_download=False
+        )
     if not settings.allow_download:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
     else:
         notify(f"loading {name} (downloading from the Hugging Face hub if needed)")
-    return load_pretrained(name, model_id=name, device=settings.device,
-                           allow_download=settings.allow_download)
+    return load_pretrained(
+        name, model_id=name, device=settings.device, allow_download=settings.allow_download
+    )

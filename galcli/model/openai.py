@@ -15,8 +15,16 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from galcli.errors import ModelUnavailable
-from galcli.model.base import (CHAT, GALACTICA, Backend, GenerationParams, Prompt, TokenStream,
-                               close_quietly, cut_at_stops)
+from galcli.model.base import (
+    CHAT,
+    GALACTICA,
+    Backend,
+    GenerationParams,
+    Prompt,
+    TokenStream,
+    close_quietly,
+    cut_at_stops,
+)
 
 if TYPE_CHECKING:
     from galcli.model.registry import ModelSpec, Notify
@@ -48,9 +56,13 @@ class OpenAIBackend(Backend):
         return len(text.split())
 
     def _request(self, prompt: Prompt, params: GenerationParams) -> Any:
-        arguments: dict[str, Any] = {"model": self.model, "max_tokens": params.max_new_tokens,
-                                     "temperature": params.temperature, "seed": params.seed,
-                                     "stream": True}
+        arguments: dict[str, Any] = {
+            "model": self.model,
+            "max_tokens": params.max_new_tokens,
+            "temperature": params.temperature,
+            "seed": params.seed,
+            "stream": True,
+        }
         if not params.greedy:
             arguments["top_p"] = params.top_p
         if prompt.stop:
@@ -77,8 +89,11 @@ class OpenAIBackend(Backend):
                         for choice in chunk.choices or []:
                             if choice.finish_reason == "length":
                                 result.finish_reason = "length"
-                            text = (choice.delta.content if self.profile == CHAT
-                                    else getattr(choice, "text", None))
+                            text = (
+                                choice.delta.content
+                                if self.profile == CHAT
+                                else getattr(choice, "text", None)
+                            )
                             if text:
                                 yield text
             finally:
@@ -111,27 +126,36 @@ class _translate_errors:
 
         where = self.base_url
         if isinstance(error, openai.APITimeoutError):
-            raise ModelUnavailable(f"the server at {where} did not answer in time",
-                                   hint="the model may be loading or overloaded; try again, or "
-                                        "ask for fewer tokens") from error
+            raise ModelUnavailable(
+                f"the server at {where} did not answer in time",
+                hint="the model may be loading or overloaded; try again, or ask for fewer tokens",
+            ) from error
         if isinstance(error, openai.APIConnectionError):
-            raise ModelUnavailable(f"cannot reach the inference server at {where}",
-                                   hint="start the server, or set --base-url / GALCLI_BASE_URL "
-                                        "to where it listens") from error
+            raise ModelUnavailable(
+                f"cannot reach the inference server at {where}",
+                hint="start the server, or set --base-url / GALCLI_BASE_URL to where it listens",
+            ) from error
         if isinstance(error, (openai.AuthenticationError, openai.PermissionDeniedError)):
-            raise ModelUnavailable(f"the server at {where} refused the API key",
-                                   hint="set GALCLI_API_KEY to a key the server accepts") from error
+            raise ModelUnavailable(
+                f"the server at {where} refused the API key",
+                hint="set GALCLI_API_KEY to a key the server accepts",
+            ) from error
         if isinstance(error, openai.NotFoundError):
-            raise ModelUnavailable(f"the server at {where} has no model {self.model!r}",
-                                   hint="`curl BASE_URL/models` lists what it serves") from error
+            raise ModelUnavailable(
+                f"the server at {where} has no model {self.model!r}",
+                hint="`curl BASE_URL/models` lists what it serves",
+            ) from error
         if isinstance(error, openai.RateLimitError):
-            raise ModelUnavailable(f"the server at {where} is still overloaded after "
-                                   f"{MAX_RETRIES} retries (429)",
-                                   hint="try again later, or lower --concurrency") from error
+            raise ModelUnavailable(
+                f"the server at {where} is still overloaded after {MAX_RETRIES} retries (429)",
+                hint="try again later, or lower --concurrency",
+            ) from error
         if isinstance(error, openai.APIStatusError):
             detail = _detail(error)
-            raise ModelUnavailable(f"the server at {where} answered {error.status_code}: {detail}",
-                                   hint="check the model name and the server's log") from error
+            raise ModelUnavailable(
+                f"the server at {where} answered {error.status_code}: {detail}",
+                hint="check the model name and the server's log",
+            ) from error
         return False
 
 
@@ -153,19 +177,27 @@ def load(spec: ModelSpec, settings: Settings, notify: Notify) -> OpenAIBackend:
     try:
         import openai
     except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise ModelUnavailable("the openai package is not installed",
-                               hint="pip install openai") from exc
+        raise ModelUnavailable(
+            "the openai package is not installed", hint="pip install openai"
+        ) from exc
     base_url = settings.base_url or DEFAULT_BASE_URL
-    client = openai.OpenAI(base_url=base_url, api_key=os.environ.get("GALCLI_API_KEY") or "none",
-                           max_retries=MAX_RETRIES, timeout=TIMEOUT_SECONDS)
-    backend = OpenAIBackend(client, spec.name, base_url=base_url,
-                            profile=profile_for(spec.name, settings.profile))
+    client = openai.OpenAI(
+        base_url=base_url,
+        api_key=os.environ.get("GALCLI_API_KEY") or "none",
+        max_retries=MAX_RETRIES,
+        timeout=TIMEOUT_SECONDS,
+    )
+    backend = OpenAIBackend(
+        client, spec.name, base_url=base_url, profile=profile_for(spec.name, settings.profile)
+    )
     with backend._errors():
         try:
             served = [model.id for model in client.models.list()]
         except openai.NotFoundError:
             served = []  # a server without /v1/models: the first request will tell
     if served and spec.name not in served:
-        raise ModelUnavailable(f"the server at {base_url} has no model {spec.name!r}",
-                               hint=f"it serves: {', '.join(served[:8])}")
+        raise ModelUnavailable(
+            f"the server at {base_url} has no model {spec.name!r}",
+            hint=f"it serves: {', '.join(served[:8])}",
+        )
     return backend

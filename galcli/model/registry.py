@@ -75,8 +75,9 @@ def _loader(scheme: str) -> Loader:
         return getattr(importlib.import_module(module_name), attribute)
     entry = _entry_points().get(scheme)
     if entry is None:
-        raise ModelUnavailable(f"no backend for {scheme!r}",
-                               hint=f"known backends: {', '.join(schemes())}")
+        raise ModelUnavailable(
+            f"no backend for {scheme!r}", hint=f"known backends: {', '.join(schemes())}"
+        )
     return entry.load()  # type: ignore[attr-defined]
 
 

@@ -86,11 +86,21 @@ class Run:
     flags: list[Flag] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "created": self.created, "command": self.command,
-                "arguments": self.arguments, "model": self.model,
-                "model_sha256": self.model_sha256, "prompt": self.prompt, "output": self.output,
-                "verdicts": self.verdicts, "timings": self.timings, "version": self.version,
-                "watermark": self.watermark, "flags": [f.to_dict() for f in self.flags]}
+        return {
+            "id": self.id,
+            "created": self.created,
+            "command": self.command,
+            "arguments": self.arguments,
+            "model": self.model,
+            "model_sha256": self.model_sha256,
+            "prompt": self.prompt,
+            "output": self.output,
+            "verdicts": self.verdicts,
+            "timings": self.timings,
+            "version": self.version,
+            "watermark": self.watermark,
+            "flags": [f.to_dict() for f in self.flags],
+        }
 
 
 class History:
@@ -108,8 +118,10 @@ class History:
             self._migrate(connection)
             yield connection
         except sqlite3.DatabaseError as exc:
-            raise InputError(f"the history database is unusable: {exc}",
-                             hint=f"move {self.path} aside; galcli starts a new one") from exc
+            raise InputError(
+                f"the history database is unusable: {exc}",
+                hint=f"move {self.path} aside; galcli starts a new one",
+            ) from exc
         finally:
             connection.close()
 
@@ -130,21 +142,43 @@ class History:
             connection.execute("ROLLBACK")
             raise
 
-    def record(self, *, command: str, arguments: dict[str, Any], model: str | None,
-               model_sha256: str | None, prompt: str | None, output: str | None,
-               verdicts: dict[str, Any] | None = None, timings: dict[str, float] | None = None,
-               watermark: str | None = None) -> int:
+    def record(
+        self,
+        *,
+        command: str,
+        arguments: dict[str, Any],
+        model: str | None,
+        model_sha256: str | None,
+        prompt: str | None,
+        output: str | None,
+        verdicts: dict[str, Any] | None = None,
+        timings: dict[str, float] | None = None,
+        watermark: str | None = None,
+    ) -> int:
         with self._connect() as connection:
             cursor = connection.execute(
                 "INSERT INTO runs (created, command, arguments, model, model_sha256, prompt,"
                 " output, verdicts, timings, version, watermark)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (_now(), command, json.dumps(arguments, ensure_ascii=False, default=str), model, model_sha256, prompt, output,
-                 json.dumps(verdicts or {}), json.dumps(timings or {}), __version__, watermark))
+                (
+                    _now(),
+                    command,
+                    json.dumps(arguments, ensure_ascii=False, default=str),
+                    model,
+                    model_sha256,
+                    prompt,
+                    output,
+                    json.dumps(verdicts or {}),
+                    json.dumps(timings or {}),
+                    __version__,
+                    watermark,
+                ),
+            )
             return int(cursor.lastrowid)
 
-    def runs(self, *, limit: int | None = None, flagged: bool = False,
-             ids: list[int] | None = None) -> list[Run]:
+    def runs(
+        self, *, limit: int | None = None, flagged: bool = False, ids: list[int] | None = None
+    ) -> list[Run]:
         query = "SELECT * FROM runs"
         conditions, values = [], []
         if flagged:
@@ -164,35 +198,54 @@ class History:
             if rows:
                 marks = ",".join("?" * len(rows))
                 for flag in connection.execute(
-                        f"SELECT run_id, category, reason, created FROM flags WHERE run_id IN ({marks})"
-                        " ORDER BY id", [row["id"] for row in rows]):
+                    f"SELECT run_id, category, reason, created FROM flags WHERE run_id IN ({marks})"
+                    " ORDER BY id",
+                    [row["id"] for row in rows],
+                ):
                     flags.setdefault(flag["run_id"], []).append(
-                        Flag(flag["category"], flag["reason"], flag["created"]))
-        return [Run(id=row["id"], created=row["created"], command=row["command"],
-                    arguments=json.loads(row["arguments"]), model=row["model"],
-                    model_sha256=row["model_sha256"], prompt=row["prompt"], output=row["output"],
-                    verdicts=json.loads(row["verdicts"]), timings=json.loads(row["timings"]),
-                    version=row["version"], watermark=row["watermark"],
-                    flags=flags.get(row["id"], [])) for row in rows]
+                        Flag(flag["category"], flag["reason"], flag["created"])
+                    )
+        return [
+            Run(
+                id=row["id"],
+                created=row["created"],
+                command=row["command"],
+                arguments=json.loads(row["arguments"]),
+                model=row["model"],
+                model_sha256=row["model_sha256"],
+                prompt=row["prompt"],
+                output=row["output"],
+                verdicts=json.loads(row["verdicts"]),
+                timings=json.loads(row["timings"]),
+                version=row["version"],
+                watermark=row["watermark"],
+                flags=flags.get(row["id"], []),
+            )
+            for row in rows
+        ]
 
     def get(self, run_id: int) -> Run:
         found = self.runs(ids=[run_id])
         if not found:
-            raise UsageError(f"no run with id {run_id} in the history",
-                             hint="`galcli log list` shows the ids")
+            raise UsageError(
+                f"no run with id {run_id} in the history", hint="`galcli log list` shows the ids"
+            )
         return found[0]
 
     def flag(self, run_id: int, *, reason: str, category: str) -> Flag:
         if category not in FLAG_CATEGORIES:
-            raise UsageError(f"unknown category {category!r}",
-                             hint=f"use one of: {', '.join(FLAG_CATEGORIES)}")
+            raise UsageError(
+                f"unknown category {category!r}", hint=f"use one of: {', '.join(FLAG_CATEGORIES)}"
+            )
         if not reason.strip():
             raise UsageError("a flag needs a reason", hint='say what is wrong: --reason "…"')
         self.get(run_id)
         flag = Flag(category, reason.strip(), _now())
         with self._connect() as connection:
-            connection.execute("INSERT INTO flags (run_id, created, category, reason)"
-                               " VALUES (?, ?, ?, ?)", (run_id, flag.created, category, flag.reason))
+            connection.execute(
+                "INSERT INTO flags (run_id, created, category, reason) VALUES (?, ?, ?, ?)",
+                (run_id, flag.created, category, flag.reason),
+            )
         return flag
 
     def delete(self, run_id: int | None = None) -> int:
@@ -205,6 +258,7 @@ class History:
                 return int(count)
             deleted = connection.execute("DELETE FROM runs WHERE id = ?", (run_id,)).rowcount
         if not deleted:
-            raise UsageError(f"no run with id {run_id} in the history",
-                             hint="`galcli log list` shows the ids")
+            raise UsageError(
+                f"no run with id {run_id} in the history", hint="`galcli log list` shows the ids"
+            )
         return deleted

@@ -26,5 +26,10 @@ MIN_TOKENS = 50
 def watermarking_config() -> Any:
     from transformers import WatermarkingConfig
 
-    return WatermarkingConfig(greenlist_ratio=GREENLIST_RATIO, bias=BIAS, hashing_key=HASHING_KEY,
-                              seeding_scheme=SEEDING_SCHEME, context_width=CONTEXT_WIDTH)
+    return WatermarkingConfig(
+        greenlist_ratio=GREENLIST_RATIO,
+        bias=BIAS,
+        hashing_key=HASHING_KEY,
+        seeding_scheme=SEEDING_SCHEME,
+        context_width=CONTEXT_WIDTH,
+    )

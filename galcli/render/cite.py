@@ -10,7 +10,9 @@ VERDICT_STYLE = {"verified": "green", "mismatch": "yellow", "unchecked": "dim"}
 
 def _report_rejections(out: Output, result: CiteResult) -> None:
     for rejected in result.rejected:
-        out.warn(f"model proposal rejected ({rejected.verdict}): {rejected.proposal!r}: {rejected.reason}")
+        out.warn(
+            f"model proposal rejected ({rejected.verdict}): {rejected.proposal!r}: {rejected.reason}"
+        )
 
 
 def show_cite(out: Output, result: CiteResult, fmt: str, cite_command: str = "citep") -> None:
@@ -29,13 +31,20 @@ def show_cite(out: Output, result: CiteResult, fmt: str, cite_command: str = "ci
         for suggestion in result.suggestions:
             style = VERDICT_STYLE.get(suggestion.verdict, "")
             detail = f" ({suggestion.year})" if suggestion.year else ""
-            out.out.print(styled(f"{suggestion.key:<{width}}  ", (f"{suggestion.verdict:<9}", style),
-                                 f"  {suggestion.title}{detail}"))
+            out.out.print(
+                styled(
+                    f"{suggestion.key:<{width}}  ",
+                    (f"{suggestion.verdict:<9}", style),
+                    f"  {suggestion.title}{detail}",
+                )
+            )
     if not keys:
         out.warn("no entry of the bibliography could be suggested for this text")
     elif result.model and fmt != "json":
-        out.notice(f"galcli: ranked with {result.model}; every key is from your .bib, "
-                   "check that it supports the sentence")
+        out.notice(
+            f"galcli: ranked with {result.model}; every key is from your .bib, "
+            "check that it supports the sentence"
+        )
 
 
 def show_cite_batch(out: Output, result: CiteResult, line: int) -> None:
@@ -46,5 +55,7 @@ def show_cite_batch(out: Output, result: CiteResult, line: int) -> None:
 def show_batch_rejections(out: Output, count: int) -> None:
     if count:
         noun = "proposal was" if count == 1 else "proposals were"
-        out.warn(f"{count} model {noun} left out because they matched no entry of the "
-                 'bibliography; see "rejected" in the JSON lines')
+        out.warn(
+            f"{count} model {noun} left out because they matched no entry of the "
+            'bibliography; see "rejected" in the JSON lines'
+        )

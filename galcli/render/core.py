@@ -25,8 +25,13 @@ def _console(stderr: bool) -> Any:
     # soft_wrap: never insert line breaks into results that scripts will parse.
     # NO_COLOR (https://no-color.org): rich would still emit bold and dim; galcli emits nothing.
     plain = {"color_system": None} if os.environ.get("NO_COLOR") else {}
-    return Console(stderr=stderr, highlight=False, soft_wrap=True,
-                   file=sys.stderr if stderr else sys.stdout, **plain)
+    return Console(
+        stderr=stderr,
+        highlight=False,
+        soft_wrap=True,
+        file=sys.stderr if stderr else sys.stdout,
+        **plain,
+    )
 
 
 def styled(*parts: str | tuple[str, str]) -> Any:
@@ -42,7 +47,9 @@ def styled(*parts: str | tuple[str, str]) -> Any:
 class Output:
     """One command's view of stdout and stderr."""
 
-    def __init__(self, *, json_mode: bool = False, quiet: bool = False, stream: bool = True) -> None:
+    def __init__(
+        self, *, json_mode: bool = False, quiet: bool = False, stream: bool = True
+    ) -> None:
         self.json_mode = json_mode
         self.quiet = quiet
         self.stream = stream
@@ -98,11 +105,21 @@ class Output:
         def view() -> Any:
             height = max(3, self.err.size.height - 4)
             lines = "".join(parts).splitlines()[-height:]
-            return Panel(Text("\n".join(lines), style="dim"), border_style="dim",
-                         title=Text(f"draft · {label} · unverified"), title_align="left")
+            return Panel(
+                Text("\n".join(lines), style="dim"),
+                border_style="dim",
+                title=Text(f"draft · {label} · unverified"),
+                title_align="left",
+            )
 
-        with Live(view(), console=self.err, transient=True, refresh_per_second=12,
-                  vertical_overflow="crop") as live:
+        with Live(
+            view(),
+            console=self.err,
+            transient=True,
+            refresh_per_second=12,
+            vertical_overflow="crop",
+        ) as live:
+
             def on_text(text: str) -> None:
                 parts.append(text)
                 live.update(view())
@@ -116,10 +133,20 @@ class Output:
         if self.quiet or not self.err.is_terminal:
             yield lambda n=1, description=None: None
             return
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
-        columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn()]
+        columns = [
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        ]
         with Progress(*columns, console=self.err, transient=True) as bar:
             task = bar.add_task(description, total=total)
 
@@ -177,8 +204,13 @@ def error(exc: BaseException, *, debug: bool = False, prog: str = "galcli") -> E
     summary = f"{type(exc).__name__}: {exc}".splitlines()[0]
     console.print(styled((f"{prog}: internal error:", "bold red"), " ", summary))
     if not debug:
-        console.print(styled(("hint:", "cyan"), " this is a bug in galcli; rerun with --debug for the "
-                             f"traceback and report it at {ISSUES_URL}"))
+        console.print(
+            styled(
+                ("hint:", "cyan"),
+                " this is a bug in galcli; rerun with --debug for the "
+                f"traceback and report it at {ISSUES_URL}",
+            )
+        )
     return ExitCode.INTERNAL
 
 

@@ -11,7 +11,11 @@ def show_detect(out: Output, result: DetectResult) -> None:
         out.write_json(result.to_dict())
         return
     if result.z_score is None:
-        out.write(f"{result.verdict} ({result.tokens} tokens; at least {result.min_tokens} are needed)")
+        out.write(
+            f"{result.verdict} ({result.tokens} tokens; at least {result.min_tokens} are needed)"
+        )
         return
-    out.write(f"{result.verdict}: z = {result.z_score:.2f} (threshold {result.threshold:g}), "
-              f"p = {result.p_value:.2g}, {result.tokens} tokens scored with the {result.model} tokenizer")
+    out.write(
+        f"{result.verdict}: z = {result.z_score:.2f} (threshold {result.threshold:g}), "
+        f"p = {result.p_value:.2g}, {result.tokens} tokens scored with the {result.model} tokenizer"
+    )

@@ -9,8 +9,10 @@ from galcli.fileio import atomic_writer
 from galcli.provenance.history import Flag, Run
 from galcli.render.core import Output
 
-REPORT_HINT = ("review it for private text, then attach it to an issue at "
-               "https://github.com/galcli/galcli/issues (label: model-output)")
+REPORT_HINT = (
+    "review it for private text, then attach it to an issue at "
+    "https://github.com/galcli/galcli/issues (label: model-output)"
+)
 
 
 def _one_line(text: str | None, width: int = 60) -> str:
@@ -24,8 +26,10 @@ def show_runs(out: Output, runs: list[Run]) -> None:
         return
     for run in runs:
         flags = f"  [flagged: {', '.join(f.category for f in run.flags)}]" if run.flags else ""
-        out.write(f"{run.id:>5}  {run.created}  {run.command:<15} {run.model or '-':<24} "
-                  f"{_one_line(run.prompt)}{flags}")
+        out.write(
+            f"{run.id:>5}  {run.created}  {run.command:<15} {run.model or '-':<24} "
+            f"{_one_line(run.prompt)}{flags}"
+        )
     if not runs:
         out.info("the history is empty")
 
@@ -34,11 +38,18 @@ def show_run(out: Output, run: Run) -> None:
     if out.json_mode:
         out.write_json(run.to_dict())
         return
-    rows = [("id", run.id), ("created", run.created), ("command", run.command),
-            ("arguments", json.dumps(run.arguments, ensure_ascii=False)), ("model", run.model),
-            ("model sha256", run.model_sha256), ("watermark", run.watermark),
-            ("galcli", run.version), ("timings", json.dumps(run.timings)),
-            ("verdicts", json.dumps(run.verdicts, ensure_ascii=False))]
+    rows = [
+        ("id", run.id),
+        ("created", run.created),
+        ("command", run.command),
+        ("arguments", json.dumps(run.arguments, ensure_ascii=False)),
+        ("model", run.model),
+        ("model sha256", run.model_sha256),
+        ("watermark", run.watermark),
+        ("galcli", run.version),
+        ("timings", json.dumps(run.timings)),
+        ("verdicts", json.dumps(run.verdicts, ensure_ascii=False)),
+    ]
     for key, value in rows:
         out.write(f"{key + ':':<14}{value if value is not None else '-'}")
     out.write(f"prompt:\n{run.prompt or ''}\noutput:\n{run.output or ''}")
@@ -50,8 +61,10 @@ def show_flag(out: Output, run_id: int, flag: Flag) -> None:
     if out.json_mode:
         out.write_json({"id": run_id, **flag.to_dict()})
         return
-    out.info(f"flagged run {run_id} as {flag.category}; export flagged runs with "
-             "`galcli log export --flagged -o report.jsonl`")
+    out.info(
+        f"flagged run {run_id} as {flag.category}; export flagged runs with "
+        "`galcli log export --flagged -o report.jsonl`"
+    )
 
 
 def write_export(out: Output, runs: list[Run], path: Path) -> None:
@@ -63,5 +76,7 @@ def write_export(out: Output, runs: list[Run], path: Path) -> None:
     else:
         with atomic_writer(path, user_file=True) as handle:
             handle.write("".join(line + "\n" for line in lines))
-    out.info(f"wrote {len(runs)} run{'s' * (len(runs) != 1)} to {'stdout' if str(path) == '-' else path}; "
-             f"{REPORT_HINT}")
+    out.info(
+        f"wrote {len(runs)} run{'s' * (len(runs) != 1)} to {'stdout' if str(path) == '-' else path}; "
+        f"{REPORT_HINT}"
+    )

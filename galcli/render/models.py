@@ -31,10 +31,18 @@ def show_model_info(out: Output, model: ModelInfo) -> None:
     if out.json_mode:
         out.write_json(model.to_dict())
         return
-    rows = [("name", model.name), ("backend", model.backend), ("status", model.status),
-            ("profile", model.profile or "unknown"), ("path", model.path or "")]
-    rows += [(key, _size(value) if key == "parameters" else value)
-             for key, value in model.details.items() if key != "files"]
+    rows = [
+        ("name", model.name),
+        ("backend", model.backend),
+        ("status", model.status),
+        ("profile", model.profile or "unknown"),
+        ("path", model.path or ""),
+    ]
+    rows += [
+        (key, _size(value) if key == "parameters" else value)
+        for key, value in model.details.items()
+        if key != "files"
+    ]
     if files := model.details.get("files"):
         rows.append(("files", ", ".join(files)))
     for key, value in rows:
@@ -44,8 +52,13 @@ def show_model_info(out: Output, model: ModelInfo) -> None:
 
 def show_settings(out: Output, rows: list[SettingRow], config_file: Path) -> None:
     if out.json_mode:
-        out.write_json({"config_file": str(config_file), "exists": config_file.is_file(),
-                        "settings": [asdict(r) for r in rows]})
+        out.write_json(
+            {
+                "config_file": str(config_file),
+                "exists": config_file.is_file(),
+                "settings": [asdict(r) for r in rows],
+            }
+        )
         return
     width = max(len(r.name) for r in rows)
     for row in rows:
@@ -53,4 +66,3 @@ def show_settings(out: Output, rows: list[SettingRow], config_file: Path) -> Non
         out.write(f"{row.name:<{width}}  {str(value):<24} {row.source}")
     out.info(f"config file: {config_file}{'' if config_file.is_file() else ' (not present)'}")
     out.info("environment variables: " + ", ".join(r.env for r in rows))
-

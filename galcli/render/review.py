@@ -25,7 +25,7 @@ def _with_citation(text: str, citation: str) -> str:
     match = re.search(r"([.!?:;]+)$", text)
     if match is None:
         return f"{text} {citation}"
-    return f"{text[:match.start()]} {citation}{match.group(1)}"
+    return f"{text[: match.start()]} {citation}{match.group(1)}"
 
 
 def _flag(sentence: Sentence) -> str:
@@ -33,9 +33,12 @@ def _flag(sentence: Sentence) -> str:
 
 
 def latex(review: Review, cite_command: str = "citep") -> str:
-    lines = [review.provenance.latex_header().rstrip("\n"),
-             f"% Related work on: {review.topic}. Citations are keys of your .bib; each cited sentence "
-             f"was scored for support by the cited abstracts.", ""]
+    lines = [
+        review.provenance.latex_header().rstrip("\n"),
+        f"% Related work on: {review.topic}. Citations are keys of your .bib; each cited sentence "
+        f"was scored for support by the cited abstracts.",
+        "",
+    ]
     for section in review.sections:
         lines.append(f"\\paragraph{{{_latex_escape(section.theme)}}}")
         for sentence in section.sentences:
@@ -91,9 +94,13 @@ def report(out: Output, review: Review) -> None:
         out.warn(f"removed citation [{dropped.key}] from '{dropped.theme}': {dropped.reason}")
     unsupported = sum(s.supported is False for sec in review.sections for s in sec.sentences)
     if unsupported:
-        out.warn(f"{unsupported} cited sentence{'s' * (unsupported != 1)} not supported by the "
-                 "cited abstracts; marked in the output")
+        out.warn(
+            f"{unsupported} cited sentence{'s' * (unsupported != 1)} not supported by the "
+            "cited abstracts; marked in the output"
+        )
     for section in review.sections:
         if section.weak_evidence:
-            out.warn(f"'{section.theme}': no abstract for {', '.join(section.weak_evidence)} "
-                     "(weaker evidence: title only)")
+            out.warn(
+                f"'{section.theme}': no abstract for {', '.join(section.weak_evidence)} "
+                "(weaker evidence: title only)"
+            )

@@ -23,8 +23,11 @@ class Hit:
 def entry_text(entry: BibEntry, title_weight: int = 2) -> str:
     """The text an entry is found by. The title counts twice: it is the densest description."""
     title = latex_to_text(entry.title)
-    parts = [title] * title_weight + [latex_to_text(entry.abstract), latex_to_text(entry.keywords),
-                                      " ".join(author_last_names(entry.author))]
+    parts = [title] * title_weight + [
+        latex_to_text(entry.abstract),
+        latex_to_text(entry.keywords),
+        " ".join(author_last_names(entry.author)),
+    ]
     return fold(" ".join(p for p in parts if p))
 
 
@@ -40,8 +43,12 @@ class BM25Index:
         self._stemmer = _stemmer() if stem else None
         self._retriever = bm25s.BM25()
         if self.entries:
-            tokens = bm25s.tokenize([entry_text(e) for e in self.entries], stopwords="en",
-                                    stemmer=self._stemmer, show_progress=False)
+            tokens = bm25s.tokenize(
+                [entry_text(e) for e in self.entries],
+                stopwords="en",
+                stemmer=self._stemmer,
+                show_progress=False,
+            )
             self._retriever.index(tokens, show_progress=False)
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
@@ -49,14 +56,19 @@ class BM25Index:
 
         if not self.entries:
             return []
-        tokens = bm25s.tokenize([query_text(query)], stopwords="en", stemmer=self._stemmer,
-                                return_ids=False, show_progress=False)
+        tokens = bm25s.tokenize(
+            [query_text(query)],
+            stopwords="en",
+            stemmer=self._stemmer,
+            return_ids=False,
+            show_progress=False,
+        )
         if not tokens[0]:
             return []
         k = min(k, len(self.entries))
         documents, scores = self._retriever.retrieve(tokens, k=k, show_progress=False)
         hits = []
-        for index, score in zip(documents[0], scores[0]):
+        for index, score in zip(documents[0], scores[0], strict=False):
             if score > 0:
                 hits.append(Hit(self.entries[int(index)], float(score), len(hits) + 1))
         return hits

@@ -46,9 +46,12 @@ class Embedder:
         from galcli.model.hf import import_transformers
 
         transformers = import_transformers()
-        self.tokenizer = transformers.AutoTokenizer.from_pretrained(str(directory), local_files_only=True)
-        self.model = transformers.AutoModel.from_pretrained(str(directory), local_files_only=True,
-                                                            use_safetensors=True).eval()
+        self.tokenizer = transformers.AutoTokenizer.from_pretrained(
+            str(directory), local_files_only=True
+        )
+        self.model = transformers.AutoModel.from_pretrained(
+            str(directory), local_files_only=True, use_safetensors=True
+        ).eval()
         self._cache_path = paths.cache_dir() / "embeddings" / f"{MODEL_NAME}.npz"
         self._cache: dict[str, Any] | None = None
 
@@ -59,8 +62,13 @@ class Embedder:
         vectors = []
         with torch.inference_mode():
             for start in range(0, len(texts), batch):
-                encoded = self.tokenizer(list(texts[start:start + batch]), padding=True, truncation=True,
-                                         max_length=MAX_TOKENS, return_tensors="pt")
+                encoded = self.tokenizer(
+                    list(texts[start : start + batch]),
+                    padding=True,
+                    truncation=True,
+                    max_length=MAX_TOKENS,
+                    return_tensors="pt",
+                )
                 hidden = self.model(**encoded).last_hidden_state
                 mask = encoded["attention_mask"].unsqueeze(-1).float()
                 pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
@@ -79,7 +87,9 @@ class Embedder:
             for position, index in enumerate(missing):
                 cache[keys[index]] = fresh[position]
             self._save_cache(cache)
-        return np.stack([cache[key] for key in keys]) if keys else np.zeros((0, 384), dtype="float32")
+        return (
+            np.stack([cache[key] for key in keys]) if keys else np.zeros((0, 384), dtype="float32")
+        )
 
     def _load_cache(self) -> dict[str, Any]:
         if self._cache is None:
@@ -88,7 +98,7 @@ class Embedder:
             self._cache = {}
             try:
                 with np.load(self._cache_path) as stored:
-                    self._cache = dict(zip(stored["keys"].tolist(), stored["vectors"]))
+                    self._cache = dict(zip(stored["keys"].tolist(), stored["vectors"], strict=False))
             except (OSError, KeyError, ValueError):
                 pass  # no cache yet, or a damaged one: rebuilt on save
         return self._cache
@@ -122,8 +132,11 @@ class HybridIndex:
         self.entries = list(entries)
         self.bm25 = BM25Index(self.entries)
         self.embedder = embedder() if dense else None
-        self._vectors = (self.embedder.embed_cached([entry_passage(e) for e in self.entries])
-                         if self.embedder is not None and self.entries else None)
+        self._vectors = (
+            self.embedder.embed_cached([entry_passage(e) for e in self.entries])
+            if self.embedder is not None and self.entries
+            else None
+        )
 
     @property
     def dense(self) -> bool:
@@ -136,7 +149,11 @@ class HybridIndex:
         import numpy as np
 
         similarity = self._vectors @ self.embedder.embed([query_text(query)])[0]
-        order = [i for i in np.argsort(-similarity)[:max(k, CANDIDATES)] if similarity[i] >= MIN_SIMILARITY]
+        order = [
+            i
+            for i in np.argsort(-similarity)[: max(k, CANDIDATES)]
+            if similarity[i] >= MIN_SIMILARITY
+        ]
         scores: dict[int, float] = {}
         positions = {id(e): i for i, e in enumerate(self.entries)}
         for hit in lexical:

@@ -23,20 +23,58 @@ class Theme:
 
 
 def _stopwords() -> frozenset[str]:
-    return english_stopwords() | {"using", "based", "also", "two", "new", "use", "used",
-                                      "show", "shown", "results", "approach", "method", "methods",
-                                      "study", "paper", "work", "present", "however", "can",
-                                      "were", "was", "are", "been", "has", "have", "had", "its",
-                                      "which", "these", "this", "than", "into", "our", "their",
-                                      "both", "more", "most", "such", "well", "here", "within"}
+    return english_stopwords() | {
+        "using",
+        "based",
+        "also",
+        "two",
+        "new",
+        "use",
+        "used",
+        "show",
+        "shown",
+        "results",
+        "approach",
+        "method",
+        "methods",
+        "study",
+        "paper",
+        "work",
+        "present",
+        "however",
+        "can",
+        "were",
+        "was",
+        "are",
+        "been",
+        "has",
+        "have",
+        "had",
+        "its",
+        "which",
+        "these",
+        "this",
+        "than",
+        "into",
+        "our",
+        "their",
+        "both",
+        "more",
+        "most",
+        "such",
+        "well",
+        "here",
+        "within",
+    }
 
 
 def _terms(entry: BibEntry, stop: frozenset[str]) -> list[str]:
     return [w for w in _WORD.findall(entry_text(entry, title_weight=2)) if w not in stop]
 
 
-def group_into_themes(entries: Sequence[BibEntry], max_themes: int | None = None,
-                      per_theme: int = 4) -> list[Theme]:
+def group_into_themes(
+    entries: Sequence[BibEntry], max_themes: int | None = None, per_theme: int = 4
+) -> list[Theme]:
     """Cluster `entries`; about `per_theme` entries a theme, at most `max_themes` themes."""
     entries = list(entries)
     if not entries:
@@ -69,8 +107,13 @@ def group_into_themes(entries: Sequence[BibEntry], max_themes: int | None = None
     for position, label in enumerate(labels):
         themes.setdefault(label, []).append(position)
     ordered = sorted(themes.values(), key=lambda members: min(members))  # by best-ranked member
-    return [Theme(_name([documents[i] for i in members], documents, [entries[i] for i in members]),
-                  [entries[i] for i in members]) for members in ordered]
+    return [
+        Theme(
+            _name([documents[i] for i in members], documents, [entries[i] for i in members]),
+            [entries[i] for i in members],
+        )
+        for members in ordered
+    ]
 
 
 def _name(members: list[Counter], everyone: list[Counter], entries: list[BibEntry]) -> str:
@@ -87,7 +130,10 @@ def _name(members: list[Counter], everyone: list[Counter], entries: list[BibEntr
     overall: Counter = Counter()
     for document in everyone:
         overall.update(set(document))
-    weight = {t: (inside[t] / len(members)) * math.log(1 + len(everyone) / overall[t])
-              + 0.01 * sum(d[t] for d in members) for t in inside}
+    weight = {
+        t: (inside[t] / len(members)) * math.log(1 + len(everyone) / overall[t])
+        + 0.01 * sum(d[t] for d in members)
+        for t in inside
+    }
     words = sorted(weight, key=lambda t: (-weight[t], t))[:3]
     return ", ".join(words).capitalize() if words else "Related work"

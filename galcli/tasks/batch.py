@@ -16,7 +16,9 @@ In = TypeVar("In")
 Out = TypeVar("Out")
 
 
-def ordered_map(function: Callable[[In], Out], items: Iterable[In], concurrency: int = 1) -> Iterator[Out]:
+def ordered_map(
+    function: Callable[[In], Out], items: Iterable[In], concurrency: int = 1
+) -> Iterator[Out]:
     if concurrency <= 1:
         yield from map(function, items)
         return

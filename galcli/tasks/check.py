@@ -13,8 +13,16 @@ from typing import Any
 
 from galcli.errors import UsageError
 from galcli.forked import Forked
-from galcli.verify.bibtex import (BIBER, BIBTEX, PARALLEL_BYTES, BibSummary, file_summary,
-                                  is_cached, remember_file_summary, summarize)
+from galcli.verify.bibtex import (
+    BIBER,
+    BIBTEX,
+    PARALLEL_BYTES,
+    BibSummary,
+    file_summary,
+    is_cached,
+    remember_file_summary,
+    summarize,
+)
 from galcli.verify.keys import KeySuggester
 from galcli.verify.latex_scan import LatexProject, scan_project
 from galcli.verify.problems import ERROR, WARNING, Problem
@@ -50,9 +58,14 @@ class CheckResult:
         return not (self.problems if self.strict else self.errors)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"files": self.files, "bib_files": self.bib_files, "citations": self.citations,
-                "entries": self.entries, "problems": [p.to_dict() for p in self.problems],
-                "ok": self.ok}
+        return {
+            "files": self.files,
+            "bib_files": self.bib_files,
+            "citations": self.citations,
+            "entries": self.entries,
+            "problems": [p.to_dict() for p in self.problems],
+            "ok": self.ok,
+        }
 
 
 class _BibLoader:
@@ -72,8 +85,9 @@ class _BibLoader:
     def start(self, project: LatexProject) -> None:
         """Called once the main file is scanned: its preamble names the backend and files."""
         self.dialect = BIBER if project.uses_biblatex else BIBTEX
-        self.started = list(self.request.bibs) or [r.resolved for r in project.bibliographies
-                                                   if r.resolved is not None]
+        self.started = list(self.request.bibs) or [
+            r.resolved for r in project.bibliographies if r.resolved is not None
+        ]
         uncached = [p for p in self.started if p.is_file() and not is_cached(p, self.dialect)]
         if sum(p.stat().st_size for p in uncached) >= PARALLEL_BYTES:
             paths, dialect, parsed = list(self.started), self.dialect, []
@@ -82,8 +96,9 @@ class _BibLoader:
                 for file in parsed:
                     remember_file_summary(file, dialect)
 
-            self._child = Forked(lambda: summarize(paths, dialect, deferred=parsed, parallel=True),
-                                 then=remember)
+            self._child = Forked(
+                lambda: summarize(paths, dialect, deferred=parsed, parallel=True), then=remember
+            )
 
     def _collect(self) -> BibSummary:
         if self._child is not None:
@@ -99,16 +114,24 @@ class _BibLoader:
         if self.request.bibs:
             return summary
         if not project.bibliographies:
-            raise UsageError(f"{project.main} names no bibliography (no \\bibliography or "
-                             "\\addbibresource), so there is nothing to check citations against",
-                             hint="pass the .bib file(s) with --bib refs.bib")
+            raise UsageError(
+                f"{project.main} names no bibliography (no \\bibliography or "
+                "\\addbibresource), so there is nothing to check citations against",
+                hint="pass the .bib file(s) with --bib refs.bib",
+            )
         for reference in project.bibliographies:
             if reference.resolved is None:
-                problems.append(Problem("missing_file", ERROR,
-                                        f"bibliography '{reference.name}' not found "
-                                        f"(looked beside {project.main.name})",
-                                        file=reference.file, line=reference.line,
-                                        column=reference.column))
+                problems.append(
+                    Problem(
+                        "missing_file",
+                        ERROR,
+                        f"bibliography '{reference.name}' not found "
+                        f"(looked beside {project.main.name})",
+                        file=reference.file,
+                        line=reference.line,
+                        column=reference.column,
+                    )
+                )
             elif reference.resolved not in self.started:  # named in an included file
                 self.started.append(reference.resolved)
                 summary.add(file_summary(reference.resolved, self.dialect))
@@ -128,10 +151,14 @@ def find_main_file(directory: Path) -> Path:
     if len(candidates) == 1:
         return Path(candidates[0].name) if directory == Path.cwd() else candidates[0]
     if not candidates:
-        raise UsageError(f"no main .tex file (with \\documentclass) in {directory}",
-                         hint="name it: galcli check paper.tex")
-    raise UsageError(f"several main .tex files in {directory}: "
-                     + ", ".join(p.name for p in candidates), hint="name one: galcli check FILE.tex")
+        raise UsageError(
+            f"no main .tex file (with \\documentclass) in {directory}",
+            hint="name it: galcli check paper.tex",
+        )
+    raise UsageError(
+        f"several main .tex files in {directory}: " + ", ".join(p.name for p in candidates),
+        hint="name one: galcli check FILE.tex",
+    )
 
 
 def run_check(request: CheckRequest) -> CheckResult:
@@ -147,15 +174,29 @@ def _check(request: CheckRequest, loader: _BibLoader) -> CheckResult:
     dialect = loader.dialect
     problems: list[Problem] = []
     for include in project.missing_includes:
-        problems.append(Problem("missing_file", ERROR,
-                                f"included file '{include.name}' not found ({include.command})",
-                                file=include.file, line=include.line, column=include.column))
+        problems.append(
+            Problem(
+                "missing_file",
+                ERROR,
+                f"included file '{include.name}' not found ({include.command})",
+                file=include.file,
+                line=include.line,
+                column=include.column,
+            )
+        )
     for include, chain in project.cycles:
         loop = " → ".join(path.name for path in [*chain, chain[0]])
-        problems.append(Problem("include_cycle", ERROR,
-                                f"'{include.name}' is already being read ({loop}): TeX would "
-                                f"include it again and again ({include.command})",
-                                file=include.file, line=include.line, column=include.column))
+        problems.append(
+            Problem(
+                "include_cycle",
+                ERROR,
+                f"'{include.name}' is already being read ({loop}): TeX would "
+                f"include it again and again ({include.command})",
+                file=include.file,
+                line=include.line,
+                column=include.column,
+            )
+        )
     bibs = loader.summary(project, problems)
     problems += bibs.problems
     defined = bibs.entries
@@ -175,29 +216,62 @@ def _check(request: CheckRequest, loader: _BibLoader) -> CheckResult:
             cited.add(variant)
             # BibTeX matches keys ignoring case (silently); biber does not.
             severity = WARNING if dialect == BIBTEX else ERROR
-            why = ("BibTeX ignores the case, biber would not" if dialect == BIBTEX
-                   else "biber matches keys case-sensitively")
+            why = (
+                "BibTeX ignores the case, biber would not"
+                if dialect == BIBTEX
+                else "biber matches keys case-sensitively"
+            )
             message = f"citation key '{key}' is defined only as '{variant}' ({why})"
         else:
             severity, message = ERROR, f"undefined citation key '{key}'"
-        problems.append(Problem("undefined_key", severity, message, key=key, file=citation.file,
-                                line=citation.line, column=citation.column,
-                                suggestions=tuple(suggestions[key])))
+        problems.append(
+            Problem(
+                "undefined_key",
+                severity,
+                message,
+                key=key,
+                file=citation.file,
+                line=citation.line,
+                column=citation.column,
+                suggestions=tuple(suggestions[key]),
+            )
+        )
 
-    relevant = defined.values() if project.nocite_all else [defined[k] for k in cited if k in defined]
+    relevant = (
+        defined.values() if project.nocite_all else [defined[k] for k in cited if k in defined]
+    )
     for info in relevant:
         if info.missing:
-            problems.append(Problem("missing_field", WARNING,
-                                    f"@{info.entry_type}{{{info.key}}} lacks required "
-                                    f"field{'s' if len(info.missing) > 1 else ''}: {', '.join(info.missing)}",
-                                    key=info.key, file=info.file, line=info.line))
+            problems.append(
+                Problem(
+                    "missing_field",
+                    WARNING,
+                    f"@{info.entry_type}{{{info.key}}} lacks required "
+                    f"field{'s' if len(info.missing) > 1 else ''}: {', '.join(info.missing)}",
+                    key=info.key,
+                    file=info.file,
+                    line=info.line,
+                )
+            )
     if (request.unused or request.strict) and not project.nocite_all:
         for info in defined.values():
             if info.key not in cited:
-                problems.append(Problem("unused_entry", WARNING,
-                                        f"entry '{info.key}' is never cited", key=info.key,
-                                        file=info.file, line=info.line))
+                problems.append(
+                    Problem(
+                        "unused_entry",
+                        WARNING,
+                        f"entry '{info.key}' is never cited",
+                        key=info.key,
+                        file=info.file,
+                        line=info.line,
+                    )
+                )
     problems.sort(key=lambda p: p.sort_key)
-    return CheckResult(files=[str(p) for p in project.files], bib_files=bibs.files,
-                       citations=len(project.citations), entries=len(defined),
-                       problems=problems, strict=request.strict)
+    return CheckResult(
+        files=[str(p) for p in project.files],
+        bib_files=bibs.files,
+        citations=len(project.citations),
+        entries=len(defined),
+        problems=problems,
+        strict=request.strict,
+    )

@@ -23,10 +23,12 @@ from galcli.verify.citations import MISMATCH, NOT_IN_BIB, UNCHECKED, VERIFIED, T
 from galcli.verify.normalize import author_last_names, latex_to_text
 
 RRF_K = 60  # reciprocal-rank-fusion constant (Cormack et al., 2009)
-CHAT_SYSTEM = ("You help scientists cite their sources. You get a sentence from a paper and a "
-               "numbered list of papers from the author's bibliography. Answer with the numbers "
-               "of the papers the sentence should cite, most relevant first, separated by commas. "
-               "Answer with numbers only.")
+CHAT_SYSTEM = (
+    "You help scientists cite their sources. You get a sentence from a paper and a "
+    "numbered list of papers from the author's bibliography. Answer with the numbers "
+    "of the papers the sentence should cite, most relevant first, separated by commas. "
+    "Answer with numbers only."
+)
 
 
 @dataclass(frozen=True)
@@ -49,9 +51,15 @@ class Suggestion:
     authors: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "title": self.title, "score": round(self.score, 5),
-                "verdict": self.verdict, "source": self.source, "year": self.year,
-                "authors": self.authors}
+        return {
+            "key": self.key,
+            "title": self.title,
+            "score": round(self.score, 5),
+            "verdict": self.verdict,
+            "source": self.source,
+            "year": self.year,
+            "authors": self.authors,
+        }
 
 
 @dataclass(frozen=True)
@@ -62,8 +70,12 @@ class Rejected:
     key: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"proposal": self.proposal, "verdict": self.verdict, "reason": self.reason,
-                "key": self.key}
+        return {
+            "proposal": self.proposal,
+            "verdict": self.verdict,
+            "reason": self.reason,
+            "key": self.key,
+        }
 
 
 @dataclass
@@ -76,11 +88,13 @@ class CiteResult:
     draft: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"query": self.query,
-                "suggestions": [s.to_dict() for s in self.suggestions],
-                "rejected": [r.to_dict() for r in self.rejected],
-                "model": self.model,
-                "provenance": self.provenance.as_dict() if self.provenance else None}
+        return {
+            "query": self.query,
+            "suggestions": [s.to_dict() for s in self.suggestions],
+            "rejected": [r.to_dict() for r in self.rejected],
+            "model": self.model,
+            "provenance": self.provenance.as_dict() if self.provenance else None,
+        }
 
 
 def plain_text(sentence: str) -> str:
@@ -111,14 +125,17 @@ _NUMBERS = re.compile(r"(?:and\s+)?[\[(]?\d{1,3}[\])]?(?:\s*(?:,|&|and)\s*[\[(]?
 class Citer:
     """The index, title matcher and (optional) model for one bibliography; reused in batches."""
 
-    def __init__(self, entries: Sequence[BibEntry], backend: Backend | None = None, *,
-                 dense: bool = True) -> None:
+    def __init__(
+        self, entries: Sequence[BibEntry], backend: Backend | None = None, *, dense: bool = True
+    ) -> None:
         self.entries = list(entries)
         self.index = HybridIndex(self.entries, dense=dense)
         self.matcher = TitleMatcher(self.entries)
         self.backend = backend
 
-    def suggest(self, request: CiteRequest, on_text: Callable[[str], None] | None = None) -> CiteResult:
+    def suggest(
+        self, request: CiteRequest, on_text: Callable[[str], None] | None = None
+    ) -> CiteResult:
         hits = self.index.search(request.text, k=max(request.candidates, request.k))
         rejected: list[Rejected] = []
         picks: list[tuple[BibEntry, str]] = []
@@ -141,17 +158,30 @@ class Citer:
         ranked = self._fuse(hits, list(unique.values()))
         suggestions = []
         for entry, score, sources in ranked[: request.k]:
-            suggestions.append(Suggestion(
-                key=entry.key, title=latex_to_text(entry.title), score=score,
-                verdict=verdicts.get(entry.key, UNCHECKED), source="+".join(sources),
-                year=entry.year, authors=", ".join(n.capitalize() for n in author_last_names(entry.author)[:3])))
+            suggestions.append(
+                Suggestion(
+                    key=entry.key,
+                    title=latex_to_text(entry.title),
+                    score=score,
+                    verdict=verdicts.get(entry.key, UNCHECKED),
+                    source="+".join(sources),
+                    year=entry.year,
+                    authors=", ".join(n.capitalize() for n in author_last_names(entry.author)[:3]),
+                )
+            )
         rejected = list(dict.fromkeys(rejected))  # models often repeat a proposal
-        return CiteResult(query=request.text, suggestions=suggestions, rejected=rejected,
-                          model=self.backend.model_id if self.backend else None,
-                          provenance=provenance, draft=draft)
+        return CiteResult(
+            query=request.text,
+            suggestions=suggestions,
+            rejected=rejected,
+            model=self.backend.model_id if self.backend else None,
+            provenance=provenance,
+            draft=draft,
+        )
 
-    def _ask(self, request: CiteRequest, hits: Sequence[Hit],
-             on_text: Callable[[str], None] | None) -> tuple[Prompt, list[str]]:
+    def _ask(
+        self, request: CiteRequest, hits: Sequence[Hit], on_text: Callable[[str], None] | None
+    ) -> tuple[Prompt, list[str]]:
         assert self.backend is not None
         if self.backend.profile == CHAT:
             prompt = chat_prompt(request.text, hits[: request.candidates])
@@ -161,7 +191,9 @@ class Citer:
         generations = self.backend.sample(prompt, request.params, request.proposals, on_text)
         return prompt, [g.text for g in generations]
 
-    def _read_proposals(self, texts: Sequence[str]) -> tuple[list[tuple[BibEntry, str]], list[Rejected]]:
+    def _read_proposals(
+        self, texts: Sequence[str]
+    ) -> tuple[list[tuple[BibEntry, str]], list[Rejected]]:
         """Galactica-style proposals: each must match an entry's title to count."""
         picks: list[tuple[BibEntry, str]] = []
         rejected: list[Rejected] = []
@@ -175,8 +207,9 @@ class Citer:
                 rejected.append(Rejected(text, match.verdict, match.reason))
         return picks, rejected
 
-    def _read_picks(self, texts: Sequence[str],
-                    hits: Sequence[Hit]) -> tuple[list[tuple[BibEntry, str]], list[Rejected]]:
+    def _read_picks(
+        self, texts: Sequence[str], hits: Sequence[Hit]
+    ) -> tuple[list[tuple[BibEntry, str]], list[Rejected]]:
         """An instruction model's answer: numbers from the list ("2, 5"), list items it echoes
         ("[3] Title…"), or titles written out (matched like Galactica proposals)."""
         picks: list[tuple[BibEntry, str]] = []
@@ -186,7 +219,9 @@ class Citer:
             if 1 <= number <= len(hits):
                 picks.append((hits[number - 1].entry, VERIFIED))
             else:
-                rejected.append(Rejected(text, NOT_IN_BIB, f"there is no paper [{number}] in the list"))
+                rejected.append(
+                    Rejected(text, NOT_IN_BIB, f"there is no paper [{number}] in the list")
+                )
 
         for text in texts:
             for line in re.split(r"[;\n]+", text):
@@ -205,7 +240,9 @@ class Citer:
         return picks, rejected
 
     @staticmethod
-    def _fuse(hits: Sequence[Hit], picks: Sequence[BibEntry]) -> list[tuple[BibEntry, float, list[str]]]:
+    def _fuse(
+        hits: Sequence[Hit], picks: Sequence[BibEntry]
+    ) -> list[tuple[BibEntry, float, list[str]]]:
         """Reciprocal-rank fusion of the retrieval ranking and the model's picks."""
         scores: dict[str, float] = {}
         sources: dict[str, list[str]] = {}
@@ -221,4 +258,3 @@ class Citer:
             entries[key] = hit.entry
         order = sorted(scores, key=lambda key: -scores[key])
         return [(entries[key], scores[key], sources[key]) for key in order]
-

@@ -12,8 +12,10 @@ from galcli.model.base import Backend, GenerationParams, Message, Prompt
 from galcli.provenance.stamp import Provenance, provenance_for
 from galcli.verify.smiles import diagnose, mol_from_smiles, properties
 
-SYSTEM = ("You are a chemistry assistant. Describe the molecule in two or three sentences for a "
-          "chemist, using only the facts given. Do not invent properties or names.")
+SYSTEM = (
+    "You are a chemistry assistant. Describe the molecule in two or three sentences for a "
+    "chemist, using only the facts given. Do not invent properties or names."
+)
 
 
 @dataclass
@@ -26,10 +28,14 @@ class Description:
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"smiles": self.smiles, "properties": self.facts, "description": self.text,
-                "model": self.model,
-                "provenance": self.provenance.as_dict() if self.provenance else None,
-                "warnings": self.warnings}
+        return {
+            "smiles": self.smiles,
+            "properties": self.facts,
+            "description": self.text,
+            "model": self.model,
+            "provenance": self.provenance.as_dict() if self.provenance else None,
+            "warnings": self.warnings,
+        }
 
 
 def compute_facts(mol: Any) -> dict[str, Any]:
@@ -61,21 +67,28 @@ def description_prompt(smiles: str, facts: dict[str, Any]) -> Prompt:
     listing = "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in facts.items() if k != "smiles")
     user = f"SMILES: {smiles}\nComputed facts: {listing}\n\nDescription:"
     raw = f"[START_I_SMILES]{smiles}[END_I_SMILES]\n\nComputed facts: {listing}.\n\nDescription:"
-    return Prompt(raw=raw, stop=("\n\n",), messages=(Message("system", SYSTEM), Message("user", user)))
+    return Prompt(
+        raw=raw, stop=("\n\n",), messages=(Message("system", SYSTEM), Message("user", user))
+    )
 
 
 def parse_input(smiles: str) -> Any:
     """The molecule for a user's SMILES, or an InputError saying what is wrong with it."""
     check = diagnose(smiles)
     if not check.valid:
-        raise InputError(f"invalid SMILES {smiles!r}: {check.error}",
-                         hint="check the SMILES, e.g. with `galcli smiles validate -`")
+        raise InputError(
+            f"invalid SMILES {smiles!r}: {check.error}",
+            hint="check the SMILES, e.g. with `galcli smiles validate -`",
+        )
     return mol_from_smiles(smiles)
 
 
-def describe_smiles(smiles: str, backend: Backend | None = None,
-                    params: GenerationParams | None = None,
-                    on_text: Callable[[str], None] | None = None) -> Description:
+def describe_smiles(
+    smiles: str,
+    backend: Backend | None = None,
+    params: GenerationParams | None = None,
+    on_text: Callable[[str], None] | None = None,
+) -> Description:
     facts = compute_facts(parse_input(smiles))
     result = Description(smiles=facts["smiles"], facts=facts)
     if backend is not None:

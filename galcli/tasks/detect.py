@@ -30,12 +30,20 @@ class DetectResult:
     model: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"z_score": None if self.z_score is None else round(self.z_score, 3),
-                "p_value": self.p_value, "tokens": self.tokens, "verdict": self.verdict,
-                "threshold": self.threshold, "min_tokens": self.min_tokens, "model": self.model,
-                "watermark": {"scheme": watermark.SEEDING_SCHEME,
-                              "greenlist_ratio": watermark.GREENLIST_RATIO,
-                              "hashing_key": watermark.HASHING_KEY}}
+        return {
+            "z_score": None if self.z_score is None else round(self.z_score, 3),
+            "p_value": self.p_value,
+            "tokens": self.tokens,
+            "verdict": self.verdict,
+            "threshold": self.threshold,
+            "min_tokens": self.min_tokens,
+            "model": self.model,
+            "watermark": {
+                "scheme": watermark.SEEDING_SCHEME,
+                "greenlist_ratio": watermark.GREENLIST_RATIO,
+                "hashing_key": watermark.HASHING_KEY,
+            },
+        }
 
 
 def tokenizer_source(settings: Settings) -> tuple[str, str]:
@@ -57,14 +65,20 @@ def tokenizer_source(settings: Settings) -> tuple[str, str]:
     raise ModelUnavailable(
         f"the {spec.scheme} backend does not watermark its output, so there is nothing to detect",
         hint="galcli watermarks text only when it runs a transformers model locally; "
-             "name that model with -m")
+        "name that model with -m",
+    )
 
 
 class WatermarkScorer:
     """The tokenizer, config and detector for one model, loaded once for many texts."""
 
-    def __init__(self, settings: Settings, *, threshold: float = watermark.Z_THRESHOLD,
-                 min_tokens: int = watermark.MIN_TOKENS) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        threshold: float = watermark.Z_THRESHOLD,
+        min_tokens: int = watermark.MIN_TOKENS,
+    ) -> None:
         source, self.name = tokenizer_source(settings)
         from galcli.model.hf import import_transformers
 
@@ -74,13 +88,15 @@ class WatermarkScorer:
             self.tokenizer = transformers.AutoTokenizer.from_pretrained(source, **offline)
             config = transformers.AutoConfig.from_pretrained(source, **offline)
         except OSError as exc:
-            raise ModelUnavailable(f"cannot load the tokenizer of {self.name}: {str(exc).splitlines()[0]}",
-                                   hint="pass --allow-download for a hub id, or a local model "
-                                        "directory") from exc
+            raise ModelUnavailable(
+                f"cannot load the tokenizer of {self.name}: {str(exc).splitlines()[0]}",
+                hint="pass --allow-download for a hub id, or a local model directory",
+            ) from exc
         if getattr(config, "bos_token_id", None) is None:
             config.bos_token_id = -1  # the detector compares ids with it; None breaks that
         self.detector = transformers.WatermarkDetector(
-            model_config=config, device="cpu", watermarking_config=watermark.watermarking_config())
+            model_config=config, device="cpu", watermarking_config=watermark.watermarking_config()
+        )
         self.threshold = threshold
         self.min_tokens = min_tokens
 
@@ -92,10 +108,19 @@ class WatermarkScorer:
         ids = self.tokenizer(text, add_special_tokens=False, return_tensors="pt")["input_ids"]
         scored = max(0, int(ids.shape[-1]) - watermark.CONTEXT_WIDTH)
         if scored < self.min_tokens:
-            return DetectResult(None, None, scored, TOO_SHORT, self.threshold, self.min_tokens, self.name)
+            return DetectResult(
+                None, None, scored, TOO_SHORT, self.threshold, self.min_tokens, self.name
+            )
         with torch.inference_mode():
             output = self.detector(ids, z_threshold=self.threshold, return_dict=True)
         z_score = float(output.z_score[0])
         verdict = WATERMARKED if z_score >= self.threshold else NOT_WATERMARKED
-        return DetectResult(z_score, float(output.p_value[0]), int(output.num_tokens_scored[0]),
-                            verdict, self.threshold, self.min_tokens, self.name)
+        return DetectResult(
+            z_score,
+            float(output.p_value[0]),
+            int(output.num_tokens_scored[0]),
+            verdict,
+            self.threshold,
+            self.min_tokens,
+            self.name,
+        )

@@ -18,15 +18,30 @@ from typing import Any
 from galcli.errors import InputError, Location
 from galcli.model.base import Backend, GenerationParams, Message, Prompt
 from galcli.provenance.stamp import Provenance, provenance_for
-from galcli.verify.formula import (GREEK, Definition, Formula, Symbol, TexMath, inventory, math_in_tex,
-                                   parse, parse_definitions, prepare, structure, to_unicode)
+from galcli.verify.formula import (
+    GREEK,
+    Definition,
+    Formula,
+    Symbol,
+    TexMath,
+    inventory,
+    math_in_tex,
+    parse,
+    parse_definitions,
+    prepare,
+    structure,
+    to_unicode,
+)
 
-CHAT_SYSTEM = ("You explain scientific formulas to researchers, step by step: first what each "
-               "symbol means, then the idea of the formula, then the assumptions it rests on. "
-               "Use only the symbols of the formula; if you need another symbol, say that you "
-               "introduce it.")
-INTRODUCING = re.compile(r"\b(let|introduc\w*|defin\w*|denot\w*|we write|we call|new symbol)\b",
-                         re.IGNORECASE)
+CHAT_SYSTEM = (
+    "You explain scientific formulas to researchers, step by step: first what each "
+    "symbol means, then the idea of the formula, then the assumptions it rests on. "
+    "Use only the symbols of the formula; if you need another symbol, say that you "
+    "introduce it."
+)
+INTRODUCING = re.compile(
+    r"\b(let|introduc\w*|defin\w*|denot\w*|we write|we call|new symbol)\b", re.IGNORECASE
+)
 NOT_SYMBOLS = {"a", "A", "I"}  # one-letter English words
 
 
@@ -49,12 +64,18 @@ class Explanation:
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
-            "latex": self.latex, "unicode": self.unicode, "kind": self.kind,
-            "left": self.left, "right": self.right,
+            "latex": self.latex,
+            "unicode": self.unicode,
+            "kind": self.kind,
+            "left": self.left,
+            "right": self.right,
             "symbols": [s.to_dict() for s in self.symbols],
-            "macros_expanded": self.macros_expanded, "explanation": self.explanation,
-            "warnings": self.warnings, "model": self.model,
-            "provenance": self.provenance.as_dict() if self.provenance else None}
+            "macros_expanded": self.macros_expanded,
+            "explanation": self.explanation,
+            "warnings": self.warnings,
+            "model": self.model,
+            "provenance": self.provenance.as_dict() if self.provenance else None,
+        }
         if self.file is not None:
             data.update(file=self.file, line=self.line, label=self.label)
         return data
@@ -65,27 +86,44 @@ def describe(formula: Formula) -> Explanation:
     nodes = parse(formula.latex)
     symbols, unknown = inventory(formula.latex, nodes)
     kind, left, right = structure(formula.latex)
-    warnings = [f"\\{name} is not a known LaTeX macro and is not defined in the file's preamble"
-                for name in unknown]
-    return Explanation(latex=formula.latex, unicode=to_unicode(formula.latex), kind=kind,
-                       left=left, right=right, symbols=symbols,
-                       macros_expanded=formula.macros_expanded, warnings=warnings,
-                       label=formula.label)
+    warnings = [
+        f"\\{name} is not a known LaTeX macro and is not defined in the file's preamble"
+        for name in unknown
+    ]
+    return Explanation(
+        latex=formula.latex,
+        unicode=to_unicode(formula.latex),
+        kind=kind,
+        left=left,
+        right=right,
+        symbols=symbols,
+        macros_expanded=formula.macros_expanded,
+        warnings=warnings,
+        label=formula.label,
+    )
 
 
 def _listing(symbols: list[Symbol]) -> str:
-    return "; ".join(f"{s.unicode} ({s.latex}, {s.role})" for s in symbols
-                     if s.role not in ("relation", "operator"))
+    return "; ".join(
+        f"{s.unicode} ({s.latex}, {s.role})"
+        for s in symbols
+        if s.role not in ("relation", "operator")
+    )
 
 
 def explanation_prompt(result: Explanation) -> Prompt:
     listing = _listing(result.symbols)
-    user = (f"Formula: {result.latex}\nRendered: {result.unicode}\nKind: {result.kind}\n"
-            f"Symbols: {listing}\n\nExplain it step by step.")
-    raw = (f"Question: Explain the formula ${result.latex}$ step by step. Its symbols are: "
-           f"{listing}.\n\nAnswer: <work>")
-    return Prompt(raw=raw, stop=("</work>",),
-                  messages=(Message("system", CHAT_SYSTEM), Message("user", user)))
+    user = (
+        f"Formula: {result.latex}\nRendered: {result.unicode}\nKind: {result.kind}\n"
+        f"Symbols: {listing}\n\nExplain it step by step."
+    )
+    raw = (
+        f"Question: Explain the formula ${result.latex}$ step by step. Its symbols are: "
+        f"{listing}.\n\nAnswer: <work>"
+    )
+    return Prompt(
+        raw=raw, stop=("</work>",), messages=(Message("system", CHAT_SYSTEM), Message("user", user))
+    )
 
 
 def _mentioned(text: str) -> list[tuple[str, str]]:
@@ -98,15 +136,21 @@ def _mentioned(text: str) -> list[tuple[str, str]]:
                 symbols, _ = inventory(inner, parse(inner))
             except InputError:
                 continue
-            names = [s.latex for s in symbols if s.role in ("variable", "constant")
-                     and not s.latex[0].isdigit()]
+            names = [
+                s.latex
+                for s in symbols
+                if s.role in ("variable", "constant") and not s.latex[0].isdigit()
+            ]
             # "\mu_0" names one symbol: its base "\mu" is not a mention of its own.
             found += [(n, sentence) for n in names if not any(o.startswith(n + "_") for o in names)]
         prose = re.sub(r"\$[^$]+\$|\\\(.+?\\\)", " ", sentence)
         found += [(m, sentence) for m in re.findall(r"\\[A-Za-z]+", prose) if m[1:] in GREEK]
         found += [(m, sentence) for m in re.findall(r"[α-ωΑ-Ωϵϑϕϱϖ]", prose)]
-        found += [(m, sentence) for m in re.findall(r"(?<![\w\\'’-])([A-Za-z])(?![\w'’-])", prose)
-                  if m not in NOT_SYMBOLS]
+        found += [
+            (m, sentence)
+            for m in re.findall(r"(?<![\w\\'’-])([A-Za-z])(?![\w'’-])", prose)
+            if m not in NOT_SYMBOLS
+        ]
     return found
 
 
@@ -128,8 +172,12 @@ def unknown_mentions(text: str, symbols: list[Symbol]) -> list[str]:
     return flagged
 
 
-def add_explanation(result: Explanation, backend: Backend, params: GenerationParams | None = None,
-                    on_text: Callable[[str], None] | None = None) -> Explanation:
+def add_explanation(
+    result: Explanation,
+    backend: Backend,
+    params: GenerationParams | None = None,
+    on_text: Callable[[str], None] | None = None,
+) -> Explanation:
     """Ask the model to explain a described formula, and check what it says."""
     params = params or GenerationParams()
     prompt = explanation_prompt(result)
@@ -140,19 +188,25 @@ def add_explanation(result: Explanation, backend: Backend, params: GenerationPar
     if not text:
         result.warnings.append("the model wrote no explanation")
     for mention in unknown_mentions(text, result.symbols):
-        result.warnings.append(f"the explanation mentions {mention}, which is not in the formula "
-                               "and is not introduced as a new symbol")
+        result.warnings.append(
+            f"the explanation mentions {mention}, which is not in the formula "
+            "and is not introduced as a new symbol"
+        )
     return result
 
 
-def explain(formula: Formula, backend: Backend | None = None,
-            params: GenerationParams | None = None,
-            on_text: Callable[[str], None] | None = None) -> Explanation:
+def explain(
+    formula: Formula,
+    backend: Backend | None = None,
+    params: GenerationParams | None = None,
+    on_text: Callable[[str], None] | None = None,
+) -> Explanation:
     result = describe(formula)
     return result if backend is None else add_explanation(result, backend, params, on_text)
 
 
 # -- formulas from a .tex file --------------------------------------------------------------
+
 
 @dataclass
 class TexFormulas:
@@ -168,17 +222,26 @@ class TexFormulas:
         from rapidfuzz import process
 
         close = process.extractOne(label, labels) if labels else None
-        hint = f"did you mean '{close[0]}'?" if close and close[1] >= 70 else \
-            f"{len(labels)} labelled equations in the file" if labels else "the file has no labelled equations"
-        raise InputError(f"no equation with \\label{{{label}}}", location=Location(str(self.path)),
-                         hint=hint)
+        hint = (
+            f"did you mean '{close[0]}'?"
+            if close and close[1] >= 70
+            else f"{len(labels)} labelled equations in the file"
+            if labels
+            else "the file has no labelled equations"
+        )
+        raise InputError(
+            f"no equation with \\label{{{label}}}", location=Location(str(self.path)), hint=hint
+        )
 
     def at_line(self, line: int) -> TexMath:
         containing = [m for m in self.math if m.line <= line <= m.end_line]
         if containing:
             return min(containing, key=lambda m: (not m.display, m.end_line - m.line))
-        raise InputError(f"no math at line {line}", location=Location(str(self.path), line),
-                         hint="give a line inside an equation, or use --label or --all")
+        raise InputError(
+            f"no math at line {line}",
+            location=Location(str(self.path), line),
+            hint="give a line inside an equation, or use --label or --all",
+        )
 
 
 def load_tex(path: Path) -> TexFormulas:
@@ -194,7 +257,9 @@ def load_tex(path: Path) -> TexFormulas:
         files = [path]
     for file in files:
         other = text if file == path else read_text(file, what="LaTeX file")
-        definitions.update({k: v for k, v in parse_definitions(other).items() if k not in definitions})
+        definitions.update(
+            {k: v for k, v in parse_definitions(other).items() if k not in definitions}
+        )
     return TexFormulas(path, definitions, math_in_tex(text, inline=True))
 
 

@@ -8,8 +8,10 @@ from typing import Any
 from galcli.model.base import Backend, Generation, GenerationParams, Message, Prompt
 from galcli.provenance.stamp import Provenance, provenance_for
 
-SYSTEM = ("You are a scientific writing assistant. Continue the user's text in the same style. "
-          "Reply with the continuation only.")
+SYSTEM = (
+    "You are a scientific writing assistant. Continue the user's text in the same style. "
+    "Reply with the continuation only."
+)
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,12 @@ from galcli.verify.normalize import author_last_names, latex_to_text
 from galcli.verify.support import THRESHOLD, support
 
 ABSTRACT_CHARS = 700
-CHAT_SYSTEM = ("You write the related-work section of a scientific paper. Write one paragraph "
-               "about the papers given, using only what their titles and abstracts say. Cite a "
-               "paper by writing its key in square brackets, e.g. [smith2020], right after the "
-               "claim it supports. Cite only the keys given. Do not invent results.")
+CHAT_SYSTEM = (
+    "You write the related-work section of a scientific paper. Write one paragraph "
+    "about the papers given, using only what their titles and abstracts say. Cite a "
+    "paper by writing its key in square brackets, e.g. [smith2020], right after the "
+    "claim it supports. Cite only the keys given. Do not invent results."
+)
 # [key], [key1, key2], \cite{a,b}, \citep[..]{a}, [@key]
 _CITATION = re.compile(r"\\[A-Za-z]*cite[A-Za-z]*\*?(?:\[[^\]]*\])*\{([^{}]*)\}|\[@?([^\[\]]+)\]")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\\\[])")
@@ -52,9 +54,12 @@ class Sentence:
         return None if self.support is None else self.support >= THRESHOLD
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "keys": self.keys,
-                "support": None if self.support is None else round(self.support, 3),
-                "supported": self.supported}
+        return {
+            "text": self.text,
+            "keys": self.keys,
+            "support": None if self.support is None else round(self.support, 3),
+            "supported": self.supported,
+        }
 
 
 @dataclass
@@ -73,9 +78,13 @@ class Section:
         return " ".join(s.text for s in self.sentences)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"theme": self.theme, "text": self.text, "keys": self.keys,
-                "sentences": [s.to_dict() for s in self.sentences],
-                "weak_evidence": self.weak_evidence}
+        return {
+            "theme": self.theme,
+            "text": self.text,
+            "keys": self.keys,
+            "sentences": [s.to_dict() for s in self.sentences],
+            "weak_evidence": self.weak_evidence,
+        }
 
 
 @dataclass
@@ -107,10 +116,15 @@ class Review:
         return [e for e in self.retrieved if e.key in used]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"topic": self.topic, "sections": [s.to_dict() for s in self.sections],
-                "keys_used": self.keys_used, "dropped_citations": [d.to_dict() for d in self.dropped],
-                "model": self.model, "provenance": self.provenance.as_dict(),
-                "unsupported_threshold": THRESHOLD}
+        return {
+            "topic": self.topic,
+            "sections": [s.to_dict() for s in self.sections],
+            "keys_used": self.keys_used,
+            "dropped_citations": [d.to_dict() for d in self.dropped],
+            "model": self.model,
+            "provenance": self.provenance.as_dict(),
+            "unsupported_threshold": THRESHOLD,
+        }
 
 
 def _brief(entry: BibEntry) -> str:
@@ -119,18 +133,27 @@ def _brief(entry: BibEntry) -> str:
     abstract = " ".join(latex_to_text(entry.abstract).split())
     if len(abstract) > ABSTRACT_CHARS:
         abstract = abstract[:ABSTRACT_CHARS].rsplit(" ", 1)[0] + " …"
-    return (f"[{entry.key}] {latex_to_text(entry.title)} ({who}, {entry.year or 'n.d.'}). "
-            f"{abstract or '(no abstract available)'}")
+    return (
+        f"[{entry.key}] {latex_to_text(entry.title)} ({who}, {entry.year or 'n.d.'}). "
+        f"{abstract or '(no abstract available)'}"
+    )
 
 
 def paragraph_prompt(topic: str, theme: Theme) -> Prompt:
     listing = "\n".join(_brief(e) for e in theme.entries)
-    user = (f"Topic of the review: {topic}\nTheme of this paragraph: {theme.name}\n\n"
-            f"Papers:\n{listing}\n\nWrite the paragraph, citing with [key].")
-    raw = (f"# Related work: {topic}\n\n## {theme.name}\n\nReferences:\n{listing}\n\n"
-           f"Paragraph (citing with [key]):\n")
-    return Prompt(raw=raw, stop=("\n\n#", "\n\nReferences"),
-                  messages=(Message("system", CHAT_SYSTEM), Message("user", user)))
+    user = (
+        f"Topic of the review: {topic}\nTheme of this paragraph: {theme.name}\n\n"
+        f"Papers:\n{listing}\n\nWrite the paragraph, citing with [key]."
+    )
+    raw = (
+        f"# Related work: {topic}\n\n## {theme.name}\n\nReferences:\n{listing}\n\n"
+        f"Paragraph (citing with [key]):\n"
+    )
+    return Prompt(
+        raw=raw,
+        stop=("\n\n#", "\n\nReferences"),
+        messages=(Message("system", CHAT_SYSTEM), Message("user", user)),
+    )
 
 
 def split_citations(text: str) -> list[tuple[str, list[str]]]:
@@ -143,16 +166,22 @@ def split_citations(text: str) -> list[tuple[str, list[str]]]:
             keys += [k.strip().lstrip("@") for k in re.split(r"[,;]", group) if k.strip()]
         prose = re.sub(r"\[[^\]]*$", "", _CITATION.sub("", raw))  # and an unclosed "[key…"
         prose = re.sub(r"\s+([.,;:!?])", r"\1", prose)
-        prose = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", prose)  # "In addition, [x], has" -> one comma
+        prose = re.sub(
+            r"([,;:])(?:\s*[,;:])+", r"\1", prose
+        )  # "In addition, [x], has" -> one comma
         prose = " ".join(re.sub(r"\(\s*\)", "", prose).split())
         if prose:
             sentences.append((prose, keys))
     return sentences
 
 
-def write_review(request: ReviewRequest, entries: Sequence[BibEntry], backend: Backend,
-                 on_text: Callable[[str], None] | None = None,
-                 progress: Callable[..., None] = lambda *a, **k: None) -> Review:
+def write_review(
+    request: ReviewRequest,
+    entries: Sequence[BibEntry],
+    backend: Backend,
+    on_text: Callable[[str], None] | None = None,
+    progress: Callable[..., None] = lambda *a, **k: None,
+) -> Review:
     index = HybridIndex(entries, dense=request.dense)
     hits = index.search(request.topic, k=request.max_papers)
     retrieved = [hit.entry for hit in hits]
@@ -175,13 +204,22 @@ def write_review(request: ReviewRequest, entries: Sequence[BibEntry], backend: B
                 if key in allowed:
                     kept.append(key)
                 elif not any(d.key == key and d.theme == theme.name for d in dropped):
-                    reason = ("not in the bibliography" if key not in known
-                              else "in the bibliography but not among the retrieved papers")
+                    reason = (
+                        "not in the bibliography"
+                        if key not in known
+                        else "in the bibliography but not among the retrieved papers"
+                    )
                     dropped.append(Dropped(key, theme.name, reason))
             score = support(prose, [allowed[k] for k in kept]) if kept else None
             sentences.append(Sentence(prose, kept, score))
-        sections.append(Section(theme.name, theme.entries, sentences,
-                                [e.key for e in theme.entries if not e.abstract]))
+        sections.append(
+            Section(
+                theme.name,
+                theme.entries,
+                sentences,
+                [e.key for e in theme.entries if not e.abstract],
+            )
+        )
         progress(1)
     provenance = provenance_for(backend, Prompt(raw="\n\n".join(prompts)), request.params)
     return Review(request.topic, sections, dropped, backend.model_id, provenance, retrieved)

@@ -37,7 +37,8 @@ def hf_hub_cache() -> Path:
     if env := os.environ.get("HF_HUB_CACHE"):
         return Path(env)
     home = os.environ.get("HF_HOME") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "huggingface")
+        os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "huggingface"
+    )
     return Path(home) / "hub"
 
 
@@ -61,7 +62,9 @@ def profile_from_files(directory: Path) -> str:
             if GALACTICA_MARKER in handle.read():
                 return GALACTICA
     config = directory / "tokenizer_config.json"
-    has_template = (directory / "chat_template.jinja").is_file() or (directory / "chat_template.json").is_file()
+    has_template = (directory / "chat_template.jinja").is_file() or (
+        directory / "chat_template.json"
+    ).is_file()
     if not has_template and config.is_file():
         has_template = bool(_read_json(config).get("chat_template"))
     return CHAT if has_template else GALACTICA
@@ -93,17 +96,32 @@ def describe_directory(name: str, directory: Path, backend: str = "transformers"
         "parameters": count_parameters(directory),
         "files": sorted(p.name for p in directory.iterdir() if p.is_file()),
     }
-    return ModelInfo(name=name, backend=backend, status="ready", ready=True, path=str(directory),
-                     profile=profile_from_files(directory), details=details)
+    return ModelInfo(
+        name=name,
+        backend=backend,
+        status="ready",
+        ready=True,
+        path=str(directory),
+        profile=profile_from_files(directory),
+        details=details,
+    )
 
 
 def embedded_info() -> ModelInfo:
     from galcli.model import embedded
 
-    info = ModelInfo(name=EMBEDDED_MODEL, backend="embedded", status="", ready=False,
-                     profile=CHAT, details={"install": embedded.INSTALL_COMMAND,
-                                            "licence": "Apache-2.0",
-                                            "cache": str(embedded.cache_path())})
+    info = ModelInfo(
+        name=EMBEDDED_MODEL,
+        backend="embedded",
+        status="",
+        ready=False,
+        profile=CHAT,
+        details={
+            "install": embedded.INSTALL_COMMAND,
+            "licence": "Apache-2.0",
+            "cache": str(embedded.cache_path()),
+        },
+    )
     try:
         gguf = embedded.find_gguf()
     except ModelUnavailable:
@@ -138,13 +156,20 @@ def list_models(settings: Settings) -> list[ModelInfo]:
     models = [embedded_info(), *hub_cache_models()]
     default = parse_model(settings.model)
     names = {m.name for m in models}
-    if default.scheme == "hf" and default.name not in names and Path(default.name).expanduser().is_dir():
+    if (
+        default.scheme == "hf"
+        and default.name not in names
+        and Path(default.name).expanduser().is_dir()
+    ):
         models.append(describe_directory(default.name, Path(default.name).expanduser()))
     elif default.scheme not in ("hf", "embedded"):
-        models.append(ModelInfo(name=default.text, backend=default.scheme,
-                                status="configured", ready=True))
+        models.append(
+            ModelInfo(name=default.text, backend=default.scheme, status="configured", ready=True)
+        )
     for model in models:
-        model.default = model.name == (EMBEDDED_MODEL if default.scheme == "embedded" else default.text)
+        model.default = model.name == (
+            EMBEDDED_MODEL if default.scheme == "embedded" else default.text
+        )
     return models
 
 
@@ -153,8 +178,9 @@ def show_model(name: str) -> ModelInfo:
     if spec.scheme == "embedded":
         return embedded_info()
     if spec.scheme != "hf":
-        return ModelInfo(name=name, backend=spec.scheme, status="served by a backend plugin",
-                         ready=True)
+        return ModelInfo(
+            name=name, backend=spec.scheme, status="served by a backend plugin", ready=True
+        )
     directory = Path(name).expanduser()
     if directory.is_dir():
         from galcli.model.hf import check_local_dir
@@ -163,9 +189,11 @@ def show_model(name: str) -> ModelInfo:
         return describe_directory(name, directory)
     snapshot = _hub_snapshot(hf_hub_cache() / f"models--{name.replace('/', '--')}")
     if snapshot is None:
-        raise ModelUnavailable(f"model not found: {name} is neither a directory nor in the "
-                               f"Hugging Face cache ({hf_hub_cache()})",
-                               hint="`galcli models` lists the models available here")
+        raise ModelUnavailable(
+            f"model not found: {name} is neither a directory nor in the "
+            f"Hugging Face cache ({hf_hub_cache()})",
+            hint="`galcli models` lists the models available here",
+        )
     return describe_directory(name, snapshot)
 
 
@@ -179,5 +207,9 @@ class SettingRow:
 
 
 def settings_table(settings: Settings) -> list[SettingRow]:
-    return [SettingRow(spec.name, getattr(settings, spec.name), settings.source(spec.name),
-                       spec.env, spec.help) for spec in SPECS]
+    return [
+        SettingRow(
+            spec.name, getattr(settings, spec.name), settings.source(spec.name), spec.env, spec.help
+        )
+        for spec in SPECS
+    ]

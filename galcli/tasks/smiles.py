@@ -22,8 +22,10 @@ from galcli.verify.smiles import Validator, mol_from_smiles, properties
 MODEL = "model"
 CONFIRMED, CONTRADICTED, UNVERIFIED = "confirmed", "contradicted", "unverified"
 SOURCE_PRIORITY = {OPSIN: 0, CHEMICALS: 1, MODEL: 2}
-CHAT_SYSTEM = ("You are a chemistry assistant. Reply with the SMILES string of the molecule the "
-               "user names, and nothing else.")
+CHAT_SYSTEM = (
+    "You are a chemistry assistant. Reply with the SMILES string of the molecule the "
+    "user names, and nothing else."
+)
 _SMILES_TOKEN = re.compile(r"^[A-Za-z0-9@+\-\[\]()=#$/\\%.:*]+$")
 _ATOM = re.compile(r"Cl|Br|[BCNOPSFI]|[cnops]|\[")
 
@@ -48,11 +50,17 @@ class Candidate:
     names: list[str] = field(default_factory=list)  # spellings that resolved, e.g. a PCB rewrite
 
     def to_dict(self) -> dict[str, Any]:
-        return {"smiles": self.smiles, "sources": self.sources, "identity": self.identity,
-                "formula": self.formula, "mol_weight": round(self.mol_weight, 4),
-                "exact_mass": round(self.exact_mass, 6), "inchikey": self.inchikey,
-                "model_score": None if self.model_score is None else round(self.model_score, 4),
-                "resolved_names": self.names}
+        return {
+            "smiles": self.smiles,
+            "sources": self.sources,
+            "identity": self.identity,
+            "formula": self.formula,
+            "mol_weight": round(self.mol_weight, 4),
+            "exact_mass": round(self.exact_mass, 6),
+            "inchikey": self.inchikey,
+            "model_score": None if self.model_score is None else round(self.model_score, 4),
+            "resolved_names": self.names,
+        }
 
 
 @dataclass
@@ -76,16 +84,26 @@ class SmilesResult:
     did_you_mean: list[str] = field(default_factory=list)  # only when no source knew the name
 
     def to_dict(self) -> dict[str, Any]:
-        return {"query": self.query, "candidates": [c.to_dict() for c in self.candidates],
-                "rejected": [r.to_dict() for r in self.rejected], "model": self.model,
-                "unavailable_sources": self.unavailable, "did_you_mean": self.did_you_mean,
-                "provenance": self.provenance.as_dict() if self.provenance else None}
+        return {
+            "query": self.query,
+            "candidates": [c.to_dict() for c in self.candidates],
+            "rejected": [r.to_dict() for r in self.rejected],
+            "model": self.model,
+            "unavailable_sources": self.unavailable,
+            "did_you_mean": self.did_you_mean,
+            "provenance": self.provenance.as_dict() if self.provenance else None,
+        }
 
 
 def model_prompt(name: str) -> Prompt:
-    return Prompt(raw=f"Name: {name}\nSMILES: [START_I_SMILES]", stop=("[END_I_SMILES]", "\n"),
-                  messages=(Message("system", CHAT_SYSTEM),
-                            Message("user", f"What is the SMILES of {name}?")))
+    return Prompt(
+        raw=f"Name: {name}\nSMILES: [START_I_SMILES]",
+        stop=("[END_I_SMILES]", "\n"),
+        messages=(
+            Message("system", CHAT_SYSTEM),
+            Message("user", f"What is the SMILES of {name}?"),
+        ),
+    )
 
 
 def smiles_in_answer(text: str, profile: str) -> list[str]:
@@ -95,22 +113,34 @@ def smiles_in_answer(text: str, profile: str) -> list[str]:
     if profile != CHAT:
         return [text]
     tokens = [t.strip("`'\".,;:") for t in text.replace("`", " ").split()]
-    found = [t for t in tokens if t and t not in ("SMILES", "IUPAC", "CAS") and _SMILES_TOKEN.match(t)
-             and _ATOM.search(t) and (not t.isalpha() or t.isupper())]
+    found = [
+        t
+        for t in tokens
+        if t
+        and t not in ("SMILES", "IUPAC", "CAS")
+        and _SMILES_TOKEN.match(t)
+        and _ATOM.search(t)
+        and (not t.isalpha() or t.isupper())
+    ]
     return found or [text]
 
 
 class SmilesResolver:
     """Resolves names with the model (optional), OPSIN and chemicals; reusable for batches."""
 
-    def __init__(self, backend: Backend | None = None,
-                 sources: tuple[str, ...] = (OPSIN, CHEMICALS)) -> None:
+    def __init__(
+        self, backend: Backend | None = None, sources: tuple[str, ...] = (OPSIN, CHEMICALS)
+    ) -> None:
         self.backend = backend
         self.sources = sources
         self.validator = Validator()
 
-    def resolve(self, request: SmilesRequest, on_text: Callable[[str], None] | None = None,
-                names: NameResolutions | None = None) -> SmilesResult:
+    def resolve(
+        self,
+        request: SmilesRequest,
+        on_text: Callable[[str], None] | None = None,
+        names: NameResolutions | None = None,
+    ) -> SmilesResult:
         names = names or resolve_names([request.name], self.sources)
         proposals: list[tuple[str, str, str, float | None]] = []  # (smiles, source, name, score)
         for found in names.by_name.get(request.name, []):
@@ -126,22 +156,32 @@ class SmilesResolver:
                 proposals.append((smiles, MODEL, request.name, generation.score))
         candidates, rejected = self._group(proposals)
         resolved = any(s != MODEL for c in candidates for s in c.sources)
-        return SmilesResult(query=request.name, candidates=candidates, rejected=rejected,
-                            model=self.backend.model_id if self.backend else None,
-                            unavailable=names.unavailable, provenance=provenance,
-                            did_you_mean=[] if resolved or CHEMICALS not in self.sources
-                            else similar_names(request.name))
+        return SmilesResult(
+            query=request.name,
+            candidates=candidates,
+            rejected=rejected,
+            model=self.backend.model_id if self.backend else None,
+            unavailable=names.unavailable,
+            provenance=provenance,
+            did_you_mean=[]
+            if resolved or CHEMICALS not in self.sources
+            else similar_names(request.name),
+        )
 
-    def resolve_many(self, requests: Sequence[SmilesRequest], concurrency: int = 1) -> list[SmilesResult]:
+    def resolve_many(
+        self, requests: Sequence[SmilesRequest], concurrency: int = 1
+    ) -> list[SmilesResult]:
         """One OPSIN run for all names, then the model for each name (`concurrency` at once)."""
         from galcli.tasks.batch import ordered_map
 
         names = resolve_names([r.name for r in requests], self.sources)
-        return list(ordered_map(lambda request: self.resolve(request, names=names), requests,
-                                concurrency))
+        return list(
+            ordered_map(lambda request: self.resolve(request, names=names), requests, concurrency)
+        )
 
-    def _group(self, proposals: Sequence[tuple[str, str, str, float | None]]
-               ) -> tuple[list[Candidate], list[RejectedSmiles]]:
+    def _group(
+        self, proposals: Sequence[tuple[str, str, str, float | None]]
+    ) -> tuple[list[Candidate], list[RejectedSmiles]]:
         by_key: dict[str, Candidate] = {}
         rejected: list[RejectedSmiles] = []
         for smiles, source, name, score in proposals:
@@ -155,13 +195,20 @@ class SmilesResolver:
             candidate = by_key.get(key)
             if candidate is None:
                 candidate = by_key[key] = Candidate(
-                    smiles=facts.smiles, inchikey=facts.inchikey, formula=facts.formula,
-                    mol_weight=facts.mol_weight, exact_mass=facts.exact_mass, sources=[])
+                    smiles=facts.smiles,
+                    inchikey=facts.inchikey,
+                    formula=facts.formula,
+                    mol_weight=facts.mol_weight,
+                    exact_mass=facts.exact_mass,
+                    sources=[],
+                )
             if source not in candidate.sources:
                 candidate.sources.append(source)
             if name not in candidate.names:
                 candidate.names.append(name)
-            if score is not None and (candidate.model_score is None or score > candidate.model_score):
+            if score is not None and (
+                candidate.model_score is None or score > candidate.model_score
+            ):
                 candidate.model_score = score
         candidates = list(by_key.values())
         for candidate in candidates:
@@ -179,6 +226,9 @@ class SmilesResolver:
 
 def _rank(candidate: Candidate) -> tuple[Any, ...]:
     """Confirmed first, then more sources, then resolvers before the model, then model score."""
-    return (candidate.identity != CONFIRMED, -len(candidate.sources),
-            min(SOURCE_PRIORITY[s] for s in candidate.sources),
-            -(candidate.model_score if candidate.model_score is not None else float("-inf")))
+    return (
+        candidate.identity != CONFIRMED,
+        -len(candidate.sources),
+        min(SOURCE_PRIORITY[s] for s in candidate.sources),
+        -(candidate.model_score if candidate.model_score is not None else float("-inf")),
+    )

@@ -25,8 +25,13 @@ class Validation:
     check: SmilesCheck
 
     def to_dict(self) -> dict[str, Any]:
-        data = {"line": self.record.line, "input": self.record.smiles, "valid": self.check.valid,
-                "canonical": self.check.canonical, "error": self.check.error}
+        data = {
+            "line": self.record.line,
+            "input": self.record.smiles,
+            "valid": self.check.valid,
+            "canonical": self.check.canonical,
+            "error": self.check.error,
+        }
         if self.record.name is not None:
             data["name"] = self.record.name
         return data
@@ -55,15 +60,21 @@ def read_column(stream: BinaryIO, source: str, column: str) -> Iterator[SmilesRe
     try:
         _, header_line = next(lines)
     except StopIteration:
-        raise InputError("the file is empty; expected a header row", location=Location(source, 1),
-                         hint=f"the first row must name the columns, including {column!r}") from None
+        raise InputError(
+            "the file is empty; expected a header row",
+            location=Location(source, 1),
+            hint=f"the first row must name the columns, including {column!r}",
+        ) from None
     delimiter = "\t" if header_line.count("\t") > header_line.count(",") else ","
     header = next(csv.reader([header_line], delimiter=delimiter))
     names = [h.strip() for h in header]
     folded = [name.casefold() for name in names]
     if column not in names and column.casefold() not in folded:
-        raise InputError(f"no column {column!r} in the header", location=Location(source, 1),
-                         hint=f"columns are: {', '.join(names)}")
+        raise InputError(
+            f"no column {column!r} in the header",
+            location=Location(source, 1),
+            hint=f"columns are: {', '.join(names)}",
+        )
     index = names.index(column) if column in names else folded.index(column.casefold())
     reader = csv.reader((line for _, line in lines), delimiter=delimiter)
     for row in reader:

@@ -28,7 +28,13 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "article": (("author",), ("title",), ("journal", "journaltitle"), ("year", "date")),
     "book": (("author", "editor"), ("title",), ("publisher",), ("year", "date")),
     "booklet": (("title",),),
-    "inbook": (("author", "editor"), ("title",), ("chapter", "pages"), ("publisher",), ("year", "date")),
+    "inbook": (
+        ("author", "editor"),
+        ("title",),
+        ("chapter", "pages"),
+        ("publisher",),
+        ("year", "date"),
+    ),
     "incollection": (("author",), ("title",), ("booktitle",), ("publisher",), ("year", "date")),
     "inproceedings": (("author",), ("title",), ("booktitle",), ("year", "date")),
     "conference": (("author",), ("title",), ("booktitle",), ("year", "date")),
@@ -48,8 +54,10 @@ BIBLATEX_REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "dataset": (("author", "editor"), ("title",), ("year", "date")),
 }
 
-MONTHS = {m: m.capitalize() for m in
-          ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")}
+MONTHS = {
+    m: m.capitalize()
+    for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+}
 
 
 def _split_concatenation(raw: str) -> list[str]:
@@ -72,7 +80,7 @@ def _split_concatenation(raw: str) -> list[str]:
 def resolve_value(raw: str, strings: dict[str, str]) -> str:
     """What BibTeX makes of a field value: enclosing delimiters removed, macros expanded."""
     raw = raw.strip()
-    if not raw or raw[0] in "{\"":
+    if not raw or raw[0] in '{"':
         if "#" not in raw:
             return _unwrap(raw)
     pieces = []
@@ -207,14 +215,23 @@ def _blocks(source: str, first_line: int = 0) -> list[_Block]:
         elif isinstance(block, model.ParsingFailedBlock):
             key = _KEY_IN_RAW.match(block.raw or "")
             reason = reasons.get(block.start_line or 0) or str(getattr(block, "error", "") or "")
-            blocks.append(_Block("failed", line, key.group(1) if key and key.group(1) else None,
-                                 note=reason or "syntax error"))
+            blocks.append(
+                _Block(
+                    "failed",
+                    line,
+                    key.group(1) if key and key.group(1) else None,
+                    note=reason or "syntax error",
+                )
+            )
             continue
         fields: dict[str, str] = {}
         for item in block.fields:  # the first value of a repeated field wins, as in BibTeX
             fields.setdefault(item.key.lower(), str(item.value))
-        blocks.append(_Block("entry", line, block.key, block.entry_type.lower(), tuple(fields.items()),
-                             repeated))
+        blocks.append(
+            _Block(
+                "entry", line, block.key, block.entry_type.lower(), tuple(fields.items()), repeated
+            )
+        )
     blocks.sort(key=lambda b: b.line)
     return blocks
 
@@ -226,7 +243,9 @@ def _middle_cut(source: str) -> int | None:
     for _ in range(50):
         if (match := next(starts, None)) is None:
             break
-        depth += source.count("{", position, match.start()) - source.count("}", position, match.start())
+        depth += source.count("{", position, match.start()) - source.count(
+            "}", position, match.start()
+        )
         position = match.start()
         if depth == 0:
             return position
@@ -247,8 +266,9 @@ def _parallel_blocks(source: str) -> list[_Block]:
         head.close()
 
 
-def parse_bib(path: Path, *, dialect: str = BIBTEX, text: str | None = None,
-              parallel: bool = False) -> BibFile:
+def parse_bib(
+    path: Path, *, dialect: str = BIBTEX, text: str | None = None, parallel: bool = False
+) -> BibFile:
     """Parse a .bib file. Raises InputError when it cannot be read at all.
 
     `parallel` parses a large file in two halves on two cores; only for callers without
@@ -257,7 +277,9 @@ def parse_bib(path: Path, *, dialect: str = BIBTEX, text: str | None = None,
     source = read_text(path, what="bibliography") if text is None else text
     if dialect == BIBER:
         source = _COMMENT_LINE.sub(lambda m: " " * len(m.group(0)), source)
-    blocks = _parallel_blocks(source) if parallel and len(source) >= PARALLEL_BYTES else _blocks(source)
+    blocks = (
+        _parallel_blocks(source) if parallel and len(source) >= PARALLEL_BYTES else _blocks(source)
+    )
 
     strings = {block.key.lower(): "" for block in blocks if block.kind == "string"}
     result = BibFile(path=str(path))
@@ -266,19 +288,40 @@ def parse_bib(path: Path, *, dialect: str = BIBTEX, text: str | None = None,
             strings[block.key.lower()] = resolve_value(block.fields[0][1], strings)
         elif block.kind == "failed":
             what = f"entry '{block.key}'" if block.key else "a block"
-            result.problems.append(Problem("bib_parse_error", ERROR, f"cannot parse {what}: {block.note}",
-                                           key=block.key, file=str(path), line=block.line))
+            result.problems.append(
+                Problem(
+                    "bib_parse_error",
+                    ERROR,
+                    f"cannot parse {what}: {block.note}",
+                    key=block.key,
+                    file=str(path),
+                    line=block.line,
+                )
+            )
             if block.key:
                 result.broken_keys.append(block.key)
         else:
             if block.note:
-                result.problems.append(Problem(
-                    "duplicate_field", WARNING,
-                    f"entry '{block.key}' repeats field {block.note}; the first value is used",
-                    key=block.key, file=str(path), line=block.line))
-            result.entries.append(BibEntry(key=block.key, entry_type=block.entry_type,
-                                           fields=dict(block.fields), file=str(path),
-                                           line=block.line, strings=strings))
+                result.problems.append(
+                    Problem(
+                        "duplicate_field",
+                        WARNING,
+                        f"entry '{block.key}' repeats field {block.note}; the first value is used",
+                        key=block.key,
+                        file=str(path),
+                        line=block.line,
+                    )
+                )
+            result.entries.append(
+                BibEntry(
+                    key=block.key,
+                    entry_type=block.entry_type,
+                    fields=dict(block.fields),
+                    file=str(path),
+                    line=block.line,
+                    strings=strings,
+                )
+            )
     return result
 
 
@@ -290,8 +333,9 @@ def _unwrap(value: str) -> str:
     return value
 
 
-def missing_fields(entry: BibEntry, parents: dict[str, BibEntry] | None = None,
-                   dialect: str = BIBTEX) -> list[str]:
+def missing_fields(
+    entry: BibEntry, parents: dict[str, BibEntry] | None = None, dialect: str = BIBTEX
+) -> list[str]:
     """Required fields that are absent or empty (crossref parents supply inherited fields)."""
     rules = REQUIRED.get(entry.entry_type)
     if rules is None and dialect == BIBER:
@@ -311,10 +355,15 @@ def missing_fields(entry: BibEntry, parents: dict[str, BibEntry] | None = None,
 
 
 def _duplicate(key: str, file: str, line: int, original_file: str, original_line: int) -> Problem:
-    return Problem("duplicate_key", WARNING,
-                   f"duplicate key '{key}' (first defined at {original_file}:{original_line}); "
-                   "BibTeX and biber use the first and skip this one",
-                   key=key, file=file, line=line)
+    return Problem(
+        "duplicate_key",
+        WARNING,
+        f"duplicate key '{key}' (first defined at {original_file}:{original_line}); "
+        "BibTeX and biber use the first and skip this one",
+        key=key,
+        file=file,
+        line=line,
+    )
 
 
 def first_definitions(bib_files: list[BibFile]) -> tuple[dict[str, BibEntry], list[Problem]]:
@@ -326,7 +375,9 @@ def first_definitions(bib_files: list[BibFile]) -> tuple[dict[str, BibEntry], li
         for entry in bib.entries:
             original = first.setdefault(entry.key, entry)
             if original is not entry:
-                duplicates.append(_duplicate(entry.key, entry.file, entry.line, original.file, original.line))
+                duplicates.append(
+                    _duplicate(entry.key, entry.file, entry.line, original.file, original.line)
+                )
     return first, duplicates
 
 
@@ -356,18 +407,34 @@ class FileSummary:
         parents: dict[str, BibEntry] = {}
         for entry in bib.entries:
             parents.setdefault(entry.key, entry)
-        infos = [KeyInfo(e.key, e.entry_type, e.file, e.line, e.author, e.year,
-                         tuple(missing_fields(e, parents, dialect))) for e in bib.entries]
+        infos = [
+            KeyInfo(
+                e.key,
+                e.entry_type,
+                e.file,
+                e.line,
+                e.author,
+                e.year,
+                tuple(missing_fields(e, parents, dialect)),
+            )
+            for e in bib.entries
+        ]
         return cls(bib.path, infos, list(bib.problems), list(bib.broken_keys))
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "entries": [list(i) for i in self.entries],
-                "problems": [p.to_dict() for p in self.problems], "broken_keys": self.broken_keys}
+        return {
+            "path": self.path,
+            "entries": [list(i) for i in self.entries],
+            "problems": [p.to_dict() for p in self.problems],
+            "broken_keys": self.broken_keys,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FileSummary:
         entries = [KeyInfo(*row[:6], tuple(row[6])) for row in data["entries"]]
-        problems = [Problem(**{**p, "suggestions": tuple(p["suggestions"])}) for p in data["problems"]]
+        problems = [
+            Problem(**{**p, "suggestions": tuple(p["suggestions"])}) for p in data["problems"]
+        ]
         return cls(data["path"], entries, problems, list(data["broken_keys"]))
 
 
@@ -385,14 +452,22 @@ class BibSummary:
         self.files.append(summary.path)
         self.problems += summary.problems
         if not summary.entries and not summary.problems and not summary.broken_keys:
-            self.problems.append(Problem("bib_parse_error", WARNING,
-                                         "no entries in this file: is it a .bib file?",
-                                         file=summary.path, line=1))
+            self.problems.append(
+                Problem(
+                    "bib_parse_error",
+                    WARNING,
+                    "no entries in this file: is it a .bib file?",
+                    file=summary.path,
+                    line=1,
+                )
+            )
         self.broken_keys.update(summary.broken_keys)
         for info in summary.entries:
             original = self.entries.setdefault(info.key, info)
             if original is not info:
-                self.problems.append(_duplicate(info.key, info.file, info.line, original.file, original.line))
+                self.problems.append(
+                    _duplicate(info.key, info.file, info.line, original.file, original.line)
+                )
 
 
 def _cache_path(path: Path, dialect: str) -> Path:
@@ -410,7 +485,12 @@ def _identity(path: Path, dialect: str) -> dict[str, Any]:
     from galcli import __version__
 
     stat = path.stat()
-    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "dialect": dialect, "version": __version__}
+    return {
+        "size": stat.st_size,
+        "mtime_ns": stat.st_mtime_ns,
+        "dialect": dialect,
+        "version": __version__,
+    }
 
 
 def _open_cache(path: Path, dialect: str) -> IO[str] | None:
@@ -469,8 +549,10 @@ def remember_file_summary(parsed: ParsedSummary, dialect: str) -> None:
     if parsed.identity is None:
         return
     try:
-        atomic_write_text(_cache_path(parsed.path, dialect), json.dumps(parsed.identity) + "\n"
-                          + json.dumps(parsed.summary.to_json()))
+        atomic_write_text(
+            _cache_path(parsed.path, dialect),
+            json.dumps(parsed.identity) + "\n" + json.dumps(parsed.summary.to_json()),
+        )
     except OSError:
         pass  # a read-only cache costs the parse next time, nothing else
 
@@ -484,8 +566,9 @@ def _parse_summary(path: Path, dialect: str, *, parallel: bool = False) -> Parse
     return ParsedSummary(path, identity, FileSummary.of(bib, dialect))
 
 
-def file_summary(path: Path, dialect: str, *, deferred: list[ParsedSummary] | None = None,
-                 parallel: bool = False) -> FileSummary:
+def file_summary(
+    path: Path, dialect: str, *, deferred: list[ParsedSummary] | None = None, parallel: bool = False
+) -> FileSummary:
     """The summary of `path`: from the cache unless the file changed, else parsed and cached.
 
     A Makefile runs `galcli check` on every build while the .bib rarely changes; parsing a
@@ -503,8 +586,13 @@ def file_summary(path: Path, dialect: str, *, deferred: list[ParsedSummary] | No
     return parsed.summary
 
 
-def summarize(paths: list[Path], dialect: str, *, deferred: list[ParsedSummary] | None = None,
-              parallel: bool = False) -> BibSummary:
+def summarize(
+    paths: list[Path],
+    dialect: str,
+    *,
+    deferred: list[ParsedSummary] | None = None,
+    parallel: bool = False,
+) -> BibSummary:
     summary = BibSummary(dialect=dialect)
     for path in paths:
         summary.add(file_summary(path, dialect, deferred=deferred, parallel=parallel))

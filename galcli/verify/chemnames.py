@@ -23,10 +23,28 @@ from typing import Any
 
 OPSIN = "opsin"
 CHEMICALS = "chemicals"
-MULTIPLIERS = {1: "", 2: "di", 3: "tri", 4: "tetra", 5: "penta", 6: "hexa", 7: "hepta", 8: "octa",
-               9: "nona", 10: "deca"}
-GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ω": "omega",
-         "′": "'", "’": "'"}
+MULTIPLIERS = {
+    1: "",
+    2: "di",
+    3: "tri",
+    4: "tetra",
+    5: "penta",
+    6: "hexa",
+    7: "hepta",
+    8: "octa",
+    9: "nona",
+    10: "deca",
+}
+GREEK = {
+    "α": "alpha",
+    "β": "beta",
+    "γ": "gamma",
+    "δ": "delta",
+    "ε": "epsilon",
+    "ω": "omega",
+    "′": "'",
+    "’": "'",
+}
 _PCB = re.compile(r"^\s*((?:\d'?)(?:\s*,\s*\d'?)*)\s*-\s*PCB\s*$", re.IGNORECASE)
 _TRAILING_NOTE = re.compile(r"^(.*\S)\s+\([^()]*\)$")
 
@@ -86,13 +104,26 @@ def opsin_resolve(names: list[str], timeout: float = 300.0) -> list[str | None]:
     lines = "\n".join(re.sub(r"[\r\n]+", " ", n) for n in names) + "\n"
     try:
         completed = subprocess.run(
-            [java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(opsin_jar()), "-osmi"],
-            input=lines, capture_output=True, text=True, encoding="utf-8", timeout=timeout)
+            [
+                java,
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-jar",
+                str(opsin_jar()),
+                "-osmi",
+            ],
+            input=lines,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=timeout,
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SourceUnavailable(f"OPSIN could not run: {exc}") from exc
     if completed.returncode != 0:
-        raise SourceUnavailable(f"OPSIN exited with status {completed.returncode}: "
-                                f"{completed.stderr.strip()[:200]}")
+        raise SourceUnavailable(
+            f"OPSIN exited with status {completed.returncode}: {completed.stderr.strip()[:200]}"
+        )
     # OPSIN answers one line per input line, empty where a name failed.
     answers = completed.stdout.split("\n")[: len(names)]
     answers += [""] * (len(names) - len(answers))
@@ -117,8 +148,14 @@ def chemicals_resolve(name: str) -> str | None:
         return None
     index = _chemicals_db().name_index
     squeezed = text.replace(" ", "")
-    for candidate in (text, text.lower(), squeezed, squeezed.lower(), squeezed.replace("-", ""),
-                      squeezed.replace("-", "").lower()):
+    for candidate in (
+        text,
+        text.lower(),
+        squeezed,
+        squeezed.lower(),
+        squeezed.replace("-", ""),
+        squeezed.replace("-", "").lower(),
+    ):
         hit = index.get(candidate)
         if hit is not None and hit.smiles:
             return str(hit.smiles)
@@ -133,7 +170,9 @@ class NameResolutions:
     unavailable: dict[str, str]
 
 
-def resolve_names(names: list[str], sources: tuple[str, ...] = (OPSIN, CHEMICALS)) -> NameResolutions:
+def resolve_names(
+    names: list[str], sources: tuple[str, ...] = (OPSIN, CHEMICALS)
+) -> NameResolutions:
     """Resolve every name with every source (retrying failures with the name's variants)."""
     variants = {name: name_variants(name) for name in names}
     results: dict[str, list[Resolution]] = {name: [] for name in names}
@@ -146,7 +185,7 @@ def resolve_names(names: list[str], sources: tuple[str, ...] = (OPSIN, CHEMICALS
             unavailable[OPSIN] = str(exc)
         else:
             done: set[str] = set()
-            for (name, variant), smiles in zip(pending, answers):
+            for (name, variant), smiles in zip(pending, answers, strict=False):
                 if smiles and name not in done:
                     results[name].append(Resolution(OPSIN, variant, smiles))
                     done.add(name)
@@ -177,8 +216,9 @@ def similar_names(name: str, limit: int = 3) -> list[str]:
         names = _chemicals_names()
     except SourceUnavailable:
         return []
-    found = process.extract(text, names, scorer=distance.Levenshtein.distance, score_cutoff=1,
-                            limit=limit)
+    found = process.extract(
+        text, names, scorer=distance.Levenshtein.distance, score_cutoff=1, limit=limit
+    )
     return [match for match, _, _ in found if match != text]
 
 

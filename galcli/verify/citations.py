@@ -55,14 +55,24 @@ class TitleMatcher:
         score, index = best
         entry = self.entries[index]
         if score < TITLE_MATCH:
-            return ProposalMatch(proposal, NOT_IN_BIB, None, score,
-                                 f"no entry has this title (closest: '{entry.key}', {score:.0f}% similar)")
+            return ProposalMatch(
+                proposal,
+                NOT_IN_BIB,
+                None,
+                score,
+                f"no entry has this title (closest: '{entry.key}', {score:.0f}% similar)",
+            )
         claimed = [fold(word) for word in tail.replace(" and ", " ").split()] if head else []
         names = author_last_names(entry.author)
         if claimed and names and not any(_surname_matches(word, names) for word in claimed):
-            return ProposalMatch(proposal, MISMATCH, entry, score,
-                                 f"title matches '{entry.key}' but the authors differ "
-                                 f"(entry: {', '.join(names[:3])})")
+            return ProposalMatch(
+                proposal,
+                MISMATCH,
+                entry,
+                score,
+                f"title matches '{entry.key}' but the authors differ "
+                f"(entry: {', '.join(names[:3])})",
+            )
         return ProposalMatch(proposal, VERIFIED, entry, score, "title matches")
 
 

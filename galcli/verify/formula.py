@@ -15,63 +15,394 @@ from typing import Any
 
 from galcli.errors import InputError
 
-MATH_ENVIRONMENTS = ("equation", "align", "gather", "multline", "eqnarray", "flalign", "alignat",
-                     "displaymath", "math")
-INNER_ENVIRONMENTS = {"split", "aligned", "gathered", "alignedat", "cases", "dcases", "rcases",
-                      "matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix",
-                      "smallmatrix", "array", "subarray", "substack", "subequations"}
-_ENVIRONMENT = re.compile(r"^\s*\\begin\{(?P<env>(?:" + "|".join(MATH_ENVIRONMENTS) +
-                          r")\*?)\}(?P<body>.*)\\end\{(?P=env)\}\s*$", re.S)
+MATH_ENVIRONMENTS = (
+    "equation",
+    "align",
+    "gather",
+    "multline",
+    "eqnarray",
+    "flalign",
+    "alignat",
+    "displaymath",
+    "math",
+)
+INNER_ENVIRONMENTS = {
+    "split",
+    "aligned",
+    "gathered",
+    "alignedat",
+    "cases",
+    "dcases",
+    "rcases",
+    "matrix",
+    "pmatrix",
+    "bmatrix",
+    "Bmatrix",
+    "vmatrix",
+    "Vmatrix",
+    "smallmatrix",
+    "array",
+    "subarray",
+    "substack",
+    "subequations",
+}
+_ENVIRONMENT = re.compile(
+    r"^\s*\\begin\{(?P<env>(?:"
+    + "|".join(MATH_ENVIRONMENTS)
+    + r")\*?)\}(?P<body>.*)\\end\{(?P=env)\}\s*$",
+    re.S,
+)
 _DELIMITED = (("$$", "$$"), ("\\[", "\\]"), ("\\(", "\\)"), ("$", "$"))
 _LABELS = re.compile(r"\\label\s*\{[^{}]*\}|\\tag\*?\s*\{[^{}]*\}|\\nonumber\b|\\notag\b")
 
-GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
-         "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "rho", "varrho", "sigma",
-         "varsigma", "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta",
-         "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega", "ell", "varpi"}
+GREEK = {
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "varepsilon",
+    "zeta",
+    "eta",
+    "theta",
+    "vartheta",
+    "iota",
+    "kappa",
+    "lambda",
+    "mu",
+    "nu",
+    "xi",
+    "rho",
+    "varrho",
+    "sigma",
+    "varsigma",
+    "tau",
+    "upsilon",
+    "phi",
+    "varphi",
+    "chi",
+    "psi",
+    "omega",
+    "Gamma",
+    "Delta",
+    "Theta",
+    "Lambda",
+    "Xi",
+    "Pi",
+    "Sigma",
+    "Upsilon",
+    "Phi",
+    "Psi",
+    "Omega",
+    "ell",
+    "varpi",
+}
 CONSTANTS = {"pi", "infty", "hbar", "e", "imath", "jmath", "aleph"}
-OPERATORS = {"nabla", "partial", "cdot", "times", "div", "pm", "mp", "sum", "prod", "coprod",
-             "int", "iint", "iiint", "oint", "circ", "bullet", "otimes", "oplus", "odot", "wedge",
-             "vee", "cup", "cap", "setminus", "lim", "max", "min", "sup", "inf", "limsup", "liminf",
-             "det", "dim", "ker", "deg", "gcd", "Pr", "bigcup", "bigcap", "bigoplus", "bigotimes",
-             "land", "lor", "neg", "lnot", "star", "ast", "dagger", "triangle", "Box", "square",
-             "frac", "dfrac", "tfrac", "sqrt", "binom", "forall", "exists", "prime"}
-RELATIONS = {"leq", "le", "geq", "ge", "neq", "ne", "approx", "equiv", "sim", "simeq", "cong",
-             "propto", "in", "notin", "ni", "subset", "subseteq", "supset", "supseteq", "to",
-             "rightarrow", "leftarrow", "Rightarrow", "Leftarrow", "leftrightarrow",
-             "Leftrightarrow", "iff", "implies", "mapsto", "ll", "gg", "lesssim", "gtrsim",
-             "prec", "succ", "preceq", "succeq", "perp", "parallel", "mid", "coloneqq", "eqqcolon",
-             "triangleq", "doteq", "models", "vdash"}
-FUNCTIONS = {"sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh",
-             "cosh", "tanh", "coth", "log", "ln", "lg", "exp", "arg", "Re", "Im", "tr", "Tr",
-             "operatorname", "erf", "sgn", "softmax"}
-STYLES = {"mathbf", "mathrm", "mathit", "mathcal", "mathbb", "mathfrak", "mathsf", "mathtt",
-          "boldsymbol", "bm", "vec", "hat", "bar", "tilde", "dot", "ddot", "overline",
-          "underline", "widehat", "widetilde", "check", "breve", "acute", "grave", "mathscr",
-          "pmb", "overrightarrow"}
-IGNORED = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr",
-           "biggl", "biggr", "middle", ",", ";", ":", "!", " ", "quad", "qquad", "displaystyle",
-           "textstyle", "scriptstyle", "limits", "nolimits", "text", "mbox", "textrm", "textit",
-           "textbf", "mathrm*", "\\", "cr", "hline", "label", "nonumber", "notag", "tag",
-           "underbrace", "overbrace", "phantom", "vphantom", "hphantom", "quad", "enspace",
-           "thinspace", "negthinspace", "lbrace", "rbrace", "langle", "rangle", "lvert", "rvert",
-           "lVert", "rVert", "vert", "Vert", "lfloor", "rfloor", "lceil", "rceil", "ldots",
-           "cdots", "vdots", "ddots", "dots", "begin", "end", "stackrel", "overset", "underset",
-           "not", "mathstrut", "strut", "color", "textcolor", "boxed", "cancel"}
+OPERATORS = {
+    "nabla",
+    "partial",
+    "cdot",
+    "times",
+    "div",
+    "pm",
+    "mp",
+    "sum",
+    "prod",
+    "coprod",
+    "int",
+    "iint",
+    "iiint",
+    "oint",
+    "circ",
+    "bullet",
+    "otimes",
+    "oplus",
+    "odot",
+    "wedge",
+    "vee",
+    "cup",
+    "cap",
+    "setminus",
+    "lim",
+    "max",
+    "min",
+    "sup",
+    "inf",
+    "limsup",
+    "liminf",
+    "det",
+    "dim",
+    "ker",
+    "deg",
+    "gcd",
+    "Pr",
+    "bigcup",
+    "bigcap",
+    "bigoplus",
+    "bigotimes",
+    "land",
+    "lor",
+    "neg",
+    "lnot",
+    "star",
+    "ast",
+    "dagger",
+    "triangle",
+    "Box",
+    "square",
+    "frac",
+    "dfrac",
+    "tfrac",
+    "sqrt",
+    "binom",
+    "forall",
+    "exists",
+    "prime",
+}
+RELATIONS = {
+    "leq",
+    "le",
+    "geq",
+    "ge",
+    "neq",
+    "ne",
+    "approx",
+    "equiv",
+    "sim",
+    "simeq",
+    "cong",
+    "propto",
+    "in",
+    "notin",
+    "ni",
+    "subset",
+    "subseteq",
+    "supset",
+    "supseteq",
+    "to",
+    "rightarrow",
+    "leftarrow",
+    "Rightarrow",
+    "Leftarrow",
+    "leftrightarrow",
+    "Leftrightarrow",
+    "iff",
+    "implies",
+    "mapsto",
+    "ll",
+    "gg",
+    "lesssim",
+    "gtrsim",
+    "prec",
+    "succ",
+    "preceq",
+    "succeq",
+    "perp",
+    "parallel",
+    "mid",
+    "coloneqq",
+    "eqqcolon",
+    "triangleq",
+    "doteq",
+    "models",
+    "vdash",
+}
+FUNCTIONS = {
+    "sin",
+    "cos",
+    "tan",
+    "cot",
+    "sec",
+    "csc",
+    "arcsin",
+    "arccos",
+    "arctan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "coth",
+    "log",
+    "ln",
+    "lg",
+    "exp",
+    "arg",
+    "Re",
+    "Im",
+    "tr",
+    "Tr",
+    "operatorname",
+    "erf",
+    "sgn",
+    "softmax",
+}
+STYLES = {
+    "mathbf",
+    "mathrm",
+    "mathit",
+    "mathcal",
+    "mathbb",
+    "mathfrak",
+    "mathsf",
+    "mathtt",
+    "boldsymbol",
+    "bm",
+    "vec",
+    "hat",
+    "bar",
+    "tilde",
+    "dot",
+    "ddot",
+    "overline",
+    "underline",
+    "widehat",
+    "widetilde",
+    "check",
+    "breve",
+    "acute",
+    "grave",
+    "mathscr",
+    "pmb",
+    "overrightarrow",
+}
+IGNORED = {
+    "left",
+    "right",
+    "big",
+    "Big",
+    "bigg",
+    "Bigg",
+    "bigl",
+    "bigr",
+    "Bigl",
+    "Bigr",
+    "biggl",
+    "biggr",
+    "middle",
+    ",",
+    ";",
+    ":",
+    "!",
+    " ",
+    "quad",
+    "qquad",
+    "displaystyle",
+    "textstyle",
+    "scriptstyle",
+    "limits",
+    "nolimits",
+    "text",
+    "mbox",
+    "textrm",
+    "textit",
+    "textbf",
+    "mathrm*",
+    "\\",
+    "cr",
+    "hline",
+    "label",
+    "nonumber",
+    "notag",
+    "tag",
+    "underbrace",
+    "overbrace",
+    "phantom",
+    "vphantom",
+    "hphantom",
+    "enspace",
+    "thinspace",
+    "negthinspace",
+    "lbrace",
+    "rbrace",
+    "langle",
+    "rangle",
+    "lvert",
+    "rvert",
+    "lVert",
+    "rVert",
+    "vert",
+    "Vert",
+    "lfloor",
+    "rfloor",
+    "lceil",
+    "rceil",
+    "ldots",
+    "cdots",
+    "vdots",
+    "ddots",
+    "dots",
+    "begin",
+    "end",
+    "stackrel",
+    "overset",
+    "underset",
+    "not",
+    "mathstrut",
+    "strut",
+    "color",
+    "textcolor",
+    "boxed",
+    "cancel",
+}
 # Argument specs pylatexenc's default database lacks, so that e.g. \dfrac{a}{b} parses as one.
-EXTRA_SPECS = {"dfrac": "{{", "tfrac": "{{", "binom": "{{", "boldsymbol": "{", "bm": "{",
-               "operatorname": "*{", "mathscr": "{", "pmb": "{", "widehat": "{", "widetilde": "{",
-               "overrightarrow": "{", "underbrace": "{", "overbrace": "{", "boxed": "{",
-               "cancel": "{", "text": "{", "textrm": "{", "mbox": "{", "stackrel": "{{",
-               "overset": "{{", "underset": "{{", "phantom": "{", "color": "{", "textcolor": "{{",
-               "coloneqq": "", "substack": "{"}
-INEQUALITIES = {"<", ">", "\\leq", "\\le", "\\geq", "\\ge", "\\neq", "\\ne", "\\ll", "\\gg",
-                "\\lesssim", "\\gtrsim", "\\prec", "\\succ", "\\preceq", "\\succeq"}
-DEFINITIONS = {":=", "\\coloneqq", "\\triangleq", "\\equiv", "\\doteq", "\\stackrel{def}{=}",
-               "\\overset{def}{=}", "\\stackrel{\\text{def}}{=}", "\\overset{\\text{def}}{=}"}
-SUBSCRIPTS = dict(zip("0123456789+-=()aehijklmnoprstuvx",
-                      "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
-SUPERSCRIPTS = dict(zip("0123456789+-=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁱⁿ"))
+EXTRA_SPECS = {
+    "dfrac": "{{",
+    "tfrac": "{{",
+    "binom": "{{",
+    "boldsymbol": "{",
+    "bm": "{",
+    "operatorname": "*{",
+    "mathscr": "{",
+    "pmb": "{",
+    "widehat": "{",
+    "widetilde": "{",
+    "overrightarrow": "{",
+    "underbrace": "{",
+    "overbrace": "{",
+    "boxed": "{",
+    "cancel": "{",
+    "text": "{",
+    "textrm": "{",
+    "mbox": "{",
+    "stackrel": "{{",
+    "overset": "{{",
+    "underset": "{{",
+    "phantom": "{",
+    "color": "{",
+    "textcolor": "{{",
+    "coloneqq": "",
+    "substack": "{",
+}
+INEQUALITIES = {
+    "<",
+    ">",
+    "\\leq",
+    "\\le",
+    "\\geq",
+    "\\ge",
+    "\\neq",
+    "\\ne",
+    "\\ll",
+    "\\gg",
+    "\\lesssim",
+    "\\gtrsim",
+    "\\prec",
+    "\\succ",
+    "\\preceq",
+    "\\succeq",
+}
+DEFINITIONS = {
+    ":=",
+    "\\coloneqq",
+    "\\triangleq",
+    "\\equiv",
+    "\\doteq",
+    "\\stackrel{def}{=}",
+    "\\overset{def}{=}",
+    "\\stackrel{\\text{def}}{=}",
+    "\\overset{\\text{def}}{=}",
+}
+SUBSCRIPTS = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=False))
+SUPERSCRIPTS = dict(zip("0123456789+-=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁱⁿ", strict=False))
 
 logging.getLogger("pylatexenc").setLevel(logging.ERROR)
 
@@ -107,17 +438,21 @@ def caret(latex: str, column: int) -> str:
     """The formula's line holding `column` (1-based) and a caret under that column."""
     start = latex.rfind("\n", 0, max(column - 1, 0)) + 1
     end = latex.find("\n", start)
-    line = latex[start: end if end >= 0 else len(latex)]
+    line = latex[start : end if end >= 0 else len(latex)]
     return f"  {line}\n  {' ' * (column - 1 - start)}^"
 
 
 def formula_error(message: str, latex: str, column: int, *, hint: str | None = None) -> InputError:
     column = max(1, min(column, len(latex) + 1))
-    return InputError(f"{message} (column {column})", detail=caret(latex, column),
-                      hint=hint or "fix the LaTeX; galcli parses formulas with pylatexenc")
+    return InputError(
+        f"{message} (column {column})",
+        detail=caret(latex, column),
+        hint=hint or "fix the LaTeX; galcli parses formulas with pylatexenc",
+    )
 
 
 # -- from text to a formula -----------------------------------------------------------------
+
 
 def _label(source: str) -> str | None:
     label = re.search(r"\\label\s*\{([^{}]*)\}", source)
@@ -133,8 +468,12 @@ def strip_math(text: str) -> tuple[str, str | None, str | None]:
         body, environment = match["body"], match["env"]
     else:
         for opening, closing in _DELIMITED:
-            if body.startswith(opening) and body.endswith(closing) and len(body) >= len(opening) + len(closing):
-                body, environment = body[len(opening): len(body) - len(closing)], opening + closing
+            if (
+                body.startswith(opening)
+                and body.endswith(closing)
+                and len(body) >= len(opening) + len(closing)
+            ):
+                body, environment = body[len(opening) : len(body) - len(closing)], opening + closing
                 break
     label = _label(body)
     body = _LABELS.sub(" ", body).strip()
@@ -145,7 +484,8 @@ def strip_math(text: str) -> tuple[str, str | None, str | None]:
 
 _DEFINITION = re.compile(
     r"\\(?P<kind>(?:re|provide)?newcommand\*?|DeclareMathOperator\*?|def)\s*"
-    r"(?:\{\s*\\(?P<name>[A-Za-z@]+)\s*\}|\\(?P<bare>[A-Za-z@]+))")
+    r"(?:\{\s*\\(?P<name>[A-Za-z@]+)\s*\}|\\(?P<bare>[A-Za-z@]+))"
+)
 
 
 def parse_definitions(text: str) -> dict[str, Definition]:
@@ -163,8 +503,9 @@ def parse_definitions(text: str) -> dict[str, Definition]:
             body = _group(masked, _skip_space(masked, position), "{", "}")
             if body:
                 star = "*" if kind.endswith("*") else ""
-                found[name] = Definition(name, 0, None,
-                                         f"\\operatorname{star}{{{masked[body[0]:body[1]]}}}")
+                found[name] = Definition(
+                    name, 0, None, f"\\operatorname{star}{{{masked[body[0] : body[1]]}}}"
+                )
             continue
         arguments, default = 0, None
         if kind == "def":
@@ -177,23 +518,28 @@ def parse_definitions(text: str) -> dict[str, Definition]:
                 arguments, position = int(count.group(1)), position + count.end()
                 optional = _group(masked, _skip_space(masked, position), "[", "]")
                 if optional:
-                    default = masked[optional[0]:optional[1]]
+                    default = masked[optional[0] : optional[1]]
                     position = optional[1] + 1
         body = _group(masked, _skip_space(masked, position), "{", "}")
         if body:
-            found[name] = Definition(name, arguments, default, masked[body[0]:body[1]])
+            found[name] = Definition(name, arguments, default, masked[body[0] : body[1]])
     return found
 
 
-def expand_macros(latex: str, definitions: dict[str, Definition], depth: int = 8) -> tuple[str, list[str]]:
+def expand_macros(
+    latex: str, definitions: dict[str, Definition], depth: int = 8
+) -> tuple[str, list[str]]:
     """Replace uses of `definitions` in `latex` (nested uses too, `depth` rounds at most)."""
     from galcli.verify.latex_scan import _group, _skip_space
 
     used: list[str] = []
     if not definitions:
         return latex, used
-    pattern = re.compile(r"\\(" + "|".join(sorted(map(re.escape, definitions), key=len, reverse=True))
-                         + r")(?![A-Za-z@])")
+    pattern = re.compile(
+        r"\\("
+        + "|".join(sorted(map(re.escape, definitions), key=len, reverse=True))
+        + r")(?![A-Za-z@])"
+    )
     for _ in range(depth):
         pieces, position, changed = [], 0, False
         for match in pattern.finditer(latex):
@@ -204,7 +550,7 @@ def expand_macros(latex: str, definitions: dict[str, Definition], depth: int = 8
             if definition.default is not None:
                 optional = _group(latex, _skip_space(latex, cursor), "[", "]")
                 if optional:
-                    arguments.append(latex[optional[0]:optional[1]])
+                    arguments.append(latex[optional[0] : optional[1]])
                     cursor = optional[1] + 1
                 else:
                     arguments.append(definition.default)
@@ -212,7 +558,7 @@ def expand_macros(latex: str, definitions: dict[str, Definition], depth: int = 8
                 cursor = _skip_space(latex, cursor)
                 braced = _group(latex, cursor, "{", "}")
                 if braced:
-                    arguments.append(latex[braced[0]:braced[1]])
+                    arguments.append(latex[braced[0] : braced[1]])
                     cursor = braced[1] + 1
                 elif cursor < len(latex):
                     token = re.match(r"\\[A-Za-z@]+|.", latex[cursor:], re.S).group(0)
@@ -223,7 +569,7 @@ def expand_macros(latex: str, definitions: dict[str, Definition], depth: int = 8
             body = definition.body
             for index, argument in enumerate(arguments, 1):
                 body = body.replace(f"#{index}", argument)
-            pieces += [latex[position:match.start()], body]
+            pieces += [latex[position : match.start()], body]
             position, changed = cursor, True
             if definition.name not in used:
                 used.append(definition.name)
@@ -238,11 +584,13 @@ def prepare(text: str, definitions: dict[str, Definition] | None = None) -> Form
     if not body:
         raise InputError("the formula is empty", hint="give a LaTeX formula, e.g. 'E = mc^2'")
     expanded, used = expand_macros(body, definitions or {})
-    return Formula(source=text, latex=expanded, environment=environment, label=label,
-                   macros_expanded=used)
+    return Formula(
+        source=text, latex=expanded, environment=environment, label=label, macros_expanded=used
+    )
 
 
 # -- parsing --------------------------------------------------------------------------------
+
 
 @lru_cache(maxsize=1)
 def _context() -> Any:
@@ -250,8 +598,11 @@ def _context() -> Any:
     from pylatexenc.macrospec import MacroSpec
 
     database = get_default_latex_context_db()
-    database.add_context_category("galcli-math", prepend=True,
-                                  macros=[MacroSpec(name, spec) for name, spec in EXTRA_SPECS.items()])
+    database.add_context_category(
+        "galcli-math",
+        prepend=True,
+        macros=[MacroSpec(name, spec) for name, spec in EXTRA_SPECS.items()],
+    )
     return database
 
 
@@ -264,7 +615,9 @@ def parse(latex: str) -> list[Any]:
 
     walker = LatexWalker(latex, latex_context=_context(), tolerant_parsing=False)
     try:
-        nodes, _, _ = walker.get_latex_nodes(parsing_state=walker.make_parsing_state(in_math_mode=True))
+        nodes, _, _ = walker.get_latex_nodes(
+            parsing_state=walker.make_parsing_state(in_math_mode=True)
+        )
     except LatexWalkerError as exc:
         position = getattr(exc, "pos", None)
         message = getattr(exc, "msg", None) or str(exc).splitlines()[0]
@@ -274,8 +627,12 @@ def parse(latex: str) -> list[Any]:
 
     if script := _DANGLING_SCRIPT.search(latex):
         what = "superscript" if script.group(0) == "^" else "subscript"
-        raise formula_error(f"{what} '{script.group(0)}' has no argument", latex, script.start() + 1,
-                            hint=f"write what it applies to, e.g. x{script.group(0)}{{2}}")
+        raise formula_error(
+            f"{what} '{script.group(0)}' has no argument",
+            latex,
+            script.start() + 1,
+            hint=f"write what it applies to, e.g. x{script.group(0)}{{2}}",
+        )
 
     def check(nodelist: list[Any]) -> None:
         opened: list[Any] = []  # \\left … \\right pair up within one group, as in TeX
@@ -284,22 +641,33 @@ def parse(latex: str) -> list[Any]:
             if name == "left":
                 opened.append(node)
             elif name == "right" and not opened:
-                raise formula_error("\\right without a matching \\left", latex, node.pos + 1,
-                                    hint="pair every \\right with a \\left in the same group")
+                raise formula_error(
+                    "\\right without a matching \\left",
+                    latex,
+                    node.pos + 1,
+                    hint="pair every \\right with a \\left in the same group",
+                )
             elif name == "right":
                 opened.pop()
             if isinstance(node, LatexEnvironmentNode):
                 name = node.environmentname.rstrip("*")
                 if name not in INNER_ENVIRONMENTS and name not in MATH_ENVIRONMENTS:
-                    raise formula_error(f"unknown environment '{node.environmentname}' in a formula",
-                                        latex, node.pos + 1,
-                                        hint="math formulas use environments such as aligned, "
-                                             "cases or pmatrix")
+                    raise formula_error(
+                        f"unknown environment '{node.environmentname}' in a formula",
+                        latex,
+                        node.pos + 1,
+                        hint="math formulas use environments such as aligned, cases or pmatrix",
+                    )
             for child in _children(node):
                 check(child)
         if opened:
-            raise formula_error("\\left without a matching \\right", latex, opened[-1].pos + 1,
-                                hint="close it with \\right) (or \\right. for no delimiter)")
+            raise formula_error(
+                "\\left without a matching \\right",
+                latex,
+                opened[-1].pos + 1,
+                hint="close it with \\right) (or \\right. for no delimiter)",
+            )
+
     check(nodes)
     return nodes
 
@@ -317,8 +685,14 @@ def _children(node: Any) -> list[list[Any]]:
 
 # -- describing -----------------------------------------------------------------------------
 
-OPERATOR_GLYPHS = {"\\frac": "/", "\\dfrac": "/", "\\tfrac": "/", "\\sqrt": "√", "\\binom": "binom",
-                   "\\prime": "′"}
+OPERATOR_GLYPHS = {
+    "\\frac": "/",
+    "\\dfrac": "/",
+    "\\tfrac": "/",
+    "\\sqrt": "√",
+    "\\binom": "binom",
+    "\\prime": "′",
+}
 
 
 def to_unicode(latex: str) -> str:
@@ -341,8 +715,12 @@ def to_unicode(latex: str) -> str:
     try:
         from pylatexenc.latexwalker import LatexWalker
 
-        nodes, _, _ = LatexWalker(latex, latex_context=_context(), tolerant_parsing=True).get_latex_nodes()
-        text = LatexNodes2Text(math_mode="text", latex_context=_fraction_context()).nodelist_to_text(nodes)
+        nodes, _, _ = LatexWalker(
+            latex, latex_context=_context(), tolerant_parsing=True
+        ).get_latex_nodes()
+        text = LatexNodes2Text(
+            math_mode="text", latex_context=_fraction_context()
+        ).nodelist_to_text(nodes)
     except Exception:  # latex2text is a best effort; the parse already succeeded
         text = latex
     scripts = re.escape("".join({*SUBSCRIPTS.values(), *SUPERSCRIPTS.values()}))
@@ -357,8 +735,11 @@ def _fraction_context() -> Any:
 
     def texts(node: Any, l2tobj: Any) -> list[str]:
         arguments = [a for a in (node.nodeargd.argnlist if node.nodeargd else []) if a is not None]
-        return [l2tobj.nodelist_to_text([a]).strip() for a in arguments
-                if not (hasattr(a, "chars") and a.chars == "*")]
+        return [
+            l2tobj.nodelist_to_text([a]).strip()
+            for a in arguments
+            if not (hasattr(a, "chars") and a.chars == "*")
+        ]
 
     def wrap(text: str) -> str:
         return text if re.fullmatch(r"[\w.′]+", text) else f"({text})"
@@ -380,21 +761,36 @@ def _fraction_context() -> Any:
     # Function names keep a space before their argument (latex2text writes \\sin x as "sinx")
     # and those it does not know (\\tr, \\sgn, \\softmax) no longer vanish.
     functions = sorted(FUNCTIONS - {"operatorname"})
-    database.add_context_category("galcli-math-text", prepend=True, macros=[
-        *(MacroTextSpec(name, simplify_repl=special.get(name, content))
-          for name in {*special, *(n for n, spec in EXTRA_SPECS.items() if spec)}),
-        *(MacroTextSpec(name, simplify_repl=f"{name} ") for name in functions)])
+    database.add_context_category(
+        "galcli-math-text",
+        prepend=True,
+        macros=[
+            *(
+                MacroTextSpec(name, simplify_repl=special.get(name, content))
+                for name in {*special, *(n for n, spec in EXTRA_SPECS.items() if spec)}
+            ),
+            *(MacroTextSpec(name, simplify_repl=f"{name} ") for name in functions),
+        ],
+    )
     return database
 
 
 def _macro_latex(latex: str, node: Any) -> str:
-    return latex[node.pos: node.pos + node.len]
+    return latex[node.pos : node.pos + node.len]
 
 
-def inventory(latex: str, nodes: list[Any], known: set[str] | None = None) -> tuple[list[Symbol], list[str]]:
+def inventory(
+    latex: str, nodes: list[Any], known: set[str] | None = None
+) -> tuple[list[Symbol], list[str]]:
     """The formula's symbols with their roles, and the macros nobody defines (warnings)."""
-    from pylatexenc.latexwalker import (LatexCharsNode, LatexCommentNode, LatexGroupNode,
-                                        LatexMacroNode, LatexMathNode, LatexSpecialsNode)
+    from pylatexenc.latexwalker import (
+        LatexCharsNode,
+        LatexCommentNode,
+        LatexGroupNode,
+        LatexMacroNode,
+        LatexMathNode,
+        LatexSpecialsNode,
+    )
 
     symbols: dict[tuple[str, str], Symbol] = {}
     unknown: list[str] = []
@@ -425,8 +821,12 @@ def inventory(latex: str, nodes: list[Any], known: set[str] | None = None) -> tu
         def scripted(target: str, role: str) -> None:
             """A subscript names a new symbol together with its base: x_i, \\varepsilon_0."""
             if previous and role == "subscript" and script_role is None and len(target) <= 12:
-                add(f"{previous}_{target}" if len(target) == 1 or target.startswith("\\")
-                    else f"{previous}_{{{target}}}", "variable")
+                add(
+                    f"{previous}_{target}"
+                    if len(target) == 1 or target.startswith("\\")
+                    else f"{previous}_{{{target}}}",
+                    "variable",
+                )
 
         for node in nodelist or []:
             if isinstance(node, LatexCharsNode):
@@ -484,7 +884,15 @@ def inventory(latex: str, nodes: list[Any], known: set[str] | None = None) -> tu
                     base = source
                 elif name in IGNORED or name in known:
                     for child in _children(node):
-                        if name not in ("text", "mbox", "textrm", "label", "tag", "color", "textcolor"):
+                        if name not in (
+                            "text",
+                            "mbox",
+                            "textrm",
+                            "label",
+                            "tag",
+                            "color",
+                            "textcolor",
+                        ):
                             walk(child, script_role)
                 else:
                     if name not in unknown and not is_known_macro(name):
@@ -521,12 +929,23 @@ def structure(latex: str) -> tuple[str, str | None, str | None]:
         elif depth == 0:
             for relation in relations:
                 if row.startswith(relation, index) and not (
-                        relation[0] == "\\" and row[index + len(relation): index + len(relation) + 1].isalpha()):
-                    if relation in ("<", ">") and row[index - 5: index] in ("\\left", "right"):
+                    relation[0] == "\\"
+                    and row[index + len(relation) : index + len(relation) + 1].isalpha()
+                ):
+                    if relation in ("<", ">") and row[index - 5 : index] in ("\\left", "right"):
                         continue
-                    kind = ("definition" if relation in DEFINITIONS else
-                            "inequality" if relation in INEQUALITIES else "equation")
-                    return kind, row[:index].strip() or None, row[index + len(relation):].strip() or None
+                    kind = (
+                        "definition"
+                        if relation in DEFINITIONS
+                        else "inequality"
+                        if relation in INEQUALITIES
+                        else "equation"
+                    )
+                    return (
+                        kind,
+                        row[:index].strip() or None,
+                        row[index + len(relation) :].strip() or None,
+                    )
         index += 1
     return "expression", None, None
 
@@ -547,6 +966,7 @@ def _text_context() -> Any:
 
 # -- formulas in a .tex file ----------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class TexMath:
     source: str  # the math with its delimiters or environment
@@ -558,7 +978,9 @@ class TexMath:
 
 _DISPLAY = re.compile(
     r"\\begin\{(?P<env>(?:" + "|".join(MATH_ENVIRONMENTS) + r")\*?)\}.*?\\end\{(?P=env)\}"
-    r"|\\\[.*?\\\]|\$\$.*?\$\$", re.S)
+    r"|\\\[.*?\\\]|\$\$.*?\$\$",
+    re.S,
+)
 _INLINE = re.compile(r"\\\(.*?\\\)|(?<![\\$])\$(?!\$)(?:[^$\\]|\\.)+?\$", re.S)
 
 
@@ -578,7 +1000,7 @@ def split_rows(body: str) -> list[tuple[int, str]]:
         elif text == "}" or text.startswith("\\end"):
             depth -= 1
         elif text.startswith("\\\\") and depth == 0:
-            rows.append((start, body[start: token.start()]))
+            rows.append((start, body[start : token.start()]))
             start = token.end()
     rows.append((start, body[start:]))
     return [(offset, row) for offset, row in rows if _LABELS.sub("", row).strip()]
@@ -600,16 +1022,24 @@ def math_in_tex(text: str, *, inline: bool = False) -> list[TexMath]:
             source = match.group(0)
             line = masked.count("\n", 0, match.start()) + 1
             environment = (match.groupdict().get("env") or "").rstrip("*")
-            rows = split_rows(source[source.index("}") + 1: source.rindex("\\end")]) \
-                if environment in MULTI_EQUATION else []
+            rows = (
+                split_rows(source[source.index("}") + 1 : source.rindex("\\end")])
+                if environment in MULTI_EQUATION
+                else []
+            )
             if len(rows) < 2:
-                found.append(TexMath(source, line, line + source.count("\n"), _label(source), display))
+                found.append(
+                    TexMath(source, line, line + source.count("\n"), _label(source), display)
+                )
                 continue
             body_start = source.index("}") + 1
             for offset, row in rows:
                 first = body_start + offset + len(row) - len(row.lstrip())
                 row_line = line + source.count("\n", 0, first)
                 wrapped = f"\\begin{{{match['env']}}}{row.strip()}\\end{{{match['env']}}}"
-                found.append(TexMath(wrapped, row_line, row_line + row.strip().count("\n"),
-                                     _label(row), display))
+                found.append(
+                    TexMath(
+                        wrapped, row_line, row_line + row.strip().count("\n"), _label(row), display
+                    )
+                )
     return sorted(found, key=lambda m: m.line)

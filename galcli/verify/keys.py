@@ -8,7 +8,9 @@ from collections.abc import Sequence
 
 from galcli.verify.normalize import author_last_names, fold
 
-_AUTHOR_YEAR = re.compile(r"^(?P<author>[A-Za-z][A-Za-z'\-]*?)[^A-Za-z0-9]*(?P<year>(?:1[5-9]|20)\d{2})")
+_AUTHOR_YEAR = re.compile(
+    r"^(?P<author>[A-Za-z][A-Za-z'\-]*?)[^A-Za-z0-9]*(?P<year>(?:1[5-9]|20)\d{2})"
+)
 MAX_SUGGESTIONS = 5
 
 
@@ -51,8 +53,9 @@ class KeySuggester:
         found: list[str] = []
         if variant := self.case_variant(key):
             found.append(variant)
-        for _, _score, index in process.extract(key.lower(), self._folded, scorer=fuzz.ratio,
-                                                limit=3, score_cutoff=75):
+        for _, _score, index in process.extract(
+            key.lower(), self._folded, scorer=fuzz.ratio, limit=3, score_cutoff=75
+        ):
             found.append(self.keys[index])
         if pattern := _AUTHOR_YEAR.match(key):
             author = re.sub(r"[^a-z]", "", fold(pattern["author"]))

@@ -13,24 +13,55 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
 from galcli.fileio import read_text
 
-VERBATIM_ENVIRONMENTS = ("verbatim", "verbatim*", "Verbatim", "Verbatim*", "BVerbatim", "LVerbatim",
-                         "lstlisting", "minted", "comment", "alltt", "spverbatim", "filecontents",
-                         "filecontents*")
+VERBATIM_ENVIRONMENTS = (
+    "verbatim",
+    "verbatim*",
+    "Verbatim",
+    "Verbatim*",
+    "BVerbatim",
+    "LVerbatim",
+    "lstlisting",
+    "minted",
+    "comment",
+    "alltt",
+    "spverbatim",
+    "filecontents",
+    "filecontents*",
+)
 # Commands with "cite" in their name that do not take citation keys.
-NOT_CITATIONS = {"citetext", "citestyle", "citeindextrue", "citeindexfalse", "citeindextype",
-                 "citeauthoryear", "citename", "citepunct", "citesetup", "citenumfont",
-                 "citeleft", "citeright", "citemid", "citedash", "citeform", "setcitestyle",
-                 "bibpunct", "DeclareCiteCommand", "citelinkfalse"}
-MULTICITE = re.compile(r"^(?:[Cc]ites|[Pp]arencites|[Ff]ootcites|[Ff]ootcitetexts|[Tt]extcites|"
-                       r"[Ss]martcites|[Ss]upercites|[Aa]utocites|[Pp]volcites|[Ff]volcites|"
-                       r"[Ss]volcites|[Tt]volcites|[Aa]volcites|volcites)$")
+NOT_CITATIONS = {
+    "citetext",
+    "citestyle",
+    "citeindextrue",
+    "citeindexfalse",
+    "citeindextype",
+    "citeauthoryear",
+    "citename",
+    "citepunct",
+    "citesetup",
+    "citenumfont",
+    "citeleft",
+    "citeright",
+    "citemid",
+    "citedash",
+    "citeform",
+    "setcitestyle",
+    "bibpunct",
+    "DeclareCiteCommand",
+    "citelinkfalse",
+}
+MULTICITE = re.compile(
+    r"^(?:[Cc]ites|[Pp]arencites|[Ff]ootcites|[Ff]ootcitetexts|[Tt]extcites|"
+    r"[Ss]martcites|[Ss]upercites|[Aa]utocites|[Pp]volcites|[Ff]volcites|"
+    r"[Ss]volcites|[Tt]volcites|[Aa]volcites|volcites)$"
+)
 
 _SPECIAL = re.compile(
     r"\\begin\s*\{(?P<env>" + "|".join(re.escape(e) for e in VERBATIM_ENVIRONMENTS) + r")\}"
@@ -38,19 +69,47 @@ _SPECIAL = re.compile(
     r"|\\(?P<iffalse>iffalse)(?![A-Za-z@])"
 )
 _IF_FI = re.compile(r"\\[\\%]|%[^\n]*|\\(?P<word>if[A-Za-z@]*|fi)(?![A-Za-z@])")
-_FIXED_COMMANDS = ("input", "include", "subfile", "import", "subimport", "inputfrom", "includefrom",
-                   "subinputfrom", "subincludefrom", "bibliography", "nobibliography",
-                   "addbibresource", "addglobalbib", "addsectionbib")
+_FIXED_COMMANDS = (
+    "input",
+    "include",
+    "subfile",
+    "import",
+    "subimport",
+    "inputfrom",
+    "includefrom",
+    "subinputfrom",
+    "subincludefrom",
+    "bibliography",
+    "nobibliography",
+    "addbibresource",
+    "addglobalbib",
+    "addsectionbib",
+)
 _DEFINITION = re.compile(
     r"\\(?:re|provide)?newcommand\*?\s*\{?\s*\\(?P<name>[A-Za-z@]+)\s*\}?\s*(?:\[(?P<arity>\d)\])?"
-    r"|\\def\s*\\(?P<def_name>[A-Za-z@]+)(?P<params>(?:#\d)*)")
+    r"|\\def\s*\\(?P<def_name>[A-Za-z@]+)(?P<params>(?:#\d)*)"
+)
 _BARE_INPUT = re.compile(r"\s+(?P<name>[^\s{}\\%]+)")
 _BIBLATEX = re.compile(r"\\usepackage\s*(?:\[[^\]]*\])?\s*\{[^}]*\bbiblatex\b")
 
-INCLUDE_COMMANDS = {"input": 1, "include": 1, "subfile": 1, "import": 2, "subimport": 2,
-                    "inputfrom": 2, "includefrom": 2, "subinputfrom": 2, "subincludefrom": 2}
-BIB_COMMANDS = {"bibliography": "bibtex", "nobibliography": "bibtex", "addbibresource": "biber",
-                "addglobalbib": "biber", "addsectionbib": "biber"}
+INCLUDE_COMMANDS = {
+    "input": 1,
+    "include": 1,
+    "subfile": 1,
+    "import": 2,
+    "subimport": 2,
+    "inputfrom": 2,
+    "includefrom": 2,
+    "subinputfrom": 2,
+    "subincludefrom": 2,
+}
+BIB_COMMANDS = {
+    "bibliography": "bibtex",
+    "nobibliography": "bibtex",
+    "addbibresource": "biber",
+    "addglobalbib": "biber",
+    "addsectionbib": "biber",
+}
 
 
 class Citation(NamedTuple):  # a tuple: tens of thousands are made per run
@@ -153,7 +212,9 @@ def _special_spans(text: str) -> list[tuple[int, int]]:
         elif match["verb"]:
             closing = text.find(match["delim"], match.end())
             newline = text.find("\n", match.end())
-            end = closing + 1 if closing >= 0 and (newline < 0 or closing < newline) else match.end()
+            end = (
+                closing + 1 if closing >= 0 and (newline < 0 or closing < newline) else match.end()
+            )
         else:
             end = _matching_fi(text, match.end())
         spans.append((start, end))
@@ -201,7 +262,7 @@ def _group(text: str, position: int, opening: str, closing: str) -> tuple[int, i
     # Fast path: the usual `{key1,key2}` or `[p.~4]` holds no nested group.
     close = text.find(closing, position + 1)
     if close >= 0:
-        inner = text[position + 1:close]
+        inner = text[position + 1 : close]
         if opening not in inner and "{" not in inner and "\\" not in inner:
             return position + 1, close
     depth = 0
@@ -218,8 +279,9 @@ def _group(text: str, position: int, opening: str, closing: str) -> tuple[int, i
     return None
 
 
-def _arguments(text: str, position: int, mandatory: int, *, parentheses: bool = False
-               ) -> tuple[list[tuple[int, int]], int]:
+def _arguments(
+    text: str, position: int, mandatory: int, *, parentheses: bool = False
+) -> tuple[list[tuple[int, int]], int]:
     """Spans of `mandatory` brace arguments after optional `(…)` / `[…]` arguments."""
     spans: list[tuple[int, int]] = []
     while len(spans) < mandatory:
@@ -250,8 +312,10 @@ def custom_cite_macros(text: str) -> dict[str, _CiteMacro]:
         body_span = _group(text, _skip_space(text, match.end()), "{", "}")
         if not arity or body_span is None or "cite" in name:
             continue
-        body = text[body_span[0]:body_span[1]]
-        cited = re.search(r"\\[A-Za-z]*cite[A-Za-z]*\*?\s*(?:\[[^\]]*\]\s*){0,2}\{\s*#(\d)\s*\}", body)
+        body = text[body_span[0] : body_span[1]]
+        cited = re.search(
+            r"\\[A-Za-z]*cite[A-Za-z]*\*?\s*(?:\[[^\]]*\]\s*){0,2}\{\s*#(\d)\s*\}", body
+        )
         if cited:
             macros[name] = _CiteMacro(arity=arity, key_argument=int(cited[1]))
     return macros
@@ -261,7 +325,7 @@ def _keys(text: str, span: tuple[int, int]) -> list[tuple[str, int]]:
     """(key, offset) for each comma-separated key inside `span`."""
     found = []
     offset = span[0]
-    for part in text[span[0]:span[1]].split(","):
+    for part in text[span[0] : span[1]].split(","):
         key = part.strip()
         if key:
             found.append((key, offset + part.index(key)))
@@ -283,22 +347,27 @@ class FileScan:
 def _command_pattern(macro_names: frozenset[str]) -> re.Pattern[str]:
     """Only the commands the scanner cares about: cite-like ones, includes, bibliographies and
     the document's own cite macros (matching every command would cost more than the rest)."""
-    names = "|".join(sorted((*_FIXED_COMMANDS, *(re.escape(n) for n in macro_names)),
-                            key=len, reverse=True))
+    names = "|".join(
+        sorted((*_FIXED_COMMANDS, *(re.escape(n) for n in macro_names)), key=len, reverse=True)
+    )
     # The trailing group catches the common `{keys}` (after up to two simple `[...]`) in the
     # regex engine; anything else goes through `_arguments`.
-    return re.compile(r"\\(?P<name>[A-Za-z@]*(?i:cite)[A-Za-z@]*|" + names + r")(?![A-Za-z@])(?P<star>\*?)"
-                      r"(?:\s*(?:\[[^\[\]{}\\]*\]\s*){0,2}\{(?P<keys>[^{}\\]*)\})?")
+    return re.compile(
+        r"\\(?P<name>[A-Za-z@]*(?i:cite)[A-Za-z@]*|" + names + r")(?![A-Za-z@])(?P<star>\*?)"
+        r"(?:\s*(?:\[[^\[\]{}\\]*\]\s*){0,2}\{(?P<keys>[^{}\\]*)\})?"
+    )
 
 
-def _key_spans(text: str, match: re.Match[str], macros: dict[str, _CiteMacro]) -> list[tuple[int, int]]:
+def _key_spans(
+    text: str, match: re.Match[str], macros: dict[str, _CiteMacro]
+) -> list[tuple[int, int]]:
     """Spans of the key lists a cite-like command takes."""
     name = match["name"]
     after = match.end("star")
     if name in macros:
         macro = macros[name]
         spans, _ = _arguments(text, after, macro.arity)
-        return spans[macro.key_argument - 1:macro.key_argument]
+        return spans[macro.key_argument - 1 : macro.key_argument]
     if "cite" not in name.lower() or name in NOT_CITATIONS:
         return []
     if MULTICITE.match(name):
@@ -330,7 +399,9 @@ def scan_text(text: str, file: str, macros: dict[str, _CiteMacro] | None = None)
             spans, _ = _arguments(masked, match.end("star"), arity)
             if len(spans) == arity:
                 values = [masked[s:e].strip() for s, e in spans]
-                includes.append((values[-1], values[0] if arity == 2 else "", line, column, command))
+                includes.append(
+                    (values[-1], values[0] if arity == 2 else "", line, column, command)
+                )
             elif name == "input" and (bare := _BARE_INPUT.match(masked, match.end("star"))):
                 includes.append((bare["name"], "", line, column, command))
         elif name in BIB_COMMANDS:
@@ -346,17 +417,24 @@ def scan_text(text: str, file: str, macros: dict[str, _CiteMacro] | None = None)
                         nocite_all = True
                         continue
                     citations.append(Citation(key, file, *locate(offset), command))
-    return FileScan(citations, nocite_all, includes, bibliographies,
-                    uses_biblatex=bool(_BIBLATEX.search(masked)) or any(
-                        BIB_COMMANDS[c.lstrip("\\")] == "biber" for *_, c in bibliographies),
-                    macros=own)
+    return FileScan(
+        citations,
+        nocite_all,
+        includes,
+        bibliographies,
+        uses_biblatex=bool(_BIBLATEX.search(masked))
+        or any(BIB_COMMANDS[c.lstrip("\\")] == "biber" for *_, c in bibliographies),
+        macros=own,
+    )
 
 
 def _resolve(name: str, bases: list[Path], suffix: str) -> Path | None:
     candidates = []
     for base in bases:
         path = base / name
-        candidates += [path, path.with_name(path.name + suffix)] if not name.endswith(suffix) else [path]
+        candidates += (
+            [path, path.with_name(path.name + suffix)] if not name.endswith(suffix) else [path]
+        )
     return next((c for c in candidates if c.is_file()), None)
 
 
@@ -372,8 +450,9 @@ def _include_bases(command: str, directory: str, current: Path, root: Path) -> l
     return [root] if current.parent == root else [root, current.parent]
 
 
-def scan_project(main: Path,
-                 after_main: Callable[[LatexProject], None] | None = None) -> LatexProject:
+def scan_project(
+    main: Path, after_main: Callable[[LatexProject], None] | None = None
+) -> LatexProject:
     """Scan `main` and every file it includes (recursively, each file once).
 
     `after_main` is called once the main file itself is scanned: its preamble usually settles
@@ -413,7 +492,9 @@ def scan_project(main: Path,
                 pending.append(resolved)
         for name, line, column, command in scan.bibliographies:
             resolved = _resolve(name, [root, path.parent], ".bib")
-            project.bibliographies.append(Reference(name, resolved, str(path), line, column, command))
+            project.bibliographies.append(
+                Reference(name, resolved, str(path), line, column, command)
+            )
         if after_main is not None and path == main:
             after_main(project)
     return project

@@ -29,9 +29,16 @@ def latex_to_text(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case ASCII: accents removed, ligatures expanded (ß -> ss, æ -> ae)."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("ß", "ss").replace("æ", "ae")
-                                       .replace("Æ", "AE").replace("ø", "o").replace("Ø", "O")
-                                       .replace("ł", "l").replace("Ł", "L"))
+    decomposed = unicodedata.normalize(
+        "NFKD",
+        text.replace("ß", "ss")
+        .replace("æ", "ae")
+        .replace("Æ", "AE")
+        .replace("ø", "o")
+        .replace("Ø", "O")
+        .replace("ł", "l")
+        .replace("Ł", "L"),
+    )
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 

@@ -13,8 +13,11 @@ from typing import Any
 
 _TIMESTAMP = re.compile(r"^\[\d{2}:\d{2}:\d{2}\] ?")
 _SPACE = re.compile(r"\s")
-_KINDS = {"AtomValenceException": "valence", "AtomKekulizeException": "kekulize",
-          "KekulizeException": "kekulize"}
+_KINDS = {
+    "AtomValenceException": "valence",
+    "AtomKekulizeException": "kekulize",
+    "KekulizeException": "kekulize",
+}
 
 
 @dataclass(frozen=True)
@@ -26,8 +29,13 @@ class SmilesCheck:
     error: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"input": self.input, "valid": self.valid, "canonical": self.canonical,
-                "error": self.error, "error_kind": None if self.valid else self.kind}
+        return {
+            "input": self.input,
+            "valid": self.valid,
+            "canonical": self.canonical,
+            "error": self.error,
+            "error_kind": None if self.valid else self.kind,
+        }
 
 
 @dataclass(frozen=True)
@@ -39,9 +47,13 @@ class Properties:
     inchikey: str | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"smiles": self.smiles, "formula": self.formula,
-                "mol_weight": round(self.mol_weight, 4), "exact_mass": round(self.exact_mass, 6),
-                "inchikey": self.inchikey}
+        return {
+            "smiles": self.smiles,
+            "formula": self.formula,
+            "mol_weight": round(self.mol_weight, 4),
+            "exact_mass": round(self.exact_mass, 6),
+            "inchikey": self.inchikey,
+        }
 
 
 def _quiet() -> Any:
@@ -55,7 +67,9 @@ def _parse_reason(messages: str) -> str:
     lines = [_TIMESTAMP.sub("", line).rstrip() for line in messages.splitlines()]
     head = next((line for line in lines if line.startswith("SMILES Parse Error:")), "")
     head = re.sub(r" (while parsing|for input): .*$", "", head.replace("SMILES Parse Error: ", ""))
-    position = next((m.group(1) for line in lines if (m := re.search(r"around position (\d+)", line))), None)
+    position = next(
+        (m.group(1) for line in lines if (m := re.search(r"around position (\d+)", line))), None
+    )
     return (head or "SMILES parse error") + (f" (around position {position})" if position else "")
 
 
@@ -67,8 +81,12 @@ def diagnose(smiles: str) -> SmilesCheck:
     if not text:
         return SmilesCheck(smiles, False, kind="empty", error="empty SMILES")
     if _SPACE.search(text):
-        return SmilesCheck(smiles, False, kind="whitespace",
-                           error="SMILES contains whitespace (RDKit would read the rest as a name)")
+        return SmilesCheck(
+            smiles,
+            False,
+            kind="whitespace",
+            error="SMILES contains whitespace (RDKit would read the rest as a name)",
+        )
     # BlockLogs must be the outer context, or CaptureErrorLog sees nothing.
     with rdBase.BlockLogs(), rdBase.CaptureErrorLog() as captured:
         mol = Chem.MolFromSmiles(text)
@@ -84,10 +102,18 @@ def diagnose(smiles: str) -> SmilesCheck:
     if problems:
         kinds = [_KINDS.get(p.GetType(), "sanitize") for p in problems]
         kind = "valence" if "valence" in kinds else kinds[0]
-        return SmilesCheck(smiles, False, kind=kind,
-                           error="; ".join(f"{p.GetType()}: {p.Message()}" for p in problems))
-    return SmilesCheck(smiles, False, kind="sanitize",
-                       error=_TIMESTAMP.sub("", messages.strip()) or "sanitization failed")
+        return SmilesCheck(
+            smiles,
+            False,
+            kind=kind,
+            error="; ".join(f"{p.GetType()}: {p.Message()}" for p in problems),
+        )
+    return SmilesCheck(
+        smiles,
+        False,
+        kind="sanitize",
+        error=_TIMESTAMP.sub("", messages.strip()) or "sanitization failed",
+    )
 
 
 class Validator:

@@ -30,7 +30,11 @@ def _stem():
 
 
 def content_words(text: str) -> set[str]:
-    words = [w for w in _WORD.findall(fold(latex_to_text(text))) if w not in english_stopwords() and len(w) > 2]
+    words = [
+        w
+        for w in _WORD.findall(fold(latex_to_text(text)))
+        if w not in english_stopwords() and len(w) > 2
+    ]
     return set(_stem()(words))
 
 

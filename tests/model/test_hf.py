@@ -17,8 +17,9 @@ PARAMS = GenerationParams(max_new_tokens=40, watermark=False)
 
 @pytest.fixture(scope="module")
 def galactica(tiny_galactica: Path):
-    return load_pretrained(tiny_galactica, model_id="tiny-galactica", device="cpu",
-                           allow_download=False)
+    return load_pretrained(
+        tiny_galactica, model_id="tiny-galactica", device="cpu", allow_download=False
+    )
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +57,9 @@ def test_streaming_yields_the_text_in_pieces(chat) -> None:
 
 
 def test_token_limit_reports_length(galactica) -> None:
-    result = galactica.generate(Prompt("The Transformer [START_REF]"),
-                                GenerationParams(max_new_tokens=3, watermark=False))
+    result = galactica.generate(
+        Prompt("The Transformer [START_REF]"), GenerationParams(max_new_tokens=3, watermark=False)
+    )
     assert result.new_tokens == 3 and result.finish_reason == "length"
 
 
@@ -117,9 +119,16 @@ def test_cuda_request_without_cuda_is_exit_4(tiny_galactica: Path) -> None:
     assert info.value.exit_code == ExitCode.MODEL_UNAVAILABLE
 
 
-@pytest.mark.parametrize("name, expected", [("facebook/galactica-125m", True), ("gpt2", True),
-                                            ("/abs/path", False), ("./rel", False),
-                                            ("a/b/c", False)])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("facebook/galactica-125m", True),
+        ("gpt2", True),
+        ("/abs/path", False),
+        ("./rel", False),
+        ("a/b/c", False),
+    ],
+)
 def test_hub_ids_versus_paths(name: str, expected: bool) -> None:
     assert is_hub_id(name) is expected
 
@@ -136,6 +145,13 @@ def test_cli_generate_with_a_local_model_directory(cli, tiny_chat: Path) -> None
 
 
 def test_cli_generate_galactica_text_mode(cli, tiny_galactica: Path) -> None:
-    result = cli("generate", "The Transformer [START_REF]", "-m", str(tiny_galactica),
-                 "--no-watermark", "--max-new-tokens", "12")
+    result = cli(
+        "generate",
+        "The Transformer [START_REF]",
+        "-m",
+        str(tiny_galactica),
+        "--no-watermark",
+        "--max-new-tokens",
+        "12",
+    )
     assert result.code == 0 and result.stdout.startswith(" Attention Is All You Need")

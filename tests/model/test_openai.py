@@ -33,10 +33,21 @@ def server(tiny_chat: Path) -> Iterator[str]:
     pytest.importorskip("uvicorn")
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "transformers.cli.transformers", "serve", str(tiny_chat),
-         "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "HF_HUB_OFFLINE": "1"})
+        [
+            sys.executable,
+            "-m",
+            "transformers.cli.transformers",
+            "serve",
+            str(tiny_chat),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -59,35 +70,66 @@ def server(tiny_chat: Path) -> Iterator[str]:
 
 @pytest.mark.slow
 def test_generate_streams_from_a_real_server(cli, server: str, tiny_chat: Path) -> None:
-    result = cli("generate", "What is ethanol?", "-m", f"openai:{tiny_chat}", "--base-url", server,
-                 "--json", "--no-log")
+    result = cli(
+        "generate",
+        "What is ethanol?",
+        "-m",
+        f"openai:{tiny_chat}",
+        "--base-url",
+        server,
+        "--json",
+        "--no-log",
+    )
     assert result.code == 0, result.stderr
     doc = result.json()
     assert doc["text"].strip() and doc["model"] == f"openai:{tiny_chat}"
     assert doc["provenance"]["watermark"] == "not available on the openai backend"
     # Same weights, same chat template, greedy: the server says what galcli says locally.
-    local = cli("generate", "What is ethanol?", "-m", str(tiny_chat), "--no-watermark", "--json",
-                "--no-log").json()
+    local = cli(
+        "generate", "What is ethanol?", "-m", str(tiny_chat), "--no-watermark", "--json", "--no-log"
+    ).json()
     assert doc["text"] == local["text"]
 
 
 @pytest.mark.slow
-def test_cite_batch_runs_concurrently_in_order(cli, server: str, tiny_chat: Path, tmp_path: Path) -> None:
+def test_cite_batch_runs_concurrently_in_order(
+    cli, server: str, tiny_chat: Path, tmp_path: Path
+) -> None:
     bib = tmp_path / "refs.bib"
-    bib.write_text("@article{ethanol2020, author={A, B}, title={Ethanol as a solvent}, year=2020, journal={J}}\n"
-                   "@article{water2021, author={C, D}, title={Water in proteins}, year=2021, journal={J}}\n")
+    bib.write_text(
+        "@article{ethanol2020, author={A, B}, title={Ethanol as a solvent}, year=2020, journal={J}}\n"
+        "@article{water2021, author={C, D}, title={Water in proteins}, year=2021, journal={J}}\n"
+    )
     batch = tmp_path / "s.txt"
     batch.write_text("ethanol solvent\nwater proteins\nethanol\nwater\n")
-    result = cli("cite", "--batch", str(batch), "-b", str(bib), "-m", f"openai:{tiny_chat}",
-                 "--base-url", server, "-j", "4", "--no-log")
+    result = cli(
+        "cite",
+        "--batch",
+        str(batch),
+        "-b",
+        str(bib),
+        "-m",
+        f"openai:{tiny_chat}",
+        "--base-url",
+        server,
+        "-j",
+        "4",
+        "--no-log",
+    )
     lines = result.json_lines()
     assert [line["line"] for line in lines] == [1, 2, 3, 4]
-    assert [line["suggestions"][0]["key"] for line in lines] == ["ethanol2020", "water2021",
-                                                                   "ethanol2020", "water2021"]
+    assert [line["suggestions"][0]["key"] for line in lines] == [
+        "ethanol2020",
+        "water2021",
+        "ethanol2020",
+        "water2021",
+    ]
 
 
 @pytest.mark.slow
-def test_unknown_model_on_a_real_server_lists_what_it_serves(cli, server: str, tiny_chat: Path) -> None:
+def test_unknown_model_on_a_real_server_lists_what_it_serves(
+    cli, server: str, tiny_chat: Path
+) -> None:
     result = cli("generate", "x", "-m", "openai:no-such-model", "--base-url", server)
     assert result.code == ExitCode.MODEL_UNAVAILABLE
     assert "has no model 'no-such-model'" in result.stderr and str(tiny_chat) in result.stderr
@@ -99,6 +141,7 @@ def test_detect_explains_that_remote_text_is_not_watermarked(cli) -> None:
 
 
 # -- a scripted server: retries, keys, refusals ----------------------------------------------
+
 
 class Script:
     def __init__(self, statuses: list[int]) -> None:
@@ -135,12 +178,22 @@ def start_fake(script: Script) -> tuple[ThreadingHTTPServer, str]:
             self.send_header("Content-Type", "text/event-stream")
             self.end_headers()
             for piece in ("Hello", " from", " the server"):
-                chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "m",
-                         "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
+                chunk = {
+                    "id": "x",
+                    "object": "chat.completion.chunk",
+                    "created": 0,
+                    "model": "m",
+                    "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}],
+                }
                 self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
-            done = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "m",
-                    "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
-                    "usage": {"completion_tokens": 3, "prompt_tokens": 5, "total_tokens": 8}}
+            done = {
+                "id": "x",
+                "object": "chat.completion.chunk",
+                "created": 0,
+                "model": "m",
+                "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                "usage": {"completion_tokens": 3, "prompt_tokens": 5, "total_tokens": 8},
+            }
             self.wfile.write(f"data: {json.dumps(done)}\n\ndata: [DONE]\n\n".encode())
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -170,7 +223,10 @@ def test_retries_rate_limits_and_server_errors_then_succeeds(cli, fake_server) -
     doc = result.json()
     assert doc["text"] == "Hello from the server" and doc["generation"]["new_tokens"] == 3
     assert len(script.requests) == 3
-    assert script.requests[0]["stream"] is True and script.requests[0]["messages"][-1]["content"] == "hi"
+    assert (
+        script.requests[0]["stream"] is True
+        and script.requests[0]["messages"][-1]["content"] == "hi"
+    )
 
 
 def test_persistent_server_errors_are_exit_4(cli, fake_server) -> None:
@@ -180,7 +236,9 @@ def test_persistent_server_errors_are_exit_4(cli, fake_server) -> None:
     assert len(script.requests) == 4  # the request and three retries
 
 
-def test_refused_key_is_exit_4_and_the_key_comes_from_the_environment(cli, fake_server, monkeypatch) -> None:
+def test_refused_key_is_exit_4_and_the_key_comes_from_the_environment(
+    cli, fake_server, monkeypatch
+) -> None:
     monkeypatch.setenv("GALCLI_API_KEY", "sk-secret-test")
     script, url = fake_server([401])
     result = cli("generate", "hi", "-m", "openai:m", "--base-url", url)

@@ -18,8 +18,10 @@ def project(tmp_path: Path, tex: str, bib: str, name: str = "refs") -> Path:
     return main
 
 
-BIB = ("@article{smith2020deep, author={Smith, Jane}, title={Deep}, journal={J}, year=2020}\n"
-       "@book{doe2019, author={Doe, J.}, title={Book}, publisher={P}, year=2019}\n")
+BIB = (
+    "@article{smith2020deep, author={Smith, Jane}, title={Deep}, journal={J}, year=2020}\n"
+    "@book{doe2019, author={Doe, J.}, title={Book}, publisher={P}, year=2019}\n"
+)
 
 
 def test_clean_project_exits_0(cli, tmp_path: Path) -> None:
@@ -33,8 +35,10 @@ def test_undefined_key_is_gcc_style_with_suggestions(cli, tmp_path: Path) -> Non
     main = project(tmp_path, "Text.\n  \\citep{smith2020deeep}\n\\bibliography{refs}", BIB)
     result = cli("check", str(main))
     assert result.code == ExitCode.FINDINGS
-    assert result.stdout == (f"{main}:2:10: error: undefined citation key 'smith2020deeep' "
-                             "(did you mean 'smith2020deep'?) [undefined_key]\n")
+    assert result.stdout == (
+        f"{main}:2:10: error: undefined citation key 'smith2020deeep' "
+        "(did you mean 'smith2020deep'?) [undefined_key]\n"
+    )
 
 
 def test_json_document(cli, tmp_path: Path) -> None:
@@ -43,9 +47,16 @@ def test_json_document(cli, tmp_path: Path) -> None:
     assert doc["ok"] is False and doc["citations"] == 2
     assert doc["files"] == [str(main)] and doc["bib_files"] == [str(tmp_path / "refs.bib")]
     [problem] = doc["problems"]
-    assert problem == {"kind": "undefined_key", "severity": "error", "key": "nope",
-                       "file": str(main), "line": 1, "column": 7,
-                       "message": "undefined citation key 'nope'", "suggestions": []}
+    assert problem == {
+        "kind": "undefined_key",
+        "severity": "error",
+        "key": "nope",
+        "file": str(main),
+        "line": 1,
+        "column": 7,
+        "message": "undefined citation key 'nope'",
+        "suggestions": [],
+    }
 
 
 def test_warnings_pass_unless_strict(cli, tmp_path: Path) -> None:
@@ -60,15 +71,24 @@ def test_warnings_pass_unless_strict(cli, tmp_path: Path) -> None:
 def test_duplicates_across_bib_files_still_define_the_key(cli, tmp_path: Path) -> None:
     main = project(tmp_path, "\\cite{doe2019}", BIB)
     (tmp_path / "more.bib").write_text("@misc{doe2019, title={Again}}\n")
-    result = cli("check", str(main), "--bib", str(tmp_path / "refs.bib"), "--bib",
-                 str(tmp_path / "more.bib"), "--json")
+    result = cli(
+        "check",
+        str(main),
+        "--bib",
+        str(tmp_path / "refs.bib"),
+        "--bib",
+        str(tmp_path / "more.bib"),
+        "--json",
+    )
     assert result.code == ExitCode.OK
     [problem] = result.json()["problems"]
     assert problem["kind"] == "duplicate_key" and problem["file"].endswith("more.bib")
 
 
 def test_missing_bibliography_and_missing_include(cli, tmp_path: Path) -> None:
-    main = project(tmp_path, "\\input{gone}\\cite{a}\\bibliography{refs,absent}", "@misc{a, title={A}}")
+    main = project(
+        tmp_path, "\\input{gone}\\cite{a}\\bibliography{refs,absent}", "@misc{a, title={A}}"
+    )
     problems = cli("check", str(main), "--json").json()["problems"]
     assert {(p["kind"], p["line"]) for p in problems} == {("missing_file", 1)}
     assert len(problems) == 2
@@ -85,36 +105,50 @@ def test_unreadable_inputs_exit_3(cli, tmp_path: Path) -> None:
     assert latin.code == ExitCode.BAD_INPUT and "latin.bib:1:" in latin.stderr
 
 
-def test_a_large_bib_is_read_in_a_child_with_the_same_result(cli, tmp_path: Path, monkeypatch) -> None:
+def test_a_large_bib_is_read_in_a_child_with_the_same_result(
+    cli, tmp_path: Path, monkeypatch
+) -> None:
     from galcli.tasks import check
     from galcli.verify import bibtex
 
-    entries = "".join(f"@article{{k{i}, author={{A{i}}}, title={{T{i}}}, journal={{J}}, year={{2000}}}}\n\n"
-                      for i in range(300))
-    main = project(tmp_path, "\\cite{k1,k299,kk2}\\bibliography{refs}", entries + "@misc{k1, title={Again}}\n")
+    entries = "".join(
+        f"@article{{k{i}, author={{A{i}}}, title={{T{i}}}, journal={{J}}, year={{2000}}}}\n\n"
+        for i in range(300)
+    )
+    main = project(
+        tmp_path, "\\cite{k1,k299,kk2}\\bibliography{refs}", entries + "@misc{k1, title={Again}}\n"
+    )
     in_process = cli("check", str(main), "--json")
     bibtex._cache_path(tmp_path / "refs.bib", bibtex.BIBTEX).unlink()
     monkeypatch.setattr(check, "PARALLEL_BYTES", 0)  # the child, and the bib split in two halves
     monkeypatch.setattr(bibtex, "PARALLEL_BYTES", 0)
     forked = cli("check", str(main), "--json")
-    assert forked.code == in_process.code == ExitCode.FINDINGS and forked.stdout == in_process.stdout
+    assert (
+        forked.code == in_process.code == ExitCode.FINDINGS and forked.stdout == in_process.stdout
+    )
     assert '"duplicate_key"' in forked.stdout and "'kk2'" in forked.stdout
     assert bibtex.is_cached(tmp_path / "refs.bib", bibtex.BIBTEX)  # written by the child
     (tmp_path / "latin.bib").write_bytes("@misc{a, title={Caf\xe9}}".encode("latin-1"))
     latin = cli("check", str(main), "--bib", str(tmp_path / "latin.bib"))
-    assert latin.code == ExitCode.BAD_INPUT and "latin.bib:1:" in latin.stderr  # raised in the child
+    assert (
+        latin.code == ExitCode.BAD_INPUT and "latin.bib:1:" in latin.stderr
+    )  # raised in the child
 
 
 def test_include_cycles_are_errors_and_a_non_bib_file_is_a_warning(cli, tmp_path: Path) -> None:
-    main = project(tmp_path, "\\input{ch1}\\input{ch3}\\cite{smith2020deep}\\bibliography{refs}", BIB)
+    main = project(
+        tmp_path, "\\input{ch1}\\input{ch3}\\cite{smith2020deep}\\bibliography{refs}", BIB
+    )
     (tmp_path / "ch1.tex").write_text("one \\input{ch2}\n")
     (tmp_path / "ch2.tex").write_text("two \\input{ch3}\n\\input{ch1}\n")  # ch3 twice is fine
     (tmp_path / "ch3.tex").write_text("three\n")
     result = cli("check", str(main))
     assert result.code == ExitCode.FINDINGS
     [line] = [line for line in result.stdout.splitlines() if "include_cycle" in line]
-    assert line.startswith(f"{tmp_path / 'ch2.tex'}:2:1: error: 'ch1' is already being read "
-                           "(ch1.tex → ch2.tex → ch1.tex)")
+    assert line.startswith(
+        f"{tmp_path / 'ch2.tex'}:2:1: error: 'ch1' is already being read "
+        "(ch1.tex → ch2.tex → ch1.tex)"
+    )
     not_bib = cli("check", str(main), "--bib", str(tmp_path / "ch3.tex"))
     assert "ch3.tex:1: warning: no entries in this file: is it a .bib file?" in not_bib.stdout
 
@@ -127,6 +161,7 @@ def test_no_bibliography_at_all_is_a_usage_error(cli, tmp_path: Path) -> None:
 
 
 # -- the real papers -------------------------------------------------------------------------
+
 
 def check_paper(cli, corpora: Path, main: str, *args: str) -> tuple[int, dict]:
     result = cli("check", str(corpora / LATEX / main), "--json", *args)
@@ -141,17 +176,27 @@ def test_sympy_paper(cli, corpora: Path) -> None:
     code, doc = check_paper(cli, corpora, "sympy_peerj2017/paper.tex")
     assert doc["citations"] == 75 and len(doc["files"]) == 16 and doc["entries"] == 302
     # The only undefined keys are four that exist with other letter case; BibTeX accepts them.
-    undefined = {(p["key"], Path(p["file"]).name, p["line"], p["severity"], p["suggestions"][0])
-                 for p in kinds(doc, "undefined_key")}
+    undefined = {
+        (p["key"], Path(p["file"]).name, p["line"], p["severity"], p["suggestions"][0])
+        for p in kinds(doc, "undefined_key")
+    }
     assert undefined == {
         ("bronstein2005integration", "calculus.tex", 32, "warning", "Bronstein2005integration"),
         ("fu2006automated", "simplification.tex", 44, "warning", "Fu2006automated"),
         ("GMPY", "numerics.tex", 93, "warning", "gmpy"),
-        ("Zienkiewicz2013finite", "projects_that_depend_on_sympy.tex", 54, "warning",
-         "zienkiewicz2013finite"),
+        (
+            "Zienkiewicz2013finite",
+            "projects_that_depend_on_sympy.tex",
+            54,
+            "warning",
+            "zienkiewicz2013finite",
+        ),
     }
     [missing] = kinds(doc, "missing_file")
-    assert (Path(missing["file"]).name, missing["line"]) == ("paper.tex", 65) and "authors" in missing["message"]
+    assert (Path(missing["file"]).name, missing["line"]) == (
+        "paper.tex",
+        65,
+    ) and "authors" in missing["message"]
     assert code == ExitCode.FINDINGS
 
 
@@ -165,7 +210,11 @@ def test_scipy_paper_with_custom_inlinecite(cli, corpora: Path) -> None:
     assert code == ExitCode.OK and doc["citations"] == 165 and len(doc["files"]) == 7
     assert kinds(doc, "undefined_key") == []
     assert {p["key"] for p in kinds(doc, "missing_field")} == {
-        "mathworks-globe-97", "esri-revenue", "bloom-wolfram", "matlab"}
+        "mathworks-globe-97",
+        "esri-revenue",
+        "bloom-wolfram",
+        "matlab",
+    }
 
 
 def test_simoulin_thesis_biblatex(cli, corpora: Path) -> None:
@@ -182,8 +231,9 @@ def test_mobley_review_duplicate_key(cli, corpora: Path) -> None:
     [duplicate] = kinds(doc, "duplicate_key")
     assert duplicate["key"] == "gallicchio_binding_2010" and duplicate["line"] == 981
     assert kinds(doc, "undefined_key") == []
-    strict_code, strict = check_paper(cli, corpora,
-                                      "mobley_benchmarksets_perpetual_review/benchmarkset.tex", "--strict")
+    strict_code, strict = check_paper(
+        cli, corpora, "mobley_benchmarksets_perpetual_review/benchmarkset.tex", "--strict"
+    )
     assert strict_code == ExitCode.FINDINGS and len(kinds(strict, "unused_entry")) == 27
 
 

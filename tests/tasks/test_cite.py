@@ -36,10 +36,19 @@ BIB = r"""
   publisher = {MIT Press}, year = {2018}
 }
 """
-KEYS = {"vaswani2017attention", "mobley2017predicting", "jumper2021highly", "sutton2018reinforcement"}
-INVENTED = ["Deep Residual Learning for Image Recognition, He",
-            "Attention Is Not All You Need At All, Smith",
-            "smith2019fake", "[99]", "Neural Machine Translation by Jointly Learning, Bahdanau"]
+KEYS = {
+    "vaswani2017attention",
+    "mobley2017predicting",
+    "jumper2021highly",
+    "sutton2018reinforcement",
+}
+INVENTED = [
+    "Deep Residual Learning for Image Recognition, He",
+    "Attention Is Not All You Need At All, Smith",
+    "smith2019fake",
+    "[99]",
+    "Neural Machine Translation by Jointly Learning, Bahdanau",
+]
 
 
 @pytest.fixture
@@ -50,17 +59,39 @@ def bib(tmp_path: Path) -> Path:
 
 
 def test_retrieval_ranks_the_relevant_entry_first(cli, bib: Path) -> None:
-    result = cli("cite", "Transformers use attention instead of recurrent networks", "--bib",
-                 str(bib), "--no-model", "-f", "keys")
+    result = cli(
+        "cite",
+        "Transformers use attention instead of recurrent networks",
+        "--bib",
+        str(bib),
+        "--no-model",
+        "-f",
+        "keys",
+    )
     assert result.code == ExitCode.OK
     assert result.stdout.splitlines()[0] == "vaswani2017attention"
 
 
 def test_galactica_proposal_matching_a_title_is_verified(cli, bib: Path, fake_model) -> None:
-    model = fake_model([{"text": ["Highly accurate protein structure prediction with AlphaFold, Jumper [END_REF]",
-                                  "Reinforcement learning: an introduction, Sutton"]}])
-    result = cli("cite", "Structure prediction of proteins from sequence", "--bib", str(bib),
-                 "-m", model, "--json")
+    model = fake_model(
+        [
+            {
+                "text": [
+                    "Highly accurate protein structure prediction with AlphaFold, Jumper [END_REF]",
+                    "Reinforcement learning: an introduction, Sutton",
+                ]
+            }
+        ]
+    )
+    result = cli(
+        "cite",
+        "Structure prediction of proteins from sequence",
+        "--bib",
+        str(bib),
+        "-m",
+        model,
+        "--json",
+    )
     doc = result.json()
     first = doc["suggestions"][0]
     assert first["key"] == "jumper2021highly" and first["verdict"] == "verified"
@@ -75,23 +106,40 @@ def test_wrong_authors_give_a_mismatch(cli, bib: Path, fake_model) -> None:
     doc = cli("cite", "attention", "--bib", str(bib), "-m", model, "--json").json()
     top = doc["suggestions"][0]
     assert top["key"] == "vaswani2017attention" and top["verdict"] == "mismatch"
-    assert doc["rejected"][0]["verdict"] == "mismatch" and "authors differ" in doc["rejected"][0]["reason"]
+    assert (
+        doc["rejected"][0]["verdict"] == "mismatch"
+        and "authors differ" in doc["rejected"][0]["reason"]
+    )
 
 
 def printed_keys(stdout: str, fmt: str) -> list[str]:
     if fmt == "json":
         return [s["key"] for s in json.loads(stdout)["suggestions"]]
     if fmt == "latex":
-        return stdout.strip().removeprefix("\\citep{").removesuffix("}").split(",") if stdout else []
+        return (
+            stdout.strip().removeprefix("\\citep{").removesuffix("}").split(",") if stdout else []
+        )
     return [line.split()[0] for line in stdout.splitlines()]  # keys and text: key first
 
 
 @pytest.mark.parametrize("profile", ["galactica", "chat"])
 @pytest.mark.parametrize("fmt", ["keys", "latex", "text", "json"])
-def test_invented_references_are_never_printed(cli, bib: Path, fake_model, profile: str, fmt: str) -> None:
+def test_invented_references_are_never_printed(
+    cli, bib: Path, fake_model, profile: str, fmt: str
+) -> None:
     model = fake_model([{"text": INVENTED}], profile=profile)
-    result = cli("cite", "Deep residual networks for image recognition", "--bib", str(bib),
-                 "-m", model, "-f", fmt, "-k", "10")
+    result = cli(
+        "cite",
+        "Deep residual networks for image recognition",
+        "--bib",
+        str(bib),
+        "-m",
+        model,
+        "-f",
+        fmt,
+        "-k",
+        "10",
+    )
     assert set(printed_keys(result.stdout, fmt)) <= KEYS
     shown = json.dumps(json.loads(result.stdout)["suggestions"]) if fmt == "json" else result.stdout
     for invented in ("Residual", "smith2019fake", "Bahdanau", "Not All"):
@@ -104,14 +152,20 @@ def test_only_bib_keys_reach_stdout_for_any_invented_proposal(bib: Path, fake_mo
 
     entries, _ = load_bibliography([bib])
     backend = FakeBackend.from_script({"replies": [{"text": INVENTED}]})
-    result = Citer(entries, backend).suggest(CiteRequest("image recognition with residual networks", k=10))
+    result = Citer(entries, backend).suggest(
+        CiteRequest("image recognition with residual networks", k=10)
+    )
     assert {s.key for s in result.suggestions} <= KEYS
-    assert {r.proposal for r in result.rejected} >= {"Deep Residual Learning for Image Recognition, He"}
+    assert {r.proposal for r in result.rejected} >= {
+        "Deep Residual Learning for Image Recognition, He"
+    }
     assert all(r.verdict == "not_in_bib" for r in result.rejected)
 
 
 def test_a_proposal_the_model_repeats_is_rejected_once(cli, bib: Path, fake_model) -> None:
-    model = fake_model([{"text": "An Invented Paper, Nobody\nAn Invented Paper, Nobody"}], profile="chat")
+    model = fake_model(
+        [{"text": "An Invented Paper, Nobody\nAn Invented Paper, Nobody"}], profile="chat"
+    )
     result = cli("cite", "attention", "--bib", str(bib), "-m", model, "--json")
     assert [r["proposal"] for r in result.json()["rejected"]] == ["An Invented Paper, Nobody"]
     assert result.stderr.count("model proposal rejected") == 1
@@ -123,7 +177,9 @@ def test_chat_picks_by_number(bib: Path) -> None:
     entries, _ = load_bibliography([bib])
     backend = FakeBackend.from_script({"profile": "chat", "replies": [{"text": "2, 7"}]})
     citer = Citer(entries, backend)
-    result = citer.suggest(CiteRequest("binding free energies of ligands and protein structure", k=3))
+    result = citer.suggest(
+        CiteRequest("binding free energies of ligands and protein structure", k=3)
+    )
     hits = citer.index.search("binding free energies of ligands and protein structure", k=20)
     assert result.suggestions[0].key == hits[1].entry.key  # the model's first pick leads
     assert result.suggestions[0].verdict == "verified"
@@ -133,10 +189,31 @@ def test_chat_picks_by_number(bib: Path) -> None:
 
 
 def test_latex_and_keys_formats(cli, bib: Path) -> None:
-    keys = cli("cite", "protein structure prediction", "-b", str(bib), "--no-model", "-f", "keys", "-k", "1")
+    keys = cli(
+        "cite",
+        "protein structure prediction",
+        "-b",
+        str(bib),
+        "--no-model",
+        "-f",
+        "keys",
+        "-k",
+        "1",
+    )
     assert keys.stdout == "jumper2021highly\n"
-    latex = cli("cite", "protein structure and binding free energies", "-b", str(bib), "--no-model",
-                "-f", "latex", "-k", "2", "--cite-command", "parencite")
+    latex = cli(
+        "cite",
+        "protein structure and binding free energies",
+        "-b",
+        str(bib),
+        "--no-model",
+        "-f",
+        "latex",
+        "-k",
+        "2",
+        "--cite-command",
+        "parencite",
+    )
     assert latex.stdout.startswith("\\parencite{") and latex.stdout.count(",") == 1
 
 
@@ -148,14 +225,19 @@ def test_nothing_to_suggest_exits_1(cli, bib: Path) -> None:
 
 def test_batch_writes_json_lines_in_order(cli, bib: Path, tmp_path: Path, fake_model) -> None:
     batch = tmp_path / "sentences.txt"
-    batch.write_text("attention and transformers\n\n{\"text\": \"protein structure prediction\"}\n"
-                     "reinforcement learning introduction\n")
+    batch.write_text(
+        'attention and transformers\n\n{"text": "protein structure prediction"}\n'
+        "reinforcement learning introduction\n"
+    )
     model = fake_model([{"text": "Invented Title Of Nothing At All, Nobody"}])
     result = cli("cite", "--batch", str(batch), "-b", str(bib), "-m", model)
     lines = result.json_lines()
     assert [line["line"] for line in lines] == [1, 3, 4]  # lines of the file: the blank one skipped
     assert [line["suggestions"][0]["key"] for line in lines] == [
-        "vaswani2017attention", "jumper2021highly", "sutton2018reinforcement"]
+        "vaswani2017attention",
+        "jumper2021highly",
+        "sutton2018reinforcement",
+    ]
     assert "3 model proposals were left out" in result.stderr
 
 

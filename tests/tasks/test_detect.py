@@ -8,8 +8,18 @@ from galcli.errors import ExitCode
 
 
 def generate(cli, model: Path, *flags: str) -> str:
-    result = cli("generate", "ethanol and water", "-m", str(model), "--max-new-tokens", "120",
-                 "--temperature", "1.0", "-q", *flags)
+    result = cli(
+        "generate",
+        "ethanol and water",
+        "-m",
+        str(model),
+        "--max-new-tokens",
+        "120",
+        "--temperature",
+        "1.0",
+        "-q",
+        *flags,
+    )
     assert result.code == 0, result.stderr
     return result.stdout
 

@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from galcli.errors import ExitCode
-from galcli.tasks.smiles import CONFIRMED, CONTRADICTED, UNVERIFIED, SmilesRequest, SmilesResolver, smiles_in_answer
+from galcli.tasks.smiles import (
+    CONFIRMED,
+    CONTRADICTED,
+    UNVERIFIED,
+    SmilesRequest,
+    SmilesResolver,
+    smiles_in_answer,
+)
 from galcli.verify import chemnames
 from galcli.verify.chemnames import NameResolutions, Resolution
 
@@ -16,8 +23,10 @@ ETHANOL_KEY = "LFQSCWFLJHTTHZ-UHFFFAOYSA-N"
 
 
 def names(mapping: dict[str, list[tuple[str, str]]], unavailable=None) -> NameResolutions:
-    return NameResolutions({n: [Resolution(src, n, smi) for src, smi in found] for n, found in mapping.items()},
-                           unavailable or {})
+    return NameResolutions(
+        {n: [Resolution(src, n, smi) for src, smi in found] for n, found in mapping.items()},
+        unavailable or {},
+    )
 
 
 def resolve(name: str, found, model_texts=None, profile="galactica"):
@@ -26,8 +35,9 @@ def resolve(name: str, found, model_texts=None, profile="galactica"):
     backend = None
     if model_texts is not None:
         backend = FakeBackend.from_script({"profile": profile, "replies": [{"text": model_texts}]})
-    return SmilesResolver(backend).resolve(SmilesRequest(name, n=len(model_texts or [1])),
-                                           names=names({name: found}))
+    return SmilesResolver(backend).resolve(
+        SmilesRequest(name, n=len(model_texts or [1])), names=names({name: found})
+    )
 
 
 def test_two_sources_agreeing_confirm_a_structure() -> None:
@@ -71,13 +81,19 @@ def test_smiles_in_chat_answers() -> None:
 def test_chat_model_answer_is_parsed() -> None:
     result = resolve("ethanol", [], ["The SMILES is OCC."], profile="chat")
     [candidate] = result.candidates
-    assert candidate.smiles == "CCO" and candidate.sources == ["model"] and candidate.identity == UNVERIFIED
+    assert (
+        candidate.smiles == "CCO"
+        and candidate.sources == ["model"]
+        and candidate.identity == UNVERIFIED
+    )
 
 
 def test_name_variants() -> None:
     assert chemnames.name_variants("2,2',5-PCB") == ["2,2',5-PCB", "2,2',5-trichloro-1,1'-biphenyl"]
     assert chemnames.name_variants("2,3,5-PCB")[1:] == ["2,3,5-trichloro-1,1'-biphenyl"]
-    assert chemnames.name_variants("2,2,5-PCB") == ["2,2,5-PCB"]  # repeated locant: a typo, no guess
+    assert chemnames.name_variants("2,2,5-PCB") == [
+        "2,2,5-PCB"
+    ]  # repeated locant: a typo, no guess
     assert chemnames.name_variants("Etoposide (148-167,25mg/ml)")[1] == "Etoposide"
     assert chemnames.name_variants("α-pinene")[1] == "alpha-pinene"
 
@@ -102,12 +118,15 @@ def test_opsin_resolves_in_one_batch() -> None:
 
     if shutil.which("java") is None:
         pytest.skip("no Java runtime")
-    answers = chemnames.opsin_resolve(["ethanol", "notachemicalxyz", "benzene", "ethanol\nmethanol"])
+    answers = chemnames.opsin_resolve(
+        ["ethanol", "notachemicalxyz", "benzene", "ethanol\nmethanol"]
+    )
     assert answers[0] == "C(C)O" and answers[1] is None and answers[2] == "C1=CC=CC=C1"
     assert len(answers) == 4
 
 
 # -- the command ---------------------------------------------------------------------------
+
 
 def test_cli_name_text_and_json(cli) -> None:
     text = cli("smiles", "caffeine", "--no-model")
@@ -116,8 +135,15 @@ def test_cli_name_text_and_json(cli) -> None:
     assert header.split("\t")[0] == "smiles"
     assert row.split("\t")[0] == "Cn1c(=O)c2c(ncn2C)n(C)c1=O" and row.split("\t")[5] == "confirmed"
     doc = cli("smiles", "name", "caffeine", "--no-model", "--json").json()
-    assert set(doc["candidates"][0]) >= {"smiles", "sources", "identity", "formula", "mol_weight",
-                                         "exact_mass", "inchikey"}
+    assert set(doc["candidates"][0]) >= {
+        "smiles",
+        "sources",
+        "identity",
+        "formula",
+        "mol_weight",
+        "exact_mass",
+        "inchikey",
+    }
     assert doc["rejected"] == [] and doc["model"] is None
 
 
@@ -143,7 +169,11 @@ def test_cli_batch_of_names(cli, tmp_path: Path) -> None:
     batch.write_text("ethanol\n\nbenzene\nnotachemicalxyz\n")
     result = cli("smiles", "--batch", str(batch), "--no-model")
     lines = result.json_lines()
-    assert [(l["line"], l["query"]) for l in lines] == [(1, "ethanol"), (3, "benzene"), (4, "notachemicalxyz")]
+    assert [(l["line"], l["query"]) for l in lines] == [
+        (1, "ethanol"),
+        (3, "benzene"),
+        (4, "notachemicalxyz"),
+    ]
     assert lines[0]["candidates"][0]["inchikey"] == ETHANOL_KEY and lines[2]["candidates"] == []
     assert result.code == ExitCode.OK  # some names resolved; the others are named on stderr
     assert "line 4: no valid SMILES found for 'notachemicalxyz'" in result.stderr
@@ -167,12 +197,15 @@ def test_describe(cli) -> None:
 
 
 def test_describe_with_a_model_labels_the_text(cli, fake_model) -> None:
-    model = fake_model([{"match": "C9H8O4", "text": "Aspirin-like aryl ester with one acid group."}])
+    model = fake_model(
+        [{"match": "C9H8O4", "text": "Aspirin-like aryl ester with one acid group."}]
+    )
     result = cli("smiles", "describe", "CC(=O)Oc1ccccc1C(=O)O", "-m", model)
     assert "machine-generated" in result.stdout and "Aspirin-like" in result.stdout
 
 
 # -- validate ------------------------------------------------------------------------------
+
 
 def test_validate_lines_with_names(cli) -> None:
     result = cli("smiles", "validate", stdin="OCC ethanol\nC1CC\n# comment\n\nc1ccccc1\n")
@@ -200,7 +233,9 @@ def test_validate_csv_column(cli, tmp_path: Path) -> None:
     assert missing.code == ExitCode.BAD_INPUT and "columns are: id, smiles, value" in missing.stderr
 
 
-def test_validate_reports_a_bad_byte_on_its_own_line_after_writing_what_came_before(cli, tmp_path: Path) -> None:
+def test_validate_reports_a_bad_byte_on_its_own_line_after_writing_what_came_before(
+    cli, tmp_path: Path
+) -> None:
     path = tmp_path / "big.smi"
     path.write_bytes(b"CCO\n" * 3000 + b"C\xe9C\nCCC\n")
     result = cli("smiles", "validate", str(path))
@@ -212,7 +247,9 @@ def test_validate_a_table_without_column_says_so(cli, tmp_path: Path) -> None:
     path = tmp_path / "m.csv"
     path.write_text("name,SMILES\neth,CCO\n")
     result = cli("smiles", "validate", str(path))
-    assert result.code == ExitCode.FINDINGS and "name its SMILES column with --column" in result.stderr
+    assert (
+        result.code == ExitCode.FINDINGS and "name its SMILES column with --column" in result.stderr
+    )
 
 
 def test_validate_exit_codes(cli, tmp_path: Path) -> None:
@@ -230,7 +267,7 @@ def test_validate_matches_the_expectations_of_the_tricky_corpus(cli, corpora: Pa
     rows = list(csv.DictReader(path.open(encoding="utf-8"), delimiter="\t"))
     result = cli("smiles", "validate", str(path), "--column", "smiles", "--json").json_lines()
     assert len(result) == len(rows) == 49
-    for row, checked in zip(rows, result):
+    for row, checked in zip(rows, result, strict=False):
         if row["expected"] in ("valid", "invalid"):
             assert checked["valid"] is (row["expected"] == "valid"), row["smiles"]
         assert (checked["canonical"] or "") == row["rdkit_canonical"], row["smiles"]
@@ -242,8 +279,11 @@ def test_validate_prints_nothing_from_rdkit_itself(tmp_path: Path) -> None:
 
     path = tmp_path / "bad.smi"
     path.write_text("C1CC\nc1cc1\nCFC\n")
-    completed = subprocess.run([sys.executable, "-m", "galcli", "smiles", "validate", str(path), "-q"],
-                               capture_output=True, text=True)
+    completed = subprocess.run(
+        [sys.executable, "-m", "galcli", "smiles", "validate", str(path), "-q"],
+        capture_output=True,
+        text=True,
+    )
     assert completed.returncode == 1
     assert completed.stderr.count("\n") == 3 and "[" not in completed.stderr.split(":")[0]
     assert "SMILES Parse Error" not in completed.stderr
@@ -252,8 +292,9 @@ def test_validate_prints_nothing_from_rdkit_itself(tmp_path: Path) -> None:
 def test_unknown_names_get_a_did_you_mean_but_no_result(cli) -> None:
     result = cli("smiles", "Napthalene", "--no-model", "--json")
     doc = result.json()
-    assert doc["candidates"] == [] or all("opsin" in c["sources"] or "chemicals" in c["sources"]
-                                          for c in doc["candidates"])
+    assert doc["candidates"] == [] or all(
+        "opsin" in c["sources"] or "chemicals" in c["sources"] for c in doc["candidates"]
+    )
     assert "naphthalene" in doc["did_you_mean"]
     assert "did you mean 'naphthalene'" in result.stderr
 

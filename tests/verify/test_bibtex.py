@@ -25,7 +25,10 @@ def test_duplicate_field_keeps_the_entry_and_first_value(tmp_path: Path) -> None
 
 def test_duplicate_keys_are_all_kept_in_order(tmp_path: Path) -> None:
     parsed = bib(tmp_path, "@misc{k, title={First}}\n\n@misc{k, title={Second}}\n")
-    assert [(e.key, e.title, e.line) for e in parsed.entries] == [("k", "First", 1), ("k", "Second", 3)]
+    assert [(e.key, e.title, e.line) for e in parsed.entries] == [
+        ("k", "First", 1),
+        ("k", "Second", 3),
+    ]
 
 
 def test_parse_error_has_the_line_the_key_and_a_reason(tmp_path: Path) -> None:
@@ -43,30 +46,43 @@ def test_percent_lines_are_comments_for_biber_only(tmp_path: Path) -> None:
 
 
 def test_strings_and_latex_in_fields(tmp_path: Path) -> None:
-    parsed = bib(tmp_path, '@string{jcp = "J. Chem. Phys."}\n@article{x, journal = jcp, '
-                           'author = {M{\\"u}ller, J. and Smith, A.}, title = {{DNA} folding}, year = 1999}')
+    parsed = bib(
+        tmp_path,
+        '@string{jcp = "J. Chem. Phys."}\n@article{x, journal = jcp, '
+        'author = {M{\\"u}ller, J. and Smith, A.}, title = {{DNA} folding}, year = 1999}',
+    )
     entry = parsed.entries[0]
     assert entry.get("journal") == "J. Chem. Phys." and entry.year == "1999"
     assert missing_fields(entry) == []
 
 
 def test_missing_fields_by_type_and_crossref(tmp_path: Path) -> None:
-    parsed = bib(tmp_path, "@article{a, title={T}, note={}}\n"
-                           "@inproceedings{b, author={X}, title={T}, year=2001, crossref={p}}\n"
-                           "@proceedings{p, title={Proc}, year=2001}\n"
-                           "@online{o, title={Web}}\n@unpublished{u, author={A}, title={T}, note={}}\n")
+    parsed = bib(
+        tmp_path,
+        "@article{a, title={T}, note={}}\n"
+        "@inproceedings{b, author={X}, title={T}, year=2001, crossref={p}}\n"
+        "@proceedings{p, title={Proc}, year=2001}\n"
+        "@online{o, title={Web}}\n@unpublished{u, author={A}, title={T}, note={}}\n",
+    )
     entries = {e.key: e for e in parsed.entries}
     assert missing_fields(entries["a"]) == ["author", "journal/journaltitle", "year/date"]
     assert missing_fields(entries["b"], entries) == []
     assert missing_fields(entries["o"]) == []  # not a BibTeX type
-    assert missing_fields(entries["o"], dialect=BIBER) == ["author/editor", "year/date", "url/doi/eprint"]
+    assert missing_fields(entries["o"], dialect=BIBER) == [
+        "author/editor",
+        "year/date",
+        "url/doi/eprint",
+    ]
     assert missing_fields(entries["u"]) == ["note"]
 
 
 def test_key_suggestions(tmp_path: Path) -> None:
-    parsed = bib(tmp_path, "@article{vaswani2017attention, author={Vaswani, Ashish and others},"
-                           " title={Attention}, year=2017}\n"
-                           "@article{Devlin2019, author={Jacob Devlin}, title={BERT}, year=2019}\n")
+    parsed = bib(
+        tmp_path,
+        "@article{vaswani2017attention, author={Vaswani, Ashish and others},"
+        " title={Attention}, year=2017}\n"
+        "@article{Devlin2019, author={Jacob Devlin}, title={BERT}, year=2019}\n",
+    )
     from galcli.verify.bibtex import BibSummary, FileSummary
 
     summary = BibSummary()
@@ -97,7 +113,9 @@ def test_summaries_are_cached_until_the_file_changes(tmp_path: Path, monkeypatch
     path = tmp_path / "refs.bib"
     path.write_text("@misc{a, title={A}}\n@misc{a, title={Again}}\n@article{b, title={B}}\n")
     first = bibtex.summarize([path], BIBTEX)
-    assert list(first.entries) == ["a", "b"] and [p.kind for p in first.problems] == ["duplicate_key"]
+    assert list(first.entries) == ["a", "b"] and [p.kind for p in first.problems] == [
+        "duplicate_key"
+    ]
     assert first.entries["b"].missing == ("author", "journal/journaltitle", "year/date")
 
     def no_parsing(*args, **kwargs):
@@ -116,13 +134,20 @@ def test_summaries_are_cached_until_the_file_changes(tmp_path: Path, monkeypatch
 def _two_halves(filler: int = 200) -> str:
     """A .bib whose second half uses a macro, a crossref parent and a key of the first, and has
     a repeated field, a duplicate key and a broken entry: what a split parse could get wrong."""
-    first = ['@string{jcp = "J. Chem. Phys."}', "@book{parent, author={P}, title={Parent}, publisher={X}, year=1999}"]
-    first += [f"@article{{a{i}, author={{A{i} and B}}, title={{{{Title {i}}}}}, journal=jcp, year={2000 + i % 20}}}"
-              for i in range(filler)]
-    second = ["@inbook{child, author={C}, title={Child}, chapter={3}, crossref={parent}}",
-              "@article{a0, author={Again}, title={Dup}, journal=jcp, year=2001}",
-              "@article{twice, author={T}, title={One}, title={Two}, journal=jcp, year=2002}",
-              "@article{broken, author={B}, title={Missing brace, year=2003}\n"]
+    first = [
+        '@string{jcp = "J. Chem. Phys."}',
+        "@book{parent, author={P}, title={Parent}, publisher={X}, year=1999}",
+    ]
+    first += [
+        f"@article{{a{i}, author={{A{i} and B}}, title={{{{Title {i}}}}}, journal=jcp, year={2000 + i % 20}}}"
+        for i in range(filler)
+    ]
+    second = [
+        "@inbook{child, author={C}, title={Child}, chapter={3}, crossref={parent}}",
+        "@article{a0, author={Again}, title={Dup}, journal=jcp, year=2001}",
+        "@article{twice, author={T}, title={One}, title={Two}, journal=jcp, year=2002}",
+        "@article{broken, author={B}, title={Missing brace, year=2003}\n",
+    ]
     second += [f"@misc{{m{i}, title={{Misc {i}}}, howpublished=jcp}}" for i in range(filler)]
     return "\n\n".join(first + second) + "\n"
 
@@ -138,8 +163,9 @@ def test_parallel_parse_equals_the_plain_one(tmp_path: Path, monkeypatch) -> Non
     for dialect in (BIBTEX, BIBER):
         plain = parse_bib(path, dialect=dialect)
         split = parse_bib(path, dialect=dialect, parallel=True)
-        assert [(e.key, e.entry_type, e.fields, e.line) for e in split.entries] == \
-            [(e.key, e.entry_type, e.fields, e.line) for e in plain.entries]
+        assert [(e.key, e.entry_type, e.fields, e.line) for e in split.entries] == [
+            (e.key, e.entry_type, e.fields, e.line) for e in plain.entries
+        ]
         assert split.problems == plain.problems and split.broken_keys == plain.broken_keys
         assert {p.kind for p in split.problems} == {"duplicate_field", "bib_parse_error"}
         entries = {e.key: e for e in split.entries}

@@ -8,8 +8,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from galcli.errors import InputError
-from galcli.verify.formula import (expand_macros, inventory, math_in_tex, parse, parse_definitions,
-                                   prepare, strip_math, structure, to_unicode)
+from galcli.verify.formula import (
+    expand_macros,
+    inventory,
+    math_in_tex,
+    parse,
+    parse_definitions,
+    prepare,
+    strip_math,
+    structure,
+    to_unicode,
+)
 
 
 def roles(latex: str) -> dict[str, set[str]]:
@@ -20,15 +29,22 @@ def roles(latex: str) -> dict[str, set[str]]:
     return found
 
 
-@pytest.mark.parametrize("text, body, environment", [
-    ("$E = mc^2$", "E = mc^2", "$$"),
-    ("$$a+b$$", "a+b", "$$$$"),
-    ("\\(x\\)", "x", "\\(\\)"),
-    ("\\[ y \\]", "y", "\\[\\]"),
-    ("\\begin{equation*} z \\label{eq:z} \\end{equation*}", "z", "equation*"),
-    ("\\begin{align} a &= b \\nonumber \\\\ c &= d \\tag{3} \\\\ \\end{align}", "a &= b   \\\\ c &= d", "align"),
-    ("x^2", "x^2", None),
-])
+@pytest.mark.parametrize(
+    "text, body, environment",
+    [
+        ("$E = mc^2$", "E = mc^2", "$$"),
+        ("$$a+b$$", "a+b", "$$$$"),
+        ("\\(x\\)", "x", "\\(\\)"),
+        ("\\[ y \\]", "y", "\\[\\]"),
+        ("\\begin{equation*} z \\label{eq:z} \\end{equation*}", "z", "equation*"),
+        (
+            "\\begin{align} a &= b \\nonumber \\\\ c &= d \\tag{3} \\\\ \\end{align}",
+            "a &= b   \\\\ c &= d",
+            "align",
+        ),
+        ("x^2", "x^2", None),
+    ],
+)
 def test_delimiters_labels_and_tags_are_stripped(text: str, body: str, environment) -> None:
     stripped, env, _ = strip_math(text)
     assert stripped == body and env == environment
@@ -42,27 +58,36 @@ def test_preamble_macros_are_expanded() -> None:
     definitions = parse_definitions(
         "\\newcommand{\\vect}[1]{\\mathbf{#1}}\n\\renewcommand*{\\R}{\\mathbb{R}}\n"
         "\\DeclareMathOperator*{\\argmax}{arg\\,max}\n\\def\\half#1{\\frac{#1}{2}}\n"
-        "\\newcommand{\\norm}[2][2]{\\|#2\\|_{#1}}\n% \\newcommand{\\ignored}{x}\n")
+        "\\newcommand{\\norm}[2][2]{\\|#2\\|_{#1}}\n% \\newcommand{\\ignored}{x}\n"
+    )
     assert set(definitions) == {"vect", "R", "argmax", "half", "norm"}
-    expanded, used = expand_macros("\\argmax_{x \\in \\R} \\vect{x} + \\half{y} + \\norm{z} + \\norm[1]{w}",
-                                   definitions)
-    assert expanded == ("\\operatorname*{arg\\,max}_{x \\in \\mathbb{R}} \\mathbf{x} + \\frac{y}{2}"
-                        " + \\|z\\|_{2} + \\|w\\|_{1}")
+    expanded, used = expand_macros(
+        "\\argmax_{x \\in \\R} \\vect{x} + \\half{y} + \\norm{z} + \\norm[1]{w}", definitions
+    )
+    assert expanded == (
+        "\\operatorname*{arg\\,max}_{x \\in \\mathbb{R}} \\mathbf{x} + \\frac{y}{2}"
+        " + \\|z\\|_{2} + \\|w\\|_{1}"
+    )
     assert used == ["argmax", "R", "vect", "half", "norm"]
 
 
 def test_nested_and_recursive_macros_terminate() -> None:
-    definitions = parse_definitions("\\newcommand{\\a}{\\b}\\newcommand{\\b}{x}\\newcommand{\\loop}{\\loop y}")
+    definitions = parse_definitions(
+        "\\newcommand{\\a}{\\b}\\newcommand{\\b}{x}\\newcommand{\\loop}{\\loop y}"
+    )
     assert expand_macros("\\a", definitions)[0] == "x"
     assert expand_macros("\\loop", definitions)[0].count("y") <= 8
 
 
-@pytest.mark.parametrize("latex, column, message", [
-    ("\\frac{a}{b", 11, "expecting '}'"),
-    ("a + }", 5, "closing brace"),
-    ("\\frac{a}", 1, "arguments of macro"),
-    ("\\begin{foo} x \\end{foo}", 1, "unknown environment 'foo'"),
-])
+@pytest.mark.parametrize(
+    "latex, column, message",
+    [
+        ("\\frac{a}{b", 11, "expecting '}'"),
+        ("a + }", 5, "closing brace"),
+        ("\\frac{a}", 1, "arguments of macro"),
+        ("\\begin{foo} x \\end{foo}", 1, "unknown environment 'foo'"),
+    ],
+)
 def test_parse_errors_have_a_column_and_a_caret(latex: str, column: int, message: str) -> None:
     with pytest.raises(InputError) as info:
         parse(latex)
@@ -76,7 +101,9 @@ def test_inventory_roles() -> None:
     assert found["operator"] >= {"\\nabla", "\\cdot"} and found["relation"] == {"="}
     assert found["subscript"] == {"0"}
     more = roles("\\sum_{i=1}^{N} \\sin(\\omega t_i) + \\pi \\leq e^{x}")
-    assert "\\sin" in more["function"] and "\\pi" in more["constant"] and "\\leq" in more["relation"]
+    assert (
+        "\\sin" in more["function"] and "\\pi" in more["constant"] and "\\leq" in more["relation"]
+    )
     assert {"i", "1"} <= more["subscript"] and {"N", "x"} <= more["superscript"]
 
 
@@ -95,17 +122,44 @@ def test_unicode_rendering() -> None:
 
 
 def test_math_in_a_tex_file() -> None:
-    text = ("Inline $a+b$ here.\n% $$commented$$\n\\begin{equation}\\label{eq:one}\n x = 1\n"
-            "\\end{equation}\n\\[ y \\]\n")
+    text = (
+        "Inline $a+b$ here.\n% $$commented$$\n\\begin{equation}\\label{eq:one}\n x = 1\n"
+        "\\end{equation}\n\\[ y \\]\n"
+    )
     found = math_in_tex(text, inline=True)
-    assert [(m.line, m.display, m.label) for m in found] == [(1, False, None), (3, True, "eq:one"), (6, True, None)]
+    assert [(m.line, m.display, m.label) for m in found] == [
+        (1, False, None),
+        (3, True, "eq:one"),
+        (6, True, None),
+    ]
     assert [m.line for m in math_in_tex(text)] == [3, 6]
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(list("\\{}[]()^_&$%#=+-ab01 ") + [
-    "\\frac", "\\sqrt", "\\left", "\\right", "\\begin{align}", "\\end{align}", "\\alpha", "\\\\",
-    "\\mathbf", "\\label{x}", "\\begin{cases}", "\\end{cases}", "\\sum", "\\text{"]), max_size=30).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            list("\\{}[]()^_&$%#=+-ab01 ")
+            + [
+                "\\frac",
+                "\\sqrt",
+                "\\left",
+                "\\right",
+                "\\begin{align}",
+                "\\end{align}",
+                "\\alpha",
+                "\\\\",
+                "\\mathbf",
+                "\\label{x}",
+                "\\begin{cases}",
+                "\\end{cases}",
+                "\\sum",
+                "\\text{",
+            ]
+        ),
+        max_size=30,
+    ).map("".join)
+)
 def test_no_formula_string_crashes(text: str) -> None:
     try:
         formula = prepare(text)
@@ -119,7 +173,9 @@ def test_no_formula_string_crashes(text: str) -> None:
 
 
 def test_every_display_equation_of_the_corpora_parses(corpora: Path) -> None:
-    lines = (corpora / "formulas" / "display_equations.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = (
+        (corpora / "formulas" / "display_equations.jsonl").read_text(encoding="utf-8").splitlines()
+    )
     for line in lines:
         record = json.loads(line)
         formula = prepare(record["latex"])
@@ -128,32 +184,54 @@ def test_every_display_equation_of_the_corpora_parses(corpora: Path) -> None:
 
 
 def test_each_row_of_an_align_is_its_own_formula_with_its_label_and_line() -> None:
-    text = ("intro\n\\begin{align}\n  x &= 1 \\label{eq:b}\\\\\n  y &= \\tr A \\label{eq:c}\n\\end{align}\n"
-            "\\begin{gather*}\n f(x) = \\begin{cases} 1 & x>0 \\\\ 0 & \\text{else}\\end{cases}\\\\[2pt]\n"
-            " g = {a \\\\ b} \\\\\n\\end{gather*}\n"
-            "\\begin{equation} a = b \\end{equation}\n")
+    text = (
+        "intro\n\\begin{align}\n  x &= 1 \\label{eq:b}\\\\\n  y &= \\tr A \\label{eq:c}\n\\end{align}\n"
+        "\\begin{gather*}\n f(x) = \\begin{cases} 1 & x>0 \\\\ 0 & \\text{else}\\end{cases}\\\\[2pt]\n"
+        " g = {a \\\\ b} \\\\\n\\end{gather*}\n"
+        "\\begin{equation} a = b \\end{equation}\n"
+    )
     found = [(m.line, m.label, structure(prepare(m.source).latex)[1]) for m in math_in_tex(text)]
-    assert found == [(3, "eq:b", "x"), (4, "eq:c", "y"), (7, None, "f(x)"), (8, None, "g"), (10, None, "a")]
+    assert found == [
+        (3, "eq:b", "x"),
+        (4, "eq:c", "y"),
+        (7, None, "f(x)"),
+        (8, None, "g"),
+        (10, None, "a"),
+    ]
 
 
-@pytest.mark.parametrize(("latex", "text"), [
-    (r"y = \tr A", "y = tr A"), (r"\sin x + \sgn(x)", "sin x + sgn (x)"), (r"\log_2 n", "log₂ n"),
-])
+@pytest.mark.parametrize(
+    ("latex", "text"),
+    [
+        (r"y = \tr A", "y = tr A"),
+        (r"\sin x + \sgn(x)", "sin x + sgn (x)"),
+        (r"\log_2 n", "log₂ n"),
+    ],
+)
 def test_function_names_survive_the_unicode_rendering(latex: str, text: str) -> None:
     assert to_unicode(latex) == text
 
 
-@pytest.mark.parametrize(("latex", "message", "column"), [
-    ("a^", "superscript '^' has no argument", 2), ("a^{2}_", "subscript '_' has no argument", 6),
-    (r"\left( x", r"\left without a matching \right", 1), (r"x \right)", r"\right without a matching \left", 3),
-    (r"{\left( x} \right)", r"\left without a matching \right", 2),
-])
-def test_what_tex_would_reject_is_a_parse_error_with_its_column(latex: str, message: str, column: int) -> None:
+@pytest.mark.parametrize(
+    ("latex", "message", "column"),
+    [
+        ("a^", "superscript '^' has no argument", 2),
+        ("a^{2}_", "subscript '_' has no argument", 6),
+        (r"\left( x", r"\left without a matching \right", 1),
+        (r"x \right)", r"\right without a matching \left", 3),
+        (r"{\left( x} \right)", r"\left without a matching \right", 2),
+    ],
+)
+def test_what_tex_would_reject_is_a_parse_error_with_its_column(
+    latex: str, message: str, column: int
+) -> None:
     with pytest.raises(InputError) as raised:
         parse(latex)
     assert raised.value.message == f"{message} (column {column})"
 
 
-@pytest.mark.parametrize("latex", [r"a^ + b", r"f\left(\frac{a}{b}\right)^2", r"\_x + y_1", r"\left. x \right|"])
+@pytest.mark.parametrize(
+    "latex", [r"a^ + b", r"f\left(\frac{a}{b}\right)^2", r"\_x + y_1", r"\left. x \right|"]
+)
 def test_valid_scripts_and_delimiters_still_parse(latex: str) -> None:
     parse(latex)

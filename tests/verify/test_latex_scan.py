@@ -13,10 +13,32 @@ def keys(text: str) -> list[str]:
     return [c.key for c in scan_text(text, "t.tex").citations]
 
 
-@pytest.mark.parametrize("command", [
-    "cite", "citep", "citet", "citealp", "citealt", "citeauthor", "citeyear", "parencite",
-    "textcite", "autocite", "footcite", "fullcite", "supercite", "smartcite", "Citet", "Citep",
-    "Parencite", "Textcite", "Autocite", "citenum", "nocite"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "cite",
+        "citep",
+        "citet",
+        "citealp",
+        "citealt",
+        "citeauthor",
+        "citeyear",
+        "parencite",
+        "textcite",
+        "autocite",
+        "footcite",
+        "fullcite",
+        "supercite",
+        "smartcite",
+        "Citet",
+        "Citep",
+        "Parencite",
+        "Textcite",
+        "Autocite",
+        "citenum",
+        "nocite",
+    ],
+)
 def test_every_cite_command(command: str) -> None:
     assert keys(f"\\{command}{{a}}") == ["a"]
     assert keys(f"\\{command}*{{b}}") == ["b"]
@@ -63,7 +85,10 @@ def test_nocite_star_is_not_a_key() -> None:
 
 def test_non_citation_cite_commands_and_macro_parameters() -> None:
     assert keys("\\citetext{free text} \\citestyle{nature}") == []
-    assert keys("\\newcommand{\\inlinecite}[1]{\\footnotesize\\citen{#1}} \\inlinecite{k1,k2}") == ["k1", "k2"]
+    assert keys("\\newcommand{\\inlinecite}[1]{\\footnotesize\\citen{#1}} \\inlinecite{k1,k2}") == [
+        "k1",
+        "k2",
+    ]
 
 
 def test_user_defined_cite_macros_are_followed() -> None:
@@ -74,14 +99,19 @@ def test_user_defined_cite_macros_are_followed() -> None:
 
 def test_unusual_key_characters() -> None:
     assert keys("\\cite{2011ApJS..192....9T,Dodziuk:2006:,10.7717/peerj-cs.55,Ueno:2005:B&M}") == [
-        "2011ApJS..192....9T", "Dodziuk:2006:", "10.7717/peerj-cs.55", "Ueno:2005:B&M"]
+        "2011ApJS..192....9T",
+        "Dodziuk:2006:",
+        "10.7717/peerj-cs.55",
+        "Ueno:2005:B&M",
+    ]
 
 
 def test_project_follows_includes_and_finds_bibliographies(tmp_path: Path) -> None:
     (tmp_path / "chapters").mkdir()
     (tmp_path / "main.tex").write_text(
         "\\input{chapters/one}\n\\include{two}\n\\input{missing}\n\\subfile{three.tex}\n"
-        "\\import{chapters/}{four}\n\\bibliography{refs,more}\n\\input{chapters/one}\n")
+        "\\import{chapters/}{four}\n\\bibliography{refs,more}\n\\input{chapters/one}\n"
+    )
     (tmp_path / "chapters" / "one.tex").write_text("\\cite{one}")
     (tmp_path / "two.tex").write_text("\\citep{two}\\input{chapters/one}")
     (tmp_path / "three.tex").write_text("\\cite{three}")
@@ -100,8 +130,9 @@ def test_project_follows_includes_and_finds_bibliographies(tmp_path: Path) -> No
 
 def test_biblatex_projects_are_recognised(tmp_path: Path) -> None:
     main = tmp_path / "main.tex"
-    main.write_text("\\usepackage[backend=biber]{biblatex}\n\\addbibresource{lib.bib}\n"
-                    "% \\bibliography{old}\n")
+    main.write_text(
+        "\\usepackage[backend=biber]{biblatex}\n\\addbibresource{lib.bib}\n% \\bibliography{old}\n"
+    )
     project = scan_project(main)
     assert project.uses_biblatex
     assert [r.name for r in project.bibliographies] == ["lib.bib"]
@@ -111,7 +142,9 @@ def test_biblatex_projects_are_recognised(tmp_path: Path) -> None:
 def test_mask_keeps_length_and_newlines(text: str) -> None:
     masked = mask(text)
     assert len(masked) == len(text)
-    assert [i for i, c in enumerate(masked) if c == "\n"] == [i for i, c in enumerate(text) if c == "\n"]
+    assert [i for i, c in enumerate(masked) if c == "\n"] == [
+        i for i, c in enumerate(text) if c == "\n"
+    ]
 
 
 @given(st.text(max_size=300))
