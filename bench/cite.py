@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 from common import CORPORA
 
-from galcli.verify.bibtex import BIBER, BIBTEX, first_definitions, parse_bib
+from galcli.bib.entries import BIBER, BIBTEX, first_definitions, parse_bib
+from galcli.bib.normalize import latex_to_text
 from galcli.verify.latex_scan import mask, scan_project
-from galcli.verify.normalize import latex_to_text
 
 PAPERS = {
     "sympy": ("sympy_peerj2017/paper.tex", BIBTEX),

@@ -16,14 +16,14 @@ import sys
 
 from common import CORPORA
 
+from galcli.bib.entries import parse_bib
+from galcli.bib.normalize import latex_to_text
 from galcli.model.base import GenerationParams
 from galcli.model.registry import load_backend
 from galcli.provenance import watermark
 from galcli.settings import load_settings
 from galcli.tasks.detect import TOO_SHORT, WATERMARKED, WatermarkScorer
 from galcli.tasks.generate import GenerateRequest, run_generate
-from galcli.verify.bibtex import parse_bib
-from galcli.verify.normalize import latex_to_text
 
 
 def abstracts() -> list[str]:

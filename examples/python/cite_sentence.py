@@ -7,10 +7,10 @@ python cite_sentence.py "…" refs.bib --model fake:replies.json   # any galcli 
 import argparse
 from pathlib import Path
 
+from galcli.bib.entries import load_bibliography
 from galcli.model.registry import load_backend
 from galcli.settings import load_settings
 from galcli.tasks.cite import Citer, CiteRequest
-from galcli.verify.bibtex import load_bibliography
 
 parser = argparse.ArgumentParser()
 parser.add_argument("sentence")

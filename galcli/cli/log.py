@@ -130,9 +130,7 @@ def export(
 @app.command("delete")
 @common_options(model=False)
 def delete(
-    run_id: Annotated[
-        int | None, typer.Argument(metavar="[ID]", help="The run to delete.")
-    ] = None,
+    run_id: Annotated[int | None, typer.Argument(metavar="[ID]", help="The run to delete.")] = None,
     all_runs: Annotated[bool, typer.Option("--all", help="Delete the whole history.")] = False,
     *,
     opts: CommonOptions,

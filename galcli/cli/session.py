@@ -16,9 +16,9 @@ from galcli.settings import Settings, load_settings
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from galcli.bib.entries import BibEntry
     from galcli.model.base import Backend, GenerationParams
     from galcli.provenance.stamp import Provenance
-    from galcli.verify.bibtex import BibEntry
 
 
 class ModelSession:
@@ -63,8 +63,8 @@ class ModelSession:
     def bibliography(self, paths: list[Path] | None) -> list[BibEntry]:
         """The entries of the user's --bib files (first definition of each key), with what
         bibtexparser complained about shown as warnings."""
+        from galcli.bib.entries import load_bibliography
         from galcli.errors import InputError, UsageError
-        from galcli.verify.bibtex import load_bibliography
 
         if not paths:
             raise UsageError(

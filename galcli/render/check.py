@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from galcli.problems import ERROR, Problem
 from galcli.render.core import Output, styled
 from galcli.tasks.check import CheckResult
-from galcli.verify.problems import ERROR, Problem
 
 STYLE = {ERROR: "bold red", "warning": "yellow"}
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
+from galcli.bib.entries import BibEntry
 from galcli.render.core import Output
 from galcli.tasks.lit_review import Review, Sentence
-from galcli.verify.bibtex import BibEntry
 
 _MATH = re.compile(r"(\$[^$]*\$)")
 

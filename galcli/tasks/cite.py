@@ -14,13 +14,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from galcli.bib.entries import BibEntry
+from galcli.bib.normalize import author_last_names, latex_to_text
 from galcli.model.base import CHAT, Backend, GenerationParams, Message, Prompt
 from galcli.provenance.stamp import Provenance, provenance_for
 from galcli.retrieve.bm25 import Hit
 from galcli.retrieve.embeddings import HybridIndex
-from galcli.verify.bibtex import BibEntry
 from galcli.verify.citations import MISMATCH, NOT_IN_BIB, UNCHECKED, VERIFIED, TitleMatcher
-from galcli.verify.normalize import author_last_names, latex_to_text
 
 RRF_K = 60  # reciprocal-rank-fusion constant (Cormack et al., 2009)
 CHAT_SYSTEM = (

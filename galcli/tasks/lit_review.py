@@ -14,12 +14,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from galcli.bib.entries import BibEntry
+from galcli.bib.normalize import author_last_names, latex_to_text
 from galcli.model.base import Backend, GenerationParams, Message, Prompt
 from galcli.provenance.stamp import Provenance, provenance_for
 from galcli.retrieve.embeddings import HybridIndex
 from galcli.retrieve.themes import Theme, group_into_themes
-from galcli.verify.bibtex import BibEntry
-from galcli.verify.normalize import author_last_names, latex_to_text
 from galcli.verify.support import THRESHOLD, support
 
 ABSTRACT_CHARS = 700

@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-from galcli.verify.normalize import author_last_names, fold
+from galcli.bib.normalize import author_last_names, fold
 
 _AUTHOR_YEAR = re.compile(
     r"^(?P<author>[A-Za-z][A-Za-z'\-]*?)[^A-Za-z0-9]*(?P<year>(?:1[5-9]|20)\d{2})"

@@ -13,8 +13,8 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from galcli.verify.bibtex import BibEntry
-from galcli.verify.normalize import english_stopwords, fold, latex_to_text
+from galcli.bib.entries import BibEntry
+from galcli.bib.normalize import english_stopwords, fold, latex_to_text
 
 THRESHOLD = 0.5
 _WORD = re.compile(r"[a-z][a-z0-9]+")

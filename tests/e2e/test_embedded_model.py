@@ -33,9 +33,9 @@ def test_models_lists_the_embedded_default_as_ready(cli) -> None:
 
 
 def test_human_abstracts_are_not_flagged_as_watermarked(corpora) -> None:
+    from galcli.bib.entries import parse_bib
     from galcli.settings import Settings
     from galcli.tasks.detect import WatermarkScorer
-    from galcli.verify.bibtex import parse_bib
 
     scorer = WatermarkScorer(Settings())
     abstracts = [

@@ -108,6 +108,7 @@ def test_unreadable_inputs_exit_3(cli, tmp_path: Path) -> None:
 def test_a_large_bib_is_read_in_a_child_with_the_same_result(
     cli, tmp_path: Path, monkeypatch
 ) -> None:
+    from galcli.bib import entries as bib_entries
     from galcli.tasks import check
     from galcli.verify import bibtex
 
@@ -121,7 +122,7 @@ def test_a_large_bib_is_read_in_a_child_with_the_same_result(
     in_process = cli("check", str(main), "--json")
     bibtex._cache_path(tmp_path / "refs.bib", bibtex.BIBTEX).unlink()
     monkeypatch.setattr(check, "PARALLEL_BYTES", 0)  # the child, and the bib split in two halves
-    monkeypatch.setattr(bibtex, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(bib_entries, "PARALLEL_BYTES", 0)
     forked = cli("check", str(main), "--json")
     assert (
         forked.code == in_process.code == ExitCode.FINDINGS and forked.stdout == in_process.stdout

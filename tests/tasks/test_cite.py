@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from galcli.bib.entries import load_bibliography
 from galcli.errors import ExitCode
 from galcli.tasks.cite import Citer, CiteRequest
-from galcli.verify.bibtex import load_bibliography
 
 BIB = r"""
 @article{vaswani2017attention,

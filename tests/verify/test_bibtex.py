@@ -5,7 +5,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from galcli.verify.bibtex import BIBER, BIBTEX, missing_fields, parse_bib
+from galcli.bib.entries import BIBER, BIBTEX, parse_bib
+from galcli.verify.bibtex import missing_fields
 from galcli.verify.keys import KeySuggester
 
 
@@ -153,13 +154,14 @@ def _two_halves(filler: int = 200) -> str:
 
 
 def test_parallel_parse_equals_the_plain_one(tmp_path: Path, monkeypatch) -> None:
+    from galcli.bib import entries
     from galcli.verify import bibtex
 
     path = tmp_path / "refs.bib"
     text = _two_halves()
     path.write_text(text, encoding="utf-8")
-    monkeypatch.setattr(bibtex, "PARALLEL_BYTES", 0)
-    assert bibtex._middle_cut(text) is not None  # it does split this file
+    monkeypatch.setattr(entries, "PARALLEL_BYTES", 0)
+    assert entries._middle_cut(text) is not None  # it does split this file
     for dialect in (BIBTEX, BIBER):
         plain = parse_bib(path, dialect=dialect)
         split = parse_bib(path, dialect=dialect, parallel=True)
@@ -177,7 +179,7 @@ def test_parallel_parse_equals_the_plain_one(tmp_path: Path, monkeypatch) -> Non
 
 
 def test_no_split_inside_braces() -> None:
-    from galcli.verify.bibtex import _middle_cut
+    from galcli.bib.entries import _middle_cut
 
     inside = "@misc{a, note={" + "x\n" * 50 + "\n@misc{fake, title={F}}\n" + "y\n" * 50 + "}}\n"
     assert _middle_cut(inside) is None
