@@ -40,9 +40,9 @@ CategoryOption = Annotated[
 
 
 def _history():
-    from galcli.provenance.history import History
+    from galcli.tasks.history import open_history
 
-    return History()
+    return open_history()
 
 
 @app.command("list")
@@ -113,7 +113,8 @@ def export(
 
     Read the file before you share it: prompts and outputs are exported as they were.
     """
-    from galcli.render.history import write_export
+    from galcli.render.history import show_export
+    from galcli.tasks.history import export_lines, export_runs
 
     runs = _history().runs(limit=limit, flagged=flagged)
     if not runs:
@@ -123,7 +124,15 @@ def export(
             if flagged
             else "runs are recorded when a model command runs without --no-log",
         )
-    write_export(Output(json_mode=opts.json, quiet=opts.quiet), runs, output)
+    to_stdout = str(output) == "-"
+    if not to_stdout:
+        export_runs(runs, output)
+    show_export(
+        Output(json_mode=opts.json, quiet=opts.quiet),
+        runs,
+        export_lines(runs) if to_stdout else None,
+        "stdout" if to_stdout else str(output),
+    )
     return ExitCode.OK
 
 

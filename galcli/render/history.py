@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from galcli.fileio import atomic_writer
-from galcli.provenance.history import Flag, Run
 from galcli.render.core import Output
+
+if TYPE_CHECKING:
+    from galcli.tasks.history import Flag, Run
 
 REPORT_HINT = (
     "review it for private text, then attach it to an issue at "
@@ -67,16 +68,8 @@ def show_flag(out: Output, run_id: int, flag: Flag) -> None:
     )
 
 
-def write_export(out: Output, runs: list[Run], path: Path) -> None:
-    """JSON Lines to `path`, or to stdout for "-"."""
-    lines = [json.dumps(run.to_dict(), ensure_ascii=False) for run in runs]
-    if str(path) == "-":
-        if lines:
-            out.write("\n".join(lines))
-    else:
-        with atomic_writer(path, user_file=True) as handle:
-            handle.write("".join(line + "\n" for line in lines))
-    out.info(
-        f"wrote {len(runs)} run{'s' * (len(runs) != 1)} to {'stdout' if str(path) == '-' else path}; "
-        f"{REPORT_HINT}"
-    )
+def show_export(out: Output, runs: list[Run], lines: list[str] | None, destination: str) -> None:
+    """Report an export; `lines` are written to stdout when the destination is "-"."""
+    if lines:
+        out.write("\n".join(lines))
+    out.info(f"wrote {len(runs)} run{'s' * (len(runs) != 1)} to {destination}; {REPORT_HINT}")
