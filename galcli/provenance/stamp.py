@@ -75,11 +75,9 @@ def stamp(*, model: str, model_sha256: str | None, prompt: str, watermark: str) 
 
 
 def watermark_status(backend: Backend, params: GenerationParams) -> str:
-    if params.watermark:
-        return "on"
     if not backend.watermark_supported:
         return f"not available on the {backend.kind} backend"
-    return "off"
+    return "on" if params.watermark else "off"
 
 
 def provenance_for(backend: Backend, prompt: Prompt, params: GenerationParams) -> Provenance:

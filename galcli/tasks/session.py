@@ -1,0 +1,144 @@
+"""What a model-backed task needs for one run: settings, the backend, generation parameters,
+the user's bibliography and the run history.
+
+The backend is loaded on first use, so a command can reject bad input (and a `--no-model` run can
+finish) without paying for the model.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from galcli.settings import Settings
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from galcli.bib.entries import BibEntry
+    from galcli.model.base import Backend, GenerationParams
+    from galcli.provenance.stamp import Provenance
+
+
+def _ignore(message: str) -> None:
+    return None
+
+
+@dataclass
+class ModelRun:
+    """One command's run; `notify` shows progress lines, `warn` warnings (both on stderr)."""
+
+    settings: Settings
+    command: str
+    max_new_tokens: int
+    repetition_penalty: float = 1.0
+    arguments: dict[str, Any] = field(default_factory=dict)
+    notify: Callable[[str], None] = _ignore
+    warn: Callable[[str], None] = _ignore
+    recorded: list[int] = field(default_factory=list)
+    _backend: Backend | None = None
+    _started: float = field(default_factory=time.perf_counter)
+
+    @property
+    def backend(self) -> Backend:
+        if self._backend is None:
+            from galcli.model.registry import load_backend
+
+            self._backend = load_backend(self.settings, notify=self.notify)
+        return self._backend
+
+    @property
+    def backend_loaded(self) -> bool:
+        return self._backend is not None
+
+    def params(self) -> GenerationParams:
+        """Generation parameters from the settings. The watermark is requested here and applied
+        (and stamped) only by backends that can: asking must not load the model."""
+        from galcli.model.base import GenerationParams
+
+        settings = self.settings
+        return GenerationParams(
+            max_new_tokens=settings.max_new_tokens or self.max_new_tokens,
+            temperature=settings.temperature,
+            seed=settings.seed,
+            watermark=settings.watermark,
+            repetition_penalty=self.repetition_penalty,
+        )
+
+    def bibliography(self, paths: list[Path] | None) -> list[BibEntry]:
+        """The entries of the user's --bib files (first definition of each key); what
+        bibtexparser complained about is passed to `warn`."""
+        from galcli.bib.entries import load_bibliography
+        from galcli.errors import InputError, UsageError
+
+        if not paths:
+            raise UsageError(
+                "no bibliography given", hint="pass your .bib file with --bib refs.bib"
+            )
+        entries, problems = load_bibliography(list(paths))
+        for problem in problems:
+            self.warn(f"{problem.file}:{problem.line}: {problem.message}")
+        if not entries:
+            raise InputError("the bibliography has no entries", hint="check the --bib file(s)")
+        return entries
+
+    def record(
+        self,
+        *,
+        prompt: str,
+        output: Any,
+        provenance: Provenance | None = None,
+        verdicts: dict[str, Any] | None = None,
+    ) -> int | None:
+        """Add this run to the local history, unless --no-log / GALCLI_NO_LOG=1.
+
+        A history that cannot be written costs a warning, never the result.
+        """
+        if not self.settings.log:
+            return None
+        import json
+        from enum import Enum
+
+        from galcli.errors import GalcliError
+        from galcli.provenance.history import History
+
+        backend = self._backend
+        text = output if isinstance(output, str) else json.dumps(output, ensure_ascii=False)
+        arguments = {k: (v.value if isinstance(v, Enum) else v) for k, v in self.arguments.items()}
+        try:
+            run_id = History().record(
+                command=self.command,
+                arguments=arguments,
+                model=backend.model_id if backend else None,
+                model_sha256=provenance.model_sha256 if provenance else None,
+                prompt=prompt,
+                output=text,
+                verdicts=verdicts,
+                timings={
+                    "total_seconds": round(time.perf_counter() - self._started, 3),
+                    "load_seconds": round(backend.load_seconds, 3) if backend else 0.0,
+                },
+                watermark=provenance.watermark if provenance else None,
+            )
+        except (GalcliError, OSError) as exc:
+            self.warn(f"this run was not recorded in the history: {exc}")
+            return None
+        self.recorded.append(run_id)
+        return run_id
+
+    def record_result(self, result: Any, verdicts: dict[str, Any]) -> None:
+        """Record a task result (cite, smiles) if a model took part: retrieval or name sources
+        alone are not model runs."""
+        if result.model is not None:
+            self.record(
+                prompt=result.query,
+                output=result.to_dict(),
+                provenance=result.provenance,
+                verdicts={**verdicts, "rejected": len(result.rejected)},
+            )
+
+    def close(self) -> None:
+        if self._backend is not None:
+            self._backend.close()
