@@ -21,7 +21,12 @@ def test_draft_is_drawn_on_a_terminal_and_cleared() -> None:
     with out.draft("model") as on_text:
         on_text("hello ")
         on_text("world")
-    assert "draft · model · unverified" in buffer.getvalue()
+    drawn = buffer.getvalue()
+    assert "draft · model · unverified" in drawn and "hello world" in drawn
+    # cleared: after the last frame the cursor goes back up over the panel's three lines,
+    # erasing each (a draft left on screen would pass for a result)
+    last_frame = drawn.rindex("╯")
+    assert drawn[last_frame:].count("\x1b[1A\x1b[2K") == 3
 
 
 def test_no_draft_when_quiet_or_not_streaming_or_piped() -> None:
