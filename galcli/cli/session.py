@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 
     from galcli.bib.entries import BibEntry
     from galcli.model.base import Backend, GenerationParams
-    from galcli.provenance.stamp import Provenance
 
 
 class ModelSession:
@@ -51,17 +50,9 @@ class ModelSession:
     def bibliography(self, paths: list[Path] | None) -> list[BibEntry]:
         return self.run.bibliography(paths)
 
-    def record(
-        self,
-        *,
-        prompt: str,
-        output: Any,
-        provenance: Provenance | None = None,
-        verdicts: dict[str, Any] | None = None,
-    ) -> int | None:
-        return self.run.record(
-            prompt=prompt, output=output, provenance=provenance, verdicts=verdicts
-        )
+    def record(self, **run: Any) -> int | None:
+        """Add this run to the history (see `ModelRun.record` for the fields)."""
+        return self.run.record(**run)
 
     def record_result(self, result: Any, verdicts: dict[str, Any]) -> None:
         self.run.record_result(result, verdicts)
