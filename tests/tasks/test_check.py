@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from galcli.bib.entries import BIBTEX
 from galcli.errors import ExitCode
 
 LATEX = "latex"
@@ -100,9 +101,21 @@ def test_unreadable_inputs_exit_3(cli, tmp_path: Path) -> None:
     main = project(tmp_path, "\\cite{a}", "")
     bad_bib = cli("check", str(main), "--bib", str(tmp_path / "absent.bib"))
     assert bad_bib.code == ExitCode.BAD_INPUT and "bibliography not found" in bad_bib.stderr
-    (tmp_path / "latin.bib").write_bytes("@misc{a, title={Caf\xe9}}".encode("latin-1"))
-    latin = cli("check", str(main), "--bib", str(tmp_path / "latin.bib"))
-    assert latin.code == ExitCode.BAD_INPUT and "latin.bib:1:" in latin.stderr
+
+
+def test_a_latin1_bib_is_a_problem_of_that_file_and_the_rest_is_checked(
+    cli, tmp_path: Path
+) -> None:
+    main = project(tmp_path, "\\cite{a,doe2019,nope}\\bibliography{latin,refs}", BIB)
+    (tmp_path / "latin.bib").write_bytes("@misc{a,\n title={Caf\xe9}}".encode("latin-1"))
+    result = cli("check", str(main))
+    assert result.code == ExitCode.FINDINGS  # findings, not an abort
+    latin, undefined = result.stdout.splitlines()
+    assert latin.startswith(f"{tmp_path / 'latin.bib'}:2:12: error: not valid UTF-8 text")
+    assert "iconv -f latin1 -t utf-8" in latin and latin.endswith("[bib_encoding]")
+    # its keys still count, and the other .bib is checked as usual
+    assert "undefined citation key 'nope'" in undefined
+    assert "3 entries in 2 bib files" in result.stderr
 
 
 def test_a_large_bib_is_read_in_a_child_with_the_same_result(
@@ -110,7 +123,7 @@ def test_a_large_bib_is_read_in_a_child_with_the_same_result(
 ) -> None:
     from galcli.bib import entries as bib_entries
     from galcli.tasks import check
-    from galcli.verify import bibtex
+    from galcli.verify import bib_cache
 
     entries = "".join(
         f"@article{{k{i}, author={{A{i}}}, title={{T{i}}}, journal={{J}}, year={{2000}}}}\n\n"
@@ -120,7 +133,7 @@ def test_a_large_bib_is_read_in_a_child_with_the_same_result(
         tmp_path, "\\cite{k1,k299,kk2}\\bibliography{refs}", entries + "@misc{k1, title={Again}}\n"
     )
     in_process = cli("check", str(main), "--json")
-    bibtex._cache_path(tmp_path / "refs.bib", bibtex.BIBTEX).unlink()
+    bib_cache._cache_path(tmp_path / "refs.bib", BIBTEX).unlink()
     monkeypatch.setattr(check, "PARALLEL_BYTES", 0)  # the child, and the bib split in two halves
     monkeypatch.setattr(bib_entries, "PARALLEL_BYTES", 0)
     forked = cli("check", str(main), "--json")
@@ -128,12 +141,11 @@ def test_a_large_bib_is_read_in_a_child_with_the_same_result(
         forked.code == in_process.code == ExitCode.FINDINGS and forked.stdout == in_process.stdout
     )
     assert '"duplicate_key"' in forked.stdout and "'kk2'" in forked.stdout
-    assert bibtex.is_cached(tmp_path / "refs.bib", bibtex.BIBTEX)  # written by the child
+    assert bib_cache.is_cached(tmp_path / "refs.bib", BIBTEX)  # written by the child
     (tmp_path / "latin.bib").write_bytes("@misc{a, title={Caf\xe9}}".encode("latin-1"))
     latin = cli("check", str(main), "--bib", str(tmp_path / "latin.bib"))
-    assert (
-        latin.code == ExitCode.BAD_INPUT and "latin.bib:1:" in latin.stderr
-    )  # raised in the child
+    assert latin.code == ExitCode.FINDINGS  # found in the child, reported like any problem
+    assert f"{tmp_path / 'latin.bib'}:1:20: error: not valid UTF-8" in latin.stdout
 
 
 def test_include_cycles_are_errors_and_a_non_bib_file_is_a_warning(cli, tmp_path: Path) -> None:

@@ -84,7 +84,7 @@ def test_key_suggestions(tmp_path: Path) -> None:
         " title={Attention}, year=2017}\n"
         "@article{Devlin2019, author={Jacob Devlin}, title={BERT}, year=2019}\n",
     )
-    from galcli.verify.bibtex import BibSummary, FileSummary
+    from galcli.verify.bib_summary import BibSummary, FileSummary
 
     summary = BibSummary()
     summary.add(FileSummary.of(parsed, BIBTEX))
@@ -109,7 +109,7 @@ def test_any_bib_text_parses_without_crashing(tmp_path_factory, text: str) -> No
 def test_summaries_are_cached_until_the_file_changes(tmp_path: Path, monkeypatch) -> None:
     import os
 
-    from galcli.verify import bibtex
+    from galcli.verify import bib_cache as bibtex
 
     path = tmp_path / "refs.bib"
     path.write_text("@misc{a, title={A}}\n@misc{a, title={Again}}\n@article{b, title={B}}\n")
@@ -140,7 +140,8 @@ def _two_halves(filler: int = 200) -> str:
         "@book{parent, author={P}, title={Parent}, publisher={X}, year=1999}",
     ]
     first += [
-        f"@article{{a{i}, author={{A{i} and B}}, title={{{{Title {i}}}}}, journal=jcp, year={2000 + i % 20}}}"
+        f"@article{{a{i}, author={{A{i} and B}}, title={{{{Title {i}}}}}, journal=jcp, "
+        f"year={2000 + i % 20}}}"
         for i in range(filler)
     ]
     second = [
@@ -155,7 +156,7 @@ def _two_halves(filler: int = 200) -> str:
 
 def test_parallel_parse_equals_the_plain_one(tmp_path: Path, monkeypatch) -> None:
     from galcli.bib import entries
-    from galcli.verify import bibtex
+    from galcli.verify import bib_cache as bibtex
 
     path = tmp_path / "refs.bib"
     text = _two_halves()

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from galcli.verify.latex_scan import mask, scan_project, scan_text
+from galcli.verify.latex_project import scan_project
+from galcli.verify.latex_scan import mask, scan_text
 
 
 def keys(text: str) -> list[str]:
@@ -68,7 +69,10 @@ def test_comments_are_ignored_but_escaped_percent_is_not_a_comment() -> None:
 
 @pytest.mark.parametrize("environment", ["verbatim", "lstlisting", "minted", "comment", "Verbatim"])
 def test_verbatim_like_environments_are_ignored(environment: str) -> None:
-    text = f"\\begin{{{environment}}}\n\\cite{{no}} % not a comment\n\\end{{{environment}}}\\cite{{yes}}"
+    text = (
+        f"\\begin{{{environment}}}\n\\cite{{no}} % not a comment\n"
+        f"\\end{{{environment}}}\\cite{{yes}}"
+    )
     assert keys(text) == ["yes"]
 
 
