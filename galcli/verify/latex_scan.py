@@ -200,9 +200,10 @@ def _arguments(
     return spans, position
 
 
-def _definitions(text: str) -> list[tuple[str, int, int, tuple[int, int]]]:
-    """(name, mandatory arguments, 1-based number of an optional first argument or 0, body
-    span) of each `\\newcommand`/`\\def` in `text`."""
+@functools.lru_cache(maxsize=4)  # read for the cite macros and for the spans to skip
+def _definitions(text: str) -> list[tuple[str, int, int, tuple[int, int], int]]:
+    """(name, mandatory arguments, 1 if the first argument is optional else 0, body span,
+    offset of the definition) of each `\\newcommand`/`\\def` in `text`."""
     found = []
     for match in _DEFINITION.finditer(text):
         name = match["name"] or match["def_name"]
@@ -213,7 +214,7 @@ def _definitions(text: str) -> list[tuple[str, int, int, tuple[int, int]]]:
             optional, position = 1, _skip_space(text, default[1] + 1)
         body_span = _group(text, position, "{", "}")
         if body_span is not None:
-            found.append((name, arity - optional, optional, body_span))
+            found.append((name, arity - optional, optional, body_span, match.start()))
     return found
 
 
@@ -223,7 +224,7 @@ def custom_cite_macros(
     """Commands defined in the document whose body cites one of their arguments or literal
     keys (`known`: cite macros defined before, which a body may use)."""
     macros: dict[str, CiteMacro] = {}
-    for name, arity, optional, (start, end) in _definitions(text):
+    for name, arity, optional, (start, end), _ in _definitions(text):
         usable = {**(known or {}), **macros}
         cites = [
             key
@@ -242,11 +243,11 @@ def custom_cite_macros(
 
 
 class _Bodies:
-    """The bodies of the definitions in a text, merged into disjoint spans for bisection."""
+    """Where definitions are (`\\newcommand` to the end of its body), as disjoint spans."""
 
     def __init__(self, text: str) -> None:
         merged: list[list[int]] = []
-        for start, end in sorted(span for *_, span in _definitions(text)):
+        for start, end in sorted((start, end) for *_, (_, end), start in _definitions(text)):
             if merged and start <= merged[-1][1]:
                 merged[-1][1] = max(merged[-1][1], end)
             else:
@@ -275,8 +276,7 @@ class FileScan:
     citations: list[Citation]
     nocite_all: bool
     includes: list[tuple[str, str, int, int, str]]  # (target, second arg, line, column, command)
-    # (name, line, column, command, options): options as written in `[…]`, e.g. location=remote
-    bibliographies: list[tuple[str, int, int, str, str]]
+    bibliographies: list[tuple[str, int, int, str, str]]  # (name, line, column, command, opts)
     uses_biblatex: bool
     macros: dict[str, CiteMacro]  # cite macros this file defines
 
@@ -330,9 +330,8 @@ def _match_keys(
 ) -> list[tuple[str, int]]:
     """(key, offset) of each key a cite-like command (or a cite macro's body) cites."""
     found = [item for span in _key_spans(text, match, macros) for item in _keys(text, span)]
-    if (macro := macros.get(match["name"])) is not None:
-        found += [(key, match.start()) for key in macro.keys]
-    return found
+    macro = macros.get(match["name"])
+    return found + [(key, match.start()) for key in macro.keys] if macro else found
 
 
 def _bibliography_resources(text: str, position: int, name: str) -> list[tuple[str, int, str]]:
