@@ -6,12 +6,13 @@ from dataclasses import asdict, dataclass
 
 ERROR = "error"
 WARNING = "warning"
+NOTE = "note"  # what a check did not look at (gcc's "note:"): neither fails it
 
 
 @dataclass(frozen=True)
 class Problem:
     kind: str  # undefined_key, duplicate_key, unused_entry, missing_field, bib_parse_error, …
-    severity: str  # ERROR or WARNING
+    severity: str  # ERROR, WARNING or NOTE
     message: str
     key: str | None = None
     file: str | None = None

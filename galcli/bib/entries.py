@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from galcli.fileio import read_text
+from galcli.bib.duplicates import BIBER as BIBER
+from galcli.bib.duplicates import BIBTEX as BIBTEX
+from galcli.bib.duplicates import FirstDefinitions
+from galcli.bib.duplicates import duplicate_key_problem as duplicate_key_problem
+from galcli.errors import InputError
+from galcli.fileio import decode_utf8, input_errors, read_text
 from galcli.forked import Forked
 from galcli.problems import ERROR, WARNING, Problem
-
-BIBER = "biber"
-BIBTEX = "bibtex"
 
 MONTHS = {
     m: m.capitalize()
@@ -125,6 +127,8 @@ class BibFile:
     problems: list[Problem] = field(default_factory=list)
     # keys that appear in blocks bibtexparser could not parse; they still count as defined
     broken_keys: list[str] = field(default_factory=list)
+    # @string macros (name -> value), lower-case names as BibTeX compares them
+    strings: dict[str, str] = field(default_factory=dict)
 
 
 class _Messages(logging.Handler):
@@ -242,7 +246,8 @@ def parse_bib(
     `parallel` parses a large file in two halves on two cores; only for callers without
     threads (see galcli.forked).
     """
-    source = read_text(path, what="bibliography") if text is None else text
+    problems: list[Problem] = []
+    source = _read_bib(path, problems) if text is None else text
     if dialect == BIBER:
         source = _COMMENT_LINE.sub(lambda m: " " * len(m.group(0)), source)
     blocks = (
@@ -250,7 +255,7 @@ def parse_bib(
     )
 
     strings = {block.key.lower(): "" for block in blocks if block.kind == "string"}
-    result = BibFile(path=str(path))
+    result = BibFile(path=str(path), problems=problems, strings=strings)
     for block in blocks:
         if block.kind == "string":  # in file order, so later strings may use earlier ones
             strings[block.key.lower()] = resolve_value(block.fields[0][1], strings)
@@ -301,40 +306,64 @@ def _unwrap(value: str) -> str:
     return value
 
 
-def duplicate_key_problem(
-    key: str, file: str, line: int, original_file: str, original_line: int
-) -> Problem:
-    return Problem(
-        "duplicate_key",
-        WARNING,
-        f"duplicate key '{key}' (first defined at {original_file}:{original_line}); "
-        "BibTeX and biber use the first and skip this one",
-        key=key,
-        file=file,
-        line=line,
-    )
+def _read_bib(path: Path, problems: list[Problem]) -> str:
+    """The text of a .bib file. One that is not UTF-8 is a problem of that file, not the end
+    of the check: it is reported at its first bad byte and read as Latin-1 (every byte is a
+    character there), so its keys still count."""
+    if str(path) == "-":
+        return read_text(path, what="bibliography")
+    with input_errors(path, "bibliography"):
+        data = Path(path).read_bytes()
+    try:
+        return decode_utf8(data, str(path))
+    except InputError as exc:
+        location = exc.location
+        problems.append(
+            Problem(
+                "bib_encoding",
+                ERROR,
+                f"{exc.message}: read as Latin-1 for this check; LaTeX and biber expect UTF-8, "
+                f"convert it with iconv -f latin1 -t utf-8 {path} > "
+                f"{Path(path).with_name(Path(path).stem + '-utf8.bib')}",
+                file=str(path),
+                line=location.line if location else None,
+                column=location.column if location else None,
+            )
+        )
+        return data.decode("latin-1")
 
 
-def first_definitions(bib_files: list[BibFile]) -> tuple[dict[str, BibEntry], list[Problem]]:
+def first_definitions(
+    bib_files: list[BibFile], dialect: str = BIBTEX
+) -> tuple[dict[str, BibEntry], list[Problem]]:
     """Each key's first definition across `bib_files` (in order), as BibTeX and biber resolve
-    it, and a `duplicate_key` warning for every later one."""
-    first: dict[str, BibEntry] = {}
-    duplicates: list[Problem] = []
+    it, and a `duplicate_key` warning for every later one (keys that differ only in letter
+    case included: see galcli.bib.duplicates)."""
+    finder: FirstDefinitions[BibEntry] = FirstDefinitions(dialect)
     for bib in bib_files:
-        for entry in bib.entries:
-            original = first.setdefault(entry.key, entry)
-            if original is not entry:
-                duplicates.append(
-                    duplicate_key_problem(
-                        entry.key, entry.file, entry.line, original.file, original.line
-                    )
-                )
-    return first, duplicates
+        finder.add_all(bib.entries)
+    return finder.first, finder.problems
+
+
+def unique_paths(paths: list[Path]) -> list[Path]:
+    """`paths` without repeats of one file under another spelling (`x.bib`, `./x.bib`), in
+    order: a file named twice is read once, never a duplicate of itself."""
+    seen: set[Path] = set()
+    unique = []
+    for path in paths:
+        try:
+            identity = path.resolve()
+        except OSError:
+            identity = path.absolute()
+        if identity not in seen:
+            seen.add(identity)
+            unique.append(path)
+    return unique
 
 
 def load_bibliography(paths: list[Path]) -> tuple[list[BibEntry], list[Problem]]:
     """Entries of several .bib files, first definition of each key wins; with the problems
     found while reading them."""
-    files = [parse_bib(path) for path in paths]
+    files = [parse_bib(path) for path in unique_paths(paths)]
     first, duplicates = first_definitions(files)
     return list(first.values()), [p for f in files for p in f.problems] + duplicates

@@ -18,8 +18,8 @@ def check(
         Path | None,
         typer.Argument(
             metavar="[MAIN.tex]",
-            help="The main .tex file of the project [default: the one .tex file with \\documentclass "
-            "in the current directory].",
+            help="The main .tex file of the project, or - to read it from stdin [default: the one "
+            ".tex file with \\documentclass in the current directory].",
             show_default=False,
         ),
     ] = None,
@@ -47,12 +47,14 @@ def check(
     """Check the citations of a LaTeX project against its .bib files.
 
     Follows \\input, \\include, \\subfile and \\import from MAIN; knows natbib and biblatex cite
-    commands; ignores comments, verbatim and \\iffalse blocks. Problems are printed gcc style
+    commands (volume citations too) and the document's own cite macros; ignores comments,
+    verbatim and \\iffalse blocks. Problems are printed gcc style
     (FILE:LINE:COLUMN: severity: message [kind]) so editors can jump to them.
 
     \b
     Problem kinds: undefined_key, duplicate_key, duplicate_field, unused_entry,
-    missing_field, bib_parse_error, missing_file, include_cycle.
+    missing_field, bib_parse_error, bib_encoding, missing_file, include_cycle;
+    remote_bibliography is a note (a URL resource galcli does not fetch).
     Exit status: 0 clean, 1 errors found (--strict: warnings too), 3 unreadable input.
 
     \b
@@ -61,6 +63,7 @@ def check(
       galcli check                    # the .tex file with \\documentclass in this directory
       galcli check thesis/main.tex --bib refs.bib --strict
       galcli check paper.tex --json | jq '.problems[] | select(.kind == "undefined_key")'
+      echo '\\nocite{*}' | galcli check - --bib refs.bib   # a .bib file alone
     """
     from galcli.render.check import show_check
     from galcli.tasks.check import CheckRequest, find_main_file, run_check

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from galcli.problems import ERROR, Problem
-from galcli.render.core import Output, styled
-from galcli.tasks.check import CheckResult
+from typing import TYPE_CHECKING
 
-STYLE = {ERROR: "bold red", "warning": "yellow"}
+from galcli.problems import ERROR, NOTE, WARNING, Problem
+from galcli.render.core import Output, styled
+
+if TYPE_CHECKING:
+    from galcli.tasks.check import CheckResult
+
+STYLE = {ERROR: "bold red", WARNING: "yellow", NOTE: "cyan"}
+
+
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """`1 entry`, `2 entries`, `0 errors`: a count with its noun in the right number."""
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
 
 
 def problem_line(problem: Problem) -> str:
@@ -17,6 +26,18 @@ def problem_line(problem: Problem) -> str:
     if problem.suggestions:
         text += " (did you mean " + ", ".join(f"'{s}'" for s in problem.suggestions) + "?)"
     return f"{text} [{problem.kind}]"
+
+
+def summary_line(result: CheckResult) -> str:
+    """`0 errors, 1 warning; 1 citation in 1 file, 12 entries in 1 bib file` (and notes)."""
+    findings = [counted(len(result.errors), "error"), counted(len(result.warnings), "warning")]
+    if result.notes:
+        findings.append(counted(len(result.notes), "note"))
+    return (
+        f"{', '.join(findings)}; {counted(result.citations, 'citation')} in "
+        f"{counted(len(result.files), 'file')}, {counted(result.entries, 'entry', 'entries')} "
+        f"in {counted(len(result.bib_files), 'bib file')}"
+    )
 
 
 def show_check(out: Output, result: CheckResult) -> None:
@@ -32,9 +53,4 @@ def show_check(out: Output, result: CheckResult) -> None:
     else:
         for problem in result.problems:
             out.write(problem_line(problem))
-    errors, warnings = len(result.errors), len(result.warnings)
-    out.info(
-        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}; "
-        f"{result.citations} citations in {len(result.files)} file{'s' * (len(result.files) != 1)}, "
-        f"{result.entries} entries in {len(result.bib_files)} bib file{'s' * (len(result.bib_files) != 1)}"
-    )
+    out.info(summary_line(result))

@@ -11,19 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from galcli.bib.entries import BIBER, BIBTEX, PARALLEL_BYTES
+from galcli.bib.entries import BIBER, BIBTEX, PARALLEL_BYTES, unique_paths
 from galcli.errors import UsageError
 from galcli.forked import Forked
-from galcli.problems import ERROR, WARNING, Problem
-from galcli.verify.bibtex import (
-    BibSummary,
-    file_summary,
-    is_cached,
-    remember_file_summary,
-    summarize,
-)
+from galcli.problems import ERROR, NOTE, WARNING, Problem
+from galcli.verify.bib_cache import file_summary, is_cached, remember_file_summary, summarize
+from galcli.verify.bib_summary import BibSummary, KeyInfo
 from galcli.verify.keys import KeySuggester
-from galcli.verify.latex_scan import LatexProject, scan_project
+from galcli.verify.latex_project import LatexProject, Reference, scan_project
 
 
 @dataclass(frozen=True)
@@ -52,8 +47,12 @@ class CheckResult:
         return [p for p in self.problems if p.severity == WARNING]
 
     @property
+    def notes(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == NOTE]
+
+    @property
     def ok(self) -> bool:
-        return not (self.problems if self.strict else self.errors)
+        return not (self.errors or (self.strict and self.warnings))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -83,9 +82,10 @@ class _BibLoader:
     def start(self, project: LatexProject) -> None:
         """Called once the main file is scanned: its preamble names the backend and files."""
         self.dialect = BIBER if project.uses_biblatex else BIBTEX
-        self.started = list(self.request.bibs) or [
-            r.resolved for r in project.bibliographies if r.resolved is not None
-        ]
+        self.started = unique_paths(
+            list(self.request.bibs)
+            or [r.resolved for r in project.bibliographies if r.resolved is not None]
+        )
         uncached = [p for p in self.started if p.is_file() and not is_cached(p, self.dialect)]
         if sum(p.stat().st_size for p in uncached) >= PARALLEL_BYTES:
             paths, dialect, parsed = list(self.started), self.dialect, []
@@ -117,23 +117,39 @@ class _BibLoader:
                 "\\addbibresource), so there is nothing to check citations against",
                 hint="pass the .bib file(s) with --bib refs.bib",
             )
+        read = {path.resolve() for path in self.started}
         for reference in project.bibliographies:
-            if reference.resolved is None:
+            if reference.remote:
+                problems.append(_remote_note(reference.name, reference))
+            elif reference.resolved is None:
+                where = " and ".join(str(d) for d in reference.searched) or "."
                 problems.append(
                     Problem(
                         "missing_file",
                         ERROR,
-                        f"bibliography '{reference.name}' not found "
-                        f"(looked beside {project.main.name})",
+                        f"bibliography '{reference.name}' not found (looked in {where})",
                         file=reference.file,
                         line=reference.line,
                         column=reference.column,
                     )
                 )
-            elif reference.resolved not in self.started:  # named in an included file
+            elif reference.resolved.resolve() not in read:  # named in an included file
+                read.add(reference.resolved.resolve())
                 self.started.append(reference.resolved)
                 summary.add(file_summary(reference.resolved, self.dialect))
         return summary
+
+
+def _remote_note(name: str, reference: Reference) -> Problem:
+    return Problem(
+        "remote_bibliography",
+        NOTE,
+        f"remote bibliography '{name}' skipped: galcli reads local files only, so keys "
+        "defined only there are reported as undefined",
+        file=reference.file,
+        line=reference.line,
+        column=reference.column,
+    )
 
 
 def find_main_file(directory: Path) -> Path:
@@ -160,6 +176,14 @@ def find_main_file(directory: Path) -> Path:
 
 
 def run_check(request: CheckRequest) -> CheckResult:
+    if request.main.suffix.lower() == ".bib":
+        name = request.main.name
+        raise UsageError(
+            f"{request.main} is a .bib file: galcli check takes the main .tex file of a project "
+            "(it finds the .bib files the document names)",
+            hint=f"galcli check paper.tex; to check {name} alone: "
+            f"echo '\\nocite{{*}}' | galcli check - --bib {request.main}",
+        )
     loader = _BibLoader(request)
     try:
         return _check(request, loader)
@@ -252,8 +276,9 @@ def _check(request: CheckRequest, loader: _BibLoader) -> CheckResult:
                 )
             )
     if (request.unused or request.strict) and not project.nocite_all:
+        used = _with_parents(cited, defined)
         for info in defined.values():
-            if info.key not in cited:
+            if info.key not in used:
                 problems.append(
                     Problem(
                         "unused_entry",
@@ -273,3 +298,19 @@ def _check(request: CheckRequest, loader: _BibLoader) -> CheckResult:
         problems=problems,
         strict=request.strict,
     )
+
+
+def _with_parents(cited: set[str], defined: dict[str, KeyInfo]) -> set[str]:
+    """`cited` and every entry they take data from (crossref, xdata, xref), transitively: a
+    parent is part of the bibliography because its children are cited."""
+    folded = {key.lower(): key for key in defined}
+    used = set(cited)
+    pending = list(cited)
+    while pending:
+        info = defined.get(pending.pop())
+        for name in info.parents if info is not None else ():
+            parent = name if name in defined else folded.get(name.lower())
+            if parent is not None and parent not in used:
+                used.add(parent)
+                pending.append(parent)
+    return used

@@ -1,11 +1,12 @@
-"""Find citations, includes and bibliography resources in a LaTeX project.
+"""Find citations, includes and bibliography resources in one LaTeX file.
 
 The scanner works on a *masked* copy of each file: comments (`%` but not `\\%`), verbatim-like
 environments, `\\verb` and `\\iffalse … \\fi` blocks are blanked out character for character, so
 every match keeps its real line and column. It knows every natbib/biblatex cite command (and any
 command whose name contains "cite"), their starred and capitalised forms, optional arguments,
-biblatex multicite commands (`\\cites(…)(…)[…]{a}[…]{b}`), and cite commands the document defines
-itself (`\\newcommand{\\refs}[1]{\\citep{#1}}`).
+multicites (`\\cites(…)(…)[…]{a}[…]{b}`), volume citations, and the document's own cite commands
+(`\\newcommand{\\refs}[1]{\\citep{#1}}`): their bodies cite where the command is used, not where
+it is defined. `latex_project` follows the includes.
 """
 
 from __future__ import annotations
@@ -13,103 +14,35 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import NamedTuple
 
-from galcli.fileio import read_text
-
-VERBATIM_ENVIRONMENTS = (
-    "verbatim",
-    "verbatim*",
-    "Verbatim",
-    "Verbatim*",
-    "BVerbatim",
-    "LVerbatim",
-    "lstlisting",
-    "minted",
-    "comment",
-    "alltt",
-    "spverbatim",
-    "filecontents",
-    "filecontents*",
-)
-# Commands with "cite" in their name that do not take citation keys.
-NOT_CITATIONS = {
-    "citetext",
-    "citestyle",
-    "citeindextrue",
-    "citeindexfalse",
-    "citeindextype",
-    "citeauthoryear",
-    "citename",
-    "citepunct",
-    "citesetup",
-    "citenumfont",
-    "citeleft",
-    "citeright",
-    "citemid",
-    "citedash",
-    "citeform",
-    "setcitestyle",
-    "bibpunct",
-    "DeclareCiteCommand",
-    "citelinkfalse",
-}
-MULTICITE = re.compile(
-    r"^(?:[Cc]ites|[Pp]arencites|[Ff]ootcites|[Ff]ootcitetexts|[Tt]extcites|"
-    r"[Ss]martcites|[Ss]upercites|[Aa]utocites|[Pp]volcites|[Ff]volcites|"
-    r"[Ss]volcites|[Tt]volcites|[Aa]volcites|volcites)$"
+from galcli.verify.cite_commands import (
+    BIB_COMMANDS,
+    FIXED_COMMANDS,
+    INCLUDE_COMMANDS,
+    MULTICITE,
+    NOT_CITATIONS,
+    CiteMacro,
+    volume_citation,
 )
 
+VERBATIM_ENVIRONMENTS = tuple(
+    "verbatim verbatim* Verbatim Verbatim* BVerbatim LVerbatim lstlisting minted comment alltt "
+    "spverbatim filecontents filecontents*".split()
+)
 _SPECIAL = re.compile(
     r"\\begin\s*\{(?P<env>" + "|".join(re.escape(e) for e in VERBATIM_ENVIRONMENTS) + r")\}"
     r"|\\(?P<verb>verb\*?|lstinline)(?P<delim>[^A-Za-z\s\[{])"
     r"|\\(?P<iffalse>iffalse)(?![A-Za-z@])"
 )
 _IF_FI = re.compile(r"\\[\\%]|%[^\n]*|\\(?P<word>if[A-Za-z@]*|fi)(?![A-Za-z@])")
-_FIXED_COMMANDS = (
-    "input",
-    "include",
-    "subfile",
-    "import",
-    "subimport",
-    "inputfrom",
-    "includefrom",
-    "subinputfrom",
-    "subincludefrom",
-    "bibliography",
-    "nobibliography",
-    "addbibresource",
-    "addglobalbib",
-    "addsectionbib",
-)
 _DEFINITION = re.compile(
     r"\\(?:re|provide)?newcommand\*?\s*\{?\s*\\(?P<name>[A-Za-z@]+)\s*\}?\s*(?:\[(?P<arity>\d)\])?"
     r"|\\def\s*\\(?P<def_name>[A-Za-z@]+)(?P<params>(?:#\d)*)"
 )
 _BARE_INPUT = re.compile(r"\s+(?P<name>[^\s{}\\%]+)")
 _BIBLATEX = re.compile(r"\\usepackage\s*(?:\[[^\]]*\])?\s*\{[^}]*\bbiblatex\b")
-
-INCLUDE_COMMANDS = {
-    "input": 1,
-    "include": 1,
-    "subfile": 1,
-    "import": 2,
-    "subimport": 2,
-    "inputfrom": 2,
-    "includefrom": 2,
-    "subinputfrom": 2,
-    "subincludefrom": 2,
-}
-BIB_COMMANDS = {
-    "bibliography": "bibtex",
-    "nobibliography": "bibtex",
-    "addbibresource": "biber",
-    "addglobalbib": "biber",
-    "addsectionbib": "biber",
-}
 
 
 class Citation(NamedTuple):  # a tuple: tens of thousands are made per run
@@ -118,36 +51,6 @@ class Citation(NamedTuple):  # a tuple: tens of thousands are made per run
     line: int
     column: int
     command: str
-
-
-@dataclass(frozen=True)
-class Reference:
-    """A file named by the document: an `\\input` target or a bibliography resource."""
-
-    name: str  # as written
-    resolved: Path | None  # None when no such file exists
-    file: str
-    line: int
-    column: int
-    command: str
-
-
-@dataclass
-class LatexProject:
-    main: Path
-    files: list[Path] = field(default_factory=list)
-    citations: list[Citation] = field(default_factory=list)
-    nocite_all: bool = False
-    includes: list[Reference] = field(default_factory=list)
-    bibliographies: list[Reference] = field(default_factory=list)
-    uses_biblatex: bool = False
-    # includes of a file that is already being read higher up (TeX would recurse forever),
-    # each with the chain of files that leads back to it
-    cycles: list[tuple[Reference, list[Path]]] = field(default_factory=list)
-
-    @property
-    def missing_includes(self) -> list[Reference]:
-        return [r for r in self.includes if r.resolved is None]
 
 
 def mask(text: str) -> str:
@@ -297,28 +200,63 @@ def _arguments(
     return spans, position
 
 
-@dataclass
-class _CiteMacro:
-    arity: int
-    key_argument: int  # 1-based index of the argument that carries the keys
-
-
-def custom_cite_macros(text: str) -> dict[str, _CiteMacro]:
-    """Commands defined in the document whose body cites one of their arguments."""
-    macros: dict[str, _CiteMacro] = {}
+@functools.lru_cache(maxsize=4)  # read for the cite macros and for the spans to skip
+def _definitions(text: str) -> list[tuple[str, int, int, tuple[int, int], int]]:
+    """(name, mandatory arguments, 1 if the first argument is optional else 0, body span,
+    offset of the definition) of each `\\newcommand`/`\\def` in `text`."""
+    found = []
     for match in _DEFINITION.finditer(text):
         name = match["name"] or match["def_name"]
         arity = int(match["arity"] or 0) if match["name"] else len(match["params"] or "") // 2
-        body_span = _group(text, _skip_space(text, match.end()), "{", "}")
-        if not arity or body_span is None or "cite" in name:
-            continue
-        body = text[body_span[0] : body_span[1]]
-        cited = re.search(
-            r"\\[A-Za-z]*cite[A-Za-z]*\*?\s*(?:\[[^\]]*\]\s*){0,2}\{\s*#(\d)\s*\}", body
-        )
-        if cited:
-            macros[name] = _CiteMacro(arity=arity, key_argument=int(cited[1]))
+        position = _skip_space(text, match.end())
+        optional = 0
+        if match["name"] and (default := _group(text, position, "[", "]")) is not None:
+            optional, position = 1, _skip_space(text, default[1] + 1)
+        body_span = _group(text, position, "{", "}")
+        if body_span is not None:
+            found.append((name, arity - optional, optional, body_span, match.start()))
+    return found
+
+
+def custom_cite_macros(
+    text: str, known: dict[str, CiteMacro] | None = None
+) -> dict[str, CiteMacro]:
+    """Commands defined in the document whose body cites one of their arguments or literal
+    keys (`known`: cite macros defined before, which a body may use)."""
+    macros: dict[str, CiteMacro] = {}
+    for name, arity, optional, (start, end), _ in _definitions(text):
+        usable = {**(known or {}), **macros}
+        cites = [
+            key
+            for command in _command_pattern(frozenset(usable)).finditer(text, start, end)
+            if command["name"] not in FIXED_COMMANDS
+            for key, _ in _match_keys(text, command, usable)
+        ]
+        literal = tuple(key for key in cites if not key.startswith("#"))
+        parameters = [int(k[1]) for k in cites if len(k) == 2 and k[0] == "#" and k[1].isdigit()]
+        argument = parameters[0] - optional if parameters else 0
+        if "cite" in name and (arity or not literal):
+            continue  # a cite command of its own name: read as one
+        if argument > 0 or literal:
+            macros[name] = CiteMacro(arity=arity, key_argument=max(argument, 0), keys=literal)
     return macros
+
+
+class _Bodies:
+    """Where definitions are (`\\newcommand` to the end of its body), as disjoint spans."""
+
+    def __init__(self, text: str) -> None:
+        merged: list[list[int]] = []
+        for start, end in sorted((start, end) for *_, (_, end), start in _definitions(text)):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self.starts, self.ends = [s for s, _ in merged], [e for _, e in merged]
+
+    def __contains__(self, offset: int) -> bool:
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return index >= 0 and offset < self.ends[index]
 
 
 def _keys(text: str, span: tuple[int, int]) -> list[tuple[str, int]]:
@@ -338,9 +276,9 @@ class FileScan:
     citations: list[Citation]
     nocite_all: bool
     includes: list[tuple[str, str, int, int, str]]  # (target, second arg, line, column, command)
-    bibliographies: list[tuple[str, int, int, str]]  # (name, line, column, command)
+    bibliographies: list[tuple[str, int, int, str, str]]  # (name, line, column, command, opts)
     uses_biblatex: bool
-    macros: dict[str, _CiteMacro]  # cite macros this file defines
+    macros: dict[str, CiteMacro]  # cite macros this file defines
 
 
 @functools.lru_cache(maxsize=64)
@@ -348,7 +286,7 @@ def _command_pattern(macro_names: frozenset[str]) -> re.Pattern[str]:
     """Only the commands the scanner cares about: cite-like ones, includes, bibliographies and
     the document's own cite macros (matching every command would cost more than the rest)."""
     names = "|".join(
-        sorted((*_FIXED_COMMANDS, *(re.escape(n) for n in macro_names)), key=len, reverse=True)
+        sorted((*FIXED_COMMANDS, *(re.escape(n) for n in macro_names)), key=len, reverse=True)
     )
     # The trailing group catches the common `{keys}` (after up to two simple `[...]`) in the
     # regex engine; anything else goes through `_arguments`.
@@ -359,36 +297,69 @@ def _command_pattern(macro_names: frozenset[str]) -> re.Pattern[str]:
 
 
 def _key_spans(
-    text: str, match: re.Match[str], macros: dict[str, _CiteMacro]
+    text: str, match: re.Match[str], macros: dict[str, CiteMacro]
 ) -> list[tuple[int, int]]:
     """Spans of the key lists a cite-like command takes."""
     name = match["name"]
     after = match.end("star")
     if name in macros:
         macro = macros[name]
+        if not macro.key_argument:
+            return []
         spans, _ = _arguments(text, after, macro.arity)
         return spans[macro.key_argument - 1 : macro.key_argument]
     if "cite" not in name.lower() or name in NOT_CITATIONS:
         return []
-    if MULTICITE.match(name):
-        spans, end = _arguments(text, after, 1, parentheses=True)
-        while spans and (more := _arguments(text, end, 1))[0]:
+    volume = volume_citation(name)
+    if MULTICITE.match(name) or volume == "multi":
+        width = 2 if volume else 1  # {volume}{key} pairs
+        spans, end = _arguments(text, after, width, parentheses=True)
+        while len(spans) % width == 0 and (more := _arguments(text, end, width))[0]:
             spans += more[0]
             end = more[1]
-        return spans
+        return spans[width - 1 :: width]
+    if volume:
+        return _arguments(text, after, 2)[0][1:2]
     if match["keys"] is not None:
         return [match.span("keys")]
     return _arguments(text, after, 1)[0]
 
 
-def scan_text(text: str, file: str, macros: dict[str, _CiteMacro] | None = None) -> FileScan:
+def _match_keys(
+    text: str, match: re.Match[str], macros: dict[str, CiteMacro]
+) -> list[tuple[str, int]]:
+    """(key, offset) of each key a cite-like command (or a cite macro's body) cites."""
+    found = [item for span in _key_spans(text, match, macros) for item in _keys(text, span)]
+    macro = macros.get(match["name"])
+    return found + [(key, match.start()) for key in macro.keys] if macro else found
+
+
+def _bibliography_resources(text: str, position: int, name: str) -> list[tuple[str, int, str]]:
+    """(resource, offset, options) named by a bibliography command whose name ends at
+    `position`: BibTeX's comma list, or biblatex's one resource (a path or a URL)."""
+    position = _skip_space(text, position)
+    options = _group(text, position, "[", "]")
+    spans, _ = _arguments(text, position, 1)
+    written = text[options[0] : options[1]] if options else ""
+    if BIB_COMMANDS[name] == "bibtex":
+        return [(r, offset, written) for span in spans for r, offset in _keys(text, span)]
+    resources = []
+    for start, end in spans:
+        resource = text[start:end].strip()
+        if resource:
+            resources.append((resource, start + text[start:end].index(resource), written))
+    return resources
+
+
+def scan_text(text: str, file: str, macros: dict[str, CiteMacro] | None = None) -> FileScan:
     masked = mask(text)
     locate = _Positions(masked)
-    own = custom_cite_macros(masked)
-    macros = {**own, **(macros or {})}
+    own = custom_cite_macros(masked, macros)
+    macros = {**(macros or {}), **own}
+    bodies = _Bodies(masked)
     citations: list[Citation] = []
     includes: list[tuple[str, str, int, int, str]] = []
-    bibliographies: list[tuple[str, int, int, str]] = []
+    bibliographies: list[tuple[str, int, int, str, str]] = []
     nocite_all = False
     for match in _command_pattern(frozenset(macros)).finditer(masked):
         name = match["name"]
@@ -405,96 +376,24 @@ def scan_text(text: str, file: str, macros: dict[str, _CiteMacro] | None = None)
             elif name == "input" and (bare := _BARE_INPUT.match(masked, match.end("star"))):
                 includes.append((bare["name"], "", line, column, command))
         elif name in BIB_COMMANDS:
-            for span in _arguments(masked, match.end("star"), 1)[0]:
-                for resource, offset in _keys(masked, span):
-                    bibliographies.append((resource, *locate(offset), command))
-        else:
-            for span in _key_spans(masked, match, macros):
-                for key, offset in _keys(masked, span):
-                    if key.startswith("#"):
-                        continue  # a macro parameter inside a definition, not a key
-                    if key == "*" and name == "nocite":
-                        nocite_all = True
-                        continue
-                    citations.append(Citation(key, file, *locate(offset), command))
+            for resource, offset, options in _bibliography_resources(
+                masked, match.end("star"), name
+            ):
+                bibliographies.append((resource, *locate(offset), command, options))
+        elif match.start() not in bodies:  # a definition's body cites nothing by itself
+            for key, offset in _match_keys(masked, match, macros):
+                if key.startswith("#"):
+                    continue  # a macro parameter inside a definition, not a key
+                if key == "*" and name == "nocite":
+                    nocite_all = True
+                    continue
+                citations.append(Citation(key, file, *locate(offset), command))
     return FileScan(
         citations,
         nocite_all,
         includes,
         bibliographies,
         uses_biblatex=bool(_BIBLATEX.search(masked))
-        or any(BIB_COMMANDS[c.lstrip("\\")] == "biber" for *_, c in bibliographies),
+        or any(BIB_COMMANDS[b[3].lstrip("\\")] == "biber" for b in bibliographies),
         macros=own,
     )
-
-
-def _resolve(name: str, bases: list[Path], suffix: str) -> Path | None:
-    candidates = []
-    for base in bases:
-        path = base / name
-        candidates += (
-            [path, path.with_name(path.name + suffix)] if not name.endswith(suffix) else [path]
-        )
-    return next((c for c in candidates if c.is_file()), None)
-
-
-def _include_bases(command: str, directory: str, current: Path, root: Path) -> list[Path]:
-    """Where an include's target is looked for. LaTeX resolves `\\input` from the directory it
-    runs in (the main file's); `\\subimport` from the including file's; `\\import` takes a path
-    from the main file's directory (or an absolute one)."""
-    name = command.lstrip("\\")
-    if name in ("subimport", "subinputfrom", "subincludefrom"):
-        return [current.parent / directory]
-    if name in ("import", "inputfrom", "includefrom"):
-        return [root / directory]
-    return [root] if current.parent == root else [root, current.parent]
-
-
-def scan_project(
-    main: Path, after_main: Callable[[LatexProject], None] | None = None
-) -> LatexProject:
-    """Scan `main` and every file it includes (recursively, each file once).
-
-    `after_main` is called once the main file itself is scanned: its preamble usually settles
-    the bibliography backend and files, so a caller can start reading them early.
-    """
-    project = LatexProject(main=main)
-    root = main.parent
-    macros: dict[str, _CiteMacro] = {}
-    pending: list[Path] = [main]
-    seen: set[Path] = set()
-    parent: dict[Path, Path | None] = {main.resolve(): None}  # who first included each file
-    while pending:
-        path = pending.pop(0)
-        if path.resolve() in seen:
-            continue
-        seen.add(path.resolve())
-        project.files.append(path)
-        text = read_text(path, what="LaTeX file")
-        scan = scan_text(text, str(path), macros)
-        macros.update(scan.macros)
-        project.citations += scan.citations
-        project.nocite_all |= scan.nocite_all
-        project.uses_biblatex |= scan.uses_biblatex
-        for target, directory, line, column, command in scan.includes:
-            resolved = _resolve(target, _include_bases(command, directory, path, root), ".tex")
-            reference = Reference(target, resolved, str(path), line, column, command)
-            project.includes.append(reference)
-            if resolved is None:
-                continue
-            chain = [path.resolve()]
-            while chain[-1] != resolved.resolve() and parent.get(chain[-1]) is not None:
-                chain.append(parent[chain[-1]])
-            if chain[-1] == resolved.resolve():
-                project.cycles.append((reference, chain[::-1]))
-            else:
-                parent.setdefault(resolved.resolve(), path.resolve())
-                pending.append(resolved)
-        for name, line, column, command in scan.bibliographies:
-            resolved = _resolve(name, [root, path.parent], ".bib")
-            project.bibliographies.append(
-                Reference(name, resolved, str(path), line, column, command)
-            )
-        if after_main is not None and path == main:
-            after_main(project)
-    return project

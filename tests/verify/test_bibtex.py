@@ -84,7 +84,7 @@ def test_key_suggestions(tmp_path: Path) -> None:
         " title={Attention}, year=2017}\n"
         "@article{Devlin2019, author={Jacob Devlin}, title={BERT}, year=2019}\n",
     )
-    from galcli.verify.bibtex import BibSummary, FileSummary
+    from galcli.verify.bib_summary import BibSummary, FileSummary
 
     summary = BibSummary()
     summary.add(FileSummary.of(parsed, BIBTEX))
@@ -109,7 +109,7 @@ def test_any_bib_text_parses_without_crashing(tmp_path_factory, text: str) -> No
 def test_summaries_are_cached_until_the_file_changes(tmp_path: Path, monkeypatch) -> None:
     import os
 
-    from galcli.verify import bibtex
+    from galcli.verify import bib_cache as bibtex
 
     path = tmp_path / "refs.bib"
     path.write_text("@misc{a, title={A}}\n@misc{a, title={Again}}\n@article{b, title={B}}\n")
@@ -140,7 +140,8 @@ def _two_halves(filler: int = 200) -> str:
         "@book{parent, author={P}, title={Parent}, publisher={X}, year=1999}",
     ]
     first += [
-        f"@article{{a{i}, author={{A{i} and B}}, title={{{{Title {i}}}}}, journal=jcp, year={2000 + i % 20}}}"
+        f"@article{{a{i}, author={{A{i} and B}}, title={{{{Title {i}}}}}, journal=jcp, "
+        f"year={2000 + i % 20}}}"
         for i in range(filler)
     ]
     second = [
@@ -155,7 +156,7 @@ def _two_halves(filler: int = 200) -> str:
 
 def test_parallel_parse_equals_the_plain_one(tmp_path: Path, monkeypatch) -> None:
     from galcli.bib import entries
-    from galcli.verify import bibtex
+    from galcli.verify import bib_cache as bibtex
 
     path = tmp_path / "refs.bib"
     text = _two_halves()
@@ -186,3 +187,89 @@ def test_no_split_inside_braces() -> None:
     text = inside + "\n@misc{b, title={B}}\n" + "@misc{c, title={C}}\n" * 3
     cut = _middle_cut(text)
     assert cut is not None and text[cut:].startswith("@misc{b,")
+
+
+def summary_of(tmp_path: Path, files: dict[str, str], dialect: str = BIBTEX):
+    from galcli.verify.bib_cache import summarize
+
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return summarize([tmp_path / name for name in files], dialect)
+
+
+def test_keys_differing_only_in_case_are_duplicates_for_bibtex(tmp_path: Path) -> None:
+    one = summary_of(tmp_path, {"one.bib": "@misc{Smith2020, title={A}}\n@misc{smith2020, x={}}"})
+    [problem] = one.problems
+    assert (problem.kind, problem.key, problem.line) == ("duplicate_key", "smith2020", 2)
+    assert "differs only in letter case from 'Smith2020'" in problem.message
+    assert f"{tmp_path / 'one.bib'}:1" in problem.message and "BibTeX" in problem.message
+    across = summary_of(
+        tmp_path, {"a.bib": "@misc{Smith2020, title={A}}", "b.bib": "@misc{SMITH2020, t={}}"}
+    )
+    assert [(p.kind, p.file) for p in across.problems] == [
+        ("duplicate_key", str(tmp_path / "b.bib"))
+    ]
+
+
+def test_biber_keeps_case_variants_but_warns(tmp_path: Path) -> None:
+    summary = summary_of(
+        tmp_path, {"r.bib": "@misc{Smith2020, t={A}}\n@misc{smith2020, t={B}}"}, BIBER
+    )
+    assert set(summary.entries) == {"Smith2020", "smith2020"}
+    [problem] = summary.problems
+    assert "biber keeps both" in problem.message and "possible typo" in problem.message
+
+
+def test_exact_duplicates_are_reported_once_by_the_one_finder(tmp_path: Path) -> None:
+    from galcli.bib.entries import first_definitions
+
+    text = "@misc{k, t={1}}\n@misc{k, t={2}}\n@misc{K, t={3}}\n"
+    summary = summary_of(tmp_path, {"r.bib": text})
+    first, problems = first_definitions([parse_bib(tmp_path / "r.bib")])
+    assert [(p.line, p.message) for p in summary.problems] == [
+        (p.line, p.message) for p in problems
+    ]
+    assert [p.line for p in problems] == [2, 3] and first["k"].get("t") == "1"
+
+
+def test_the_same_file_named_twice_is_read_once(tmp_path: Path, monkeypatch) -> None:
+    from galcli.bib.entries import load_bibliography
+
+    (tmp_path / "x.bib").write_text("@misc{a, title={A}}\n@misc{b, title={B}}\n")
+    monkeypatch.chdir(tmp_path)
+    from galcli.verify.bib_cache import summarize
+
+    summary = summarize([Path("x.bib"), Path("./x.bib"), tmp_path / "x.bib"], BIBTEX)
+    assert summary.files == ["x.bib"] and summary.problems == [] and len(summary.entries) == 2
+    entries, problems = load_bibliography([Path("x.bib"), tmp_path / "x.bib"])
+    assert [e.key for e in entries] == ["a", "b"] and problems == []
+
+
+def test_a_bib_of_string_macros_only_is_valid(tmp_path: Path) -> None:
+    abbreviations = '@string{jcp = "J. Chem. Phys."}\n@String{jacs = {J. Am. Chem. Soc.}}\n'
+    assert summary_of(tmp_path, {"abbrev.bib": abbreviations}).problems == []
+    empty = summary_of(tmp_path, {"notes.bib": "just some text\n"})
+    assert [p.message for p in empty.problems] == ["no entries in this file: is it a .bib file?"]
+
+
+def test_a_latin1_bib_is_reported_at_its_first_bad_byte_and_still_read(tmp_path: Path) -> None:
+    path = tmp_path / "latin.bib"
+    path.write_bytes("@misc{a,\n  author={Jos\xe9}, title={T}}\n".encode("latin-1"))
+    parsed = parse_bib(path)
+    [problem] = parsed.problems
+    assert (problem.kind, problem.severity, problem.line, problem.column) == (
+        "bib_encoding",
+        "error",
+        2,
+        14,
+    )
+    assert "iconv -f latin1 -t utf-8" in problem.message
+    assert parsed.entries[0].get("author") == "José"
+
+
+def test_parent_keys_from_crossref_xdata_and_xref(tmp_path: Path) -> None:
+    from galcli.verify.bib_summary import parent_keys
+
+    parsed = bib(tmp_path, "@misc{c, crossref={p}, xdata={d1, d2}, xref=x}\n@misc{n, t={}}")
+    assert parent_keys(parsed.entries[0]) == ("p", "d1", "d2", "x")
+    assert parent_keys(parsed.entries[1]) == ()

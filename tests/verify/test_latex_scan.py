@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from galcli.verify.latex_scan import mask, scan_project, scan_text
+from galcli.verify.latex_project import scan_project
+from galcli.verify.latex_scan import mask, scan_text
 
 
 def keys(text: str) -> list[str]:
@@ -68,7 +69,10 @@ def test_comments_are_ignored_but_escaped_percent_is_not_a_comment() -> None:
 
 @pytest.mark.parametrize("environment", ["verbatim", "lstlisting", "minted", "comment", "Verbatim"])
 def test_verbatim_like_environments_are_ignored(environment: str) -> None:
-    text = f"\\begin{{{environment}}}\n\\cite{{no}} % not a comment\n\\end{{{environment}}}\\cite{{yes}}"
+    text = (
+        f"\\begin{{{environment}}}\n\\cite{{no}} % not a comment\n"
+        f"\\end{{{environment}}}\\cite{{yes}}"
+    )
     assert keys(text) == ["yes"]
 
 
@@ -152,3 +156,79 @@ def test_scanning_never_crashes(text: str) -> None:
     scan = scan_text(text, "fuzz.tex")
     for citation in scan.citations:
         assert citation.key and citation.line >= 1 and citation.column >= 1
+
+
+VOLUME_COMMANDS = ["volcite", "pvolcite", "fvolcite", "ftvolcite", "svolcite", "tvolcite"]
+
+
+@pytest.mark.parametrize(
+    "command", [*VOLUME_COMMANDS, "avolcite", *(c.capitalize() for c in VOLUME_COMMANDS)]
+)
+def test_volume_citations_cite_the_key_not_the_volume(command: str) -> None:
+    assert keys(f"\\{command}{{3}}{{zz}}") == ["zz"]
+    assert keys(f"\\{command}{{2}}[12]{{zz}}") == ["zz"]
+    assert keys(f"\\{command}[see]{{IV}}[p.~4]{{a}} and \\cite{{b}}") == ["a", "b"]
+    scan = scan_text(f"\\{command}{{3}}{{zz}}", "t.tex")
+    assert [(c.key, c.column) for c in scan.citations] == [("zz", len(command) + 6)]
+
+
+@pytest.mark.parametrize("command", ["volcites", "pvolcites", "Ftvolcites", "Avolcites"])
+def test_volume_multicites_cite_every_second_group(command: str) -> None:
+    text = f"\\{command}(all)(end)[see]{{1}}[12]{{k1}}{{2}}{{k2}}[pre]{{3}}[5]{{k3}} tail {{x}}"
+    assert keys(text) == ["k1", "k2", "k3"]
+
+
+def test_remote_and_url_resources_are_not_files(tmp_path: Path) -> None:
+    main = tmp_path / "main.tex"
+    main.write_text(
+        "\\usepackage{biblatex}\n\\addbibresource[location=remote]{http://example.org/a,b.bib}\n"
+        "\\addbibresource{https://example.org/c.bib}\n\\addbibresource[label=x]{local.bib}\n"
+    )
+    (tmp_path / "local.bib").write_text("@misc{a, title={A}}\n")
+    project = scan_project(main)
+    assert [(r.name, r.remote, r.resolved, r.line) for r in project.bibliographies] == [
+        ("http://example.org/a,b.bib", True, None, 2),  # one resource, commas and all
+        ("https://example.org/c.bib", True, None, 3),
+        ("local.bib", False, tmp_path / "local.bib", 4),
+    ]
+
+
+def test_a_definition_cites_where_it_is_used_not_where_it_is_written() -> None:
+    assert keys("\\newcommand{\\pycite}{\\cite{python}} never used") == []
+    assert keys("\\def\\refs{see \\citep{a,b}}") == []
+    scan = scan_text("\\newcommand\\pycite{\\cite{python}}\nUse \\pycite, and \\pycite.", "t.tex")
+    assert [(c.key, c.line, c.column, c.command) for c in scan.citations] == [
+        ("python", 2, 5, "\\pycite"),
+        ("python", 2, 18, "\\pycite"),
+    ]
+    # with an argument and a literal key, and an optional first argument
+    text = (
+        "\\newcommand{\\both}[1]{\\cite{fixed,#1}}\\both{k}"
+        "\\newcommand{\\opt}[2][p.~1]{\\citep[#1]{#2}}\\opt{m}\\opt[2]{n}"
+    )
+    assert keys(text) == ["k", "fixed", "m", "n"]
+
+
+def test_a_definition_in_the_preamble_counts_in_included_files(tmp_path: Path) -> None:
+    (tmp_path / "main.tex").write_text(
+        "\\newcommand{\\sw}{\\cite{scipy}}\\newcommand{\\unused}{\\cite{nobody}}\\input{ch}"
+    )
+    (tmp_path / "ch.tex").write_text("Software \\sw.")
+    project = scan_project(tmp_path / "main.tex")
+    assert [(c.key, Path(c.file).name, c.column) for c in project.citations] == [
+        ("scipy", "ch.tex", 10)
+    ]
+
+
+def test_input_resolves_from_the_main_file_directory_first(tmp_path: Path) -> None:
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "main.tex").write_text("\\input{chapters/ch1}")
+    (tmp_path / "chapters" / "ch1.tex").write_text("\\input{sec2}\\input{sec3}\\input{gone}")
+    (tmp_path / "sec2.tex").write_text("\\cite{root}")
+    (tmp_path / "sec2").write_text("not TeX: \\cite{noextension}")  # sec2.tex is tried first
+    (tmp_path / "chapters" / "sec2.tex").write_text("\\cite{beside}")
+    (tmp_path / "chapters" / "sec3.tex").write_text("\\cite{fallback}")
+    project = scan_project(tmp_path / "main.tex")
+    assert [c.key for c in project.citations] == ["root", "fallback"]
+    [missing] = project.missing_includes
+    assert missing.name == "gone" and missing.searched == (tmp_path, tmp_path / "chapters")
