@@ -14,6 +14,13 @@ from functools import lru_cache
 from typing import Any
 
 from galcli.errors import InputError
+from galcli.verify.texlex import (  # noqa: F401  (Definition, parse_definitions: re-exported)
+    Definition,
+    group,
+    mask,
+    parse_definitions,
+    skip_space,
+)
 
 MATH_ENVIRONMENTS = (
     "equation",
@@ -420,14 +427,6 @@ class Symbol:
 
 
 @dataclass
-class Definition:
-    name: str
-    arguments: int
-    default: str | None  # the optional first argument's default, for \newcommand{\x}[2][d]{…}
-    body: str
-
-
-@dataclass
 class Formula:
     source: str  # as given
     latex: str  # delimiters, labels and tags stripped, macros expanded
@@ -484,56 +483,10 @@ def strip_math(text: str) -> tuple[str, str | None, str | None]:
     return body, environment, label
 
 
-_DEFINITION = re.compile(
-    r"\\(?P<kind>(?:re|provide)?newcommand\*?|DeclareMathOperator\*?|def)\s*"
-    r"(?:\{\s*\\(?P<name>[A-Za-z@]+)\s*\}|\\(?P<bare>[A-Za-z@]+))"
-)
-
-
-def parse_definitions(text: str) -> dict[str, Definition]:
-    """Simple macros a document defines: \\newcommand, \\renewcommand, \\def and
-    \\DeclareMathOperator (the cases worth expanding before explaining a formula)."""
-    from galcli.verify.latex_scan import _group, _skip_space, mask
-
-    masked = mask(text)
-    found: dict[str, Definition] = {}
-    for match in _DEFINITION.finditer(masked):
-        name = match["name"] or match["bare"]
-        kind = match["kind"]
-        position = match.end()
-        if kind.startswith("DeclareMathOperator"):
-            body = _group(masked, _skip_space(masked, position), "{", "}")
-            if body:
-                star = "*" if kind.endswith("*") else ""
-                found[name] = Definition(
-                    name, 0, None, f"\\operatorname{star}{{{masked[body[0] : body[1]]}}}"
-                )
-            continue
-        arguments, default = 0, None
-        if kind == "def":
-            params = re.match(r"((?:#\d)*)", masked[position:])
-            arguments = len(params.group(1)) // 2 if params else 0
-            position += len(params.group(1)) if params else 0
-        else:
-            count = re.match(r"\s*\[(\d)\]", masked[position:])
-            if count:
-                arguments, position = int(count.group(1)), position + count.end()
-                optional = _group(masked, _skip_space(masked, position), "[", "]")
-                if optional:
-                    default = masked[optional[0] : optional[1]]
-                    position = optional[1] + 1
-        body = _group(masked, _skip_space(masked, position), "{", "}")
-        if body:
-            found[name] = Definition(name, arguments, default, masked[body[0] : body[1]])
-    return found
-
-
 def expand_macros(
     latex: str, definitions: dict[str, Definition], depth: int = 8
 ) -> tuple[str, list[str]]:
     """Replace uses of `definitions` in `latex` (nested uses too, `depth` rounds at most)."""
-    from galcli.verify.latex_scan import _group, _skip_space
-
     used: list[str] = []
     if not definitions:
         return latex, used
@@ -550,15 +503,15 @@ def expand_macros(
             definition = definitions[match.group(1)]
             cursor, arguments = match.end(), []
             if definition.default is not None:
-                optional = _group(latex, _skip_space(latex, cursor), "[", "]")
+                optional = group(latex, skip_space(latex, cursor), "[", "]")
                 if optional:
                     arguments.append(latex[optional[0] : optional[1]])
                     cursor = optional[1] + 1
                 else:
                     arguments.append(definition.default)
             while len(arguments) < definition.arguments:
-                cursor = _skip_space(latex, cursor)
-                braced = _group(latex, cursor, "{", "}")
+                cursor = skip_space(latex, cursor)
+                braced = group(latex, cursor, "{", "}")
                 if braced:
                     arguments.append(latex[braced[0] : braced[1]])
                     cursor = braced[1] + 1
@@ -1011,8 +964,6 @@ def split_rows(body: str) -> list[tuple[int, str]]:
 def math_in_tex(text: str, *, inline: bool = False) -> list[TexMath]:
     """Display math (and, with `inline`, inline math) of a .tex file, comments removed. Each row
     of an align/gather/eqnarray is its own formula, with its own line and label."""
-    from galcli.verify.latex_scan import mask
-
     masked = mask(text)
     found: list[TexMath] = []
     taken: list[tuple[int, int]] = []
