@@ -1,0 +1,208 @@
+"""The symbols of a parsed formula with their roles, and its structure (equation, inequality,
+definition; left and right side)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from galcli.verify.formula.parse import children
+from galcli.verify.formula.rendering import to_unicode
+from galcli.verify.formula.vocabulary import (
+    CONSTANTS,
+    DEFINITIONS,
+    FUNCTIONS,
+    GREEK,
+    IGNORED,
+    INEQUALITIES,
+    OPERATORS,
+    RELATIONS,
+    STYLES,
+    is_known_macro,
+)
+
+
+@dataclass(frozen=True)
+class Symbol:
+    latex: str
+    unicode: str
+    role: str  # variable, constant, operator, relation, function, subscript, superscript
+
+    def to_dict(self) -> dict[str, str]:
+        return {"latex": self.latex, "unicode": self.unicode, "role": self.role}
+
+
+def _macro_latex(latex: str, node: Any) -> str:
+    return latex[node.pos : node.pos + node.len]
+
+
+def inventory(
+    latex: str, nodes: list[Any], known: set[str] | None = None
+) -> tuple[list[Symbol], list[str]]:
+    """The formula's symbols with their roles, and the macros nobody defines (warnings)."""
+    from pylatexenc.latexwalker import (
+        LatexCharsNode,
+        LatexCommentNode,
+        LatexGroupNode,
+        LatexMacroNode,
+        LatexMathNode,
+        LatexSpecialsNode,
+    )
+
+    symbols: dict[tuple[str, str], Symbol] = {}
+    unknown: list[str] = []
+    known = known or set()
+
+    def add(source: str, role: str) -> None:
+        source = source.strip()
+        if source and (source, role) not in symbols:
+            symbols[(source, role)] = Symbol(source, to_unicode(source), role)
+
+    def chars(text: str, script_role: str | None) -> None:
+        for token in re.findall(r"\d+(?:\.\d+)?|[A-Za-z]|:=|<=|>=|!=|[=<>+\-*/!|,']", text):
+            if script_role:
+                add(token, script_role)
+            elif token[0].isdigit():
+                add(token, "constant")
+            elif token.isalpha():
+                add(token, "variable")
+            elif token in ("=", "<", ">", ":=", "<=", ">=", "!="):
+                add(token, "relation")
+            elif token not in (",", "'"):
+                add(token, "operator")
+
+    def walk(nodelist: list[Any], script_role: str | None = None) -> None:
+        pending_script: str | None = None
+        previous: str | None = None  # LaTeX of the last base symbol, for x_i style names
+
+        def scripted(target: str, role: str) -> None:
+            """A subscript names a new symbol together with its base: x_i, \\varepsilon_0."""
+            if previous and role == "subscript" and script_role is None and len(target) <= 12:
+                add(
+                    f"{previous}_{target}"
+                    if len(target) == 1 or target.startswith("\\")
+                    else f"{previous}_{{{target}}}",
+                    "variable",
+                )
+
+        for node in nodelist or []:
+            if isinstance(node, LatexCharsNode):
+                for match in re.finditer(r"([A-Za-z0-9])?([_^])(\S)?|[^_^]+", node.chars):
+                    if match.group(2):
+                        base, mark, target = match.group(1), match.group(2), match.group(3)
+                        role = "subscript" if mark == "_" else "superscript"
+                        if base:
+                            chars(base, script_role)
+                            previous = base if base.isalpha() else None
+                        if target:
+                            chars(target, role)
+                            scripted(target, role)
+                            pending_script = None
+                        else:
+                            pending_script = role
+                    else:
+                        chars(match.group(0), script_role)
+                        letters = re.findall(r"[A-Za-z]\s*$", match.group(0))
+                        previous = letters[-1].strip() if letters else None
+                continue
+            if isinstance(node, LatexGroupNode):
+                if pending_script:
+                    inner = _macro_latex(latex, node)[1:-1]
+                    scripted(inner, pending_script)
+                    walk(node.nodelist, pending_script)
+                    pending_script = None
+                else:
+                    walk(node.nodelist, script_role)
+                previous = None
+                continue
+            if isinstance(node, LatexMacroNode):
+                name = node.macroname
+                source = _macro_latex(latex, node)
+                role = script_role or pending_script
+                if pending_script:
+                    scripted(source, pending_script)
+                pending_script = None
+                base = None
+                if name in GREEK:
+                    add(source, role or "variable")
+                    base = source
+                elif name in CONSTANTS:
+                    add(source, role or "constant")
+                elif name in RELATIONS:
+                    add(source, "relation")
+                elif name in FUNCTIONS:
+                    add(source if name == "operatorname" else f"\\{name}", role or "function")
+                elif name in OPERATORS:
+                    add(f"\\{name}", "operator")
+                    for child in children(node):
+                        walk(child, script_role)
+                elif name in STYLES:
+                    add(source, role or "variable")
+                    base = source
+                elif name in IGNORED or name in known:
+                    for child in children(node):
+                        if name not in (
+                            "text",
+                            "mbox",
+                            "textrm",
+                            "label",
+                            "tag",
+                            "color",
+                            "textcolor",
+                        ):
+                            walk(child, script_role)
+                else:
+                    if name not in unknown and not is_known_macro(name):
+                        unknown.append(name)
+                    add(f"\\{name}", role or "variable")
+                    base = f"\\{name}"
+                previous = base
+                continue
+            if isinstance(node, LatexSpecialsNode):
+                if node.specials_chars in ("^", "_"):
+                    pending_script = "superscript" if node.specials_chars == "^" else "subscript"
+                continue
+            if isinstance(node, (LatexMathNode,)) or hasattr(node, "nodelist"):
+                if not isinstance(node, LatexCommentNode):
+                    walk(getattr(node, "nodelist", []), script_role)
+                previous = None
+
+    walk(nodes)
+    return list(symbols.values()), unknown
+
+
+def structure(latex: str) -> tuple[str, str | None, str | None]:
+    """(kind, left side, right side): kind is definition, equation, inequality or expression,
+    read from the first top-level relation of the first row."""
+    row = re.split(r"\\\\", latex, maxsplit=1)[0].replace("&", " ")
+    depth, index = 0, 0
+    relations = sorted(DEFINITIONS | INEQUALITIES | {"="}, key=len, reverse=True)
+    while index < len(row):
+        char = row[index]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif depth == 0:
+            for relation in relations:
+                if row.startswith(relation, index) and not (
+                    relation[0] == "\\"
+                    and row[index + len(relation) : index + len(relation) + 1].isalpha()
+                ):
+                    if relation in ("<", ">") and row[index - 5 : index] in ("\\left", "right"):
+                        continue
+                    kind = (
+                        "definition"
+                        if relation in DEFINITIONS
+                        else "inequality"
+                        if relation in INEQUALITIES
+                        else "equation"
+                    )
+                    return (
+                        kind,
+                        row[:index].strip() or None,
+                        row[index + len(relation) :].strip() or None,
+                    )
+        index += 1
+    return "expression", None, None

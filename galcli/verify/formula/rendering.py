@@ -1,0 +1,97 @@
+"""A readable Unicode rendering of a formula (pylatexenc's latex2text, with Unicode
+sub/superscripts, fractions that keep their precedence and function names that keep a space)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from galcli.verify.formula.parse import math_context
+from galcli.verify.formula.vocabulary import (
+    EXTRA_SPECS,
+    FUNCTIONS,
+    OPERATOR_GLYPHS,
+    SUBSCRIPTS,
+    SUPERSCRIPTS,
+)
+
+
+def to_unicode(latex: str) -> str:
+    """A readable Unicode rendering (pylatexenc's latex2text, with simple sub/superscripts)."""
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    if latex in OPERATOR_GLYPHS:
+        return OPERATOR_GLYPHS[latex]
+    latex = latex.replace("\\operatorname*{", "\\operatorname{")
+
+    def script(match: re.Match[str]) -> str:
+        table = SUBSCRIPTS if match.group(1) == "_" else SUPERSCRIPTS
+        content = match.group(2) if match.group(2) is not None else match.group(3)
+        if content and all(c in table for c in content):
+            return "{}" + "".join(table[c] for c in content)  # {} ends a preceding macro name
+        return match.group(0)
+
+    # Simple scripts become Unicode sub/superscripts before latex2text drops their braces.
+    latex = re.sub(r"(?<!\\)([_^])(?:\{([^{}\\]*)\}|([0-9A-Za-z+\-]))", script, latex)
+    try:
+        from pylatexenc.latexwalker import LatexWalker
+
+        nodes, _, _ = LatexWalker(
+            latex, latex_context=math_context(), tolerant_parsing=True
+        ).get_latex_nodes()
+        text = LatexNodes2Text(
+            math_mode="text", latex_context=_fraction_context()
+        ).nodelist_to_text(nodes)
+    except Exception:  # latex2text is a best effort; the parse already succeeded
+        text = latex
+    scripts = re.escape("".join({*SUBSCRIPTS.values(), *SUPERSCRIPTS.values()}))
+    return re.sub(f" +(?=[{scripts}])", "", " ".join(text.split()))
+
+
+@lru_cache(maxsize=1)
+def _fraction_context() -> Any:
+    """latex2text's macros, plus fractions that keep their precedence ((a + b)/(c d)) and the
+    macros galcli parses with arguments (\\operatorname, \\binom, \\boldsymbol, …)."""
+    from pylatexenc.latex2text import MacroTextSpec, get_default_latex_context_db
+
+    def texts(node: Any, l2tobj: Any) -> list[str]:
+        arguments = [a for a in (node.nodeargd.argnlist if node.nodeargd else []) if a is not None]
+        return [
+            l2tobj.nodelist_to_text([a]).strip()
+            for a in arguments
+            if not (hasattr(a, "chars") and a.chars == "*")
+        ]
+
+    def wrap(text: str) -> str:
+        return text if re.fullmatch(r"[\w.′]+", text) else f"({text})"
+
+    def fraction(node: Any, l2tobj: Any) -> str:  # pylatexenc passes the renderer by that name
+        parts = texts(node, l2tobj)
+        return "/".join(wrap(p) for p in parts[-2:]) if len(parts) >= 2 else "/"
+
+    def binomial(node: Any, l2tobj: Any) -> str:
+        parts = texts(node, l2tobj)
+        return f"C({', '.join(parts[-2:])})"
+
+    def content(node: Any, l2tobj: Any) -> str:
+        parts = texts(node, l2tobj)
+        return parts[-1] if parts else ""
+
+    special = {"frac": fraction, "dfrac": fraction, "tfrac": fraction, "binom": binomial}
+    database = get_default_latex_context_db()  # a fresh copy on each call
+    # Function names keep a space before their argument (latex2text writes \\sin x as "sinx")
+    # and those it does not know (\\tr, \\sgn, \\softmax) no longer vanish.
+    functions = sorted(FUNCTIONS - {"operatorname"})
+    database.add_context_category(
+        "galcli-math-text",
+        prepend=True,
+        macros=[
+            *(
+                MacroTextSpec(name, simplify_repl=special.get(name, content))
+                for name in {*special, *(n for n, spec in EXTRA_SPECS.items() if spec)}
+            ),
+            *(MacroTextSpec(name, simplify_repl=f"{name} ") for name in functions),
+        ],
+    )
+    return database
