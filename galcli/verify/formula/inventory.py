@@ -9,6 +9,7 @@ from typing import Any
 
 from galcli.verify.formula.parse import children
 from galcli.verify.formula.rendering import to_unicode
+from galcli.verify.formula.rows import outside_groups, split_cells, split_rows, unwrap
 from galcli.verify.formula.vocabulary import (
     CONSTANTS,
     DEFINITIONS,
@@ -172,37 +173,58 @@ def inventory(
     return list(symbols.values()), unknown
 
 
+@dataclass(frozen=True)
+class Row:
+    """One top-level row of a formula (an align has several) and how it reads."""
+
+    latex: str
+    kind: str  # definition, equation, inequality or expression
+    left: str | None
+    right: str | None
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"latex": self.latex, "kind": self.kind, "left": self.left, "right": self.right}
+
+
+def rows(latex: str) -> list[Row]:
+    """The formula's top-level rows (those of an align, or of an `aligned`/`split` that is the
+    whole formula), each with its kind and sides; `\\\\` inside matrices, cases or
+    `\\substack` does not end a row."""
+    body = unwrap(latex)
+    found = [_row(text) for _, text in split_rows(body)]
+    return found or [Row(latex.strip(), "expression", None, None)]
+
+
 def structure(latex: str) -> tuple[str, str | None, str | None]:
-    """(kind, left side, right side): kind is definition, equation, inequality or expression,
-    read from the first top-level relation of the first row."""
-    row = re.split(r"\\\\", latex, maxsplit=1)[0].replace("&", " ")
-    depth, index = 0, 0
-    relations = sorted(DEFINITIONS | INEQUALITIES | {"="}, key=len, reverse=True)
-    while index < len(row):
-        char = row[index]
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-        elif depth == 0:
-            for relation in relations:
-                if row.startswith(relation, index) and not (
-                    relation[0] == "\\"
-                    and row[index + len(relation) : index + len(relation) + 1].isalpha()
-                ):
-                    if relation in ("<", ">") and row[index - 5 : index] in ("\\left", "right"):
-                        continue
-                    kind = (
-                        "definition"
-                        if relation in DEFINITIONS
-                        else "inequality"
-                        if relation in INEQUALITIES
-                        else "equation"
-                    )
-                    return (
-                        kind,
-                        row[:index].strip() or None,
-                        row[index + len(relation) :].strip() or None,
-                    )
-        index += 1
-    return "expression", None, None
+    """(kind, left side, right side) of the first row (see `rows`)."""
+    first = rows(latex)[0]
+    return first.kind, first.left, first.right
+
+
+_RELATIONS = sorted(DEFINITIONS | INEQUALITIES | {"="}, key=len, reverse=True)
+
+
+def _row(text: str) -> Row:
+    # `&` at the top level only marks where rows align; inside a matrix or cases it stays.
+    row = " ".join(" ".join(split_cells(text)).split())
+    outside = outside_groups(row)
+    for index, char in enumerate(outside):
+        if char == " " and row[index] != " " or char in "{}":
+            continue  # inside a group or an environment
+        for relation in _RELATIONS:
+            if not row.startswith(relation, index):
+                continue
+            end = index + len(relation)
+            if relation[0] == "\\" and row[end : end + 1].isalpha():
+                continue  # \leqslant is not \le
+            if relation in ("<", ">") and row[index - 5 : index] in ("\\left", "right"):
+                continue
+            kind = (
+                "definition"
+                if relation in DEFINITIONS
+                else "inequality"
+                if relation in INEQUALITIES
+                else "equation"
+            )
+            return Row(row, kind, row[:index].strip() or None, row[end:].strip() or None)
+    return Row(row, "expression", None, None)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from galcli.verify.formula.source import _LABELS, _label
+from galcli.verify.formula.rows import split_rows
+from galcli.verify.formula.source import _label
 from galcli.verify.formula.vocabulary import MATH_ENVIRONMENTS, MULTI_EQUATION
 from galcli.verify.texlex import mask
 
@@ -26,26 +27,6 @@ _DISPLAY = re.compile(
     re.S,
 )
 _INLINE = re.compile(r"\\\(.*?\\\)|(?<![\\$])\$(?!\$)(?:[^$\\]|\\.)+?\$", re.S)
-
-
-_ROW_TOKEN = re.compile(r"\\(?:begin|end)\{[^}]*\}|\\\\(?:\s*\[[^\]]*\])?|\\[{}]|[{}]")
-
-
-def split_rows(body: str) -> list[tuple[int, str]]:
-    """(offset, text) of the top-level rows of `body`: `\\\\` inside braces or inner
-    environments (cases, matrices) does not end a row; empty rows are dropped."""
-    rows, depth, start = [], 0, 0
-    for token in _ROW_TOKEN.finditer(body):
-        text = token.group(0)
-        if text == "{" or text.startswith("\\begin"):
-            depth += 1
-        elif text == "}" or text.startswith("\\end"):
-            depth -= 1
-        elif text.startswith("\\\\") and depth == 0:
-            rows.append((start, body[start : token.start()]))
-            start = token.end()
-    rows.append((start, body[start:]))
-    return [(offset, row) for offset, row in rows if _LABELS.sub("", row).strip()]
 
 
 def math_in_tex(text: str, *, inline: bool = False) -> list[TexMath]:
