@@ -37,7 +37,7 @@ def test_argument_without_model(cli) -> None:
         "explain-formula", r"\nabla \cdot \mathbf{E} = \frac{\rho}{\varepsilon_0}", "--no-model"
     )
     assert result.code == ExitCode.OK
-    assert "formula:  ∇·𝐄 = ρ/ε₀" in result.stdout and "kind:     equation" in result.stdout
+    assert "formula:  ∇ · 𝐄 = ρ/ε₀" in result.stdout and "kind:     equation" in result.stdout
     assert "ε₀ (\\varepsilon_0)" in result.stdout
 
 

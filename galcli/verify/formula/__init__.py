@@ -8,7 +8,7 @@ math of a .tex file). Parse errors carry the column in the formula, so the user 
 under the problem. Nothing here needs a model.
 """
 
-from galcli.verify.formula.inventory import Symbol, inventory, structure
+from galcli.verify.formula.inventory import Row, Symbol, inventory, rows, structure
 from galcli.verify.formula.macros import expand_macros
 from galcli.verify.formula.parse import parse
 from galcli.verify.formula.rendering import to_unicode
@@ -32,6 +32,7 @@ __all__ = [
     "RELATIONS",
     "Definition",
     "Formula",
+    "Row",
     "Symbol",
     "TexMath",
     "caret",
@@ -43,6 +44,7 @@ __all__ = [
     "parse",
     "parse_definitions",
     "prepare",
+    "rows",
     "split_rows",
     "strip_math",
     "structure",

@@ -28,7 +28,8 @@ from galcli.verify.formula.vocabulary import (
 class Symbol:
     latex: str
     unicode: str
-    role: str  # variable, constant, operator, relation, function, subscript, superscript
+    # variable, constant, operator, relation, function, derivative (f′), subscript, superscript
+    role: str
 
     def to_dict(self) -> dict[str, str]:
         return {"latex": self.latex, "unicode": self.unicode, "role": self.role}
@@ -62,7 +63,8 @@ def inventory(
 
     def chars(text: str, script_role: str | None) -> None:
         for token in re.findall(r"\d+(?:\.\d+)?|[A-Za-z]|:=|<=|>=|!=|[=<>+\-*/!|,']", text):
-            if script_role:
+            # A script lists symbols; the relations and operators in it (i=1, -x) keep their role.
+            if script_role and token[0].isalnum():
                 add(token, script_role)
             elif token[0].isdigit():
                 add(token, "constant")
@@ -76,6 +78,7 @@ def inventory(
     def walk(nodelist: list[Any], script_role: str | None = None) -> None:
         pending_script: str | None = None
         previous: str | None = None  # LaTeX of the last base symbol, for x_i style names
+        prime_run: str | None = None  # the derivative the last node added (f''), if any
 
         def scripted(target: str, role: str) -> None:
             """A subscript names a new symbol together with its base: x_i, \\varepsilon_0."""
@@ -88,17 +91,19 @@ def inventory(
                 )
 
         for node in nodelist or []:
+            if not (isinstance(node, LatexSpecialsNode) and set(node.specials_chars) == {"'"}):
+                prime_run = None
             if isinstance(node, LatexCharsNode):
                 for match in re.finditer(r"([A-Za-z0-9])?([_^])(\S)?|[^_^]+", node.chars):
                     if match.group(2):
                         base, mark, target = match.group(1), match.group(2), match.group(3)
-                        role = "subscript" if mark == "_" else "superscript"
+                        role: str | None = "subscript" if mark == "_" else "superscript"
                         if base:
                             chars(base, script_role)
                             previous = base if base.isalpha() else None
                         if target:
                             chars(target, role)
-                            scripted(target, role)
+                            scripted(target, role or "")
                             pending_script = None
                         else:
                             pending_script = role
@@ -108,6 +113,13 @@ def inventory(
                         previous = letters[-1].strip() if letters else None
                 continue
             if isinstance(node, LatexGroupNode):
+                primes = _macro_latex(latex, node)[1:-1].count("\\prime")
+                if pending_script == "superscript" and re.fullmatch(
+                    r"(?:\s*\\prime\s*)+", _macro_latex(latex, node)[1:-1]
+                ):
+                    add(f"{previous or ''}{chr(39) * primes}", "derivative")  # f^{\prime\prime}
+                    pending_script = None
+                    continue
                 if pending_script:
                     inner = _macro_latex(latex, node)[1:-1]
                     scripted(inner, pending_script)
@@ -134,6 +146,9 @@ def inventory(
                     add(source, "relation")
                 elif name in FUNCTIONS:
                     add(source if name == "operatorname" else f"\\{name}", role or "function")
+                elif name == "prime":
+                    add(f"{previous or ''}'", "derivative")
+                    base = previous
                 elif name in OPERATORS:
                     add(f"\\{name}", "operator")
                     for child in children(node):
@@ -159,6 +174,15 @@ def inventory(
                     add(f"\\{name}", role or "variable")
                     base = f"\\{name}"
                 previous = base
+                continue
+            if isinstance(node, LatexSpecialsNode) and set(node.specials_chars) == {"'"}:
+                # f'' is f″; a longer run comes in two nodes and stays one derivative
+                marks = node.specials_chars
+                if prime_run is not None and (prime_run, "derivative") in symbols:
+                    del symbols[(prime_run, "derivative")]
+                    marks = prime_run[len(previous or "") :] + marks
+                prime_run = f"{previous or ''}{marks}"
+                add(prime_run, "derivative")
                 continue
             if isinstance(node, LatexSpecialsNode):
                 if node.specials_chars in ("^", "_"):
@@ -191,7 +215,13 @@ def rows(latex: str) -> list[Row]:
     whole formula), each with its kind and sides; `\\\\` inside matrices, cases or
     `\\substack` does not end a row."""
     body = unwrap(latex)
-    found = [_row(text) for _, text in split_rows(body)]
+    found: list[Row] = []
+    for _, text in split_rows(body):
+        row = _row(text)
+        if row.left is None and row.kind != "expression" and found and found[-1].left:
+            # `&= c` continues a chain: its left side is the previous row's
+            row = Row(row.latex, row.kind, found[-1].left, row.right)
+        found.append(row)
     return found or [Row(latex.strip(), "expression", None, None)]
 
 

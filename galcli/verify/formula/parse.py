@@ -17,13 +17,15 @@ logging.getLogger("pylatexenc").setLevel(logging.ERROR)
 @lru_cache(maxsize=1)
 def math_context() -> Any:
     from pylatexenc.latexwalker import get_default_latex_context_db
-    from pylatexenc.macrospec import MacroSpec
+    from pylatexenc.macrospec import MacroSpec, SpecialsSpec
 
     database = get_default_latex_context_db()
     database.add_context_category(
         "galcli-math",
         prepend=True,
         macros=[MacroSpec(name, spec) for name, spec in EXTRA_SPECS.items()],
+        # In math a run of ' is a derivative's primes (text mode reads '' as a closing quote).
+        specials=[SpecialsSpec("'" * count) for count in (3, 2, 1)],
     )
     return database
 

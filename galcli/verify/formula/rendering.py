@@ -10,17 +10,23 @@ from typing import Any
 from galcli.verify.formula.parse import math_context
 from galcli.verify.formula.vocabulary import (
     CASES,
+    CONSTANTS,
     EXTRA_SPECS,
     FUNCTIONS,
+    GREEK,
     MATRICES,
     MATRIX_BRACKETS,
     OPERATOR_GLYPHS,
+    OPERATORS,
+    RELATIONS,
     SUBSCRIPTS,
     SUPERSCRIPTS,
 )
 
 _PRIMES = {1: "′", 2: "″", 3: "‴"}
 _PRIME_SCRIPT = re.compile(r"\^\s*(?:\{(?:\s*\\prime(?![A-Za-z]))+\s*\}|\\prime(?![A-Za-z]))")
+_SPACED_MACRO = re.compile(r"\\([A-Za-z]+)(?=\s)")
+_SYMBOLS = GREEK | CONSTANTS | RELATIONS | (OPERATORS - set(EXTRA_SPECS) - {"frac", "sqrt"})
 _QUOTES = re.compile(r"(?<!\\)'+")
 _SIMPLE_SCRIPT = re.compile(r"(?<!\\)([_^])(?:\{([^{}\\]*)\}|([0-9A-Za-z+\-]))")
 _GROUP_SCRIPT = re.compile(r"(?<!\\)([_^])\{((?:[^{}]|\{[^{}]*\})*)\}")
@@ -57,6 +63,10 @@ def to_unicode(latex: str) -> str:
     # Other scripts keep their extent: e^{-x²} reads e^(-x²), not e^-x².
     latex = _GROUP_SCRIPT.sub(_grouped_script, latex)
     latex = _SIMPLE_SCRIPT.sub(script, latex)
+    # latex2text eats the space after a macro (α+ β= γ); an empty group keeps it (α + β = γ).
+    latex = _SPACED_MACRO.sub(
+        lambda m: m.group(0) + "{}" if m.group(1) in _SYMBOLS else m.group(0), latex
+    )
     try:
         from pylatexenc.latexwalker import LatexWalker
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from galcli.errors import InputError
 from galcli.verify.formula.macros import expand_macros
+from galcli.verify.formula.rows import outside_groups
+from galcli.verify.formula.unicode_math import unicode_to_latex
 from galcli.verify.formula.vocabulary import MATH_ENVIRONMENTS
 from galcli.verify.texlex import Definition
 
@@ -79,6 +81,17 @@ def prepare(text: str, definitions: dict[str, Definition] | None = None) -> Form
     body, environment, label = strip_math(text)
     if not body:
         raise InputError("the formula is empty", hint="give a LaTeX formula, e.g. 'E = mc^2'")
+    body = unicode_to_latex(body)
+    # A `$` left at the top level means the text held several formulas ('$x^2$ and $y$'), or a
+    # stray one; `$…$` inside \text{…} is fine.
+    if dollar := re.search(r"(?<!\\)\$", outside_groups(body)):
+        raise formula_error(
+            "'$' inside the formula: is this several formulas, or text around one?",
+            body,
+            dollar.start() + 1,
+            hint="give one formula at a time, e.g. 'x^2'; for a document, use "
+            "--file paper.tex with --all, --label or --line",
+        )
     expanded, used = expand_macros(body, definitions or {})
     return Formula(
         source=text, latex=expanded, environment=environment, label=label, macros_expanded=used
