@@ -10,6 +10,7 @@ from typing import Any
 from galcli.verify.formula.parse import children
 from galcli.verify.formula.rendering import to_unicode
 from galcli.verify.formula.rows import outside_groups, split_cells, split_rows, unwrap
+from galcli.verify.formula.source import formula_error
 from galcli.verify.formula.vocabulary import (
     CONSTANTS,
     DEFINITIONS,
@@ -193,7 +194,10 @@ def inventory(
                     walk(getattr(node, "nodelist", []), script_role)
                 previous = None
 
-    walk(nodes)
+    try:
+        walk(nodes)
+    except RecursionError as exc:  # the parse went deep enough; the walk needs a few more frames
+        raise formula_error("the formula is nested too deeply to describe", latex, 1) from exc
     return list(symbols.values()), unknown
 
 

@@ -27,6 +27,7 @@ _PRIMES = {1: "′", 2: "″", 3: "‴"}
 _PRIME_SCRIPT = re.compile(r"\^\s*(?:\{(?:\s*\\prime(?![A-Za-z]))+\s*\}|\\prime(?![A-Za-z]))")
 _SPACED_MACRO = re.compile(r"\\([A-Za-z]+)(?=\s)")
 _SYMBOLS = GREEK | CONSTANTS | RELATIONS | (OPERATORS - set(EXTRA_SPECS) - {"frac", "sqrt"})
+_LATEX_SYNTAX = re.compile(r"[\\{}$&%~^_#]|''|``|--")
 _QUOTES = re.compile(r"(?<!\\)'+")
 _SIMPLE_SCRIPT = re.compile(r"(?<!\\)([_^])(?:\{([^{}\\]*)\}|([0-9A-Za-z+\-]))")
 _GROUP_SCRIPT = re.compile(r"(?<!\\)([_^])\{((?:[^{}]|\{[^{}]*\})*)\}")
@@ -67,6 +68,8 @@ def to_unicode(latex: str) -> str:
     latex = _SPACED_MACRO.sub(
         lambda m: m.group(0) + "{}" if m.group(1) in _SYMBOLS else m.group(0), latex
     )
+    if not _LATEX_SYNTAX.search(plain := latex.replace("{}", "")):
+        return " ".join(plain.split())  # x_{12} or a + b: nothing left for latex2text to do
     try:
         from pylatexenc.latexwalker import LatexWalker
 
