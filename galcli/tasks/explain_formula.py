@@ -85,6 +85,14 @@ class Explanation:
         return data
 
 
+def formula_from_argument(value: str | None) -> Formula:
+    """The formula given on the command line, or on stdin for `-` (or a pipe): with or without
+    its delimiters, Unicode math allowed."""
+    from galcli.fileio import text_argument
+
+    return prepare(text_argument(value, name="LATEX"))
+
+
 def describe(formula: Formula) -> Explanation:
     """Everything that needs no model. InputError (with column) when the formula is malformed."""
     nodes = parse(formula.latex)
