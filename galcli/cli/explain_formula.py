@@ -69,10 +69,15 @@ def explain_formula(
     not in the formula (and not introduced as new) are reported as warnings. Malformed LaTeX
     exits with status 3 and a caret under the problem.
 
+    Unicode math typed directly (α, ħ, ∑, ≤, xᵢ²) is read as the LaTeX it stands for. Each row
+    of an align (or of an aligned/split that is the whole formula) is described on its own;
+    the rows of a matrix or cases stay inside it. Give one formula at a time.
+
     \b
     Examples:
       galcli explain-formula '\\nabla \\cdot \\mathbf{E} = \\frac{\\rho}{\\varepsilon_0}'
       echo '$E = mc^2$' | galcli explain-formula -
+      galcli explain-formula 'E = ħω' --no-model
       galcli explain-formula --file paper.tex --label eq:loss
       galcli explain-formula --file paper.tex --line 212
       galcli explain-formula --file paper.tex --all --no-model --json

@@ -27,12 +27,7 @@ def _text(result: Explanation) -> str:
     if len(result.rows) > 1:
         lines.append(f"rows:     {len(result.rows)}")
         for number, row in enumerate(result.rows, 1):
-            sides = (
-                f"  (left: {row.left or '-'}; right: {row.right or '-'})"
-                if row.kind != "expression"
-                else ""
-            )
-            lines.append(f"  {number}. {row.kind + ':':<12} {row.latex}{sides}")
+            lines.append(f"  {number}. {row.kind + ':':<12} {row.unicode}")
     if result.macros_expanded:
         lines.append("expanded: " + ", ".join(f"\\{m}" for m in result.macros_expanded))
     lines.append("symbols:")

@@ -4,7 +4,7 @@ definition; left and right side)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from galcli.verify.formula.parse import children
@@ -209,9 +209,16 @@ class Row:
     kind: str  # definition, equation, inequality or expression
     left: str | None
     right: str | None
+    unicode: str = ""
 
     def to_dict(self) -> dict[str, str | None]:
-        return {"latex": self.latex, "kind": self.kind, "left": self.left, "right": self.right}
+        return {
+            "latex": self.latex,
+            "unicode": self.unicode,
+            "kind": self.kind,
+            "left": self.left,
+            "right": self.right,
+        }
 
 
 def rows(latex: str) -> list[Row]:
@@ -225,8 +232,8 @@ def rows(latex: str) -> list[Row]:
         if row.left is None and row.kind != "expression" and found and found[-1].left:
             # `&= c` continues a chain: its left side is the previous row's
             row = Row(row.latex, row.kind, found[-1].left, row.right)
-        found.append(row)
-    return found or [Row(latex.strip(), "expression", None, None)]
+        found.append(replace(row, unicode=to_unicode(row.latex)))
+    return found or [Row(latex.strip(), "expression", None, None, to_unicode(latex.strip()))]
 
 
 def structure(latex: str) -> tuple[str, str | None, str | None]:

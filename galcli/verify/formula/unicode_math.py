@@ -58,7 +58,7 @@ def unicode_to_latex(text: str) -> str:
             continue
         pieces.append(latex)
         following = text[index + 1 : index + 2]
-        if re.search(r"\\[A-Za-z]+$", latex) and following.isalnum():
+        if re.search(r"\\[A-Za-z]+$", latex) and following.isascii() and following.isalnum():
             pieces.append(" ")  # \alpha x, not \alphax
     return "".join(pieces)
 
