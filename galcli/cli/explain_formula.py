@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from galcli.cli.options import CommonOptions, Concurrency, common_options
 from galcli.cli.session import ModelSession
 from galcli.errors import ExitCode, InputError, Location, UsageError
-from galcli.fileio import text_argument
+
+if TYPE_CHECKING:
+    from galcli.tasks.explain_formula import Explanation, Formula, TexFormulas, TexMath
 
 
 @common_options(model=True)
@@ -66,17 +69,27 @@ def explain_formula(
     not in the formula (and not introduced as new) are reported as warnings. Malformed LaTeX
     exits with status 3 and a caret under the problem.
 
+    Unicode math typed directly (α, ħ, ∑, ≤, xᵢ²) is read as the LaTeX it stands for. Each row
+    of an align (or of an aligned/split that is the whole formula) is described on its own;
+    the rows of a matrix or cases stay inside it. Give one formula at a time.
+
     \b
     Examples:
       galcli explain-formula '\\nabla \\cdot \\mathbf{E} = \\frac{\\rho}{\\varepsilon_0}'
       echo '$E = mc^2$' | galcli explain-formula -
+      galcli explain-formula 'E = ħω' --no-model
       galcli explain-formula --file paper.tex --label eq:loss
       galcli explain-formula --file paper.tex --line 212
       galcli explain-formula --file paper.tex --all --no-model --json
     """
     from galcli.render.formula import show_explanation
-    from galcli.tasks.explain_formula import add_explanation, describe, load_tex, prepare_tex_math
-    from galcli.verify.formula import prepare
+    from galcli.tasks.explain_formula import (
+        add_explanation,
+        describe,
+        formula_from_argument,
+        load_tex,
+        prepare_tex_math,
+    )
 
     selectors = sum([label is not None, line is not None, all_equations])
     if file is None and selectors:
@@ -101,7 +114,7 @@ def explain_formula(
             result = _with_location(describe, prepare_tex_math(tex, math), tex.path, math.line)
             result.file, result.line = str(tex.path), math.line
         else:
-            result = describe(prepare(text_argument(formula, name="LATEX")))
+            result = describe(formula_from_argument(formula))
         # The formula is sound; only now is the model worth loading.
         if not no_model:
             with session.out.draft(session.backend.model_id) as on_text:
@@ -118,7 +131,9 @@ def explain_formula(
     return ExitCode.OK
 
 
-def _with_location(function, formula, path: Path, line: int):
+def _with_location(
+    function: Callable[[Formula], Explanation], formula: Formula, path: Path, line: int
+) -> Explanation:
     """`function(formula)`, with a parse error placed at the formula's file and line."""
     try:
         return function(formula)
@@ -127,7 +142,7 @@ def _with_location(function, formula, path: Path, line: int):
         raise
 
 
-def _explain_all(session: ModelSession, tex, no_model: bool, concurrency: int) -> int:
+def _explain_all(session: ModelSession, tex: TexFormulas, no_model: bool, concurrency: int) -> int:
     from galcli.render.formula import show_explanation_line
     from galcli.tasks.batch import ordered_map
     from galcli.tasks.explain_formula import explain, prepare_tex_math
@@ -142,7 +157,7 @@ def _explain_all(session: ModelSession, tex, no_model: bool, concurrency: int) -
     backend = None if no_model else session.backend
     params = None if no_model else session.params()
 
-    def one(math):
+    def one(math: TexMath) -> tuple[TexMath, Explanation | InputError]:
         try:
             return math, explain(prepare_tex_math(tex, math), backend, params)
         except InputError as exc:

@@ -12,6 +12,7 @@ ROLE_ORDER = (
     "variable",
     "constant",
     "function",
+    "derivative",
     "operator",
     "relation",
     "subscript",
@@ -23,6 +24,10 @@ def _text(result: Explanation) -> str:
     lines = [f"formula:  {result.unicode}", f"latex:    {result.latex}", f"kind:     {result.kind}"]
     if result.left is not None:
         lines += [f"left:     {result.left}", f"right:    {result.right}"]
+    if len(result.rows) > 1:
+        lines.append(f"rows:     {len(result.rows)}")
+        for number, row in enumerate(result.rows, 1):
+            lines.append(f"  {number}. {row.kind + ':':<12} {row.unicode}")
     if result.macros_expanded:
         lines.append("expanded: " + ", ".join(f"\\{m}" for m in result.macros_expanded))
     lines.append("symbols:")

@@ -22,6 +22,7 @@ from galcli.verify.formula import (
     GREEK,
     Definition,
     Formula,
+    Row,
     Symbol,
     TexMath,
     inventory,
@@ -29,7 +30,7 @@ from galcli.verify.formula import (
     parse,
     parse_definitions,
     prepare,
-    structure,
+    rows,
     to_unicode,
 )
 
@@ -54,6 +55,8 @@ class Explanation:
     right: str | None
     symbols: list[Symbol]
     macros_expanded: list[str]
+    # every top-level row (an align gives several; kind/left/right are those of a single row)
+    rows: list[Row] = field(default_factory=list)
     explanation: str | None = None
     warnings: list[str] = field(default_factory=list)
     model: str | None = None
@@ -69,6 +72,7 @@ class Explanation:
             "kind": self.kind,
             "left": self.left,
             "right": self.right,
+            "rows": [r.to_dict() for r in self.rows],
             "symbols": [s.to_dict() for s in self.symbols],
             "macros_expanded": self.macros_expanded,
             "explanation": self.explanation,
@@ -81,11 +85,24 @@ class Explanation:
         return data
 
 
+def formula_from_argument(value: str | None) -> Formula:
+    """The formula given on the command line, or on stdin for `-` (or a pipe): with or without
+    its delimiters, Unicode math allowed."""
+    from galcli.fileio import text_argument
+
+    return prepare(text_argument(value, name="LATEX"))
+
+
 def describe(formula: Formula) -> Explanation:
     """Everything that needs no model. InputError (with column) when the formula is malformed."""
     nodes = parse(formula.latex)
     symbols, unknown = inventory(formula.latex, nodes)
-    kind, left, right = structure(formula.latex)
+    formula_rows = rows(formula.latex)
+    kind, left, right = formula_rows[0].kind, formula_rows[0].left, formula_rows[0].right
+    if len(formula_rows) > 1:
+        # Several rows have no one left and right side; each row has its own.
+        kinds = {row.kind for row in formula_rows}
+        kind, left, right = (kinds.pop() if len(kinds) == 1 else "mixed"), None, None
     warnings = [
         f"\\{name} is not a known LaTeX macro and is not defined in the file's preamble"
         for name in unknown
@@ -98,6 +115,7 @@ def describe(formula: Formula) -> Explanation:
         right=right,
         symbols=symbols,
         macros_expanded=formula.macros_expanded,
+        rows=formula_rows,
         warnings=warnings,
         label=formula.label,
     )

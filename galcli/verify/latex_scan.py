@@ -26,21 +26,11 @@ from galcli.verify.cite_commands import (
     CiteMacro,
     volume_citation,
 )
+from galcli.verify.texlex import arguments as _arguments
+from galcli.verify.texlex import definitions, mask
+from galcli.verify.texlex import group as _group
+from galcli.verify.texlex import skip_space as _skip_space
 
-VERBATIM_ENVIRONMENTS = tuple(
-    "verbatim verbatim* Verbatim Verbatim* BVerbatim LVerbatim lstlisting minted comment alltt "
-    "spverbatim filecontents filecontents*".split()
-)
-_SPECIAL = re.compile(
-    r"\\begin\s*\{(?P<env>" + "|".join(re.escape(e) for e in VERBATIM_ENVIRONMENTS) + r")\}"
-    r"|\\(?P<verb>verb\*?|lstinline)(?P<delim>[^A-Za-z\s\[{])"
-    r"|\\(?P<iffalse>iffalse)(?![A-Za-z@])"
-)
-_IF_FI = re.compile(r"\\[\\%]|%[^\n]*|\\(?P<word>if[A-Za-z@]*|fi)(?![A-Za-z@])")
-_DEFINITION = re.compile(
-    r"\\(?:re|provide)?newcommand\*?\s*\{?\s*\\(?P<name>[A-Za-z@]+)\s*\}?\s*(?:\[(?P<arity>\d)\])?"
-    r"|\\def\s*\\(?P<def_name>[A-Za-z@]+)(?P<params>(?:#\d)*)"
-)
 _BARE_INPUT = re.compile(r"\s+(?P<name>[^\s{}\\%]+)")
 _BIBLATEX = re.compile(r"\\usepackage\s*(?:\[[^\]]*\])?\s*\{[^}]*\bbiblatex\b")
 
@@ -53,96 +43,6 @@ class Citation(NamedTuple):  # a tuple: tens of thousands are made per run
     command: str
 
 
-def mask(text: str) -> str:
-    """`text` with comments, verbatim material and `\\iffalse` blocks replaced by spaces.
-
-    Newlines are kept, so offsets, lines and columns are unchanged.
-    """
-    pieces = []
-    position = 0
-    for start, end in _special_spans(text):
-        pieces.append(_mask_comments(text[position:start]))
-        pieces.append(_blank(text[start:end]))
-        position = end
-    pieces.append(_mask_comments(text[position:]))
-    return "".join(pieces)
-
-
-def _comment_start(text: str, position: int, end: int) -> int:
-    """Offset of the first comment-starting `%` in text[position:end], or -1.
-
-    A `%` starts a comment unless an odd number of backslashes precede it (`\\%` is a percent
-    sign, `\\\\%` a line break followed by a comment)."""
-    while (found := text.find("%", position, end)) >= 0:
-        backslashes = 0
-        while found - backslashes > 0 and text[found - backslashes - 1] == "\\":
-            backslashes += 1
-        if backslashes % 2 == 0:
-            return found
-        position = found + 1
-    return -1
-
-
-def _mask_comments(text: str) -> str:
-    pieces = []
-    position = 0
-    while (start := _comment_start(text, position, len(text))) >= 0:
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end
-        pieces += [text[position:start], " " * (end - start)]
-        position = end
-    pieces.append(text[position:])
-    return "".join(pieces)
-
-
-def _in_comment(text: str, position: int) -> bool:
-    return _comment_start(text, text.rfind("\n", 0, position) + 1, position) >= 0
-
-
-def _special_spans(text: str) -> list[tuple[int, int]]:
-    """Verbatim-like environments, `\\verb|…|` and `\\iffalse … \\fi` (rare, so found first;
-    comments are masked around them)."""
-    spans: list[tuple[int, int]] = []
-    position = 0
-    while (match := _SPECIAL.search(text, position)) is not None:
-        if _in_comment(text, match.start()):
-            position = match.end()
-            continue
-        start = match.start()
-        if match["env"]:
-            closing = text.find(f"\\end{{{match['env']}}}", match.end())
-            start, end = match.end(), (len(text) if closing < 0 else closing)
-        elif match["verb"]:
-            closing = text.find(match["delim"], match.end())
-            newline = text.find("\n", match.end())
-            end = (
-                closing + 1 if closing >= 0 and (newline < 0 or closing < newline) else match.end()
-            )
-        else:
-            end = _matching_fi(text, match.end())
-        spans.append((start, end))
-        position = max(end, match.end())
-    return spans
-
-
-def _blank(segment: str) -> str:
-    if "\n" not in segment:
-        return " " * len(segment)
-    return "\n".join(" " * len(line) for line in segment.split("\n"))
-
-
-def _matching_fi(text: str, position: int) -> int:
-    depth = 1
-    for match in _IF_FI.finditer(text, position):
-        word = match["word"]
-        if word is None:
-            continue
-        depth += -1 if word == "fi" else 1
-        if depth == 0:
-            return match.end()
-    return len(text)
-
-
 class _Positions:
     def __init__(self, text: str) -> None:
         self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
@@ -152,70 +52,15 @@ class _Positions:
         return index + 1, offset - self.starts[index] + 1
 
 
-def _skip_space(text: str, position: int) -> int:
-    while position < len(text) and text[position] in " \t\r\n":
-        position += 1
-    return position
-
-
-def _group(text: str, position: int, opening: str, closing: str) -> tuple[int, int] | None:
-    """The span inside a balanced `opening … closing` group starting at `position`."""
-    if position >= len(text) or text[position] != opening:
-        return None
-    # Fast path: the usual `{key1,key2}` or `[p.~4]` holds no nested group.
-    close = text.find(closing, position + 1)
-    if close >= 0:
-        inner = text[position + 1 : close]
-        if opening not in inner and "{" not in inner and "\\" not in inner:
-            return position + 1, close
-    depth = 0
-    for index in range(position, len(text)):
-        char = text[index]
-        if char == "\\":
-            continue
-        if char == opening or (opening == "[" and char == "{"):
-            depth += 1
-        elif char == closing or (opening == "[" and char == "}"):
-            depth -= 1
-            if depth == 0:
-                return position + 1, index
-    return None
-
-
-def _arguments(
-    text: str, position: int, mandatory: int, *, parentheses: bool = False
-) -> tuple[list[tuple[int, int]], int]:
-    """Spans of `mandatory` brace arguments after optional `(…)` / `[…]` arguments."""
-    spans: list[tuple[int, int]] = []
-    while len(spans) < mandatory:
-        position = _skip_space(text, position)
-        for opening, closing in (("(", ")"), ("[", "]")) if parentheses else (("[", "]"),):
-            while (optional := _group(text, position, opening, closing)) is not None:
-                position = _skip_space(text, optional[1] + 1)
-        braces = _group(text, position, "{", "}")
-        if braces is None:
-            break
-        spans.append(braces)
-        position = braces[1] + 1
-    return spans, position
-
-
 @functools.lru_cache(maxsize=4)  # read for the cite macros and for the spans to skip
 def _definitions(text: str) -> list[tuple[str, int, int, tuple[int, int], int]]:
     """(name, mandatory arguments, 1 if the first argument is optional else 0, body span,
-    offset of the definition) of each `\\newcommand`/`\\def` in `text`."""
-    found = []
-    for match in _DEFINITION.finditer(text):
-        name = match["name"] or match["def_name"]
-        arity = int(match["arity"] or 0) if match["name"] else len(match["params"] or "") // 2
-        position = _skip_space(text, match.end())
-        optional = 0
-        if match["name"] and (default := _group(text, position, "[", "]")) is not None:
-            optional, position = 1, _skip_space(text, default[1] + 1)
-        body_span = _group(text, position, "{", "}")
-        if body_span is not None:
-            found.append((name, arity - optional, optional, body_span, match.start()))
-    return found
+    offset of the definition) of each definition in the masked `text` (texlex reads them)."""
+    return [
+        (d.name, d.arguments - (d.default is not None), int(d.default is not None), d.span, d.start)
+        for d in definitions(text, masked=True)
+        if not d.operator
+    ]
 
 
 def custom_cite_macros(

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from galcli.errors import ExitCode
-from galcli.tasks.explain_formula import unknown_mentions
-from galcli.verify.formula import Symbol
+from galcli.errors import ExitCode, InputError
+from galcli.tasks.explain_formula import describe, unknown_mentions
+from galcli.verify.formula import Symbol, prepare
 
 PAPER = r"""\documentclass{article}
 \newcommand{\vect}[1]{\mathbf{#1}}
@@ -37,7 +39,7 @@ def test_argument_without_model(cli) -> None:
         "explain-formula", r"\nabla \cdot \mathbf{E} = \frac{\rho}{\varepsilon_0}", "--no-model"
     )
     assert result.code == ExitCode.OK
-    assert "formula:  ∇·𝐄 = ρ/ε₀" in result.stdout and "kind:     equation" in result.stdout
+    assert "formula:  ∇ · 𝐄 = ρ/ε₀" in result.stdout and "kind:     equation" in result.stdout
     assert "ε₀ (\\varepsilon_0)" in result.stdout
 
 
@@ -141,3 +143,166 @@ def test_bad_latex_in_a_file_has_the_file_and_line(cli, paper: Path) -> None:
     result = cli("explain-formula", "--file", str(paper), "--line", "11", "-m", "/no/such/model")
     assert result.code == ExitCode.BAD_INPUT
     assert f"{paper}:11:" in result.stderr and "(column" in result.stderr
+
+
+# -- issue 21: matrices, aligns, Unicode math, scripts, primes, several formulas --------------
+
+
+def test_a_matrix_on_the_right_side_is_kept_whole(cli) -> None:
+    result = cli(
+        "explain-formula", r"M = \begin{bmatrix} 1 & 0 \\ 0 & 1 \end{bmatrix} + B", "--no-model"
+    )
+    assert result.code == ExitCode.OK
+    assert r"right:    \begin{bmatrix} 1 & 0 \\ 0 & 1 \end{bmatrix} + B" in result.stdout
+    assert "formula:  M = [1, 0; 0, 1] + B" in result.stdout
+
+
+def test_cases_render_readably(cli) -> None:
+    doc = cli(
+        "explain-formula",
+        r"f(x) = \begin{cases} x & x \geq 0 \\ -x & x < 0 \end{cases}",
+        "--no-model",
+        "--json",
+    ).json()
+    assert doc["unicode"] == "f(x) = {x, x ≥ 0; -x, x < 0}"
+    assert doc["right"] == r"\begin{cases} x & x \geq 0 \\ -x & x < 0 \end{cases}"
+
+
+def test_an_align_argument_gives_every_row(cli) -> None:
+    text = r"\begin{align} a &= b \\ c &= d \end{align}"
+    doc = cli("explain-formula", text, "--no-model", "--json").json()
+    assert [(r["left"], r["right"]) for r in doc["rows"]] == [("a", "b"), ("c", "d")]
+    assert doc["left"] is None and doc["right"] is None  # no one side for two equations
+    shown = cli("explain-formula", text, "--no-model").stdout
+    assert "rows:     2\n  1. equation:    a = b\n  2. equation:    c = d\n" in shown
+
+
+def test_unicode_math_reaches_the_inventory(cli) -> None:
+    doc = cli("explain-formula", "E = ħω", "--no-model", "--json").json()
+    assert {"latex": "\\hbar", "unicode": "ħ", "role": "constant"} in doc["symbols"]
+    assert {"latex": "\\omega", "unicode": "ω", "role": "variable"} in doc["symbols"]
+
+
+def test_the_model_check_knows_unicode_symbols(cli, fake_model) -> None:
+    model = fake_model([{"text": "Here α and β add up to γ."}], profile="chat")
+    result = cli("explain-formula", "α + β = γ", "-m", model)
+    assert result.code == ExitCode.OK
+    assert "not in the formula" not in result.stderr
+
+
+def test_scripts_and_primes_in_the_listing(cli) -> None:
+    shown = cli("explain-formula", r"f''(x) = \sum_{i=1}^{n} e^{-x_i^2}", "--no-model").stdout
+    assert "formula:  f″(x) = ∑ᵢ₌₁ⁿ e^(-xᵢ²)" in shown
+    assert "derivative:  f″ (f'')" in shown
+    assert "subscript:   i, 1\n" in shown and "superscript: n, x, 2\n" in shown
+
+
+def test_two_formulas_in_one_argument_are_bad_input(cli) -> None:
+    result = cli("explain-formula", "$x^2$ and $y$", "--no-model")
+    assert result.code == ExitCode.BAD_INPUT
+    assert "'$' inside the formula" in result.stderr and "(column 4)" in result.stderr
+    assert result.stdout == ""
+
+
+def test_all_splits_an_align_with_a_matrix_row_by_row(cli, tmp_path: Path) -> None:
+    tex = tmp_path / "m.tex"
+    tex.write_text(
+        "\\begin{align}\n"
+        "  A &= \\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix} \\label{eq:a}\\\\\n"
+        "  B &= 0 \\label{eq:b}\n\\end{align}\n",
+        encoding="utf-8",
+    )
+    lines = cli("explain-formula", "--file", str(tex), "--all", "--no-model", "--json").json_lines()
+    assert [(d["line"], d["label"], d["left"], d["unicode"]) for d in lines] == [
+        (2, "eq:a", "A", "A = (1, 2; 3, 4)"),
+        (3, "eq:b", "B", "B = 0"),
+    ]
+
+
+# -- issue 21: pathological shapes never crash ------------------------------------------------
+
+_PIECES = st.sampled_from(
+    [
+        "x",
+        "+",
+        "=",
+        "&",
+        "\\\\",
+        "$",
+        "'",
+        "^",
+        "_",
+        "{",
+        "}",
+        "α",
+        "ħω",
+        "∑ᵢ",
+        "≤",
+        "∫₀¹",
+        "∂",
+        "∇",
+        "xᵢ²",
+        "\\frac{a}{b}",
+        "\\left(",
+        "\\right)",
+        "\\begin{cases}",
+        "\\end{cases}",
+        "\\begin{pmatrix}",
+        "\\end{pmatrix}",
+        "\\begin{aligned}",
+        "\\end{aligned}",
+        "\\substack{",
+        "\\prime",
+        "\\text{ $y$ }",
+        " ",
+    ]
+)
+
+
+def _shapes() -> st.SearchStrategy[str]:
+    chain = st.integers(1, 3000).map(lambda n: " + ".join(f"x_{{{i}}}" for i in range(n)) + " = y")
+    nested = st.integers(1, 400).map(lambda n: "\\frac{" * n + "1" + "}{2}" * n)
+    braces = st.integers(1, 2000).map(lambda n: "{" * n + "x" + "}" * n)
+    matrix = st.integers(1, 40).map(
+        lambda n: (
+            "M = \\begin{bmatrix}"
+            + " \\\\ ".join(" & ".join("1" for _ in range(n)) for _ in range(n))
+            + "\\end{bmatrix}"
+        )
+    )
+    cases = st.integers(1, 50).map(
+        lambda n: (
+            "f = \\begin{cases}"
+            + " \\\\ ".join(f"{i} & x > {i}" for i in range(n))
+            + "\\end{cases}"
+        )
+    )
+    soup = st.lists(_PIECES, max_size=60).map("".join)
+    return st.one_of(chain, nested, braces, matrix, cases, soup, st.text(max_size=80))
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=_shapes())
+def test_pathological_formulas_never_crash_the_task(text: str) -> None:
+    try:
+        result = describe(prepare(text))
+    except InputError as exc:
+        assert exc.message
+    else:
+        assert result.rows and all(s.role for s in result.symbols)
+        assert result.to_dict()["unicode"] is not None
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=_shapes())
+def test_pathological_formulas_never_crash_the_command(cli, text: str) -> None:
+    result = cli("explain-formula", "--no-model", "--json", "--", text)
+    assert result.code in (ExitCode.OK, ExitCode.BAD_INPUT), result.stderr
+    if result.code == ExitCode.OK:
+        assert result.json()["rows"]
+    else:
+        assert result.stdout == "" and "galcli: error:" in result.stderr

@@ -15,6 +15,7 @@ from galcli.verify.formula import (
     parse,
     parse_definitions,
     prepare,
+    rows,
     strip_math,
     structure,
     to_unicode,
@@ -116,7 +117,9 @@ def test_structure() -> None:
 
 
 def test_unicode_rendering() -> None:
-    assert to_unicode("\\nabla \\cdot \\mathbf{E} = \\frac{\\rho}{\\varepsilon_0}") == "∇·𝐄 = ρ/ε₀"
+    assert (
+        to_unicode("\\nabla \\cdot \\mathbf{E} = \\frac{\\rho}{\\varepsilon_0}") == "∇ · 𝐄 = ρ/ε₀"
+    )
     assert to_unicode("E = mc^2") == "E = mc²"
     assert to_unicode("x_{ij}") == "xᵢⱼ"
 
@@ -185,8 +188,10 @@ def test_every_display_equation_of_the_corpora_parses(corpora: Path) -> None:
 
 def test_each_row_of_an_align_is_its_own_formula_with_its_label_and_line() -> None:
     text = (
-        "intro\n\\begin{align}\n  x &= 1 \\label{eq:b}\\\\\n  y &= \\tr A \\label{eq:c}\n\\end{align}\n"
-        "\\begin{gather*}\n f(x) = \\begin{cases} 1 & x>0 \\\\ 0 & \\text{else}\\end{cases}\\\\[2pt]\n"
+        "intro\n\\begin{align}\n  x &= 1 \\label{eq:b}\\\\\n"
+        "  y &= \\tr A \\label{eq:c}\n\\end{align}\n"
+        "\\begin{gather*}\n f(x) = \\begin{cases} 1 & x>0 \\\\ 0 & \\text{else}"
+        "\\end{cases}\\\\[2pt]\n"
         " g = {a \\\\ b} \\\\\n\\end{gather*}\n"
         "\\begin{equation} a = b \\end{equation}\n"
     )
@@ -235,3 +240,145 @@ def test_what_tex_would_reject_is_a_parse_error_with_its_column(
 )
 def test_valid_scripts_and_delimiters_still_parse(latex: str) -> None:
     parse(latex)
+
+
+# -- issue 21 item 1: rows split only at the top level ---------------------------------------
+
+INNER = ["matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "smallmatrix"]
+
+
+@pytest.mark.parametrize("environment", [*INNER, "array", "cases", "dcases", "rcases"])
+def test_a_row_break_inside_an_inner_environment_does_not_cut_the_formula(
+    environment: str,
+) -> None:
+    spec = "{cc}" if environment == "array" else ""
+    inner = f"\\begin{{{environment}}}{spec} 1 & 0 \\\\ 0 & 1 \\end{{{environment}}}"
+    latex = prepare(f"M = {inner} + B").latex
+    parse(latex)
+    assert structure(latex) == ("equation", "M", f"{inner} + B")
+    assert [r.right for r in rows(latex)] == [f"{inner} + B"]
+
+
+def test_substack_and_an_aligned_inside_an_align_keep_their_rows() -> None:
+    latex = prepare(
+        "\\begin{align} s &= \\sum_{\\substack{i<n \\\\ j<m}} x_{ij} \\\\ "
+        "t &= \\begin{aligned} a \\\\ b \\end{aligned} \\end{align}"
+    ).latex
+    assert [(r.left, r.right) for r in rows(latex)] == [
+        ("s", "\\sum_{\\substack{i<n \\\\ j<m}} x_{ij}"),
+        ("t", "\\begin{aligned} a \\\\ b \\end{aligned}"),
+    ]
+
+
+def test_an_align_given_directly_has_both_rows() -> None:
+    latex = prepare("\\begin{align} a &= b \\\\ c &= d \\end{align}").latex
+    assert [(r.kind, r.left, r.right) for r in rows(latex)] == [
+        ("equation", "a", "b"),
+        ("equation", "c", "d"),
+    ]
+    assert to_unicode(latex) == "a = b; c = d"
+
+
+def test_a_split_that_is_the_whole_formula_gives_its_rows_and_continues_the_chain() -> None:
+    latex = prepare("\\[ \\begin{split} a &= b \\\\ &\\leq c \\end{split} \\]").latex
+    assert [(r.kind, r.left, r.right) for r in rows(latex)] == [
+        ("equation", "a", "b"),
+        ("inequality", "a", "c"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("latex", "text"),
+    [
+        (r"M = \begin{bmatrix} 1 & 0 \\ 0 & 1 \end{bmatrix} + B", "M = [1, 0; 0, 1] + B"),
+        (r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}", "(a, b; c, d)"),
+        (r"\begin{vmatrix} a & b \\ c & d \\ \end{vmatrix}", "|a, b; c, d|"),
+        (
+            r"f(x) = \begin{cases} x & x \geq 0 \\ -x & x < 0 \end{cases}",
+            "f(x) = {x, x ≥ 0; -x, x < 0}",
+        ),
+        (r"\sum_{\substack{i<n \\ j<m}} x", "∑_(i<n, j<m) x"),
+    ],
+)
+def test_matrices_and_cases_render_row_by_row(latex: str, text: str) -> None:
+    assert to_unicode(latex) == text
+
+
+# -- item 2: Unicode math typed directly -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "latex", "role"),
+    [
+        ("α + β = γ", "\\alpha", "variable"),
+        ("α + β = γ", "\\gamma", "variable"),
+        ("E = ħω", "\\hbar", "constant"),
+        ("E = ħω", "\\omega", "variable"),
+        ("∑ᵢ xᵢ² ≤ ∞", "\\sum", "operator"),
+        ("∑ᵢ xᵢ² ≤ ∞", "\\leq", "relation"),
+        ("∑ᵢ xᵢ² ≤ ∞", "\\infty", "constant"),
+        ("∫₀¹ f(x) dx", "\\int", "operator"),
+        ("∂f/∂t = ∇²f", "\\partial", "operator"),
+        ("∂f/∂t = ∇²f", "\\nabla", "operator"),
+        ("x ∈ ℝ", "\\in", "relation"),
+    ],
+)
+def test_unicode_math_is_read_as_the_latex_it_stands_for(typed: str, latex: str, role: str) -> None:
+    formula = prepare(typed)
+    assert latex in roles(formula.latex)[role]
+
+
+def test_unicode_scripts_become_one_script() -> None:
+    assert prepare("xᵢ₁² + y⁻¹").latex == "x_{i1}^{2} + y^{-1}"
+
+
+# -- item 3: the inventory lists symbols in scripts, primes, one formula at a time -----------
+
+
+@pytest.mark.parametrize(
+    ("latex", "subscripts", "superscripts", "elsewhere"),
+    [
+        (r"\sum_{i=1}^{n} x_i", {"i", "1"}, {"n"}, {"=": "relation"}),
+        (r"e^{-x^2}", set(), {"x", "2"}, {"-": "operator"}),
+        (r"x_{i+1} \leq y_{j-1}", {"i", "1", "j"}, set(), {"+": "operator", "-": "operator"}),
+        (r"\int_{a<x}^{b} f", {"a", "x"}, {"b"}, {"<": "relation"}),
+        (r"\prod_{k \neq 0} k", {"k", "0"}, set(), {"\\neq": "relation"}),
+    ],
+)
+def test_scripts_list_symbols_not_relations_or_operators(
+    latex: str, subscripts: set[str], superscripts: set[str], elsewhere: dict[str, str]
+) -> None:
+    found = roles(latex)
+    assert found.get("subscript", set()) == subscripts
+    assert found.get("superscript", set()) == superscripts
+    for symbol, role in elsewhere.items():
+        assert symbol in found[role]
+
+
+@pytest.mark.parametrize(
+    ("latex", "text", "derivatives"),
+    [
+        ("f''(x)", "f″(x)", {"f''"}),
+        ("f'(x) + g'''(y)", "f′(x) + g‴(y)", {"f'", "g'''"}),
+        ("y'''' = 0", "y′′′′ = 0", {"y''''"}),
+        (r"\phi' = 1", "ϕ′ = 1", {"\\phi'"}),
+        (r"f^{\prime\prime}(x) + y^\prime", "f′′(x) + y′", {"f''", "y'"}),
+    ],
+)
+def test_primes_are_derivatives_not_quotation_marks(
+    latex: str, text: str, derivatives: set[str]
+) -> None:
+    assert to_unicode(latex) == text
+    assert roles(latex)["derivative"] == derivatives
+
+
+@pytest.mark.parametrize("text", ["$x^2$ and $y$", "$$a$$ $$b$$", "x $ y", "\\(a\\) or $b$"])
+def test_several_formulas_in_one_argument_are_an_error_with_a_column(text: str) -> None:
+    with pytest.raises(InputError) as raised:
+        prepare(text)
+    assert "'$' inside the formula" in raised.value.message
+    assert "(column " in raised.value.message
+
+
+def test_dollars_inside_text_are_not_stray() -> None:
+    parse(prepare(r"x = 1 \text{ if $y > 0$}").latex)

@@ -1,0 +1,62 @@
+"""Expansion of the macros a document defines (read by `galcli.verify.texlex.parse_definitions`)
+inside a formula, so that `\\R` or `\\norm{x}` is explained as what it stands for."""
+
+from __future__ import annotations
+
+import re
+
+from galcli.verify.texlex import Definition, group, skip_space
+
+_TOKEN = re.compile(r"\\[A-Za-z@]+|.", re.S)  # one TeX token: an argument without braces
+
+
+def expand_macros(
+    latex: str, definitions: dict[str, Definition], depth: int = 8
+) -> tuple[str, list[str]]:
+    """Replace uses of `definitions` in `latex` (nested uses too, `depth` rounds at most)."""
+    used: list[str] = []
+    if not definitions:
+        return latex, used
+    pattern = re.compile(
+        r"\\("
+        + "|".join(sorted(map(re.escape, definitions), key=len, reverse=True))
+        + r")(?![A-Za-z@])"
+    )
+    for _ in range(depth):
+        pieces, position, changed = [], 0, False
+        for match in pattern.finditer(latex):
+            if match.start() < position:
+                continue
+            definition = definitions[match.group(1)]
+            cursor, arguments = match.end(), []
+            if definition.default is not None:
+                optional = group(latex, skip_space(latex, cursor), "[", "]")
+                if optional:
+                    arguments.append(latex[optional[0] : optional[1]])
+                    cursor = optional[1] + 1
+                else:
+                    arguments.append(definition.default)
+            while len(arguments) < definition.arguments:
+                cursor = skip_space(latex, cursor)
+                braced = group(latex, cursor, "{", "}")
+                if braced:
+                    arguments.append(latex[braced[0] : braced[1]])
+                    cursor = braced[1] + 1
+                elif cursor < len(latex):
+                    one = _TOKEN.match(latex, cursor)
+                    token = one.group(0) if one else latex[cursor]
+                    arguments.append(token)
+                    cursor += len(token)
+                else:
+                    break
+            body = definition.body
+            for index, argument in enumerate(arguments, 1):
+                body = body.replace(f"#{index}", argument)
+            pieces += [latex[position : match.start()], body]
+            position, changed = cursor, True
+            if definition.name not in used:
+                used.append(definition.name)
+        if not changed:
+            break
+        latex = "".join(pieces) + latex[position:]
+    return latex, used

@@ -1,0 +1,107 @@
+"""pylatexenc's parse of a formula in math mode, with the checks TeX would make that pylatexenc's
+tolerant reader skips (dangling scripts, unpaired \\left/\\right, unknown environments)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from typing import Any
+
+from galcli.verify.formula.source import formula_error
+from galcli.verify.formula.vocabulary import EXTRA_SPECS, INNER_ENVIRONMENTS, MATH_ENVIRONMENTS
+
+logging.getLogger("pylatexenc").setLevel(logging.ERROR)
+
+
+@lru_cache(maxsize=1)
+def math_context() -> Any:
+    from pylatexenc.latexwalker import get_default_latex_context_db
+    from pylatexenc.macrospec import MacroSpec, SpecialsSpec
+
+    database = get_default_latex_context_db()
+    database.add_context_category(
+        "galcli-math",
+        prepend=True,
+        macros=[MacroSpec(name, spec) for name, spec in EXTRA_SPECS.items()],
+        # In math a run of ' is a derivative's primes (text mode reads '' as a closing quote).
+        specials=[SpecialsSpec("'" * count) for count in (3, 2, 1)],
+    )
+    return database
+
+
+_DANGLING_SCRIPT = re.compile(r"(?<!\\)[_^](?=\s*(?:$|[}&^_]|\\\\))")
+
+
+def parse(latex: str) -> list[Any]:
+    """pylatexenc nodes of `latex` in math mode; InputError with a column on bad input."""
+    from pylatexenc.latexwalker import LatexEnvironmentNode, LatexWalker, LatexWalkerError
+
+    walker = LatexWalker(latex, latex_context=math_context(), tolerant_parsing=False)
+    try:
+        nodes, _, _ = walker.get_latex_nodes(
+            parsing_state=walker.make_parsing_state(in_math_mode=True)
+        )
+    except LatexWalkerError as exc:
+        position = getattr(exc, "pos", None)
+        message = getattr(exc, "msg", None) or str(exc).splitlines()[0]
+        raise formula_error(message.rstrip("."), latex, (position or 0) + 1) from exc
+    except (RecursionError, IndexError, ValueError, TypeError, AttributeError) as exc:
+        raise formula_error(f"cannot parse the formula ({type(exc).__name__})", latex, 1) from exc
+
+    if script := _DANGLING_SCRIPT.search(latex):
+        what = "superscript" if script.group(0) == "^" else "subscript"
+        raise formula_error(
+            f"{what} '{script.group(0)}' has no argument",
+            latex,
+            script.start() + 1,
+            hint=f"write what it applies to, e.g. x{script.group(0)}{{2}}",
+        )
+
+    def check(nodelist: list[Any]) -> None:
+        opened: list[Any] = []  # \\left … \\right pair up within one group, as in TeX
+        for node in nodelist or []:
+            name = getattr(node, "macroname", None)
+            if name == "left":
+                opened.append(node)
+            elif name == "right" and not opened:
+                raise formula_error(
+                    "\\right without a matching \\left",
+                    latex,
+                    node.pos + 1,
+                    hint="pair every \\right with a \\left in the same group",
+                )
+            elif name == "right":
+                opened.pop()
+            if isinstance(node, LatexEnvironmentNode):
+                name = node.environmentname.rstrip("*")
+                if name not in INNER_ENVIRONMENTS and name not in MATH_ENVIRONMENTS:
+                    raise formula_error(
+                        f"unknown environment '{node.environmentname}' in a formula",
+                        latex,
+                        node.pos + 1,
+                        hint="math formulas use environments such as aligned, cases or pmatrix",
+                    )
+            for child in children(node):
+                check(child)
+        if opened:
+            raise formula_error(
+                "\\left without a matching \\right",
+                latex,
+                opened[-1].pos + 1,
+                hint="close it with \\right) (or \\right. for no delimiter)",
+            )
+
+    check(nodes)
+    return nodes
+
+
+def children(node: Any) -> list[list[Any]]:
+    lists = []
+    if getattr(node, "nodelist", None):
+        lists.append(node.nodelist)
+    arguments = getattr(getattr(node, "nodeargd", None), "argnlist", None) or []
+    for argument in arguments:
+        if argument is not None:
+            lists.append([argument])
+    return lists

@@ -1,0 +1,187 @@
+"""A readable Unicode rendering of a formula (pylatexenc's latex2text, with Unicode
+sub/superscripts, fractions that keep their precedence and function names that keep a space)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from galcli.verify.formula.parse import math_context
+from galcli.verify.formula.vocabulary import (
+    CASES,
+    CONSTANTS,
+    EXTRA_SPECS,
+    FUNCTIONS,
+    GREEK,
+    MATRICES,
+    MATRIX_BRACKETS,
+    OPERATOR_GLYPHS,
+    OPERATORS,
+    RELATIONS,
+    SUBSCRIPTS,
+    SUPERSCRIPTS,
+)
+
+_PRIMES = {1: "′", 2: "″", 3: "‴"}
+_PRIME_SCRIPT = re.compile(r"\^\s*(?:\{(?:\s*\\prime(?![A-Za-z]))+\s*\}|\\prime(?![A-Za-z]))")
+_SPACED_MACRO = re.compile(r"\\([A-Za-z]+)(?=\s)")
+_SYMBOLS = GREEK | CONSTANTS | RELATIONS | (OPERATORS - set(EXTRA_SPECS) - {"frac", "sqrt"})
+_LATEX_SYNTAX = re.compile(r"[\\{}$&%~^_#]|''|``|--")
+_QUOTES = re.compile(r"(?<!\\)'+")
+_SIMPLE_SCRIPT = re.compile(r"(?<!\\)([_^])(?:\{([^{}\\]*)\}|([0-9A-Za-z+\-]))")
+_GROUP_SCRIPT = re.compile(r"(?<!\\)([_^])\{((?:[^{}]|\{[^{}]*\})*)\}")
+
+
+def _grouped_script(match: re.Match[str]) -> str:
+    inner = match.group(2).strip()
+    if re.fullmatch(r"\\[A-Za-z]+|\S", inner):
+        return f"{match.group(1)}{inner} "
+    return f"{match.group(1)}({inner})"
+
+
+@lru_cache(maxsize=4096)
+def to_unicode(latex: str) -> str:
+    """A readable Unicode rendering (pylatexenc's latex2text, with simple sub/superscripts)."""
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    if latex in OPERATOR_GLYPHS:
+        return OPERATOR_GLYPHS[latex]
+    latex = latex.replace("\\operatorname*{", "\\operatorname{")
+
+    def script(match: re.Match[str]) -> str:
+        table = SUBSCRIPTS if match.group(1) == "_" else SUPERSCRIPTS
+        content = match.group(2) if match.group(2) is not None else match.group(3)
+        if content and all(c in table for c in content):
+            return "{}" + "".join(table[c] for c in content)  # {} ends a preceding macro name
+        return match.group(0)
+
+    # Primes are derivatives, not quotation marks (latex2text reads '' as ”).
+    latex = _PRIME_SCRIPT.sub(lambda m: "′" * m.group(0).count("prime"), latex)
+    latex = _QUOTES.sub(lambda m: _PRIMES.get(len(m.group(0)), "′" * len(m.group(0))), latex)
+    # Simple scripts become Unicode sub/superscripts before latex2text drops their braces.
+    latex = _SIMPLE_SCRIPT.sub(script, latex)
+    # Other scripts keep their extent: e^{-x²} reads e^(-x²), not e^-x².
+    latex = _GROUP_SCRIPT.sub(_grouped_script, latex)
+    latex = _SIMPLE_SCRIPT.sub(script, latex)
+    # latex2text eats the space after a macro (α+ β= γ); an empty group keeps it (α + β = γ).
+    latex = _SPACED_MACRO.sub(
+        lambda m: m.group(0) + "{}" if m.group(1) in _SYMBOLS else m.group(0), latex
+    )
+    if not _LATEX_SYNTAX.search(plain := latex.replace("{}", "")):
+        return " ".join(plain.split())  # x_{12} or a + b: nothing left for latex2text to do
+    try:
+        from pylatexenc.latexwalker import LatexWalker
+
+        nodes, _, _ = LatexWalker(
+            latex, latex_context=math_context(), tolerant_parsing=True
+        ).get_latex_nodes()
+        text = LatexNodes2Text(
+            math_mode="text", latex_context=_fraction_context()
+        ).nodelist_to_text(nodes)
+    except Exception:  # latex2text is a best effort; the parse already succeeded
+        text = latex
+    scripts = re.escape("".join({*SUBSCRIPTS.values(), *SUPERSCRIPTS.values()}))
+    return re.sub(f" +(?=[{scripts};,])", "", " ".join(text.split()))
+
+
+@lru_cache(maxsize=1)
+def _fraction_context() -> Any:
+    """latex2text's macros, plus fractions that keep their precedence ((a + b)/(c d)) and the
+    macros galcli parses with arguments (\\operatorname, \\binom, \\boldsymbol, …)."""
+    from pylatexenc.latex2text import (
+        EnvironmentTextSpec,
+        MacroTextSpec,
+        get_default_latex_context_db,
+    )
+
+    def texts(node: Any, l2tobj: Any) -> list[str]:
+        arguments = [a for a in (node.nodeargd.argnlist if node.nodeargd else []) if a is not None]
+        return [
+            l2tobj.nodelist_to_text([a]).strip()
+            for a in arguments
+            if not (hasattr(a, "chars") and a.chars == "*")
+        ]
+
+    def wrap(text: str) -> str:
+        return text if re.fullmatch(r"[\w.′]+", text) else f"({text})"
+
+    def fraction(node: Any, l2tobj: Any) -> str:  # pylatexenc passes the renderer by that name
+        parts = texts(node, l2tobj)
+        return "/".join(wrap(p) for p in parts[-2:]) if len(parts) >= 2 else "/"
+
+    def binomial(node: Any, l2tobj: Any) -> str:
+        parts = texts(node, l2tobj)
+        return f"C({', '.join(parts[-2:])})"
+
+    def content(node: Any, l2tobj: Any) -> str:
+        parts = texts(node, l2tobj)
+        return parts[-1] if parts else ""
+
+    def substack(node: Any, l2tobj: Any) -> str:
+        arguments = [a for a in (node.nodeargd.argnlist if node.nodeargd else []) if a]
+        inner = getattr(arguments[-1], "nodelist", None) or [] if arguments else []
+        return ", ".join(", ".join(row) for row in _table(inner, l2tobj))
+
+    special = {
+        "frac": fraction,
+        "dfrac": fraction,
+        "tfrac": fraction,
+        "binom": binomial,
+        "substack": substack,
+    }
+    database = get_default_latex_context_db()  # a fresh copy on each call
+    # Function names keep a space before their argument (latex2text writes \\sin x as "sinx")
+    # and those it does not know (\\tr, \\sgn, \\softmax) no longer vanish.
+    functions = sorted(FUNCTIONS - {"operatorname"})
+    database.add_context_category(
+        "galcli-math-text",
+        prepend=True,
+        macros=[
+            *(
+                MacroTextSpec(name, simplify_repl=special.get(name, content))
+                for name in {*special, *(n for n, spec in EXTRA_SPECS.items() if spec)}
+            ),
+            *(MacroTextSpec(name, simplify_repl=f"{name} ") for name in functions),
+            MacroTextSpec("\\", simplify_repl="; "),  # a row break ends a row, not a word
+            MacroTextSpec("prime", simplify_repl="′"),
+        ],
+        environments=[
+            *(EnvironmentTextSpec(name, simplify_repl=_matrix) for name in MATRICES),
+            *(EnvironmentTextSpec(name, simplify_repl=_cases) for name in CASES),
+        ],
+    )
+    return database
+
+
+def _table(nodes: list[Any], l2tobj: Any) -> list[list[str]]:
+    """The rows of cells of an environment's body (split at `\\\\` and `&`), as text."""
+    table: list[list[str]] = []
+    row: list[str] = []
+    cell: list[Any] = []
+    for node in [*nodes, None]:
+        name = getattr(node, "macroname", None)
+        if node is None or name in ("\\", "cr") or getattr(node, "specials_chars", "") == "&":
+            row.append(" ".join(l2tobj.nodelist_to_text(cell).split()))
+            cell = []
+            if node is None or name is not None:
+                table.append(row)
+                row = []
+        else:
+            cell.append(node)
+    while table and not any(table[-1]):
+        table.pop()  # a final \\\\ ends no row
+    return table
+
+
+def _matrix(node: Any, l2tobj: Any) -> str:
+    """[1, 0; 0, 1]: cells apart by commas, rows by semicolons, the environment's brackets."""
+    opening, closing = MATRIX_BRACKETS.get(node.environmentname, ("[", "]"))
+    rows = "; ".join(", ".join(row) for row in _table(node.nodelist or [], l2tobj))
+    return f" {opening}{rows}{closing} "
+
+
+def _cases(node: Any, l2tobj: Any) -> str:
+    """{x, if x ≥ 0; −x, otherwise}: each case's value and condition, cases apart by semicolons."""
+    rows = "; ".join(", ".join(c for c in row if c) for row in _table(node.nodelist or [], l2tobj))
+    return f" {{{rows}}} " if node.environmentname != "rcases" else f" {rows}}} "

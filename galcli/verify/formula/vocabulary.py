@@ -1,0 +1,131 @@
+"""What galcli knows about math macros: their roles (Greek letters, constants, operators,
+relations, functions, styles, layout to ignore), the argument specs pylatexenc lacks, and the
+environments a formula may hold. One place, so the parser, the inventory and the renderer agree.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+# Display environments that wrap a whole formula (or, for the align family, several).
+MATH_ENVIRONMENTS = tuple(
+    r"equation align gather multline eqnarray flalign alignat displaymath math".split()
+)
+# Environments whose rows are separate equations, each with its own number and label.
+MULTI_EQUATION = set(r"align gather eqnarray flalign alignat".split())
+# Environments inside a formula: their `\\` and `&` belong to them, never to the formula.
+INNER_ENVIRONMENTS = set(
+    r"split aligned gathered alignedat cases dcases rcases matrix pmatrix bmatrix Bmatrix "
+    r"vmatrix Vmatrix smallmatrix array subarray substack subequations".split()
+)
+# Inner environments that lay out rows of cells (a matrix, cases), rendered row by row.
+MATRICES = set("matrix pmatrix bmatrix Bmatrix vmatrix Vmatrix smallmatrix array subarray".split())
+CASES = set("cases dcases rcases".split())
+MATRIX_BRACKETS = {
+    "pmatrix": ("(", ")"),
+    "bmatrix": ("[", "]"),
+    "Bmatrix": ("{", "}"),
+    "vmatrix": ("|", "|"),
+    "Vmatrix": ("‖", "‖"),
+}
+
+GREEK = set(
+    r"alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu "
+    r"nu xi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta "
+    r"Lambda Xi Pi Sigma Upsilon Phi Psi Omega ell varpi".split()
+)
+CONSTANTS = set(r"pi infty hbar e imath jmath aleph".split())
+OPERATORS = set(
+    r"nabla partial cdot times div pm mp sum prod coprod int iint iiint oint circ bullet "
+    r"otimes oplus odot wedge vee cup cap setminus lim max min sup inf limsup liminf det dim "
+    r"ker deg gcd Pr bigcup bigcap bigoplus bigotimes land lor neg lnot star ast dagger "
+    r"triangle Box square frac dfrac tfrac sqrt binom forall exists prime".split()
+)
+RELATIONS = set(
+    r"leq le geq ge neq ne approx equiv sim simeq cong propto in notin ni subset subseteq "
+    r"supset supseteq to rightarrow leftarrow Rightarrow Leftarrow leftrightarrow "
+    r"Leftrightarrow iff implies mapsto ll gg lesssim gtrsim prec succ preceq succeq perp "
+    r"parallel mid coloneqq eqqcolon triangleq doteq models vdash".split()
+)
+FUNCTIONS = set(
+    r"sin cos tan cot sec csc arcsin arccos arctan sinh cosh tanh coth log ln lg exp arg Re Im "
+    r"tr Tr operatorname erf sgn softmax".split()
+)
+STYLES = set(
+    r"mathbf mathrm mathit mathcal mathbb mathfrak mathsf mathtt boldsymbol bm vec hat bar "
+    r"tilde dot ddot overline underline widehat widetilde check breve acute grave mathscr pmb "
+    r"overrightarrow".split()
+)
+# Layout, spacing, delimiters and text: no symbol of their own (their arguments are walked).
+IGNORED = set(
+    r"left right big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr middle quad qquad "
+    r"displaystyle textstyle scriptstyle limits nolimits text mbox textrm textit textbf cr "
+    r"hline label nonumber notag tag underbrace overbrace phantom vphantom hphantom enspace "
+    r"thinspace negthinspace lbrace rbrace langle rangle lvert rvert lVert rVert vert Vert "
+    r"lfloor rfloor lceil rceil ldots cdots vdots ddots dots begin end stackrel overset "
+    r"underset not mathstrut strut color textcolor boxed cancel".split()
+) | {",", ";", ":", "!", " ", "\\", "mathrm*"}
+# Argument specs pylatexenc's default database lacks, so that e.g. \dfrac{a}{b} parses as one.
+EXTRA_SPECS = {
+    "dfrac": "{{",
+    "tfrac": "{{",
+    "binom": "{{",
+    "boldsymbol": "{",
+    "bm": "{",
+    "operatorname": "*{",
+    "mathscr": "{",
+    "pmb": "{",
+    "widehat": "{",
+    "widetilde": "{",
+    "overrightarrow": "{",
+    "underbrace": "{",
+    "overbrace": "{",
+    "boxed": "{",
+    "cancel": "{",
+    "text": "{",
+    "textrm": "{",
+    "mbox": "{",
+    "stackrel": "{{",
+    "overset": "{{",
+    "underset": "{{",
+    "phantom": "{",
+    "color": "{",
+    "textcolor": "{{",
+    "coloneqq": "",
+    "substack": "{",
+}
+INEQUALITIES = set(
+    r"< > \leq \le \geq \ge \neq \ne \ll \gg \lesssim \gtrsim \prec \succ \preceq \succeq".split()
+)
+DEFINITIONS = set(
+    r":= \coloneqq \triangleq \equiv \doteq \stackrel{def}{=} \overset{def}{=} "
+    r"\stackrel{\text{def}}{=} \overset{\text{def}}{=}".split()
+)
+SUBSCRIPTS = dict(
+    zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=False)
+)
+SUPERSCRIPTS = dict(zip("0123456789+-=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁱⁿ", strict=False))
+
+OPERATOR_GLYPHS = {
+    "\\frac": "/",
+    "\\dfrac": "/",
+    "\\tfrac": "/",
+    "\\sqrt": "√",
+    "\\binom": "binom",
+    "\\prime": "′",
+}
+
+
+def is_known_macro(name: str) -> bool:
+    """A macro galcli or pylatexenc's text renderer knows (others are worth a warning)."""
+    if name in GREEK | CONSTANTS | OPERATORS | RELATIONS | FUNCTIONS | STYLES | IGNORED:
+        return True
+    return _text_context().get_macro_spec(name) is not None
+
+
+@lru_cache(maxsize=1)
+def _text_context() -> Any:
+    from pylatexenc.latex2text import get_default_latex_context_db
+
+    return get_default_latex_context_db()
