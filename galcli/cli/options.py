@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -90,7 +90,7 @@ OUTPUT_OPTIONS = (
 MODEL_OPTIONS = (
     _option(
         "model",
-        Optional[str],
+        str | None,
         None,
         "--model",
         "-m",
@@ -100,7 +100,7 @@ MODEL_OPTIONS = (
     ),
     _option(
         "device",
-        Optional[str],
+        str | None,
         None,
         "--device",
         metavar="auto|cpu|cuda",
@@ -108,7 +108,7 @@ MODEL_OPTIONS = (
     ),
     _option(
         "max_new_tokens",
-        Optional[int],
+        int | None,
         None,
         "--max-new-tokens",
         metavar="N",
@@ -117,7 +117,7 @@ MODEL_OPTIONS = (
     ),
     _option(
         "temperature",
-        Optional[float],
+        float | None,
         None,
         "--temperature",
         metavar="T",
@@ -125,7 +125,7 @@ MODEL_OPTIONS = (
         max=5.0,
         help="Sampling temperature; 0 is greedy [default: 0].",
     ),
-    _option("seed", Optional[int], None, "--seed", metavar="N", help="Random seed [default: 0]."),
+    _option("seed", int | None, None, "--seed", metavar="N", help="Random seed [default: 0]."),
     _option("no_stream", bool, False, "--no-stream", help="Don't show the draft while generating."),
     _option(
         "allow_download",
@@ -144,7 +144,7 @@ MODEL_OPTIONS = (
     _option("no_log", bool, False, "--no-log", help="Don't record this run in the history."),
     _option(
         "base_url",
-        Optional[str],
+        str | None,
         None,
         "--base-url",
         metavar="URL",

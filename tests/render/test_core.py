@@ -56,5 +56,5 @@ def test_a_draft_inside_a_progress_bar_does_not_start_a_second_live_display() ->
 def test_latex_and_brackets_in_messages_are_printed_verbatim(cli) -> None:
     result = cli("explain-formula", r"\[ \frac{a}{b \]", "--no-model")
     assert r"\frac{a}{b" in result.stderr and "[bold" not in result.stderr
-    [line, caret] = [l for l in result.stderr.splitlines() if l.startswith("  ")][:2]
+    [line, caret] = [row for row in result.stderr.splitlines() if row.startswith("  ")][:2]
     assert line.strip() == r"\frac{a}{b" and caret.index("^") == len(line)  # under the end
