@@ -15,7 +15,13 @@ from galcli.bib.entries import BIBER, BIBTEX, PARALLEL_BYTES, unique_paths
 from galcli.errors import UsageError
 from galcli.forked import Forked
 from galcli.problems import ERROR, NOTE, WARNING, Problem
-from galcli.verify.bib_cache import file_summary, is_cached, remember_file_summary, summarize
+from galcli.verify.bib_cache import (
+    ParsedSummary,
+    file_summary,
+    is_cached,
+    remember_file_summary,
+    summarize,
+)
 from galcli.verify.bib_summary import BibSummary, KeyInfo
 from galcli.verify.keys import KeySuggester
 from galcli.verify.latex_project import LatexProject, Reference, scan_project
@@ -88,7 +94,8 @@ class _BibLoader:
         )
         uncached = [p for p in self.started if p.is_file() and not is_cached(p, self.dialect)]
         if sum(p.stat().st_size for p in uncached) >= PARALLEL_BYTES:
-            paths, dialect, parsed = list(self.started), self.dialect, []
+            paths, dialect = list(self.started), self.dialect
+            parsed: list[ParsedSummary] = []
 
             def remember(_: BibSummary) -> None:  # in the child, after the summary is sent
                 for file in parsed:
