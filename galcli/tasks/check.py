@@ -203,11 +203,12 @@ def _check(request: CheckRequest, loader: _BibLoader) -> CheckResult:
     dialect = loader.dialect
     problems: list[Problem] = []
     for include in project.missing_includes:
+        where = " or ".join(str(d) for d in include.searched)
         problems.append(
             Problem(
                 "missing_file",
                 ERROR,
-                f"included file '{include.name}' not found ({include.command})",
+                f"included file '{include.name}' not found in {where} ({include.command})",
                 file=include.file,
                 line=include.line,
                 column=include.column,
