@@ -323,7 +323,7 @@ def _read_bib(path: Path, problems: list[Problem]) -> str:
             Problem(
                 "bib_encoding",
                 ERROR,
-                f"{exc.message}: read as Latin-1 for this check; LaTeX and biber expect UTF-8, "
+                f"{exc.message}: read as Latin-1; LaTeX and biber expect UTF-8, "
                 f"convert it with iconv -f latin1 -t utf-8 {path} > "
                 f"{Path(path).with_name(Path(path).stem + '-utf8.bib')}",
                 file=str(path),
