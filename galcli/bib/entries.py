@@ -13,7 +13,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from galcli.bib.duplicates import BIBER as BIBER
 from galcli.bib.duplicates import BIBTEX as BIBTEX
@@ -145,7 +145,7 @@ class _Block(NamedTuple):
 
     kind: str  # "entry", "string" or "failed"
     line: int  # 1-based line in the file
-    key: str | None
+    key: str | None  # None only for a failed block whose key could not be read
     entry_type: str = ""
     fields: tuple[tuple[str, str], ...] = ()  # raw values; a repeated field keeps its first value
     note: str = ""  # entry: the names of repeated fields; failed: why it could not be parsed
@@ -173,6 +173,7 @@ def _blocks(source: str, first_line: int = 0) -> list[_Block]:
             reasons[int(aborted[1])] = " ".join(aborted[2].split())
 
     blocks = []
+    block: Any
     for block in [*library.strings, *library.entries, *library.failed_blocks]:
         line = (block.start_line or 0) + 1 + first_line
         repeated = ""
@@ -254,11 +255,11 @@ def parse_bib(
         _parallel_blocks(source) if parallel and len(source) >= PARALLEL_BYTES else _blocks(source)
     )
 
-    strings = {block.key.lower(): "" for block in blocks if block.kind == "string"}
+    strings = {(block.key or "").lower(): "" for block in blocks if block.kind == "string"}
     result = BibFile(path=str(path), problems=problems, strings=strings)
     for block in blocks:
         if block.kind == "string":  # in file order, so later strings may use earlier ones
-            strings[block.key.lower()] = resolve_value(block.fields[0][1], strings)
+            strings[(block.key or "").lower()] = resolve_value(block.fields[0][1], strings)
         elif block.kind == "failed":
             what = f"entry '{block.key}'" if block.key else "a block"
             result.problems.append(
@@ -287,7 +288,7 @@ def parse_bib(
                 )
             result.entries.append(
                 BibEntry(
-                    key=block.key,
+                    key=block.key or "",
                     entry_type=block.entry_type,
                     fields=dict(block.fields),
                     file=str(path),
@@ -322,7 +323,7 @@ def _read_bib(path: Path, problems: list[Problem]) -> str:
             Problem(
                 "bib_encoding",
                 ERROR,
-                f"{exc.message}: read as Latin-1 for this check; LaTeX and biber expect UTF-8, "
+                f"{exc.message}: read as Latin-1; LaTeX and biber expect UTF-8, "
                 f"convert it with iconv -f latin1 -t utf-8 {path} > "
                 f"{Path(path).with_name(Path(path).stem + '-utf8.bib')}",
                 file=str(path),

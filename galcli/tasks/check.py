@@ -15,7 +15,13 @@ from galcli.bib.entries import BIBER, BIBTEX, PARALLEL_BYTES, unique_paths
 from galcli.errors import UsageError
 from galcli.forked import Forked
 from galcli.problems import ERROR, NOTE, WARNING, Problem
-from galcli.verify.bib_cache import file_summary, is_cached, remember_file_summary, summarize
+from galcli.verify.bib_cache import (
+    ParsedSummary,
+    file_summary,
+    is_cached,
+    remember_file_summary,
+    summarize,
+)
 from galcli.verify.bib_summary import BibSummary, KeyInfo
 from galcli.verify.keys import KeySuggester
 from galcli.verify.latex_project import LatexProject, Reference, scan_project
@@ -88,7 +94,8 @@ class _BibLoader:
         )
         uncached = [p for p in self.started if p.is_file() and not is_cached(p, self.dialect)]
         if sum(p.stat().st_size for p in uncached) >= PARALLEL_BYTES:
-            paths, dialect, parsed = list(self.started), self.dialect, []
+            paths, dialect = list(self.started), self.dialect
+            parsed: list[ParsedSummary] = []
 
             def remember(_: BibSummary) -> None:  # in the child, after the summary is sent
                 for file in parsed:
@@ -120,19 +127,15 @@ class _BibLoader:
         read = {path.resolve() for path in self.started}
         for reference in project.bibliographies:
             if reference.remote:
-                problems.append(_remote_note(reference.name, reference))
+                message = (
+                    f"remote bibliography '{reference.name}' skipped: galcli reads local files "
+                    "only, so keys defined only there are reported as undefined"
+                )
+                problems.append(_at(reference, "remote_bibliography", NOTE, message))
             elif reference.resolved is None:
                 where = " and ".join(str(d) for d in reference.searched) or "."
-                problems.append(
-                    Problem(
-                        "missing_file",
-                        ERROR,
-                        f"bibliography '{reference.name}' not found (looked in {where})",
-                        file=reference.file,
-                        line=reference.line,
-                        column=reference.column,
-                    )
-                )
+                message = f"bibliography '{reference.name}' not found (looked in {where})"
+                problems.append(_at(reference, "missing_file", ERROR, message))
             elif reference.resolved.resolve() not in read:  # named in an included file
                 read.add(reference.resolved.resolve())
                 self.started.append(reference.resolved)
@@ -140,12 +143,12 @@ class _BibLoader:
         return summary
 
 
-def _remote_note(name: str, reference: Reference) -> Problem:
+def _at(reference: Reference, kind: str, severity: str, message: str) -> Problem:
+    """A problem located where the document names a file (`\\input`, `\\bibliography`)."""
     return Problem(
-        "remote_bibliography",
-        NOTE,
-        f"remote bibliography '{name}' skipped: galcli reads local files only, so keys "
-        "defined only there are reported as undefined",
+        kind,
+        severity,
+        message,
         file=reference.file,
         line=reference.line,
         column=reference.column,
@@ -196,29 +199,16 @@ def _check(request: CheckRequest, loader: _BibLoader) -> CheckResult:
     dialect = loader.dialect
     problems: list[Problem] = []
     for include in project.missing_includes:
-        problems.append(
-            Problem(
-                "missing_file",
-                ERROR,
-                f"included file '{include.name}' not found ({include.command})",
-                file=include.file,
-                line=include.line,
-                column=include.column,
-            )
-        )
+        where = " or ".join(str(d) for d in include.searched)
+        message = f"included file '{include.name}' not found in {where} ({include.command})"
+        problems.append(_at(include, "missing_file", ERROR, message))
     for include, chain in project.cycles:
         loop = " → ".join(path.name for path in [*chain, chain[0]])
-        problems.append(
-            Problem(
-                "include_cycle",
-                ERROR,
-                f"'{include.name}' is already being read ({loop}): TeX would "
-                f"include it again and again ({include.command})",
-                file=include.file,
-                line=include.line,
-                column=include.column,
-            )
+        message = (
+            f"'{include.name}' is already being read ({loop}): TeX would include it again and "
+            f"again ({include.command})"
         )
+        problems.append(_at(include, "include_cycle", ERROR, message))
     bibs = loader.summary(project, problems)
     problems += bibs.problems
     defined = bibs.entries

@@ -86,7 +86,10 @@ class FileSummary:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FileSummary:
-        entries = [KeyInfo(*row[:6], tuple(row[6]), tuple(row[7])) for row in data["entries"]]
+        entries = [
+            KeyInfo(str(k), str(t), str(f), int(n), str(a), str(y), tuple(m), tuple(p))
+            for k, t, f, n, a, y, m, p in data["entries"]
+        ]
         problems = [
             Problem(**{**p, "suggestions": tuple(p["suggestions"])}) for p in data["problems"]
         ]

@@ -125,8 +125,8 @@ def scan_project(
             if resolved is None:
                 continue
             chain = [path.resolve()]
-            while chain[-1] != resolved.resolve() and parent.get(chain[-1]) is not None:
-                chain.append(parent[chain[-1]])
+            while chain[-1] != resolved.resolve() and (up := parent.get(chain[-1])) is not None:
+                chain.append(up)
             if chain[-1] == resolved.resolve():
                 project.cycles.append((reference, chain[::-1]))
             else:

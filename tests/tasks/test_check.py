@@ -93,6 +93,19 @@ def test_missing_bibliography_and_missing_include(cli, tmp_path: Path) -> None:
     assert len(problems) == 2
 
 
+def test_a_missing_include_names_where_it_was_looked_for(cli, tmp_path: Path) -> None:
+    main = project(tmp_path, "\\input{chapters/ch1}\\cite{doe2019}\\bibliography{refs}", BIB)
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "ch1.tex").write_text("\\input{sec2}\n\\input{sec3}")
+    (tmp_path / "chapters" / "sec3.tex").write_text("beside the including file")
+    result = cli("check", str(main))
+    assert result.stdout == (
+        f"{tmp_path / 'chapters' / 'ch1.tex'}:1:1: error: included file 'sec2' not found in "
+        f"{tmp_path} or {tmp_path / 'chapters'} (\\input) [missing_file]\n"
+    )
+    assert "in 3 files" in result.stderr
+
+
 def test_unreadable_inputs_exit_3(cli, tmp_path: Path) -> None:
     missing = cli("check", str(tmp_path / "nope.tex"))
     assert missing.code == ExitCode.BAD_INPUT and "LaTeX file not found" in missing.stderr

@@ -232,3 +232,39 @@ def test_input_resolves_from_the_main_file_directory_first(tmp_path: Path) -> No
     assert [c.key for c in project.citations] == ["root", "fallback"]
     [missing] = project.missing_includes
     assert missing.name == "gone" and missing.searched == (tmp_path, tmp_path / "chapters")
+
+
+TOKENS = [
+    "\\volcite",
+    "\\Pvolcites",
+    "\\cites",
+    "\\cite",
+    "\\newcommand",
+    "\\def",
+    "\\x",
+    "\\addbibresource",
+    "[location=remote]",
+    "{",
+    "}",
+    "[",
+    "]",
+    "(",
+    ")",
+    "#1",
+    "[2]",
+    "a",
+    "http://h/b.bib",
+    ",",
+    "%",
+    "\n",
+    " ",
+]
+
+
+@given(st.lists(st.sampled_from(TOKENS), max_size=60))
+def test_volume_citations_definitions_and_resources_never_crash(tokens: list[str]) -> None:
+    text = "".join(tokens)
+    scan = scan_text(text, "fuzz.tex")
+    for citation in scan.citations:
+        assert citation.key and not citation.key.startswith("#") and citation.line >= 1
+    assert all(name and line >= 1 for name, line, *_ in scan.bibliographies)
