@@ -35,8 +35,8 @@ _GROUP_SCRIPT = re.compile(r"(?<!\\)([_^])\{((?:[^{}]|\{[^{}]*\})*)\}")
 
 def _grouped_script(match: re.Match[str]) -> str:
     inner = match.group(2).strip()
-    if re.fullmatch(r"\\[A-Za-z]+|\S", inner):
-        return f"{match.group(1)}{inner} "
+    if re.fullmatch(r"\\[A-Za-z]+|\S|\([^()]*\)", inner):  # x_\alpha, W^{(p)}: no more parens
+        return match.group(1) + inner + ("{}" if inner.startswith("\\") else "")
     return f"{match.group(1)}({inner})"
 
 
@@ -82,7 +82,9 @@ def to_unicode(latex: str) -> str:
     except Exception:  # latex2text is a best effort; the parse already succeeded
         text = latex
     scripts = re.escape("".join({*SUBSCRIPTS.values(), *SUPERSCRIPTS.values()}))
-    return re.sub(f" +(?=[{scripts};,])", "", " ".join(text.split()))
+    text = re.sub(f" +(?=[{scripts};,])", "", " ".join(text.split()))
+    # a row that ends in its own punctuation (`x = 1, \\`) needs no second separator
+    return re.sub(r"(?<=[,.;]);|;$", "", text).strip()
 
 
 @lru_cache(maxsize=1)
