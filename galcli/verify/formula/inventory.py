@@ -232,8 +232,12 @@ def rows(latex: str) -> list[Row]:
         if row.left is None and row.kind != "expression" and found and found[-1].left:
             # `&= c` continues a chain: its left side is the previous row's
             row = Row(row.latex, row.kind, found[-1].left, row.right)
-        found.append(replace(row, unicode=to_unicode(row.latex)))
-    return found or [Row(latex.strip(), "expression", None, None, to_unicode(latex.strip()))]
+        found.append(row)
+    if len(found) == 1:  # one row reads like the whole formula (rendered once, by the caller)
+        return [replace(found[0], unicode=to_unicode(latex))]
+    return [replace(row, unicode=to_unicode(row.latex)) for row in found] or [
+        Row(latex.strip(), "expression", None, None, to_unicode(latex))
+    ]
 
 
 def structure(latex: str) -> tuple[str, str | None, str | None]:
