@@ -382,3 +382,9 @@ def test_several_formulas_in_one_argument_are_an_error_with_a_column(text: str) 
 
 def test_dollars_inside_text_are_not_stray() -> None:
     parse(prepare(r"x = 1 \text{ if $y > 0$}").latex)
+
+
+def test_plain_tex_fractions_and_double_brackets_are_known() -> None:
+    latex = r"{1\over x} + \llbracket a \rrbracket"
+    assert inventory(latex, parse(latex))[1] == []  # no "unknown macro" warnings
+    assert to_unicode(latex) == "1/x + ⟦a⟧"
