@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from galcli.verify.formula.rows import split_rows
-from galcli.verify.formula.source import _label
+from galcli.verify.formula.source import label_of
 from galcli.verify.formula.vocabulary import MATH_ENVIRONMENTS, MULTI_EQUATION
 from galcli.verify.texlex import mask
 
@@ -50,7 +50,7 @@ def math_in_tex(text: str, *, inline: bool = False) -> list[TexMath]:
             )
             if len(rows) < 2:
                 found.append(
-                    TexMath(source, line, line + source.count("\n"), _label(source), display)
+                    TexMath(source, line, line + source.count("\n"), label_of(source), display)
                 )
                 continue
             body_start = source.index("}") + 1
@@ -60,7 +60,11 @@ def math_in_tex(text: str, *, inline: bool = False) -> list[TexMath]:
                 wrapped = f"\\begin{{{match['env']}}}{row.strip()}\\end{{{match['env']}}}"
                 found.append(
                     TexMath(
-                        wrapped, row_line, row_line + row.strip().count("\n"), _label(row), display
+                        wrapped,
+                        row_line,
+                        row_line + row.strip().count("\n"),
+                        label_of(row),
+                        display,
                     )
                 )
     return sorted(found, key=lambda m: m.line)
