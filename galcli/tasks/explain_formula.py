@@ -97,7 +97,8 @@ def describe(formula: Formula) -> Explanation:
     """Everything that needs no model. InputError (with column) when the formula is malformed."""
     nodes = parse(formula.latex)
     symbols, unknown = inventory(formula.latex, nodes)
-    formula_rows = rows(formula.latex)
+    multline = (formula.environment or "").startswith("multline")  # one equation, broken
+    formula_rows = rows(formula.latex, one_equation=multline)
     kind, left, right = formula_rows[0].kind, formula_rows[0].left, formula_rows[0].right
     if len(formula_rows) > 1:
         # Several rows have no one left and right side; each row has its own.

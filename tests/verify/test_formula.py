@@ -15,7 +15,6 @@ from galcli.verify.formula import (
     parse,
     parse_definitions,
     prepare,
-    rows,
     strip_math,
     structure,
     to_unicode,
@@ -242,68 +241,6 @@ def test_valid_scripts_and_delimiters_still_parse(latex: str) -> None:
     parse(latex)
 
 
-# -- issue 21 item 1: rows split only at the top level ---------------------------------------
-
-INNER = ["matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "smallmatrix"]
-
-
-@pytest.mark.parametrize("environment", [*INNER, "array", "cases", "dcases", "rcases"])
-def test_a_row_break_inside_an_inner_environment_does_not_cut_the_formula(
-    environment: str,
-) -> None:
-    spec = "{cc}" if environment == "array" else ""
-    inner = f"\\begin{{{environment}}}{spec} 1 & 0 \\\\ 0 & 1 \\end{{{environment}}}"
-    latex = prepare(f"M = {inner} + B").latex
-    parse(latex)
-    assert structure(latex) == ("equation", "M", f"{inner} + B")
-    assert [r.right for r in rows(latex)] == [f"{inner} + B"]
-
-
-def test_substack_and_an_aligned_inside_an_align_keep_their_rows() -> None:
-    latex = prepare(
-        "\\begin{align} s &= \\sum_{\\substack{i<n \\\\ j<m}} x_{ij} \\\\ "
-        "t &= \\begin{aligned} a \\\\ b \\end{aligned} \\end{align}"
-    ).latex
-    assert [(r.left, r.right) for r in rows(latex)] == [
-        ("s", "\\sum_{\\substack{i<n \\\\ j<m}} x_{ij}"),
-        ("t", "\\begin{aligned} a \\\\ b \\end{aligned}"),
-    ]
-
-
-def test_an_align_given_directly_has_both_rows() -> None:
-    latex = prepare("\\begin{align} a &= b \\\\ c &= d \\end{align}").latex
-    assert [(r.kind, r.left, r.right) for r in rows(latex)] == [
-        ("equation", "a", "b"),
-        ("equation", "c", "d"),
-    ]
-    assert to_unicode(latex) == "a = b; c = d"
-
-
-def test_a_split_that_is_the_whole_formula_gives_its_rows_and_continues_the_chain() -> None:
-    latex = prepare("\\[ \\begin{split} a &= b \\\\ &\\leq c \\end{split} \\]").latex
-    assert [(r.kind, r.left, r.right) for r in rows(latex)] == [
-        ("equation", "a", "b"),
-        ("inequality", "a", "c"),
-    ]
-
-
-@pytest.mark.parametrize(
-    ("latex", "text"),
-    [
-        (r"M = \begin{bmatrix} 1 & 0 \\ 0 & 1 \end{bmatrix} + B", "M = [1, 0; 0, 1] + B"),
-        (r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}", "(a, b; c, d)"),
-        (r"\begin{vmatrix} a & b \\ c & d \\ \end{vmatrix}", "|a, b; c, d|"),
-        (
-            r"f(x) = \begin{cases} x & x \geq 0 \\ -x & x < 0 \end{cases}",
-            "f(x) = {x, x ≥ 0; -x, x < 0}",
-        ),
-        (r"\sum_{\substack{i<n \\ j<m}} x", "∑_(i<n, j<m) x"),
-    ],
-)
-def test_matrices_and_cases_render_row_by_row(latex: str, text: str) -> None:
-    assert to_unicode(latex) == text
-
-
 # -- item 2: Unicode math typed directly -----------------------------------------------------
 
 
@@ -382,3 +319,9 @@ def test_several_formulas_in_one_argument_are_an_error_with_a_column(text: str) 
 
 def test_dollars_inside_text_are_not_stray() -> None:
     parse(prepare(r"x = 1 \text{ if $y > 0$}").latex)
+
+
+def test_plain_tex_fractions_and_double_brackets_are_known() -> None:
+    latex = r"{1\over x} + \llbracket a \rrbracket"
+    assert inventory(latex, parse(latex))[1] == []  # no "unknown macro" warnings
+    assert to_unicode(latex) == "1/x + ⟦a⟧"

@@ -221,19 +221,38 @@ class Row:
         }
 
 
-def rows(latex: str) -> list[Row]:
+def rows(latex: str, *, one_equation: bool = False) -> list[Row]:
     """The formula's top-level rows (those of an align, or of an `aligned`/`split` that is the
     whole formula), each with its kind and sides; `\\\\` inside matrices, cases or
-    `\\substack` does not end a row."""
+    `\\substack` does not end a row. A row with no relation after one with a relation
+    continues it (`&\\quad + d`); with `one_equation` (multline) all rows are one."""
     body = unwrap(latex)
+    texts = [text for _, text in split_rows(body)]
+    if one_equation and texts:
+        texts = [" ".join(texts)]
     found: list[Row] = []
-    for _, text in split_rows(body):
+    for text in texts:
         row = _row(text)
+        if row.kind == "expression" and found and found[-1].kind != "expression":
+            last = found[-1]  # a long right side broken over lines
+            found[-1] = Row(
+                f"{last.latex} {row.latex}", last.kind, last.left, f"{last.right or ''} {row.latex}"
+            )
+            continue
         if row.left is None and row.kind != "expression" and found and found[-1].left:
             # `&= c` continues a chain: its left side is the previous row's
             row = Row(row.latex, row.kind, found[-1].left, row.right)
-        found.append(replace(row, unicode=to_unicode(row.latex)))
-    return found or [Row(latex.strip(), "expression", None, None, to_unicode(latex.strip()))]
+        found.append(row)
+    if len(found) == 1:  # one row reads like the whole formula (rendered once, by the caller)
+        return [replace(found[0], unicode=to_unicode(latex))]
+    return [replace(row, unicode=to_unicode(row.latex)) for row in found] or [
+        Row(latex.strip(), "expression", None, None, to_unicode(latex))
+    ]
+
+
+def continues(text: str) -> bool:
+    """Whether a row (after the first) only continues the previous one: it has no relation."""
+    return _row(text).kind == "expression"
 
 
 def structure(latex: str) -> tuple[str, str | None, str | None]:

@@ -26,7 +26,7 @@ from galcli.verify.formula.vocabulary import (
 _PRIMES = {1: "′", 2: "″", 3: "‴"}
 _PRIME_SCRIPT = re.compile(r"\^\s*(?:\{(?:\s*\\prime(?![A-Za-z]))+\s*\}|\\prime(?![A-Za-z]))")
 _SPACED_MACRO = re.compile(r"\\([A-Za-z]+)(?=\s)")
-_SYMBOLS = GREEK | CONSTANTS | RELATIONS | (OPERATORS - set(EXTRA_SPECS) - {"frac", "sqrt"})
+_SYMBOLS = GREEK | CONSTANTS | RELATIONS | (OPERATORS - set(EXTRA_SPECS) - {"frac", "sqrt", "over"})
 _LATEX_SYNTAX = re.compile(r"[\\{}$&%~^_#]|''|``|--")
 _QUOTES = re.compile(r"(?<!\\)'+")
 _SIMPLE_SCRIPT = re.compile(r"(?<!\\)([_^])(?:\{([^{}\\]*)\}|([0-9A-Za-z+\-]))")
@@ -35,8 +35,8 @@ _GROUP_SCRIPT = re.compile(r"(?<!\\)([_^])\{((?:[^{}]|\{[^{}]*\})*)\}")
 
 def _grouped_script(match: re.Match[str]) -> str:
     inner = match.group(2).strip()
-    if re.fullmatch(r"\\[A-Za-z]+|\S", inner):
-        return f"{match.group(1)}{inner} "
+    if re.fullmatch(r"\\[A-Za-z]+|\S|\([^()]*\)", inner):  # x_\alpha, W^{(p)}: no more parens
+        return match.group(1) + inner + ("{}" if inner.startswith("\\") else "")
     return f"{match.group(1)}({inner})"
 
 
@@ -82,7 +82,9 @@ def to_unicode(latex: str) -> str:
     except Exception:  # latex2text is a best effort; the parse already succeeded
         text = latex
     scripts = re.escape("".join({*SUBSCRIPTS.values(), *SUPERSCRIPTS.values()}))
-    return re.sub(f" +(?=[{scripts};,])", "", " ".join(text.split()))
+    text = re.sub(f" +(?=[{scripts};,⟧])|(?<=⟦) +", "", " ".join(text.split()))
+    # a row that ends in its own punctuation (`x = 1, \\`) needs no second separator
+    return re.sub(r"(?<=[,.;]);|;$", "", text).strip()
 
 
 @lru_cache(maxsize=1)
@@ -145,6 +147,10 @@ def _fraction_context() -> Any:
             *(MacroTextSpec(name, simplify_repl=f"{name} ") for name in functions),
             MacroTextSpec("\\", simplify_repl="; "),  # a row break ends a row, not a word
             MacroTextSpec("prime", simplify_repl="′"),
+            MacroTextSpec("over", simplify_repl="/"),  # plain TeX's {a \over b}
+            MacroTextSpec("choose", simplify_repl=" choose "),
+            MacroTextSpec("llbracket", simplify_repl="⟦"),
+            MacroTextSpec("rrbracket", simplify_repl="⟧"),
         ],
         environments=[
             *(EnvironmentTextSpec(name, simplify_repl=_matrix) for name in MATRICES),

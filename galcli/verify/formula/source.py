@@ -49,7 +49,8 @@ def formula_error(message: str, latex: str, column: int, *, hint: str | None = N
     )
 
 
-def _label(source: str) -> str | None:
+def label_of(source: str) -> str | None:
+    """The first \\label{…} in `source`, if any."""
     label = re.search(r"\\label\s*\{([^{}]*)\}", source)
     return label.group(1).strip() if label else None
 
@@ -70,7 +71,7 @@ def strip_math(text: str) -> tuple[str, str | None, str | None]:
             ):
                 body, environment = body[len(opening) : len(body) - len(closing)], opening + closing
                 break
-    label = _label(body)
+    label = label_of(body)
     body = _LABELS.sub(" ", body).strip()
     # A final row break ends nothing (LaTeX ignores it; pylatexenc would wait for a next row).
     body = re.sub(r"(\\\\(\[[^\]]*\])?\s*)+$", "", body).rstrip()

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from galcli.verify.formula.inventory import continues
 from galcli.verify.formula.rows import split_rows
-from galcli.verify.formula.source import _label
+from galcli.verify.formula.source import label_of
 from galcli.verify.formula.vocabulary import MATH_ENVIRONMENTS, MULTI_EQUATION
 from galcli.verify.texlex import mask
 
@@ -50,17 +51,34 @@ def math_in_tex(text: str, *, inline: bool = False) -> list[TexMath]:
             )
             if len(rows) < 2:
                 found.append(
-                    TexMath(source, line, line + source.count("\n"), _label(source), display)
+                    TexMath(source, line, line + source.count("\n"), label_of(source), display)
                 )
                 continue
             body_start = source.index("}") + 1
-            for offset, row in rows:
+            for offset, row in _with_continuations(source[body_start:], rows):
                 first = body_start + offset + len(row) - len(row.lstrip())
                 row_line = line + source.count("\n", 0, first)
                 wrapped = f"\\begin{{{match['env']}}}{row.strip()}\\end{{{match['env']}}}"
                 found.append(
                     TexMath(
-                        wrapped, row_line, row_line + row.strip().count("\n"), _label(row), display
+                        wrapped,
+                        row_line,
+                        row_line + row.strip().count("\n"),
+                        label_of(row),
+                        display,
                     )
                 )
     return sorted(found, key=lambda m: m.line)
+
+
+def _with_continuations(body: str, rows: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """`rows`, each row that only continues the one before (no relation: `&\\quad + d`) joined
+    to it, so that a long right side broken over lines stays one formula."""
+    joined: list[tuple[int, str]] = []
+    for offset, row in rows:
+        if joined and continues(row) and not continues(joined[-1][1]):
+            start = joined[-1][0]
+            joined[-1] = (start, body[start : offset + len(row)])
+        else:
+            joined.append((offset, row))
+    return joined

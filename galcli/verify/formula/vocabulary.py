@@ -40,7 +40,7 @@ OPERATORS = set(
     r"nabla partial cdot times div pm mp sum prod coprod int iint iiint oint circ bullet "
     r"otimes oplus odot wedge vee cup cap setminus lim max min sup inf limsup liminf det dim "
     r"ker deg gcd Pr bigcup bigcap bigoplus bigotimes land lor neg lnot star ast dagger "
-    r"triangle Box square frac dfrac tfrac sqrt binom forall exists prime".split()
+    r"triangle Box square frac dfrac tfrac sqrt binom forall exists prime over choose atop".split()
 )
 RELATIONS = set(
     r"leq le geq ge neq ne approx equiv sim simeq cong propto in notin ni subset subseteq "
@@ -64,7 +64,7 @@ IGNORED = set(
     r"hline label nonumber notag tag underbrace overbrace phantom vphantom hphantom enspace "
     r"thinspace negthinspace lbrace rbrace langle rangle lvert rvert lVert rVert vert Vert "
     r"lfloor rfloor lceil rceil ldots cdots vdots ddots dots begin end stackrel overset "
-    r"underset not mathstrut strut color textcolor boxed cancel".split()
+    r"underset not mathstrut strut color textcolor boxed cancel llbracket rrbracket".split()
 ) | {",", ";", ":", "!", " ", "\\", "mathrm*"}
 # Argument specs pylatexenc's default database lacks, so that e.g. \dfrac{a}{b} parses as one.
 EXTRA_SPECS = {
@@ -114,6 +114,7 @@ OPERATOR_GLYPHS = {
     "\\sqrt": "√",
     "\\binom": "binom",
     "\\prime": "′",
+    "\\over": "/",
 }
 
 
