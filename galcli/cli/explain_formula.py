@@ -7,13 +7,13 @@ from typing import Annotated
 
 import typer
 
-from galcli.cli.options import CommonOptions, Concurrency, common_options
+from galcli.cli.options import JSON_OR_LINES_HELP, CommonOptions, Concurrency, common_options
 from galcli.cli.session import ModelSession
 from galcli.errors import ExitCode, InputError, Location, UsageError
 from galcli.fileio import text_argument
 
 
-@common_options(model=True)
+@common_options(model=True, json_help=JSON_OR_LINES_HELP)
 def explain_formula(
     formula: Annotated[
         str | None,

@@ -49,14 +49,18 @@ class ModelSession:
         return self._backend
 
     def params(self) -> GenerationParams:
+        """Generation parameters from the settings. They never load the backend: a run with no
+        model (--no-model) must not pay for one. `watermark` is what the user asked for, limited
+        by the backend only once it is loaded (the provenance stamp asks the backend too)."""
         from galcli.model.base import GenerationParams
 
         settings = self.settings
+        supported = self._backend is None or self._backend.watermark_supported
         return GenerationParams(
             max_new_tokens=settings.max_new_tokens or self.default_max_new_tokens,
             temperature=settings.temperature,
             seed=settings.seed,
-            watermark=settings.watermark and self.backend.watermark_supported,
+            watermark=settings.watermark and supported,
             repetition_penalty=self.repetition_penalty,
         )
 

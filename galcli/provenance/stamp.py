@@ -75,7 +75,7 @@ def stamp(*, model: str, model_sha256: str | None, prompt: str, watermark: str) 
 
 
 def watermark_status(backend: Backend, params: GenerationParams) -> str:
-    if params.watermark:
+    if params.watermark and backend.watermark_supported:
         return "on"
     if not backend.watermark_supported:
         return f"not available on the {backend.kind} backend"

@@ -35,7 +35,7 @@ def resolve(name: str, found, model_texts=None, profile="galactica"):
     backend = None
     if model_texts is not None:
         backend = FakeBackend.from_script({"profile": profile, "replies": [{"text": model_texts}]})
-    return SmilesResolver(backend).resolve(
+    return SmilesResolver(backend, ask_model=True).resolve(
         SmilesRequest(name, n=len(model_texts or [1])), names=names({name: found})
     )
 
