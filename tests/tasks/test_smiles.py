@@ -218,7 +218,14 @@ def test_validate_json_lines(cli, tmp_path: Path) -> None:
     path = tmp_path / "in.smi"
     path.write_text("CCO\nC(C)(C)(C)(C)C\n")
     rows = cli("smiles", "validate", str(path), "--json").json_lines()
-    assert rows[0] == {"line": 1, "input": "CCO", "valid": True, "canonical": "CCO", "error": None}
+    assert rows[0] == {
+        "line": 1,
+        "input": "CCO",
+        "valid": True,
+        "canonical": "CCO",
+        "error": None,
+        "error_kind": None,
+    }
     assert rows[1]["valid"] is False and "valence" in rows[1]["error"]
 
 
