@@ -15,6 +15,8 @@ parenthetical note, Greek letters spelled out); nothing is fuzzy-matched into a 
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import shutil
 import subprocess
@@ -23,6 +25,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from galcli.verify.chemindex import SourceUnavailable, chemicals_index
+
+__all__ = ["SourceUnavailable", "chemicals_index"]
 
 OPSIN = "opsin"
 CHEMICALS = "chemicals"
@@ -58,10 +64,6 @@ class Resolution:
     source: str
     name: str  # the spelling that resolved (may be a rewrite of the query)
     smiles: str
-
-
-class SourceUnavailable(Exception):
-    """A resolver cannot run here (no Java, package missing); the message says why."""
 
 
 def is_cas_number(text: str) -> bool:
@@ -133,8 +135,15 @@ class OpsinRun:
         java = shutil.which("java")
         if java is None:
             raise SourceUnavailable("Java is not installed (OPSIN needs a Java 8+ runtime on PATH)")
-        command = [java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"]
-        command += ["-jar", str(opsin_jar()), "-osmi"]
+        jar = opsin_jar()
+        command = [java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
+        self._archive, self._partial = _class_archive(java, jar)
+        if self._archive is not None and self._archive.is_file():
+            command.append(f"-XX:SharedArchiveFile={self._archive}")
+            self._partial = None
+        elif self._partial is not None:
+            command.append(f"-XX:ArchiveClassesAtExit={self._partial}")
+        command += ["-jar", str(jar), "-osmi"]
         try:
             self._process = subprocess.Popen(
                 command,
@@ -170,10 +179,35 @@ class OpsinRun:
             raise SourceUnavailable(
                 f"OPSIN exited with status {self._process.returncode}: {stderr.strip()[:200]}"
             )
+        if self._partial is not None and self._archive is not None:
+            with contextlib.suppress(OSError):
+                os.replace(self._partial, self._archive)
         # OPSIN answers one line per input line, empty where a name failed.
         answers = stdout.split("\n")[: self.count]
         answers += [""] * (self.count - len(answers))
         return [a.strip() or None for a in answers]
+
+
+def _class_archive(java: str, jar: Path) -> tuple[Path | None, Path | None]:
+    """(the JVM class-data archive for OPSIN, where this run may write it if it is missing).
+
+    A class-data sharing archive, written by the first run (-XX:ArchiveClassesAtExit, JDK 13+)
+    and mapped by later ones, saves about a third of OPSIN's start-up CPU time. It is keyed by
+    the Java binary and the jar; a JVM that cannot use it ignores it.
+    """
+    import hashlib
+
+    from galcli.paths import cache_dir
+
+    try:
+        real = Path(java).resolve()
+        key = f"{real}:{real.stat().st_mtime_ns}:{jar}:{jar.stat().st_size}"
+        folder = cache_dir() / "opsin"
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None, None
+    archive = folder / f"{jar.stem}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.jsa"
+    return archive, archive.with_name(f".{archive.name}.{os.getpid()}.tmp")
 
 
 def opsin_resolve(names: list[str], timeout: float = 300.0) -> list[str | None]:
@@ -181,46 +215,31 @@ def opsin_resolve(names: list[str], timeout: float = 300.0) -> list[str | None]:
     return OpsinRun(names, timeout).result()
 
 
-@lru_cache(maxsize=1)
-def _chemicals_db() -> Any:
-    try:
-        import chemicals.identifiers as identifiers
-    except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise SourceUnavailable("the chemicals package is not installed") from exc
-    return identifiers.get_pubchem_db()  # the small database; search_* loads the large one
-
-
 def chemicals_resolve(name: str) -> str | None:
     """SMILES from the chemicals database: CAS numbers from its CAS index, names from its name
-    index with the spellings chemicals itself tries. The small database (loaded in a fraction
-    of a second) answers common compounds; the large one is loaded only when it does not."""
+    index with the spellings chemicals itself tries (see chemindex for the cached index)."""
     text = clean_name(name)
     if not text:
         return None
-    database = _chemicals_db()
+    index = chemicals_index()
     if is_cas_number(text):
         if cas_problem(text):
             return None
-        hit = database.search_CAS(text)
-        return str(hit.smiles) if hit and hit.smiles else None
+        hit = index.by_cas(text)
+        return hit.smiles if hit else None
     squeezed = text.replace(" ", "")
-    candidates = list(
-        dict.fromkeys(
-            (
-                text,
-                text.lower(),
-                squeezed,
-                squeezed.lower(),
-                squeezed.replace("-", ""),
-                squeezed.replace("-", "").lower(),
-            )
+    for candidate in dict.fromkeys(
+        (
+            text,
+            text.lower(),
+            squeezed,
+            squeezed.lower(),
+            squeezed.replace("-", ""),
+            squeezed.replace("-", "").lower(),
         )
-    )
-    for autoload in (False, True):
-        for candidate in candidates:
-            hit = database.search_name(candidate, autoload=autoload)
-            if hit and hit.smiles:
-                return str(hit.smiles)
+    ):
+        if hit := index.by_name(candidate):
+            return hit.smiles
     return None
 
 
@@ -299,8 +318,8 @@ def similar_names(name: str, limit: int = 3) -> list[str]:
     if len(text) < 5 or is_cas_number(text):
         return []
     try:
-        names = _chemicals_names()
-        index = _chemicals_db().name_index
+        index = chemicals_index()
+        names = _all_names()
     except SourceUnavailable:
         return []
     found = process.extract(
@@ -308,18 +327,15 @@ def similar_names(name: str, limit: int = 3) -> list[str]:
     )
     suggestions: list[str] = []
     for match, _, _ in found:
-        hit = index.get(match)
-        if hit is None or not hit.smiles:
+        hit = index.by_name(match)
+        if hit is None:
             continue
-        proper = str(hit.common_name or hit.iupac_name or match)
+        proper = hit.name or match
         if proper.lower() != text and proper not in suggestions:
             suggestions.append(proper)
     return suggestions[:limit]
 
 
 @lru_cache(maxsize=1)
-def _chemicals_names() -> list[str]:
-    database = _chemicals_db()
-    if not database.finished_loading:
-        database.autoload_main_db()
-    return [key for key in database.name_index if isinstance(key, str)]
+def _all_names() -> list[str]:
+    return chemicals_index().names()

@@ -36,7 +36,7 @@ def test_cas_check_digits() -> None:
 
 
 def test_a_cas_number_with_a_wrong_check_digit_is_not_looked_up(monkeypatch) -> None:
-    monkeypatch.setattr(chemnames, "_chemicals_db", lambda: pytest.fail("looked up"))
+    monkeypatch.setattr(chemnames, "chemicals_index", lambda: pytest.fail("looked up"))
     found = resolve_names(["7732-18-4"], sources=(CHEMICALS,))
     assert found.by_name == {"7732-18-4": []}
     assert found.problems == {"7732-18-4": "the CAS number's check digit is wrong (expected 5)"}
@@ -66,3 +66,20 @@ def test_opsin_runs_once_for_all_names(monkeypatch) -> None:
         pytest.skip(found.unavailable["opsin"])
     assert len(runs) == 1 and runs[0] == ["ethanol", "propan-2-ol", "benzene"]  # no CAS
     assert all(found.by_name[n] for n in names)
+
+
+def test_the_cached_index_answers_as_the_chemicals_library_does() -> None:
+    import chemicals.identifiers as identifiers
+
+    from galcli.verify.chemindex import ChemicalsIndex
+
+    chemindex_first = ChemicalsIndex()  # builds the SQLite cache if this session has none
+    cached = ChemicalsIndex()
+    assert cached._sql is not None and cached._database is None  # the library is not loaded
+    library = identifiers.get_pubchem_db()
+    for name in ("caffeine", "caffine", "water", "2-methylpropan-1-ol", "dncb"):
+        assert cached.by_name(name) == chemindex_first.by_name(name)
+        assert cached.by_name(name).smiles == library.search_name(name).smiles, name
+    assert cached.by_cas("7732-18-5").smiles == library.search_CAS("7732-18-5").smiles == "O"
+    assert cached.by_name("caffine").name == "caffeine"
+    assert cached.by_name("no such compound at all") is None
