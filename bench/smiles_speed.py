@@ -18,7 +18,10 @@ temporary folder), e.g. the commit before this work.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,6 +39,18 @@ FIFTY = [
     "limonene", "indole", "quinoline", "furan", "thiophene", "pyrrole", "imidazole",
     "morphine", "codeine", "testosterone", "water",
 ]  # fmt: skip
+
+
+def cpu_seconds(argv: list[str], repeat: int) -> float:
+    """Median CPU time (user + system, the process and its children such as the JVM): steadier
+    than wall time on a machine shared with other work."""
+    values = []
+    for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run(argv, capture_output=True, env={**os.environ, "GALCLI_NO_LOG": "1"})
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        values.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(values)
 
 
 def opsin_floor(folder: Path) -> list[str]:
@@ -78,23 +93,32 @@ def main() -> None:
         batch.write_text("\n".join(FIFTY) + "\n", encoding="utf-8")
         # Warm the caches (chemicals index, OPSIN class archive) as a user's second run would.
         time_command(galcli_command("smiles", "caffeine", "--no-model", "-q"), repeat=2)
-        timed = time_commands(
-            {
-                "python": [sys.executable, "-c", "import typer"],
-                "opsin": opsin_floor(folder),
-                "no_model": galcli_command("smiles", "caffeine", "--no-model", "-q"),
-                "default": galcli_command("smiles", "caffeine", "-q", "--no-log"),
-                "batch": galcli_command("smiles", "--batch", str(batch), "--no-model", "-q"),
-            },
-            repeat=args.repeat,
-            accept=(0, 1),
-        )
+        commands = {
+            "python": [sys.executable, "-c", "import typer"],
+            "opsin": opsin_floor(folder),
+            "no_model": galcli_command("smiles", "caffeine", "--no-model", "-q"),
+            "default": galcli_command("smiles", "caffeine", "-q", "--no-log"),
+            "batch": galcli_command("smiles", "--batch", str(batch), "--no-model", "-q"),
+        }
+        timed = time_commands(commands, repeat=args.repeat, accept=(0, 1))
+        cpu = {name: cpu_seconds(argv, args.repeat) for name, argv in commands.items()}
     if before:
         report(
             f"as of {args.before} (same run)",
             [("galcli smiles caffeine --no-model", before["no_model"], "s")],
             [("now / before", timed["no_model"] / before["no_model"], "< 1")],
         )
+    report(
+        "CPU seconds (user + system, children included; medians)",
+        [(name, value, "s") for name, value in cpu.items()],
+        [
+            (
+                "--no-model / (python + OPSIN floors), CPU",
+                cpu["no_model"] / (cpu["python"] + cpu["opsin"]),
+                "close to 1",
+            ),
+        ],
+    )
     per_name = timed["batch"] / len(FIFTY)
     floor = timed["python"] + timed["opsin"]
     report(

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from galcli.errors import ExitCode, OutputClosed
 from galcli.render.core import Output, styled
-from galcli.tasks.describe_smiles import Description
-from galcli.tasks.smiles import SmilesResult
-from galcli.tasks.validate_smiles import Validation
+
+if TYPE_CHECKING:  # render/ knows tasks' result types, never their code (docs/architecture.md)
+    from galcli.tasks.describe_smiles import Description
+    from galcli.tasks.smiles import SmilesResult
+    from galcli.tasks.validate_smiles import Validation
 
 IDENTITY_STYLE = {"confirmed": "green", "contradicted": "red", "unverified": "yellow"}
 COLUMNS = ("smiles", "formula", "mol_weight", "exact_mass", "inchikey", "identity", "sources")

@@ -4,7 +4,7 @@ Importing `chemicals` pulls in numpy, scipy-like numerics and fluids (about 0.5 
 its PubChem database takes 0.3 s for the small file, 4 s for the large one; a name look-up
 needs none of that. The first use builds, with the library's own loader, an SQLite copy of its
 final indexes (name -> compound, CAS -> compound; the same "last file wins" order) under
-galcli's cache directory, keyed by the chemicals version. Later runs open that file: a look-up
+galcli's cache directory, keyed by the installed data files. Later runs open that file: a look-up
 costs a millisecond. If the cache cannot be written, the library is used directly.
 """
 
@@ -32,19 +32,31 @@ class Compound:
     name: str  # the database's own name for it (common name, else IUPAC name)
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+def _data_key() -> str:
+    """A key for the installed chemicals data: its files' sizes and times, found without
+    importing the package (importlib.metadata alone costs 0.1-0.2 s)."""
+    import hashlib
+    import importlib.util
 
+    spec = importlib.util.find_spec("chemicals")
+    if spec is None or not spec.submodule_search_locations:
+        raise SourceUnavailable("the chemicals package is not installed")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "Identifiers"
     try:
-        return version("chemicals")
-    except PackageNotFoundError as exc:
-        raise SourceUnavailable("the chemicals package is not installed") from exc
+        stamps = sorted(
+            f"{f.name}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in folder.glob("*.tsv")
+        )
+    except OSError as exc:
+        raise SourceUnavailable(f"the chemicals database cannot be read: {exc}") from exc
+    if not stamps:
+        raise SourceUnavailable(f"no chemicals database in {folder}")
+    return hashlib.sha256("\n".join(stamps).encode()).hexdigest()[:16]
 
 
 def _cache_file() -> Path:
     from galcli.paths import cache_dir
 
-    return cache_dir() / "chemicals" / f"identifiers-{_version()}-v{SCHEMA}.sqlite"
+    return cache_dir() / "chemicals" / f"identifiers-{_data_key()}-v{SCHEMA}.sqlite"
 
 
 def _loaded_database() -> Any:

@@ -200,7 +200,9 @@ def mol_from_smiles(smiles: str) -> Any:
 
 def properties(mol: Any) -> Properties:
     from rdkit import Chem
-    from rdkit.Chem import Descriptors, rdMolDescriptors
+    from rdkit.Chem import rdMolDescriptors
+
+    # rdkit.Chem.Descriptors.MolWt is this function; importing Descriptors costs 0.1-0.3 s.
 
     with _quiet():
         inchikey = Chem.MolToInchiKey(mol) or None
@@ -208,7 +210,7 @@ def properties(mol: Any) -> Properties:
             smiles=Chem.MolToSmiles(mol),
             # Isotopes shown in the formula, so it agrees with the (isotope-aware) weight.
             formula=rdMolDescriptors.CalcMolFormula(mol, separateIsotopes=True),
-            mol_weight=Descriptors.MolWt(mol),
+            mol_weight=rdMolDescriptors._CalcMolWt(mol),
             exact_mass=rdMolDescriptors.CalcExactMolWt(mol),
             inchikey=inchikey,
         )
