@@ -83,3 +83,12 @@ class ModelUnavailable(GalcliError):
     """The model cannot be found, loaded or reached, or a download would be needed (exit 4)."""
 
     exit_code = ExitCode.MODEL_UNAVAILABLE
+
+
+class OutputClosed(Exception):
+    """The reader of stdout went away (`galcli … | head -1`): not an error. `status` is the exit
+    status of the work done until then (e.g. FINDINGS when invalid SMILES were already seen)."""
+
+    def __init__(self, status: int = ExitCode.OK) -> None:
+        super().__init__("stdout was closed by its reader")
+        self.status = int(status)

@@ -152,6 +152,18 @@ def numbered_lines(path: str | Path, *, what: str = "file") -> list[tuple[int, s
     return [(number, line.strip()) for number, line in enumerate(lines, 1) if line.strip()]
 
 
+def listed_lines(path: str | Path, *, what: str = "file") -> list[tuple[int, str]]:
+    """(line number, text) of the entries of a list file (or stdin for "-"): one per line,
+    blank lines and `# comment` lines skipped, as `smiles validate` reads SMILES files."""
+    return listed_lines_of(read_text(path, what=what))
+
+
+def listed_lines_of(text: str) -> list[tuple[int, str]]:
+    lines = enumerate(text.splitlines(), 1)
+    stripped = ((number, " ".join(line.split())) for number, line in lines)
+    return [(number, line) for number, line in stripped if line and not line.startswith("#")]
+
+
 def read_stdin() -> str:
     return decode_utf8(
         sys.stdin.buffer.read()

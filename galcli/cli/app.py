@@ -6,11 +6,13 @@ rdkit (a test checks `sys.modules`). Command modules import their tasks inside t
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from galcli import __version__
 from galcli.cli import check as check_cmd
@@ -22,7 +24,7 @@ from galcli.cli import lit_review as review_cmd
 from galcli.cli import log as log_cmd
 from galcli.cli import models as models_cmd
 from galcli.cli import smiles as smiles_cmd
-from galcli.errors import ExitCode
+from galcli.errors import ExitCode, OutputClosed
 
 HELP = """A scientific writing assistant that checks before it prints.
 
@@ -38,12 +40,30 @@ Examples:
 """
 
 EPILOG = (
-    "Exit codes: 0 ok, 1 findings / nothing verifiable, 2 usage, 3 bad input, "
-    "4 model unavailable, 70 internal error, 130 interrupted."
+    "Exit codes: 0 ok, 1 findings / nothing verifiable, 2 usage (also galcli without a "
+    "command, which prints this help), 3 bad input, 4 model unavailable, 70 internal error, "
+    "130 interrupted."
 )
+
+
+class _RootGroup(TyperGroup):
+    """The root command group: a closed stdout (EPIPE) leaves any command as OutputClosed.
+
+    Click would otherwise catch the BrokenPipeError itself and exit with status 1.
+    """
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            if exc.errno != errno.EPIPE:
+                raise
+            raise OutputClosed() from exc
+
 
 app = typer.Typer(
     name="galcli",
+    cls=_RootGroup,
     help=HELP,
     epilog=EPILOG,
     no_args_is_help=True,
@@ -105,24 +125,45 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = command.main(args=args, prog_name="galcli", standalone_mode=False)
     except ClickUsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:
+            # A group run without a command: its help, on stdout, as `git` prints its usage.
+            typer.echo(exc.ctx.get_help())
+            return _flushed(ExitCode.USAGE)
         path = exc.ctx.command_path if exc.ctx is not None else "galcli"
         return render.usage_error(exc.format_message(), f"see '{path} --help'")
     except ClickException as exc:
         return render.usage_error(exc.format_message(), None)
     except (typer.Abort, KeyboardInterrupt):
         result = ExitCode.INTERRUPTED
+    except OutputClosed as exc:
+        # The reader went away (`galcli … | head -1`): quietly, with the status of the work done.
+        _silence_stdout()
+        return exc.status
     except BrokenPipeError:
-        # The reader went away (`galcli … | head`): not an error worth a message.
         _silence_stdout()
         return ExitCode.OK
     except Exception as exc:  # the one handler: GalcliError and bugs alike
         return render.error(exc, debug=debug)
     if result == ExitCode.INTERRUPTED:
         render.error(KeyboardInterrupt(), debug=False)
-    return int(result) if isinstance(result, int) else ExitCode.OK
+    return _flushed(int(result) if isinstance(result, int) else ExitCode.OK)
+
+
+def _flushed(status: int) -> int:
+    """`status`, once what is buffered for stdout is written; a reader that has gone away by
+    then (EPIPE on the last flush) changes nothing."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    except (OSError, ValueError):
+        pass
+    return status
 
 
 def _silence_stdout() -> None:
+    """Point stdout at /dev/null, as Python's documentation recommends after EPIPE, so that the
+    flush at interpreter exit does not fail again ("Exception ignored … BrokenPipeError")."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -8,7 +8,13 @@ from typing import Annotated
 
 import typer
 
-from galcli.cli.options import CommonOptions, Concurrency, common_options, latex_command
+from galcli.cli.options import (
+    JSON_OR_LINES_HELP,
+    CommonOptions,
+    Concurrency,
+    common_options,
+    latex_command,
+)
 from galcli.cli.session import ModelSession
 from galcli.errors import ExitCode, InputError, UsageError
 from galcli.fileio import numbered_lines, text_argument
@@ -60,7 +66,7 @@ def _at(path: Path, line: int | None):
     return Location(str(path), line)
 
 
-@common_options(model=True)
+@common_options(model=True, json_help=JSON_OR_LINES_HELP)
 def cite(
     text: Annotated[
         str | None,

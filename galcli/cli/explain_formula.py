@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from galcli.cli.options import CommonOptions, Concurrency, common_options
+from galcli.cli.options import JSON_OR_LINES_HELP, CommonOptions, Concurrency, common_options
 from galcli.cli.session import ModelSession
 from galcli.errors import ExitCode, InputError, Location, UsageError
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from galcli.tasks.explain_formula import Explanation, Formula, TexFormulas, TexMath
 
 
-@common_options(model=True)
+@common_options(model=True, json_help=JSON_OR_LINES_HELP)
 def explain_formula(
     formula: Annotated[
         str | None,

@@ -153,8 +153,21 @@ MODEL_OPTIONS = (
 )
 
 
-def common_options(*, model: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    extra = OUTPUT_OPTIONS + (MODEL_OPTIONS if model else ())
+JSON_LINES_HELP = "Write JSON Lines to stdout: one JSON object per input."
+JSON_OR_LINES_HELP = (
+    "Write one JSON document to stdout; JSON Lines (one object per input) for several inputs."
+)
+
+
+def common_options(
+    *, model: bool, json_help: str | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Add the shared options; `json_help` replaces --json's help where a command writes JSON
+    Lines (JSON_LINES_HELP, JSON_OR_LINES_HELP)."""
+    output = OUTPUT_OPTIONS
+    if json_help is not None:
+        output = (_option("json", bool, False, "--json", help=json_help), *OUTPUT_OPTIONS[1:])
+    extra = output + (MODEL_OPTIONS if model else ())
     added = {p.name for p in extra}
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:

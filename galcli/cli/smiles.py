@@ -9,10 +9,22 @@ from typing import Annotated
 import typer
 
 from galcli.cli.groups import group_with_default
-from galcli.cli.options import CommonOptions, Concurrency, common_options
+from galcli.cli.options import (
+    JSON_LINES_HELP,
+    JSON_OR_LINES_HELP,
+    CommonOptions,
+    Concurrency,
+    common_options,
+)
 from galcli.cli.session import ModelSession
 from galcli.errors import ExitCode, InputError, Location, UsageError
-from galcli.fileio import atomic_write_bytes, check_writable, numbered_lines, text_argument
+from galcli.fileio import (
+    atomic_write_bytes,
+    check_writable,
+    listed_lines,
+    listed_lines_of,
+    text_argument,
+)
 from galcli.render import Output
 
 app = typer.Typer(
@@ -29,13 +41,14 @@ app = typer.Typer(
 
 
 @app.command("name")
-@common_options(model=True)
+@common_options(model=True, json_help=JSON_OR_LINES_HELP)
 def name(
-    query: Annotated[
-        str | None,
+    queries: Annotated[
+        list[str] | None,
         typer.Argument(
-            metavar="NAME",
-            help="A chemical name; - (or nothing, with a pipe) reads stdin.",
+            metavar="[NAME...]",
+            help="Chemical names or CAS numbers; - (or nothing, with a pipe) reads one name per "
+            "line from stdin.",
             show_default=False,
         ),
     ] = None,
@@ -49,7 +62,7 @@ def name(
         Path | None,
         typer.Option(
             "--draw",
-            help="Write a depiction of the top candidate (.svg or .png).",
+            help="Write a depiction of the top candidate (.svg or .png; one name only).",
             show_default=False,
         ),
     ] = None,
@@ -57,7 +70,8 @@ def name(
         Path | None,
         typer.Option(
             "--batch",
-            help="Resolve every name in FILE (one per line); writes JSON Lines.",
+            help="Resolve every name in FILE (one per line; blank lines and # comments are "
+            "skipped); writes JSON Lines.",
             show_default=False,
         ),
     ] = None,
@@ -67,66 +81,91 @@ def name(
             "--no-model", help="Use only OPSIN and the chemicals database; load no model."
         ),
     ] = False,
+    ask_model: Annotated[
+        bool,
+        typer.Option(
+            "--ask-model",
+            help="Ask the model about every name, also those the offline sources confirm "
+            "(implied by --model).",
+        ),
+    ] = False,
     concurrency: Concurrency = 1,
     *,
     opts: CommonOptions,
 ) -> int:
-    """Find SMILES for a chemical NAME, each valid by RDKit and cross-checked.
+    """Find SMILES for chemical NAMEs (or CAS numbers), each valid by RDKit and cross-checked.
 
-    Candidates come from three independent sources: the model, OPSIN (name parsing; needs
-    Java) and the chemicals package's PubChem name database. Every candidate is validated and
-    canonicalised by RDKit and grouped by InChIKey. Identity: confirmed (two or more sources
-    agree), contradicted (another source gave a different structure), unverified (one source
-    only). Invalid model output is shown on stderr and under "rejected" in JSON, never printed
-    as a result. Exit status: 0 a structure found (--batch: for at least one name; the others
-    are named on stderr), 1 none, 3 unreadable input.
+    Candidates come from three independent sources: OPSIN (name parsing; needs Java), the
+    chemicals package's PubChem name and CAS database, and the model. The model is consulted
+    only when the offline sources do not confirm a structure, or for every name with
+    --ask-model or an explicit --model; --no-model never loads it. Every candidate is
+    validated and canonicalised by RDKit and grouped by InChIKey. Identity: confirmed (two or
+    more sources agree), contradicted (another source gave a different structure), unverified
+    (one source only). Invalid model output is shown on stderr and under "rejected" in JSON,
+    never printed as a result. Several names (arguments, stdin lines or --batch) each get
+    their own result: a table with a name column, or JSON Lines with --json. Exit status: 0 a
+    structure found (several names: for at least one; the others are named on stderr), 1
+    none, 3 unreadable input.
 
     \b
     Examples:
       galcli smiles caffeine
-      galcli smiles "2-methylpropan-1-ol" --json
+      galcli smiles 7732-18-5 --no-model
+      galcli smiles caffeine aspirin "2-methylpropan-1-ol" --json
       galcli smiles aspirin --draw aspirin.svg -q
       galcli smiles --batch names.txt --no-model > smiles.jsonl
     """
-    from galcli.render.chemistry import show_candidates, show_candidates_batch
+    from galcli.render.chemistry import (
+        show_candidates,
+        show_candidates_batch,
+        show_candidates_table,
+    )
     from galcli.tasks.smiles import SmilesRequest, SmilesResolver
 
+    if no_model and ask_model:
+        raise UsageError("--no-model and --ask-model contradict each other", hint="give one")
+    if batch is not None and queries:
+        raise UsageError(
+            "give either NAMEs or --batch FILE, not both",
+            hint="galcli smiles --batch names.txt (one name per line)",
+        )
+    numbered = _names(queries, batch)
     if draw is not None:
+        if len(numbered) > 1:
+            raise UsageError("--draw draws one molecule", hint="give one NAME with --draw")
         if draw.suffix.lower() not in (".svg", ".png"):
             raise UsageError(
                 f"cannot draw to {draw}: the format comes from the file name",
                 hint="end it in .svg or .png",
             )
         check_writable(draw)
-    if batch is not None and query is not None:
-        raise UsageError(
-            "give either NAME or --batch FILE, not both",
-            hint="galcli smiles --batch names.txt (one name per line)",
-        )
-    if batch is not None:
-        numbered = numbered_lines(batch, what="batch file")
-        if not numbered:
-            raise InputError(
-                f"{batch}: the batch file has no names", hint="write one name per line"
-            )
-    else:
-        numbered = [(1, text_argument(query, name="NAME").strip())]
     names = [name for _, name in numbered]
     session = ModelSession(opts, command="smiles", max_new_tokens=96)
     try:
-        resolver = SmilesResolver(None if no_model else session.backend)
-        params = session.params()
-        if batch is not None:
+        resolver = SmilesResolver(
+            None if no_model else (lambda: session.backend),
+            params=session.params,
+            ask_model=ask_model or opts.model is not None,
+        )
+        found = resolver.lookup(names)
+        if batch is not None or len(names) > 1:
             results = resolver.resolve_many(
-                [SmilesRequest(each, n=n, params=params) for each in names], concurrency
+                [SmilesRequest(each, n=n) for each in names], concurrency, names=found
             )
             for result in results:
                 session.record_result(result, {c.smiles: c.identity for c in result.candidates})
-            show_candidates_batch(session.out, results, [number for number, _ in numbered])
+            lines = [number for number, _ in numbered]
+            if batch is not None or opts.json:
+                show_candidates_batch(session.out, results, lines)
+            else:
+                show_candidates_table(session.out, results, lines)
             return ExitCode.OK if any(r.candidates for r in results) else ExitCode.FINDINGS
-        label = "OPSIN + chemicals" if no_model else session.backend.model_id
-        with session.out.draft(label) as on_text:
-            result = resolver.resolve(SmilesRequest(names[0], n=n, params=params), on_text)
+        request = SmilesRequest(names[0], n=n)
+        if resolver.needs_model(names[0], found):
+            with session.out.draft(resolver.backend().model_id) as on_text:
+                result = resolver.resolve(request, on_text, names=found)
+        else:
+            result = resolver.resolve(request, names=found)
         if draw is not None and result.candidates:
             from galcli.verify.smiles import draw as depict
             from galcli.verify.smiles import mol_from_smiles
@@ -145,8 +184,36 @@ def name(
         session.close()
 
 
+def _names(queries: list[str] | None, batch: Path | None) -> list[tuple[int | None, str]]:
+    """(line number or None for an argument, name) of every name asked about: the arguments,
+    or the lines of --batch FILE or of stdin (`-` or a pipe), without blanks and # comments."""
+    if batch is not None:
+        numbered = listed_lines(batch, what="batch file")
+        if not numbered:
+            raise InputError(
+                f"{batch}: the batch file has no names",
+                hint="write one name per line (# starts a comment)",
+            )
+        return list(numbered)
+    if not queries or queries == ["-"]:
+        text = text_argument(None if not queries else "-", name="NAME")
+        numbered = listed_lines_of(text)
+        if not numbered:
+            raise InputError("no names on stdin", hint="write one name per line")
+        return list(numbered)
+    if "-" in queries:
+        raise UsageError("- (stdin) cannot be mixed with NAMEs", hint="give NAMEs or -")
+    names: list[tuple[int | None, str]] = []
+    for query in queries:
+        cleaned = " ".join(query.split())
+        if not cleaned:
+            raise InputError("NAME is empty", hint="give a non-empty NAME")
+        names.append((None, cleaned))
+    return names
+
+
 @app.command("validate")
-@common_options(model=False)
+@common_options(model=False, json_help=JSON_LINES_HELP)
 def validate(
     sources: Annotated[
         list[str] | None,

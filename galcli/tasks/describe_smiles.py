@@ -26,6 +26,7 @@ class Description:
     model: str | None = None
     provenance: Provenance | None = None
     warnings: list[str] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)  # why a fact is missing, by its name
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -35,6 +36,7 @@ class Description:
             "model": self.model,
             "provenance": self.provenance.as_dict() if self.provenance else None,
             "warnings": self.warnings,
+            "notes": self.notes,
         }
 
 
@@ -76,8 +78,9 @@ def parse_input(smiles: str) -> Any:
     """The molecule for a user's SMILES, or an InputError saying what is wrong with it."""
     check = diagnose(smiles)
     if not check.valid:
+        shown = repr(smiles) if len(smiles) <= 60 else f"{smiles[:59]!r}… ({len(smiles):,} chars)"
         raise InputError(
-            f"invalid SMILES {smiles!r}: {check.error}",
+            f"invalid SMILES {shown}: {check.error}",
             hint="check the SMILES, e.g. with `galcli smiles validate -`",
         )
     return mol_from_smiles(smiles)
@@ -89,8 +92,12 @@ def describe_smiles(
     params: GenerationParams | None = None,
     on_text: Callable[[str], None] | None = None,
 ) -> Description:
-    facts = compute_facts(parse_input(smiles))
+    mol = parse_input(smiles)
+    facts = compute_facts(mol)
     result = Description(smiles=facts["smiles"], facts=facts)
+    if facts["inchikey"] is None:
+        query = any(atom.GetAtomicNum() == 0 for atom in mol.GetAtoms())
+        result.notes["inchikey"] = "query atoms" if query else "InChI cannot represent it"
     if backend is not None:
         prompt = description_prompt(facts["smiles"], facts)
         params = params or GenerationParams()

@@ -5,11 +5,16 @@ database. Each is validated by RDKit, canonicalised and grouped by InChIKey with
 sources that produced it. Identity: `confirmed` when two or more independent sources give the
 same InChIKey, `contradicted` when other sources gave a different structure and none supports
 this one, `unverified` when only one source produced anything.
+
+The model is consulted only when it can add something: when the offline sources do not confirm
+a structure (or always, with `ask_model`). It is loaded on first use, so a run whose names the
+offline sources confirm never loads it.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,7 +39,7 @@ _ATOM = re.compile(r"Cl|Br|[BCNOPSFI]|[cnops]|\[")
 class SmilesRequest:
     name: str
     n: int = 3  # model samples (beams with greedy decoding)
-    params: GenerationParams = field(default_factory=GenerationParams)
+    params: GenerationParams | None = None  # None: the resolver's (computed when the model runs)
 
 
 @dataclass
@@ -82,6 +87,8 @@ class SmilesResult:
     unavailable: dict[str, str] = field(default_factory=dict)
     provenance: Provenance | None = None
     did_you_mean: list[str] = field(default_factory=list)  # only when no source knew the name
+    problem: str | None = None  # why the query cannot be resolved (a CAS check digit)
+    model_skipped: str | None = None  # why the model was not consulted, when it could have been
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -91,6 +98,7 @@ class SmilesResult:
             "model": self.model,
             "unavailable_sources": self.unavailable,
             "did_you_mean": self.did_you_mean,
+            "problem": self.problem,
             "provenance": self.provenance.as_dict() if self.provenance else None,
         }
 
@@ -126,14 +134,64 @@ def smiles_in_answer(text: str, profile: str) -> list[str]:
 
 
 class SmilesResolver:
-    """Resolves names with the model (optional), OPSIN and chemicals; reusable for batches."""
+    """Resolves names with OPSIN and chemicals, and the model where it can add something;
+    reusable for batches.
+
+    `backend` is a loaded Backend, or a function that loads one (called at most once, and only
+    when a name needs the model); `params` likewise gives the generation parameters. With
+    `ask_model` the model is asked about every name, not only those the offline sources do not
+    confirm.
+    """
 
     def __init__(
-        self, backend: Backend | None = None, sources: tuple[str, ...] = (OPSIN, CHEMICALS)
+        self,
+        backend: Backend | Callable[[], Backend] | None = None,
+        sources: tuple[str, ...] = (OPSIN, CHEMICALS),
+        *,
+        params: Callable[[], GenerationParams] | None = None,
+        ask_model: bool = False,
     ) -> None:
-        self.backend = backend
+        self._backend_source = backend
+        self._backend: Backend | None = backend if isinstance(backend, Backend) else None
+        self._params_source = params
+        self._params: GenerationParams | None = None
+        self._lock = threading.Lock()
         self.sources = sources
+        self.ask_model = ask_model
         self.validator = Validator()
+
+    @property
+    def has_model(self) -> bool:
+        return self._backend_source is not None
+
+    def backend(self) -> Backend:
+        with self._lock:  # batches resolve names on several threads
+            if self._backend is None:
+                assert callable(self._backend_source)
+                self._backend = self._backend_source()
+            return self._backend
+
+    def _generation_params(self, request: SmilesRequest) -> GenerationParams:
+        if request.params is not None:
+            return request.params
+        with self._lock:
+            if self._params is None:
+                self._params = self._params_source() if self._params_source else GenerationParams()
+            return self._params
+
+    def lookup(self, names: Sequence[str]) -> NameResolutions:
+        """What the offline sources make of `names` (one OPSIN run for all of them)."""
+        return resolve_names(list(names), self.sources)
+
+    def needs_model(self, name: str, names: NameResolutions) -> bool:
+        """Whether resolving `name` would consult the model, given the offline results."""
+        if not self.has_model or name in names.problems:
+            return False
+        if self.ask_model:
+            return True
+        proposals = [(f.smiles, f.source, f.name, None) for f in names.by_name.get(name, [])]
+        candidates, _ = self._group(proposals)
+        return not any(c.identity == CONFIRMED for c in candidates)
 
     def resolve(
         self,
@@ -141,40 +199,53 @@ class SmilesResolver:
         on_text: Callable[[str], None] | None = None,
         names: NameResolutions | None = None,
     ) -> SmilesResult:
-        names = names or resolve_names([request.name], self.sources)
+        names = names or self.lookup([request.name])
         proposals: list[tuple[str, str, str, float | None]] = []  # (smiles, source, name, score)
         for found in names.by_name.get(request.name, []):
             proposals.append((found.smiles, found.source, found.name, None))
         provenance = None
-        if self.backend is not None:
+        backend: Backend | None = None
+        skipped = None
+        if self.needs_model(request.name, names):
+            backend = self.backend()
+            params = self._generation_params(request)
             prompt = model_prompt(request.name)
-            provenance = provenance_for(self.backend, prompt, request.params)
-            for generation in self.backend.sample(prompt, request.params, request.n, on_text):
-                tokens = smiles_in_answer(generation.text, self.backend.profile)
+            provenance = provenance_for(backend, prompt, params)
+            for generation in backend.sample(prompt, params, request.n, on_text):
+                tokens = smiles_in_answer(generation.text, backend.profile)
                 # The first token RDKit accepts; if none, the first, to be rejected with a reason.
                 smiles = next((t for t in tokens if self.validator.check(t).valid), tokens[0])
                 proposals.append((smiles, MODEL, request.name, generation.score))
+        elif self.has_model and request.name not in names.problems:
+            skipped = "the offline sources confirm the structure"
         candidates, rejected = self._group(proposals)
         resolved = any(s != MODEL for c in candidates for s in c.sources)
+        problem = names.problems.get(request.name)
         return SmilesResult(
             query=request.name,
             candidates=candidates,
             rejected=rejected,
-            model=self.backend.model_id if self.backend else None,
+            model=backend.model_id if backend else None,
             unavailable=names.unavailable,
             provenance=provenance,
             did_you_mean=[]
-            if resolved or CHEMICALS not in self.sources
+            if resolved or problem or CHEMICALS not in self.sources
             else similar_names(request.name),
+            problem=problem,
+            model_skipped=skipped,
         )
 
     def resolve_many(
-        self, requests: Sequence[SmilesRequest], concurrency: int = 1
+        self,
+        requests: Sequence[SmilesRequest],
+        concurrency: int = 1,
+        names: NameResolutions | None = None,
     ) -> list[SmilesResult]:
-        """One OPSIN run for all names, then the model for each name (`concurrency` at once)."""
+        """One OPSIN run for all names (unless `names` holds the offline results already), then
+        the model for each name that needs it (`concurrency` at once)."""
         from galcli.tasks.batch import ordered_map
 
-        names = resolve_names([r.name for r in requests], self.sources)
+        names = names or self.lookup([r.name for r in requests])
         return list(
             ordered_map(lambda request: self.resolve(request, names=names), requests, concurrency)
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -31,6 +32,7 @@ class Validation:
             "valid": self.check.valid,
             "canonical": self.check.canonical,
             "error": self.check.error,
+            "error_kind": None if self.check.valid else self.check.kind,
         }
         if self.record.name is not None:
             data["name"] = self.record.name
@@ -54,19 +56,35 @@ def read_lines(stream: BinaryIO, source: str) -> Iterator[SmilesRecord]:
         yield SmilesRecord(number, parts[0], parts[1] if len(parts) > 1 else None)
 
 
-def read_column(stream: BinaryIO, source: str, column: str) -> Iterator[SmilesRecord]:
-    """One column of a CSV or TSV file with a header row (the delimiter is detected)."""
-    lines = _decoded(stream, source)
+DELIMITERS = ",;\t|"
+SNIFF_LINES = 20
+
+
+def sniff_delimiter(sample: list[str]) -> str:
+    """The delimiter of a table from its first lines (csv.Sniffer, restricted to the usual
+    ones): comma, semicolon (European spreadsheets, FreeSolv), tab or bar."""
+    text = "\n".join(sample)
     try:
-        _, header_line = next(lines)
-    except StopIteration:
+        return csv.Sniffer().sniff(text, delimiters=DELIMITERS).delimiter
+    except csv.Error:  # one column, or too little text to tell: the most frequent candidate
+        header = sample[0] if sample else ""
+        counts = {d: header.count(d) for d in DELIMITERS}
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] else ","
+
+
+def read_column(stream: BinaryIO, source: str, column: str) -> Iterator[SmilesRecord]:
+    """One column of a table (CSV, TSV, semicolon-separated) with a header row."""
+    lines = _decoded(stream, source)
+    head = list(itertools.islice(lines, SNIFF_LINES))
+    if not head:
         raise InputError(
             "the file is empty; expected a header row",
             location=Location(source, 1),
             hint=f"the first row must name the columns, including {column!r}",
-        ) from None
-    delimiter = "\t" if header_line.count("\t") > header_line.count(",") else ","
-    header = next(csv.reader([header_line], delimiter=delimiter))
+        )
+    delimiter = sniff_delimiter([line.rstrip("\r\n") for _, line in head])
+    header = next(csv.reader([head[0][1]], delimiter=delimiter))
     names = [h.strip() for h in header]
     folded = [name.casefold() for name in names]
     if column not in names and column.casefold() not in folded:
@@ -76,12 +94,21 @@ def read_column(stream: BinaryIO, source: str, column: str) -> Iterator[SmilesRe
             hint=f"columns are: {', '.join(names)}",
         )
     index = names.index(column) if column in names else folded.index(column.casefold())
-    reader = csv.reader((line for _, line in lines), delimiter=delimiter)
+    rest = itertools.chain(head[1:], lines)
+    reader = csv.reader((line for _, line in rest), delimiter=delimiter)
+    rows = 0
     for row in reader:
-        if not row:
+        if not row or not any(cell.strip() for cell in row):
             continue
+        rows += 1
         value = row[index] if index < len(row) else ""
         yield SmilesRecord(reader.line_num + 1, value)
+    if rows == 0:
+        raise InputError(
+            "the table has a header but no rows",
+            location=Location(source, 2),
+            hint=f"add one row per molecule below the header, with its SMILES under {column!r}",
+        )
 
 
 def validate(records: Iterator[SmilesRecord]) -> Iterator[Validation]:

@@ -2,7 +2,14 @@
 
 Beyond RDKit's own parse: an empty string is not a molecule, and internal whitespace is refused
 (RDKit would silently read `CC O` as ethane named "O"). Failures carry a kind (`empty`,
-`whitespace`, `parse`, `valence`, `kekulize`, `sanitize`) and RDKit's own reason.
+`whitespace`, `too_large`, `parse`, `valence`, `kekulize`, `sanitize`, `unwritable`) and
+RDKit's own reason.
+
+Every text handed to RDKit passes `size_problem` first. RDKit's parse and canonicalisation take
+time that grows with the square of the atom count (on 2 cores: 2,000 atoms 0.2–0.4 s, 5,000
+atoms 1.5–4 s, 14,000 atoms 17 s) and a 20,000-atom chain kills the process with a segmentation
+fault (bench/smiles_sizes.py measures this). MAX_ATOMS keeps every line under half a second,
+ten times below the crash, and above InChI's own limit of 1,024 atoms.
 """
 
 from __future__ import annotations
@@ -11,7 +18,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+MAX_ATOMS = 2_000
+MAX_CHARS = 20_000  # bracket atoms, bonds, ring digits: ten characters an atom at most, in practice
 _TIMESTAMP = re.compile(r"^\[\d{2}:\d{2}:\d{2}\] ?")
+# Atoms as SMILES writes them: a bracket atom, a two-letter organic-subset element, or one
+# letter (aromatic lower case). An upper bound on what RDKit will build; cheap to count.
+_ATOM_TOKEN = re.compile(r"\[[^\]]*\]|Cl|Br|[BCNOPSFI]|[bcnops]|\*")
 _SPACE = re.compile(r"\s")
 _KINDS = {
     "AtomValenceException": "valence",
@@ -25,7 +37,7 @@ class SmilesCheck:
     input: str
     valid: bool
     canonical: str | None = None
-    kind: str = "ok"  # ok, empty, whitespace, parse, valence, kekulize, sanitize
+    kind: str = "ok"  # ok, empty, whitespace, too_large, parse, valence, kekulize, sanitize, …
     error: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -73,13 +85,50 @@ def _parse_reason(messages: str) -> str:
     return (head or "SMILES parse error") + (f" (around position {position})" if position else "")
 
 
+def size_problem(smiles: str) -> SmilesCheck | None:
+    """A `too_large` failure for a SMILES too big to hand to RDKit safely, else None."""
+    text = smiles.strip()
+    if len(text) > MAX_CHARS:
+        return SmilesCheck(
+            smiles,
+            False,
+            kind="too_large",
+            error=f"SMILES too large to check: {len(text):,} characters "
+            f"(the limit is {MAX_CHARS:,})",
+        )
+    if len(text) > MAX_ATOMS:  # at most one atom a character: count only when it can matter
+        atoms = len(_ATOM_TOKEN.findall(text))
+        if atoms > MAX_ATOMS:
+            return SmilesCheck(
+                smiles,
+                False,
+                kind="too_large",
+                error=f"SMILES too large to check: about {atoms:,} atoms (the limit is "
+                f"{MAX_ATOMS:,}; RDKit slows down and can crash on very large molecules)",
+            )
+    return None
+
+
+def _written(smiles: str, mol: Any, to_smiles: Any) -> SmilesCheck:
+    """The check of a parsed molecule: valid with its canonical SMILES, or why RDKit could not
+    write it (e.g. "Too many rings open at once")."""
+    try:
+        return SmilesCheck(smiles, True, canonical=to_smiles(mol))
+    except (ValueError, RuntimeError) as exc:
+        return SmilesCheck(
+            smiles, False, kind="unwritable", error=f"RDKit cannot write it as SMILES: {exc}"
+        )
+
+
 def diagnose(smiles: str) -> SmilesCheck:
-    """Why `smiles` is not a valid molecule (or that it is). Slower than `check`; used on failure."""
+    """Why `smiles` is not a valid molecule (or that it is). Slower than `check`; for failures."""
     from rdkit import Chem, rdBase
 
     text = smiles.strip()
     if not text:
         return SmilesCheck(smiles, False, kind="empty", error="empty SMILES")
+    if too_large := size_problem(text):
+        return SmilesCheck(smiles, False, kind=too_large.kind, error=too_large.error)
     if _SPACE.search(text):
         return SmilesCheck(
             smiles,
@@ -93,7 +142,7 @@ def diagnose(smiles: str) -> SmilesCheck:
         if mol is not None:
             if mol.GetNumAtoms() == 0:
                 return SmilesCheck(smiles, False, kind="empty", error="no atoms")
-            return SmilesCheck(smiles, True, canonical=Chem.MolToSmiles(mol))
+            return _written(smiles, mol, Chem.MolToSmiles)
         raw = Chem.MolFromSmiles(text, sanitize=False)
         problems = Chem.DetectChemistryProblems(raw) if raw is not None else ()
         messages = captured.messages
@@ -128,10 +177,10 @@ class Validator:
 
     def check(self, smiles: str) -> SmilesCheck:
         text = smiles.strip()
-        if text and not _SPACE.search(text):
+        if text and not _SPACE.search(text) and size_problem(text) is None:
             mol = self._from_smiles(text)
             if mol is not None and mol.GetNumAtoms():
-                return SmilesCheck(smiles, True, canonical=self._to_smiles(mol))
+                return _written(smiles, mol, self._to_smiles)
         return diagnose(smiles)
 
     def close(self) -> None:
@@ -142,6 +191,8 @@ def mol_from_smiles(smiles: str) -> Any:
     """An RDKit molecule for a SMILES that `check` accepted (None otherwise), quietly."""
     from rdkit import Chem
 
+    if size_problem(smiles) is not None:
+        return None
     with _quiet():
         mol = Chem.MolFromSmiles(smiles.strip())
     return mol if mol is not None and mol.GetNumAtoms() else None
@@ -149,7 +200,9 @@ def mol_from_smiles(smiles: str) -> Any:
 
 def properties(mol: Any) -> Properties:
     from rdkit import Chem
-    from rdkit.Chem import Descriptors, rdMolDescriptors
+    from rdkit.Chem import rdMolDescriptors
+
+    # rdkit.Chem.Descriptors.MolWt is this function; importing Descriptors costs 0.1-0.3 s.
 
     with _quiet():
         inchikey = Chem.MolToInchiKey(mol) or None
@@ -157,7 +210,7 @@ def properties(mol: Any) -> Properties:
             smiles=Chem.MolToSmiles(mol),
             # Isotopes shown in the formula, so it agrees with the (isotope-aware) weight.
             formula=rdMolDescriptors.CalcMolFormula(mol, separateIsotopes=True),
-            mol_weight=Descriptors.MolWt(mol),
+            mol_weight=rdMolDescriptors._CalcMolWt(mol),
             exact_mass=rdMolDescriptors.CalcExactMolWt(mol),
             inchikey=inchikey,
         )

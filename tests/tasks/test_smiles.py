@@ -35,7 +35,7 @@ def resolve(name: str, found, model_texts=None, profile="galactica"):
     backend = None
     if model_texts is not None:
         backend = FakeBackend.from_script({"profile": profile, "replies": [{"text": model_texts}]})
-    return SmilesResolver(backend).resolve(
+    return SmilesResolver(backend, ask_model=True).resolve(
         SmilesRequest(name, n=len(model_texts or [1])), names=names({name: found})
     )
 
@@ -218,7 +218,14 @@ def test_validate_json_lines(cli, tmp_path: Path) -> None:
     path = tmp_path / "in.smi"
     path.write_text("CCO\nC(C)(C)(C)(C)C\n")
     rows = cli("smiles", "validate", str(path), "--json").json_lines()
-    assert rows[0] == {"line": 1, "input": "CCO", "valid": True, "canonical": "CCO", "error": None}
+    assert rows[0] == {
+        "line": 1,
+        "input": "CCO",
+        "valid": True,
+        "canonical": "CCO",
+        "error": None,
+        "error_kind": None,
+    }
     assert rows[1]["valid"] is False and "valence" in rows[1]["error"]
 
 
