@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
 import tempfile
 from pathlib import Path
 
-from common import CORPORA, galcli_command, report, time_commands
+from common import CORPORA as SHARED_CORPORA
+from common import galcli_command, report, time_commands
+
+# ../shared/corpora beside the checkout, or wherever GALCLI_CORPORA points (a worktree elsewhere).
+CORPORA = Path(os.environ.get("GALCLI_CORPORA", SHARED_CORPORA))
 
 PLAIN_LOOP = """
 import sys

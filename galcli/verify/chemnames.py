@@ -28,8 +28,6 @@ from typing import Any
 
 from galcli.verify.chemindex import SourceUnavailable, chemicals_index
 
-__all__ = ["SourceUnavailable", "chemicals_index"]
-
 OPSIN = "opsin"
 CHEMICALS = "chemicals"
 MULTIPLIERS = {

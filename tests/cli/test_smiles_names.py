@@ -106,9 +106,11 @@ def test_ask_model_and_an_explicit_model_consult_it_for_confirmed_names(cli, fak
     assert clash.code == ExitCode.USAGE
 
 
-def test_no_model_imports_neither_torch_nor_transformers(tmp_path: Path) -> None:
+@pytest.mark.parametrize("flags", [["--no-model"], []], ids=["no-model", "default-confirmed"])
+def test_no_model_imports_neither_torch_nor_transformers(tmp_path: Path, flags: list[str]) -> None:
+    """--no-model, and the default when OPSIN and chemicals confirm the name: no model code."""
     completed = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "galcli", "smiles", "caffeine", "--no-model"],
+        [sys.executable, "-X", "importtime", "-m", "galcli", "smiles", "caffeine", *flags],
         capture_output=True,
         text=True,
         env={

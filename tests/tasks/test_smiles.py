@@ -169,7 +169,7 @@ def test_cli_batch_of_names(cli, tmp_path: Path) -> None:
     batch.write_text("ethanol\n\nbenzene\nnotachemicalxyz\n")
     result = cli("smiles", "--batch", str(batch), "--no-model")
     lines = result.json_lines()
-    assert [(l["line"], l["query"]) for l in lines] == [
+    assert [(row["line"], row["query"]) for row in lines] == [
         (1, "ethanol"),
         (3, "benzene"),
         (4, "notachemicalxyz"),
