@@ -145,11 +145,17 @@ class Backend(ABC):
         self.model_id = model_id
         self.profile = profile
         self.load_seconds = load_seconds
+        #: For each generation run so far, whether the watermark went into it (provenance).
+        self.watermark_record: list[bool] = []
 
     @property
     def watermark_supported(self) -> bool:
         """Whether `GenerationParams.watermark` is honoured by this backend."""
         return False
+
+    def applies_watermark(self, params: GenerationParams) -> bool:
+        """Whether a run with `params` carries the watermark: asked for, and possible here."""
+        return params.watermark and self.watermark_supported
 
     def weights_sha256(self) -> str | None:
         """A digest of the weights, for provenance; None where the backend cannot know it."""
@@ -198,3 +204,4 @@ class Backend(ABC):
 
     def close(self) -> None:
         """Release resources (threads, connections)."""
+        return None

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from galcli.errors import ModelUnavailable
 from galcli.model.base import (
     CHAT,
-    GALACTICA,
     Backend,
     GenerationParams,
     Prompt,
@@ -25,6 +24,7 @@ from galcli.model.base import (
     close_quietly,
     cut_at_stops,
 )
+from galcli.model.profiles import profile_of_served_model
 
 if TYPE_CHECKING:
     from galcli.model.registry import ModelSpec, Notify
@@ -34,12 +34,6 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8000/v1"
 MAX_RETRIES = 3
 TIMEOUT_SECONDS = 120.0
 MAX_STOP_STRINGS = 4  # the OpenAI API accepts at most four
-
-
-def profile_for(model: str, setting: str = "auto") -> str:
-    if setting in (GALACTICA, CHAT):
-        return setting
-    return GALACTICA if "galactica" in model.lower() else CHAT
 
 
 class OpenAIBackend(Backend):
@@ -176,9 +170,10 @@ def load(spec: ModelSpec, settings: Settings, notify: Notify) -> OpenAIBackend:
         raise ModelUnavailable("openai: needs a model name", hint="use --model openai:MODEL")
     try:
         import openai
-    except ImportError as exc:  # pragma: no cover - a declared dependency
+    except ImportError as exc:
         raise ModelUnavailable(
-            "the openai package is not installed", hint="pip install openai"
+            "the openai client is not installed",
+            hint='install it with: pip install "galcli[openai]"',
         ) from exc
     base_url = settings.base_url or DEFAULT_BASE_URL
     client = openai.OpenAI(
@@ -188,7 +183,10 @@ def load(spec: ModelSpec, settings: Settings, notify: Notify) -> OpenAIBackend:
         timeout=TIMEOUT_SECONDS,
     )
     backend = OpenAIBackend(
-        client, spec.name, base_url=base_url, profile=profile_for(spec.name, settings.profile)
+        client,
+        spec.name,
+        base_url=base_url,
+        profile=profile_of_served_model(spec.name, settings.profile),
     )
     with backend._errors():
         try:

@@ -9,12 +9,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from galcli import __version__
-
-if TYPE_CHECKING:
-    from galcli.model.base import Backend, GenerationParams, Prompt
 
 NOTICE = "machine-generated; check before use"
 
@@ -57,6 +54,30 @@ class Provenance:
         return f"galcli: {self.notice} (model {self.model}, watermark {self.watermark})"
 
 
+# What a stamp needs from a backend, its parameters and its prompt. Written as protocols so that
+# provenance/ does not import model/ (model/ imports provenance/: docs/architecture.md).
+
+
+class StampedParams(Protocol):
+    @property
+    def watermark(self) -> bool: ...
+
+
+class StampedBackend(Protocol):
+    kind: str
+    model_id: str
+    profile: str
+    watermark_record: list[bool]
+
+    def applies_watermark(self, params: StampedParams, /) -> bool: ...
+
+    def weights_sha256(self) -> str | None: ...
+
+
+class StampedPrompt(Protocol):
+    def text_for(self, profile: str) -> str: ...
+
+
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -74,15 +95,28 @@ def stamp(*, model: str, model_sha256: str | None, prompt: str, watermark: str) 
     )
 
 
-def watermark_status(backend: Backend, params: GenerationParams) -> str:
-    if params.watermark:
-        return "on"
-    if not backend.watermark_supported:
+def watermark_status(backend: StampedBackend, params: StampedParams) -> str:
+    """What the backend put into the text: "on" only where it applied the watermark.
+
+    Asked of the backend, not of the request, so that a run through the Python API is stamped
+    as truthfully as one through the CLI (a fake or remote backend cannot watermark). Runs the
+    backend made without it (beam search) are reported once they have happened.
+    """
+    if not params.watermark:
+        return "off"
+    if not backend.applies_watermark(params):
         return f"not available on the {backend.kind} backend"
-    return "off"
+    record = backend.watermark_record
+    if record and not any(record):
+        return "off (beam search is not watermarked)"
+    if record and not all(record):
+        return "partial (beam-search candidates are not watermarked)"
+    return "on"
 
 
-def provenance_for(backend: Backend, prompt: Prompt, params: GenerationParams) -> Provenance:
+def provenance_for(
+    backend: StampedBackend, prompt: StampedPrompt, params: StampedParams
+) -> Provenance:
     return stamp(
         model=backend.model_id,
         model_sha256=backend.weights_sha256(),
