@@ -38,6 +38,7 @@ MAX_STOP_STRINGS = 4  # the OpenAI API accepts at most four
 
 class OpenAIBackend(Backend):
     kind = "openai"
+    exact_token_count = False  # no tokenizer here: the server's usage report is the count
 
     def __init__(self, client: Any, model: str, *, base_url: str, profile: str) -> None:
         super().__init__(model_id=f"openai:{model}", profile=profile)
@@ -46,7 +47,7 @@ class OpenAIBackend(Backend):
         self.base_url = base_url
 
     def count_tokens(self, text: str) -> int:
-        # No tokenizer here; the server's usage report is used when it sends one.
+        """An estimate (whitespace-separated words): there is no tokenizer on this side."""
         return len(text.split())
 
     def _request(self, prompt: Prompt, params: GenerationParams) -> Any:
@@ -56,6 +57,8 @@ class OpenAIBackend(Backend):
             "temperature": params.temperature,
             "seed": params.seed,
             "stream": True,
+            # Ask for the usage report in the last chunk: the exact token count.
+            "stream_options": {"include_usage": True},
         }
         if not params.greedy:
             arguments["top_p"] = params.top_p
