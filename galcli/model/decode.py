@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from galcli.model.base import GenerationParams
+from galcli.model.runtime import import_torch, import_transformers
 
 #: generation-config fields that change which token comes next; the loop implements
 #: `suppress_tokens` and leaves models that set any of the others to `generate`.
@@ -67,7 +68,7 @@ class Decoder:
     _static_failed: bool = field(default=False, repr=False)
 
     def _processors(self, params: GenerationParams) -> list[Any]:
-        from transformers.generation import logits_process as lp
+        lp = import_transformers()  # the logits processors are top-level names
 
         device = self.model.device
         processors: list[Any] = []
@@ -97,16 +98,15 @@ class Decoder:
         return processors
 
     def _cache(self, length: int) -> Any:
-        from transformers import DynamicCache, StaticCache
-
+        transformers = import_transformers()
         config = self.model.config
         if self.static_cache and not self._static_failed:
-            return StaticCache(config=config, max_cache_len=length)
-        return DynamicCache(config=config)
+            return transformers.StaticCache(config=config, max_cache_len=length)
+        return transformers.DynamicCache(config=config)
 
     def tokens(self, input_ids: Any, params: GenerationParams, run: RunState) -> Iterator[int]:
         """Yield new token ids; stops at an end-of-sequence id (yielded) or the token limit."""
-        import torch
+        torch = import_torch()
 
         model = self.model
         processors = self._processors(params)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from galcli.errors import ModelUnavailable
-from galcli.model.runtime import import_torch, import_transformers
+from galcli.model.runtime import import_torch, import_transformers, runtime_unavailable
 from galcli.model.transformers_backend import TransformersBackend
 
 if TYPE_CHECKING:
@@ -119,6 +119,8 @@ def load_pretrained(
             model = transformers.AutoModelForCausalLM.from_pretrained(
                 str(source), dtype=dtype, use_safetensors=True, **common
             )
+    except ModelUnavailable:
+        raise
     except OSError as exc:
         raise _load_error(str(source), allow_download, exc) from exc
     except Exception as exc:  # corrupt weights, unsupported architectures, bad configs
@@ -153,7 +155,10 @@ def load_weights_directly(directory: Path, dtype: Any) -> Any | None:
         from accelerate import init_empty_weights
     except ImportError:
         return None
-    from safetensors.torch import load_file
+    try:
+        from safetensors.torch import load_file
+    except ImportError as exc:
+        raise runtime_unavailable("safetensors") from exc
 
     config = transformers.AutoConfig.from_pretrained(str(directory), trust_remote_code=False)
     with init_empty_weights(include_buffers=False):

@@ -38,6 +38,11 @@ def missing_runtime_packages() -> list[str]:
 
 
 def import_torch() -> Any:
+    # OpenMP worker threads that spin while waiting for work starve every other process on a
+    # busy machine, and each other when there are more runnable threads than cores: on the
+    # shared 2-core machine, greedy decoding ran at 0.24-0.31 tokens/s with the default policy
+    # and 3.6-6.0 with passive waiting (bench/generate.py). Read once, when torch loads.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     try:
         import torch
     except ImportError as exc:

@@ -47,7 +47,9 @@ def test_the_loop_writes_what_generate_writes(case: str, model: str, request) ->
 def test_the_loop_keeps_streaming_and_stop_strings(tiny_galactica: Path) -> None:
     backend = load_pretrained(tiny_galactica, model_id="g", device="cpu", allow_download=False)
     params = GenerationParams(max_new_tokens=40, watermark=False)
-    pieces = list(backend.stream(Prompt("The Transformer [START_REF]", stop=("[END_REF]",)), params))
+    pieces = list(
+        backend.stream(Prompt("The Transformer [START_REF]", stop=("[END_REF]",)), params)
+    )
     assert len(pieces) > 2
     assert "".join(pieces) == " Attention Is All You Need, Vaswani "
 
