@@ -124,7 +124,8 @@ def embedded_info() -> ModelInfo:
         info.details["weights_sha256"] = manifest.get("weights_sha256")
         info.details["parameters"] = count_parameters(embedded.cache_path())
     else:
-        info.status, info.ready = "installed; converted on first use (~20 s)", True
+        # Usable, but not yet: the first run converts it (`galcli models prepare` does it now).
+        info.status, info.ready = "installed; converted on first use (~20 s)", False
     return info
 
 
