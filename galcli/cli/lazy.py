@@ -78,7 +78,9 @@ def _build(name: str, entry: Any, app: typer.Typer) -> Any:
         single.registered_commands, single.registered_groups = [entry], []
         return typer.main.get_command(single)
     single.registered_commands, single.registered_groups = [], [entry]
-    return typer.main.get_command(single).commands[name]
+    group = typer.main.get_command(single)
+    assert isinstance(group, typer.core.TyperGroup)
+    return group.commands[name]
 
 
 def _summary(name: str, entry: Any, app: typer.Typer) -> Any:

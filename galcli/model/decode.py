@@ -16,7 +16,7 @@ asks for anything else fall back to `generate` (`supports`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,7 +104,9 @@ class Decoder:
             return transformers.StaticCache(config=config, max_cache_len=length)
         return transformers.DynamicCache(config=config)
 
-    def tokens(self, input_ids: Any, params: GenerationParams, run: RunState) -> Iterator[int]:
+    def tokens(
+        self, input_ids: Any, params: GenerationParams, run: RunState
+    ) -> Generator[int, None, None]:
         """Yield new token ids; stops at an end-of-sequence id (yielded) or the token limit."""
         torch = import_torch()
 

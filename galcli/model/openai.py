@@ -116,9 +116,9 @@ class _translate_errors:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: Any, error: BaseException | None, traceback: Any) -> bool:
+    def __exit__(self, kind: Any, error: BaseException | None, traceback: Any) -> None:
         if error is None:
-            return False
+            return
         import openai
 
         where = self.base_url
@@ -153,7 +153,6 @@ class _translate_errors:
                 f"the server at {where} answered {error.status_code}: {detail}",
                 hint="check the model name and the server's log",
             ) from error
-        return False
 
 
 def _detail(error: Any) -> str:

@@ -1,7 +1,8 @@
 """Provenance stamps: which tool, version, model and prompt produced an artefact, and when.
 
-Every generated artefact carries one (DESIGN.md §3): a `%` comment in LaTeX, an HTML comment in
-Markdown, a `provenance` object in JSON, and a one-line notice on stderr in the terminal.
+Every generated artefact carries one (README, "Provenance, history and reporting bad output"):
+a `%` comment in LaTeX, an HTML comment in Markdown, a `provenance` object in JSON, and a
+one-line notice on stderr in the terminal.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-from typing import Protocol
+from typing import Any, Protocol
 
 from galcli import __version__
 
@@ -69,7 +70,7 @@ class StampedBackend(Protocol):
     profile: str
     watermark_record: list[bool]
 
-    def applies_watermark(self, params: StampedParams, /) -> bool: ...
+    def applies_watermark(self, params: Any, /) -> bool: ...
 
     def weights_sha256(self) -> str | None: ...
 

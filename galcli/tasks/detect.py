@@ -17,6 +17,8 @@ from galcli.provenance import watermark
 from galcli.settings import Settings
 
 WATERMARKED, NOT_WATERMARKED, TOO_SHORT = "watermarked", "not watermarked", "too short to tell"
+#: The z-score from which `galcli detect` calls a text watermarked (see bench/watermark.py).
+DEFAULT_THRESHOLD = watermark.Z_THRESHOLD
 
 
 @dataclass(frozen=True)
