@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-from typing import Any, Protocol
+from typing import Protocol
 
 from galcli import __version__
 
@@ -70,7 +70,8 @@ class StampedBackend(Protocol):
     profile: str
     watermark_record: list[bool]
 
-    def applies_watermark(self, params: Any, /) -> bool: ...
+    @property
+    def watermark_supported(self) -> bool: ...
 
     def weights_sha256(self) -> str | None: ...
 
@@ -103,10 +104,10 @@ def watermark_status(backend: StampedBackend, params: StampedParams) -> str:
     as truthfully as one through the CLI (a fake or remote backend cannot watermark). Runs the
     backend made without it (beam search) are reported once they have happened.
     """
+    if not backend.watermark_supported:
+        return f"not available on the {backend.kind} backend"
     if not params.watermark:
         return "off"
-    if not backend.applies_watermark(params):
-        return f"not available on the {backend.kind} backend"
     record = backend.watermark_record
     if record and not any(record):
         return "off (beam search is not watermarked)"

@@ -30,8 +30,15 @@ def test_the_generate_task_called_from_python_stamps_what_was_applied() -> None:
     assert "watermark on" not in result.provenance.summary()
 
 
-def test_watermark_off_is_off() -> None:
-    assert watermark_status(fake(), GenerationParams(watermark=False)) == "off"
+def test_watermark_off_is_off_where_it_could_have_been_on(tiny_galactica: Path) -> None:
+    from galcli.model.hf import load_pretrained
+
+    backend = load_pretrained(tiny_galactica, model_id="g", device="cpu", allow_download=False)
+    assert watermark_status(backend, GenerationParams(watermark=False)) == "off"
+    # A backend that cannot watermark says so, whatever was asked.
+    assert watermark_status(fake(), GenerationParams(watermark=False)) == (
+        "not available on the fake backend"
+    )
 
 
 def test_a_local_model_is_stamped_on_only_for_watermarked_runs(tiny_galactica: Path) -> None:
