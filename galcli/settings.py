@@ -89,7 +89,6 @@ class SettingSpec:
     help: str
     # For negative environment switches such as GALCLI_NO_LOG=1, which turns `log` off.
     env_inverted: bool = False
-    config_allowed: bool = True
 
 
 SPECS: tuple[SettingSpec, ...] = (
@@ -223,7 +222,7 @@ def _read_config(path: Path) -> dict[str, Any]:
         ) from exc
     unknown = sorted(key for key in data if key not in SPEC_BY_NAME)
     if unknown:
-        known = ", ".join(spec.name for spec in SPECS if spec.config_allowed)
+        known = ", ".join(spec.name for spec in SPECS)
         raise InputError(
             f"unknown setting {unknown[0]!r} in config file",
             location=Location(str(path)),

@@ -114,6 +114,7 @@ def _debug_requested(args: list[str]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Run galcli with `argv` (default: sys.argv[1:]) and return the exit code."""
     from galcli import render
+    from galcli.cli.lazy import lazy_command
 
     # Typer may vendor click or depend on it; its public BadParameter leads to both base classes.
     ancestry = {cls.__name__: cls for cls in typer.BadParameter.__mro__}
@@ -121,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = sys.argv[1:] if argv is None else list(argv)
     debug = _debug_requested(args)
-    command = typer.main.get_command(app)
+    command = lazy_command(app)  # builds only the subcommand that runs
     try:
         result = command.main(args=args, prog_name="galcli", standalone_mode=False)
     except ClickUsageError as exc:

@@ -9,8 +9,8 @@ import typer
 from galcli.cli.options import CommonOptions, common_options, positive_number
 from galcli.errors import ExitCode, InputError
 from galcli.fileio import read_text
-from galcli.provenance import watermark
 from galcli.render import Output
+from galcli.tasks.detect import DEFAULT_THRESHOLD
 
 
 @common_options(model=False)
@@ -35,7 +35,7 @@ def detect(
             help="z-score from which a text counts as watermarked.",
             callback=positive_number,
         ),
-    ] = watermark.Z_THRESHOLD,
+    ] = DEFAULT_THRESHOLD,
     allow_download: Annotated[
         bool, typer.Option("--allow-download", help="Allow fetching the tokenizer of a hub model.")
     ] = False,

@@ -19,6 +19,7 @@ app = typer.Typer(
 Examples:
   galcli models                     # what can run here; * marks the default
   galcli models show smollm2-135m-instruct
+  galcli models show openai:galactica-30b --check   # contact the server now
   galcli models prepare             # convert the embedded model now, not on first use
   galcli models config              # every setting, its value and where it came from
 """,
@@ -44,15 +45,31 @@ def show(
     name: Annotated[
         str, typer.Argument(metavar="MODEL", help="A model name, directory or hub id.")
     ],
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Load the model (or contact its server) now and say whether it is ready; "
+            "exit 4 when it is not. Without it, servers and scripts are 'configured (not "
+            "checked)'.",
+        ),
+    ] = False,
     *,
     opts: CommonOptions,
 ) -> int:
-    """Describe one model: backend, prompt profile, size, files, licence, cache."""
+    """Describe one model: backend, prompt profile, size, files, licence, cache.
+
+    \b
+    Examples:
+      galcli models show smollm2-135m-instruct
+      galcli models show ./galactica-125m --check --json
+    """
     from galcli.render.models import show_model_info
     from galcli.tasks.models import show_model
 
-    show_model_info(Output(json_mode=opts.json, quiet=opts.quiet), show_model(name))
-    return ExitCode.OK
+    info = show_model(name, check=check)
+    show_model_info(Output(json_mode=opts.json, quiet=opts.quiet), info)
+    return ExitCode.MODEL_UNAVAILABLE if check and not info.ready else ExitCode.OK
 
 
 @app.command("prepare")
@@ -68,13 +85,11 @@ def prepare(
 
     Useful in Dockerfiles and CI set-up, so that the first real command starts fast.
     """
-    from galcli.model import embedded
     from galcli.render.models import show_model_info
-    from galcli.tasks.models import embedded_info
+    from galcli.tasks.models import prepare_embedded
 
     out = Output(json_mode=opts.json, quiet=opts.quiet)
-    embedded.prepare(out.info, force=force)
-    show_model_info(out, embedded_info())
+    show_model_info(out, prepare_embedded(out.info, force=force))
     return ExitCode.OK
 
 

@@ -71,9 +71,14 @@ class Generation:
     seconds: float
     finish_reason: str = "stop"  # "stop" (stop string / end of sequence) or "length"
     score: float | None = None  # mean log-probability per token, where the backend knows it
+    #: True when `new_tokens` is a guess (a remote server that sent no usage report).
+    tokens_estimated: bool = False
 
     @property
-    def tokens_per_second(self) -> float:
+    def tokens_per_second(self) -> float | None:
+        """Decoding speed; None where the token count is only an estimate."""
+        if self.tokens_estimated:
+            return None
         return self.new_tokens / self.seconds if self.seconds > 0 else 0.0
 
 
@@ -138,6 +143,8 @@ class Backend(ABC):
 
     #: backend kind, e.g. "transformers", "fake", "openai"
     kind: str = "abstract"
+    #: Whether `count_tokens` uses the model's own tokenizer (False: an estimate).
+    exact_token_count: bool = True
 
     def __init__(self, model_id: str, profile: str, load_seconds: float = 0.0) -> None:
         if profile not in PROFILES:
@@ -145,11 +152,17 @@ class Backend(ABC):
         self.model_id = model_id
         self.profile = profile
         self.load_seconds = load_seconds
+        #: For each generation run so far, whether the watermark went into it (provenance).
+        self.watermark_record: list[bool] = []
 
     @property
     def watermark_supported(self) -> bool:
         """Whether `GenerationParams.watermark` is honoured by this backend."""
         return False
+
+    def applies_watermark(self, params: GenerationParams) -> bool:
+        """Whether a run with `params` carries the watermark: asked for, and possible here."""
+        return params.watermark and self.watermark_supported
 
     def weights_sha256(self) -> str | None:
         """A digest of the weights, for provenance; None where the backend cannot know it."""
@@ -179,11 +192,17 @@ class Backend(ABC):
         seconds = time.perf_counter() - started
         text = "".join(parts)
         new_tokens = getattr(stream, "new_tokens", None)
+        estimated = False
         if new_tokens is None:
             new_tokens = self.count_tokens(text)
+            estimated = not self.exact_token_count
         finish_reason = getattr(stream, "finish_reason", "stop")
         return Generation(
-            text=text, new_tokens=new_tokens, seconds=seconds, finish_reason=finish_reason
+            text=text,
+            new_tokens=new_tokens,
+            seconds=seconds,
+            finish_reason=finish_reason,
+            tokens_estimated=estimated,
         )
 
     def sample(
@@ -198,3 +217,4 @@ class Backend(ABC):
 
     def close(self) -> None:
         """Release resources (threads, connections)."""
+        return None

@@ -23,12 +23,8 @@ from typing import TYPE_CHECKING, Any
 from galcli import paths
 from galcli.errors import ModelUnavailable
 from galcli.model.digest import file_identity, sha256_file
-from galcli.model.hf import (
-    TransformersBackend,
-    import_transformers,
-    load_pretrained,
-    resolve_device,
-)
+from galcli.model.hf import TransformersBackend, load_pretrained, resolve_device
+from galcli.model.runtime import import_torch, import_transformers
 from galcli.settings import EMBEDDED_MODEL
 
 if TYPE_CHECKING:
@@ -97,7 +93,7 @@ def cache_problem(directory: Path, gguf: Path) -> str | None:
 def build_cache(gguf: Path, directory: Path) -> dict[str, Any]:
     """Convert the GGUF file into a safetensors cache at `directory` (atomic)."""
     transformers = import_transformers()
-    import torch
+    torch = import_torch()
 
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.build-", dir=directory.parent))

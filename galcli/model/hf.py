@@ -1,72 +1,44 @@
-"""The transformers backend: any causal LM directory or Hugging Face hub id.
+"""The transformers backend: loading any causal LM directory or Hugging Face hub id.
 
-Safety rules (DESIGN.md §4): weights load from safetensors only, never `trust_remote_code`, and
-nothing is downloaded unless the user allowed it. torch and transformers are imported inside the
-functions that need them, so importing this module is cheap.
+Safety rules (docs/architecture.md, "Models"): weights load from safetensors only, never
+`trust_remote_code`, and nothing is downloaded unless the user allowed it. torch and transformers
+are imported inside the functions that need them, so importing this module is cheap.
+
+A local directory loads fast: the model is built with empty (meta-device) parameters, and the
+safetensors files, memory-mapped, are assigned to it as they are, so no weight is initialised
+and then overwritten (`load_weights_directly`). Anything that path does not cover (hub ids,
+checkpoints whose names need mapping) goes through `from_pretrained`.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from galcli.errors import ModelUnavailable
-from galcli.model.base import (
-    CHAT,
-    GALACTICA,
-    Backend,
-    Generation,
-    GenerationParams,
-    Prompt,
-    TokenStream,
-    cut_at_stops,
-)
-from galcli.model.digest import files_sha256
+from galcli.model.runtime import import_torch, import_transformers, runtime_unavailable
+from galcli.model.transformers_backend import TransformersBackend
 
 if TYPE_CHECKING:
     from galcli.model.registry import ModelSpec, Notify
     from galcli.settings import Settings
 
-GALACTICA_MARKERS = ("[START_REF]", "[END_REF]", "[START_I_SMILES]", "<work>")
-
-
-def import_transformers(debug: bool = False) -> Any:
-    """Import transformers with its progress bars and advisory warnings silenced.
-
-    galcli prints its own progress; transformers' tqdm bars and hints about generation flags
-    would otherwise land on the user's stderr on every run.
-    """
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    import transformers
-
-    transformers.utils.logging.disable_progress_bar()
-    if not debug and not os.environ.get("GALCLI_DEBUG"):
-        transformers.utils.logging.set_verbosity_error()
-        import warnings
-
-        warnings.filterwarnings("ignore", module=r"transformers\..*")
-        warnings.filterwarnings("ignore", module=r"torch\..*")
-    return transformers
-
-
-def detect_profile(tokenizer: Any) -> str:
-    """Galactica checkpoints have Galactica's markers in the vocabulary; instruction models have
-    a chat template; any other base model gets raw text prompts (the Galactica dialect)."""
-    vocab = tokenizer.get_vocab()
-    if all(marker in vocab for marker in GALACTICA_MARKERS):
-        return GALACTICA
-    if getattr(tokenizer, "chat_template", None):
-        return CHAT
-    return GALACTICA
+__all__ = [
+    "TransformersBackend",
+    "check_local_dir",
+    "import_transformers",
+    "is_hub_id",
+    "load",
+    "load_pretrained",
+    "resolve_device",
+]
 
 
 def resolve_device(requested: str) -> str:
-    import torch
+    torch = import_torch()
 
     if requested == "auto":
         if torch.cuda.is_available():
@@ -83,221 +55,6 @@ def resolve_device(requested: str) -> str:
             "--device mps was requested but it is not available", hint="use --device cpu (or auto)"
         )
     return requested
-
-
-class TransformersBackend(Backend):
-    kind = "transformers"
-
-    def __init__(
-        self,
-        model: Any,
-        tokenizer: Any,
-        *,
-        model_id: str,
-        source: Path | None,
-        device: str,
-        load_seconds: float = 0.0,
-        weights_digest: str | None = None,
-    ) -> None:
-        super().__init__(
-            model_id=model_id, profile=detect_profile(tokenizer), load_seconds=load_seconds
-        )
-        self.model = model
-        self.tokenizer = tokenizer
-        self.device = device
-        self.source = source
-        self._digest = weights_digest
-        self._lock = threading.Lock()
-
-    @property
-    def watermark_supported(self) -> bool:
-        return True
-
-    def weights_sha256(self) -> str | None:
-        if self._digest is None and self.source is not None:
-            self._digest = files_sha256(sorted(self.source.glob("*.safetensors")))
-        return self._digest
-
-    def count_tokens(self, text: str) -> int:
-        return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
-
-    # -- prompt -> tensors ------------------------------------------------------------------
-
-    def encode(self, prompt: Prompt) -> dict[str, Any]:
-        if self.profile == CHAT:
-            messages = [{"role": m.role, "content": m.content} for m in prompt.chat_messages()]
-            text = self.tokenizer.apply_chat_template(
-                messages, add_generation_prompt=True, tokenize=False
-            )
-            encoded = self.tokenizer(text, return_tensors="pt", add_special_tokens=False)
-        else:
-            encoded = self.tokenizer(prompt.raw, return_tensors="pt")
-        return {
-            key: value.to(self.model.device)
-            for key, value in encoded.items()
-            if key in ("input_ids", "attention_mask")
-        }
-
-    def stop_strings(self, prompt: Prompt) -> tuple[str, ...]:
-        # The Galactica profile decodes special tokens (to keep [END_REF] and friends), so the
-        # end-of-sequence and padding strings must be cut from the text as well.
-        extra = ()
-        if self.profile == GALACTICA:
-            extra = tuple(t for t in (self.tokenizer.eos_token, self.tokenizer.pad_token) if t)
-        return (*prompt.stop, *extra)
-
-    def generation_kwargs(self, params: GenerationParams) -> dict[str, Any]:
-        tokenizer = self.tokenizer
-        pad = (
-            tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-        )
-        kwargs: dict[str, Any] = {
-            "max_new_tokens": params.max_new_tokens,
-            "pad_token_id": pad,
-            "do_sample": not params.greedy,
-        }
-        if params.greedy:
-            # Explicitly neutral values, so a checkpoint's sampling defaults don't leak in.
-            kwargs.update(temperature=None, top_p=None, top_k=None)
-        else:
-            kwargs.update(temperature=params.temperature, top_p=params.top_p)
-        if params.repetition_penalty != 1.0:
-            kwargs["repetition_penalty"] = params.repetition_penalty
-        if params.watermark:
-            from galcli.provenance.watermark import watermarking_config
-
-            kwargs["watermarking_config"] = watermarking_config()
-        return kwargs
-
-    # -- generation -------------------------------------------------------------------------
-
-    def stream(self, prompt: Prompt, params: GenerationParams) -> Iterator[str]:
-        transformers = import_transformers()
-        import torch
-
-        inputs = self.encode(prompt)
-        streamer = transformers.TextIteratorStreamer(
-            self.tokenizer, skip_prompt=True, skip_special_tokens=self.profile == CHAT
-        )
-        cancel = threading.Event()
-        criteria = transformers.StoppingCriteriaList([_CancelCriterion(cancel)])
-        outcome: dict[str, Any] = {}
-        kwargs = {
-            **inputs,
-            **self.generation_kwargs(params),
-            "streamer": streamer,
-            "stopping_criteria": criteria,
-        }
-        prompt_length = inputs["input_ids"].shape[-1]
-
-        def work() -> None:
-            try:
-                torch.manual_seed(params.seed)
-                with torch.inference_mode():
-                    outcome["ids"] = self.model.generate(**kwargs)
-            except BaseException as exc:  # re-raised in the consuming thread
-                outcome["error"] = exc
-                streamer.end()
-
-        result = TokenStream(iter(()))
-
-        def deltas() -> Iterator[str]:
-            self._lock.acquire()
-            thread = threading.Thread(target=work, name="galcli-generate", daemon=True)
-            thread.start()
-            try:
-                for text in streamer:
-                    if "error" in outcome:
-                        break
-                    if text:
-                        yield text
-            finally:
-                # Also reached when the consumer stops early (a stop string, Ctrl-C).
-                cancel.set()
-                thread.join()
-                self._lock.release()
-                if "ids" in outcome:
-                    ids = outcome["ids"][0][prompt_length:]
-                    result.new_tokens = int(ids.shape[-1])
-                    ended = result.new_tokens and int(ids[-1]) in _eos_ids(
-                        self.model, self.tokenizer
-                    )
-                    if result.new_tokens >= params.max_new_tokens and not ended:
-                        result.finish_reason = "length"
-            if "error" in outcome:
-                raise outcome["error"]
-
-        result.deltas = cut_at_stops(deltas(), self.stop_strings(prompt))
-        return result
-
-    def sample(
-        self, prompt: Prompt, params: GenerationParams, n: int, on_text: Any = None
-    ) -> list[Generation]:
-        """With greedy settings, `n` beams (ranked by the model's own score); otherwise `n`
-        seeded samples."""
-        if params.greedy and n > 1:
-            return self._beams(prompt, params, n)
-        return super().sample(prompt, params, n, on_text)
-
-    def _beams(self, prompt: Prompt, params: GenerationParams, n: int) -> list[Generation]:
-        import_transformers()
-        import torch
-
-        inputs = self.encode(prompt)
-        kwargs = self.generation_kwargs(params)
-        kwargs.pop("watermarking_config", None)  # beams are scored, not watermarked text
-        started = time.perf_counter()
-        with torch.inference_mode():
-            output = self.model.generate(
-                **inputs,
-                **kwargs,
-                num_beams=n,
-                num_return_sequences=n,
-                return_dict_in_generate=True,
-                output_scores=True,
-                early_stopping=True,
-            )
-        seconds = time.perf_counter() - started
-        prompt_length = inputs["input_ids"].shape[-1]
-        stops = self.stop_strings(prompt)
-        generations = []
-        for index, sequence in enumerate(output.sequences):
-            ids = sequence[prompt_length:]
-            text = self.tokenizer.decode(ids, skip_special_tokens=self.profile == CHAT)
-            text = "".join(cut_at_stops([text], stops))
-            score = (
-                float(output.sequences_scores[index])
-                if output.sequences_scores is not None
-                else None
-            )
-            generations.append(
-                Generation(
-                    text=text, new_tokens=int(ids.shape[-1]), seconds=seconds / n, score=score
-                )
-            )
-        return generations
-
-
-def _eos_ids(model: Any, tokenizer: Any) -> set[int]:
-    ids = model.generation_config.eos_token_id
-    found = set(ids) if isinstance(ids, list) else ({ids} if ids is not None else set())
-    if tokenizer.eos_token_id is not None:
-        found.add(tokenizer.eos_token_id)
-    return found
-
-
-class _CancelCriterion:
-    """Stops generation once the consumer is gone (stop string found, Ctrl-C, closed pipe)."""
-
-    def __init__(self, event: threading.Event) -> None:
-        self.event = event
-
-    def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
-        import torch
-
-        return torch.full(
-            (input_ids.shape[0],), self.event.is_set(), dtype=torch.bool, device=input_ids.device
-        )
 
 
 # -- loading ----------------------------------------------------------------------------------
@@ -347,17 +104,23 @@ def load_pretrained(
 ) -> TransformersBackend:
     """Load a tokenizer and causal LM from a directory or (cached/allowed) hub id."""
     transformers = import_transformers()
-    import torch
+    torch = import_torch()
 
-    started = time.perf_counter()
     device = resolve_device(device)
     dtype = torch.bfloat16 if device.startswith("cuda") else torch.float32
     common = {"trust_remote_code": False, "local_files_only": not allow_download}
+    started = time.perf_counter()
     try:
         tokenizer = transformers.AutoTokenizer.from_pretrained(str(source), **common)
-        model = transformers.AutoModelForCausalLM.from_pretrained(
-            str(source), dtype=dtype, use_safetensors=True, **common
-        )
+        model = None
+        if Path(source).is_dir():
+            model = load_weights_directly(Path(source), dtype)
+        if model is None:
+            model = transformers.AutoModelForCausalLM.from_pretrained(
+                str(source), dtype=dtype, use_safetensors=True, **common
+            )
+    except ModelUnavailable:
+        raise
     except OSError as exc:
         raise _load_error(str(source), allow_download, exc) from exc
     except Exception as exc:  # corrupt weights, unsupported architectures, bad configs
@@ -378,6 +141,41 @@ def load_pretrained(
         load_seconds=time.perf_counter() - started,
         weights_digest=weights_digest,
     )
+
+
+def load_weights_directly(directory: Path, dtype: Any) -> Any | None:
+    """Build the model with empty parameters and assign the memory-mapped safetensors to it.
+
+    Returns None (and the caller uses `from_pretrained`) when accelerate is missing or the
+    checkpoint's tensor names do not match the model's own: then transformers' key mapping is
+    needed. Buffers (rotary tables) are computed normally; tied weights are tied afterwards.
+    """
+    transformers = import_transformers()
+    try:
+        from accelerate import init_empty_weights
+    except ImportError:
+        return None
+    try:
+        from safetensors.torch import load_file
+    except ImportError as exc:
+        raise runtime_unavailable("safetensors") from exc
+
+    config = transformers.AutoConfig.from_pretrained(str(directory), trust_remote_code=False)
+    with init_empty_weights(include_buffers=False):
+        model = transformers.AutoModelForCausalLM.from_config(config, dtype=dtype)
+    state: dict[str, Any] = {}
+    for path in sorted(directory.glob("*.safetensors")):
+        state.update(load_file(path))  # memory-mapped, not copied
+    missing, unexpected = model.load_state_dict(state, strict=False, assign=True)
+    model.tie_weights()
+    if unexpected or any(p.is_meta for p in model.parameters()):
+        return None
+    del missing  # only tied weights can be missing once no parameter is left on meta
+    if any(t.dtype != dtype for t in model.parameters() if t.is_floating_point()):
+        model.to(dtype)
+    if (directory / "generation_config.json").is_file():
+        model.generation_config = transformers.GenerationConfig.from_pretrained(str(directory))
+    return model
 
 
 def _first_line(exc: BaseException) -> str:

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from galcli.errors import ModelUnavailable
 from galcli.model.base import (
     CHAT,
-    GALACTICA,
     Backend,
     GenerationParams,
     Prompt,
@@ -25,6 +24,7 @@ from galcli.model.base import (
     close_quietly,
     cut_at_stops,
 )
+from galcli.model.profiles import profile_of_served_model
 
 if TYPE_CHECKING:
     from galcli.model.registry import ModelSpec, Notify
@@ -36,14 +36,9 @@ TIMEOUT_SECONDS = 120.0
 MAX_STOP_STRINGS = 4  # the OpenAI API accepts at most four
 
 
-def profile_for(model: str, setting: str = "auto") -> str:
-    if setting in (GALACTICA, CHAT):
-        return setting
-    return GALACTICA if "galactica" in model.lower() else CHAT
-
-
 class OpenAIBackend(Backend):
     kind = "openai"
+    exact_token_count = False  # no tokenizer here: the server's usage report is the count
 
     def __init__(self, client: Any, model: str, *, base_url: str, profile: str) -> None:
         super().__init__(model_id=f"openai:{model}", profile=profile)
@@ -52,7 +47,7 @@ class OpenAIBackend(Backend):
         self.base_url = base_url
 
     def count_tokens(self, text: str) -> int:
-        # No tokenizer here; the server's usage report is used when it sends one.
+        """An estimate (whitespace-separated words): there is no tokenizer on this side."""
         return len(text.split())
 
     def _request(self, prompt: Prompt, params: GenerationParams) -> Any:
@@ -62,6 +57,8 @@ class OpenAIBackend(Backend):
             "temperature": params.temperature,
             "seed": params.seed,
             "stream": True,
+            # Ask for the usage report in the last chunk: the exact token count.
+            "stream_options": {"include_usage": True},
         }
         if not params.greedy:
             arguments["top_p"] = params.top_p
@@ -119,9 +116,9 @@ class _translate_errors:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: Any, error: BaseException | None, traceback: Any) -> bool:
+    def __exit__(self, kind: Any, error: BaseException | None, traceback: Any) -> None:
         if error is None:
-            return False
+            return
         import openai
 
         where = self.base_url
@@ -156,7 +153,6 @@ class _translate_errors:
                 f"the server at {where} answered {error.status_code}: {detail}",
                 hint="check the model name and the server's log",
             ) from error
-        return False
 
 
 def _detail(error: Any) -> str:
@@ -176,9 +172,10 @@ def load(spec: ModelSpec, settings: Settings, notify: Notify) -> OpenAIBackend:
         raise ModelUnavailable("openai: needs a model name", hint="use --model openai:MODEL")
     try:
         import openai
-    except ImportError as exc:  # pragma: no cover - a declared dependency
+    except ImportError as exc:
         raise ModelUnavailable(
-            "the openai package is not installed", hint="pip install openai"
+            "the openai client is not installed",
+            hint='install it with: pip install "galcli[openai]"',
         ) from exc
     base_url = settings.base_url or DEFAULT_BASE_URL
     client = openai.OpenAI(
@@ -188,7 +185,10 @@ def load(spec: ModelSpec, settings: Settings, notify: Notify) -> OpenAIBackend:
         timeout=TIMEOUT_SECONDS,
     )
     backend = OpenAIBackend(
-        client, spec.name, base_url=base_url, profile=profile_for(spec.name, settings.profile)
+        client,
+        spec.name,
+        base_url=base_url,
+        profile=profile_of_served_model(spec.name, settings.profile),
     )
     with backend._errors():
         try:

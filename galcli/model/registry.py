@@ -28,7 +28,6 @@ _BUILTIN: dict[str, str] = {
     "fake": "galcli.model.fake:load",
     "openai": "galcli.model.openai:load",
 }
-_REGISTERED: dict[str, Loader] = {}
 
 
 @dataclass(frozen=True)
@@ -38,17 +37,8 @@ class ModelSpec:
     text: str  # the string the user gave
 
 
-def register(scheme: str, loader: Loader) -> None:
-    """Add or replace a backend scheme (used by plugins and by the test suite's fake backends)."""
-    _REGISTERED[scheme] = loader
-
-
-def unregister(scheme: str) -> None:
-    _REGISTERED.pop(scheme, None)
-
-
 def schemes() -> list[str]:
-    return sorted({*_BUILTIN, *_REGISTERED, *_entry_points()})
+    return sorted({*_BUILTIN, *_entry_points()})
 
 
 def _entry_points() -> dict[str, object]:
@@ -62,14 +52,12 @@ def parse_model(text: str) -> ModelSpec:
     if text.lower() in EMBEDDED_ALIASES:
         return ModelSpec("embedded", EMBEDDED_MODEL, text)
     scheme, sep, rest = text.partition(":")
-    if sep and (scheme in _BUILTIN or scheme in _REGISTERED or scheme in _entry_points()):
+    if sep and (scheme in _BUILTIN or scheme in _entry_points()):
         return ModelSpec(scheme, rest, text)
     return ModelSpec("hf", text, text)
 
 
 def _loader(scheme: str) -> Loader:
-    if scheme in _REGISTERED:
-        return _REGISTERED[scheme]
     if scheme in _BUILTIN:
         module_name, _, attribute = _BUILTIN[scheme].partition(":")
         return getattr(importlib.import_module(module_name), attribute)

@@ -174,7 +174,8 @@ class History:
                     watermark,
                 ),
             )
-            return int(cursor.lastrowid)
+            assert cursor.lastrowid is not None  # set by every INSERT
+            return cursor.lastrowid
 
     def runs(
         self, *, limit: int | None = None, flagged: bool = False, ids: list[int] | None = None

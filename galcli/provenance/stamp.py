@@ -1,7 +1,8 @@
 """Provenance stamps: which tool, version, model and prompt produced an artefact, and when.
 
-Every generated artefact carries one (DESIGN.md §3): a `%` comment in LaTeX, an HTML comment in
-Markdown, a `provenance` object in JSON, and a one-line notice on stderr in the terminal.
+Every generated artefact carries one (README, "Provenance, history and reporting bad output"):
+a `%` comment in LaTeX, an HTML comment in Markdown, a `provenance` object in JSON, and a
+one-line notice on stderr in the terminal.
 """
 
 from __future__ import annotations
@@ -9,12 +10,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from galcli import __version__
-
-if TYPE_CHECKING:
-    from galcli.model.base import Backend, GenerationParams, Prompt
 
 NOTICE = "machine-generated; check before use"
 
@@ -57,6 +55,31 @@ class Provenance:
         return f"galcli: {self.notice} (model {self.model}, watermark {self.watermark})"
 
 
+# What a stamp needs from a backend, its parameters and its prompt. Written as protocols so that
+# provenance/ does not import model/ (model/ imports provenance/: docs/architecture.md).
+
+
+class StampedParams(Protocol):
+    @property
+    def watermark(self) -> bool: ...
+
+
+class StampedBackend(Protocol):
+    kind: str
+    model_id: str
+    profile: str
+    watermark_record: list[bool]
+
+    @property
+    def watermark_supported(self) -> bool: ...
+
+    def weights_sha256(self) -> str | None: ...
+
+
+class StampedPrompt(Protocol):
+    def text_for(self, profile: str) -> str: ...
+
+
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -74,13 +97,28 @@ def stamp(*, model: str, model_sha256: str | None, prompt: str, watermark: str) 
     )
 
 
-def watermark_status(backend: Backend, params: GenerationParams) -> str:
+def watermark_status(backend: StampedBackend, params: StampedParams) -> str:
+    """What the backend put into the text: "on" only where it applied the watermark.
+
+    Asked of the backend, not of the request, so that a run through the Python API is stamped
+    as truthfully as one through the CLI (a fake or remote backend cannot watermark). Runs the
+    backend made without it (beam search) are reported once they have happened.
+    """
     if not backend.watermark_supported:
         return f"not available on the {backend.kind} backend"
-    return "on" if params.watermark else "off"
+    if not params.watermark:
+        return "off"
+    record = backend.watermark_record
+    if record and not any(record):
+        return "off (beam search is not watermarked)"
+    if record and not all(record):
+        return "partial (beam-search candidates are not watermarked)"
+    return "on"
 
 
-def provenance_for(backend: Backend, prompt: Prompt, params: GenerationParams) -> Provenance:
+def provenance_for(
+    backend: StampedBackend, prompt: StampedPrompt, params: StampedParams
+) -> Provenance:
     return stamp(
         model=backend.model_id,
         model_sha256=backend.weights_sha256(),

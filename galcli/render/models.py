@@ -25,6 +25,12 @@ def show_model_list(out: Output, models: list[ModelInfo]) -> None:
         size = _size(model.details.get("parameters"))
         line = f"{mark} {model.name:<{width}}  {model.backend:<12} {size:>6}  {model.status}"
         out.write(line.rstrip())
+    missing = next((m.details["missing"] for m in models if m.details.get("missing")), None)
+    if missing:
+        out.warn(
+            f"local models need the model runtime ({', '.join(missing)} missing): "
+            'pip install "galcli[model]"'
+        )
 
 
 def show_model_info(out: Output, model: ModelInfo) -> None:

@@ -17,6 +17,8 @@ from galcli.provenance import watermark
 from galcli.settings import Settings
 
 WATERMARKED, NOT_WATERMARKED, TOO_SHORT = "watermarked", "not watermarked", "too short to tell"
+#: The z-score from which `galcli detect` calls a text watermarked (see bench/watermark.py).
+DEFAULT_THRESHOLD = watermark.Z_THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -79,10 +81,10 @@ class WatermarkScorer:
         threshold: float = watermark.Z_THRESHOLD,
         min_tokens: int = watermark.MIN_TOKENS,
     ) -> None:
-        source, self.name = tokenizer_source(settings)
-        from galcli.model.hf import import_transformers
+        from galcli.model.runtime import import_transformers
 
-        transformers = import_transformers()
+        transformers = import_transformers()  # before any conversion of the embedded model
+        source, self.name = tokenizer_source(settings)
         offline = {"local_files_only": not settings.allow_download, "trust_remote_code": False}
         try:
             self.tokenizer = transformers.AutoTokenizer.from_pretrained(source, **offline)
@@ -101,7 +103,9 @@ class WatermarkScorer:
         self.min_tokens = min_tokens
 
     def score(self, text: str) -> DetectResult:
-        import torch
+        from galcli.model.runtime import import_torch
+
+        torch = import_torch()
 
         if not text.strip():
             raise InputError("the text is empty", hint="give the generated text to check")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,14 +31,16 @@ class GenerateResult:
     provenance: Provenance
 
     def to_dict(self) -> dict[str, Any]:
+        speed = self.generation.tokens_per_second
         return {
             "model": self.model,
             "prompt": self.prompt,
             "text": self.text,
             "generation": {
                 "new_tokens": self.generation.new_tokens,
+                "tokens_estimated": self.generation.tokens_estimated,
                 "seconds": round(self.generation.seconds, 3),
-                "tokens_per_second": round(self.generation.tokens_per_second, 2),
+                "tokens_per_second": None if speed is None else round(speed, 2),
                 "load_seconds": round(self.load_seconds, 3),
                 "finish_reason": self.generation.finish_reason,
             },
@@ -49,7 +52,9 @@ def build_prompt(text: str) -> Prompt:
     return Prompt(raw=text, messages=(Message("system", SYSTEM), Message("user", text)))
 
 
-def run_generate(request: GenerateRequest, backend: Backend, on_text=None) -> GenerateResult:
+def run_generate(
+    request: GenerateRequest, backend: Backend, on_text: Callable[[str], None] | None = None
+) -> GenerateResult:
     prompt = build_prompt(request.text)
     generation = backend.generate(prompt, request.params, on_text)
     return GenerateResult(

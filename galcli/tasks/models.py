@@ -5,17 +5,22 @@ from __future__ import annotations
 import json
 import os
 import struct
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from math import prod
 from pathlib import Path
 from typing import Any
 
-from galcli.errors import ModelUnavailable
-from galcli.model.base import CHAT, GALACTICA
-from galcli.model.registry import parse_model
-from galcli.settings import EMBEDDED_MODEL, SPECS, Settings
+from galcli.errors import GalcliError, ModelUnavailable
+from galcli.model.base import CHAT
+from galcli.model.profiles import profile_of_directory
+from galcli.model.registry import load_backend, parse_model
+from galcli.model.runtime import INSTALL_HINT, MISSING_MESSAGE, missing_runtime_packages
+from galcli.settings import EMBEDDED_MODEL, SPECS, Settings, load_settings
 
-GALACTICA_MARKER = "[START_REF]"
+#: Backends that run the model in this process and need the model runtime (torch, transformers).
+LOCAL_BACKENDS = ("embedded", "transformers")
+NOT_CHECKED = "configured (not checked)"
 
 
 @dataclass
@@ -23,7 +28,7 @@ class ModelInfo:
     name: str
     backend: str
     status: str  # human words: "ready", "converts on first use", "not installed", …
-    ready: bool
+    ready: bool | None  # None: configured but not checked (a server, a script)
     default: bool = False
     path: str | None = None
     profile: str | None = None
@@ -52,22 +57,6 @@ def _hub_snapshot(repo_dir: Path) -> Path | None:
         if (snapshot / "config.json").is_file() and any(snapshot.glob("*.safetensors")):
             return snapshot
     return None
-
-
-def profile_from_files(directory: Path) -> str:
-    """The prompt profile a model directory will get, read from its tokenizer files."""
-    tokenizer = directory / "tokenizer.json"
-    if tokenizer.is_file():
-        with tokenizer.open(encoding="utf-8") as handle:
-            if GALACTICA_MARKER in handle.read():
-                return GALACTICA
-    config = directory / "tokenizer_config.json"
-    has_template = (directory / "chat_template.jinja").is_file() or (
-        directory / "chat_template.json"
-    ).is_file()
-    if not has_template and config.is_file():
-        has_template = bool(_read_json(config).get("chat_template"))
-    return CHAT if has_template else GALACTICA
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -102,7 +91,7 @@ def describe_directory(name: str, directory: Path, backend: str = "transformers"
         status="ready",
         ready=True,
         path=str(directory),
-        profile=profile_from_files(directory),
+        profile=profile_of_directory(directory),
         details=details,
     )
 
@@ -135,7 +124,8 @@ def embedded_info() -> ModelInfo:
         info.details["weights_sha256"] = manifest.get("weights_sha256")
         info.details["parameters"] = count_parameters(embedded.cache_path())
     else:
-        info.status, info.ready = "installed; converted on first use (~20 s)", True
+        # Usable, but not yet: the first run converts it (`galcli models prepare` does it now).
+        info.status, info.ready = "installed; converted on first use (~20 s)", False
     return info
 
 
@@ -152,6 +142,19 @@ def hub_cache_models() -> list[ModelInfo]:
     return found
 
 
+def note_missing_runtime(models: list[ModelInfo]) -> list[str]:
+    """Mark local models unusable when torch/transformers are absent; return what is missing."""
+    missing = missing_runtime_packages()
+    if missing:
+        for model in models:
+            if model.backend in LOCAL_BACKENDS:
+                model.ready = False
+                model.status = f"{MISSING_MESSAGE} ({', '.join(missing)})"
+                model.details["missing"] = missing
+                model.details["install"] = INSTALL_HINT.removeprefix("install it with: ")
+    return missing
+
+
 def list_models(settings: Settings) -> list[ModelInfo]:
     models = [embedded_info(), *hub_cache_models()]
     default = parse_model(settings.model)
@@ -164,23 +167,23 @@ def list_models(settings: Settings) -> list[ModelInfo]:
         models.append(describe_directory(default.name, Path(default.name).expanduser()))
     elif default.scheme not in ("hf", "embedded"):
         models.append(
-            ModelInfo(name=default.text, backend=default.scheme, status="configured", ready=True)
+            ModelInfo(name=default.text, backend=default.scheme, status=NOT_CHECKED, ready=None)
         )
     for model in models:
         model.default = model.name == (
             EMBEDDED_MODEL if default.scheme == "embedded" else default.text
         )
+    note_missing_runtime(models)
     return models
 
 
-def show_model(name: str) -> ModelInfo:
+def describe_model(name: str) -> ModelInfo:
+    """What the files (or the configuration) say about a model, without loading it."""
     spec = parse_model(name)
     if spec.scheme == "embedded":
         return embedded_info()
     if spec.scheme != "hf":
-        return ModelInfo(
-            name=name, backend=spec.scheme, status="served by a backend plugin", ready=True
-        )
+        return ModelInfo(name=name, backend=spec.scheme, status=NOT_CHECKED, ready=None)
     directory = Path(name).expanduser()
     if directory.is_dir():
         from galcli.model.hf import check_local_dir
@@ -195,6 +198,49 @@ def show_model(name: str) -> ModelInfo:
             hint="`galcli models` lists the models available here",
         )
     return describe_directory(name, snapshot)
+
+
+def show_model(name: str, *, check: bool = False) -> ModelInfo:
+    """Describe a model; with `check`, load it (or contact its server) and say whether it ran."""
+    if not check:
+        info = describe_model(name)
+        note_missing_runtime([info])
+        return info
+    try:
+        info = describe_model(name)
+    except ModelUnavailable as exc:
+        info = ModelInfo(name=name, backend=parse_model(name).scheme, status="", ready=False)
+        return _unavailable(info, exc)
+    try:
+        backend = load_backend(load_settings({"model": name}))
+    except GalcliError as exc:
+        return _unavailable(info, exc)
+    try:
+        info.status, info.ready = "ready (checked: loaded)", True
+        if backend.kind == "openai":
+            info.status = "ready (checked: the server serves it)"
+        info.profile = backend.profile
+        info.details["load_seconds"] = round(backend.load_seconds, 3)
+    finally:
+        backend.close()
+    return info
+
+
+def _unavailable(info: ModelInfo, error: GalcliError) -> ModelInfo:
+    info.status, info.ready = f"unavailable (checked): {error.message}", False
+    if error.hint:
+        info.details["hint"] = error.hint
+    return info
+
+
+def prepare_embedded(notify: Callable[[str], None], *, force: bool = False) -> ModelInfo:
+    """Convert the embedded model into its safetensors cache now (`galcli models prepare`)."""
+    from galcli.model import embedded
+    from galcli.model.runtime import import_transformers
+
+    import_transformers()  # a core install gets the one-line "runtime not installed" error
+    embedded.prepare(notify, force=force)
+    return embedded_info()
 
 
 @dataclass

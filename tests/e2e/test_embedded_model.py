@@ -26,10 +26,15 @@ def test_generate_streams_a_completion_from_the_embedded_model(cli) -> None:
     assert len(doc["provenance"]["model_sha256"]) == 64
 
 
-def test_models_lists_the_embedded_default_as_ready(cli) -> None:
-    models = cli("models", "--json").json()
-    default = next(m for m in models if m["default"])
-    assert default["name"] == "smollm2-135m-instruct" and default["ready"]
+def test_the_embedded_default_is_ready_only_once_converted(cli, tmp_path, monkeypatch) -> None:
+    with monkeypatch.context() as empty:
+        empty.setenv("GALCLI_CACHE_DIR", str(tmp_path / "empty-cache"))
+        default = next(m for m in cli("models", "--json").json() if m["default"])
+        assert default["name"] == "smollm2-135m-instruct"
+        assert default["ready"] is False and "converted on first use" in default["status"]
+    assert cli("models", "prepare", "-q").code == 0  # the session cache (built above) is kept
+    default = next(m for m in cli("models", "--json").json() if m["default"])
+    assert default["ready"] is True and default["status"] == "ready (cached)"
 
 
 def test_human_abstracts_are_not_flagged_as_watermarked(corpora) -> None:
@@ -48,18 +53,24 @@ def test_human_abstracts_are_not_flagged_as_watermarked(corpora) -> None:
 
 
 def test_embedded_generation_is_detected(cli, tmp_path) -> None:
-    result = cli(
+    """Long enough to judge (the seed is fixed, so this is the same text every run), and judged
+    watermarked; the same prompt without the watermark is not."""
+    args = (
         "generate",
-        "Write a long paragraph about how enzymes catalyse reactions.",
+        "Write a long, detailed essay about how enzymes catalyse reactions.",
         "--max-new-tokens",
-        "120",
+        "160",
         "--temperature",
         "0.7",
+        "--seed",
+        "1",
         "-q",
+        "--no-log",
     )
     draft = tmp_path / "draft.txt"
-    draft.write_text(result.stdout)
+    draft.write_text(cli(*args).stdout)
     detected = cli("detect", str(draft), "--json").json()
-    assert detected["verdict"] in ("watermarked", "too short to tell")
-    if detected["verdict"] == "watermarked":
-        assert detected["z_score"] >= 4
+    assert detected["tokens"] >= 50, "the draft stopped too early to be judged"
+    assert detected["verdict"] == "watermarked" and detected["z_score"] >= 4
+    plain = cli(*args, "--no-watermark").stdout
+    assert cli("detect", "-", "--json", stdin=plain).json()["verdict"] == "not watermarked"

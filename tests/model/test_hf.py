@@ -71,9 +71,41 @@ def test_beams_give_distinct_scored_candidates(galactica) -> None:
     assert beams[0].text == " Attention Is All You Need, Vaswani "
 
 
-def test_watermarked_generation_runs(chat) -> None:
-    params = GenerationParams(max_new_tokens=10, watermark=True)
-    assert chat.generate(Prompt("What is ethanol?"), params).new_tokens > 0
+def test_watermarked_generation_is_detected(untrained_chat: Path) -> None:
+    """The backend's watermark is the one `galcli detect` tests for: on, it is found; off, not."""
+    from galcli.settings import Settings
+    from galcli.tasks.detect import NOT_WATERMARKED, WATERMARKED, WatermarkScorer
+
+    backend = load_pretrained(untrained_chat, model_id="u", device="cpu", allow_download=False)
+    scorer = WatermarkScorer(Settings(model=str(untrained_chat)))
+    prompt = Prompt("Write about ethanol.")
+    marked = backend.generate(prompt, GenerationParams(max_new_tokens=120, watermark=True))
+    plain = backend.generate(prompt, GenerationParams(max_new_tokens=120, watermark=False))
+    assert scorer.score(marked.text).verdict == WATERMARKED
+    assert scorer.score(plain.text).verdict == NOT_WATERMARKED
+
+
+def test_local_weights_load_without_from_pretrained(tiny_chat: Path, monkeypatch) -> None:
+    """Safetensors are assigned to an empty model: no initialisation that is then overwritten,
+    and the same weights, buffers and generation settings as `from_pretrained`."""
+    import torch
+    import transformers
+
+    reference = transformers.AutoModelForCausalLM.from_pretrained(tiny_chat)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("from_pretrained was called for a local safetensors directory")
+
+    monkeypatch.setattr(transformers.AutoModelForCausalLM, "from_pretrained", refuse)
+    backend = load_pretrained(tiny_chat, model_id="c", device="cpu", allow_download=False)
+    loaded = dict(backend.model.state_dict())
+    for name, tensor in reference.state_dict().items():
+        assert torch.equal(loaded[name], tensor), name
+    for name, buffer in backend.model.named_buffers():
+        assert buffer.device.type == "cpu", name
+    assert backend.model.generation_config.eos_token_id == reference.generation_config.eos_token_id
+    result = backend.generate(Prompt("What is ethanol?"), PARAMS)
+    assert result.text == "Ethanol is CCO, an alcohol."
 
 
 def test_sampling_is_reproducible_with_a_seed(chat) -> None:

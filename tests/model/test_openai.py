@@ -97,7 +97,8 @@ def test_cite_batch_runs_concurrently_in_order(
 ) -> None:
     bib = tmp_path / "refs.bib"
     bib.write_text(
-        "@article{ethanol2020, author={A, B}, title={Ethanol as a solvent}, year=2020, journal={J}}\n"
+        "@article{ethanol2020, author={A, B}, title={Ethanol as a solvent}, year=2020,"
+        " journal={J}}\n"
         "@article{water2021, author={C, D}, title={Water in proteins}, year=2021, journal={J}}\n"
     )
     batch = tmp_path / "s.txt"
@@ -144,9 +145,11 @@ def test_detect_explains_that_remote_text_is_not_watermarked(cli) -> None:
 
 
 class Script:
-    def __init__(self, statuses: list[int]) -> None:
+    def __init__(self, statuses: list[int], *, usage: bool = True) -> None:
         self.statuses = statuses
+        self.usage = usage  # whether the last chunk carries a usage report
         self.requests: list[dict] = []
+        self.paths: list[str] = []
         self.keys: list[str] = []
 
 
@@ -164,12 +167,15 @@ def start_fake(script: Script) -> tuple[ThreadingHTTPServer, str]:
             self.wfile.write(data)
 
         def do_GET(self) -> None:
-            self._json(200, {"object": "list", "data": [{"id": "m", "object": "model"}]})
+            served = [{"id": name, "object": "model"} for name in ("m", "galactica-1.3b")]
+            self._json(200, {"object": "list", "data": served})
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
             script.requests.append(json.loads(self.rfile.read(length)))
+            script.paths.append(self.path)
             script.keys.append(self.headers.get("Authorization", ""))
+            chat = self.path.endswith("/chat/completions")
             status = script.statuses.pop(0) if script.statuses else 200
             if status != 200:
                 self._json(status, {"error": {"message": f"scripted {status}"}})
@@ -177,23 +183,23 @@ def start_fake(script: Script) -> tuple[ThreadingHTTPServer, str]:
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.end_headers()
+            kind = "chat.completion.chunk" if chat else "text_completion"
             for piece in ("Hello", " from", " the server"):
-                chunk = {
-                    "id": "x",
-                    "object": "chat.completion.chunk",
-                    "created": 0,
-                    "model": "m",
-                    "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}],
-                }
+                choice = (
+                    {"index": 0, "delta": {"content": piece}, "finish_reason": None}
+                    if chat
+                    else {"index": 0, "text": piece, "finish_reason": None}
+                )
+                chunk = {"id": "x", "object": kind, "created": 0, "model": "m", "choices": [choice]}
                 self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
-            done = {
-                "id": "x",
-                "object": "chat.completion.chunk",
-                "created": 0,
-                "model": "m",
-                "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
-                "usage": {"completion_tokens": 3, "prompt_tokens": 5, "total_tokens": 8},
-            }
+            last = (
+                {"index": 0, "delta": {}, "finish_reason": "stop"}
+                if chat
+                else {"index": 0, "text": "", "finish_reason": "stop"}
+            )
+            done = {"id": "x", "object": kind, "created": 0, "model": "m", "choices": [last]}
+            if script.usage:
+                done["usage"] = {"completion_tokens": 7, "prompt_tokens": 5, "total_tokens": 12}
             self.wfile.write(f"data: {json.dumps(done)}\n\ndata: [DONE]\n\n".encode())
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -205,8 +211,8 @@ def start_fake(script: Script) -> tuple[ThreadingHTTPServer, str]:
 def fake_server():
     servers = []
 
-    def make(statuses: list[int]) -> tuple[Script, str]:
-        script = Script(statuses)
+    def make(statuses: list[int], *, usage: bool = True) -> tuple[Script, str]:
+        script = Script(statuses, usage=usage)
         httpd, url = start_fake(script)
         servers.append(httpd)
         return script, url
@@ -221,8 +227,11 @@ def test_retries_rate_limits_and_server_errors_then_succeeds(cli, fake_server) -
     result = cli("generate", "hi", "-m", "openai:m", "--base-url", url, "--json", "--no-log")
     assert result.code == 0, result.stderr
     doc = result.json()
-    assert doc["text"] == "Hello from the server" and doc["generation"]["new_tokens"] == 3
+    assert doc["text"] == "Hello from the server"
+    assert doc["generation"]["new_tokens"] == 7  # the server's count, not the 4 words
+    assert doc["generation"]["tokens_estimated"] is False
     assert len(script.requests) == 3
+    assert script.requests[0]["stream_options"] == {"include_usage": True}
     assert (
         script.requests[0]["stream"] is True
         and script.requests[0]["messages"][-1]["content"] == "hi"
@@ -261,8 +270,45 @@ def test_connection_refused_is_exit_4(cli) -> None:
 
 
 def test_galactica_models_use_raw_completions(cli, fake_server) -> None:
-    from galcli.model.openai import profile_for
+    script, url = fake_server([])
+    result = cli(
+        "generate", "The Transformer", "-m", "openai:galactica-1.3b", "--base-url", url, "--json"
+    )
+    assert result.code == 0, result.stderr
+    assert script.paths == ["/v1/completions"]
+    assert script.requests[0]["prompt"] == "The Transformer"
+    assert "messages" not in script.requests[0]
+    assert result.json()["text"] == "Hello from the server"
 
-    assert profile_for("facebook/galactica-30b") == "galactica"
-    assert profile_for("Qwen/Qwen3-8B") == "chat"
-    assert profile_for("my-model", "galactica") == "galactica"
+
+def test_instruction_models_use_chat_completions(cli, fake_server) -> None:
+    script, url = fake_server([])
+    assert cli("generate", "hi", "-m", "openai:m", "--base-url", url, "--no-log").code == 0
+    assert script.paths == ["/v1/chat/completions"]
+
+
+def test_the_profile_setting_overrides_the_name(cli, fake_server, monkeypatch) -> None:
+    monkeypatch.setenv("GALCLI_PROFILE", "galactica")
+    script, url = fake_server([])
+    assert cli("generate", "hi", "-m", "openai:m", "--base-url", url, "--no-log").code == 0
+    assert script.paths == ["/v1/completions"]
+
+
+def test_without_a_usage_report_the_count_is_marked_an_estimate(cli, fake_server) -> None:
+    _, url = fake_server([], usage=False)
+    doc = cli("generate", "hi", "-m", "openai:m", "--base-url", url, "--json", "--no-log").json()
+    generation = doc["generation"]
+    assert generation["tokens_estimated"] is True and generation["new_tokens"] == 4
+    assert generation["tokens_per_second"] is None  # no speed from a word count
+
+
+def test_models_show_check_contacts_the_server(cli, fake_server, monkeypatch) -> None:
+    _, url = fake_server([])
+    monkeypatch.setenv("GALCLI_BASE_URL", url)
+    unchecked = cli("models", "show", "openai:m", "--json").json()
+    assert unchecked["status"] == "configured (not checked)" and unchecked["ready"] is None
+    checked = cli("models", "show", "openai:m", "--check", "--json")
+    assert checked.code == 0 and checked.json()["ready"] is True
+    missing = cli("models", "show", "openai:other", "--check", "--json")
+    assert missing.code == ExitCode.MODEL_UNAVAILABLE
+    assert missing.json()["ready"] is False and "has no model 'other'" in missing.json()["status"]

@@ -1,0 +1,183 @@
+"""Token-by-token decoding for one prompt on a local causal LM: greedy or sampled, streamed.
+
+`model.generate` is built for every case (batches, beams, assisted decoding, a streamer thread)
+and pays for that generality on every token. For galcli's case (one sequence, CPU, a few hundred
+tokens) this loop does the same arithmetic with fewer Python calls: a key/value cache allocated
+once for the whole run, logits for the last position only, the logits processors built once per
+backend (the watermark's 1M-entry table included), and the text decoded in the consuming thread,
+so no streamer thread competes for the two cores. bench/generate.py measures it against
+`generate`.
+
+It reproduces `generate` token for token (tests/model/test_decode.py): the same processors in the
+same order (repetition penalty, temperature, top-p, suppressed tokens, watermark), the same use
+of the global torch generator after `torch.manual_seed(seed)`. Models whose generation config
+asks for anything else fall back to `generate` (`supports`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import Any
+
+from galcli.model.base import GenerationParams
+from galcli.model.runtime import import_torch, import_transformers
+
+#: generation-config fields that change which token comes next; the loop implements
+#: `suppress_tokens` and leaves models that set any of the others to `generate`.
+_UNSUPPORTED_FIELDS = (
+    "begin_suppress_tokens",
+    "bad_words_ids",
+    "sequence_bias",
+    "forced_bos_token_id",
+    "forced_eos_token_id",
+    "no_repeat_ngram_size",
+    "encoder_no_repeat_ngram_size",
+    "min_length",
+    "min_new_tokens",
+    "exponential_decay_length_penalty",
+    "epsilon_cutoff",
+    "eta_cutoff",
+    "typical_p",
+    "min_p",
+    "top_h",
+    "renormalize_logits",
+    "remove_invalid_values",
+)
+
+
+def supports(model: Any) -> bool:
+    """Whether this loop decodes `model` exactly as `generate` would."""
+    config = model.generation_config
+    for name in _UNSUPPORTED_FIELDS:
+        value = getattr(config, name, None)
+        if value not in (None, 0, 1.0, False):
+            return False
+    return not getattr(model.config, "is_encoder_decoder", False)
+
+
+@dataclass
+class Decoder:
+    """Decoding state that outlives one run: processors that are costly to build."""
+
+    model: Any
+    eos_ids: frozenset[int]
+    _watermark: Any = None
+    _suppress: Any = None
+    static_cache: bool = True
+    _static_failed: bool = field(default=False, repr=False)
+
+    def _processors(self, params: GenerationParams) -> list[Any]:
+        lp = import_transformers()  # the logits processors are top-level names
+
+        device = self.model.device
+        processors: list[Any] = []
+        if params.repetition_penalty != 1.0:
+            processors.append(lp.RepetitionPenaltyLogitsProcessor(params.repetition_penalty))
+        suppress = self.model.generation_config.suppress_tokens
+        if suppress:
+            if self._suppress is None:
+                self._suppress = lp.SuppressTokensLogitsProcessor(suppress, device=device)
+            processors.append(self._suppress)
+        if not params.greedy:
+            if params.temperature != 1.0:
+                processors.append(lp.TemperatureLogitsWarper(params.temperature))
+            top_k = self.model.generation_config.top_k
+            top_k = 50 if top_k is None else top_k  # generate's default
+            if top_k:
+                processors.append(lp.TopKLogitsWarper(top_k))
+            if params.top_p < 1.0:
+                processors.append(lp.TopPLogitsWarper(params.top_p))
+        if params.watermark:
+            if self._watermark is None:
+                from galcli.provenance.watermark import watermarking_config
+
+                vocab = self.model.config.get_text_config().vocab_size
+                self._watermark = watermarking_config().construct_processor(vocab, device)
+            processors.append(self._watermark)
+        return processors
+
+    def _cache(self, length: int) -> Any:
+        transformers = import_transformers()
+        config = self.model.config
+        if self.static_cache and not self._static_failed:
+            return transformers.StaticCache(config=config, max_cache_len=length)
+        return transformers.DynamicCache(config=config)
+
+    def tokens(
+        self, input_ids: Any, params: GenerationParams, run: RunState
+    ) -> Generator[int, None, None]:
+        """Yield new token ids; stops at an end-of-sequence id (yielded) or the token limit."""
+        torch = import_torch()
+
+        model = self.model
+        processors = self._processors(params)
+        prompt_length = int(input_ids.shape[-1])
+        sequence = input_ids
+        torch.manual_seed(params.seed)
+        with torch.inference_mode():
+            cache = self._cache(prompt_length + params.max_new_tokens)
+            position = torch.arange(prompt_length, device=model.device)
+            step_input = input_ids
+            for _ in range(params.max_new_tokens):
+                try:
+                    logits = model(
+                        input_ids=step_input,
+                        position_ids=position.unsqueeze(0),
+                        cache_position=position,
+                        cache=cache,
+                        use_cache=True,
+                        logits_to_keep=1,
+                    ).logits[:, -1, :]
+                except Exception:
+                    if run.new_tokens or self._static_failed or not self.static_cache:
+                        raise
+                    # An architecture without static-cache support: use the growing one.
+                    self._static_failed = True
+                    cache = self._cache(0)
+                    continue
+                scores = logits.float()
+                for processor in processors:
+                    scores = processor(sequence, scores)
+                if params.greedy:
+                    chosen = scores.argmax(dim=-1)
+                else:
+                    chosen = torch.multinomial(scores.softmax(dim=-1), num_samples=1).squeeze(1)
+                token = int(chosen[0])
+                run.new_tokens += 1
+                step_input = chosen.unsqueeze(0)
+                sequence = torch.cat([sequence, step_input], dim=-1)
+                yield token
+                if token in self.eos_ids:
+                    run.ended = True
+                    return
+                position = position[-1:] + 1
+
+
+@dataclass
+class RunState:
+    new_tokens: int = 0
+    ended: bool = False  # stopped at an end-of-sequence token
+
+
+class IncrementalText:
+    """Turns a growing list of token ids into text deltas, holding back a broken UTF-8 tail."""
+
+    def __init__(self, tokenizer: Any, *, skip_special_tokens: bool) -> None:
+        self.tokenizer = tokenizer
+        self.skip_special_tokens = skip_special_tokens
+        self.ids: list[int] = []
+        self.emitted = 0
+
+    def push(self, token: int) -> str:
+        self.ids.append(token)
+        text = self.tokenizer.decode(self.ids, skip_special_tokens=self.skip_special_tokens)
+        if text.endswith("\ufffd"):
+            return ""  # a multi-byte character split across tokens: wait for the rest
+        delta, self.emitted = text[self.emitted :], len(text)
+        return delta
+
+    def flush(self) -> str:
+        text = self.tokenizer.decode(self.ids, skip_special_tokens=self.skip_special_tokens)
+        delta, self.emitted = text[self.emitted :], len(text)
+        return delta
