@@ -106,14 +106,13 @@ def config(*, opts: CommonOptions) -> int:
       device = "cuda"
       temperature = 0.0
     """
-    from galcli import paths
     from galcli.render.models import show_settings
     from galcli.settings import load_settings
-    from galcli.tasks.models import settings_table
+    from galcli.tasks.models import config_file_path, settings_table
 
     show_settings(
         Output(json_mode=opts.json, quiet=opts.quiet),
         settings_table(load_settings()),
-        paths.config_file(),
+        config_file_path(),
     )
     return ExitCode.OK

@@ -167,14 +167,11 @@ def name(
         else:
             result = resolver.resolve(request, names=found)
         if draw is not None and result.candidates:
-            from galcli.verify.smiles import draw as depict
-            from galcli.verify.smiles import mol_from_smiles
+            from galcli.tasks.smiles import draw_candidate
 
             top = result.candidates[0]
             atomic_write_bytes(
-                draw,
-                depict(mol_from_smiles(top.smiles), str(draw), legend=names[0]),
-                user_file=True,
+                draw, draw_candidate(top, str(draw), legend=names[0]), user_file=True
             )
             session.out.info(f"drew {top.smiles} to {draw}")
         session.record_result(result, {c.smiles: c.identity for c in result.candidates})

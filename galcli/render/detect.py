@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from galcli.render.core import Output
-from galcli.tasks.detect import DetectResult
+
+if TYPE_CHECKING:
+    from galcli.tasks.detect import DetectResult
 
 
 def show_detect(out: Output, result: DetectResult) -> None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from galcli.errors import InputError
 from galcli.render.core import Output
-from galcli.tasks.explain_formula import Explanation
+
+if TYPE_CHECKING:
+    from galcli.tasks.explain_formula import Explanation
 
 ROLE_ORDER = (
     "variable",

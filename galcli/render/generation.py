@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from galcli.render.core import Output
-from galcli.tasks.generate import GenerateResult
+
+if TYPE_CHECKING:
+    from galcli.tasks.generate import GenerateResult
 
 
 def show_generation(out: Output, result: GenerateResult) -> None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from galcli.render.core import Output
-from galcli.tasks.models import ModelInfo, SettingRow
+
+if TYPE_CHECKING:
+    from galcli.tasks.models import ModelInfo, SettingRow
 
 
 def _size(parameters: object) -> str:

@@ -259,3 +259,10 @@ def settings_table(settings: Settings) -> list[SettingRow]:
         )
         for spec in SPECS
     ]
+
+
+def config_file_path() -> Path:
+    """Where `galcli.toml` is read from (it may not exist)."""
+    from galcli import paths
+
+    return paths.config_file()

@@ -303,3 +303,10 @@ def _rank(candidate: Candidate) -> tuple[Any, ...]:
         min(SOURCE_PRIORITY[s] for s in candidate.sources),
         -(candidate.model_score if candidate.model_score is not None else float("-inf")),
     )
+
+
+def draw_candidate(candidate: Candidate, path: str, *, legend: str) -> bytes:
+    """The candidate's structure drawn as SVG or PNG (by `path`'s suffix)."""
+    from galcli.verify.smiles import draw, mol_from_smiles
+
+    return draw(mol_from_smiles(candidate.smiles), path, legend=legend)
