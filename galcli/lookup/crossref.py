@@ -1,0 +1,120 @@
+"""Crossref REST API: a DOI's record (GET /works/{doi}) and bibliographic search (GET /works).
+
+Fields read: `title`, `subtitle`, `author[].family`/`given`/`name`, `issued`,
+`published-print`/`published-online` (`date-parts`), `container-title`,
+`short-container-title`. Retractions: `updated-by` entries of type retraction (from the
+publisher or Retraction Watch), a record that is itself a retraction notice (`update-to`), a
+`relation` naming a retraction, and titles the publisher prefixed with "RETRACTED".
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from typing import Any
+
+from galcli.lookup.http import HttpClient
+from galcli.lookup.works import CROSSREF, Work, first
+
+RETRACTION_TYPES = frozenset({"retraction", "withdrawal", "removal", "partial_retraction"})
+_RETRACTED_TITLE = re.compile(r"^\s*(retracted|retraction)\b[:\s]", re.IGNORECASE)
+
+
+def _year(message: dict[str, Any], field: str) -> int | None:
+    parts = (message.get(field) or {}).get("date-parts") or [[None]]
+    try:
+        return int(parts[0][0])
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _retraction(message: dict[str, Any]) -> str | None:
+    for update in message.get("updated-by") or []:
+        if isinstance(update, dict) and update.get("type") in RETRACTION_TYPES:
+            notice = update.get("DOI")
+            return f"retraction notice {notice}" if notice else "marked retracted"
+    for update in message.get("update-to") or []:
+        if isinstance(update, dict) and update.get("type") in RETRACTION_TYPES:
+            return f"this DOI is the retraction notice of {update.get('DOI') or 'another work'}"
+    for relation, targets in (message.get("relation") or {}).items():
+        if "retract" in relation:
+            ids = [t.get("id") for t in targets if isinstance(t, dict) and t.get("id")]
+            return f"{relation} {', '.join(ids)}".strip()
+    if _RETRACTED_TITLE.match(first(message.get("title"))):
+        return "the title says RETRACTED"
+    return None
+
+
+def work_from_crossref(message: dict[str, Any]) -> Work:
+    authors = [a for a in message.get("author") or [] if isinstance(a, dict)]
+    names = [
+        " ".join(p for p in (a.get("given"), a.get("family")) if p) or str(a.get("name") or "")
+        for a in authors
+    ]
+    first_family = (
+        (str(authors[0].get("family") or authors[0].get("name") or "")) if authors else ""
+    )
+    years = {
+        y
+        for y in (
+            _year(message, f)
+            for f in ("issued", "published-print", "published-online", "published")
+        )
+        if y
+    }
+    title = first(message.get("title"))
+    subtitle = first(message.get("subtitle"))
+    retraction = _retraction(message)
+    return Work(
+        source=CROSSREF,
+        doi=message.get("DOI"),
+        title=title,
+        authors=names,
+        first_family=first_family,
+        year=_year(message, "issued") or (min(years) if years else None),
+        years=frozenset(years),
+        venues=tuple(
+            v
+            for v in (
+                first(message.get("container-title")),
+                first(message.get("short-container-title")),
+            )
+            if v
+        ),
+        retracted=retraction is not None,
+        retraction=retraction,
+        extra_titles=(f"{title}: {subtitle}",) if subtitle else (),
+    )
+
+
+class Crossref:
+    def __init__(self, client: HttpClient) -> None:
+        self.client = client
+        self.base = client.config.crossref_url
+        mailto = client.config.mailto
+        self.polite = {"mailto": mailto} if mailto else {}
+
+    def by_doi(self, doi: str) -> tuple[Work | None, float]:
+        """The DOI's record (None when Crossref has no such DOI) and the answer's age."""
+        url = f"{self.base}/works/{urllib.parse.quote(doi, safe='/:;()')}"
+        answer = self.client.get_json(CROSSREF, url, polite_params=self.polite)
+        if answer.status == 404:
+            return None, answer.age
+        message = (answer.data or {}).get("message") if isinstance(answer.data, dict) else None
+        if not isinstance(message, dict):
+            from galcli.lookup.http import LookupFailed
+
+            raise LookupFailed("Crossref answered without a work record")
+        return work_from_crossref(message), answer.age
+
+    def search(self, title: str, author: str | None, rows: int = 5) -> tuple[list[Work], float]:
+        params = {"query.bibliographic": title, "rows": str(rows)}
+        if author:
+            params["query.author"] = author
+        answer = self.client.get_json(
+            CROSSREF, f"{self.base}/works", params, polite_params=self.polite
+        )
+        items = []
+        if answer.status == 200 and isinstance(answer.data, dict):
+            items = (answer.data.get("message") or {}).get("items") or []
+        return [work_from_crossref(i) for i in items if isinstance(i, dict)], answer.age
