@@ -165,7 +165,9 @@ class HttpClient:
                 raise LookupFailed(f"{service} answered HTTP {status} for {_short(url)}")
             last = f"HTTP {status}"
             if attempt < self.config.retries:
-                delay = _retry_after(headers.get("Retry-After")) or 2.0**attempt
+                delay = _retry_after(headers.get("Retry-After"))
+                if delay is None:
+                    delay = 2.0**attempt  # 1, 2, 4 s
                 with self._lock:
                     state.not_before = max(
                         state.not_before, time.monotonic() + min(delay, self.config.max_backoff)
