@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,6 +14,9 @@ from galcli.cli.session import ModelSession
 from galcli.errors import ExitCode, InputError, Location, UsageError
 from galcli.fileio import atomic_write_bytes, check_writable, numbered_lines, text_argument
 from galcli.render import Output
+
+if TYPE_CHECKING:
+    from galcli.tasks.online_check import LookupConfig
 
 app = typer.Typer(
     cls=group_with_default("name"),
@@ -68,13 +71,22 @@ def name(
         ),
     ] = False,
     concurrency: Concurrency = 1,
+    online: Annotated[
+        bool,
+        typer.Option(
+            "--online",
+            help="Also ask PubChem (needs the network) about names OPSIN and chemicals do not "
+            "confirm between them; PubChem counts as one more source.",
+        ),
+    ] = False,
     *,
     opts: CommonOptions,
 ) -> int:
     """Find SMILES for a chemical NAME, each valid by RDKit and cross-checked.
 
     Candidates come from three independent sources: the model, OPSIN (name parsing; needs
-    Java) and the chemicals package's PubChem name database. Every candidate is validated and
+    Java) and the chemicals package's PubChem name database; with --online, PubChem itself for
+    names those two do not confirm. Every candidate is validated and
     canonicalised by RDKit and grouped by InChIKey. Identity: confirmed (two or more sources
     agree), contradicted (another source gave a different structure), unverified (one source
     only). Invalid model output is shown on stderr and under "rejected" in JSON, never printed
@@ -87,6 +99,7 @@ def name(
       galcli smiles "2-methylpropan-1-ol" --json
       galcli smiles aspirin --draw aspirin.svg -q
       galcli smiles --batch names.txt --no-model > smiles.jsonl
+      galcli smiles "tylenol" --no-model --online
     """
     from galcli.render.chemistry import show_candidates, show_candidates_batch
     from galcli.tasks.smiles import SmilesRequest, SmilesResolver
@@ -114,7 +127,10 @@ def name(
     names = [name for _, name in numbered]
     session = ModelSession(opts, command="smiles", max_new_tokens=96)
     try:
-        resolver = SmilesResolver(None if no_model else session.backend)
+        resolver = SmilesResolver(
+            None if no_model else session.backend,
+            online=_lookup_config(session) if online else None,
+        )
         params = session.params()
         if batch is not None:
             results = resolver.resolve_many(
@@ -143,6 +159,12 @@ def name(
         return ExitCode.OK if result.candidates else ExitCode.FINDINGS
     finally:
         session.close()
+
+
+def _lookup_config(session: ModelSession) -> LookupConfig:
+    from galcli.tasks.online_check import lookup_config
+
+    return lookup_config(session.settings)
 
 
 @app.command("validate")

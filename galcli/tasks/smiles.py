@@ -12,16 +12,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from galcli.model.base import CHAT, Backend, GenerationParams, Message, Prompt
 from galcli.provenance.stamp import Provenance, provenance_for
 from galcli.verify.chemnames import CHEMICALS, OPSIN, NameResolutions, resolve_names, similar_names
 from galcli.verify.smiles import Validator, mol_from_smiles, properties
 
+if TYPE_CHECKING:
+    from galcli.lookup.http import LookupConfig
+
 MODEL = "model"
+PUBCHEM = "pubchem"  # with --online (tasks/online_names.py)
 CONFIRMED, CONTRADICTED, UNVERIFIED = "confirmed", "contradicted", "unverified"
-SOURCE_PRIORITY = {OPSIN: 0, CHEMICALS: 1, MODEL: 2}
+SOURCE_PRIORITY = {OPSIN: 0, CHEMICALS: 1, PUBCHEM: 2, MODEL: 3}
 CHAT_SYSTEM = (
     "You are a chemistry assistant. Reply with the SMILES string of the molecule the "
     "user names, and nothing else."
@@ -129,11 +133,23 @@ class SmilesResolver:
     """Resolves names with the model (optional), OPSIN and chemicals; reusable for batches."""
 
     def __init__(
-        self, backend: Backend | None = None, sources: tuple[str, ...] = (OPSIN, CHEMICALS)
+        self,
+        backend: Backend | None = None,
+        sources: tuple[str, ...] = (OPSIN, CHEMICALS),
+        online: LookupConfig | None = None,
     ) -> None:
         self.backend = backend
         self.sources = sources
         self.validator = Validator()
+        self.online = online  # --online: PubChem for names the offline sources don't confirm
+
+    def _resolve_names(self, queries: list[str]) -> NameResolutions:
+        names = resolve_names(queries, self.sources)
+        if self.online is not None:
+            from galcli.tasks.online_names import add_pubchem
+
+            add_pubchem(names, queries, self.online)
+        return names
 
     def resolve(
         self,
@@ -141,7 +157,7 @@ class SmilesResolver:
         on_text: Callable[[str], None] | None = None,
         names: NameResolutions | None = None,
     ) -> SmilesResult:
-        names = names or resolve_names([request.name], self.sources)
+        names = names or self._resolve_names([request.name])
         proposals: list[tuple[str, str, str, float | None]] = []  # (smiles, source, name, score)
         for found in names.by_name.get(request.name, []):
             proposals.append((found.smiles, found.source, found.name, None))
@@ -174,7 +190,7 @@ class SmilesResolver:
         """One OPSIN run for all names, then the model for each name (`concurrency` at once)."""
         from galcli.tasks.batch import ordered_map
 
-        names = resolve_names([r.name for r in requests], self.sources)
+        names = self._resolve_names([r.name for r in requests])
         return list(
             ordered_map(lambda request: self.resolve(request, names=names), requests, concurrency)
         )
