@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,6 +57,18 @@ def known_works(services: FakeServices) -> None:
     )
 
 
+def own_cache(folder: Path) -> Path:
+    """A cache directory of this test's own for look-up answers, sharing the session's model
+    cache (converting the embedded model takes minutes; `smiles --no-model` still loads it
+    until issue 16 is fixed)."""
+    shared = Path(os.environ["GALCLI_CACHE_DIR"])
+    folder.mkdir(parents=True)
+    for name in ("models", "embeddings"):
+        (shared / name).mkdir(parents=True, exist_ok=True)
+        (folder / name).symlink_to(shared / name, target_is_directory=True)
+    return folder
+
+
 @pytest.fixture
 def services(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeServices]:
     """The fake services, running; galcli points at them and caches into this test's dir."""
@@ -65,7 +78,7 @@ def services(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeSe
     monkeypatch.setenv("GALCLI_CROSSREF_URL", f"{root}/crossref")
     monkeypatch.setenv("GALCLI_OPENALEX_URL", f"{root}/openalex")
     monkeypatch.setenv("GALCLI_PUBCHEM_URL", f"{root}/pubchem")
-    monkeypatch.setenv("GALCLI_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("GALCLI_CACHE_DIR", str(own_cache(tmp_path / "cache")))
     monkeypatch.setenv("GALCLI_ONLINE_TIMEOUT", "2")
     try:
         yield fake

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Result
+from tests.lookup.conftest import own_cache
 from tests.lookup.server import FakeServices, Reply
 
 EXPECTED = {
@@ -169,7 +170,7 @@ def test_unreachable_network_one_warning_entries_unchecked(
     dead = f"http://127.0.0.1:{_closed_port()}"
     monkeypatch.setenv("GALCLI_CROSSREF_URL", dead)
     monkeypatch.setenv("GALCLI_OPENALEX_URL", dead)
-    monkeypatch.setenv("GALCLI_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("GALCLI_CACHE_DIR", str(own_cache(tmp_path / "cache")))
     result = cli("check", str(paper), "--online", "--json")
     verdicts = {k: r["verdict"] for k, r in references(result).items()}
     assert verdicts == {
