@@ -10,6 +10,7 @@ service that could have decided it could not be asked; it never counts as a find
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,12 @@ DOI_MALFORMED = "doi_malformed"
 UNCHECKED = "unchecked"
 SEVERITY = {NOT_FOUND: ERROR, DOI_MALFORMED: ERROR, MISMATCH: WARNING, RETRACTED: WARNING}
 FIELD_NAMES = {"author": "first author", "doi": "DOI"}
+_DOI_URL = re.compile(r"^https?://(dx\.)?doi\.org/10\.", re.IGNORECASE)
+# Entry types Crossref and OpenAlex cover well enough that "not found" means something when the
+# entry has no DOI; other types (misc, online, software, techreport, theses…) are often absent.
+INDEXED_TYPES = frozenset(
+    {"article", "inproceedings", "conference", "incollection", "inbook", "book", "proceedings"}
+)
 
 
 def lookup_config(settings: Settings) -> LookupConfig:
@@ -169,6 +176,8 @@ def check_entry(entry: BibEntry, services: _Services) -> ReferenceCheck:
     """The verdict on one entry; `unchecked` when a service that mattered could not answer."""
     raw_doi = entry.get("doi")
     doi = normalize_doi(raw_doi) if raw_doi else None
+    if not raw_doi and _DOI_URL.match(entry.get("url")):  # Zotero puts the DOI in the url
+        doi = normalize_doi(entry.get("url"))
     if raw_doi and doi is None:
         return ReferenceCheck(
             entry.key,
@@ -204,6 +213,15 @@ def check_entry(entry: BibEntry, services: _Services) -> ReferenceCheck:
     if failures:
         return ReferenceCheck(
             entry.key, UNCHECKED, entry.file, entry.line, note="; ".join(dict.fromkeys(failures))
+        )
+    if not doi and entry.entry_type not in INDEXED_TYPES:
+        return ReferenceCheck(
+            entry.key,
+            UNCHECKED,
+            entry.file,
+            entry.line,
+            note=f"not found, but Crossref and OpenAlex index few @{entry.entry_type} entries "
+            "without a DOI (web pages, software, reports): check it by hand",
         )
     what = f"no work has DOI {doi}, and none" if doi else "no work"
     return ReferenceCheck(

@@ -230,3 +230,31 @@ def test_a_slow_answer_past_the_timeout_leaves_the_entry_unchecked(
     assert "no answer within 0.5 s" in lecun["note"]
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 1 and "1 entry left unchecked" in warnings[0]
+
+
+def test_entries_without_doi(
+    cli: Callable[..., Result],
+    services: FakeServices,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bib = tmp_path / "more.bib"
+    bib.write_text(
+        "@misc{numpy_site, title={{NumPy} homepage}, author={{NumPy developers}}, year={2024}}\n"
+        "@article{lecun_url, author={LeCun, Yann}, title={Deep learning}, journal={Nature},\n"
+        "  year={2015}, url={http://dx.doi.org/10.1038/nature14539}}\n"
+        "@article{made_up, author={Doe, Jane}, title={Sparse quantum folding of proteins},\n"
+        "  journal={Nature}, year={2021}}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    result = cli("check", "--bib", str(bib), "--online", "--json")
+    found = references(result)
+    # A web page is rarely indexed: not finding it is no evidence that it does not exist.
+    assert found["numpy_site"]["verdict"] == "unchecked"
+    assert "check it by hand" in found["numpy_site"]["note"]
+    # A doi.org URL is a DOI: looked up as one, without a search.
+    assert found["lecun_url"]["verdict"] == "verified"
+    assert any(s.path == "/crossref/works/10.1038/nature14539" for s in services.seen)
+    assert found["made_up"]["verdict"] == "reference_not_found"
+    assert result.code == 1
