@@ -38,7 +38,7 @@ def _retraction(message: dict[str, Any]) -> str | None:
             return f"this DOI is the retraction notice of {update.get('DOI') or 'another work'}"
     for relation, targets in (message.get("relation") or {}).items():
         if "retract" in relation:
-            ids = [t.get("id") for t in targets if isinstance(t, dict) and t.get("id")]
+            ids = [str(t["id"]) for t in targets if isinstance(t, dict) and t.get("id")]
             return f"{relation} {', '.join(ids)}".strip()
     if _RETRACTED_TITLE.match(first(message.get("title"))):
         return "the title says RETRACTED"
@@ -48,7 +48,7 @@ def _retraction(message: dict[str, Any]) -> str | None:
 def work_from_crossref(message: dict[str, Any]) -> Work:
     authors = [a for a in message.get("author") or [] if isinstance(a, dict)]
     names = [
-        " ".join(p for p in (a.get("given"), a.get("family")) if p) or str(a.get("name") or "")
+        " ".join(str(p) for p in (a.get("given"), a.get("family")) if p) or str(a.get("name") or "")
         for a in authors
     ]
     first_family = (
@@ -114,7 +114,7 @@ class Crossref:
         answer = self.client.get_json(
             CROSSREF, f"{self.base}/works", params, polite_params=self.polite
         )
-        items = []
+        items: list[Any] = []
         if answer.status == 200 and isinstance(answer.data, dict):
             items = (answer.data.get("message") or {}).get("items") or []
         return [work_from_crossref(i) for i in items if isinstance(i, dict)], answer.age

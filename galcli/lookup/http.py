@@ -143,7 +143,7 @@ class HttpClient:
             request = urllib.request.Request(
                 url, headers={"User-Agent": self.config.user_agent, "Accept": "application/json"}
             )
-            headers: Mapping[str, str] = {}
+            headers: Any = {}
             with self._slots:
                 with self._lock:
                     self.requests += 1

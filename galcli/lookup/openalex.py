@@ -69,7 +69,7 @@ class OpenAlex:
             {"search": title, "per-page": str(rows)},
             polite_params=self.polite,
         )
-        results = []
+        results: list[Any] = []
         if answer.status == 200 and isinstance(answer.data, dict):
             results = answer.data.get("results") or []
         return [work_from_openalex(r) for r in results if isinstance(r, dict)], answer.age

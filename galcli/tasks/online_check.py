@@ -270,8 +270,13 @@ def check_references(
             on_done(result)
         return result
 
-    with ThreadPoolExecutor(max_workers=config.max_in_flight) as pool:
+    pool = ThreadPoolExecutor(max_workers=config.max_in_flight)
+    try:
         results = list(pool.map(one, entries))
+    except BaseException:  # Ctrl-C: ask nothing more; requests in flight end at their timeout
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     report = OnlineReport(results, requests=client.requests, from_cache=client.from_cache)
     down = client.down()
     unchecked = report.count(UNCHECKED)

@@ -53,8 +53,13 @@ def add_pubchem(names: NameResolutions, queries: Sequence[str], config: LookupCo
         except LookupFailed as exc:
             return query, None, str(exc)
 
-    with ThreadPoolExecutor(max_workers=config.max_in_flight) as pool:
+    pool = ThreadPoolExecutor(max_workers=config.max_in_flight)
+    try:
         answers = list(pool.map(ask, pending))
+    except BaseException:  # Ctrl-C: ask nothing more
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     failures = [why for _, _, why in answers if why]
     for query, compound, _ in answers:
         if compound is not None:

@@ -258,3 +258,58 @@ def test_entries_without_doi(
     assert any(s.path == "/crossref/works/10.1038/nature14539" for s in services.seen)
     assert found["made_up"]["verdict"] == "reference_not_found"
     assert result.code == 1
+
+
+def test_cache_lives_under_the_user_cache_dir(
+    cli: Callable[..., Result],
+    services: FakeServices,
+    paper: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.delenv("GALCLI_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    import sys
+
+    if sys.platform != "linux":
+        pytest.skip("XDG_CACHE_HOME is the cache directory on Linux only")
+    cli("check", str(paper), "--online", "--json")
+    answers = list((tmp_path / "xdg" / "galcli" / "lookup").rglob("*.json"))
+    assert len(answers) == services.requests
+
+
+def test_service_urls_and_mailto_from_the_config_file(
+    cli: Callable[..., Result],
+    services: FakeServices,
+    paper: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    galcli_home: Path,
+) -> None:
+    import os
+
+    config = galcli_home / "config" / "galcli.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(
+        f'crossref_url = "{os.environ["GALCLI_CROSSREF_URL"]}"\n'
+        f'openalex_url = "{os.environ["GALCLI_OPENALEX_URL"]}"\n'
+        'mailto = "config@example.org"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.delenv("GALCLI_CROSSREF_URL")
+    monkeypatch.delenv("GALCLI_OPENALEX_URL")
+    result = cli("check", str(paper), "--online", "--json")
+    assert references(result)["lecun2015deep"]["verdict"] == "verified"
+    assert all("mailto:config@example.org" in s.headers["User-Agent"] for s in services.seen)
+
+
+def test_bad_settings_are_usage_errors(
+    cli: Callable[..., Result], paper: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GALCLI_MAILTO", "not an address")
+    result = cli("check", str(paper), "--online")
+    assert result.code == 2 and "GALCLI_MAILTO" in result.stderr
+    monkeypatch.delenv("GALCLI_MAILTO")
+    monkeypatch.setenv("GALCLI_CROSSREF_URL", "api.crossref.org")
+    result = cli("check", str(paper), "--online")
+    assert result.code == 2 and "GALCLI_CROSSREF_URL" in result.stderr
+    assert "Traceback" not in result.stderr
