@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from galcli.bib.entries import BIBTEX, BibEntry, parse_bib
+from galcli.errors import GalcliError
 from galcli.lookup.compare import Difference, best_match, compare
 from galcli.lookup.http import HttpClient, LookupConfig, LookupFailed
 from galcli.lookup.works import SERVICE_NAMES, Work, normalize_doi
@@ -283,7 +284,8 @@ def check_references(
     if down:
         report.warnings.append(
             "; ".join(down.values())
-            + f": {unchecked} entr{'y' if unchecked == 1 else 'ies'} left unchecked"
+            + f": {unchecked} entr{'y' if unchecked == 1 else 'ies'} left unchecked "
+            "(check the network connection, or try again later)"
         )
     elif unchecked:
         report.warnings.append(
@@ -301,7 +303,11 @@ def entries_at(locations: Iterable[tuple[str, str, int]], dialect: str = BIBTEX)
     found = []
     for key, file, line in wanted:
         if file not in by_file:
-            parsed = parse_bib(Path(file), dialect=dialect)
+            try:
+                parsed = parse_bib(Path(file), dialect=dialect)
+            except GalcliError:  # unreadable or not UTF-8: the offline check reports the file
+                by_file[file] = {}
+                continue
             by_file[file] = {(e.key, e.line): e for e in parsed.entries}
         if (entry := by_file[file].get((key, line))) is not None:
             found.append(entry)

@@ -313,3 +313,27 @@ def test_bad_settings_are_usage_errors(
     result = cli("check", str(paper), "--online")
     assert result.code == 2 and "GALCLI_CROSSREF_URL" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_bib_that_is_not_utf8_does_not_abort_the_online_check(
+    cli: Callable[..., Result], services: FakeServices, tmp_path: Path
+) -> None:
+    good = tmp_path / "good.bib"
+    good.write_text(
+        "@article{lecun, author={LeCun, Yann}, title={Deep learning}, journal={Nature},"
+        " year={2015}, doi={10.1038/nature14539}}\n",
+        encoding="utf-8",
+    )
+    tex = tmp_path / "p.tex"
+    tex.write_text(
+        "\\documentclass{article}\\begin{document}\\cite{lecun}\\bibliography{good}"
+        "\\end{document}\n",
+        encoding="utf-8",
+    )
+    from galcli.tasks.online_check import entries_at
+
+    latin = tmp_path / "latin.bib"
+    latin.write_bytes("@misc{x, title={Caf\xe9}}\n".encode("latin-1"))
+    assert entries_at([("x", str(latin), 1)]) == []
+    result = cli("check", str(tex), "--online", "--json")
+    assert references(result)["lecun"]["verdict"] == "verified"
