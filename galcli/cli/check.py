@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -77,23 +78,28 @@ def check(
     from galcli.render.check import show_check
     from galcli.tasks.check import CheckRequest, find_main_file, run_check
 
+    out = Output(json_mode=opts.json, quiet=opts.quiet)
     config = None
     if online:
         from galcli.tasks.online_check import check_bib_alone, load_lookup_config
 
         config = load_lookup_config()
         if main is None and bib and not list(Path.cwd().glob("*.tex")):
-            result = check_bib_alone(list(bib), config)
-            show_check(Output(json_mode=opts.json, quiet=opts.quiet), result)
+            with out.progress("looking up references", total=None) as advance:
+                result = check_bib_alone(list(bib), config, advance)
+            show_check(out, result)
             return ExitCode.OK if result.ok else ExitCode.FINDINGS
-    result = run_check(
-        CheckRequest(
-            main=main or find_main_file(Path.cwd()),
-            bibs=tuple(bib or ()),
-            unused=unused,
-            strict=strict,
-            online=config,
-        )
+    request = CheckRequest(
+        main=main or find_main_file(Path.cwd()),
+        bibs=tuple(bib or ()),
+        unused=unused,
+        strict=strict,
+        online=config,
     )
-    show_check(Output(json_mode=opts.json, quiet=opts.quiet), result)
+    if config is None:
+        result = run_check(request)
+    else:
+        with out.progress("looking up references", total=None) as advance:
+            result = run_check(replace(request, on_reference=advance))
+    show_check(out, result)
     return ExitCode.OK if result.ok else ExitCode.FINDINGS

@@ -26,6 +26,8 @@ from galcli.verify.keys import KeySuggester
 from galcli.verify.latex_scan import LatexProject, scan_project
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from galcli.lookup.http import LookupConfig
     from galcli.tasks.online_check import OnlineReport
 
@@ -37,6 +39,7 @@ class CheckRequest:
     unused: bool = False
     strict: bool = False
     online: LookupConfig | None = None  # --online: also look the entries up (online_check.py)
+    on_reference: Callable[[], None] | None = field(default=None, compare=False)  # one looked up
 
 
 @dataclass
@@ -277,7 +280,9 @@ def _check(request: CheckRequest, loader: _BibLoader) -> CheckResult:
 
         everything = request.unused or request.strict or project.nocite_all
         keys = defined if everything else [k for k in defined if k in cited]
-        online = online_check([defined[k] for k in keys], request.online, dialect)
+        online = online_check(
+            [defined[k] for k in keys], request.online, dialect, request.on_reference
+        )
         problems += online.problems
     problems.sort(key=lambda p: p.sort_key)
     return CheckResult(

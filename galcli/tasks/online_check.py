@@ -314,21 +314,29 @@ def entries_at(locations: Iterable[tuple[str, str, int]], dialect: str = BIBTEX)
     return found
 
 
-def online_check(infos: Iterable[Any], config: LookupConfig, dialect: str = BIBTEX) -> OnlineReport:
-    """check_references for the entries a check found relevant (KeyInfo: key, file, line)."""
+def online_check(
+    infos: Iterable[Any],
+    config: LookupConfig,
+    dialect: str = BIBTEX,
+    on_done: Callable[[], None] | None = None,
+) -> OnlineReport:
+    """check_references for the entries a check found relevant (KeyInfo: key, file, line);
+    `on_done` is called after each entry (a progress bar)."""
     entries = entries_at(((i.key, i.file, i.line) for i in infos), dialect)
     entries.sort(key=lambda e: (e.file, e.line))
-    return check_references(entries, config)
+    return check_references(entries, config, None if on_done is None else lambda _: on_done())
 
 
-def check_bib_alone(bibs: list[Path], config: LookupConfig) -> Any:
+def check_bib_alone(
+    bibs: list[Path], config: LookupConfig, on_done: Callable[[], None] | None = None
+) -> Any:
     """`galcli check --bib refs.bib --online` without a LaTeX project: every entry of the .bib
     files is looked up, and their parse problems are reported as a check would."""
     from galcli.tasks.check import CheckResult
     from galcli.verify.bibtex import summarize
 
     summary = summarize(list(bibs), BIBTEX)
-    online = online_check(summary.entries.values(), config)
+    online = online_check(summary.entries.values(), config, BIBTEX, on_done)
     problems = sorted([*summary.problems, *online.problems], key=lambda p: p.sort_key)
     return CheckResult(
         files=[],
