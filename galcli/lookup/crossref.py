@@ -13,11 +13,16 @@ import re
 import urllib.parse
 from typing import Any
 
-from galcli.lookup.http import HttpClient
+from galcli.lookup.http import HttpClient, LookupFailed
 from galcli.lookup.works import CROSSREF, Work, first
 
 RETRACTION_TYPES = frozenset({"retraction", "withdrawal", "removal", "partial_retraction"})
 _RETRACTED_TITLE = re.compile(r"^\s*(retracted|retraction)\b[:\s]", re.IGNORECASE)
+
+
+def crossref_not_found(body: bytes) -> bool:
+    """Crossref's own 404 for an unknown DOI: the text "Resource not found." """
+    return b"not found" in body.lower()
 
 
 def _year(message: dict[str, Any], field: str) -> int | None:
@@ -97,13 +102,13 @@ class Crossref:
     def by_doi(self, doi: str) -> tuple[Work | None, float]:
         """The DOI's record (None when Crossref has no such DOI) and the answer's age."""
         url = f"{self.base}/works/{urllib.parse.quote(doi, safe='/:;()')}"
-        answer = self.client.get_json(CROSSREF, url, polite_params=self.polite)
+        answer = self.client.get_json(
+            CROSSREF, url, polite_params=self.polite, not_found=crossref_not_found
+        )
         if answer.status == 404:
             return None, answer.age
         message = (answer.data or {}).get("message") if isinstance(answer.data, dict) else None
         if not isinstance(message, dict):
-            from galcli.lookup.http import LookupFailed
-
             raise LookupFailed("Crossref answered without a work record")
         return work_from_crossref(message), answer.age
 
@@ -114,7 +119,8 @@ class Crossref:
         answer = self.client.get_json(
             CROSSREF, f"{self.base}/works", params, polite_params=self.polite
         )
-        items: list[Any] = []
-        if answer.status == 200 and isinstance(answer.data, dict):
-            items = (answer.data.get("message") or {}).get("items") or []
+        message = answer.data.get("message") if isinstance(answer.data, dict) else None
+        items = message.get("items") if isinstance(message, dict) else None
+        if not isinstance(items, list):
+            raise LookupFailed("Crossref answered a search without a list of works")
         return [work_from_crossref(i) for i in items if isinstance(i, dict)], answer.age

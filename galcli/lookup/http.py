@@ -15,7 +15,7 @@ import json
 import threading
 import time
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,11 +100,15 @@ class HttpClient:
         params: Mapping[str, str] | None = None,
         *,
         polite_params: Mapping[str, str] | None = None,
+        not_found: Callable[[bytes], bool] | None = None,
     ) -> Answer:
         """GET `url` with `params`; a 200 (parsed JSON) or 404 answer, cached or fresh.
 
-        `polite_params` (mailto) are sent but are not part of the cache key. Raises LookupFailed
-        when the service is down, answers with another status, or with JSON that does not parse.
+        `polite_params` (mailto) are sent but are not part of the cache key. `not_found` tells
+        the service's own "no such thing" (its 404 body) from a 404 of something else (a proxy or
+        captive portal answering every URL, a wrong base URL); None: no 404 is expected, so any
+        is a fault. Raises LookupFailed when the service is down, answers with another status,
+        or with JSON that does not parse.
         """
         query = urllib.parse.urlencode(sorted((params or {}).items()))
         key = f"{url}?{query}" if query else url
@@ -115,6 +119,16 @@ class HttpClient:
         extra = urllib.parse.urlencode(sorted((polite_params or {}).items()))
         full = key + (("&" if query else "?") + extra if extra else "")
         status, body = self._fetch(service, full)
+        if status == 404 and (not_found is None or not not_found(body)):
+            host = urllib.parse.urlsplit(url).netloc
+            reason = (
+                f"{service} ({host}) answered 404 Not Found to {_short(url)}, not in the "
+                "service's own words: is its URL setting right, or is a proxy in the way?"
+            )
+            with self._lock:
+                state = self._services.setdefault(service, _Service())
+                state.down = state.down or reason
+            raise LookupFailed(reason)
         if status == 404:
             answer = Answer(404, None, time.time(), cached=False)
         else:
@@ -152,7 +166,10 @@ class HttpClient:
                         status, body = response.status, response.read()
                 except urllib.error.HTTPError as exc:
                     status, headers = exc.code, exc.headers or {}
-                    body = b""
+                    try:
+                        body = exc.read(65536) or b""
+                    except (OSError, http.client.HTTPException):
+                        body = b""
                 except (TimeoutError, OSError) as exc:
                     raise self._unreachable(state, service, url, exc) from exc
                 except (http.client.HTTPException, ValueError) as exc:

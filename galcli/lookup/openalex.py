@@ -15,6 +15,11 @@ from galcli.lookup.http import HttpClient, LookupFailed
 from galcli.lookup.works import OPENALEX, Work
 
 
+def openalex_not_found(body: bytes) -> bool:
+    """OpenAlex's own 404: JSON such as {"error": "404 Not Found", "message": …}."""
+    return b"not found" in body.lower()
+
+
 def work_from_openalex(record: dict[str, Any]) -> Work:
     names = [
         str(((a or {}).get("author") or {}).get("display_name") or "")
@@ -55,7 +60,9 @@ class OpenAlex:
 
     def by_doi(self, doi: str) -> tuple[Work | None, float]:
         url = f"{self.base}/works/doi:{urllib.parse.quote(doi, safe='/:;()')}"
-        answer = self.client.get_json(OPENALEX, url, polite_params=self.polite)
+        answer = self.client.get_json(
+            OPENALEX, url, polite_params=self.polite, not_found=openalex_not_found
+        )
         if answer.status == 404:
             return None, answer.age
         if not isinstance(answer.data, dict) or not answer.data.get("id"):
@@ -69,7 +76,7 @@ class OpenAlex:
             {"search": title, "per-page": str(rows)},
             polite_params=self.polite,
         )
-        results: list[Any] = []
-        if answer.status == 200 and isinstance(answer.data, dict):
-            results = answer.data.get("results") or []
+        results = answer.data.get("results") if isinstance(answer.data, dict) else None
+        if not isinstance(results, list):
+            raise LookupFailed("OpenAlex answered a search without a list of works")
         return [work_from_openalex(r) for r in results if isinstance(r, dict)], answer.age

@@ -17,6 +17,11 @@ PUBCHEM = "pubchem"
 SMILES_FIELDS = ("IsomericSMILES", "SMILES", "CanonicalSMILES", "ConnectivitySMILES")
 
 
+def pubchem_not_found(body: bytes) -> bool:
+    """PubChem's own 404: {"Fault": {"Code": "PUGREST.NotFound", …}}."""
+    return b"PUGREST.NotFound" in body
+
+
 @dataclass(frozen=True)
 class Compound:
     cid: int | None
@@ -33,7 +38,7 @@ class PubChem:
         """The first compound PubChem files under `name`, or None when it knows none."""
         quoted = urllib.parse.quote(name.strip(), safe="")
         url = f"{self.base}/rest/pug/compound/name/{quoted}/property/IsomericSMILES,InChIKey/JSON"
-        answer = self.client.get_json(PUBCHEM, url)
+        answer = self.client.get_json(PUBCHEM, url, not_found=pubchem_not_found)
         if answer.status == 404:
             return None
         try:

@@ -180,6 +180,8 @@ class FakeServices:
                 self.in_flight -= 1
 
     def _answer(self, path: str, query: dict[str, str]) -> Reply:
+        if path.startswith("/proxy/"):  # an intercepting proxy: 404, empty, for every URL
+            return Reply(404, b"")
         if path.startswith("/crossref/works/"):
             message = self.crossref.get(path.removeprefix("/crossref/works/").lower())
             if message is None:

@@ -337,3 +337,28 @@ def test_a_bib_that_is_not_utf8_does_not_abort_the_online_check(
     assert entries_at([("x", str(latin), 1)]) == []
     result = cli("check", str(tex), "--online", "--json")
     assert references(result)["lecun"]["verdict"] == "verified"
+
+
+def test_a_proxy_answering_404_to_everything_is_not_evidence(
+    cli: Callable[..., Result], services: FakeServices, paper: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by hand: behind an intercepting proxy every URL answered 404 with an empty body,
+    and every reference came out `reference_not_found` (and was cached so for 30 days)."""
+    import os
+
+    root = os.environ["GALCLI_CROSSREF_URL"].removesuffix("/crossref")
+    monkeypatch.setenv("GALCLI_CROSSREF_URL", f"{root}/proxy/crossref")
+    monkeypatch.setenv("GALCLI_OPENALEX_URL", f"{root}/proxy/openalex")
+    result = cli("check", str(paper), "--online", "--json")
+    verdicts = {k: r["verdict"] for k, r in references(result).items()}
+    assert verdicts == {
+        k: ("doi_malformed" if v == "doi_malformed" else "unchecked") for k, v in EXPECTED.items()
+    }
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "is a proxy in the way?" in warnings[0]
+    assert services.requests <= 2 * 4  # a service is given up on after its first odd 404
+    # Nothing was cached: with the right URLs, the next run gets real answers.
+    monkeypatch.setenv("GALCLI_CROSSREF_URL", f"{root}/crossref")
+    monkeypatch.setenv("GALCLI_OPENALEX_URL", f"{root}/openalex")
+    again = cli("check", str(paper), "--online", "--json")
+    assert {k: r["verdict"] for k, r in references(again).items()} == EXPECTED

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from galcli.lookup.crossref import crossref_not_found
 from galcli.lookup.http import HttpClient, LookupConfig, LookupFailed, _retry_after
 from tests.lookup.server import FakeServices, Reply
 
@@ -89,12 +90,12 @@ def test_answers_and_404s_are_cached_with_their_age(services: FakeServices, tmp_
     http = client(services, tmp_path)
     missing = f"{http.config.crossref_url}/works/10.9999/nothing"
     first = http.get_json("crossref", url(http))
-    gone = http.get_json("crossref", missing)
+    gone = http.get_json("crossref", missing, not_found=crossref_not_found)
     assert not first.cached and gone.status == 404
     again = client(services, tmp_path)  # a new run
     cached, cached_gone = (
         again.get_json("crossref", url(again)),
-        again.get_json("crossref", missing),
+        again.get_json("crossref", missing, not_found=crossref_not_found),
     )
     assert cached.cached and cached.data == first.data and cached.fetched == first.fetched
     assert cached_gone.cached and cached_gone.status == 404
@@ -123,11 +124,15 @@ def test_polite_params_are_sent_but_not_part_of_the_cache_key(
 def test_at_most_four_requests_in_flight(services: FakeServices, tmp_path: Path) -> None:
     http = client(services, tmp_path)
     for n in range(12):
-        services.script(f"/crossref/works/10.1/{n}", Reply(404, delay=0.2))
+        services.script(f"/crossref/works/10.1/{n}", Reply(404, b"Resource not found.", delay=0.2))
     with ThreadPoolExecutor(max_workers=12) as pool:
         list(
             pool.map(
-                lambda n: http.get_json("crossref", f"{http.config.crossref_url}/works/10.1/{n}"),
+                lambda n: http.get_json(
+                    "crossref",
+                    f"{http.config.crossref_url}/works/10.1/{n}",
+                    not_found=crossref_not_found,
+                ),
                 range(12),
             )
         )
@@ -155,3 +160,14 @@ def test_retry_after_forms() -> None:
     assert _retry_after(None) is None and _retry_after("soon") is None
     later = _retry_after(formatdate(time.time() + 30, usegmt=True))
     assert later is not None and 25 <= later <= 31
+
+
+def test_a_404_not_in_the_service_s_words_is_a_fault(
+    services: FakeServices, tmp_path: Path
+) -> None:
+    http = client(services, tmp_path)
+    services.script(PATH, Reply(404, b"<html>Access denied by proxy</html>"))
+    with pytest.raises(LookupFailed, match="not in the service's own words"):
+        http.get_json("crossref", url(http), not_found=crossref_not_found)
+    assert "crossref" in http.down()
+    assert not list((tmp_path / "cache").rglob("*.json"))  # nothing cached
