@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from galcli.bib.entries import BIBTEX, BibEntry, parse_bib
+from galcli.bib.normalize import author_last_names, latex_to_text
 from galcli.errors import GalcliError
-from galcli.lookup.compare import Difference, best_match, compare
+from galcli.lookup.compare import SIMILAR_TITLE, Difference, best_match, compare, title_similarity
 from galcli.lookup.http import HttpClient, LookupConfig, LookupFailed
 from galcli.lookup.works import SERVICE_NAMES, Work, normalize_doi
 from galcli.problems import ERROR, WARNING, Problem
@@ -188,6 +189,7 @@ def check_entry(entry: BibEntry, services: _Services) -> ReferenceCheck:
             note=f"doi '{raw_doi}' is not a DOI (a DOI looks like 10.1234/suffix)",
         )
     failures: list[str] = []
+    borrowed: tuple[Work, float] | None = None  # the DOI's work, when its title is another one
     if doi:
         for service in (services.crossref, services.openalex):
             try:
@@ -195,8 +197,18 @@ def check_entry(entry: BibEntry, services: _Services) -> ReferenceCheck:
             except LookupFailed as exc:
                 failures.append(str(exc))
                 continue
-            if work is not None:
+            if work is None:
+                continue
+            if (
+                not entry.title
+                or not work.title
+                or title_similarity(entry.title, work) >= (SIMILAR_TITLE)
+            ):
                 return _verdict(entry, work, age, [])
+            # A real DOI on another work: a common way invented references look real. Is there
+            # a work with the entry's title?
+            borrowed = (work, age)
+            break
     if not entry.title:
         return ReferenceCheck(
             entry.key,
@@ -212,8 +224,22 @@ def check_entry(entry: BibEntry, services: _Services) -> ReferenceCheck:
             extra = [Difference("doi", doi, found.doi or "none")]
         return _verdict(entry, found, age, extra)
     if failures:
+        if borrowed is not None:  # the searches could not run: at least the DOI disagrees
+            return _verdict(entry, *borrowed, [])
         return ReferenceCheck(
             entry.key, UNCHECKED, entry.file, entry.line, note="; ".join(dict.fromkeys(failures))
+        )
+    title = latex_to_text(entry.title)
+    if borrowed is not None:
+        other = borrowed[0]
+        return ReferenceCheck(
+            entry.key,
+            NOT_FOUND,
+            entry.file,
+            entry.line,
+            source=other.source,
+            note=f"DOI {doi} is another work ('{other.title}', {other.first_family} "
+            f"{other.year}), and no work matches the title '{title}' (asked Crossref and OpenAlex)",
         )
     if not doi and entry.entry_type not in INDEXED_TYPES:
         return ReferenceCheck(
@@ -230,12 +256,11 @@ def check_entry(entry: BibEntry, services: _Services) -> ReferenceCheck:
         NOT_FOUND,
         entry.file,
         entry.line,
-        note=f"{what} matches the title '{entry.title}' (asked Crossref and OpenAlex)",
+        note=f"{what} matches the title '{title}' (asked Crossref and OpenAlex)",
     )
 
 
 def _search(entry: BibEntry, services: _Services, failures: list[str]) -> tuple[Work | None, float]:
-    from galcli.bib.normalize import author_last_names, latex_to_text
 
     title = " ".join(latex_to_text(entry.title).split())
     names = author_last_names(entry.author)

@@ -362,3 +362,33 @@ def test_a_proxy_answering_404_to_everything_is_not_evidence(
     monkeypatch.setenv("GALCLI_OPENALEX_URL", f"{root}/openalex")
     again = cli("check", str(paper), "--online", "--json")
     assert {k: r["verdict"] for k, r in references(again).items()} == EXPECTED
+
+
+def test_a_real_doi_on_another_work(
+    cli: Callable[..., Result],
+    services: FakeServices,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An invented reference often borrows a real DOI: the DOI resolves, to another work."""
+    bib = tmp_path / "borrowed.bib"
+    bib.write_text(
+        "@article{invented, author={Smith, John}, title={Neural scaling laws for protein folding},"
+        " journal={Nature}, year={2015}, doi={10.1038/nature14539}}\n"
+        "@article{wrong_doi, author={Hochreiter, Sepp}, title={Long Short-Term Memory},"
+        " journal={Neural Computation}, year={1997}, doi={10.1038/nature14539}}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    result = cli("check", "--bib", str(bib), "--online", "--json")
+    found = references(result)
+    assert found["invented"]["verdict"] == "reference_not_found"
+    assert (
+        "DOI 10.1038/nature14539 is another work ('Deep learning', LeCun 2015)"
+        in (found["invented"]["note"])
+    )
+    wrong = found["wrong_doi"]
+    assert wrong["verdict"] == "reference_metadata_mismatch"
+    assert wrong["differences"] == [
+        {"field": "doi", "entry": "10.1038/nature14539", "source": "10.1162/neco.1997.9.8.1735"}
+    ]
