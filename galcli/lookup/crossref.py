@@ -14,7 +14,7 @@ import urllib.parse
 from typing import Any
 
 from galcli.lookup.http import HttpClient, LookupFailed
-from galcli.lookup.works import CROSSREF, Work, first
+from galcli.lookup.works import CROSSREF, Work, as_dict, as_list, as_text, first
 
 RETRACTION_TYPES = frozenset({"retraction", "withdrawal", "removal", "partial_retraction"})
 _RETRACTED_TITLE = re.compile(r"^\s*(retracted|retraction)\b[:\s]", re.IGNORECASE)
@@ -26,24 +26,25 @@ def crossref_not_found(body: bytes) -> bool:
 
 
 def _year(message: dict[str, Any], field: str) -> int | None:
-    parts = (message.get(field) or {}).get("date-parts") or [[None]]
+    parts = as_list(as_dict(message.get(field)).get("date-parts"))
     try:
-        return int(parts[0][0])
-    except (TypeError, ValueError, IndexError):
+        year = parts[0][0]
+    except (TypeError, IndexError, KeyError):
         return None
+    return year if isinstance(year, int) and not isinstance(year, bool) else None
 
 
 def _retraction(message: dict[str, Any]) -> str | None:
-    for update in message.get("updated-by") or []:
+    for update in as_list(message.get("updated-by")):
         if isinstance(update, dict) and update.get("type") in RETRACTION_TYPES:
             notice = update.get("DOI")
             return f"retraction notice {notice}" if notice else "marked retracted"
-    for update in message.get("update-to") or []:
+    for update in as_list(message.get("update-to")):
         if isinstance(update, dict) and update.get("type") in RETRACTION_TYPES:
             return f"this DOI is the retraction notice of {update.get('DOI') or 'another work'}"
-    for relation, targets in (message.get("relation") or {}).items():
+    for relation, targets in as_dict(message.get("relation")).items():
         if "retract" in relation:
-            ids = [str(t["id"]) for t in targets if isinstance(t, dict) and t.get("id")]
+            ids = [str(t["id"]) for t in as_list(targets) if isinstance(t, dict) and t.get("id")]
             return f"{relation} {', '.join(ids)}".strip()
     if _RETRACTED_TITLE.match(first(message.get("title"))):
         return "the title says RETRACTED"
@@ -51,13 +52,14 @@ def _retraction(message: dict[str, Any]) -> str | None:
 
 
 def work_from_crossref(message: dict[str, Any]) -> Work:
-    authors = [a for a in message.get("author") or [] if isinstance(a, dict)]
+    authors = [a for a in as_list(message.get("author")) if isinstance(a, dict)]
     names = [
-        " ".join(str(p) for p in (a.get("given"), a.get("family")) if p) or str(a.get("name") or "")
+        " ".join(as_text(a.get(p)) for p in ("given", "family") if as_text(a.get(p)))
+        or as_text(a.get("name"))
         for a in authors
     ]
     first_family = (
-        (str(authors[0].get("family") or authors[0].get("name") or "")) if authors else ""
+        (as_text(authors[0].get("family")) or as_text(authors[0].get("name"))) if authors else ""
     )
     years = {
         y
@@ -72,7 +74,7 @@ def work_from_crossref(message: dict[str, Any]) -> Work:
     retraction = _retraction(message)
     return Work(
         source=CROSSREF,
-        doi=message.get("DOI"),
+        doi=as_text(message.get("DOI")) or None,
         title=title,
         authors=names,
         first_family=first_family,

@@ -12,7 +12,7 @@ from typing import Any
 
 from galcli.bib.normalize import author_last_names
 from galcli.lookup.http import HttpClient, LookupFailed
-from galcli.lookup.works import OPENALEX, Work
+from galcli.lookup.works import OPENALEX, Work, as_dict, as_list, as_text
 
 
 def openalex_not_found(body: bytes) -> bool:
@@ -22,25 +22,25 @@ def openalex_not_found(body: bytes) -> bool:
 
 def work_from_openalex(record: dict[str, Any]) -> Work:
     names = [
-        str(((a or {}).get("author") or {}).get("display_name") or "")
-        for a in record.get("authorships") or []
+        as_text(as_dict(a.get("author")).get("display_name"))
+        for a in as_list(record.get("authorships"))
         if isinstance(a, dict)
     ]
     names = [n for n in names if n]
     year = record.get("publication_year")
-    year = year if isinstance(year, int) else None
-    source = ((record.get("primary_location") or {}).get("source") or {}).get("display_name")
-    doi = record.get("doi") or None
-    if isinstance(doi, str):
-        doi = doi.removeprefix("https://doi.org/").removeprefix("http://doi.org/")
-    retracted = bool(record.get("is_retracted"))
+    year = year if isinstance(year, int) and not isinstance(year, bool) else None
+    source = as_dict(as_dict(record.get("primary_location")).get("source")).get("display_name")
+    doi = (
+        as_text(record.get("doi")).removeprefix("https://doi.org/").removeprefix("http://doi.org/")
+    )
+    retracted = record.get("is_retracted") is True
     family = names[0] if names else ""
     if family:  # OpenAlex gives "Given Family"; the bib side folds names the same way
         family = (author_last_names(family) or [family])[0]
     return Work(
         source=OPENALEX,
-        doi=doi,
-        title=str(record.get("title") or record.get("display_name") or ""),
+        doi=doi or None,
+        title=as_text(record.get("title")) or as_text(record.get("display_name")),
         authors=names,
         first_family=family,
         year=year,

@@ -46,8 +46,14 @@ class PubChem:
         except (TypeError, KeyError) as exc:
             raise LookupFailed("PubChem answered without a property table") from exc
         for row in rows if isinstance(rows, list) else []:
+            if not isinstance(row, dict):
+                continue
             smiles = next((row[f] for f in SMILES_FIELDS if isinstance(row.get(f), str)), None)
             if smiles:
-                cid = row.get("CID")
-                return Compound(cid if isinstance(cid, int) else None, smiles, row.get("InChIKey"))
+                cid, key = row.get("CID"), row.get("InChIKey")
+                return Compound(
+                    cid if isinstance(cid, int) else None,
+                    smiles,
+                    key if isinstance(key, str) else None,
+                )
         return None

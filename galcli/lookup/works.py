@@ -61,3 +61,16 @@ def first(value: Any) -> str:
     if isinstance(value, list):
         value = next((v for v in value if isinstance(v, str) and v.strip()), "")
     return value.strip() if isinstance(value, str) else ""
+
+
+def as_list(value: Any) -> list[Any]:
+    """`value` if the service sent a list where one belongs, else nothing (never a crash)."""
+    return value if isinstance(value, list) else []
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def as_text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
