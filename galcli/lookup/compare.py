@@ -16,6 +16,7 @@ SAME_TITLE = 90.0  # rapidfuzz similarity (0-100) from which two titles name the
 SIMILAR_TITLE = 75.0  # a near miss: the same work if first author and year agree too
 _VENUE_STOPWORDS = frozenset({"of", "the", "and", "on", "in", "for", "de", "a", "an", "&"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_PREPRINT_SERVERS = frozenset({"arxiv", "biorxiv", "medrxiv", "chemrxiv", "ssrn", "preprints"})
 _RETRACTED = re.compile(r"^(retracted|retraction|withdrawn)\s+")  # a publisher's title prefix
 
 
@@ -77,6 +78,9 @@ def same_venue(ours: str, theirs: tuple[str, ...]) -> bool:
     mine = _venue_words(ours)
     if not mine or not theirs:
         return True
+    servers = _PREPRINT_SERVERS & set(mine)
+    if servers and any(servers & set(_venue_words(v)) for v in theirs):
+        return True  # "arXiv preprint arXiv:1706.03762" and "arXiv (Cornell University)"
     for venue in theirs:
         other = _venue_words(venue)
         if not other:

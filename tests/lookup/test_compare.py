@@ -99,6 +99,8 @@ def test_family_names_and_venues() -> None:
     assert same_venue("J. Am. Chem. Soc.", ("Journal of the American Chemical Society",))
     assert same_venue("PNAS", ("Proceedings of the National Academy of Sciences",))
     assert not same_venue("Science", ("Nature",))
+    assert same_venue("arXiv preprint arXiv:1706.03762", ("arXiv (Cornell University)",))
+    assert not same_venue("arXiv preprint arXiv:1706.03762", ("Nature",))
 
 
 def test_search_results_need_a_matching_title() -> None:
