@@ -14,7 +14,7 @@ from galcli.lookup.works import Work
 
 SAME_TITLE = 90.0  # rapidfuzz similarity (0-100) from which two titles name the same work
 SIMILAR_TITLE = 75.0  # a near miss: the same work if first author and year agree too
-_VENUE_STOPWORDS = frozenset({"of", "the", "and", "on", "in", "for", "de", "a", "an", "&"})
+_VENUE_STOPWORDS = frozenset({"of", "the", "and", "on", "in", "for", "de", "&"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _PREPRINT_SERVERS = frozenset({"arxiv", "biorxiv", "medrxiv", "chemrxiv", "ssrn", "preprints"})
 _RETRACTED = re.compile(r"^(retracted|retraction|withdrawn)\s+")  # a publisher's title prefix
@@ -61,15 +61,18 @@ def _venue_words(text: str) -> list[str]:
 
 
 def _abbreviates(short: list[str], long: list[str]) -> bool:
-    """Each word of `short` starts a word of `long`, in order (J. Am. Chem. Soc.)."""
-    position = 0
-    for word in short:
-        while position < len(long) and not long[position].startswith(word):
-            position += 1
-        if position == len(long):
+    """`short` abbreviates `long` word for word, as ISO 4 journal abbreviations do: each word
+    keeps its first letter and some of the others in order (Natl. for National, J. Am. Chem.
+    Soc.). Word counts must agree, so "Nature" does not abbreviate "Nature Reviews Chemistry"."""
+    if len(short) != len(long):
+        return False
+    for word, full in zip(short, long, strict=True):
+        if not full.startswith(word[:1]):
             return False
-        position += 1
-    return bool(short)
+        rest = iter(full)
+        if not all(letter in rest for letter in word):
+            return False
+    return True
 
 
 def same_venue(ours: str, theirs: tuple[str, ...]) -> bool:
@@ -85,7 +88,7 @@ def same_venue(ours: str, theirs: tuple[str, ...]) -> bool:
         other = _venue_words(venue)
         if not other:
             continue
-        if fuzz.token_set_ratio(" ".join(mine), " ".join(other)) >= 85:
+        if fuzz.token_sort_ratio(" ".join(mine), " ".join(other)) >= 90:
             return True
         if _abbreviates(mine, other) or _abbreviates(other, mine):
             return True

@@ -99,6 +99,18 @@ def test_family_names_and_venues() -> None:
     assert same_venue("J. Am. Chem. Soc.", ("Journal of the American Chemical Society",))
     assert same_venue("PNAS", ("Proceedings of the National Academy of Sciences",))
     assert not same_venue("Science", ("Nature",))
+    assert not same_venue("Nature", ("Nature Reviews Chemistry",))
+    assert not same_venue("Physical Review", ("Physical Review Letters",))
+    assert same_venue(
+        "Proc. Natl. Acad. Sci. U.S.A.",
+        ("Proceedings of the National Academy of Sciences of the United States of America",),
+    )
+    assert same_venue(
+        "IEEE Trans. Pattern Anal. Mach. Intell.",
+        ("IEEE Transactions on Pattern Analysis and Machine Intelligence",),
+    )
+    assert same_venue("The Lancet", ("Lancet",))
+    assert same_venue("Neural Comput.", ("Neural Computation",))
     assert same_venue("arXiv preprint arXiv:1706.03762", ("arXiv (Cornell University)",))
     assert not same_venue("arXiv preprint arXiv:1706.03762", ("Nature",))
 
