@@ -73,6 +73,27 @@ def _profile(value: Any) -> str:
     return text
 
 
+def _mailto(value: Any) -> str:
+    text = str(value).strip().removeprefix("mailto:")
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
+        raise ValueError("expected an e-mail address such as you@example.org")
+    return text
+
+
+def _seconds(value: Any) -> float:
+    number = float(value)
+    if not 0 < number <= 600 or isinstance(value, bool):
+        raise ValueError("expected a number of seconds between 0 and 600")
+    return number
+
+
+def _days(value: Any) -> float:
+    number = float(value)
+    if not number >= 0 or isinstance(value, bool):
+        raise ValueError("expected a number of days, 0 or more (0 = always ask again)")
+    return number
+
+
 def _url(value: Any) -> str:
     text = str(value).strip().rstrip("/")
     if not re.match(r"^https?://", text):
@@ -168,6 +189,37 @@ SPECS: tuple[SettingSpec, ...] = (
         "GALCLI_PROFILE",
         "prompt dialect for openai:MODEL: auto (galactica if the name says so), galactica, chat",
     ),
+    # Network look-ups (`check --online`, `smiles --online`); each URL replaces a service's root.
+    SettingSpec(
+        "crossref_url", _url, "https://api.crossref.org", "GALCLI_CROSSREF_URL", "Crossref REST API"
+    ),
+    SettingSpec(
+        "openalex_url", _url, "https://api.openalex.org", "GALCLI_OPENALEX_URL", "OpenAlex API"
+    ),
+    SettingSpec(
+        "pubchem_url",
+        _url,
+        "https://pubchem.ncbi.nlm.nih.gov",
+        "GALCLI_PUBCHEM_URL",
+        "PubChem (PUG REST under /rest/pug)",
+    ),
+    SettingSpec(
+        "mailto",
+        _mailto,
+        None,
+        "GALCLI_MAILTO",
+        "your e-mail, sent to Crossref/OpenAlex for their polite pool",
+    ),
+    SettingSpec(
+        "online_timeout", _seconds, 10.0, "GALCLI_ONLINE_TIMEOUT", "seconds to wait per request"
+    ),
+    SettingSpec(
+        "online_cache_days",
+        _days,
+        30.0,
+        "GALCLI_ONLINE_CACHE_DAYS",
+        "days a cached look-up answer is reused",
+    ),
 )
 SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
 
@@ -186,6 +238,12 @@ class Settings:
     base_url: str | None = None
     embeddings: bool = True
     profile: str = "auto"
+    crossref_url: str = "https://api.crossref.org"
+    openalex_url: str = "https://api.openalex.org"
+    pubchem_url: str = "https://pubchem.ncbi.nlm.nih.gov"
+    mailto: str | None = None
+    online_timeout: float = 10.0
+    online_cache_days: float = 30.0
     # setting name -> where its value came from: "flag", "env GALCLI_X", "config PATH", "default"
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 

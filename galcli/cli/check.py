@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -41,6 +42,14 @@ def check(
             "--strict", help="Report unused entries too, and fail (exit 1) on warnings as well."
         ),
     ] = False,
+    online: Annotated[
+        bool,
+        typer.Option(
+            "--online",
+            help="Also look each checked entry up (Crossref, OpenAlex; needs the network): is it "
+            "a real work with the title, first author, year and journal it claims?",
+        ),
+    ] = False,
     *,
     opts: CommonOptions,
 ) -> int:
@@ -54,7 +63,10 @@ def check(
     \b
     Problem kinds: undefined_key, duplicate_key, duplicate_field, unused_entry,
     missing_field, bib_parse_error, bib_encoding, missing_file, include_cycle;
-    remote_bibliography is a note (a URL resource galcli does not fetch).
+    remote_bibliography is a note (a URL resource galcli does not fetch); with --online
+    also reference_not_found, reference_metadata_mismatch, reference_retracted,
+    doi_malformed (--bib without MAIN.tex, and none in this directory: every entry of
+    the .bib).
     Exit status: 0 clean, 1 errors found (--strict: warnings too), 3 unreadable input.
 
     \b
@@ -64,17 +76,34 @@ def check(
       galcli check thesis/main.tex --bib refs.bib --strict
       galcli check paper.tex --json | jq '.problems[] | select(.kind == "undefined_key")'
       echo '\\nocite{*}' | galcli check - --bib refs.bib   # a .bib file alone
+      GALCLI_MAILTO=you@example.org galcli check paper.tex --online
+      galcli check --bib refs.bib --online --json | jq '.references[]'
     """
     from galcli.render.check import show_check
     from galcli.tasks.check import CheckRequest, find_main_file, run_check
 
-    result = run_check(
-        CheckRequest(
-            main=main or find_main_file(Path.cwd()),
-            bibs=tuple(bib or ()),
-            unused=unused,
-            strict=strict,
-        )
+    out = Output(json_mode=opts.json, quiet=opts.quiet)
+    config = None
+    if online:
+        from galcli.tasks.online_check import check_bib_alone, load_lookup_config
+
+        config = load_lookup_config()
+        if main is None and bib and not list(Path.cwd().glob("*.tex")):
+            with out.progress("looking up references", total=None) as advance:
+                result = check_bib_alone(list(bib), config, advance)
+            show_check(out, result)
+            return ExitCode.OK if result.ok else ExitCode.FINDINGS
+    request = CheckRequest(
+        main=main or find_main_file(Path.cwd()),
+        bibs=tuple(bib or ()),
+        unused=unused,
+        strict=strict,
+        online=config,
     )
-    show_check(Output(json_mode=opts.json, quiet=opts.quiet), result)
+    if config is None:
+        result = run_check(request)
+    else:
+        with out.progress("looking up references", total=None) as advance:
+            result = run_check(replace(request, on_reference=advance))
+    show_check(out, result)
     return ExitCode.OK if result.ok else ExitCode.FINDINGS

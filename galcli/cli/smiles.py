@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -26,6 +26,9 @@ from galcli.fileio import (
     text_argument,
 )
 from galcli.render import Output
+
+if TYPE_CHECKING:
+    from galcli.tasks.online_check import LookupConfig
 
 app = typer.Typer(
     cls=group_with_default("name"),
@@ -90,13 +93,22 @@ def name(
         ),
     ] = False,
     concurrency: Concurrency = 1,
+    online: Annotated[
+        bool,
+        typer.Option(
+            "--online",
+            help="Also ask PubChem (needs the network) about names OPSIN and chemicals do not "
+            "confirm between them; PubChem counts as one more source.",
+        ),
+    ] = False,
     *,
     opts: CommonOptions,
 ) -> int:
     """Find SMILES for chemical NAMEs (or CAS numbers), each valid by RDKit and cross-checked.
 
     Candidates come from three independent sources: OPSIN (name parsing; needs Java), the
-    chemicals package's PubChem name and CAS database, and the model. The model is consulted
+    chemicals package's PubChem name and CAS database, and the model; with --online,
+    PubChem itself for names those two do not confirm. The model is consulted
     only when the offline sources do not confirm a structure, or for every name with
     --ask-model or an explicit --model; --no-model never loads it. Every candidate is
     validated and canonicalised by RDKit and grouped by InChIKey. Identity: confirmed (two or
@@ -114,6 +126,7 @@ def name(
       galcli smiles caffeine aspirin "2-methylpropan-1-ol" --json
       galcli smiles aspirin --draw aspirin.svg -q
       galcli smiles --batch names.txt --no-model > smiles.jsonl
+      galcli smiles "tylenol" --no-model --online
     """
     from galcli.render.chemistry import (
         show_candidates,
@@ -146,6 +159,7 @@ def name(
             None if no_model else (lambda: session.backend),
             params=session.params,
             ask_model=ask_model or opts.model is not None,
+            online=_lookup_config(session) if online else None,
         )
         found = resolver.lookup(names)
         if batch is not None or len(names) > 1:
@@ -207,6 +221,12 @@ def _names(queries: list[str] | None, batch: Path | None) -> list[tuple[int | No
             raise InputError("NAME is empty", hint="give a non-empty NAME")
         names.append((None, cleaned))
     return names
+
+
+def _lookup_config(session: ModelSession) -> LookupConfig:
+    from galcli.tasks.online_check import lookup_config
+
+    return lookup_config(session.settings)
 
 
 @app.command("validate")

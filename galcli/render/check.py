@@ -41,6 +41,10 @@ def summary_line(result: CheckResult) -> str:
 
 
 def show_check(out: Output, result: CheckResult) -> None:
+    if result.online is not None:
+        from galcli.render.references import show_online_summary
+
+        show_online_summary(out, result.online)
     if out.json_mode:
         out.write_json(result.to_dict())
         return

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from galcli.bib.entries import BIBER, BIBTEX, PARALLEL_BYTES, unique_paths
 from galcli.errors import UsageError
@@ -26,6 +26,12 @@ from galcli.verify.bib_summary import BibSummary, KeyInfo
 from galcli.verify.keys import KeySuggester
 from galcli.verify.latex_project import LatexProject, Reference, scan_project
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from galcli.lookup.http import LookupConfig
+    from galcli.tasks.online_check import OnlineReport
+
 
 @dataclass(frozen=True)
 class CheckRequest:
@@ -33,6 +39,8 @@ class CheckRequest:
     bibs: tuple[Path, ...] = ()
     unused: bool = False
     strict: bool = False
+    online: LookupConfig | None = None  # --online: also look the entries up (online_check.py)
+    on_reference: Callable[[], None] | None = field(default=None, compare=False)  # one looked up
 
 
 @dataclass
@@ -43,6 +51,7 @@ class CheckResult:
     entries: int
     problems: list[Problem] = field(default_factory=list)
     strict: bool = False
+    online: OnlineReport | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -68,6 +77,7 @@ class CheckResult:
             "entries": self.entries,
             "problems": [p.to_dict() for p in self.problems],
             "ok": self.ok,
+            **(self.online.json_fields() if self.online is not None else {}),
         }
 
 
@@ -279,6 +289,16 @@ def _check(request: CheckRequest, loader: _BibLoader) -> CheckResult:
                         line=info.line,
                     )
                 )
+    online = None
+    if request.online is not None:
+        from galcli.tasks.online_check import online_check
+
+        everything = request.unused or request.strict or project.nocite_all
+        keys = defined if everything else [k for k in defined if k in cited]
+        online = online_check(
+            [defined[k] for k in keys], request.online, dialect, request.on_reference
+        )
+        problems += online.problems
     problems.sort(key=lambda p: p.sort_key)
     return CheckResult(
         files=[str(p) for p in project.files],
@@ -287,6 +307,7 @@ def _check(request: CheckRequest, loader: _BibLoader) -> CheckResult:
         entries=len(defined),
         problems=problems,
         strict=request.strict,
+        online=online,
     )
 
 

@@ -17,16 +17,20 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from galcli.model.base import CHAT, Backend, GenerationParams, Message, Prompt
 from galcli.provenance.stamp import Provenance, provenance_for
 from galcli.verify.chemnames import CHEMICALS, OPSIN, NameResolutions, resolve_names, similar_names
 from galcli.verify.smiles import Validator, mol_from_smiles, properties
 
+if TYPE_CHECKING:
+    from galcli.lookup.http import LookupConfig
+
 MODEL = "model"
+PUBCHEM = "pubchem"  # with --online (tasks/online_names.py)
 CONFIRMED, CONTRADICTED, UNVERIFIED = "confirmed", "contradicted", "unverified"
-SOURCE_PRIORITY = {OPSIN: 0, CHEMICALS: 1, MODEL: 2}
+SOURCE_PRIORITY = {OPSIN: 0, CHEMICALS: 1, PUBCHEM: 2, MODEL: 3}
 CHAT_SYSTEM = (
     "You are a chemistry assistant. Reply with the SMILES string of the molecule the "
     "user names, and nothing else."
@@ -150,6 +154,7 @@ class SmilesResolver:
         *,
         params: Callable[[], GenerationParams] | None = None,
         ask_model: bool = False,
+        online: LookupConfig | None = None,
     ) -> None:
         self._backend_source = backend
         self._backend: Backend | None = backend if isinstance(backend, Backend) else None
@@ -159,6 +164,7 @@ class SmilesResolver:
         self.sources = sources
         self.ask_model = ask_model
         self.validator = Validator()
+        self.online = online  # --online: PubChem for names the offline sources don't confirm
 
     @property
     def has_model(self) -> bool:
@@ -180,8 +186,14 @@ class SmilesResolver:
             return self._params
 
     def lookup(self, names: Sequence[str]) -> NameResolutions:
-        """What the offline sources make of `names` (one OPSIN run for all of them)."""
-        return resolve_names(list(names), self.sources)
+        """What the offline sources make of `names` (one OPSIN run for all of them), and with
+        --online what PubChem says about the names they do not confirm."""
+        found = resolve_names(list(names), self.sources)
+        if self.online is not None:
+            from galcli.tasks.online_names import add_pubchem
+
+            add_pubchem(found, list(names), self.online)
+        return found
 
     def needs_model(self, name: str, names: NameResolutions) -> bool:
         """Whether resolving `name` would consult the model, given the offline results."""
