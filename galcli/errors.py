@@ -1,4 +1,4 @@
-"""Exit codes and the exceptions that carry them (DESIGN.md §3).
+"""Exit codes and the exceptions that carry them (README: Exit codes; docs/architecture.md).
 
 Tasks and lower layers raise these; the one handler in `galcli.cli.app` maps them to an exit
 code and a one-line message with a hint. Nothing here imports anything heavy.

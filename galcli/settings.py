@@ -1,8 +1,8 @@
 """Settings and where each one came from.
 
 Precedence: command-line flag > `GALCLI_*` environment variable > `galcli.toml` in the user
-config directory > built-in default (DESIGN.md §4). `galcli models config` prints the table with
-the source of every value.
+config directory > built-in default (docs/architecture.md). `galcli models config` prints the
+table with the source of every value.
 """
 
 from __future__ import annotations

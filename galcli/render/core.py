@@ -1,4 +1,4 @@
-"""The only place that writes to the terminal (DESIGN.md §3).
+"""The only place that writes to the terminal (docs/architecture.md).
 
 stdout carries the final, verified result and nothing else; drafts, progress, notices, warnings
 and errors go to stderr. Colour and live displays appear only when the stream is a terminal, and
