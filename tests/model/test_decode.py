@@ -42,6 +42,7 @@ def test_the_loop_writes_what_generate_writes(case: str, model: str, request) ->
     prompt = Prompt("What is ethanol?") if "chat" in model else Prompt("The Transformer")
     loop, reference = _both_ways(backend, prompt, CASES[case])
     assert loop == reference
+    assert not backend.decoder._static_failed, "the static cache was not used"
 
 
 def test_the_loop_keeps_streaming_and_stop_strings(tiny_galactica: Path) -> None:
