@@ -239,9 +239,10 @@ def _unavailable(info: ModelInfo, error: GalcliError) -> ModelInfo:
 def prepare_embedded(notify: Callable[[str], None], *, force: bool = False) -> ModelInfo:
     """Convert the embedded model into its safetensors cache now (`galcli models prepare`)."""
     from galcli.model import embedded
-    from galcli.model.runtime import import_transformers
+    from galcli.model.runtime import runtime_unavailable
 
-    import_transformers()  # a core install gets the one-line "runtime not installed" error
+    if missing := missing_runtime_packages():  # found without importing them: a sound cache
+        raise runtime_unavailable(", ".join(missing))  # needs no transformers
     embedded.prepare(notify, force=force)
     return embedded_info()
 
