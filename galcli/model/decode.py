@@ -113,13 +113,15 @@ class Decoder:
         model = self.model
         processors = self._processors(params)
         prompt_length = int(input_ids.shape[-1])
-        sequence = input_ids
         torch.manual_seed(params.seed)
+        # Inference mode is entered per step, never held across a `yield`: the consumer's code
+        # between tokens must not run in it, nor leave it out of order when closing early.
         with torch.inference_mode():
             cache = self._cache(prompt_length + params.max_new_tokens)
             position = torch.arange(prompt_length, device=model.device)
-            step_input = input_ids
-            for _ in range(params.max_new_tokens):
+        sequence = step_input = input_ids
+        while run.new_tokens < params.max_new_tokens:
+            with torch.inference_mode():
                 try:
                     logits = model(
                         input_ids=step_input,
@@ -143,15 +145,15 @@ class Decoder:
                     chosen = scores.argmax(dim=-1)
                 else:
                     chosen = torch.multinomial(scores.softmax(dim=-1), num_samples=1).squeeze(1)
-                token = int(chosen[0])
-                run.new_tokens += 1
                 step_input = chosen.unsqueeze(0)
                 sequence = torch.cat([sequence, step_input], dim=-1)
-                yield token
-                if token in self.eos_ids:
-                    run.ended = True
-                    return
                 position = position[-1:] + 1
+            token = int(chosen[0])
+            run.new_tokens += 1
+            yield token
+            if token in self.eos_ids:
+                run.ended = True
+                return
 
 
 @dataclass

@@ -9,12 +9,13 @@ are loaded, never the weights.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from galcli.errors import InputError, ModelUnavailable
-from galcli.model.registry import parse_model
 from galcli.provenance import watermark
-from galcli.settings import Settings
+
+if TYPE_CHECKING:
+    from galcli.settings import Settings
 
 WATERMARKED, NOT_WATERMARKED, TOO_SHORT = "watermarked", "not watermarked", "too short to tell"
 #: The z-score from which `galcli detect` calls a text watermarked (see bench/watermark.py).
@@ -50,6 +51,8 @@ class DetectResult:
 
 def tokenizer_source(settings: Settings) -> tuple[str, str]:
     """(directory or hub id, display name) holding the tokenizer and config of `settings.model`."""
+    from galcli.model.registry import parse_model
+
     spec = parse_model(settings.model)
     if spec.scheme == "embedded":
         from galcli.model import embedded

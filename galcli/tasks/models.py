@@ -13,7 +13,7 @@ from typing import Any
 
 from galcli.errors import GalcliError, ModelUnavailable
 from galcli.model.base import CHAT
-from galcli.model.profiles import profile_of_directory
+from galcli.model.profiles import profile_of_directory, profile_of_served_model
 from galcli.model.registry import load_backend, parse_model
 from galcli.model.runtime import INSTALL_HINT, MISSING_MESSAGE, missing_runtime_packages
 from galcli.settings import EMBEDDED_MODEL, SPECS, Settings, load_settings
@@ -183,7 +183,10 @@ def describe_model(name: str) -> ModelInfo:
     if spec.scheme == "embedded":
         return embedded_info()
     if spec.scheme != "hf":
-        return ModelInfo(name=name, backend=spec.scheme, status=NOT_CHECKED, ready=None)
+        info = ModelInfo(name=name, backend=spec.scheme, status=NOT_CHECKED, ready=None)
+        if spec.scheme == "openai":  # the server sends no tokenizer: the name decides
+            info.profile = profile_of_served_model(spec.name, load_settings().profile)
+        return info
     directory = Path(name).expanduser()
     if directory.is_dir():
         from galcli.model.hf import check_local_dir
@@ -236,9 +239,10 @@ def _unavailable(info: ModelInfo, error: GalcliError) -> ModelInfo:
 def prepare_embedded(notify: Callable[[str], None], *, force: bool = False) -> ModelInfo:
     """Convert the embedded model into its safetensors cache now (`galcli models prepare`)."""
     from galcli.model import embedded
-    from galcli.model.runtime import import_transformers
+    from galcli.model.runtime import runtime_unavailable
 
-    import_transformers()  # a core install gets the one-line "runtime not installed" error
+    if missing := missing_runtime_packages():  # found without importing them: a sound cache
+        raise runtime_unavailable(", ".join(missing))  # needs no transformers
     embedded.prepare(notify, force=force)
     return embedded_info()
 

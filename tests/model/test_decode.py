@@ -42,6 +42,7 @@ def test_the_loop_writes_what_generate_writes(case: str, model: str, request) ->
     prompt = Prompt("What is ethanol?") if "chat" in model else Prompt("The Transformer")
     loop, reference = _both_ways(backend, prompt, CASES[case])
     assert loop == reference
+    assert not backend.decoder._static_failed, "the static cache was not used"
 
 
 def test_the_loop_keeps_streaming_and_stop_strings(tiny_galactica: Path) -> None:
@@ -77,3 +78,27 @@ def test_the_loop_makes_one_model_call_per_token(tiny_chat: Path, monkeypatch) -
     result = backend.generate(Prompt("What is ethanol?"), GenerationParams(max_new_tokens=30))
     assert len(calls) == result.new_tokens
     assert calls[0] > 1 and set(calls[1:]) <= {1}
+
+
+def test_the_cuda_path_dtype_bfloat16_loads_and_decodes_like_generate(
+    tiny_chat: Path, monkeypatch
+) -> None:
+    """No GPU here: the CUDA branch's pieces (device choice, bfloat16 weights, the loop on a
+    half-precision model) run on the CPU."""
+    import torch
+
+    from galcli.model.hf import load_weights_directly, resolve_device
+    from galcli.model.transformers_backend import TransformersBackend
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert resolve_device("auto") == "cuda" and resolve_device("cuda:0") == "cuda:0"
+    monkeypatch.undo()
+    model = load_weights_directly(tiny_chat, torch.bfloat16)
+    assert model is not None
+    assert {p.dtype for p in model.parameters()} == {torch.bfloat16}
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_chat)
+    backend = TransformersBackend(model, tokenizer, model_id="c", source=tiny_chat, device="cpu")
+    loop, reference = _both_ways(backend, Prompt("What is ethanol?"), CASES["greedy"])
+    assert loop == reference

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -79,8 +80,11 @@ def test_watermarked_generation_is_detected(untrained_chat: Path) -> None:
     backend = load_pretrained(untrained_chat, model_id="u", device="cpu", allow_download=False)
     scorer = WatermarkScorer(Settings(model=str(untrained_chat)))
     prompt = Prompt("Write about ethanol.")
-    marked = backend.generate(prompt, GenerationParams(max_new_tokens=120, watermark=True))
-    plain = backend.generate(prompt, GenerationParams(max_new_tokens=120, watermark=False))
+    # Sampled: greedy decoding of a random model loops on a few tokens, which any key can call
+    # green or not by chance.
+    params = GenerationParams(max_new_tokens=120, temperature=1.0, seed=2)
+    marked = backend.generate(prompt, params)
+    plain = backend.generate(prompt, replace(params, watermark=False))
     assert scorer.score(marked.text).verdict == WATERMARKED
     assert scorer.score(plain.text).verdict == NOT_WATERMARKED
 
