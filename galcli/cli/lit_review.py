@@ -143,7 +143,15 @@ def lit_review(
     for path in (output, bib_out):
         if path is not None:
             check_output(path)
-    session = ModelSession(opts, command="lit-review", max_new_tokens=48)
+    # One short sentence per paper: 48 tokens is room for it, and no repetition penalty, which
+    # would push the model away from the note's own words (the prompt's tokens count as
+    # repeats). A whole paragraph needs room, and the penalty keeps small models from looping.
+    session = ModelSession(
+        opts,
+        command="lit-review",
+        max_new_tokens=320 if paragraphs else 48,
+        repetition_penalty=1.1 if paragraphs else 1.0,
+    )
     entries = session.bibliography(bib)
     subject = read_topic(topic)
     mode = OUTLINE if outline else PARAGRAPHS if paragraphs else SENTENCES

@@ -27,9 +27,11 @@ from galcli.retrieve.embeddings import HybridIndex
 from galcli.retrieve.themes import group_into_themes
 from galcli.tasks.review_notes import Note, build_note
 from galcli.tasks.review_writing import (
+    complete_sentence,
     opening_prompt,
     paper_prompt,
     paragraph_prompt,
+    rephrase_prompt,
     split_citations,
     write_short,
 )
@@ -72,6 +74,7 @@ class Sentence:
     kind: str  # GENERATED (cites by key), OPENING (a theme's first line), QUOTE (a note)
     support: Support | None = None  # None for quotations: they are the evidence
     replaced: str | None = None  # with --strict: the generated text this quotation replaced
+    attempts: int = 1  # generations it took (a second try follows an unsupported first one)
 
     @property
     def supported(self) -> bool | None:
@@ -87,6 +90,7 @@ class Sentence:
             "scored": None if self.support is None else self.support.scorable,
             "evidence": None if self.support is None else self.support.evidence,
             "replaced": self.replaced,
+            "attempts": self.attempts if self.kind == GENERATED else None,
         }
 
 
@@ -237,23 +241,39 @@ class _Writer:
     def paper_sentences(
         self, theme: str, notes: list[Note], entries: dict[str, BibEntry]
     ) -> list[Sentence]:
-        params = self.request.params
+        """One sentence per paper. A sentence the checks do not support gets one second try
+        from a narrower prompt (rephrase the note's best quotation); the better-supported of
+        the two is kept, and scored like any other."""
         sentences: list[Sentence] = []
         for note in notes:
-            text = self._generate(paper_prompt(self.request.topic, note), params, sentences=1)
-            parts = split_citations(text)
-            for _, keys in parts:
-                for key in keys:
-                    if key != note.key:
-                        self._drop(key, theme, set(entries))
-            prose = " ".join(p for p, _ in parts)
-            if not prose:
-                sentences += _quotes_for([note.key], {note.key: note}, replaced="")
-                continue
-            sentences.append(
-                Sentence(prose, [note.key], GENERATED, score(prose, [entries[note.key]]))
-            )
+            best: Sentence | None = None
+            prompts = [paper_prompt(self.request.topic, note)]
+            if note.quotes:
+                prompts.append(rephrase_prompt(note))
+            for attempt, prompt in enumerate(prompts, 1):
+                prose = self._paper_prose(prompt, note, theme, set(entries))
+                if prose:
+                    checked = score(prose, [entries[note.key]])
+                    if best is None or best.support is None or checked.value > best.support.value:
+                        best = Sentence(prose, [note.key], GENERATED, checked)
+                if best is not None:
+                    best.attempts = attempt
+                    if best.supported:
+                        break
+            sentences += [best] if best else _quotes_for([note.key], {note.key: note}, "")
         return sentences
+
+    def _paper_prose(self, prompt: Prompt, note: Note, theme: str, allowed: set[str]) -> str:
+        """The model's sentence about `note`, citations it wrote itself removed (and reported:
+        galcli attaches the paper's key)."""
+        parts = split_citations(
+            complete_sentence(self._generate(prompt, self.request.params, sentences=1))
+        )
+        for _, keys in parts:
+            for key in keys:
+                if key != note.key:
+                    self._drop(key, theme, allowed)
+        return " ".join(p for p, _ in parts)
 
     def paragraph(
         self, theme: str, notes: list[Note], entries: dict[str, BibEntry]

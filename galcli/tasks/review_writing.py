@@ -18,6 +18,7 @@ PAPER_SYSTEM = (
     "You summarize scientific papers. Answer with one short sentence that restates what the "
     "paper did, using the words of the excerpt. Do not add facts."
 )
+REPHRASE_SYSTEM = "Rephrase the sentence in fewer words. Keep its technical terms."
 OPENING_SYSTEM = (
     "You write the first sentence of a paragraph in a related-work section. Answer with one "
     "short sentence that says what the listed papers have in common. Do not add facts."
@@ -32,7 +33,7 @@ PARAGRAPH_SYSTEM = (
 _CITATION = re.compile(r"\\[A-Za-z]*cite[A-Za-z]*\*?(?:\[[^\]]*\])*\{([^{}]*)\}|\[@?([^\[\]]+)\]")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\\\[])")
 # the end of a sentence, once the space after it has arrived ("e.g. " and "3.5" do not count)
-_SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\b[a-z]\.[a-z])(?<!\be\.g)(?<!\bi\.e)[.!?][\"')\]]?\s")
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\b[a-z]\.[a-z])(?<!\be\.g)(?<!\bi\.e)[.!?][\"')\]]?\s")
 
 
 def _note_text(note: Note) -> str:
@@ -51,6 +52,28 @@ def paper_prompt(topic: str, note: Note) -> Prompt:
         ),
         stop=("\n",),
     )
+
+
+def rephrase_prompt(note: Note) -> Prompt:
+    """The second try for a paper: rephrase its best quotation, nothing else to draw on."""
+    quote = note.quotes[0]
+    return Prompt(
+        raw=f'Sentence: "{quote}"\nShorter: ',
+        messages=(Message("system", REPHRASE_SYSTEM), Message("user", quote)),
+        stop=("\n",),
+    )
+
+
+def complete_sentence(text: str) -> str:
+    """`text` ending in a full stop: a clause cut off by the token limit is dropped back to the
+    last comma (when that leaves eight words or more)."""
+    text = text.strip()
+    if not text or text[-1] in ".!?":
+        return text
+    head = text.rsplit(",", 1)[0]
+    if head != text and len(head.split()) >= 8:
+        return head.rstrip() + "."
+    return text
 
 
 def opening_prompt(topic: str, theme: str, notes: Sequence[Note]) -> Prompt:

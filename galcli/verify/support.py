@@ -1,7 +1,8 @@
 """How well the cited entries support a generated sentence.
 
 Method (lexical, deterministic, documented in the README): the sentence's content words are
-lower-cased, accents folded, English stopwords removed and stemmed (PyStemmer, when installed);
+lower-cased, accents folded, English function words and reporting words ("the paper shows")
+removed, and stemmed (PyStemmer, when installed);
 support is the share of those words found in the cited entries' text. A sentence below
 `THRESHOLD` is marked unsupported. Lexical overlap cannot prove a claim; it catches sentences
 that talk about something the cited works never mention.
@@ -23,6 +24,27 @@ from galcli.bib.entries import BibEntry
 from galcli.bib.normalize import english_stopwords, fold, latex_to_text
 
 THRESHOLD = 0.5
+# Words that carry no claim: English function words (bm25s's list has only 33: "which", "were",
+# "has" would otherwise count as content) and the words a sentence uses to report a paper
+# ("the paper presents", "the authors show"), which no abstract needs to contain.
+FUNCTION_WORDS = frozenset(
+    """about above after again against all also although among any are because been before
+    being below between both but can could did does doing done down during each either
+    few from further had has have having her here hers him his how however into its itself
+    just may might more most much must nor not now off once only other others our ours out
+    over own same shall she should since some such than that their theirs them themselves
+    then there these they this those though through too under until upon very was were what
+    when where whether which while who whom whose why will with within without would yet you
+    your""".split()
+)
+REPORTING_WORDS = frozenset(
+    """paper papers study studies work works article articles author authors researchers
+    present presents presented describe describes described report reports reported
+    provide provides provided show shows showed shown propose proposes proposed demonstrate
+    demonstrates demonstrated discuss discusses discussed introduce introduces introduced
+    examine examines examined investigate investigates investigated highlight highlights
+    highlighted""".split()
+)
 ABSTRACT = "abstract"
 TITLE_ONLY = "title and venue only"
 _WORD = re.compile(r"[a-z][a-z0-9]+")
@@ -38,12 +60,15 @@ def _stem() -> Callable[[list[str]], list[str]]:
     return stem
 
 
+@lru_cache(maxsize=1)
+def _ignored() -> frozenset[str]:
+    return english_stopwords() | FUNCTION_WORDS | REPORTING_WORDS
+
+
 def content_words(text: str) -> set[str]:
-    words = [
-        w
-        for w in _WORD.findall(fold(latex_to_text(text)))
-        if w not in english_stopwords() and len(w) > 2
-    ]
+    """The stemmed words of `text` that can carry a claim."""
+    ignored = _ignored()
+    words = [w for w in _WORD.findall(fold(latex_to_text(text))) if w not in ignored and len(w) > 2]
     return set(_stem()(words))
 
 

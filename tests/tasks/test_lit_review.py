@@ -114,6 +114,21 @@ def test_galcli_attaches_each_papers_citation(cli, bib: Path, model: str) -> Non
     assert "cited 3 of 3 retrieved papers" in result.stderr
 
 
+def test_an_unsupported_sentence_gets_one_second_try(cli, bib: Path, fake_model) -> None:
+    model = fake_model(
+        [
+            {"match": "Rephrase", "text": "Binding free energies are computed."},
+            {"match": "Title:", "text": "Quantum gravity governs galaxy rotation."},
+        ],
+        profile="chat",
+    )
+    doc = _run(cli, bib, model, "--json").json()
+    generated = [s for s in doc["sections"][0]["sentences"] if s["kind"] == "generated"]
+    assert len(generated) == 3
+    assert all(s["attempts"] == 2 and s["supported"] for s in generated)
+    assert "galaxy" not in doc["sections"][0]["text"]
+
+
 def test_strict_replaces_an_unsupported_sentence_by_the_quoted_note(
     cli, bib: Path, model: str
 ) -> None:
@@ -180,6 +195,7 @@ def test_json_document(cli, bib: Path, model: str) -> None:
         "scored": True,
         "evidence": "abstract",
         "replaced": None,
+        "attempts": 1,
     }
     assert by_key["muddana2012sampl3"]["supported"] is True
     assert by_key["gilson2007calculation"]["supported"] is False
@@ -379,3 +395,48 @@ def test_real_bibliography_with_abstracts(cli, corpora: Path, fake_model) -> Non
     assert 1 <= len(doc["sections"]) <= 6
     assert {d["key"] for d in doc["dropped_citations"]} >= {"smith2099"}
     assert all(key != "smith2099" for key in doc["keys_used"])
+
+
+def test_notes_quote_the_abstract_sentences_most_relevant_to_the_topic() -> None:
+    from galcli.bib.entries import BibEntry
+    from galcli.tasks.review_notes import build_note
+
+    abstract = (
+        "Proteins are large molecules. Binding free energies of ligands, e.g. inhibitors, were "
+        "computed with alchemical methods. The weather was fine. Free energy estimates agree "
+        "with experiment."
+    )
+    entry = BibEntry(
+        "k",
+        "article",
+        {
+            "title": "{Alchemical {F}ree Energies}",
+            "author": '{M{\\"u}ller}, Anna and de la Cruz, Jose and Smith, B.',
+            "year": "2020",
+            "journal": "{J. Chem. Phys.}",
+            "abstract": "{" + abstract + "}",
+        },
+        "t.bib",
+        1,
+    )
+    note = build_note(entry, "binding free energy of ligands")
+    assert note.quotes == (
+        "Binding free energies of ligands, e.g. inhibitors, were computed with alchemical methods.",
+        "Free energy estimates agree with experiment.",
+    )
+    assert note.authors == "Müller et al." and note.title == "Alchemical Free Energies"
+    assert note.venue == "J. Chem. Phys." and note.has_abstract
+
+
+def test_generation_stops_after_the_sentence_asked_for(fake_model) -> None:
+    from galcli.model.base import GenerationParams, Prompt
+    from galcli.model.fake import FakeBackend, Reply
+    from galcli.tasks.review_writing import write_short
+
+    backend = FakeBackend(
+        [Reply(("Binding was computed, e.g. by FEP. Then more. And more.",))], profile="chat"
+    )
+    seen: list[str] = []
+    text = write_short(backend, Prompt(raw="x"), GenerationParams(max_new_tokens=50), seen.append)
+    assert text == "Binding was computed, e.g. by FEP."
+    assert "more" not in "".join(seen)  # the model was stopped, not just cut afterwards
