@@ -69,6 +69,16 @@ def _stopwords() -> frozenset[str]:
         "well",
         "here",
         "within",
+        "how",
+        "what",
+        "when",
+        "where",
+        "why",
+        "who",
+        "while",
+        "many",
+        "often",
+        "without",
     }
 
 

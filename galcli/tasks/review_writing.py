@@ -18,7 +18,7 @@ PAPER_SYSTEM = (
     "You summarize scientific papers. Answer with one short sentence that restates what the "
     "paper did, using the words of the excerpt. Do not add facts."
 )
-REPHRASE_SYSTEM = "Rephrase the sentence in fewer words. Keep its technical terms."
+REPHRASE_SYSTEM = "Summarize the text in one sentence."
 OPENING_SYSTEM = (
     "You write the first sentence of a paragraph in a related-work section. Answer with one "
     "short sentence that says what the listed papers have in common. Do not add facts."
@@ -55,11 +55,12 @@ def paper_prompt(topic: str, note: Note) -> Prompt:
 
 
 def rephrase_prompt(note: Note) -> Prompt:
-    """The second try for a paper: rephrase its best quotation, nothing else to draw on."""
-    quote = note.quotes[0]
+    """The second try for a paper: summarize its title and quotations, nothing else shown
+    (on the embedded model this stays closer to the note than the first prompt's question)."""
+    text = f"{note.title}. {' '.join(note.quotes)}"
     return Prompt(
-        raw=f'Sentence: "{quote}"\nShorter: ',
-        messages=(Message("system", REPHRASE_SYSTEM), Message("user", quote)),
+        raw=f"{text}\nSummary in one sentence:",
+        messages=(Message("system", REPHRASE_SYSTEM), Message("user", text)),
         stop=("\n",),
     )
 

@@ -117,7 +117,7 @@ def test_galcli_attaches_each_papers_citation(cli, bib: Path, model: str) -> Non
 def test_an_unsupported_sentence_gets_one_second_try(cli, bib: Path, fake_model) -> None:
     model = fake_model(
         [
-            {"match": "Rephrase", "text": "Binding free energies are computed."},
+            {"match": "Summarize the text", "text": "Binding free energies are computed."},
             {"match": "Title:", "text": "Quantum gravity governs galaxy rotation."},
         ],
         profile="chat",
