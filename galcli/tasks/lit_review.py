@@ -299,7 +299,7 @@ class _Writer:
         text = self._generate(
             opening_prompt(self.request.topic, theme, notes), self.request.params, sentences=1
         )
-        prose = " ".join(p for p, _ in split_citations(text))
+        prose = " ".join(p for p, _ in split_citations(complete_sentence(text)))
         if not prose:
             return None
         return Sentence(prose, [], OPENING, score(prose, list(entries.values())))

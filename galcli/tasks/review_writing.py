@@ -67,14 +67,14 @@ def rephrase_prompt(note: Note) -> Prompt:
 
 def complete_sentence(text: str) -> str:
     """`text` ending in a full stop: a clause cut off by the token limit is dropped back to the
-    last comma (when that leaves eight words or more)."""
+    last comma (when that leaves eight words or more); otherwise the cut is shown with "…"."""
     text = text.strip()
     if not text or text[-1] in ".!?":
         return text
     head = text.rsplit(",", 1)[0]
     if head != text and len(head.split()) >= 8:
         return head.rstrip() + "."
-    return text
+    return text + " …"
 
 
 def opening_prompt(topic: str, theme: str, notes: Sequence[Note]) -> Prompt:

@@ -440,3 +440,15 @@ def test_generation_stops_after_the_sentence_asked_for(fake_model) -> None:
     text = write_short(backend, Prompt(raw="x"), GenerationParams(max_new_tokens=50), seen.append)
     assert text == "Binding was computed, e.g. by FEP."
     assert "more" not in "".join(seen)  # the model was stopped, not just cut afterwards
+
+
+def test_a_sentence_cut_by_the_token_limit_is_completed_or_marked() -> None:
+    from galcli.tasks.review_writing import complete_sentence
+
+    assert complete_sentence("Binding free energies of ligands were computed with FEP, which") == (
+        "Binding free energies of ligands were computed with FEP."
+    )
+    assert complete_sentence("Binding free energies were computed with") == (
+        "Binding free energies were computed with …"
+    )
+    assert complete_sentence("Done.") == "Done."
