@@ -247,9 +247,7 @@ class _Writer:
         sentences: list[Sentence] = []
         for note in notes:
             best: Sentence | None = None
-            prompts = [paper_prompt(self.request.topic, note)]
-            if note.quotes:
-                prompts.append(rephrase_prompt(note))
+            prompts = [paper_prompt(self.request.topic, note), rephrase_prompt(note)]
             for attempt, prompt in enumerate(prompts, 1):
                 prose = self._paper_prose(prompt, note, theme, set(entries))
                 if prose:

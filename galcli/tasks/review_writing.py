@@ -57,7 +57,7 @@ def paper_prompt(topic: str, note: Note) -> Prompt:
 def rephrase_prompt(note: Note) -> Prompt:
     """The second try for a paper: summarize its title and quotations, nothing else shown
     (on the embedded model this stays closer to the note than the first prompt's question)."""
-    text = f"{note.title}. {' '.join(note.quotes)}"
+    text = f"{note.title}. {' '.join(note.quotes) or note.venue}".strip()
     return Prompt(
         raw=f"{text}\nSummary in one sentence:",
         messages=(Message("system", REPHRASE_SYSTEM), Message("user", text)),
