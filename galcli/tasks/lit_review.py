@@ -25,7 +25,7 @@ from galcli.model.base import Backend, GenerationParams, Prompt
 from galcli.provenance.stamp import Provenance, provenance_for, stamp
 from galcli.retrieve.embeddings import HybridIndex
 from galcli.retrieve.themes import group_into_themes
-from galcli.tasks.review_notes import Note, build_note
+from galcli.tasks.review_notes import Note, build_note, copies
 from galcli.tasks.review_writing import (
     complete_sentence,
     opening_prompt,
@@ -258,6 +258,9 @@ class _Writer:
                     best.attempts = attempt
                     if best.supported:
                         break
+            if best is not None and copies(best.text, note):
+                # a verbatim copy of the note is a quotation, not new prose: shown as one
+                best = Sentence(note.quotation(), [note.key], QUOTE, replaced=best.text)
             sentences += [best] if best else _quotes_for([note.key], {note.key: note}, "")
         return sentences
 

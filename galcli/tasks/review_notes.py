@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from galcli.bib.entries import BibEntry
-from galcli.bib.normalize import latex_to_text
+from galcli.bib.normalize import latex_to_text, normalize_title
 from galcli.verify.support import content_words
 
 MAX_QUOTES = 2
@@ -133,4 +133,13 @@ def build_note(entry: BibEntry, topic: str) -> Note:
         venue=venue(entry),
         quotes=tuple(quotes),
         has_abstract=bool(quotes),
+    )
+
+
+def copies(text: str, note: Note) -> bool:
+    """Whether `text` is the note's title or one of its quotations, word for word (case,
+    punctuation and LaTeX spelling aside)."""
+    words = normalize_title(text)
+    return bool(words) and any(
+        words in normalize_title(source) for source in (note.title, *note.quotes)
     )

@@ -61,7 +61,7 @@ def model(fake_model):
         [
             {
                 "match": MOBLEY_TITLE,
-                "text": "Alchemical free energy calculations compute binding free energies of "
+                "text": "Alchemical calculations compute the binding free energies of "
                 "ligands. A second sentence that galcli never asks for.",
             },
             {
@@ -129,6 +129,19 @@ def test_an_unsupported_sentence_gets_one_second_try(cli, bib: Path, fake_model)
     assert "galaxy" not in doc["sections"][0]["text"]
 
 
+def test_a_copy_of_the_note_is_shown_as_a_quotation(cli, bib: Path, fake_model) -> None:
+    model = fake_model(
+        [{"match": "Title:", "text": "Calculation of protein-ligand binding affinities."}],
+        profile="chat",
+    )
+    doc = _run(cli, bib, model, "--json").json()
+    [copied] = [
+        s for s in doc["sections"][0]["sentences"] if s["keys"] == ["gilson2007calculation"]
+    ]
+    assert copied["kind"] == "quote" and copied["text"].startswith("Binding affinities of")
+    assert copied["replaced"] == "Calculation of protein-ligand binding affinities."
+
+
 def test_strict_replaces_an_unsupported_sentence_by_the_quoted_note(
     cli, bib: Path, model: str
 ) -> None:
@@ -187,7 +200,7 @@ def test_json_document(cli, bib: Path, model: str) -> None:
     assert opening["kind"] == "opening" and opening["keys"] == []
     by_key = {s["keys"][0]: s for s in sentences}
     assert by_key["mobley2012perspective"] == {
-        "text": "Alchemical free energy calculations compute binding free energies of ligands.",
+        "text": "Alchemical calculations compute the binding free energies of ligands.",
         "keys": ["mobley2012perspective"],
         "kind": "generated",
         "support": 1.0,
@@ -320,7 +333,9 @@ def test_interrupted_run_leaves_no_output_file(bib: Path, fake_model, tmp_path: 
     import time
 
     model = fake_model(
-        [{"text": " ".join(["Binding [mobley2012perspective]."] * 400)}], profile="chat", delay=0.02
+        [{"text": " ".join(["binding"] * 400)}],
+        profile="chat",
+        delay=0.02,  # one endless sentence
     )
     out = tmp_path / "related.tex"
     process = subprocess.Popen(
