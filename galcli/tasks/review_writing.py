@@ -18,7 +18,6 @@ PAPER_SYSTEM = (
     "You summarize scientific papers. Answer with one short sentence that restates what the "
     "paper did, using the words of the excerpt. Do not add facts."
 )
-TITLE_SYSTEM = "Answer with one short sentence. Do not add facts."
 REPHRASE_SYSTEM = "Summarize the text in one sentence."
 OPENING_SYSTEM = (
     "You write the first sentence of a paragraph in a related-work section. Answer with one "
@@ -43,17 +42,14 @@ def _note_text(note: Note) -> str:
 
 
 def paper_prompt(topic: str, note: Note) -> Prompt:
-    """One sentence about one paper, from its note (galcli attaches the citation). Without an
-    abstract there is only the title to go on, and the question says so."""
+    """One sentence about one paper, from its note (galcli attaches the citation)."""
     text = _note_text(note)
-    if note.quotes:
-        system, question = PAPER_SYSTEM, f"{text}\n\nIn one sentence, what did this paper do?"
-    else:
-        system = TITLE_SYSTEM
-        question = f'A paper is titled "{note.title}". In one sentence, what is it about?'
     return Prompt(
         raw=f"{text}\nOne-sentence summary of what the paper did:",
-        messages=(Message("system", system), Message("user", question)),
+        messages=(
+            Message("system", PAPER_SYSTEM),
+            Message("user", f"{text}\n\nIn one sentence, what did this paper do?"),
+        ),
         stop=("\n",),
     )
 
