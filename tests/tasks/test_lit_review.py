@@ -467,3 +467,13 @@ def test_a_sentence_cut_by_the_token_limit_is_completed_or_marked() -> None:
         "Binding free energies were computed with …"
     )
     assert complete_sentence("Done.") == "Done."
+
+
+def test_a_sentence_that_cannot_be_scored_is_marked_so(cli, bib: Path, fake_model) -> None:
+    model = fake_model([{"text": "It is as it was."}], profile="chat")
+    result = _run(cli, bib, model)
+    assert (
+        "It is as it was \\citep{mobley2012perspective}. % galcli: unsupported (cannot be scored: "
+        "no content words)" in result.stdout
+    )
+    assert "cannot be scored (no content words), so not supported" in result.stderr
