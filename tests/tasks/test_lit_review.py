@@ -388,15 +388,12 @@ def test_split_citations_understands_several_styles() -> None:
 
 
 def test_real_bibliography_with_abstracts(cli, corpora: Path, fake_model) -> None:
+    from galcli.bib.entries import load_bibliography
+    from galcli.bib.normalize import latex_to_text
+
     bib = corpora / "bib_abstracts" / "benchmarkset.bib"
     model = fake_model(
-        [
-            {
-                "text": "Cucurbituril host-guest systems are used as benchmarks "
-                "[muddana_blind_2012]. Invented work agrees [smith2099]."
-            }
-        ],
-        profile="chat",
+        [{"text": "Host-guest binding free energies were computed [smith2099]."}], profile="chat"
     )
     doc = cli(
         "lit-review",
@@ -405,11 +402,20 @@ def test_real_bibliography_with_abstracts(cli, corpora: Path, fake_model) -> Non
         str(bib),
         "-m",
         model,
+        "--max-papers",
+        "10",
         "--json",
     ).json()
     assert 1 <= len(doc["sections"]) <= 6
-    assert {d["key"] for d in doc["dropped_citations"]} >= {"smith2099"}
-    assert all(key != "smith2099" for key in doc["keys_used"])
+    assert len(doc["retrieved"]) == 10 and sorted(doc["keys_used"]) == sorted(doc["retrieved"])
+    assert {d["key"] for d in doc["dropped_citations"]} == {"smith2099"}
+    entries = {e.key: e for e in load_bibliography([bib])[0]}
+    assert set(doc["keys_used"]) <= set(entries)
+    for section in doc["sections"]:
+        for note in section["notes"]:
+            abstract = " ".join(latex_to_text(entries[note["key"]].abstract).split())
+            assert 1 <= len(note["quotes"]) <= 2 if abstract else note["quotes"] == []
+            assert all(quote.rstrip(" …") in abstract for quote in note["quotes"])  # verbatim
 
 
 def test_notes_quote_the_abstract_sentences_most_relevant_to_the_topic() -> None:
