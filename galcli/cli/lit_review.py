@@ -140,6 +140,11 @@ def lit_review(
             "--outline and --paragraphs exclude each other",
             hint="--outline uses no model; --paragraphs lets the model write whole paragraphs",
         )
+    if outline and strict:
+        raise UsageError(
+            "--strict has nothing to replace with --outline",
+            hint="--outline prints only quoted notes; leave out --strict",
+        )
     for path in (output, bib_out):
         if path is not None:
             check_output(path)

@@ -371,6 +371,8 @@ def test_no_matching_entries_exits_1(cli, bib: Path, model: str) -> None:
 
 
 def test_usage_errors(cli, bib: Path, model: str) -> None:
+    for flags in (("--outline", "--paragraphs"), ("--outline", "--strict")):
+        assert cli("lit-review", "x", "-b", str(bib), *flags).code == ExitCode.USAGE
     assert cli("lit-review", "x", "-m", model).code == ExitCode.USAGE
     assert cli("lit-review", "  ", "-b", str(bib), "-m", model).code == ExitCode.BAD_INPUT
 
