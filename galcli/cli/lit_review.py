@@ -80,7 +80,8 @@ def lit_review(
         bool,
         typer.Option(
             "--outline",
-            help="No model: an annotated bibliography by theme (each paper's quoted note).",
+            help="No model: an annotated bibliography by theme, each paper with its quoted "
+            "note (BM25 retrieval; loads neither model nor torch).",
         ),
     ] = False,
     paragraphs: Annotated[
