@@ -9,6 +9,7 @@ import pytest
 
 from galcli.errors import ExitCode
 from galcli.tasks.lit_review import split_citations
+from tests.conftest import requires_embedded
 
 BIB = r"""
 @string{jctc = "J. Chem. Theory Comput."}
@@ -485,3 +486,34 @@ def test_a_sentence_that_cannot_be_scored_is_marked_so(cli, bib: Path, fake_mode
         "no content words)" in result.stdout
     )
     assert "cannot be scored (no content words), so not supported" in result.stderr
+
+
+@pytest.mark.embedded
+@requires_embedded
+def test_the_embedded_model_cites_every_retrieved_paper(cli, bib: Path, tmp_path: Path) -> None:
+    """End to end on SmolLM2-135M: galcli, not the model, puts the citations there."""
+    bib_out = tmp_path / "cited.bib"
+    result = cli(
+        "lit-review",
+        TOPIC,
+        "-b",
+        str(bib),
+        "--max-papers",
+        "3",
+        "--bib-out",
+        str(bib_out),
+        "--json",
+        "--no-log",
+    )
+    assert result.code == ExitCode.OK, result.stderr
+    doc = result.json()
+    assert sorted(doc["keys_used"]) == sorted(doc["retrieved"]) and len(doc["retrieved"]) == 3
+    assert doc["model"] == "smollm2-135m-instruct"
+    import bibtexparser
+
+    written = sorted(e.key for e in bibtexparser.parse_string(bib_out.read_text()).entries)
+    assert written == sorted(doc["keys_used"])
+    for section in doc["sections"]:
+        for sentence in section["sentences"]:
+            assert sentence["kind"] in ("generated", "opening", "quote")
+            assert (sentence["supported"] is None) == (sentence["kind"] == "quote")
