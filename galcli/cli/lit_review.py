@@ -10,8 +10,7 @@ import typer
 
 from galcli.cli.options import CommonOptions, common_options, latex_command
 from galcli.cli.session import ModelSession
-from galcli.errors import ExitCode
-from galcli.fileio import atomic_write_text, check_writable, text_argument
+from galcli.errors import ExitCode, UsageError
 
 
 class ReviewFormat(str, Enum):
@@ -77,71 +76,130 @@ def lit_review(
     cite_command: Annotated[
         str, typer.Option("--cite-command", help="LaTeX cite command.", callback=latex_command)
     ] = "citep",
+    outline: Annotated[
+        bool,
+        typer.Option(
+            "--outline",
+            help="No model: an annotated bibliography by theme, each paper with its quoted "
+            "note (BM25 retrieval; loads neither model nor torch).",
+        ),
+    ] = False,
+    paragraphs: Annotated[
+        bool,
+        typer.Option(
+            "--paragraphs",
+            help="Let the model write each theme's whole paragraph from the notes, citing "
+            "with [key] (for capable models; same checks, every retrieved paper stays cited).",
+        ),
+    ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Replace each unsupported sentence by the cited papers' quoted notes.",
+        ),
+    ] = False,
     *,
     opts: CommonOptions,
 ) -> int:
     """Write a related-work section about TOPIC from the entries of your .bib files.
 
-    The entries are ranked for the topic (BM25 over title, abstract and keywords), grouped into
-    themes (clustering of their term vectors), and the model writes one paragraph per theme from
-    those entries' titles and abstracts only. Before printing, citations of keys outside the
-    retrieved entries are removed (and reported), and each cited sentence is scored for support
-    by the cited abstracts; weak ones are marked `% galcli: unsupported` (LaTeX) or with an HTML
-    comment (Markdown). The output starts with a provenance comment.
+    galcli builds the structure and the citations; the model writes only prose. The entries
+    are ranked for the topic (BM25 over title, abstract and keywords, fused with sentence
+    embeddings when installed), grouped into themes, and each paper gets a note from its own
+    record: title, authors, year and the one or two abstract sentences most relevant to the
+    topic, kept as quotations. The model writes one short sentence per paper from its note and
+    galcli attaches that paper's citation, then one opening sentence per theme. Every generated
+    sentence is scored for support by the cited entries' text; unsupported ones are marked
+    `% galcli: unsupported` (LaTeX) or with an HTML comment (Markdown), or with --strict
+    replaced by the quoted note. Citations the model writes itself are removed and reported.
+    Output paths are checked before any slow work. Exit 0 when papers were cited, 1 when no
+    entry matches the topic, 3 on bad input (unwritable -o/--bib-out), 4 without a model.
 
     \b
     Examples:
-      galcli lit-review "graph neural networks for molecules" --bib refs.bib -o related.tex --bib-out related.bib
-      galcli lit-review "protein folding" --bib refs.bib --format markdown --max-papers 20
+      galcli lit-review "host-guest binding" -b refs.bib -o related.tex --bib-out related.bib
+      galcli lit-review "protein folding" --bib refs.bib --outline --format markdown
+      galcli lit-review "alchemical free energy" -b refs.bib --strict --max-papers 10
       galcli lit-review "host-guest binding" -b refs.bib --json | jq '.sections[].theme'
     """
     from galcli.render.review import bibtex, render, report
-    from galcli.tasks.lit_review import ReviewRequest, write_review
+    from galcli.tasks.lit_review import (
+        OUTLINE,
+        PARAGRAPHS,
+        SENTENCES,
+        ReviewRequest,
+        check_output,
+        read_topic,
+        write_output,
+        write_review,
+    )
+    from galcli.tasks.lit_review import outline as write_outline
 
+    if outline and paragraphs:
+        raise UsageError(
+            "--outline and --paragraphs exclude each other",
+            hint="--outline uses no model; --paragraphs lets the model write whole paragraphs",
+        )
+    if outline and strict:
+        raise UsageError(
+            "--strict has nothing to replace with --outline",
+            hint="--outline prints only quoted notes; leave out --strict",
+        )
     for path in (output, bib_out):
         if path is not None:
-            check_writable(path)
-    session = ModelSession(opts, command="lit-review", max_new_tokens=320, repetition_penalty=1.1)
+            check_output(path)
+    # One short sentence per paper: 48 tokens is room for it, and no repetition penalty, which
+    # would push the model away from the note's own words (the prompt's tokens count as
+    # repeats). A whole paragraph needs room, and the penalty keeps small models from looping.
+    session = ModelSession(
+        opts,
+        command="lit-review",
+        max_new_tokens=320 if paragraphs else 48,
+        repetition_penalty=1.1 if paragraphs else 1.0,
+    )
     entries = session.bibliography(bib)
-    subject = text_argument(topic, name="TOPIC").strip()
+    subject = read_topic(topic)
+    mode = OUTLINE if outline else PARAGRAPHS if paragraphs else SENTENCES
     try:
-        request = ReviewRequest(
-            subject,
-            max_papers=max_papers,
-            max_themes=themes,
-            params=session.params(),
-            dense=session.settings.embeddings,
-        )
-        with session.out.progress("retrieving", total=None) as advance:
-            backend = session.backend
-            with session.out.draft(backend.model_id) as on_text:
-                review = write_review(request, entries, backend, on_text, progress=advance)
+        if outline:
+            request = ReviewRequest(subject, max_papers, themes, dense=False, mode=mode)
+            review = write_outline(request, entries)
+        else:
+            request = ReviewRequest(
+                subject,
+                max_papers=max_papers,
+                max_themes=themes,
+                params=session.params(),
+                dense=session.settings.embeddings,
+                mode=mode,
+                strict=strict,
+            )
+            with session.out.progress("retrieving", total=None) as advance:
+                backend = session.backend
+                with session.out.draft(backend.model_id) as on_text:
+                    review = write_review(request, entries, backend, on_text, progress=advance)
         if not review.retrieved:
             session.out.warn(f"no entry of the bibliography matches {subject!r}")
             return ExitCode.FINDINGS
         text = render(review, output_format.value, cite_command)
         report(session.out, review)
-        session.record(
-            prompt=subject,
-            output=text,
-            provenance=review.provenance,
-            verdicts={
-                "keys_used": review.keys_used,
-                "dropped": [d.key for d in review.dropped],
-                "unsupported": sum(
-                    s.supported is False for sec in review.sections for s in sec.sentences
-                ),
-            },
-        )
-        if bib_out is not None:
-            atomic_write_text(
-                bib_out,
-                bibtex(review.cited_entries, review.provenance.latex_header()),
-                user_file=True,
+        if not outline:
+            session.record(
+                prompt=subject,
+                output=text,
+                provenance=review.provenance,
+                verdicts={
+                    "keys_used": review.keys_used,
+                    "dropped": [d.key for d in review.dropped],
+                    "unsupported": len(review.unsupported),
+                },
             )
+        if bib_out is not None:
+            write_output(bib_out, bibtex(review.cited_entries, review.provenance.latex_header()))
             session.out.info(f"wrote {len(review.cited_entries)} cited entries to {bib_out}")
         if output is not None:
-            atomic_write_text(output, text, user_file=True)
+            write_output(output, text)
             session.out.info(f"wrote {output}")
         if opts.json:
             session.out.write_json(review.to_dict())

@@ -1,15 +1,24 @@
-"""A related-work section (`galcli lit-review`) as LaTeX or Markdown, and its cited entries as
-BibTeX. Every artefact opens with its provenance stamp."""
+"""A related-work section (`galcli lit-review`) as LaTeX or Markdown, its annotated-bibliography
+outline, and its cited entries as BibTeX. Every artefact opens with its provenance stamp.
+
+Quotations from the cited abstracts are always marked as quotations (``…'' in LaTeX, “…” in
+Markdown), so verbatim text is never passed off as new prose.
+"""
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from galcli.bib.entries import BibEntry
 from galcli.render.core import Output
-from galcli.tasks.lit_review import Review, Sentence
+
+if TYPE_CHECKING:
+    from galcli.tasks.lit_review import Review, Section, Sentence
+    from galcli.tasks.review_notes import Note
 
 _MATH = re.compile(r"(\$[^$]*\$)")
+QUOTE, OUTLINE = "quote", "outline"
 
 
 def _latex_escape(text: str) -> str:
@@ -29,42 +38,97 @@ def _with_citation(text: str, citation: str) -> str:
 
 
 def _flag(sentence: Sentence) -> str:
-    return f"galcli: unsupported (support {sentence.support:.2f} below threshold)"
+    assert sentence.support is not None
+    return f"galcli: unsupported ({sentence.support.describe()})"
+
+
+def _notes(section: Section) -> dict[str, Note]:
+    return {n.key: n for n in section.notes}
+
+
+def _quoted(sentence: Sentence, section: Section, open_mark: str, close_mark: str) -> str:
+    """A quotation in quotation marks; a note without abstract (title, venue) as it is."""
+    note = _notes(section).get(sentence.keys[0]) if sentence.keys else None
+    if note is not None and not note.has_abstract:
+        return sentence.text
+    return f"{open_mark}{sentence.text}{close_mark}"
+
+
+def _latex_sentence(sentence: Sentence, section: Section, cite_command: str) -> str:
+    citation = f"\\{cite_command}{{{','.join(sentence.keys)}}}" if sentence.keys else ""
+    if sentence.kind == QUOTE:
+        text = _quoted(sentence, section, "``", "''")
+        return _latex_escape(text) + (f" {citation}" if citation else "")
+    text = _latex_escape(sentence.text)
+    if citation:
+        text = _with_citation(text, citation)
+    if sentence.supported is False:
+        text += f" % {_flag(sentence)}"
+    return text
+
+
+def _comment(review: Review) -> str:
+    if review.mode == OUTLINE:
+        return (
+            f"% Annotated bibliography on: {review.topic}. Quotations are verbatim from the "
+            "cited entries' abstracts; no model was used."
+        )
+    return (
+        f"% Related work on: {review.topic}. galcli attached the citations (keys of your .bib); "
+        "each generated sentence was scored for support by the cited entries' text; "
+        "quotations are verbatim from the cited abstracts."
+    )
+
+
+def _outline_item(note: Note, cite: str) -> str:
+    head = f"{note.authors} ({note.year}), \\emph{{{_latex_escape(note.title)}}}"
+    if not note.has_abstract:
+        where = f", {_latex_escape(note.venue)}" if note.venue else ""
+        return f"\\item {head}{where} {cite} (no abstract in the .bib)"
+    quotes = " ".join(f"``{_latex_escape(q)}''" for q in note.quotes)
+    return f"\\item {head} {cite}: {quotes}"
 
 
 def latex(review: Review, cite_command: str = "citep") -> str:
-    lines = [
-        review.provenance.latex_header().rstrip("\n"),
-        f"% Related work on: {review.topic}. Citations are keys of your .bib; each cited sentence "
-        f"was scored for support by the cited abstracts.",
-        "",
-    ]
+    lines = [review.provenance.latex_header().rstrip("\n"), _comment(review), ""]
     for section in review.sections:
         lines.append(f"\\paragraph{{{_latex_escape(section.theme)}}}")
-        for sentence in section.sentences:
-            text = _latex_escape(sentence.text)
-            if sentence.keys:
-                text = _with_citation(text, f"\\{cite_command}{{{','.join(sentence.keys)}}}")
-            if sentence.supported is False:
-                text += f" % {_flag(sentence)}"
-            lines.append(text)
+        if review.mode == OUTLINE:
+            lines.append("\\begin{itemize}")
+            for note in section.notes:
+                lines.append(_outline_item(note, f"\\{cite_command}{{{note.key}}}"))
+            lines.append("\\end{itemize}")
+        else:
+            lines += [_latex_sentence(s, section, cite_command) for s in section.sentences]
         lines.append("")
     return "\n".join(lines)
+
+
+def _markdown_sentence(sentence: Sentence, section: Section) -> str:
+    citation = "[" + "; ".join(f"@{k}" for k in sentence.keys) + "]" if sentence.keys else ""
+    if sentence.kind == QUOTE:
+        return _quoted(sentence, section, "“", "”") + (f" {citation}" if citation else "")
+    text = _with_citation(sentence.text, citation) if citation else sentence.text
+    if sentence.supported is False:
+        text += f" <!-- {_flag(sentence)} -->"
+    return text
 
 
 def markdown(review: Review) -> str:
     lines = [review.provenance.markdown_header().rstrip("\n"), ""]
     for section in review.sections:
         lines += [f"### {section.theme}", ""]
-        body = []
-        for sentence in section.sentences:
-            text = sentence.text
-            if sentence.keys:
-                text = _with_citation(text, "[" + "; ".join(f"@{k}" for k in sentence.keys) + "]")
-            if sentence.supported is False:
-                text += f" <!-- {_flag(sentence)} -->"
-            body.append(text)
-        lines += [" ".join(body), ""]
+        if review.mode == OUTLINE:
+            for note in section.notes:
+                head = f"- {note.authors} ({note.year}), *{note.title}* [@{note.key}]"
+                if note.has_abstract:
+                    lines.append(f"{head}: " + " ".join(f"“{q}”" for q in note.quotes))
+                else:
+                    where = f", {note.venue}" if note.venue else ""
+                    lines.append(f"{head}{where} (no abstract in the .bib)")
+            lines.append("")
+            continue
+        lines += [" ".join(_markdown_sentence(s, section) for s in section.sentences), ""]
     return "\n".join(lines)
 
 
@@ -88,19 +152,39 @@ def render(review: Review, fmt: str, cite_command: str = "citep") -> str:
     return markdown(review) if fmt == "markdown" else latex(review, cite_command)
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
 def report(out: Output, review: Review) -> None:
-    """What the checks removed or doubted, on stderr (never silently)."""
+    """What the checks removed, replaced or doubted, on stderr (never silently)."""
     for dropped in review.dropped:
         out.warn(f"removed citation [{dropped.key}] from '{dropped.theme}': {dropped.reason}")
-    unsupported = sum(s.supported is False for sec in review.sections for s in sec.sentences)
-    if unsupported:
+    unscorable = [s for s in review.unsupported if s.support and not s.support.scorable]
+    weak = len(review.unsupported) - len(unscorable)
+    if weak:
         out.warn(
-            f"{unsupported} cited sentence{'s' * (unsupported != 1)} not supported by the "
-            "cited abstracts; marked in the output"
+            f"{_plural(weak, 'generated sentence')} not supported by the cited entries; "
+            "marked in the output"
         )
+    if unscorable:
+        out.warn(
+            f"{_plural(len(unscorable), 'generated sentence')} cannot be scored (no content "
+            "words), so not supported; marked in the output"
+        )
+    replaced = sum(
+        s.replaced is not None and s.replaced != ""
+        for sec in review.sections
+        for s in sec.sentences
+    )
+    if replaced:
+        out.warn(f"--strict: {_plural(replaced, 'quoted note')} replaced unsupported sentences")
     for section in review.sections:
         if section.weak_evidence:
             out.warn(
-                f"'{section.theme}': no abstract for {', '.join(section.weak_evidence)} "
-                "(weaker evidence: title only)"
+                f"'{section.theme}': no abstract for {', '.join(section.weak_evidence)}; "
+                "their notes and support scores rest on title and venue only"
             )
+    if review.mode != OUTLINE:
+        retrieved = _plural(len(review.retrieved), "retrieved paper")
+        out.info(f"cited {len(review.cited_entries)} of {retrieved}")

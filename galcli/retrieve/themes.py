@@ -1,5 +1,8 @@
 """Grouping retrieved entries into themes: TF-IDF vectors, average-linkage clustering on cosine
-distance (scipy), each theme named by its most characteristic terms."""
+distance, each theme named by its most characteristic terms.
+
+A lit-review retrieves tens of entries, so the clustering is a plain agglomerative loop over a
+numpy distance matrix (O(n^3) on n <= 200 entries is milliseconds); scipy is not needed."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from galcli.bib.entries import BibEntry
 from galcli.bib.normalize import english_stopwords
@@ -65,6 +69,16 @@ def _stopwords() -> frozenset[str]:
         "well",
         "here",
         "within",
+        "how",
+        "what",
+        "when",
+        "where",
+        "why",
+        "who",
+        "while",
+        "many",
+        "often",
+        "without",
     }
 
 
@@ -86,7 +100,6 @@ def group_into_themes(
         labels = [1] * len(entries)
     else:
         import numpy as np
-        from scipy.cluster.hierarchy import fcluster, linkage
 
         vocabulary = sorted({t for d in documents for t in d})
         index = {t: i for i, t in enumerate(vocabulary)}
@@ -98,11 +111,7 @@ def group_into_themes(
                 vectors[row, index[term]] = (1 + math.log(n)) * idf[index[term]]
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         vectors = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
-        if not vectors.any():
-            labels = [1] * len(entries)
-        else:
-            tree = linkage(vectors, method="average", metric="cosine")
-            labels = [int(x) for x in fcluster(tree, t=count, criterion="maxclust")]
+        labels = average_linkage(vectors, count) if vectors.any() else [1] * len(entries)
     themes: dict[int, list[int]] = {}
     for position, label in enumerate(labels):
         themes.setdefault(label, []).append(position)
@@ -114,6 +123,45 @@ def group_into_themes(
         )
         for members in ordered
     ]
+
+
+def average_linkage(vectors: Any, count: int) -> list[int]:
+    """Cluster labels (1-based) of the rows of `vectors` (unit length, or zero) cut into at most
+    `count` clusters: agglomerative clustering, average linkage on cosine distance.
+
+    Pairs are merged closest first; the distance of a merged cluster to another is the size-
+    weighted mean of its parts' distances (Lance-Williams), as in scipy's `linkage(method=
+    "average", metric="cosine")` cut with `fcluster(criterion="maxclust")`. Ties go to the pair
+    with the smallest indices, so the result is deterministic.
+    """
+    import numpy as np
+
+    n = len(vectors)
+    distance = np.clip(1.0 - vectors @ vectors.T, 0.0, 2.0)
+    empty = ~vectors.any(axis=1)  # a zero vector is as far from everything as can be
+    distance[empty, :] = 1.0
+    distance[:, empty] = 1.0
+    np.fill_diagonal(distance, np.inf)
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    while len(members) > max(1, count):
+        alive = sorted(members)
+        sub = distance[np.ix_(alive, alive)]
+        flat = int(np.argmin(sub))
+        a, b = alive[flat // len(alive)], alive[flat % len(alive)]
+        a, b = min(a, b), max(a, b)
+        size_a, size_b = len(members[a]), len(members[b])
+        merged = (size_a * distance[a] + size_b * distance[b]) / (size_a + size_b)
+        distance[a, :] = merged
+        distance[:, a] = merged
+        distance[a, a] = np.inf
+        distance[b, :] = np.inf
+        distance[:, b] = np.inf
+        members[a] += members.pop(b)
+    labels = [0] * n
+    for label, key in enumerate(sorted(members, key=lambda k: min(members[k])), 1):
+        for i in members[key]:
+            labels[i] = label
+    return labels
 
 
 def _name(members: list[Counter], everyone: list[Counter], entries: list[BibEntry]) -> str:

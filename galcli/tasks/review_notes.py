@@ -1,0 +1,145 @@
+"""Grounded notes for `galcli lit-review`: what each retrieved paper says, in its own words.
+
+A note is built from the entry's record alone: title, authors, year, venue, and the one or two
+abstract sentences most relevant to the topic, kept verbatim as quotations. Notes are what the
+model writes from, what `--outline` prints, and what `--strict` puts in place of a sentence the
+checks do not support. An entry without an abstract gets a note from its title and venue.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from galcli.bib.entries import BibEntry
+from galcli.bib.normalize import latex_to_text, normalize_title
+from galcli.verify.support import content_words
+
+MAX_QUOTES = 2
+QUOTE_CHARS = 320  # both quotations together; longer prompts cost the small model seconds
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[])")
+_ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|et al|vs|Fig|Eq|ca|approx)\.$", re.IGNORECASE)
+
+
+def _clean(text: str) -> str:
+    return " ".join(latex_to_text(text).split())
+
+
+def abstract_sentences(abstract: str) -> list[str]:
+    """The abstract's sentences (not split after "e.g." or "et al.")."""
+    sentences: list[str] = []
+    for piece in _SENTENCE_END.split(_clean(abstract)):
+        if sentences and _ABBREVIATION.search(sentences[-1]):
+            sentences[-1] += " " + piece
+        else:
+            sentences.append(piece)
+    return [s for s in sentences if len(s) > 1]
+
+
+def authors_short(entry: BibEntry) -> str:
+    """ "Mobley", "Mobley and Gilson" or "Mobley et al." as the entry's author field spells it."""
+    people = [
+        p.strip() for p in re.split(r"\s+and\s+", _clean(entry.author), flags=re.I) if p.strip()
+    ]
+    people = [p for p in people if p.lower() != "others"]
+    last = [p.split(",")[0].strip() if "," in p else p.split()[-1] for p in people]
+    if not last:
+        return "Anonymous"
+    if len(last) == 1:
+        return last[0]
+    if len(last) == 2:
+        return f"{last[0]} and {last[1]}"
+    return f"{last[0]} et al."
+
+
+def venue(entry: BibEntry) -> str:
+    return _clean(
+        entry.get("journal")
+        or entry.get("booktitle")
+        or entry.get("publisher")
+        or entry.get("institution")
+        or entry.get("school")
+    )
+
+
+@dataclass(frozen=True)
+class Note:
+    """What one paper contributes to the review, from its own record."""
+
+    key: str
+    title: str
+    authors: str  # short form: "Mobley et al."
+    year: str
+    venue: str
+    quotes: tuple[str, ...]  # verbatim abstract sentences, most relevant to the topic
+    has_abstract: bool
+
+    @property
+    def evidence(self) -> str:
+        return "abstract" if self.has_abstract else "title and venue only"
+
+    def quotation(self) -> str:
+        """The note as one sentence of text: the quotations, or the title and venue."""
+        if self.quotes:
+            return " ".join(self.quotes)
+        where = f", {self.venue}" if self.venue else ""
+        return f"{self.title}{where}."
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "authors": self.authors,
+            "year": self.year,
+            "venue": self.venue,
+            "quotes": list(self.quotes),
+            "evidence": self.evidence,
+        }
+
+
+def relevant_sentences(abstract: str, topic: str, limit: int = MAX_QUOTES) -> list[str]:
+    """The `limit` sentences of `abstract` sharing most content words with `topic` (earlier
+    sentences win ties: abstracts say what a paper does first), in the abstract's order, within
+    QUOTE_CHARS together (the best one always kept, cut at a word if it alone is longer)."""
+    sentences = abstract_sentences(abstract)
+    if not sentences:
+        return []
+    wanted = content_words(topic)
+    ranked = sorted(
+        range(len(sentences)),
+        key=lambda i: (-len(content_words(sentences[i]) & wanted), i),
+    )
+    chosen: list[int] = []
+    used = 0
+    for i in ranked[:limit]:
+        if chosen and used + len(sentences[i]) > QUOTE_CHARS:
+            continue
+        chosen.append(i)
+        used += len(sentences[i])
+    quotes = [sentences[i] for i in sorted(chosen)]
+    if len(quotes) == 1 and len(quotes[0]) > QUOTE_CHARS:
+        quotes[0] = quotes[0][:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
+    return quotes
+
+
+def build_note(entry: BibEntry, topic: str) -> Note:
+    quotes = relevant_sentences(entry.abstract, topic) if entry.abstract else []
+    return Note(
+        key=entry.key,
+        title=_clean(entry.title).rstrip(".") or entry.key,
+        authors=authors_short(entry),
+        year=entry.year or "n.d.",
+        venue=venue(entry),
+        quotes=tuple(quotes),
+        has_abstract=bool(quotes),
+    )
+
+
+def copies(text: str, note: Note) -> bool:
+    """Whether `text` is the note's title or one of its quotations, word for word (case,
+    punctuation and LaTeX spelling aside)."""
+    words = normalize_title(text)
+    return bool(words) and any(
+        words in normalize_title(source) for source in (note.title, *note.quotes)
+    )
