@@ -27,7 +27,7 @@ MODEL_RUNTIME = (
     "openai",
 )
 
-_RUNNER = """
+_BLOCKER = """
 import importlib.abc, sys
 
 BLOCKED = frozenset(sys.argv[1].split(","))
@@ -41,6 +41,11 @@ class NotInstalled(importlib.abc.MetaPathFinder):
 
 
 sys.meta_path.insert(0, NotInstalled())
+"""
+
+_RUNNER = (
+    _BLOCKER
+    + """
 from galcli.cli import main
 
 code = int(main(sys.argv[2:]))
@@ -50,6 +55,30 @@ if loaded:
     code = 99
 sys.exit(code)
 """
+)
+
+
+def _environment(env: dict[str, str] | None) -> dict[str, str]:
+    environment = dict(os.environ if env is None else env)
+    environment["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(ROOT), environment.get("PYTHONPATH", "")) if p
+    )
+    environment.setdefault("GALCLI_NO_LOG", "1")
+    return environment
+
+
+def run_python(
+    code: str, *, cwd: Path, blocked: Sequence[str] = MODEL_RUNTIME
+) -> subprocess.CompletedProcess[str]:
+    """Python `code` in a subprocess where the `blocked` packages cannot be imported."""
+    return subprocess.run(
+        [sys.executable, "-c", _BLOCKER + code, ",".join(blocked)],
+        cwd=cwd,
+        env=_environment(None),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def run_galcli(
@@ -60,15 +89,10 @@ def run_galcli(
     env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """`galcli ARGV` in a subprocess where the `blocked` packages cannot be imported."""
-    environment = dict(os.environ if env is None else env)
-    environment["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(ROOT), environment.get("PYTHONPATH", "")) if p
-    )
-    environment.setdefault("GALCLI_NO_LOG", "1")
     return subprocess.run(
         [sys.executable, "-c", _RUNNER, ",".join(blocked), *argv],
         cwd=cwd,
-        env=environment,
+        env=_environment(env),
         capture_output=True,
         text=True,
         timeout=300,
