@@ -3,8 +3,10 @@ model, and the model runtime is an extra."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -115,3 +117,23 @@ def test_a_blocked_package_really_is_unimportable(project: Path) -> None:
     """The harness itself: a command that needs the model cannot quietly import it."""
     done = run_galcli(["generate", "hello", "--max-new-tokens", "1"], cwd=project)
     assert done.returncode not in (0, 99), done.stderr
+
+
+@pytest.mark.parametrize("command", [["check", "--help"], ["smiles", "validate", "--help"]])
+def test_importtime_shows_no_model_runtime_for_checker_help(command: list[str]) -> None:
+    """Issue 19's own probe: `python -X importtime -m galcli check --help`."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "galcli", *command],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    imported = {
+        line.rsplit("|", 1)[1].strip().split(".")[0]
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    assert "typer" in imported  # the probe sees imports at all
+    assert not imported & {"torch", "transformers", "onnxruntime", "rdkit"}
