@@ -150,6 +150,16 @@ class Embedder:
     def start(self) -> None:
         """Load the runtime in a background thread, so that it overlaps the caller's own work
         (onnxruntime reads the 90 MB graph without holding the GIL); `ready()` waits for it."""
+        try:
+            # Imported here, not in the thread: numpy's extension module fails to initialise
+            # when two threads import it at once (bm25s imports it in the caller's thread).
+            import numpy  # noqa: F401
+            import onnxruntime  # noqa: F401
+            import tokenizers  # noqa: F401
+
+            paths.cache_dir()  # imports platformdirs here too
+        except ImportError:
+            return  # ready() reports it
         threading.Thread(target=self.ready, name="galcli-embedder", daemon=True).start()
 
     def ready(self) -> bool:
