@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from galcli import paths
+from galcli.bib.decodings import remembered
 from galcli.bib.entries import BibEntry
 from galcli.bib.normalize import latex_to_text
 from galcli.retrieve.bm25 import BM25Index, Hit, query_text
@@ -257,12 +258,13 @@ class HybridIndex:
         self.embedder = embedder() if dense and self.entries else None
         if self.embedder is not None:
             self.embedder.start()
-        self.bm25 = BM25Index(self.entries)
-        if self.embedder is not None and not self.embedder.ready():
-            self.embedder = None
-        self._vectors = (
-            self.embedder.embed_entries(self.entries) if self.embedder is not None else None
-        )
+        with remembered():  # an unchanged .bib is LaTeX-decoded once, not on every run
+            self.bm25 = BM25Index(self.entries)
+            if self.embedder is not None and not self.embedder.ready():
+                self.embedder = None
+            self._vectors = (
+                self.embedder.embed_entries(self.entries) if self.embedder is not None else None
+            )
 
     @property
     def dense(self) -> bool:

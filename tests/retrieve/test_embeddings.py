@@ -199,3 +199,41 @@ def test_a_failed_export_means_bm25_alone_and_is_not_retried(
     assert not embeddings.HybridIndex(entries).dense
     assert len(exports) == 1
     assert not list((tmp_path / "cache").rglob("*.onnx*"))  # no partial graph left behind
+
+
+def test_an_unchanged_bibliography_is_latex_decoded_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from galcli.bib import decodings, normalize
+
+    entries = [
+        BibEntry(
+            f"key{i}",
+            "article",
+            {
+                "title": '{Solving the Schr{\\"o}dinger equation, part ' + str(i) + "}",
+                "abstract": "{Energies $E_" + str(i) + "$ of the \\emph{helium} atom}",
+            },
+            "refs.bib",
+            i,
+        )
+        for i in range(3)
+    ]
+
+    monkeypatch.setattr(embeddings, "_installed", lambda *modules: False)  # BM25 alone
+    normalize.latex_to_text.cache_clear()
+    first = embeddings.HybridIndex(entries).search("Schrödinger equation", k=3)
+    assert decodings.cache_file().is_file()
+    normalize.latex_to_text.cache_clear()  # a new process: nothing in memory
+
+    import pylatexenc.latex2text
+
+    parsed: list[object] = []
+
+    class Recorded:  # latex_to_text swallows a parser's exceptions: record the calls instead
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            parsed.append(args)
+
+    monkeypatch.setattr(pylatexenc.latex2text, "LatexNodes2Text", Recorded)
+    second = embeddings.HybridIndex(entries).search("Schrödinger equation", k=3)
+    assert parsed == []
+    assert [h.entry.key for h in second] == [h.entry.key for h in first]
+    normalize.latex_to_text.cache_clear()
