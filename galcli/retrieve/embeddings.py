@@ -272,7 +272,7 @@ class HybridIndex:
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
         lexical = self.bm25.search(query, k=max(k, CANDIDATES))
-        if self._vectors is None:
+        if self._vectors is None or self.embedder is None:
             return lexical[:k]
         import numpy as np
 
