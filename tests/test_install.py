@@ -44,9 +44,13 @@ def test_the_extras_add_the_model_runtime_and_the_test_extra_pulls_everything() 
 
 
 def test_the_pre_commit_hooks_install_the_core_only() -> None:
-    hooks = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
-    assert "language: python" in hooks
-    assert "additional_dependencies" not in hooks  # nothing beyond `pip install galcli`
+    import yaml
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert {hook["id"] for hook in hooks} == {"galcli-check", "galcli-smiles-validate"}
+    for hook in hooks:
+        assert hook["language"] == "python"  # pip installs the repository: the core
+        assert not hook.get("additional_dependencies")  # nothing beyond it
 
 
 @pytest.fixture

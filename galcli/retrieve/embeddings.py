@@ -148,21 +148,6 @@ class Embedder:
                     raise
             return self._runtime
 
-    def start(self) -> None:
-        """Load the runtime in a background thread, so that it overlaps the caller's own work
-        (onnxruntime reads the 90 MB graph without holding the GIL); `ready()` waits for it."""
-        try:
-            # Imported here, not in the thread: numpy's extension module fails to initialise
-            # when two threads import it at once (bm25s imports it in the caller's thread).
-            import numpy  # noqa: F401
-            import onnxruntime  # noqa: F401
-            import tokenizers  # noqa: F401
-
-            paths.cache_dir()  # imports platformdirs here too
-        except ImportError:
-            return  # ready() reports it
-        threading.Thread(target=self.ready, name="galcli-embedder", daemon=True).start()
-
     def ready(self) -> bool:
         """Whether texts can be embedded: the runtime loads (exporting it the first time)."""
         try:
@@ -256,8 +241,6 @@ class HybridIndex:
     def __init__(self, entries: Sequence[BibEntry], *, dense: bool = True) -> None:
         self.entries = list(entries)
         self.embedder = embedder() if dense and self.entries else None
-        if self.embedder is not None:
-            self.embedder.start()
         with remembered():  # an unchanged .bib is LaTeX-decoded once, not on every run
             self.bm25 = BM25Index(self.entries)
             if self.embedder is not None and not self.embedder.ready():
