@@ -29,7 +29,7 @@ WEIGHTS: dict[str, float] = {
     "heading": 0.25,
     "document": 0.25,
     "cocited": 0.25,
-    "mentions": 3.0,
+    "mentions": 1.0,
     "partners": 0.5,
 }
 # Context rankings are fused with a small constant: their top ranks are what counts, and the

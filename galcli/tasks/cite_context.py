@@ -177,7 +177,9 @@ def read_document(project: LatexProject, todo_command: str = "\\citep") -> TexDo
         headings = [(m.start(), plain(m["title"])) for m in _HEADING.finditer(hidden)]
         found = _placeholder_spans(text, hidden, todo_command)
         for position, start, end, command, kept, kind in found:
-            line, column = lines.position(start if kind == "keys" else position)
+            line, column = lines.position(
+                position if kind == "keys" else start + text[start:end].index("%")
+            )
             above = [title for offset, title in headings if offset < position]
             heading = above[-1] if above else heading
             p_start, p_end = paragraphs.span(position)

@@ -267,3 +267,166 @@ def test_bad_inputs(cli, bib: Path, tmp_path: Path) -> None:
     bad = cli("cite", "--batch", str(batch), "-b", str(bib), "--no-model")
     assert bad.code == ExitCode.BAD_INPUT and "b.jsonl:1" in bad.stderr
     assert cli("cite", "x", "--batch", str(batch), "-b", str(bib)).code == ExitCode.USAGE
+
+
+def test_batch_reports_a_line_without_text_and_goes_on(cli, bib: Path, tmp_path: Path) -> None:
+    batch = tmp_path / "b.jsonl"
+    batch.write_text(
+        '{"id": "s1", "text": "attention and transformers"}\n{"txt": "no text"}\n'
+        '{"id": 7, "text": "protein structure prediction"}\n'
+    )
+    result = cli("cite", "--batch", str(batch), "-b", str(bib), "--no-model")
+    lines = result.json_lines()
+    assert result.code == ExitCode.OK
+    assert [(line["line"], line["id"]) for line in lines] == [(1, "s1"), (3, 7)]
+    assert f"{batch}:2" in result.stderr and '"text"' in result.stderr
+
+
+def test_batch_with_latex_format_is_a_usage_error(cli, bib: Path, tmp_path: Path) -> None:
+    batch = tmp_path / "b.txt"
+    batch.write_text("attention\n")
+    result = cli("cite", "--batch", str(batch), "-b", str(bib), "-f", "latex")
+    assert result.code == ExitCode.USAGE and "-f latex" in result.stderr
+
+
+def test_authors_keep_their_names_as_written(cli, tmp_path: Path) -> None:
+    bib = tmp_path / "names.bib"
+    bib.write_text(
+        "@article{k, title = {Zeolite membranes\n  for water},"
+        " author = {M{\\\"u}ller, Hans and O'Brien, Pat and Juan de la Cruz}, year = {2020}}\n"
+        "@article{m, title = {Model cards}, author = {McMillan-Major, Angelina}, year = {2019}}\n"
+    )
+    doc = cli("cite", "zeolite membranes model cards", "-b", str(bib), "--no-model", "--json")
+    authors = {s["key"]: s["authors"] for s in doc.json()["suggestions"]}
+    assert authors == {"k": "Müller, O'Brien, de la Cruz", "m": "McMillan-Major"}
+    text = cli("cite", "zeolite membranes", "-b", str(bib), "--no-model", "-f", "text")
+    assert text.stdout.splitlines()[0].split() == [
+        "k", "unchecked", "Zeolite", "membranes", "for", "water", "(2020)"
+    ]  # fmt: skip
+
+
+TEX = r"""\documentclass{article}
+\title{Learning protein structures}
+\begin{document}
+\maketitle
+\section{Background}
+Proteins fold into structures that AlphaFold predicts from sequence \citep{?}.
+Transformers rely on attention instead of recurrence \cite{vaswani2017attention, ?}.
+Protein structure prediction was transformed by deep learning \citep{}.
+Reinforcement learning agents improve by trial and error. % TODO cite
+% \cite{?} in a comment is not a placeholder
+\begin{verbatim}
+\cite{?}
+\end{verbatim}
+\bibliography{refs}
+\end{document}
+"""
+
+
+@pytest.fixture
+def paper(tmp_path: Path, bib: Path) -> Path:
+    main = tmp_path / "paper.tex"
+    main.write_text(TEX, encoding="utf-8")
+    return main
+
+
+def test_tex_fills_placeholders_in_document_order(cli, paper: Path, monkeypatch) -> None:
+    monkeypatch.chdir(paper.parent)
+    result = cli("cite", "--tex", "paper.tex", "-k", "1")
+    assert result.code == ExitCode.OK
+    lines = TEX.splitlines()
+
+    def at(number: int, text: str) -> str:  # gcc style: the 1-based column of the command
+        return f"paper.tex:{number}:{lines[number - 1].index(text) + 1}: "
+
+    out = result.stdout.splitlines()
+    assert out[0] == at(6, "\\citep{?}") + "\\citep{jumper2021highly}"
+    assert out[1].startswith(at(7, "\\cite{") + "\\cite{vaswani2017attention,")
+    assert out[1].count("vaswani2017attention") == 1  # already cited: not suggested again
+    assert out[2] == at(8, "\\citep{}") + "\\citep{jumper2021highly}"
+    assert out[3] == at(9, "% TODO") + "\\citep{sutton2018reinforcement}"
+    assert len(out) == 4  # the commented and verbatim \cite{?} are not placeholders
+
+
+def test_tex_json_lines(cli, paper: Path) -> None:
+    lines = cli("cite", "--tex", str(paper), "--json", "-k", "2").json_lines()
+    assert [(line["line"], line["command"]) for line in lines] == [
+        (6, "\\citep"),
+        (7, "\\cite"),
+        (8, "\\citep"),
+        (9, "\\citep"),
+    ]
+    assert lines[0]["sentence"].startswith("Proteins fold into structures")
+    assert lines[0]["suggestions"][0]["key"] == "jumper2021highly"
+    assert {"key", "title", "verdict", "authors"} <= set(lines[0]["suggestions"][0])
+    assert lines[0]["rejected"] == []
+
+
+def test_tex_diff_applies_with_git_and_patch(cli, paper: Path, monkeypatch) -> None:
+    import shutil
+    import subprocess
+
+    monkeypatch.chdir(paper.parent)
+    before = paper.read_text()
+    result = cli("cite", "--tex", "paper.tex", "-k", "1", "--diff")
+    assert result.code == ExitCode.OK and paper.read_text() == before  # never modified
+    patch = paper.parent / "fill.diff"
+    patch.write_text(result.stdout)
+    if shutil.which("git"):
+        subprocess.run(["git", "init", "-q"], cwd=paper.parent, check=True)
+        subprocess.run(["git", "apply", "--check", "fill.diff"], cwd=paper.parent, check=True)
+    if shutil.which("patch"):
+        subprocess.run(["patch", "-p1", "-s", "-i", "fill.diff"], cwd=paper.parent, check=True)
+        after = paper.read_text()
+        assert "\\citep{jumper2021highly}." in after
+        assert "trial and error~\\citep{sutton2018reinforcement}." in after
+        assert "% \\cite{?} in a comment" in after and "\\citep{?}" not in after
+
+
+def test_tex_without_placeholders_says_so(cli, tmp_path: Path, bib: Path) -> None:
+    main = tmp_path / "done.tex"
+    main.write_text("Attention \\cite{vaswani2017attention}.\n\\bibliography{refs}\n")
+    result = cli("cite", "--tex", str(main))
+    assert result.code == ExitCode.OK and result.stdout == ""
+    assert "no citation placeholder" in result.stderr
+
+
+def test_tex_exit_codes(cli, tmp_path: Path, bib: Path) -> None:
+    main = tmp_path / "nothing.tex"
+    main.write_text("Zzzz qqqq \\cite{?}.\n\\bibliography{refs}\n")
+    result = cli("cite", "--tex", str(main))
+    assert result.code == ExitCode.FINDINGS and "no entry fits" in result.stderr
+    assert cli("cite", "--tex", str(tmp_path / "missing.tex")).code == ExitCode.BAD_INPUT
+    nobib = tmp_path / "nobib.tex"
+    nobib.write_text("Attention \\cite{?}.\n")
+    assert cli("cite", "--tex", str(nobib)).code == ExitCode.BAD_INPUT
+    assert cli("cite", "--diff", "x", "-b", str(bib)).code == ExitCode.USAGE
+
+
+@pytest.mark.parametrize("profile", ["galactica", "chat"])
+def test_tex_with_a_lying_model_prints_only_bib_keys(
+    cli, paper: Path, fake_model, profile: str
+) -> None:
+    model = fake_model([{"text": INVENTED}], profile=profile)
+    result = cli("cite", "--tex", str(paper), "-m", model, "--json", "-k", "10")
+    lines = result.json_lines()
+    assert len(lines) == 4
+    for line in lines:
+        assert {s["key"] for s in line["suggestions"]} <= KEYS
+    assert "Residual" not in json.dumps([line["suggestions"] for line in lines])
+    assert "rejected" in result.stderr
+
+
+def test_cite_through_a_tiny_galactica_model(cli, bib: Path, tiny_galactica: Path) -> None:
+    """The beam/sampling and likelihood paths of a Galactica-profile model run end to end;
+    whatever the untrained model writes, only .bib keys are printed."""
+    result = cli(
+        "cite", "protein structure prediction", "-b", str(bib), "-m", str(tiny_galactica),
+        "--json", "--max-new-tokens", "8",
+    )  # fmt: skip
+    doc = result.json()
+    assert doc["model"] and doc["suggestions"]
+    assert {s["key"] for s in doc["suggestions"]} <= KEYS
+    assert "likelihood" in doc["suggestions"][0]["source"] or any(
+        "likelihood" in s["source"] for s in doc["suggestions"]
+    )
