@@ -35,10 +35,7 @@ def run_tex(
             main, request.bib, CiteRequest("", k=k, params=session.params()), request.todo_command
         )
     backend = session.backend if use_model and prepared[0].placeholders else None
-    result = cite_tex(
-        request,
-        lambda entries: Citer(entries, backend, dense=session.settings.embeddings),
-        prepared,
-    )
+    # Context ranking fuses BM25 scores (retrieve/context.py): no embedding model to load.
+    result = cite_tex(request, lambda entries: Citer(entries, backend, dense=False), prepared)
     show_tex(session.out, result, k, diff)
     return ExitCode.FINDINGS if result.unfilled else ExitCode.OK

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from galcli.render.core import Output, styled
@@ -27,7 +26,8 @@ def display_path(path: Path) -> str:
 def _report_rejections(out: Output, result: CiteResult) -> None:
     for rejected in result.rejected:
         out.warn(
-            f"model proposal rejected ({rejected.verdict}): {rejected.proposal!r}: {rejected.reason}"
+            f"model proposal rejected ({rejected.verdict}): "
+            f"{rejected.proposal!r}: {rejected.reason}"
         )
 
 
@@ -55,7 +55,11 @@ def show_cite(out: Output, result: CiteResult, fmt: str, cite_command: str = "ci
                 )
             )
     if not keys:
-        out.warn("no entry of the bibliography could be suggested for this text")
+        out.warn(
+            "no entry fits: the best entries share almost nothing with this text"
+            if result.below_floor
+            else "no entry of the bibliography could be suggested for this text"
+        )
     elif result.model and fmt != "json":
         out.notice(
             f"galcli: ranked with {result.model}; every key is from your .bib, "

@@ -37,3 +37,25 @@ def reciprocal_rank_fusion(
             scores[item] = scores.get(item, 0.0) + weight / (k + rank)
     order = sorted(scores, key=lambda item: -scores[item])  # stable: first seen wins ties
     return [(item, scores[item]) for item in order]
+
+
+def normalized_score_fusion(
+    rankings: Sequence[Sequence[tuple[Item, float]]], weights: Sequence[float]
+) -> list[tuple[Item, float]]:
+    """Weighted sum of scores, each ranking's scores divided by its best (CombSUM, max-norm).
+
+    Unlike RRF, a weak ranking's top item gets only as much as its score earns relative to its
+    own best: for context signals of very different strength (the sentence, a section heading
+    that matches half the bibliography), the strength of a match matters, not only its rank.
+    """
+    if len(weights) != len(rankings):
+        raise ValueError("one weight per ranking")
+    scores: dict[Item, float] = {}
+    for ranking, weight in zip(rankings, weights, strict=True):
+        best = max((score for _, score in ranking), default=0.0)
+        if weight == 0 or best <= 0:
+            continue
+        for item, score in ranking:
+            scores[item] = scores.get(item, 0.0) + weight * max(score, 0.0) / best
+    order = sorted(scores, key=lambda item: -scores[item])
+    return [(item, scores[item]) for item in order]
