@@ -139,7 +139,8 @@ def cite(
 
     \b
     No model is loaded by default: on the corpus papers the embedded model did not raise
-    recall@5 by the 2 points it must earn (bench/cite.py). -m MODEL opts in: the model scores
+    recall@5 by the 2 points it must earn (bench/cite.py). -m MODEL opts in (a model set only
+    in GALCLI_MODEL or the config file does not, for cite): the model scores
     the retrieved entries by likelihood and proposes its own; a proposal counts only if it
     matches a real entry by title and authors, anything else is listed as rejected on stderr
     (and in JSON) and never printed.
