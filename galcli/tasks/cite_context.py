@@ -158,11 +158,11 @@ def read_document(project: LatexProject, todo_command: str = "\\citep") -> TexDo
     document = _document_text(list(masked.values()))
     # Real citations (from the scanner, which knows every cite command and the document's
     # macros), grouped by file and by their command's position.
-    real: dict[str, list[tuple[int, str]]] = {}
+    real: dict[str, list[tuple[int, int, str]]] = {}
     for citation in project.citations:
         if not _is_placeholder(citation.key):
             real.setdefault(citation.file, []).append(
-                (citation.line, citation.column, citation.key)  # type: ignore[arg-type]
+                (citation.line, citation.column, citation.key)
             )
     result = TexDocument(placeholders=[], texts=texts)
     heading = ""

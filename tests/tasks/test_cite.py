@@ -444,3 +444,22 @@ def test_relevance_floor_says_no_entry_fits(cli, bib: Path) -> None:
     fitting = cli("cite", "attention networks", "-b", str(bib), "--no-model", "--json").json()
     assert fitting["suggestions"][0]["key"] == "vaswani2017attention"
     assert fitting["no_entry_fits"] is False
+
+
+def test_tex_without_a_model_imports_no_torch(paper: Path) -> None:
+    """The default (no -m) loads no model: `cite --tex` stays a retrieval run."""
+    import subprocess
+    import sys
+
+    code = (
+        "import contextlib, io, sys\nfrom galcli.cli import main\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        f"    try: main(['cite', '--tex', {str(paper)!r}, '--no-log'])\n"
+        "    except SystemExit: pass\n"
+        "print(out.getvalue().count('\\\\cite'), "
+        "','.join(m for m in ('torch', 'transformers') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["4"]  # four placeholders filled, and no torch
