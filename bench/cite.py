@@ -246,7 +246,8 @@ def main() -> None:
                 f"  {paper:<9} {len(rows):>2} placeholders, {len(entries):>3} entries: plain BM25 "
                 f"(sentence) {base:.3f}, galcli sentence-only {sentence_only:.3f}, galcli --tex "
                 f"{ours:.3f} ({100 * (ours - base):+.1f} points); {seconds:.2f} s for all; floor: "
-                f"silences {silenced:.2f} with entries present, prints {printed:.2f} with them removed"
+                f"silences {silenced:.2f} with entries present, prints {printed:.2f} with them "
+                "removed"
             )
             if backend is not None:
                 measure_model(copy, hidden[: args.model_sample], backend, args.dense, add)
@@ -284,10 +285,12 @@ def main() -> None:
         plain_all += p
         ours_all += o
         print(
-            f"  {paper:<9} {len(cases):>4} sentences: plain BM25 {statistics.mean(p):.3f}, galcli {statistics.mean(o):.3f}"
+            f"  {paper:<9} {len(cases):>4} sentences: plain BM25 {statistics.mean(p):.3f}, "
+            f"galcli {statistics.mean(o):.3f}"
         )
     print(
-        f"  all: plain BM25 {statistics.mean(plain_all):.3f}, galcli {statistics.mean(ours_all):.3f}"
+        f"  all: plain BM25 {statistics.mean(plain_all):.3f}, "
+        f"galcli {statistics.mean(ours_all):.3f}"
     )
 
 

@@ -2,7 +2,8 @@
 
 Each part of the context gives its own ranking of the entries, and the rankings are fused by
 their normalized scores (retrieve/fusion.py): the sentence weighs most, then the sentence
-with its paragraph, the section heading and the document's title and abstract. Two rankings come from the
+with its paragraph, the section heading and the document's title and abstract. Two rankings
+come from the
 citations already in the document: the sentences elsewhere that cite each key (what the
 author says about a work is the best description of why it is cited), and the keys cited
 together with the paragraph's other citations (co-cited works share a topic).

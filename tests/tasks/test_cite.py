@@ -16,7 +16,8 @@ BIB = r"""
   author = {Vaswani, Ashish and Shazeer, Noam and Parmar, Niki},
   title = {Attention Is All You Need},
   journal = {NeurIPS}, year = {2017},
-  abstract = {The dominant sequence transduction models are based on recurrent networks. We propose the Transformer, based solely on attention mechanisms.}
+  abstract = {The dominant sequence transduction models are based on recurrent networks.
+              We propose the Transformer, based solely on attention mechanisms.}
 }
 @article{mobley2017predicting,
   author = {Mobley, David L. and Gilson, Michael K.},
