@@ -173,6 +173,9 @@ def main() -> None:
     parser.add_argument("--model", default=None, help="model to measure (default: embedded)")
     parser.add_argument("--corpora", type=Path, default=CORPORA)
     parser.add_argument("--dense", action="store_true", help="use sentence embeddings if installed")
+    parser.add_argument(
+        "--variants", default="score,generate", help="model variants: score, generate, both"
+    )
     args = parser.parse_args()
     corpora = args.corpora if args.corpora.is_dir() else Path("/work/shared/corpora")
     if not corpora.is_dir():
@@ -250,7 +253,9 @@ def main() -> None:
                 "removed"
             )
             if backend is not None:
-                measure_model(copy, hidden[: args.model_sample], backend, args.dense, add)
+                measure_model(
+                    copy, hidden[: args.model_sample], backend, args.dense, add, args.variants
+                )
     summary = {name: statistics.mean(values) for name, values in totals.items() if values}
     print(
         f"  all: plain BM25 {summary['tex plain']:.3f}, galcli sentence-only "
@@ -294,7 +299,7 @@ def main() -> None:
     )
 
 
-def measure_model(copy: Path, sample: list[Hidden], backend, dense: bool, add) -> None:
+def measure_model(copy: Path, sample: list[Hidden], backend, dense: bool, add, wanted: str) -> None:
     """The model's scoring path, its own proposals, and both, against --no-model on the same
     placeholders (same document, same ranker), with the time each takes per placeholder."""
     from galcli.model.base import GenerationParams
@@ -313,6 +318,8 @@ def measure_model(copy: Path, sample: list[Hidden], backend, dense: bool, add) -
     }
     line = []
     for name, (model, request) in variants.items():
+        if name != "no-model" and name not in wanted.split(","):
+            continue
         citer = Citer(entries, model, dense=dense)
         ranker = citer.ranker(document.citing_sentences, document.cocitations)
         started = time.perf_counter()

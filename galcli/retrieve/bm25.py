@@ -6,6 +6,7 @@ accents folded, so `{\\"o}` in a .bib matches `ö` in a sentence.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,12 +21,28 @@ class Hit:
     rank: int  # 1-based
 
 
+_ACCENT = re.compile(r"\\[`'^\"~=.]\s*\{?[A-Za-z]\}?|\{\\[`'^\"~=.][A-Za-z]\}")
+_COMMAND = re.compile(r"\\[A-Za-z@]+\*?|\\.")
+_MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$", re.DOTALL)
+
+
+def words_of(latex: str) -> str:
+    """The words of a long LaTeX text (an abstract, a paragraph) for ranking: accents decoded,
+    math and command names dropped, arguments kept. Regular expressions, not pylatexenc's
+    parser, which costs seconds on a few hundred abstracts; titles still go through
+    `latex_to_text`, where exact spelling matters for matching."""
+    if "\\" not in latex and "$" not in latex:
+        return latex.replace("{", "").replace("}", "")
+    text = _ACCENT.sub(lambda m: latex_to_text(m[0]), _MATH.sub(" ", latex))
+    return _COMMAND.sub(" ", text).replace("{", "").replace("}", "").replace("~", " ")
+
+
 def entry_text(entry: BibEntry, title_weight: int = 2) -> str:
     """The text an entry is found by. The title counts twice: it is the densest description."""
     title = latex_to_text(entry.title)
     parts = [title] * title_weight + [
-        latex_to_text(entry.abstract),
-        latex_to_text(entry.keywords),
+        words_of(entry.abstract),
+        words_of(entry.keywords),
         " ".join(author_last_names(entry.author)),
     ]
     return fold(" ".join(p for p in parts if p))

@@ -59,7 +59,7 @@ class CiteRequest:
     floor: float = FLOOR  # see FLOOR; 0 prints the k best whatever they are
     score: bool = True  # score the retrieved candidates by the model's likelihood (when it can)
     generate: bool = True  # ask the model for its own proposals
-    scored: int = 20  # how many retrieved candidates the likelihood path scores
+    scored: int = 10  # how many retrieved candidates the likelihood path scores (time)
 
 
 @dataclass
@@ -188,7 +188,7 @@ class Citer:
         """Suggestions for a placeholder: `request.text` is its sentence, `query` its context."""
         depth = max(request.candidates, request.k, request.scored)
         ranking = [ranked.entry for ranked in ranker.rank(query, k=depth)]
-        context = " ".join(p for p in (query.paragraph or query.sentence,) if p)
+        context = query.sentence or query.paragraph
         return self._finish(request, ranking, context, query.exclude, ranker, on_text)
 
     def _finish(

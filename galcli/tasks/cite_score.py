@@ -21,8 +21,9 @@ from galcli.model.base import CHAT, Backend, Prompt
 from galcli.verify.citations import display_names
 
 NEUTRAL = "This paper is about science."
-MAX_CONTEXT_CHARS = 600  # the sentence and a little before it; long prompts cost time
+MAX_CONTEXT_CHARS = 300  # the sentence: every candidate row repeats it, so length is time
 BATCH = 16
+_NEUTRAL_CACHE: dict[int, dict[tuple[str, str], float]] = {}
 
 
 def can_score(backend: Backend) -> bool:
@@ -53,7 +54,12 @@ def likelihood_ranking(
     prefix, neutral, opening, closing = _prompts(backend, context)
     references = [f"{opening}{reference_text(e)}{closing}" for e in candidates]
     given_context = _log_likelihoods(backend, prefix, references)
-    given_nothing = _log_likelihoods(backend, neutral, references)
+    # The neutral prompt is the same for every sentence: each entry's score is computed once.
+    known = _NEUTRAL_CACHE.setdefault(id(backend), {})
+    missing = [r for r in dict.fromkeys(references) if (neutral, r) not in known]
+    for reference, value in zip(missing, _log_likelihoods(backend, neutral, missing), strict=True):
+        known[(neutral, reference)] = value
+    given_nothing = [known[(neutral, r)] for r in references]
     gains = [a - b for a, b in zip(given_context, given_nothing, strict=True)]
     order = sorted(range(len(candidates)), key=lambda i: -gains[i])
     return [candidates[i] for i in order], Prompt(raw=prefix)
@@ -61,6 +67,8 @@ def likelihood_ranking(
 
 def _log_likelihoods(backend: Backend, prefix: str, continuations: Sequence[str]) -> list[float]:
     """Sum of log P(continuation tokens | prefix) for each continuation, batched."""
+    if not continuations:
+        return []
     import torch
 
     model: Any = backend.model  # type: ignore[attr-defined]
