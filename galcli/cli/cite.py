@@ -177,6 +177,12 @@ def cite(
         )
     if diff and tex is None:
         raise UsageError("--diff needs --tex FILE", hint="galcli cite --tex paper.tex --diff")
+    if tex is not None and output_format not in (None, CiteFormat.json):
+        raise UsageError(
+            f"--tex writes file:line:column lines (or --json, --diff); -f {output_format.value} "
+            "does not apply to it",
+            hint="leave out -f; --cite-command sets the command a % TODO cite line gets",
+        )
     if batch is not None and output_format not in (None, CiteFormat.json):
         raise UsageError(
             f"--batch writes JSON Lines; -f {output_format.value} does not apply to it",

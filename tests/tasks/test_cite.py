@@ -404,6 +404,7 @@ def test_tex_exit_codes(cli, tmp_path: Path, bib: Path) -> None:
     nobib.write_text("Attention \\cite{?}.\n")
     assert cli("cite", "--tex", str(nobib)).code == ExitCode.BAD_INPUT
     assert cli("cite", "--diff", "x", "-b", str(bib)).code == ExitCode.USAGE
+    assert cli("cite", "--tex", str(main), "-f", "latex").code == ExitCode.USAGE
 
 
 @pytest.mark.parametrize("profile", ["galactica", "chat"])
