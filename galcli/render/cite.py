@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
-from galcli.render.core import Output, styled
-from galcli.tasks.cite import CiteResult
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-VERDICT_STYLE = {"verified": "green", "mismatch": "yellow", "unchecked": "dim"}
+from galcli.render.core import Output, styled
+
+if TYPE_CHECKING:
+    from galcli.tasks.cite import CiteResult
+    from galcli.tasks.cite_tex import TexCiteResult
+
+VERDICT_STYLE = {"verified": "green", "picked": "cyan", "mismatch": "yellow", "unchecked": "dim"}
+
+
+def display_path(path: Path) -> str:
+    """`path` relative to the working directory when it lies below it (as editors expect)."""
+    try:
+        return Path(os.path.relpath(path.resolve(), Path.cwd())).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def _report_rejections(out: Output, result: CiteResult) -> None:
     for rejected in result.rejected:
         out.warn(
-            f"model proposal rejected ({rejected.verdict}): {rejected.proposal!r}: {rejected.reason}"
+            f"model proposal rejected ({rejected.verdict}): "
+            f"{rejected.proposal!r}: {rejected.reason}"
         )
 
 
@@ -35,11 +51,15 @@ def show_cite(out: Output, result: CiteResult, fmt: str, cite_command: str = "ci
                 styled(
                     f"{suggestion.key:<{width}}  ",
                     (f"{suggestion.verdict:<9}", style),
-                    f"  {suggestion.title}{detail}",
+                    f"  {' '.join(suggestion.title.split())}{detail}",
                 )
             )
     if not keys:
-        out.warn("no entry of the bibliography could be suggested for this text")
+        out.warn(
+            "no entry fits: the best entries share almost nothing with this text"
+            if result.below_floor
+            else "no entry of the bibliography could be suggested for this text"
+        )
     elif result.model and fmt != "json":
         out.notice(
             f"galcli: ranked with {result.model}; every key is from your .bib, "
@@ -47,9 +67,11 @@ def show_cite(out: Output, result: CiteResult, fmt: str, cite_command: str = "ci
         )
 
 
-def show_cite_batch(out: Output, result: CiteResult, line: int) -> None:
-    """One JSON line per input; rejections are in its "rejected" list (summed up at the end)."""
-    out.write_json_line({"line": line, **result.to_dict()})
+def show_cite_batch(out: Output, result: CiteResult, line: int, identifier: object = None) -> None:
+    """One JSON line per input (its "id" echoed when it had one); rejections are in its
+    "rejected" list (summed up at the end)."""
+    echoed = {"id": identifier} if identifier is not None else {}
+    out.write_json_line({"line": line, **echoed, **result.to_dict()})
 
 
 def show_batch_rejections(out: Output, count: int) -> None:
@@ -59,3 +81,38 @@ def show_batch_rejections(out: Output, count: int) -> None:
             f"{count} model {noun} left out because they matched no entry of the "
             'bibliography; see "rejected" in the JSON lines'
         )
+
+
+def show_batch_problems(out: Output, problems: list[str]) -> None:
+    for problem in problems:
+        out.warn(problem)
+
+
+def show_tex(out: Output, result: TexCiteResult, k: int, diff: bool) -> None:
+    """One line per placeholder, gcc style (`file:line:column: \\citep{a,b}`), JSON Lines, or a
+    unified diff; "no entry fits" and rejected model proposals go to stderr."""
+    if not result.placeholders:
+        out.warn(f"no citation placeholder in {result.main} (\\cite{{?}} or % TODO cite)")
+        return
+    if diff:
+        patch = result.diff(k)
+        if patch:
+            out.write(patch.rstrip("\n"))
+    for item in result.placeholders:
+        p = item.placeholder
+        where = f"{display_path(p.file)}:{p.line}:{p.column}"
+        for rejected in item.result.rejected:
+            out.warn(
+                f"{where}: model proposal rejected ({rejected.verdict}): "
+                f"{rejected.proposal!r}: {rejected.reason}"
+            )
+        keys = [s.key for s in item.result.suggestions]
+        if out.json_mode:
+            out.write_json_line(item.to_dict())
+        elif not keys:
+            out.warn(f"{where}: no entry fits: {p.context.sentence[:80]!r}")
+        elif not diff:
+            out.write(f"{where}: {p.command}{{{','.join([*p.kept, *keys])}}}")
+    if result.unfilled:
+        noun = "placeholder" if result.unfilled == 1 else "placeholders"
+        out.warn(f"{result.unfilled} {noun} of {len(result.placeholders)} got no suggestion")

