@@ -25,7 +25,9 @@ def lazy_command(app: typer.Typer) -> Any:
     shell.registered_commands = []
     shell.registered_groups = []
     shell.info = copy.copy(app.info)
-    shell.info.cls = LazyGroup
+    # keep the app's own group class (its invoke turns a closed stdout into OutputClosed)
+    base = app.info.cls if isinstance(app.info.cls, type) else typer.core.TyperGroup
+    shell.info.cls = type("LazyRootGroup", (LazyGroup, base), {})
     root = typer.main.get_command(shell)
     assert isinstance(root, LazyGroup)
     entries: dict[str, Any] = {}
