@@ -55,7 +55,8 @@ def render() -> str:
     parts = [
         "# galcli command reference",
         "",
-        "Generated from `galcli … --help` by `docs/generate_cli_reference.py`; do not edit by hand.",
+        "Generated from `galcli … --help` by `docs/generate_cli_reference.py`; "
+        "do not edit by hand.",
         "",
     ]
     for command in COMMANDS:

@@ -67,8 +67,8 @@ def test_make_check_fails_the_build_on_an_undefined_key(paper: Path, tmp_path: P
     done = run(["make", "check"], paper, environment(tmp_path))
     assert done.returncode != 0
     assert (
-        "paper.tex:21:47: error: undefined citation key 'lowe2011opsn' (did you mean 'lowe2011opsin'?)"
-        in done.stdout
+        "paper.tex:21:47: error: undefined citation key 'lowe2011opsn' "
+        "(did you mean 'lowe2011opsin'?)" in done.stdout
     )
 
 

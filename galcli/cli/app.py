@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     from galcli.cli.lazy import lazy_command
 
     # Typer may vendor click or depend on it; its public BadParameter leads to both base classes.
-    ancestry = {cls.__name__: cls for cls in typer.BadParameter.__mro__}
+    ancestry: dict[str, Any] = {cls.__name__: cls for cls in typer.BadParameter.__mro__}
     ClickUsageError, ClickException = ancestry["UsageError"], ancestry["ClickException"]
 
     args = sys.argv[1:] if argv is None else list(argv)

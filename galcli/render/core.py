@@ -24,13 +24,12 @@ def _console(stderr: bool) -> Any:
 
     # soft_wrap: never insert line breaks into results that scripts will parse.
     # NO_COLOR (https://no-color.org): rich would still emit bold and dim; galcli emits nothing.
-    plain = {"color_system": None} if os.environ.get("NO_COLOR") else {}
     return Console(
         stderr=stderr,
         highlight=False,
         soft_wrap=True,
         file=sys.stderr if stderr else sys.stdout,
-        **plain,
+        color_system=None if os.environ.get("NO_COLOR") else "auto",
     )
 
 
@@ -151,7 +150,10 @@ class Output:
             task = bar.add_task(description, total=total)
 
             def advance(n: int = 1, description: str | None = None) -> None:
-                bar.update(task, advance=n, **({"description": description} if description else {}))
+                if description:
+                    bar.update(task, advance=n, description=description)
+                else:
+                    bar.update(task, advance=n)
 
             self._progress_active = True
             try:

@@ -45,8 +45,9 @@ def compute_facts(mol: Any) -> dict[str, Any]:
     from rdkit.Chem import Crippen, Lipinski, rdMolDescriptors
 
     basic = properties(mol)
-    logp = Crippen.MolLogP(mol)
-    donors, acceptors = Lipinski.NumHDonors(mol), Lipinski.NumHAcceptors(mol)
+    logp = Crippen.MolLogP(mol)  # type: ignore[attr-defined]  # RDKit's stubs lack them
+    donors = Lipinski.NumHDonors(mol)  # type: ignore[attr-defined]
+    acceptors = Lipinski.NumHAcceptors(mol)  # type: ignore[attr-defined]
     violations = sum([basic.mol_weight > 500, logp > 5, donors > 5, acceptors > 10])
     centres = Chem.FindMolChiralCenters(mol, includeUnassigned=True, useLegacyImplementation=False)
     return {

@@ -302,7 +302,9 @@ class SmilesResolver:
                 candidate.identity = CONTRADICTED
             else:
                 candidate.identity = UNVERIFIED
-            candidate.sources.sort(key=SOURCE_PRIORITY.get)
+            candidate.sources.sort(
+                key=lambda source: SOURCE_PRIORITY.get(source, len(SOURCE_PRIORITY))
+            )
         candidates.sort(key=_rank)
         return candidates, rejected
 
