@@ -152,6 +152,8 @@ class Backend(ABC):
         self.model_id = model_id
         self.profile = profile
         self.load_seconds = load_seconds
+        #: Importing the model's code, before `load_seconds` starts (local models only).
+        self.import_seconds = 0.0
         #: For each generation run so far, whether the watermark went into it (provenance).
         self.watermark_record: list[bool] = []
 

@@ -42,6 +42,7 @@ class TransformersBackend(Backend):
         source: Path | None,
         device: str,
         load_seconds: float = 0.0,
+        import_seconds: float = 0.0,
         weights_digest: str | None = None,
     ) -> None:
         super().__init__(
@@ -52,6 +53,7 @@ class TransformersBackend(Backend):
         self.device = device
         self.source = source
         self._digest = weights_digest
+        self.import_seconds = import_seconds
         self._lock = threading.Lock()
         self.decoder = Decoder(model, frozenset(_eos_ids(model, tokenizer)))
         #: False sends every run through `model.generate` (bench/generate.py compares the two).

@@ -29,6 +29,7 @@ class GenerateResult:
     generation: Generation
     load_seconds: float
     provenance: Provenance
+    import_seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         speed = self.generation.tokens_per_second
@@ -42,6 +43,7 @@ class GenerateResult:
                 "seconds": round(self.generation.seconds, 3),
                 "tokens_per_second": None if speed is None else round(speed, 2),
                 "load_seconds": round(self.load_seconds, 3),
+                "import_seconds": round(self.import_seconds, 3),
                 "finish_reason": self.generation.finish_reason,
             },
             "provenance": self.provenance.as_dict(),
@@ -63,5 +65,6 @@ def run_generate(
         text=generation.text,
         generation=generation,
         load_seconds=backend.load_seconds,
+        import_seconds=backend.import_seconds,
         provenance=provenance_for(backend, prompt, request.params),
     )
