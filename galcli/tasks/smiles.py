@@ -222,12 +222,13 @@ class SmilesResolver:
             backend = self.backend()
             params = self._generation_params(request)
             prompt = model_prompt(request.name)
-            provenance = provenance_for(backend, prompt, params)
             for generation in backend.sample(prompt, params, request.n, on_text):
                 tokens = smiles_in_answer(generation.text, backend.profile)
                 # The first token RDKit accepts; if none, the first, to be rejected with a reason.
                 smiles = next((t for t in tokens if self.validator.check(t).valid), tokens[0])
                 proposals.append((smiles, MODEL, request.name, generation.score))
+            # stamped after sampling: the stamp says what the runs did (beams are not watermarked)
+            provenance = provenance_for(backend, prompt, params)
         elif self.has_model and request.name not in names.problems:
             skipped = "the offline sources confirm the structure"
         candidates, rejected = self._group(proposals)
