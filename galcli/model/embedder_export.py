@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 OPSET = 17
@@ -23,12 +24,10 @@ OPSET = 17
 
 def export(directory: Path, target: Path) -> None:
     """Write the pooled, normalised MiniLM graph to `target` (atomically: a crash leaves none)."""
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    import torch
-    import transformers
+    from galcli.model.runtime import import_torch, import_transformers
 
-    transformers.utils.logging.set_verbosity_error()
-    transformers.utils.logging.disable_progress_bar()
+    transformers = import_transformers()  # quiet, and exit 4 with a hint when missing
+    torch = import_torch()
     tokenizer = transformers.AutoTokenizer.from_pretrained(str(directory), local_files_only=True)
     # Eager attention: the SDPA path's mask handling is traced with the example's shapes and
     # gives wrong vectors for other paddings (measured: 0.1 off vs 2e-7 with eager).
@@ -36,17 +35,19 @@ def export(directory: Path, target: Path) -> None:
         str(directory), local_files_only=True, use_safetensors=True, attn_implementation="eager"
     ).eval()
 
-    class Pooled(torch.nn.Module):
+    module: Any = torch.nn.Module
+
+    class Pooled(module):
         def __init__(self) -> None:
             super().__init__()
             self.model = model
 
         def forward(
             self,
-            input_ids: torch.Tensor,
-            attention_mask: torch.Tensor,
-            token_type_ids: torch.Tensor,
-        ) -> torch.Tensor:
+            input_ids: Any,
+            attention_mask: Any,
+            token_type_ids: Any,
+        ) -> Any:
             hidden = self.model(
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             ).last_hidden_state
