@@ -44,8 +44,10 @@ def environment(tmp_path: Path, *, jq: bool = True) -> dict[str, str]:
     return {**os.environ, "PATH": os.pathsep.join(path), "GALCLI_NO_LOG": "1"}
 
 
-def run(argv: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+def run(
+    argv: list[str], cwd: Path, env: dict[str, str], timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture
@@ -165,10 +167,16 @@ def test_pre_commit_hooks_through_try_repo(tmp_path: Path) -> None:
     ):
         assert run(argv, project, env).returncode == 0
     pre_commit = str(Path(sys.executable).parent / "pre-commit")
-    check = run([pre_commit, "try-repo", str(ROOT), "galcli-check", "--all-files"], project, env)
+    # the first try-repo builds the hook's environment (the core install: minutes on 2 cores)
+    check = run(
+        [pre_commit, "try-repo", str(ROOT), "galcli-check", "--all-files"], project, env, 1200
+    )
     assert check.returncode == 0, check.stdout + check.stderr
     assert "Passed" in check.stdout
     smiles = run(
-        [pre_commit, "try-repo", str(ROOT), "galcli-smiles-validate", "--all-files"], project, env
+        [pre_commit, "try-repo", str(ROOT), "galcli-smiles-validate", "--all-files"],
+        project,
+        env,
+        1200,
     )
     assert smiles.returncode != 0 and "unclosed ring" in smiles.stdout
