@@ -65,8 +65,7 @@ def check(
     missing_field, bib_parse_error, bib_encoding, missing_file, include_cycle;
     remote_bibliography is a note (a URL resource galcli does not fetch); with --online
     also reference_not_found, reference_metadata_mismatch, reference_retracted,
-    doi_malformed (--bib without MAIN.tex, and none in this directory: every entry of
-    the .bib).
+    doi_malformed (--bib FILE without MAIN.tex: every entry of the .bib).
     Exit status: 0 clean, 1 errors found (--strict: warnings too), 3 unreadable input.
 
     \b
@@ -88,7 +87,7 @@ def check(
         from galcli.tasks.online_check import check_bib_alone, load_lookup_config
 
         config = load_lookup_config()
-        if main is None and bib and not list(Path.cwd().glob("*.tex")):
+        if main is None and bib:  # a .bib alone: every entry, wherever galcli runs
             with out.progress("looking up references", total=None) as advance:
                 result = check_bib_alone(list(bib), config, advance)
             show_check(out, result)

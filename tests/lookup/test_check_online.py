@@ -126,9 +126,13 @@ def test_a_bib_alone(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    empty = tmp_path / "elsewhere"
-    empty.mkdir()
-    monkeypatch.chdir(empty)
+    # even in a directory with a paper of its own: --bib without MAIN.tex is the .bib alone
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "other.tex").write_text(
+        "\\documentclass{article}\\begin{document}\\end{document}\n"
+    )
+    monkeypatch.chdir(elsewhere)
     result = cli("check", "--bib", str(paper.parent / "references.bib"), "--online", "--json")
     assert result.code == 1
     assert {k: r["verdict"] for k, r in references(result).items()} == EXPECTED
