@@ -30,7 +30,7 @@ def profile_of_tokenizer(tokenizer: Any) -> str:
 def profile_of_directory(directory: Path) -> str:
     """The profile a model directory will get once loaded, read from its tokenizer files
     without importing transformers."""
-    tokenizer = _read_json(directory / "tokenizer.json")
+    tokenizer = read_json(directory / "tokenizer.json")
     model = tokenizer.get("model")
     vocabulary: set[str] = set()
     if isinstance(model, dict) and isinstance(model.get("vocab"), dict):
@@ -42,7 +42,7 @@ def profile_of_directory(directory: Path) -> str:
         directory / "chat_template.json"
     ).is_file()
     if not has_template:
-        has_template = bool(_read_json(directory / "tokenizer_config.json").get("chat_template"))
+        has_template = bool(read_json(directory / "tokenizer_config.json").get("chat_template"))
     return choose_profile(vocabulary, has_template)
 
 
@@ -53,7 +53,8 @@ def profile_of_served_model(name: str, setting: str = "auto") -> str:
     return GALACTICA if "galactica" in name.lower() else CHAT
 
 
-def _read_json(path: Path) -> dict[str, Any]:
+def read_json(path: Path) -> dict[str, Any]:
+    """A JSON object from `path`; {} when it is missing, unreadable or not an object."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -13,7 +13,7 @@ from typing import Any
 
 from galcli.errors import GalcliError, ModelUnavailable
 from galcli.model.base import CHAT
-from galcli.model.profiles import profile_of_directory, profile_of_served_model
+from galcli.model.profiles import profile_of_directory, profile_of_served_model, read_json
 from galcli.model.registry import load_backend, parse_model
 from galcli.model.runtime import INSTALL_HINT, MISSING_MESSAGE, missing_runtime_packages
 from galcli.settings import EMBEDDED_MODEL, SPECS, Settings, load_settings
@@ -59,14 +59,6 @@ def _hub_snapshot(repo_dir: Path) -> Path | None:
     return None
 
 
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def count_parameters(directory: Path) -> int:
     """Sum of tensor sizes from the safetensors headers (no weights are read)."""
     total = 0
@@ -79,7 +71,7 @@ def count_parameters(directory: Path) -> int:
 
 
 def describe_directory(name: str, directory: Path, backend: str = "transformers") -> ModelInfo:
-    config = _read_json(directory / "config.json")
+    config = read_json(directory / "config.json")
     details = {
         "architecture": (config.get("architectures") or [config.get("model_type", "unknown")])[0],
         "parameters": count_parameters(directory),
