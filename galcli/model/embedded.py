@@ -169,8 +169,8 @@ def prepare(notify: Notify, *, force: bool = False) -> tuple[Path, dict[str, Any
 
 def load(spec: ModelSpec, settings: Settings, notify: Notify) -> TransformersBackend:
     device = resolve_device(settings.device)  # a device problem is not a cache problem
-    directory, manifest = prepare(notify)
-    try:
+
+    def load_cache(directory: Path, manifest: dict[str, Any]) -> TransformersBackend:
         return load_pretrained(
             directory,
             model_id=EMBEDDED_MODEL,
@@ -178,13 +178,10 @@ def load(spec: ModelSpec, settings: Settings, notify: Notify) -> TransformersBac
             allow_download=False,
             weights_digest=manifest["weights_sha256"],
         )
+
+    directory, manifest = prepare(notify)
+    try:
+        return load_cache(directory, manifest)
     except ModelUnavailable as exc:
         notify(f"the model cache at {directory} is damaged ({exc.message}); rebuilding it")
-    directory, manifest = prepare(notify, force=True)
-    return load_pretrained(
-        directory,
-        model_id=EMBEDDED_MODEL,
-        device=device,
-        allow_download=False,
-        weights_digest=manifest["weights_sha256"],
-    )
+    return load_cache(*prepare(notify, force=True))
