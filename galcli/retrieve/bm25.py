@@ -74,8 +74,8 @@ class TextIndex:
                 for term in terms:
                     self._frequency[term] = self._frequency.get(term, 0) + 1
 
-    def terms(self, text: str) -> list[str]:
-        """The index's terms of `text` (folded, stopwords removed, stemmed), each once."""
+    def _tokens(self, text: str) -> list[str]:
+        """`text` as the index reads it: folded, stopwords removed, stemmed."""
         import bm25s
 
         tokens = bm25s.tokenize(
@@ -85,7 +85,11 @@ class TextIndex:
             return_ids=False,
             show_progress=False,
         )
-        return list(dict.fromkeys(tokens[0]))
+        return list(tokens[0])
+
+    def terms(self, text: str) -> list[str]:
+        """The index's terms of `text`, each once."""
+        return list(dict.fromkeys(self._tokens(text)))
 
     def coverage(self, query: str, positions: Sequence[int]) -> float:
         """How much of `query` the texts at `positions` contain together: the IDF-weighted
@@ -109,21 +113,13 @@ class TextIndex:
 
     def search(self, query: str, k: int = 10) -> list[tuple[int, float]]:
         """(position of the text, score) of the best `k` texts with a positive score."""
-        import bm25s
-
         if not self.size:
             return []
-        tokens = bm25s.tokenize(
-            [query_text(query)],
-            stopwords="en",
-            stemmer=self._stemmer,
-            return_ids=False,
-            show_progress=False,
-        )
-        if not tokens[0]:
+        tokens = self._tokens(query)
+        if not tokens:
             return []
         documents, scores = self._retriever.retrieve(
-            tokens, k=min(k, self.size), show_progress=False
+            [tokens], k=min(k, self.size), show_progress=False
         )
         return [
             (int(index), float(score))
