@@ -52,8 +52,10 @@ class _Positions:
         return index + 1, offset - self.starts[index] + 1
 
 
-@functools.lru_cache(maxsize=4)  # read for the cite macros and for the spans to skip
-def _definitions(text: str) -> list[tuple[str, int, int, tuple[int, int], int]]:
+Definitions = list[tuple[str, int, int, tuple[int, int], int]]
+
+
+def _definitions(text: str) -> Definitions:
     """(name, mandatory arguments, 1 if the first argument is optional else 0, body span,
     offset of the definition) of each definition in the masked `text` (texlex reads them)."""
     return [
@@ -64,12 +66,12 @@ def _definitions(text: str) -> list[tuple[str, int, int, tuple[int, int], int]]:
 
 
 def custom_cite_macros(
-    text: str, known: dict[str, CiteMacro] | None = None
+    text: str, defined: Definitions, known: dict[str, CiteMacro] | None = None
 ) -> dict[str, CiteMacro]:
-    """Commands defined in the document whose body cites one of their arguments or literal
+    """Commands `defined` in the document whose body cites one of their arguments or literal
     keys (`known`: cite macros defined before, which a body may use)."""
     macros: dict[str, CiteMacro] = {}
-    for name, arity, optional, (start, end), _ in _definitions(text):
+    for name, arity, optional, (start, end), _ in defined:
         usable = {**(known or {}), **macros}
         cites = [
             key
@@ -90,9 +92,9 @@ def custom_cite_macros(
 class _Bodies:
     """Where definitions are (`\\newcommand` to the end of its body), as disjoint spans."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, defined: Definitions) -> None:
         merged: list[list[int]] = []
-        for start, end in sorted((start, end) for *_, (_, end), start in _definitions(text)):
+        for start, end in sorted((start, end) for *_, (_, end), start in defined):
             if merged and start <= merged[-1][1]:
                 merged[-1][1] = max(merged[-1][1], end)
             else:
@@ -199,9 +201,10 @@ def _bibliography_resources(text: str, position: int, name: str) -> list[tuple[s
 def scan_text(text: str, file: str, macros: dict[str, CiteMacro] | None = None) -> FileScan:
     masked = mask(text)
     locate = _Positions(masked)
-    own = custom_cite_macros(masked, macros)
+    defined = _definitions(masked)
+    own = custom_cite_macros(masked, defined, macros)
     macros = {**(macros or {}), **own}
-    bodies = _Bodies(masked)
+    bodies = _Bodies(defined)
     citations: list[Citation] = []
     includes: list[tuple[str, str, int, int, str]] = []
     bibliographies: list[tuple[str, int, int, str, str]] = []
