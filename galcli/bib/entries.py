@@ -18,7 +18,6 @@ from typing import Any, NamedTuple
 from galcli.bib.duplicates import BIBER as BIBER
 from galcli.bib.duplicates import BIBTEX as BIBTEX
 from galcli.bib.duplicates import FirstDefinitions
-from galcli.bib.duplicates import duplicate_key_problem as duplicate_key_problem
 from galcli.errors import InputError
 from galcli.fileio import decode_utf8, input_errors, read_text
 from galcli.forked import Forked

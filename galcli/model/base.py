@@ -162,10 +162,6 @@ class Backend(ABC):
         """Whether `GenerationParams.watermark` is honoured by this backend."""
         return False
 
-    def applies_watermark(self, params: GenerationParams) -> bool:
-        """Whether a run with `params` carries the watermark: asked for, and possible here."""
-        return params.watermark and self.watermark_supported
-
     def weights_sha256(self) -> str | None:
         """A digest of the weights, for provenance; None where the backend cannot know it."""
         return None

@@ -120,10 +120,6 @@ class ContextRanker:
             rankings["partners"] = [(key, counts[key]) for key in order]
         return rankings
 
-    def rankings(self, query: ContextQuery) -> dict[str, list[str]]:
-        """Each signal's ranking of entry keys, best first."""
-        return {name: [key for key, _ in r] for name, r in self.scored(query).items()}
-
     def mention_coverage(self, text: str, key: str) -> float:
         """How much of `text` the document's other sentences citing `key` contain (0 to 1)."""
         position = self._mention_position.get(key)

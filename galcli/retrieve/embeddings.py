@@ -162,11 +162,6 @@ class Embedder:
         vectors = [runtime.embed(texts[i : i + batch]) for i in range(0, len(texts), batch)]
         return np.concatenate(vectors) if vectors else np.zeros((0, DIMENSIONS), dtype="float32")
 
-    def embed_cached(self, texts: Sequence[str]) -> Any:
-        """Vectors for `texts`, computing only those not in the on-disk cache."""
-        keys = [hashlib.sha1(text.encode("utf-8")).hexdigest() for text in texts]
-        return self.embed_keyed(keys, lambda i: texts[i])
-
     def embed_entries(self, entries: Sequence[BibEntry]) -> Any:
         """Vectors for the entries' passages, keyed by the raw fields they are built from, so a
         cached bibliography costs no LaTeX decoding and no model run."""

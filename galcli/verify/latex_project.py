@@ -51,10 +51,6 @@ class LatexProject:
     def missing_includes(self) -> list[Reference]:
         return [r for r in self.includes if r.resolved is None]
 
-    @property
-    def remote_bibliographies(self) -> list[Reference]:
-        return [r for r in self.bibliographies if r.remote]
-
 
 def _resolve(name: str, bases: list[Path], suffix: str) -> Path | None:
     """The first existing file for `name` in `bases`, trying `name` + `suffix` before `name`
