@@ -185,3 +185,13 @@ def text_argument(value: str | None, *, name: str = "TEXT") -> str:
     if not value.strip():
         raise InputError(f"{name} is empty", hint=f"give a non-empty {name}")
     return value
+
+
+def display_path(path: Path, base: Path | None = None) -> str:
+    """`path` relative to `base` (default: the working directory) when it lies below it, as
+    editors and `git apply` expect; as given otherwise."""
+    base = Path.cwd() if base is None else base
+    try:
+        return Path(os.path.relpath(path.resolve(), base.resolve())).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from galcli.fileio import display_path
 from galcli.render.core import Output, styled
 
 if TYPE_CHECKING:
@@ -13,14 +12,6 @@ if TYPE_CHECKING:
     from galcli.tasks.cite_tex import TexCiteResult
 
 VERDICT_STYLE = {"verified": "green", "picked": "cyan", "mismatch": "yellow", "unchecked": "dim"}
-
-
-def display_path(path: Path) -> str:
-    """`path` relative to the working directory when it lies below it (as editors expect)."""
-    try:
-        return Path(os.path.relpath(path.resolve(), Path.cwd())).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _report_rejections(out: Output, result: CiteResult) -> None:

@@ -10,7 +10,6 @@ user's files are never written: `diff` returns a unified diff to apply with `git
 from __future__ import annotations
 
 import difflib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 
 from galcli.bib.entries import BibEntry, load_bibliography
 from galcli.errors import InputError
+from galcli.fileio import display_path
 from galcli.problems import Problem
 from galcli.tasks.cite import Citer, CiteRequest, CiteResult
 from galcli.tasks.cite_context import Placeholder, TexDocument, fill, read_document
@@ -88,15 +88,6 @@ class TexCiteResult:
                 )
             )
         return "".join(chunks)
-
-
-def display_path(path: Path, base: Path | None = None) -> str:
-    """`path` relative to `base` (default: the working directory) when it lies below it."""
-    base = Path.cwd() if base is None else base
-    try:
-        return Path(os.path.relpath(path.resolve(), base.resolve())).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def project_bibliography(
