@@ -127,8 +127,8 @@ def diagnose(smiles: str) -> SmilesCheck:
     text = smiles.strip()
     if not text:
         return SmilesCheck(smiles, False, kind="empty", error="empty SMILES")
-    if too_large := size_problem(text):
-        return SmilesCheck(smiles, False, kind=too_large.kind, error=too_large.error)
+    if too_large := size_problem(smiles):
+        return too_large
     if _SPACE.search(text):
         return SmilesCheck(
             smiles,
