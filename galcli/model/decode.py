@@ -64,7 +64,6 @@ class Decoder:
     eos_ids: frozenset[int]
     _watermark: Any = None
     _suppress: Any = None
-    static_cache: bool = True
     _static_failed: bool = field(default=False, repr=False)
 
     def _processors(self, params: GenerationParams) -> list[Any]:
@@ -100,7 +99,7 @@ class Decoder:
     def _cache(self, length: int) -> Any:
         transformers = import_transformers()
         config = self.model.config
-        if self.static_cache and not self._static_failed:
+        if not self._static_failed:
             return transformers.StaticCache(config=config, max_cache_len=length)
         return transformers.DynamicCache(config=config)
 
@@ -132,7 +131,7 @@ class Decoder:
                         logits_to_keep=1,
                     ).logits[:, -1, :]
                 except Exception:
-                    if run.new_tokens or self._static_failed or not self.static_cache:
+                    if run.new_tokens or self._static_failed:
                         raise
                     # An architecture without static-cache support: use the growing one.
                     self._static_failed = True

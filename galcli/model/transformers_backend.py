@@ -202,9 +202,7 @@ class TransformersBackend(Backend):
                 if "ids" in outcome:
                     ids = outcome["ids"][0][prompt_length:]
                     result.new_tokens = int(ids.shape[-1])
-                    ended = result.new_tokens and int(ids[-1]) in _eos_ids(
-                        self.model, self.tokenizer
-                    )
+                    ended = result.new_tokens and int(ids[-1]) in self.decoder.eos_ids
                     if result.new_tokens >= params.max_new_tokens and not ended:
                         result.finish_reason = "length"
             if "error" in outcome:
