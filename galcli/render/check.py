@@ -5,17 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from galcli.problems import ERROR, NOTE, WARNING, Problem
-from galcli.render.core import Output, styled
+from galcli.render.core import Output, counted, styled
 
 if TYPE_CHECKING:
     from galcli.tasks.check import CheckResult
 
 STYLE = {ERROR: "bold red", WARNING: "yellow", NOTE: "cyan"}
-
-
-def counted(number: int, singular: str, plural: str | None = None) -> str:
-    """`1 entry`, `2 entries`, `0 errors`: a count with its noun in the right number."""
-    return f"{number} {singular if number == 1 else plural or singular + 's'}"
 
 
 def problem_line(problem: Problem) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from galcli.fileio import display_path
-from galcli.render.core import Output, styled
+from galcli.render.core import Output, counted, styled
 
 if TYPE_CHECKING:
     from galcli.tasks.cite import CiteResult
@@ -105,5 +105,5 @@ def show_tex(out: Output, result: TexCiteResult, k: int, diff: bool) -> None:
         elif not diff:
             out.write(f"{where}: {p.command}{{{','.join([*p.kept, *keys])}}}")
     if result.unfilled:
-        noun = "placeholder" if result.unfilled == 1 else "placeholders"
-        out.warn(f"{result.unfilled} {noun} of {len(result.placeholders)} got no suggestion")
+        unfilled = counted(result.unfilled, "placeholder")
+        out.warn(f"{unfilled} of {len(result.placeholders)} got no suggestion")

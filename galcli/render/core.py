@@ -222,3 +222,8 @@ def usage_error(message: str, hint: str | None, *, prog: str = "galcli") -> Exit
     if hint:
         console.print(styled(("hint:", "cyan"), " ", hint))
     return ExitCode.USAGE
+
+
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """`1 entry`, `2 entries`, `0 errors`: a count with its noun in the right number."""
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"

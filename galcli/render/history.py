@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from galcli.render.core import Output
+from galcli.render.core import Output, counted
 
 if TYPE_CHECKING:
     from galcli.tasks.history import Flag, Run
@@ -72,4 +72,4 @@ def show_export(out: Output, runs: list[Run], lines: list[str] | None, destinati
     """Report an export; `lines` are written to stdout when the destination is "-"."""
     if lines:
         out.write("\n".join(lines))
-    out.info(f"wrote {len(runs)} run{'s' * (len(runs) != 1)} to {destination}; {REPORT_HINT}")
+    out.info(f"wrote {counted(len(runs), 'run')} to {destination}; {REPORT_HINT}")

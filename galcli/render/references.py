@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from galcli.render.core import Output
+from galcli.render.core import Output, counted
 
 if TYPE_CHECKING:
     from galcli.tasks.online_check import OnlineReport
@@ -31,9 +31,9 @@ def show_online_summary(out: Output, report: OnlineReport) -> None:
         for verdict, words in VERDICT_WORDS
         if report.count(verdict)
     )
-    asked = f"{report.requests} request{'s' * (report.requests != 1)}"
     out.info(
-        f"online: {total} entr{'y' if total == 1 else 'ies'} looked up"
+        f"online: {counted(total, 'entry', 'entries')} looked up"
         + (f" ({counts})" if counts else "")
-        + f"; {asked}, {report.from_cache} answer{'s' * (report.from_cache != 1)} from the cache"
+        + f"; {counted(report.requests, 'request')}, "
+        f"{counted(report.from_cache, 'answer')} from the cache"
     )

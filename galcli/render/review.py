@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from galcli.bib.entries import BibEntry
-from galcli.render.core import Output
+from galcli.render.core import Output, counted
 
 if TYPE_CHECKING:
     from galcli.tasks.lit_review import Review, Section, Sentence
@@ -152,10 +152,6 @@ def render(review: Review, fmt: str, cite_command: str = "citep") -> str:
     return markdown(review) if fmt == "markdown" else latex(review, cite_command)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' * (n != 1)}"
-
-
 def report(out: Output, review: Review) -> None:
     """What the checks removed, replaced or doubted, on stderr (never silently)."""
     for dropped in review.dropped:
@@ -164,12 +160,12 @@ def report(out: Output, review: Review) -> None:
     weak = len(review.unsupported) - len(unscorable)
     if weak:
         out.warn(
-            f"{_plural(weak, 'generated sentence')} not supported by the cited entries; "
+            f"{counted(weak, 'generated sentence')} not supported by the cited entries; "
             "marked in the output"
         )
     if unscorable:
         out.warn(
-            f"{_plural(len(unscorable), 'generated sentence')} cannot be scored (no content "
+            f"{counted(len(unscorable), 'generated sentence')} cannot be scored (no content "
             "words), so not supported; marked in the output"
         )
     replaced = sum(
@@ -178,7 +174,7 @@ def report(out: Output, review: Review) -> None:
         for s in sec.sentences
     )
     if replaced:
-        out.warn(f"--strict: {_plural(replaced, 'quoted note')} replaced unsupported sentences")
+        out.warn(f"--strict: {counted(replaced, 'quoted note')} replaced unsupported sentences")
     for section in review.sections:
         if section.weak_evidence:
             out.warn(
@@ -186,5 +182,5 @@ def report(out: Output, review: Review) -> None:
                 "their notes and support scores rest on title and venue only"
             )
     if review.mode != OUTLINE:
-        retrieved = _plural(len(review.retrieved), "retrieved paper")
+        retrieved = counted(len(review.retrieved), "retrieved paper")
         out.info(f"cited {len(review.cited_entries)} of {retrieved}")
