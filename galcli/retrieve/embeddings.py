@@ -249,19 +249,14 @@ class HybridIndex:
         return self._vectors is not None
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
-        lexical = self.bm25.search(query, k=max(k, CANDIDATES))
+        depth = max(k, CANDIDATES)
         if self._vectors is None or self.embedder is None:
-            return lexical[:k]
+            return self.bm25.search(query, k=depth)[:k]
         import numpy as np
 
+        lexical = [position for position, _ in self.bm25.texts.search(query, depth)]
+
         similarity = self._vectors @ self.embedder.embed([query_text(query)])[0]
-        order = [
-            i
-            for i in np.argsort(-similarity)[: max(k, CANDIDATES)]
-            if similarity[i] >= MIN_SIMILARITY
-        ]
-        positions = {id(e): i for i, e in enumerate(self.entries)}
-        fused = reciprocal_rank_fusion(
-            [[positions[id(hit.entry)] for hit in lexical], [int(i) for i in order]]
-        )[:k]
+        order = [i for i in np.argsort(-similarity)[:depth] if similarity[i] >= MIN_SIMILARITY]
+        fused = reciprocal_rank_fusion([lexical, [int(i) for i in order]])[:k]
         return [Hit(self.entries[i], score, rank) for rank, (i, score) in enumerate(fused, 1)]
