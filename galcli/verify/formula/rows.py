@@ -92,9 +92,9 @@ def unwrap(latex: str) -> str:
     return re.sub(r"^\s*(?:\[[^\]]*\])?\s*(?:\{\d+\})?", "", body)
 
 
+# \label, \tag and \nonumber: a row's name, not its content (source.py strips them too)
+LABELS = re.compile(r"\\label\s*\{[^{}]*\}|\\tag\*?\s*\{[^{}]*\}|\\nonumber\b|\\notag\b")
+
+
 def _has_content(row: str) -> bool:
-    return bool(
-        re.sub(
-            r"\\label\s*\{[^{}]*\}|\\tag\*?\s*\{[^{}]*\}|\\nonumber\b|\\notag\b", "", row
-        ).strip()
-    )
+    return bool(LABELS.sub("", row).strip())

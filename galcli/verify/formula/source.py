@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from galcli.errors import InputError
 from galcli.verify.formula.macros import expand_macros
-from galcli.verify.formula.rows import outside_groups
+from galcli.verify.formula.rows import LABELS, outside_groups
 from galcli.verify.formula.unicode_math import unicode_to_latex
 from galcli.verify.formula.vocabulary import MATH_ENVIRONMENTS
 from galcli.verify.texlex import Definition
@@ -20,7 +20,6 @@ _ENVIRONMENT = re.compile(
     re.S,
 )
 _DELIMITED = (("$$", "$$"), ("\\[", "\\]"), ("\\(", "\\)"), ("$", "$"))
-_LABELS = re.compile(r"\\label\s*\{[^{}]*\}|\\tag\*?\s*\{[^{}]*\}|\\nonumber\b|\\notag\b")
 
 
 @dataclass
@@ -72,7 +71,7 @@ def strip_math(text: str) -> tuple[str, str | None, str | None]:
                 body, environment = body[len(opening) : len(body) - len(closing)], opening + closing
                 break
     label = label_of(body)
-    body = _LABELS.sub(" ", body).strip()
+    body = LABELS.sub(" ", body).strip()
     # A final row break ends nothing (LaTeX ignores it; pylatexenc would wait for a next row).
     body = re.sub(r"(\\\\(\[[^\]]*\])?\s*)+$", "", body).rstrip()
     return body, environment, label
