@@ -59,3 +59,52 @@ def test_bm25_finds_authors_keywords_and_accents() -> None:
     assert index.search("nothing matches", k=2) == []
     assert index.coverage("zeolites study", entries[0]) == pytest.approx(1.0)
     assert index.coverage("zeolites", entries[1]) == 0.0
+
+
+def test_a_bibliography_index_is_cached_and_queried_without_bm25s(tmp_path, monkeypatch) -> None:
+    import subprocess
+    import sys
+
+    from galcli import paths
+
+    monkeypatch.setenv("GALCLI_CACHE_DIR", str(tmp_path))
+    entries = [
+        entry("g", title="Graphene membranes", abstract="Filters for water."),
+        entry("z", title="Zeolite catalysts", author='M{\\"u}ller, Hans'),
+        entry("e", title="Graphene electronics"),
+    ]
+    fresh = BM25Index(entries)
+    (saved,) = (paths.cache_dir() / "bm25").glob("*.npz")
+    expected = [(h.entry.key, round(h.score, 5)) for h in fresh.search("graphene water", 3)]
+    assert expected[0][0] == "g" and len(expected) == 2
+    # A second index over the same entries is the saved one, read in a process that never
+    # imports bm25s (nor scipy): same ranking, same scores, same coverage.
+    script = (
+        "import sys\n"
+        "from galcli.bib.entries import BibEntry\n"
+        "from galcli.retrieve.bm25 import BM25Index\n"
+        "def e(key, **f):\n"
+        "    return BibEntry(key=key, entry_type='article', fields=f, file='x', line=1)\n"
+        "index = BM25Index([e('g', title='Graphene membranes', abstract='Filters for water.'),"
+        " e('z', title='Zeolite catalysts', author='M{\\\\\"u}ller, Hans'),"
+        " e('e', title='Graphene electronics')])\n"
+        "print([(h.entry.key, round(h.score, 5)) for h in index.search('graphene water', 3)])\n"
+        "print(index.search('Müller', 1)[0].entry.key,"
+        " index.coverage('graphene water', index.entries[0]))\n"
+        "print('bm25s' in sys.modules, 'scipy' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines() == [str(expected), "z 1.0", "False False"]
+    # A damaged cache file is rebuilt, not trusted.
+    saved.write_bytes(b"not an index")
+    again = BM25Index(entries)
+    assert [(h.entry.key, round(h.score, 5)) for h in again.search("graphene water", 3)] == expected
+
+
+def test_a_changed_entry_gets_a_new_index() -> None:
+    before = BM25Index([entry("a", title="Graphene membranes"), entry("b", title="Zeolites")])
+    after = BM25Index([entry("a", title="Perovskite cells"), entry("b", title="Zeolites")])
+    assert before.search("graphene", 1)[0].entry.key == "a"
+    assert after.search("graphene", 1) == []
