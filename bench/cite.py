@@ -15,7 +15,11 @@ floor silences.
 Model: the same placeholders with a model (`--model NAME`, default the embedded one), scoring
 path and/or generative proposals, against --no-model on the same placeholders.
 
-    python bench/cite.py [--model-sample 10] [--no-model] [--corpora PATH]
+    python bench/cite.py [--model-sample 10] [--no-model] [--corpora PATH] [--papers JSON]
+
+`--papers JSON` measures other papers instead (ones the weights in retrieve/context.py were
+not chosen on): a JSON object mapping a name to {"main": "path/to/main.tex", "dialect":
+"bibtex" or "biber"}, each main path relative to the JSON file's folder joined with the name.
 
 The machine is shared (2 cores, 8 engineers): times are as measured, noisy.
 """
@@ -62,9 +66,19 @@ class Hidden:
     gold: set[str]
 
 
+def use_papers(listing: Path) -> None:
+    """Measure the papers of `listing` (see the module's docstring) instead of the corpus's."""
+    import json
+
+    PAPERS.clear()
+    for name, paper in json.loads(listing.read_text(encoding="utf-8")).items():
+        dialect = BIBER if paper.get("dialect") == "biber" else BIBTEX
+        PAPERS[name] = (str(listing.parent.resolve() / name), paper["main"], dialect)
+
+
 def load(corpora: Path, paper: str) -> tuple[Path, list]:
     folder, main, dialect = PAPERS[paper]
-    path = corpora / "latex" / folder / main
+    path = corpora / "latex" / folder / main  # an absolute folder (--papers) stays as it is
     project = scan_project(path)
     bibs = [parse_bib(r.resolved, dialect=dialect) for r in project.bibliographies if r.resolved]
     defined, _ = first_definitions(bibs)
@@ -74,7 +88,7 @@ def load(corpora: Path, paper: str) -> tuple[Path, list]:
 def hide(corpora: Path, paper: str, into: Path, entries: list) -> tuple[Path, list[Hidden]]:
     """A copy of the paper with HIDDEN random cite commands' keys replaced by `?`."""
     folder, main, _ = PAPERS[paper]
-    copy = into / folder
+    copy = into / Path(folder).name  # never the paper itself, even for an absolute folder
     shutil.copytree(corpora / "latex" / folder, copy)
     project = scan_project(copy / main)
     defined = {e.key for e in entries}
@@ -173,11 +187,16 @@ def main() -> None:
     parser.add_argument("--model-sample", type=int, default=10, help="placeholders per paper")
     parser.add_argument("--model", default=None, help="model to measure (default: embedded)")
     parser.add_argument("--corpora", type=Path, default=CORPORA)
-    parser.add_argument("--dense", action="store_true", help="use sentence embeddings if installed")
+    parser.add_argument("--papers", type=Path, help="other papers to measure (see above)")
+    parser.add_argument(
+        "--lexical", dest="dense", action="store_false", help="BM25 alone, no sentence embeddings"
+    )
     parser.add_argument(
         "--variants", default="score,generate", help="model variants: score, generate, both"
     )
     args = parser.parse_args()
+    if args.papers:
+        use_papers(args.papers)
     corpora = args.corpora if args.corpora.is_dir() else Path("/work/shared/corpora")
     if not corpora.is_dir():
         sys.exit("bench/cite.py needs ../shared/corpora (or --corpora PATH)")

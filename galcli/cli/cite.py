@@ -228,6 +228,7 @@ def cite(
         from galcli.tasks.batch import ordered_map
 
         show_batch_problems(session.out, problems)
+        citer.index.prepare(sentence for _, sentence, _ in sentences)
         found = rejected = 0
         with session.out.progress("citing", total=len(sentences)) as advance:
             results = ordered_map(

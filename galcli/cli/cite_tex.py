@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from galcli.cli.session import ModelSession
 from galcli.errors import ExitCode
+
+if TYPE_CHECKING:
+    from galcli.bib.entries import BibEntry
 
 
 def run_tex(
@@ -35,7 +39,14 @@ def run_tex(
             main, request.bib, CiteRequest("", k=k, params=session.params()), request.todo_command
         )
     backend = session.backend if use_model and prepared[0].placeholders else None
-    # Context ranking fuses BM25 scores (retrieve/context.py): no embedding model to load.
-    result = cite_tex(request, lambda entries: Citer(entries, backend, dense=False), prepared)
+    dense = session.settings.embeddings
+
+    def citer_for(entries: list[BibEntry]) -> Citer:
+        citer = Citer(entries, backend, dense=dense)
+        if dense and (note := citer.lexical_only_note()):
+            session.out.info(note)
+        return citer
+
+    result = cite_tex(request, citer_for, prepared)
     show_tex(session.out, result, k, diff)
     return ExitCode.FINDINGS if result.unfilled else ExitCode.OK

@@ -24,7 +24,7 @@ import importlib.util
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -243,20 +243,51 @@ class HybridIndex:
             self._vectors = (
                 self.embedder.embed_entries(self.entries) if self.embedder is not None else None
             )
+        self._queries: dict[str, Any] = {}  # query vectors embedded ahead by `prepare`
 
     @property
     def dense(self) -> bool:
         return self._vectors is not None
 
+    def prepare(self, queries: Iterable[str]) -> None:
+        """Embed `queries` now, in batches: a run that searches for many texts (placeholders,
+        a batch of sentences) then pays one model call per 32 instead of one each."""
+        if self._vectors is None or self.embedder is None:
+            return
+        texts = list(dict.fromkeys(query_text(q) for q in queries if q.strip()))
+        texts = [t for t in texts if t not in self._queries]
+        if texts:
+            self._queries.update(zip(texts, self.embedder.embed(texts), strict=True))
+
+    def _query_vector(self, query: str) -> Any:
+        assert self.embedder is not None
+        text = query_text(query)
+        vector = self._queries.get(text)
+        return self.embedder.embed([text])[0] if vector is None else vector
+
+    def _nearest(self, query: str, k: int) -> list[tuple[int, float]]:
+        """(position, cosine similarity) of the `k` entries nearest to `query`, at least
+        MIN_SIMILARITY; none without the embedder."""
+        if self._vectors is None or self.embedder is None:
+            return []
+        import numpy as np
+
+        similarity = self._vectors @ self._query_vector(query)
+        order = np.argsort(-similarity, kind="stable")[:k]
+        return [(int(i), float(similarity[i])) for i in order if similarity[i] >= MIN_SIMILARITY]
+
+    def similar(self, query: str, k: int = 10) -> list[Hit]:
+        """The entries nearest to `query` by sentence embedding alone."""
+        return [
+            Hit(self.entries[i], score, rank)
+            for rank, (i, score) in enumerate(self._nearest(query, k), 1)
+        ]
+
     def search(self, query: str, k: int = 10) -> list[Hit]:
         depth = max(k, CANDIDATES)
         if self._vectors is None or self.embedder is None:
             return self.bm25.search(query, k=depth)[:k]
-        import numpy as np
-
         lexical = [position for position, _ in self.bm25.texts.search(query, depth)]
-
-        similarity = self._vectors @ self.embedder.embed([query_text(query)])[0]
-        order = [i for i in np.argsort(-similarity)[:depth] if similarity[i] >= MIN_SIMILARITY]
-        fused = reciprocal_rank_fusion([lexical, [int(i) for i in order]])[:k]
+        dense = [position for position, _ in self._nearest(query, depth)]
+        fused = reciprocal_rank_fusion([lexical, dense])[:k]
         return [Hit(self.entries[i], score, rank) for rank, (i, score) in enumerate(fused, 1)]

@@ -131,6 +131,62 @@ class _Paragraphs:
         return start, end
 
 
+_TABLE = re.compile(
+    r"\\begin\{(?P<env>tabular[x*]?|tabulary|longtable\*?|tabu|supertabular|xtabular)\}"
+)
+_ROW_END = re.compile(r"\\\\|\\tabularnewline\b")
+
+
+def _skip_arguments(text: str, position: int, groups: int) -> int:
+    """The offset after an optional `[...]` and up to `groups` brace groups at `position` (a
+    tabular's position and column specification)."""
+    if (option := re.compile(r"\s*\[[^\]]*\]").match(text, position)) is not None:
+        position = option.end()
+    for _ in range(groups):
+        start = position
+        while start < len(text) and text[start] in " \t\n":
+            start += 1
+        if start >= len(text) or text[start] != "{":
+            break
+        depth = 0
+        for index in range(start, len(text)):
+            depth += {"{": 1, "}": -1}.get(text[index], 0)
+            if depth == 0:
+                position = index + 1
+                break
+        else:
+            break
+    return position
+
+
+class _Sentences:
+    """Sentence and paragraph spans of one masked file. In a table, a row is the sentence (it
+    names what the citation is for) and the table with its caption the paragraph."""
+
+    def __init__(self, masked: str) -> None:
+        self.masked = masked
+        self.paragraphs = _Paragraphs(masked)
+        self.tables: list[tuple[int, int]] = []
+        for match in _TABLE.finditer(masked):
+            end = masked.find(f"\\end{{{match['env']}}}", match.end())
+            groups = 2 if match["env"] in ("tabularx", "tabular*", "tabulary") else 1
+            body = _skip_arguments(masked, match.end(), groups)
+            self.tables.append((body, len(masked) if end < 0 else end))
+
+    def paragraph(self, position: int) -> tuple[int, int]:
+        return self.paragraphs.span(position)
+
+    def sentence(self, position: int) -> tuple[int, int]:
+        for start, end in self.tables:
+            if start <= position < end:
+                rows = [m.end() for m in _ROW_END.finditer(self.masked, start, position)]
+                after = _ROW_END.search(self.masked, position, end)
+                return (rows[-1] if rows else start), (after.start() if after else end)
+        p_start, p_end = self.paragraphs.span(position)
+        s_start, s_end = _sentence_span(self.masked[p_start:p_end], position - p_start)
+        return p_start + s_start, p_start + s_end
+
+
 def _document_text(masked_files: list[str]) -> str:
     parts = []
     for masked in masked_files:
@@ -174,8 +230,8 @@ def read_document(project: LatexProject, todo_command: str = "\\citep") -> TexDo
         cited = sorted(
             (lines.offset(line, column), key) for line, column, key in real.get(str(path), [])
         )
-        paragraphs = _Paragraphs(hidden)
-        _collect_citing_sentences(hidden, paragraphs, cited, result)
+        spans = _Sentences(hidden)
+        _collect_citing_sentences(hidden, spans, cited, result)
         headings = [(m.start(), plain(m["title"])) for m in _HEADING.finditer(hidden)]
         found = _placeholder_spans(text, hidden, todo_command)
         for position, start, end, command, kept, kind in found:
@@ -184,17 +240,14 @@ def read_document(project: LatexProject, todo_command: str = "\\citep") -> TexDo
             )
             above = [title for offset, title in headings if offset < position]
             heading = above[-1] if above else heading
-            p_start, p_end = paragraphs.span(position)
-            paragraph_latex = hidden[p_start:p_end]
-            s_start, s_end = _sentence_span(paragraph_latex, position - p_start)
-            sentence_latex = paragraph_latex[s_start:s_end]
+            p_start, p_end = spans.paragraph(position)
+            s_start, s_end = spans.sentence(position)
             in_paragraph = [key for offset, key in cited if p_start <= offset < p_end]
-            in_sentence = {
-                key for offset, key in cited if p_start + s_start <= offset < p_start + s_end
-            }
+            in_sentence = {key for offset, key in cited if s_start <= offset < s_end}
             context = ContextQuery(
-                sentence=plain(sentence_latex),
-                paragraph=plain(paragraph_latex),
+                sentence=plain(hidden[s_start:s_end]),
+                local=plain(_local(hidden, s_start, s_end, position)),
+                paragraph=plain(hidden[p_start:p_end]),
                 heading=heading,
                 document=document,
                 cocited=tuple(dict.fromkeys(k for k in in_paragraph if k not in in_sentence)),
@@ -206,6 +259,23 @@ def read_document(project: LatexProject, todo_command: str = "\\citep") -> TexDo
         if headings:
             heading = headings[-1][1]
     return result
+
+
+LOCAL_WORDS = 3  # fewer words before the placeholder than this: take the words after it
+
+
+def _local(hidden: str, start: int, end: int, position: int) -> str:
+    """The LaTeX between the cite command before `position` in the sentence `start:end` (or
+    the sentence's start) and the placeholder; when that holds fewer than LOCAL_WORDS words,
+    the LaTeX after the placeholder's command up to the next cite command (or the end)."""
+    commands = [m.span() for m in _CITE.finditer(hidden, start, end)]
+    before = max((e for s, e in commands if e <= position), default=start)
+    text = hidden[before:position]
+    if len(plain(text).split()) >= LOCAL_WORDS:
+        return text
+    after = next((e for s, e in commands if s <= position < e), position)
+    following = min((s for s, e in commands if s >= after), default=end)
+    return hidden[after:following]
 
 
 def _placeholder_spans(
@@ -242,14 +312,12 @@ def _placeholder_spans(
 
 
 def _collect_citing_sentences(
-    hidden: str, paragraphs: _Paragraphs, cited: list[tuple[int, str]], result: TexDocument
+    hidden: str, spans: _Sentences, cited: list[tuple[int, str]], result: TexDocument
 ) -> None:
     """For each real citation, the sentence it stands in; and which keys are cited together."""
     by_sentence: dict[tuple[int, int], list[str]] = {}
     for offset, key in cited:
-        p_start, p_end = paragraphs.span(offset)
-        s_start, s_end = _sentence_span(hidden[p_start:p_end], offset - p_start)
-        by_sentence.setdefault((p_start + s_start, p_start + s_end), []).append(key)
+        by_sentence.setdefault(spans.sentence(offset), []).append(key)
     for (start, end), keys in by_sentence.items():
         sentence = plain(hidden[start:end])
         for key in dict.fromkeys(keys):

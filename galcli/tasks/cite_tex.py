@@ -118,6 +118,7 @@ def cite_tex(
     results: list[PlaceholderResult] = []
     if document.placeholders:
         citer = citer_for(entries)
+        citer.index.prepare(p.context.local for p in document.placeholders)
         ranker = citer.ranker(document.citing_sentences, document.cocitations)
         for placeholder in document.placeholders:
             context = placeholder.context

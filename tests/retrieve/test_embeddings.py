@@ -237,3 +237,26 @@ def test_an_unchanged_bibliography_is_latex_decoded_once(monkeypatch: pytest.Mon
     assert parsed == []
     assert [h.entry.key for h in second] == [h.entry.key for h in first]
     normalize.latex_to_text.cache_clear()
+
+
+@needs_model_package
+@needs_export
+def test_prepared_queries_are_embedded_in_one_run(
+    exported_graph: Path, entries: list[BibEntry], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = embeddings.HybridIndex(entries)
+    queries = ["watermark for language models", "protein structure", "model cards"]
+    expected = [[h.entry.key for h in index.similar(q, 3)] for q in queries]
+    index = embeddings.HybridIndex(entries)  # nothing embedded ahead
+    runs: list[int] = []
+    embed = embeddings.OnnxRuntime.embed
+    monkeypatch.setattr(
+        embeddings.OnnxRuntime,
+        "embed",
+        lambda self, texts: runs.append(len(texts)) or embed(self, texts),
+    )
+    index.prepare([*queries, queries[0], "  "])
+    assert runs == [3]  # each text once, blanks left out
+    assert [[h.entry.key for h in index.similar(q, 3)] for q in queries] == expected
+    assert runs == [3]  # searching costs no model run
+    assert expected[0][0] == "kirchenbauer2023watermark"
