@@ -20,6 +20,8 @@ path and/or generative proposals, against --no-model on the same placeholders.
 `--papers JSON` measures other papers instead (ones the weights in retrieve/context.py were
 not chosen on): a JSON object mapping a name to {"main": "path/to/main.tex", "dialect":
 "bibtex" or "biber"}, each main path relative to the JSON file's folder joined with the name.
+bench/heldout_papers.json names the six papers (repository and commit) used that way: clone
+each into a folder named after its key next to a copy of that file and pass the copy.
 
 The machine is shared (2 cores, 8 engineers): times are as measured, noisy.
 """

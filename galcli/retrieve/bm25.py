@@ -7,7 +7,7 @@ accents folded, so `{\\"o}` in a .bib matches `ö` in a sentence.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,7 +51,9 @@ def entry_text(entry: BibEntry, title_weight: int = 2) -> str:
 
 
 def query_text(text: str) -> str:
-    return fold(latex_to_text(text))
+    """A query's words, folded. `words_of`, not pylatexenc: a placeholder's paragraph is long,
+    and 30 placeholders made a second of parsing."""
+    return fold(words_of(text))
 
 
 TOKEN = re.compile(r"(?u)\b\w\w+\b")  # bm25s's default token pattern
@@ -172,28 +174,36 @@ class TextIndex:
 
 
 class BM25Index:
-    """BM25 over a bibliography's entries. The index of a bibliography is cached on disk,
-    keyed by the fields it is built from, so a warm run neither decodes the entries' LaTeX nor
-    imports bm25s."""
+    """BM25 over a bibliography's entries, each entry's text optionally expanded with more text
+    about it (`extra`: what a document says where it cites the key). The index is cached on
+    disk, keyed by the texts it is built from, so a warm run neither decodes the entries' LaTeX
+    nor imports bm25s."""
 
-    def __init__(self, entries: Sequence[BibEntry], *, stem: bool = True) -> None:
+    def __init__(
+        self,
+        entries: Sequence[BibEntry],
+        *,
+        stem: bool = True,
+        extra: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
         self.entries = list(entries)
         self._positions = {id(e): i for i, e in enumerate(self.entries)}
-        self.texts = self._cached(stem)
+        self.texts = self._cached(stem, extra or {})
 
-    def _cached(self, stem: bool) -> TextIndex:
+    def _cached(self, stem: bool, extra: Mapping[str, Sequence[str]]) -> TextIndex:
         from galcli import paths
 
         if not self.entries:
             return TextIndex([], stem=stem)
-        path = paths.cache_dir() / "bm25" / f"{_fingerprint(self.entries, stem)}.npz"
+        path = paths.cache_dir() / "bm25" / f"{_fingerprint(self.entries, stem, extra)}.npz"
         try:
             index = TextIndex.load(path, stem=stem)
             if index.size == len(self.entries):
                 return index
         except (OSError, KeyError, ValueError):
             pass  # not cached yet, or damaged: built again
-        index = TextIndex([entry_text(e) for e in self.entries], stem=stem)
+        texts = [" ".join([entry_text(e), *extra.get(e.key, ())]) for e in self.entries]
+        index = TextIndex(texts, stem=stem)
         try:
             index.save(path)
             _prune(path.parent)
@@ -213,12 +223,20 @@ class BM25Index:
         return 0.0 if position is None else self.texts.coverage(query, [position])
 
 
-def _fingerprint(entries: Sequence[BibEntry], stem: bool) -> str:
+def _fingerprint(
+    entries: Sequence[BibEntry], stem: bool, extra: Mapping[str, Sequence[str]]
+) -> str:
     import hashlib
 
     digest = hashlib.sha1(f"{INDEX_VERSION}:{stem}".encode())
     for entry in entries:
-        fields = (entry.title, entry.abstract, entry.keywords, entry.author)
+        fields = (
+            entry.title,
+            entry.abstract,
+            entry.keywords,
+            entry.author,
+            *extra.get(entry.key, ()),
+        )
         digest.update("\0".join(fields).encode("utf-8", "surrogatepass") + b"\1")
     return digest.hexdigest()[:20]
 

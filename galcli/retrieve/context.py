@@ -1,12 +1,13 @@
 """Ranking .bib entries for a citation placeholder from its context in the document.
 
 Each part of the context gives its own ranking of the entries, and the rankings are fused by
-their normalized scores (retrieve/fusion.py): the sentence weighs most, then the sentence
-with its paragraph, the section heading and the document's title and abstract. Two rankings
-come from the
-citations already in the document: the sentences elsewhere that cite each key (what the
-author says about a work is the best description of why it is cited), and the keys cited
-together with the paragraph's other citations (co-cited works share a topic).
+their normalized scores (retrieve/fusion.py): the sentence weighs most, then the words next to
+the placeholder (and their sentence embedding), the sentence with its paragraph, the section
+heading and the document's title and abstract. The document's own citations count twice:
+every entry is indexed with the sentences that cite it elsewhere in the document (what the
+author says about a work is the best description of why it is cited: "citation-context
+document expansion"), and the keys cited together with the paragraph's other citations rank
+as partners (co-cited works share a topic).
 """
 
 from __future__ import annotations
@@ -14,24 +15,24 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from galcli.bib.decodings import remembered
 from galcli.bib.entries import BibEntry
 from galcli.bib.normalize import latex_to_text
-from galcli.retrieve.bm25 import Hit, TextIndex
+from galcli.retrieve.bm25 import BM25Index, Hit
 from galcli.retrieve.fusion import normalized_score_fusion
 
 # Weights of the signals, chosen on hidden citations of the four corpus papers together (640
-# in 4 random folds; bench/cite.py prints each paper, so a weight that helps only one shows)
-# and checked on six papers they were not chosen on (bench/cite.py --papers). Hit@5 of each
-# signal alone on the 640: the sentence 0.50; the words next to the placeholder (local) 0.49,
-# and their sentence embedding (local_dense) 0.47; the sentence three times with its paragraph
-# (expanded) 0.50; the document's other sentences citing a key (mentions) 0.21, queried with
-# the local words 0.20; keys cited together with the paragraph's citations (partners) 0.08;
-# the heading, the title/abstract and the co-cited entries' titles 0.03 to 0.12. Weights
-# fitted to these 640 (a listwise model, a coordinate search) gained 1 to 3 points on them and
-# lost as much on a paper left out, so the weights are round numbers: full weight for the
-# sentence and the embedding of the words next to the placeholder, half for the other views
-# of the text and for the document's own citations, a tie-breaker for heading and abstract
-# (they pull every placeholder of a section towards the same entries).
+# in 4 random folds, not bench/cite.py's; it prints each paper, so a weight that helps only
+# one shows) and checked on six papers they were not chosen on (bench/cite.py --papers).
+# Hit@5 of each signal alone on the 640 (entries indexed with their citing sentences): the
+# sentence 0.56, the words next to the placeholder (local) 0.53 and their embedding
+# (local_dense) 0.47, the sentence three times with its paragraph (expanded) 0.55; keys cited
+# together with the paragraph's citations (partners) 0.08; heading, title/abstract and the
+# co-cited entries' titles 0.03 to 0.12. All together 0.628, against 0.466 for plain BM25 on
+# the sentence. Weights fitted closer (a listwise model, a coordinate search) gained 1 to 3
+# points on the 640 and lost as much on a paper left out, so they are round numbers; heading
+# and title/abstract only break ties (at 0.1 they pull every placeholder of a section
+# towards the same entries).
 WEIGHTS: dict[str, float] = {
     "sentence": 1.0,
     "local": 0.5,
@@ -40,8 +41,6 @@ WEIGHTS: dict[str, float] = {
     "heading": 0.03,
     "document": 0.03,
     "cocited": 0.05,
-    "mentions": 0.25,
-    "mentions_local": 0.5,
     "partners": 0.5,
 }
 DEPTH = 50  # how deep each ranking goes into the fusion
@@ -76,20 +75,17 @@ class ContextRanker:
     def __init__(
         self,
         entries: Sequence[BibEntry],
-        search: Search,
         similar: Search | None = None,
         citing_sentences: Mapping[str, Sequence[str]] | None = None,
         cocitations: Mapping[str, Mapping[str, int]] | None = None,
         weights: Mapping[str, float] | None = None,
     ) -> None:
         self.by_key = {entry.key: entry for entry in entries}
-        self.search = search
+        # Each entry is found by its own text and by the document's sentences that cite it.
+        with remembered():
+            self.index = BM25Index(entries, extra=citing_sentences)
         self.similar = similar  # dense retrieval (sentence embeddings), when installed
         self.weights = dict(WEIGHTS if weights is None else weights)
-        mentioned = [k for k in (citing_sentences or {}) if k in self.by_key]
-        self._mentioned = mentioned
-        self._mention_position = {key: i for i, key in enumerate(mentioned)}
-        self._mentions = TextIndex([" ".join((citing_sentences or {})[k]) for k in mentioned])
         self.cocitations = {
             key: dict(partners)
             for key, partners in (cocitations or {}).items()
@@ -108,22 +104,17 @@ class ContextRanker:
         }
         for name, text in texts.items():
             if text.strip() and self.weights.get(name):
-                rankings[name] = [(h.entry.key, h.score) for h in self.search(text, DEPTH)]
+                rankings[name] = [(h.entry.key, h.score) for h in self.index.search(text, DEPTH)]
         if self.similar is not None and query.local.strip() and self.weights.get("local_dense"):
             rankings["local_dense"] = [
                 (h.entry.key, h.score) for h in self.similar(query.local, DEPTH)
             ]
-        for name, text in (("mentions", query.sentence), ("mentions_local", query.local)):
-            if text.strip() and self.weights.get(name):
-                rankings[name] = [
-                    (self._mentioned[i], score) for i, score in self._mentions.search(text, DEPTH)
-                ]
         cocited = [key for key in query.cocited if key in self.by_key]
         if cocited and self.weights.get("cocited"):
             topic = " ".join(latex_to_text(self.by_key[key].title) for key in cocited)
             rankings["cocited"] = [  # each co-cited entry matches its own title: left out
                 (h.entry.key, h.score)
-                for h in self.search(topic, DEPTH)
+                for h in self.index.search(topic, DEPTH)
                 if h.entry.key not in cocited
             ]
         if cocited and self.weights.get("partners"):
@@ -136,10 +127,9 @@ class ContextRanker:
             rankings["partners"] = [(key, counts[key]) for key in order]
         return rankings
 
-    def mention_coverage(self, text: str, key: str) -> float:
-        """How much of `text` the document's other sentences citing `key` contain (0 to 1)."""
-        position = self._mention_position.get(key)
-        return 0.0 if position is None else self._mentions.coverage(text, [position])
+    def coverage(self, text: str, entry: BibEntry) -> float:
+        """How much of `text` the entry's own text and the sentences citing it contain (0 to 1)."""
+        return self.index.coverage(text, entry)
 
     def rank(self, query: ContextQuery, k: int = 10) -> list[Ranked]:
         scored = self.scored(query)

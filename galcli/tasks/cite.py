@@ -183,9 +183,7 @@ class Citer:
         It fuses scores, BM25 and cosine similarities apart: the strength of each match counts
         (fusion.normalized_score_fusion), and the hybrid index's fused ranks carry none."""
         similar = self.index.similar if self.index.dense else None
-        return ContextRanker(
-            self.entries, self.index.bm25.search, similar, citing_sentences, cocitations
-        )
+        return ContextRanker(self.entries, similar, citing_sentences, cocitations)
 
     def suggest(
         self, request: CiteRequest, on_text: Callable[[str], None] | None = None
@@ -280,8 +278,7 @@ class Citer:
     def _evidence(self, text: str, entry: BibEntry, ranker: ContextRanker | None) -> float:
         """How well `entry` covers the sentence, by its own text or by what the document says
         where it cites it."""
-        own = self.index.bm25.coverage(text, entry)
-        return max(own, ranker.mention_coverage(text, entry.key)) if ranker else own
+        return ranker.coverage(text, entry) if ranker else self.index.bm25.coverage(text, entry)
 
     def _ask(
         self,
