@@ -59,6 +59,14 @@ def atomic_writer(
         raise
 
 
+def keep_recent(directory: Path, pattern: str, keep: int) -> None:
+    """Delete all but the `keep` most recently modified files matching `pattern` (a cache's
+    pruning: a cache hit touches its file). Raises OSError."""
+    files = sorted(directory.glob(pattern), key=lambda f: f.stat().st_mtime, reverse=True)
+    for stale in files[keep:]:
+        stale.unlink(missing_ok=True)
+
+
 def check_writable(path: str | Path) -> None:
     """Fail now, before any slow work, if `path` cannot be a new or replaced file."""
     target = Path(path)

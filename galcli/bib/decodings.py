@@ -9,7 +9,7 @@ JSON file keyed by the raw text, so an unchanged bibliography is decoded once.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,13 +21,45 @@ LIMIT = 50_000  # decodings kept; the oldest go first
 
 
 def cache_file() -> Path:
-    try:
-        from importlib.metadata import version
+    from pylatexenc.version import version_str  # importlib.metadata costs 0.05-0.1 s
 
-        decoder = version("pylatexenc")
-    except Exception:  # an uninstalled checkout: still one file per decoder release
-        decoder = "unknown"
-    return paths.cache_dir() / "latex" / f"decodings-{VERSION}-pylatexenc{decoder}.json"
+    return paths.cache_dir() / "latex" / f"decodings-{VERSION}-pylatexenc{version_str}.json"
+
+
+class Decodings(MutableMapping[str, str]):
+    """The decodings of the cache file, read on the first lookup: a warm run whose indexes
+    and vectors are cached decodes nothing and reads nothing."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._known: dict[str, str] | None = None
+        self.added = False
+
+    @property
+    def known(self) -> dict[str, str]:
+        if self._known is None:
+            try:
+                loaded = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                loaded = {}  # none yet, or damaged: rebuilt on save
+            self._known = loaded if isinstance(loaded, dict) else {}
+        return self._known
+
+    def __getitem__(self, text: str) -> str:
+        return self.known[text]
+
+    def __setitem__(self, text: str, decoded: str) -> None:
+        self.known[text] = decoded
+        self.added = True
+
+    def __delitem__(self, text: str) -> None:
+        del self.known[text]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.known)
+
+    def __len__(self) -> int:
+        return len(self.known)
 
 
 @contextmanager
@@ -36,21 +68,14 @@ def remembered() -> Iterator[None]:
     if normalize.remembered is not None:  # already inside a block: it saves
         yield
         return
-    path = cache_file()
-    try:
-        known = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(known, dict):
-            known = {}
-    except (OSError, ValueError):
-        known = {}  # none yet, or damaged: rebuilt on save
-    before = len(known)
-    normalize.remembered = known
+    decodings = Decodings(cache_file())
+    normalize.remembered = decodings
     try:
         yield
     finally:
         normalize.remembered = None
-    if len(known) != before:
-        _save(path, dict(list(known.items())[-LIMIT:]))
+    if decodings.added:
+        _save(decodings.path, dict(list(decodings.known.items())[-LIMIT:]))
 
 
 def _save(path: Path, known: dict[str, str]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import MutableMapping
 from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -16,7 +17,7 @@ _NAME_SPLIT = re.compile(r"\s+and\s+", re.IGNORECASE)
 
 # Decodings kept across runs while galcli.bib.decodings.remembered() is active: pylatexenc
 # takes 5 to 15 ms a field, seconds for a 1,000-entry bibliography that retrieval decodes each run.
-remembered: dict[str, str] | None = None
+remembered: MutableMapping[str, str] | None = None
 
 
 @lru_cache(maxsize=65536)

@@ -6,6 +6,7 @@ accents folded, so `{\\"o}` in a .bib matches `ö` in a sentence.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -58,7 +59,7 @@ def query_text(text: str) -> str:
 
 TOKEN = re.compile(r"(?u)\b\w\w+\b")  # bm25s's default token pattern
 INDEX_VERSION = "1"  # change it when entry_text or the tokenizer changes: cached indexes go
-CACHED_INDEXES = 8  # bibliographies whose index is kept on disk
+CACHED_INDEXES = 16  # indexes kept on disk, the least recently used go first (0.1-1 MB each)
 
 
 class TextIndex:
@@ -192,6 +193,7 @@ class BM25Index:
 
     def _cached(self, stem: bool, extra: Mapping[str, Sequence[str]]) -> TextIndex:
         from galcli import paths
+        from galcli.fileio import keep_recent
 
         if not self.entries:
             return TextIndex([], stem=stem)
@@ -199,6 +201,8 @@ class BM25Index:
         try:
             index = TextIndex.load(path, stem=stem)
             if index.size == len(self.entries):
+                with contextlib.suppress(OSError):  # a read-only cache is fine
+                    path.touch()  # recently used: pruned last
                 return index
         except (OSError, KeyError, ValueError):
             pass  # not cached yet, or damaged: built again
@@ -206,7 +210,7 @@ class BM25Index:
         index = TextIndex(texts, stem=stem)
         try:
             index.save(path)
-            _prune(path.parent)
+            keep_recent(path.parent, "*.npz", CACHED_INDEXES)
         except OSError:
             pass  # a read-only cache only costs the indexing next time
         return index
@@ -239,13 +243,6 @@ def _fingerprint(
         )
         digest.update("\0".join(fields).encode("utf-8", "surrogatepass") + b"\1")
     return digest.hexdigest()[:20]
-
-
-def _prune(directory: Path) -> None:
-    """Keep the CACHED_INDEXES most recently written indexes."""
-    files = sorted(directory.glob("*.npz"), key=lambda f: f.stat().st_mtime, reverse=True)
-    for stale in files[CACHED_INDEXES:]:
-        stale.unlink(missing_ok=True)
 
 
 def _stemmer():

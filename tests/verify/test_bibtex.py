@@ -273,3 +273,29 @@ def test_parent_keys_from_crossref_xdata_and_xref(tmp_path: Path) -> None:
     parsed = bib(tmp_path, "@misc{c, crossref={p}, xdata={d1, d2}, xref=x}\n@misc{n, t={}}")
     assert parent_keys(parsed.entries[0]) == ("p", "d1", "d2", "x")
     assert parent_keys(parsed.entries[1]) == ()
+
+
+def test_a_parsed_bibliography_is_cached_by_content(tmp_path: Path, monkeypatch) -> None:
+    import pickle
+
+    from galcli.bib import entries as bib_entries
+
+    monkeypatch.setenv("GALCLI_CACHE_DIR", str(tmp_path / "cache"))
+    bib = tmp_path / "refs.bib"
+    bib.write_bytes(b"@article{a, title={Caf\xe9}}\n@article{a, title={Again}}\n")
+    first, problems = bib_entries.load_bibliography([bib])
+    (saved,) = (tmp_path / "cache" / "bib").glob("*.pickle")
+    assert [e.key for e in first] == ["a"] and len(problems) == 2  # Latin-1, duplicate
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("parsed again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(bib_entries, "parse_bib", no_parse)
+        again, problems_again = bib_entries.load_bibliography([bib])
+    assert again == first and problems_again == problems  # warnings come back too
+    bib.write_text("@article{b, title={New}}\n", encoding="utf-8")
+    assert [e.key for e in bib_entries.load_bibliography([bib])[0]] == ["b"]
+    saved.write_bytes(pickle.dumps("not a parse"))
+    bib.write_bytes(b"@article{a, title={Caf\xe9}}\n@article{a, title={Again}}\n")
+    assert bib_entries.load_bibliography([bib])[0] == first  # a damaged cache is parsed again
