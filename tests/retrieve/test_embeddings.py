@@ -52,6 +52,18 @@ def exported_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return graph
 
 
+def model_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of texts of each ONNX model run from now on."""
+    runs: list[int] = []
+    embed = embeddings.OnnxRuntime.embed
+    monkeypatch.setattr(
+        embeddings.OnnxRuntime,
+        "embed",
+        lambda self, texts: runs.append(len(texts)) or embed(self, texts),
+    )
+    return runs
+
+
 @pytest.fixture
 def entries() -> list[BibEntry]:
     loaded, problems = load_bibliography([REFS])
@@ -108,13 +120,7 @@ def test_a_cached_bibliography_costs_no_decoding_and_no_model_run(
         raise AssertionError(f"{entry.key} was decoded again")
 
     monkeypatch.setattr(embeddings, "entry_passage", no_decoding)
-    runs: list[int] = []
-    embed = embeddings.OnnxRuntime.embed
-    monkeypatch.setattr(
-        embeddings.OnnxRuntime,
-        "embed",
-        lambda self, texts: runs.append(len(texts)) or embed(self, texts),
-    )
+    runs = model_runs(monkeypatch)
     second = embeddings.HybridIndex(entries)
     assert abs(second._vectors - first._vectors).max() == 0
     hits = second.search("watermark for language models", k=3)
@@ -248,13 +254,7 @@ def test_prepared_queries_are_embedded_in_one_run(
     queries = ["watermark for language models", "protein structure", "model cards"]
     expected = [[h.entry.key for h in index.similar(q, 3)] for q in queries]
     index = embeddings.HybridIndex(entries)  # nothing embedded ahead
-    runs: list[int] = []
-    embed = embeddings.OnnxRuntime.embed
-    monkeypatch.setattr(
-        embeddings.OnnxRuntime,
-        "embed",
-        lambda self, texts: runs.append(len(texts)) or embed(self, texts),
-    )
+    runs = model_runs(monkeypatch)
     index.prepare([*queries, queries[0], "  "])
     assert runs == [3]  # each text once, blanks left out
     assert [[h.entry.key for h in index.similar(q, 3)] for q in queries] == expected
