@@ -173,7 +173,7 @@ def cite(
         show_cite,
         show_cite_batch,
     )
-    from galcli.tasks.cite import Citer, CiteRequest, preload_embedder
+    from galcli.tasks.cite import Citer, CiteRequest
 
     given = [name for name, value in (("TEXT", text), ("--batch", batch), ("--tex", tex)) if value]
     if len(given) > 1:
@@ -204,8 +204,6 @@ def cite(
             from galcli.cli.cite_tex import run_tex
 
             return run_tex(session, tex, bib, k, cite_command, diff, use_model)
-        if session.settings.embeddings:
-            preload_embedder()
         entries = session.bibliography(bib)
         problems: list[str] = []
         if batch is not None:

@@ -221,15 +221,6 @@ def embedder() -> Embedder | None:
     return Embedder(directory)
 
 
-def preload() -> None:
-    """Load the runtime in a background thread, so that it overlaps what the caller does next
-    (parsing the .bib: about 0.15 s of a warm `cite` on 2 cores). Only when the graph is
-    exported already: a first export stays in the foreground, where its wait is explained."""
-    found = embedder()
-    if found is not None and onnx_path(found.directory).is_file():
-        threading.Thread(target=found.ready, name="embedder-load", daemon=True).start()
-
-
 def passage_key(entry: BibEntry) -> str:
     raw = "\0".join((PASSAGE_VERSION, entry.title, entry.abstract))
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()

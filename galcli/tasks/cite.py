@@ -149,13 +149,6 @@ _NUMBER = re.compile(r"^\[?(\d{1,3})\]?(?=$|[\s.:)\]])")
 _NUMBERS = re.compile(r"(?:and\s+)?[\[(]?\d{1,3}[\])]?(?:\s*(?:,|&|and)\s*[\[(]?\d{1,3}[\])]?)*\.?")
 
 
-def preload_embedder() -> None:
-    """Start loading the sentence-embedding runtime now (it overlaps reading the .bib)."""
-    from galcli.retrieve.embeddings import preload
-
-    preload()
-
-
 class Citer:
     """The index, title matcher and (optional) model for one bibliography; reused in batches."""
 
