@@ -42,6 +42,14 @@ def galcli_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
     return home
 
 
+def interruptible() -> None:
+    """`preexec_fn` for a child the test sends Ctrl-C: a shell starts background jobs with
+    SIGINT ignored, children inherit that, and Python then installs no KeyboardInterrupt."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 _SESSION_CACHE: list[Path] = []
 
 

@@ -10,6 +10,7 @@ import time
 import pytest
 
 from galcli.errors import ExitCode
+from tests.conftest import interruptible
 
 
 def test_stdout_is_the_completion_and_notice_goes_to_stderr(cli, fake_model) -> None:
@@ -153,6 +154,7 @@ def test_ctrl_c_exits_130_and_prints_no_partial_result(fake_model, tmp_path) -> 
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
+        preexec_fn=interruptible,
     )
     time.sleep(2.0)
     process.send_signal(signal.SIGINT)

@@ -9,7 +9,7 @@ import pytest
 
 from galcli.errors import ExitCode
 from galcli.tasks.lit_review import split_citations
-from tests.conftest import requires_embedded
+from tests.conftest import interruptible, requires_embedded
 
 BIB = r"""
 @string{jctc = "J. Chem. Theory Comput."}
@@ -358,6 +358,7 @@ def test_interrupted_run_leaves_no_output_file(bib: Path, fake_model, tmp_path: 
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=interruptible,
     )
     time.sleep(2.5)
     process.send_signal(signal.SIGINT)
