@@ -140,8 +140,10 @@ def cite(
 
     The entries of the --bib files are ranked for the sentence (BM25 over title, abstract,
     keywords and authors, fused with sentence embeddings when installed). With --tex, each
-    placeholder is ranked from its sentence, paragraph, section, the title and abstract, and
-    the citations around it. Every printed key exists in your .bib.
+    placeholder is ranked from its sentence (a table's row), the words next to it, its
+    paragraph, section, the title and abstract, and the citations around it; an entry is also
+    found by what the draft says where it cites that entry elsewhere. Every printed key exists
+    in your .bib.
 
     \b
     No model is loaded by default: on the corpus papers the embedded model did not raise
