@@ -332,7 +332,7 @@ def parse_bib_cached(path: Path) -> BibFile:
             with contextlib.suppress(OSError):
                 cached.touch()  # recently used: pruned last
             return found
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
         pass  # not cached yet, or damaged, or from another version of galcli: parsed again
     parsed = parse_bib(path)
     from galcli.fileio import atomic_writer, keep_recent

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,7 +93,8 @@ class TextIndex:
 
     @classmethod
     def load(cls, path: Path, *, stem: bool = True) -> TextIndex:
-        """An index saved by `save`. Raises OSError, KeyError or ValueError when unreadable."""
+        """An index saved by `save`. Raises OSError, KeyError, ValueError, BadZipFile or
+        EOFError when the file is missing or damaged."""
         import numpy as np
 
         index = cls.__new__(cls)
@@ -204,7 +206,7 @@ class BM25Index:
                 with contextlib.suppress(OSError):  # a read-only cache is fine
                     path.touch()  # recently used: pruned last
                 return index
-        except (OSError, KeyError, ValueError):
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile, EOFError):
             pass  # not cached yet, or damaged: built again
         texts = [" ".join([entry_text(e), *extra.get(e.key, ())]) for e in self.entries]
         index = TextIndex(texts, stem=stem)

@@ -24,6 +24,7 @@ import importlib.util
 import subprocess
 import sys
 import threading
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -193,7 +194,7 @@ class Embedder:
                     self._cache = dict(
                         zip(stored["keys"].tolist(), stored["vectors"], strict=False)
                     )
-            except (OSError, KeyError, ValueError):
+            except (OSError, KeyError, ValueError, zipfile.BadZipFile, EOFError):
                 pass  # no cache yet, or a damaged one: rebuilt on save
         return self._cache
 

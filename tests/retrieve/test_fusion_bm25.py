@@ -98,9 +98,11 @@ def test_a_bibliography_index_is_cached_and_queried_without_bm25s(tmp_path, monk
     )
     assert done.stdout.splitlines() == [str(expected), "z 1.0", "False False"]
     # A damaged cache file is rebuilt, not trusted.
-    saved.write_bytes(b"not an index")
-    again = BM25Index(entries)
-    assert [(h.entry.key, round(h.score, 5)) for h in again.search("graphene water", 3)] == expected
+    for damage in (b"not an index", b"PK\x03\x04 a cut-off zip"):
+        saved.write_bytes(damage)
+        again = BM25Index(entries)
+        hits = [(h.entry.key, round(h.score, 5)) for h in again.search("graphene water", 3)]
+        assert hits == expected
 
 
 def test_a_changed_entry_gets_a_new_index() -> None:
