@@ -26,7 +26,7 @@ import sys
 import threading
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -237,14 +237,20 @@ class HybridIndex:
     def __init__(self, entries: Sequence[BibEntry], *, dense: bool = True) -> None:
         self.entries = list(entries)
         self.embedder = embedder() if dense and self.entries else None
+        if self.embedder is not None and not self.embedder.ready():
+            self.embedder = None
         with remembered():  # an unchanged .bib is LaTeX-decoded once, not on every run
-            self.bm25 = BM25Index(self.entries)
-            if self.embedder is not None and not self.embedder.ready():
-                self.embedder = None
             self._vectors = (
                 self.embedder.embed_entries(self.entries) if self.embedder is not None else None
             )
         self._queries: dict[str, Any] = {}  # query vectors embedded ahead by `prepare`
+
+    @cached_property
+    def bm25(self) -> BM25Index:
+        """The entries' BM25 index, built (or loaded) on first use: `cite --tex` ranks with an
+        index of its own (retrieve/context.py) and never needs this one."""
+        with remembered():
+            return BM25Index(self.entries)
 
     @property
     def dense(self) -> bool:

@@ -135,12 +135,13 @@ _TABLE = re.compile(
     r"\\begin\{(?P<env>tabular[x*]?|tabulary|longtable\*?|tabu|supertabular|xtabular)\}"
 )
 _ROW_END = re.compile(r"\\\\|\\tabularnewline\b")
+_OPTION = re.compile(r"\s*\[[^\]]*\]")
 
 
 def _skip_arguments(text: str, position: int, groups: int) -> int:
     """The offset after an optional `[...]` and up to `groups` brace groups at `position` (a
     tabular's position and column specification)."""
-    if (option := re.compile(r"\s*\[[^\]]*\]").match(text, position)) is not None:
+    if (option := _OPTION.match(text, position)) is not None:
         position = option.end()
     for _ in range(groups):
         start = position
