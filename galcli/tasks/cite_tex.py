@@ -104,7 +104,12 @@ def project_bibliography(
         )
     entries, problems = load_bibliography(paths)
     if not entries:
-        raise InputError("the bibliography has no entries", hint="check the --bib file(s)")
+        first = problems[0] if problems else None  # why, when bibtexparser said why
+        raise InputError(
+            "the bibliography has no entries"
+            + (f": {first.file}:{first.line}: {first.message}" if first else ""),
+            hint="check the --bib file(s)",
+        )
     return document, entries, paths, problems
 
 

@@ -403,6 +403,11 @@ def test_tex_exit_codes(cli, tmp_path: Path, bib: Path) -> None:
     nobib = tmp_path / "nobib.tex"
     nobib.write_text("Attention \\cite{?}.\n")
     assert cli("cite", "--tex", str(nobib)).code == ExitCode.BAD_INPUT
+    broken = tmp_path / "broken.bib"
+    broken.write_text("@article{a, title={Unclosed\n", encoding="utf-8")
+    unreadable = cli("cite", "--tex", str(main), "--bib", str(broken))
+    assert unreadable.code == ExitCode.BAD_INPUT
+    assert "no entries: " in unreadable.stderr and "cannot parse entry 'a'" in unreadable.stderr
     assert cli("cite", "--diff", "x", "-b", str(bib)).code == ExitCode.USAGE
     assert cli("cite", "--tex", str(main), "-f", "latex").code == ExitCode.USAGE
 
