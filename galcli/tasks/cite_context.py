@@ -20,6 +20,7 @@ from galcli.fileio import read_text
 from galcli.retrieve.context import ContextQuery
 from galcli.verify.cite_commands import NOT_CITATIONS
 from galcli.verify.latex_project import LatexProject
+from galcli.verify.latex_scan import LineIndex
 from galcli.verify.texlex import mask
 
 PLACEHOLDER_KEYS = frozenset({"", "?", "??", "todo"})
@@ -198,18 +199,6 @@ def _document_text(masked_files: list[str]) -> str:
     return plain(" ".join(parts))
 
 
-class _Lines:
-    def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
-
-    def position(self, offset: int) -> tuple[int, int]:
-        index = bisect.bisect_right(self.starts, offset) - 1
-        return index + 1, offset - self.starts[index] + 1
-
-    def offset(self, line: int, column: int) -> int:
-        return self.starts[line - 1] + column - 1
-
-
 def read_document(project: LatexProject, todo_command: str = "\\citep") -> TexDocument:
     """Every placeholder of `project` (files in the order they are read), with its context."""
     texts = {path: read_text(path, what="LaTeX file") for path in project.files}
@@ -227,7 +216,7 @@ def read_document(project: LatexProject, todo_command: str = "\\citep") -> TexDo
     heading = ""
     for path in project.files:
         text, hidden = texts[path], masked[path]
-        lines = _Lines(text)
+        lines = LineIndex(text)
         cited = sorted(
             (lines.offset(line, column), key) for line, column, key in real.get(str(path), [])
         )
@@ -236,9 +225,7 @@ def read_document(project: LatexProject, todo_command: str = "\\citep") -> TexDo
         headings = [(m.start(), plain(m["title"])) for m in _HEADING.finditer(hidden)]
         found = _placeholder_spans(text, hidden, todo_command)
         for position, start, end, command, kept, kind in found:
-            line, column = lines.position(
-                position if kind == "keys" else start + text[start:end].index("%")
-            )
+            line, column = lines(position if kind == "keys" else start + text[start:end].index("%"))
             above = [title for offset, title in headings if offset < position]
             heading = above[-1] if above else heading
             p_start, p_end = spans.paragraph(position)

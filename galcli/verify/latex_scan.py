@@ -43,13 +43,18 @@ class Citation(NamedTuple):  # a tuple: tens of thousands are made per run
     command: str
 
 
-class _Positions:
+class LineIndex:
+    """Offsets of a text to 1-based (line, column) and back, by its line starts."""
+
     def __init__(self, text: str) -> None:
         self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def __call__(self, offset: int) -> tuple[int, int]:
         index = bisect.bisect_right(self.starts, offset) - 1
         return index + 1, offset - self.starts[index] + 1
+
+    def offset(self, line: int, column: int) -> int:
+        return self.starts[line - 1] + column - 1
 
 
 Definitions = list[tuple[str, int, int, tuple[int, int], int]]
@@ -200,7 +205,7 @@ def _bibliography_resources(text: str, position: int, name: str) -> list[tuple[s
 
 def scan_text(text: str, file: str, macros: dict[str, CiteMacro] | None = None) -> FileScan:
     masked = mask(text)
-    locate = _Positions(masked)
+    locate = LineIndex(masked)
     defined = _definitions(masked)
     own = custom_cite_macros(masked, defined, macros)
     macros = {**(macros or {}), **own}
