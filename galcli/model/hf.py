@@ -4,21 +4,27 @@ Safety rules (docs/architecture.md, "Models"): weights load from safetensors onl
 `trust_remote_code`, and nothing is downloaded unless the user allowed it. torch and transformers
 are imported inside the functions that need them, so importing this module is cheap.
 
-A local directory loads fast: the model is built with empty (meta-device) parameters, and the
+A local plain-Llama directory (the embedded model's cache among them) runs on galcli's own
+forward pass (`llama.CompactLlama`) without importing transformers' model code. Any other local
+directory loads fast too: the model is built with empty (meta-device) parameters, and the
 safetensors files, memory-mapped, are assigned to it as they are, so no weight is initialised
-and then overwritten (`load_weights_directly`). Anything that path does not cover (hub ids,
+and then overwritten (`load_weights_directly`). Anything those paths do not cover (hub ids,
 checkpoints whose names need mapping) goes through `from_pretrained`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from galcli.errors import ModelUnavailable
+from galcli.model.llama import CompactLlama
 from galcli.model.runtime import import_torch, import_transformers, runtime_unavailable
 from galcli.model.transformers_backend import TransformersBackend
 
@@ -102,40 +108,51 @@ def load_pretrained(
     allow_download: bool,
     weights_digest: str | None = None,
 ) -> TransformersBackend:
-    """Load a tokenizer and causal LM from a directory or (cached/allowed) hub id."""
-    transformers = import_transformers()
+    """Load a tokenizer and causal LM from a directory or (cached/allowed) hub id.
+
+    A local plain-Llama checkpoint runs on galcli's own forward pass (`llama.CompactLlama`),
+    which needs neither transformers' model code nor its model; the backend loads that model
+    only if something asks for it (beams, likelihood scoring)."""
     torch = import_torch()
 
     device = resolve_device(device)
     dtype = torch.bfloat16 if device.startswith("cuda") else torch.float32
-    common = {"trust_remote_code": False, "local_files_only": not allow_download}
+    local = Path(source) if Path(source).is_dir() else None
+
+    def load_model() -> Any:
+        return _load_model(source, model_id, dtype, device, allow_download)
+
+    transformers = import_transformers()
+    started = time.perf_counter()
+    compact = None
+    if local is not None:
+        with _load_errors(str(source), model_id, allow_download):
+            compact = CompactLlama.load(local, dtype, device)
+    if compact is not None and local is not None:
+        with _load_errors(str(source), model_id, allow_download):
+            tokenizer = _local_tokenizer(transformers, local)
+        return TransformersBackend(
+            tokenizer,
+            compact=compact,
+            load_model=load_model,
+            generation=_generation_fields(local),
+            vocab_size=compact.shape.vocab,
+            model_id=model_id,
+            source=local,
+            device=device,
+            load_seconds=time.perf_counter() - started,
+            weights_digest=weights_digest,
+        )
     import_seconds = _import_architecture(transformers, source)
     started = time.perf_counter()
-    try:
-        tokenizer = transformers.AutoTokenizer.from_pretrained(str(source), **common)
-        model = None
-        if Path(source).is_dir():
-            model = load_weights_directly(Path(source), dtype)
-        if model is None:
-            model = transformers.AutoModelForCausalLM.from_pretrained(
-                str(source), dtype=dtype, use_safetensors=True, **common
-            )
-    except ModelUnavailable:
-        raise
-    except OSError as exc:
-        raise _load_error(str(source), allow_download, exc) from exc
-    except Exception as exc:  # corrupt weights, unsupported architectures, bad configs
-        raise ModelUnavailable(
-            f"cannot load {model_id} as a causal language model: {_first_line(exc)}",
-            hint="galcli needs a causal LM in safetensors format "
-            "(e.g. OPT/Galactica, Llama, GPT-2)",
-        ) from exc
-    model.to(device)
-    model.eval()
-    local = Path(source) if Path(source).is_dir() else None
+    with _load_errors(str(source), model_id, allow_download):
+        tokenizer = transformers.AutoTokenizer.from_pretrained(
+            str(source), trust_remote_code=False, local_files_only=not allow_download
+        )
+    model = load_model()
     return TransformersBackend(
-        model,
         tokenizer,
+        model=model,
         model_id=model_id,
         source=local,
         device=device,
@@ -143,6 +160,84 @@ def load_pretrained(
         import_seconds=import_seconds,
         weights_digest=weights_digest,
     )
+
+
+#: tokenizer classes that are transformers' generic wrapper of a tokenizer.json
+_GENERIC_TOKENIZERS = ("TokenizersBackend", "PreTrainedTokenizerFast")
+
+
+def _local_tokenizer(transformers: Any, directory: Path) -> Any:
+    """The tokenizer of a local checkpoint. Where its tokenizer_config.json names the generic
+    class, that class is used directly: `AutoTokenizer` would pick the same one, after a second
+    of importing model configuration code."""
+    try:
+        config = json.loads((directory / "tokenizer_config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        config = None
+    if isinstance(config, dict) and config.get("tokenizer_class") in _GENERIC_TOKENIZERS:
+        from transformers.tokenization_utils_tokenizers import TokenizersBackend
+
+        return TokenizersBackend.from_pretrained(str(directory), local_files_only=True)
+    return transformers.AutoTokenizer.from_pretrained(
+        str(directory), trust_remote_code=False, local_files_only=True
+    )
+
+
+def _load_model(
+    source: str | Path, model_id: str, dtype: Any, device: str, allow_download: bool
+) -> Any:
+    """transformers' model for `source`, on `device`, in evaluation mode."""
+    transformers = import_transformers()
+    with _load_errors(str(source), model_id, allow_download):
+        model = None
+        if Path(source).is_dir():
+            model = load_weights_directly(Path(source), dtype)
+        if model is None:
+            model = transformers.AutoModelForCausalLM.from_pretrained(
+                str(source),
+                dtype=dtype,
+                use_safetensors=True,
+                trust_remote_code=False,
+                local_files_only=not allow_download,
+            )
+    model.to(device)
+    model.eval()
+    return model
+
+
+@contextlib.contextmanager
+def _load_errors(name: str, model_id: str, allow_download: bool) -> Iterator[None]:
+    """Loading problems as `ModelUnavailable`, with a hint."""
+    try:
+        yield
+    except ModelUnavailable:
+        raise
+    except OSError as exc:
+        raise _load_error(name, allow_download, exc) from exc
+    except Exception as exc:  # corrupt weights, unsupported architectures, bad configs
+        raise ModelUnavailable(
+            f"cannot load {model_id} as a causal language model: {_first_line(exc)}",
+            hint="galcli needs a causal LM in safetensors format "
+            "(e.g. OPT/Galactica, Llama, GPT-2)",
+        ) from exc
+
+
+def _generation_fields(directory: Path) -> dict[str, Any]:
+    """The checkpoint's generation config as `generate` would read it: generation_config.json,
+    or else the model config's fields."""
+    for name in ("generation_config.json", "config.json"):
+        try:
+            fields = json.loads((directory / name).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            continue
+        except (OSError, ValueError) as exc:
+            raise ModelUnavailable(
+                f"cannot read {directory / name}: {_first_line(exc)}",
+                hint="point --model at a directory written by save_pretrained()",
+            ) from exc
+        if isinstance(fields, dict):
+            return fields
+    return {}
 
 
 def _import_architecture(transformers: Any, source: str | Path) -> float:

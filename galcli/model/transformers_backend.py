@@ -1,16 +1,18 @@
 """The transformers backend's loaded model: prompt encoding, streamed decoding, beams.
 
 Single-sequence runs go through galcli's own decoding loop (`galcli.model.decode`), which
-reproduces `model.generate` token for token with fewer Python calls and no streamer thread;
-beams, and models whose generation config asks for what the loop does not implement, use
-`model.generate`. torch and transformers are imported inside the methods that need them.
+reproduces `model.generate` token for token with fewer Python calls and no streamer thread; on a
+plain Llama checkpoint its forward pass is galcli's own (`galcli.model.llama`), and transformers'
+model is loaded only when something needs it: beams, likelihood scoring, or a generation config
+that asks for what the loop does not implement (`model.generate`). torch and transformers are
+imported inside the methods that need them.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,15 @@ from galcli.model.base import (
     TokenStream,
     cut_at_stops,
 )
-from galcli.model.decode import Decoder, IncrementalText, RunState, supports
+from galcli.model.decode import (
+    Decoder,
+    Defaults,
+    IncrementalText,
+    RunState,
+    Stepper,
+    TransformersStepper,
+    supports,
+)
 from galcli.model.digest import files_sha256
 from galcli.model.profiles import profile_of_tokenizer
 from galcli.model.runtime import import_torch, import_transformers
@@ -35,9 +45,13 @@ class TransformersBackend(Backend):
 
     def __init__(
         self,
-        model: Any,
         tokenizer: Any,
         *,
+        model: Any = None,
+        compact: Stepper | None = None,
+        load_model: Callable[[], Any] | None = None,
+        generation: dict[str, Any] | None = None,
+        vocab_size: int | None = None,
         model_id: str,
         source: Path | None,
         device: str,
@@ -45,19 +59,41 @@ class TransformersBackend(Backend):
         import_seconds: float = 0.0,
         weights_digest: str | None = None,
     ) -> None:
+        """Either `model` (transformers' model, loaded) or `compact` (galcli's own forward pass)
+        with `load_model` (transformers' model, for what the compact one does not do),
+        `generation` (the checkpoint's generation config) and `vocab_size`."""
         super().__init__(
             model_id=model_id, profile=profile_of_tokenizer(tokenizer), load_seconds=load_seconds
         )
-        self.model = model
+        if model is not None:
+            generation = model.generation_config.to_dict()
+            vocab_size = model.config.get_text_config().vocab_size
+            encoder_decoder = bool(getattr(model.config, "is_encoder_decoder", False))
+        elif compact is None or load_model is None or generation is None or vocab_size is None:
+            raise ValueError("give a model, or a compact stepper with what it needs")
+        else:
+            encoder_decoder = False
+        self._model = model
+        self._load_model = load_model
         self.tokenizer = tokenizer
         self.device = device
         self.source = source
         self._digest = weights_digest
         self.import_seconds = import_seconds
         self._lock = threading.Lock()
-        self.decoder = Decoder(model, frozenset(_eos_ids(model, tokenizer)))
+        stepper = compact if compact is not None else TransformersStepper(model)
+        self.decoder = Decoder(stepper, _defaults(generation, vocab_size, tokenizer))
         #: False sends every run through `model.generate` (bench/generate.py compares the two).
-        self.use_decoder = supports(model)
+        self.use_decoder = supports(generation, encoder_decoder=encoder_decoder)
+
+    @property
+    def model(self) -> Any:
+        """transformers' model; where decoding runs on the compact Llama, it is loaded on first
+        use (beams, likelihood scoring, `generate`)."""
+        if self._model is None:
+            assert self._load_model is not None
+            self._model = self._load_model()
+        return self._model
 
     @property
     def watermark_supported(self) -> bool:
@@ -83,7 +119,7 @@ class TransformersBackend(Backend):
         else:
             encoded = self.tokenizer(prompt.raw, return_tensors="pt")
         return {
-            key: value.to(self.model.device)
+            key: value.to(self.device)
             for key, value in encoded.items()
             if key in ("input_ids", "attention_mask")
         }
@@ -202,7 +238,7 @@ class TransformersBackend(Backend):
                 if "ids" in outcome:
                     ids = outcome["ids"][0][prompt_length:]
                     result.new_tokens = int(ids.shape[-1])
-                    ended = result.new_tokens and int(ids[-1]) in self.decoder.eos_ids
+                    ended = result.new_tokens and int(ids[-1]) in self.decoder.defaults.eos_ids
                     if result.new_tokens >= params.max_new_tokens and not ended:
                         result.finish_reason = "length"
             if "error" in outcome:
@@ -260,12 +296,17 @@ class TransformersBackend(Backend):
         return generations
 
 
-def _eos_ids(model: Any, tokenizer: Any) -> set[int]:
-    ids = model.generation_config.eos_token_id
-    found = set(ids) if isinstance(ids, list) else ({ids} if ids is not None else set())
+def _defaults(generation: dict[str, Any], vocab_size: int, tokenizer: Any) -> Defaults:
+    ids = generation.get("eos_token_id")
+    eos = set(ids) if isinstance(ids, list) else ({ids} if ids is not None else set())
     if tokenizer.eos_token_id is not None:
-        found.add(tokenizer.eos_token_id)
-    return found
+        eos.add(tokenizer.eos_token_id)
+    return Defaults(
+        eos_ids=frozenset(eos),
+        vocab_size=vocab_size,
+        suppress_tokens=tuple(generation.get("suppress_tokens") or ()),
+        top_k=generation.get("top_k"),
+    )
 
 
 class _CancelCriterion:

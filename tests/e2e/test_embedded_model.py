@@ -74,3 +74,22 @@ def test_embedded_generation_is_detected(cli, tmp_path) -> None:
     assert detected["verdict"] == "watermarked" and detected["z_score"] >= 4
     plain = cli(*args, "--no-watermark").stdout
     assert cli("detect", "-", "--json", stdin=plain).json()["verdict"] == "not watermarked"
+
+
+@pytest.mark.parametrize("watermark", [False, True])
+def test_galcli_forward_pass_writes_what_transformers_generate_writes(watermark: bool) -> None:
+    """On the real weights: galcli's own Llama (the default path) and transformers' `generate`."""
+    from galcli.model import embedded
+    from galcli.model.base import GenerationParams, Prompt
+    from galcli.model.llama import CompactLlama
+    from galcli.settings import Settings
+
+    backend = embedded.load(None, Settings(), lambda message: None)  # type: ignore[arg-type]
+    assert isinstance(backend.decoder.stepper, CompactLlama)
+    prompt = Prompt("The Schrödinger equation describes")
+    params = GenerationParams(max_new_tokens=48, watermark=watermark)
+    ours = backend.generate(prompt, params)
+    backend.use_decoder = False
+    reference = backend.generate(prompt, params)
+    assert ours.new_tokens == reference.new_tokens == 48
+    assert ours.text == reference.text

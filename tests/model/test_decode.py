@@ -1,13 +1,20 @@
-"""galcli's decoding loop against `model.generate`: the same tokens, streamed, fewer calls."""
+"""galcli's decoding loop against `model.generate`: the same tokens, streamed, fewer calls.
+
+The Llama models (tiny_chat, untrained_chat) decode on galcli's own forward pass
+(`llama.CompactLlama`), the OPT one (tiny_galactica) on transformers' model: both are compared
+with `generate` on transformers' model."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from galcli.model.base import GenerationParams, Prompt
+from galcli.model.decode import TransformersStepper, supports
 from galcli.model.hf import load_pretrained
+from galcli.model.llama import CompactLlama
 
 CASES = {
     "greedy": GenerationParams(max_new_tokens=24, watermark=False),
@@ -42,7 +49,12 @@ def test_the_loop_writes_what_generate_writes(case: str, model: str, request) ->
     prompt = Prompt("What is ethanol?") if "chat" in model else Prompt("The Transformer")
     loop, reference = _both_ways(backend, prompt, CASES[case])
     assert loop == reference
-    assert not backend.decoder._static_failed, "the static cache was not used"
+    stepper = backend.decoder.stepper
+    if "chat" in model:
+        assert isinstance(stepper, CompactLlama), "a plain Llama runs on galcli's forward pass"
+    else:
+        assert isinstance(stepper, TransformersStepper)
+        assert not stepper.static_failed, "the static cache was not used"
 
 
 def test_the_loop_keeps_streaming_and_stop_strings(tiny_galactica: Path) -> None:
@@ -56,26 +68,41 @@ def test_the_loop_keeps_streaming_and_stop_strings(tiny_galactica: Path) -> None
 
 
 def test_a_model_with_unsupported_generation_settings_uses_generate(tiny_chat: Path) -> None:
-    from galcli.model.decode import supports
-
+    assert supports({"eos_token_id": 2, "top_k": 50})
+    assert not supports({"no_repeat_ngram_size": 3})
+    assert not supports({}, encoder_decoder=True)
+    config = tiny_chat / "generation_config.json"
+    fields = json.loads(config.read_text(encoding="utf-8"))
     backend = load_pretrained(tiny_chat, model_id="c", device="cpu", allow_download=False)
-    assert supports(backend.model)
-    backend.model.generation_config.no_repeat_ngram_size = 3
-    assert not supports(backend.model)
+    assert backend.use_decoder
+    config.write_text(json.dumps({**fields, "no_repeat_ngram_size": 3}), encoding="utf-8")
+    try:
+        backend = load_pretrained(tiny_chat, model_id="c", device="cpu", allow_download=False)
+        assert not backend.use_decoder
+        # `generate` then runs on transformers' model, loaded when first needed.
+        params = GenerationParams(max_new_tokens=8)
+        result = backend.generate(Prompt("What is ethanol?"), params)
+    finally:
+        config.write_text(json.dumps(fields), encoding="utf-8")
+    assert result.new_tokens and backend.model.generation_config.no_repeat_ngram_size == 3
 
 
-def test_the_loop_makes_one_model_call_per_token(tiny_chat: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("model", ["tiny_chat", "tiny_galactica"])
+def test_the_loop_makes_one_model_call_per_token(model: str, request, monkeypatch) -> None:
     """No hidden re-encoding of the prompt: a prefill, then one forward pass per new token."""
-    backend = load_pretrained(tiny_chat, model_id="c", device="cpu", allow_download=False)
+    directory: Path = request.getfixturevalue(model)
+    backend = load_pretrained(directory, model_id=model, device="cpu", allow_download=False)
+    stepper = backend.decoder.stepper
     calls: list[int] = []
-    original = type(backend.model).forward
+    original = stepper.logits
 
-    def counting(self, *args, **kwargs):
-        calls.append(int(kwargs["input_ids"].shape[-1]))
-        return original(self, *args, **kwargs)
+    def counting(ids, start, cache):
+        calls.append(int(ids.shape[-1]))
+        return original(ids, start, cache)
 
-    monkeypatch.setattr(type(backend.model), "forward", counting)
-    result = backend.generate(Prompt("What is ethanol?"), GenerationParams(max_new_tokens=30))
+    monkeypatch.setattr(stepper, "logits", counting)
+    prompt = Prompt("What is ethanol?") if "chat" in model else Prompt("The Transformer")
+    result = backend.generate(prompt, GenerationParams(max_new_tokens=30))
     assert len(calls) == result.new_tokens
     assert calls[0] > 1 and set(calls[1:]) <= {1}
 
@@ -99,6 +126,22 @@ def test_the_cuda_path_dtype_bfloat16_loads_and_decodes_like_generate(
     from transformers import AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(tiny_chat)
-    backend = TransformersBackend(model, tokenizer, model_id="c", source=tiny_chat, device="cpu")
+    backend = TransformersBackend(
+        tokenizer, model=model, model_id="c", source=tiny_chat, device="cpu"
+    )
+    loop, reference = _both_ways(backend, Prompt("What is ethanol?"), CASES["greedy"])
+    assert loop == reference
+    compact = CompactLlama.load(tiny_chat, torch.bfloat16, "cpu")
+    assert compact is not None and compact.embed.dtype == torch.bfloat16
+    backend = TransformersBackend(
+        tokenizer,
+        compact=compact,
+        load_model=lambda: model,
+        generation=model.generation_config.to_dict(),
+        vocab_size=compact.shape.vocab,
+        model_id="c",
+        source=tiny_chat,
+        device="cpu",
+    )
     loop, reference = _both_ways(backend, Prompt("What is ethanol?"), CASES["greedy"])
     assert loop == reference
