@@ -145,6 +145,8 @@ class Backend(ABC):
     kind: str = "abstract"
     #: Whether `count_tokens` uses the model's own tokenizer (False: an estimate).
     exact_token_count: bool = True
+    #: Whether `log_likelihoods` works (local models only).
+    scores_text: bool = False
 
     def __init__(self, model_id: str, profile: str, load_seconds: float = 0.0) -> None:
         if profile not in PROFILES:
@@ -212,6 +214,10 @@ class Backend(ABC):
     ) -> list[Generation]:
         """`n` completions: one per seed (seed, seed+1, …). Backends may do better (beams)."""
         return [self.generate(prompt, params.with_seed(params.seed + i), on_text) for i in range(n)]
+
+    def log_likelihoods(self, prefix: str, continuations: Sequence[str]) -> list[float]:
+        """For each continuation, the sum of log P(its tokens | prefix)."""
+        raise NotImplementedError(f"the {self.kind} backend does not score text")
 
     def close(self) -> None:
         """Release resources (threads, connections)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +39,13 @@ from galcli.model.digest import files_sha256
 from galcli.model.profiles import profile_of_tokenizer
 from galcli.model.runtime import import_torch, import_transformers
 
+#: continuations scored in one forward pass
+_SCORING_BATCH = 16
+
 
 class TransformersBackend(Backend):
     kind = "transformers"
+    scores_text = True
 
     def __init__(
         self,
@@ -294,6 +298,38 @@ class TransformersBackend(Backend):
                 )
             )
         return generations
+
+    def log_likelihoods(self, prefix: str, continuations: Sequence[str]) -> list[float]:
+        """Sum of log P(continuation tokens | prefix) for each continuation, in batches on
+        transformers' model (loaded now if decoding has not needed it)."""
+        if not continuations:
+            return []
+        torch = import_torch()
+        model, tokenizer = self.model, self.tokenizer
+        prefix_ids = tokenizer(prefix, add_special_tokens=True)["input_ids"]
+        pad = tokenizer.pad_token_id
+        if pad is None:
+            pad = tokenizer.eos_token_id or 0
+        results: list[float] = []
+        with self._lock, torch.inference_mode():
+            for start in range(0, len(continuations), _SCORING_BATCH):
+                chunk = continuations[start : start + _SCORING_BATCH]
+                tails = [tokenizer(c, add_special_tokens=False)["input_ids"] for c in chunk]
+                rows = [prefix_ids + tail for tail in tails]
+                width = max(len(r) for r in rows)
+                ids = torch.full((len(rows), width), pad, dtype=torch.long)
+                mask = torch.zeros((len(rows), width), dtype=torch.long)
+                for i, row in enumerate(rows):
+                    ids[i, : len(row)] = torch.tensor(row)
+                    mask[i, : len(row)] = 1
+                ids, mask = ids.to(self.device), mask.to(self.device)
+                logits = model(input_ids=ids, attention_mask=mask).logits.float()
+                logprobs = torch.log_softmax(logits[:, :-1], dim=-1)
+                picked = logprobs.gather(-1, ids[:, 1:].unsqueeze(-1)).squeeze(-1)
+                for i, tail in enumerate(tails):
+                    begin = len(prefix_ids) - 1  # the position predicting the first tail token
+                    results.append(float(picked[i, begin : begin + len(tail)].sum()))
+        return results
 
 
 def _defaults(generation: dict[str, Any], vocab_size: int, tokenizer: Any) -> Defaults:

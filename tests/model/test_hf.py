@@ -11,7 +11,7 @@ import pytest
 from galcli.errors import ExitCode, ModelUnavailable
 from galcli.model.base import CHAT, GALACTICA, GenerationParams, Prompt
 from galcli.model.hf import check_local_dir, is_hub_id, load_pretrained
-from tests.tiny_models import GALACTICA_TEXT
+from tests.tiny_models import CHAT_TEXT, GALACTICA_TEXT
 
 PARAMS = GenerationParams(max_new_tokens=40, watermark=False)
 
@@ -191,3 +191,38 @@ def test_cli_generate_galactica_text_mode(cli, tiny_galactica: Path) -> None:
         "12",
     )
     assert result.code == 0 and result.stdout.startswith(" Attention Is All You Need")
+
+
+@pytest.mark.parametrize("model", ["tiny_galactica", "tiny_chat"])
+def test_log_likelihoods_prefer_the_memorised_continuation(model: str, request) -> None:
+    """Scoring (`cite -m`, likelihood ranking) runs on transformers' model; where decoding runs
+    on galcli's own Llama, that model is loaded only once something is scored."""
+    directory: Path = request.getfixturevalue(model)
+    backend = load_pretrained(directory, model_id=model, device="cpu", allow_download=False)
+    assert backend.scores_text
+    lazily = model == "tiny_chat"
+    assert (backend._model is None) is lazily
+    backend.generate(Prompt("What is ethanol?"), PARAMS)
+    assert (backend._model is None) is lazily, "decoding needs no transformers model"
+    # The same words, in the memorised order and reversed.
+    if model == "tiny_galactica":
+        prefix, right = "The Transformer [START_REF] ", "Attention Is All You Need"
+    else:
+        prefix, right = CHAT_TEXT.split("assistant\n")[0] + "assistant\n", "Ethanol is CCO"
+    wrong = " ".join(reversed(right.split()))
+    scores = backend.log_likelihoods(prefix, [right, wrong, right])
+    assert scores[0] == pytest.approx(scores[2]) and scores[0] > scores[1] + 1.0
+    assert all(score < 0 for score in scores)
+    assert backend.log_likelihoods(prefix, []) == []
+
+
+def test_a_backend_without_token_probabilities_says_so(fake_model) -> None:
+    from galcli.model.fake import load
+    from galcli.model.registry import parse_model
+    from galcli.settings import Settings
+    from galcli.tasks.cite_score import can_score
+
+    backend = load(parse_model(fake_model([])), Settings(), lambda message: None)
+    assert not can_score(backend)
+    with pytest.raises(NotImplementedError):
+        backend.log_likelihoods("a", ["b"])
