@@ -311,7 +311,7 @@ class TransformersBackend(Backend):
         if pad is None:
             pad = tokenizer.eos_token_id or 0
         results: list[float] = []
-        with self._lock, torch.inference_mode():
+        with torch.inference_mode():
             for start in range(0, len(continuations), _SCORING_BATCH):
                 chunk = continuations[start : start + _SCORING_BATCH]
                 tails = [tokenizer(c, add_special_tokens=False)["input_ids"] for c in chunk]
