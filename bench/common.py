@@ -29,13 +29,15 @@ def time_command(
     env: dict[str, str] | None = None,
     accept: Sequence[int] = (0,),
     stdin: bytes | None = None,
+    cwd: str | None = None,
 ) -> float:
-    """Median wall time of running `argv` to completion."""
+    """Median wall time of running `argv` to completion. `python -m galcli` imports the galcli
+    of its working directory first: to time another checkout, run it with `cwd` there."""
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
         completed = subprocess.run(
-            argv, capture_output=True, env={**os.environ, **(env or {})}, input=stdin
+            argv, capture_output=True, env={**os.environ, **(env or {})}, input=stdin, cwd=cwd
         )
         times.append(time.perf_counter() - started)
         if completed.returncode not in accept:

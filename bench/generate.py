@@ -59,9 +59,11 @@ print(json.dumps({"load": loaded - t0, "seconds": seconds, "tokens": new, "total
 """
 
 
-def run_json(argv: list[str], env: dict[str, str]) -> tuple[dict, float]:
+def run_json(argv: list[str], env: dict[str, str], cwd: str | None = None) -> tuple[dict, float]:
+    """`cwd`: the checkout to run; `python -m galcli` imports the galcli of its working
+    directory before PYTHONPATH's."""
     started = time.perf_counter()
-    completed = subprocess.run(argv, capture_output=True, text=True, env=env)
+    completed = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=cwd)
     wall = time.perf_counter() - started
     if completed.returncode != 0:
         sys.exit(f"{' '.join(argv[:4])}… failed:\n{completed.stderr[-2000:]}")
@@ -104,7 +106,7 @@ def main() -> None:
             note("speed watermarked", doc["generation"]["tokens_per_second"])
             if args.before:
                 old_env = {**env, "PYTHONPATH": args.before}
-                doc, wall = run_json(generate, old_env)
+                doc, wall = run_json(generate, old_env, cwd=args.before)
                 note("before warm", wall)
                 note("before load", doc["generation"]["load_seconds"])
                 note("before speed", doc["generation"]["tokens_per_second"])

@@ -88,7 +88,7 @@ def main() -> None:
             subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
             argv = galcli_command("smiles", "caffeine", "--no-model", "-q")
             env = {"PYTHONPATH": str(old), "GALCLI_NO_LOG": "1"}
-            before["no_model"] = time_command(argv, repeat=args.repeat, env=env)
+            before["no_model"] = time_command(argv, repeat=args.repeat, env=env, cwd=str(old))
         batch = folder / "names.txt"
         batch.write_text("\n".join(FIFTY) + "\n", encoding="utf-8")
         # Warm the caches (chemicals index, OPSIN class archive) as a user's second run would.
