@@ -34,3 +34,18 @@ def ordered_map(
     finally:
         # On an error or Ctrl-C, don't start what is still queued.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def map_in_threads(function: Callable[[In], Out], items: Iterable[In], workers: int) -> list[Out]:
+    """`function` over `items` on `workers` threads, results in input order (network look-ups).
+
+    On an error or Ctrl-C nothing queued starts and nothing waits for the calls in flight:
+    they end at their own timeout."""
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="galcli-lookup")
+    try:
+        results = list(pool.map(function, items))
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return results

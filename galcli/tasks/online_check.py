@@ -285,7 +285,7 @@ def check_references(
     on_done: Callable[[ReferenceCheck], None] | None = None,
 ) -> OnlineReport:
     """Check every entry, a few at a time (the client keeps at most 4 requests in flight)."""
-    from concurrent.futures import ThreadPoolExecutor
+    from galcli.tasks.batch import map_in_threads  # threads only when looking up
 
     client = HttpClient(config)
     services = _Services(client)
@@ -296,13 +296,7 @@ def check_references(
             on_done(result)
         return result
 
-    pool = ThreadPoolExecutor(max_workers=config.max_in_flight)
-    try:
-        results = list(pool.map(one, entries))
-    except BaseException:  # Ctrl-C: ask nothing more; requests in flight end at their timeout
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
+    results = map_in_threads(one, entries, config.max_in_flight)
     report = OnlineReport(results, requests=client.requests, from_cache=client.from_cache)
     down = client.down()
     unchecked = report.count(UNCHECKED)

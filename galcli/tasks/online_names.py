@@ -34,7 +34,7 @@ def confirmed_offline(found: Sequence[Resolution], validator: Validator) -> bool
 def add_pubchem(names: NameResolutions, queries: Sequence[str], config: LookupConfig) -> int:
     """Ask PubChem about each query the offline sources do not confirm; add what it knows to
     `names` as source "pubchem". Returns the number of requests sent."""
-    from concurrent.futures import ThreadPoolExecutor
+    from galcli.tasks.batch import map_in_threads  # threads only when looking up
 
     validator = Validator()
     pending = [
@@ -53,13 +53,7 @@ def add_pubchem(names: NameResolutions, queries: Sequence[str], config: LookupCo
         except LookupFailed as exc:
             return query, None, str(exc)
 
-    pool = ThreadPoolExecutor(max_workers=config.max_in_flight)
-    try:
-        answers = list(pool.map(ask, pending))
-    except BaseException:  # Ctrl-C: ask nothing more
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
+    answers = map_in_threads(ask, pending, config.max_in_flight)
     failures = [why for _, _, why in answers if why]
     for query, compound, _ in answers:
         if compound is not None:
