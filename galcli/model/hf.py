@@ -294,6 +294,12 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _load_error(name: str, allow_download: bool, exc: OSError) -> ModelUnavailable:
+    if Path(name).is_dir():  # a local directory whose files transformers cannot read
+        return ModelUnavailable(
+            f"cannot load the model in {name}: {_first_line(exc)}",
+            hint="point --model at a directory written by save_pretrained() "
+            "(config.json, tokenizer files, *.safetensors)",
+        )
     if not allow_download:
         return ModelUnavailable(
             f"model {name!r} is neither a local directory nor in the local Hugging Face cache",
