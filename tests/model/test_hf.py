@@ -137,29 +137,25 @@ def test_directory_without_config_is_refused(tmp_path: Path) -> None:
         check_local_dir(tmp_path)
 
 
-@pytest.mark.parametrize("model", ["tiny_chat", "tiny_galactica"])
-def test_an_unreadable_config_is_named_not_called_missing(
-    model: str, tmp_path: Path, request
+@pytest.mark.parametrize("model", ["tiny_chat", "tiny_galactica"])  # both forward passes
+@pytest.mark.parametrize(
+    "damaged, content, expected",
+    [
+        ("config.json", b"{broken", "cannot load the model in {dir}: It looks like the config"),
+        ("model.safetensors", b"\x00" * 64, "cannot load broken as a causal language model"),
+    ],
+)
+def test_a_damaged_model_directory_is_a_model_error_that_names_the_problem(
+    model: str, damaged: str, content: bytes, expected: str, tmp_path: Path, request
 ) -> None:
     broken = tmp_path / "broken"
     shutil.copytree(request.getfixturevalue(model), broken)
-    (broken / "config.json").write_text("{broken", encoding="utf-8")
+    (broken / damaged).write_bytes(content)
     with pytest.raises(ModelUnavailable) as info:
-        load_pretrained(broken, model_id=str(broken), device="cpu", allow_download=False)
-    assert f"cannot load the model in {broken}" in info.value.message
-    assert "config" in info.value.message and "Hugging Face cache" not in info.value.message
-    assert info.value.exit_code == ExitCode.MODEL_UNAVAILABLE
-
-
-@pytest.mark.parametrize("model", ["tiny_chat", "tiny_galactica"])
-def test_corrupt_weights_of_either_forward_pass_are_a_model_error(
-    model: str, tmp_path: Path, request
-) -> None:
-    broken = tmp_path / "broken"
-    shutil.copytree(request.getfixturevalue(model), broken)
-    (broken / "model.safetensors").write_bytes(b"\x00" * 64)
-    with pytest.raises(ModelUnavailable, match="cannot load"):
         load_pretrained(broken, model_id="broken", device="cpu", allow_download=False)
+    assert expected.format(dir=broken) in info.value.message
+    assert "Hugging Face cache" not in info.value.message
+    assert info.value.exit_code == ExitCode.MODEL_UNAVAILABLE
 
 
 def test_cuda_request_without_cuda_is_exit_4(tiny_galactica: Path) -> None:
