@@ -112,7 +112,7 @@ def load_pretrained(
 
     A local plain-Llama checkpoint runs on galcli's own forward pass (`llama.CompactLlama`),
     which needs neither transformers' model code nor its model; the backend loads that model
-    only if something asks for it (beams, likelihood scoring)."""
+    only if something asks for it (beam search)."""
     torch = import_torch()
 
     device = resolve_device(device)

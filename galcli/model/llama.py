@@ -175,8 +175,9 @@ class CompactLlama:
         self._sin = sin.to(device=self.device, dtype=self.dtype)
         self._rope_length = length
 
-    def logits(self, ids: Any, start: int, cache: Cache) -> Any:
-        """Next-token logits, shape (1, vocab), after `ids` (1, n) at positions start…end-1."""
+    def logits(self, ids: Any, start: int, cache: Cache, *, every: bool = False) -> Any:
+        """Next-token logits, shape (1, vocab), after `ids` (1, n) at positions start…end-1;
+        with `every`, the logits after each of them, shape (n, vocab)."""
         torch = import_torch()
         functional = torch.nn.functional
         linear, rms_norm = functional.linear, functional.rms_norm
@@ -211,8 +212,28 @@ class CompactLlama:
                 rms_norm(hidden, width, layer.mlp_norm, shape.eps), layer.gate_up
             ).chunk(2, dim=-1)
             hidden = hidden + linear(functional.silu(gate) * up, layer.down)
-        last = rms_norm(hidden[-1:], width, self.norm, shape.eps)
+        last = rms_norm(hidden if every else hidden[-1:], width, self.norm, shape.eps)
         return linear(last, self.lm_head)
+
+    def log_likelihoods(self, prefix: list[int], continuations: list[list[int]]) -> list[float]:
+        """For each continuation, the sum of log P(its tokens | prefix). The prefix runs once;
+        each continuation then runs on its cached keys and values."""
+        torch = import_torch()
+        start = len(prefix)
+        longest = max((len(c) for c in continuations), default=0)
+        cache = self.cache(start + longest)
+        ids = torch.tensor([prefix], device=self.device)
+        first = self.logits(ids, 0, cache).float().log_softmax(-1)[0]  # the first token's
+        results = []
+        for tail in continuations:
+            total = float(first[tail[0]]) if tail else 0.0
+            if len(tail) > 1:
+                ids = torch.tensor([tail[:-1]], device=self.device)
+                logprobs = self.logits(ids, start, cache, every=True).float().log_softmax(-1)
+                targets = torch.tensor(tail[1:], device=self.device)[:, None]
+                total += float(logprobs.gather(-1, targets).sum())
+            results.append(total)
+        return results
 
     def _prefix_mask(self, n: int, start: int) -> Any:
         """Causal mask for `n` new positions after `start` cached ones."""

@@ -2,10 +2,10 @@
 
 Single-sequence runs go through galcli's own decoding loop (`galcli.model.decode`), which
 reproduces `model.generate` token for token with fewer Python calls and no streamer thread; on a
-plain Llama checkpoint its forward pass is galcli's own (`galcli.model.llama`), and transformers'
-model is loaded only when something needs it: beams, likelihood scoring, or a generation config
-that asks for what the loop does not implement (`model.generate`). torch and transformers are
-imported inside the methods that need them.
+plain Llama checkpoint its forward pass is galcli's own (`galcli.model.llama`), which also
+scores text, and transformers' model is loaded only when something needs it: beams, or a
+generation config that asks for what the loop does not implement (`model.generate`). torch and
+transformers are imported inside the methods that need them.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from galcli.model.decode import (
     supports,
 )
 from galcli.model.digest import files_sha256
+from galcli.model.llama import CompactLlama
 from galcli.model.profiles import profile_of_tokenizer
 from galcli.model.runtime import import_torch, import_transformers
 
@@ -93,7 +94,7 @@ class TransformersBackend(Backend):
     @property
     def model(self) -> Any:
         """transformers' model; where decoding runs on the compact Llama, it is loaded on first
-        use (beams, likelihood scoring, `generate`)."""
+        use (beam search, `generate`)."""
         if self._model is None:
             assert self._load_model is not None
             self._model = self._load_model()
@@ -300,13 +301,19 @@ class TransformersBackend(Backend):
         return generations
 
     def log_likelihoods(self, prefix: str, continuations: Sequence[str]) -> list[float]:
-        """Sum of log P(continuation tokens | prefix) for each continuation, in batches on
-        transformers' model (loaded now if decoding has not needed it)."""
+        """Sum of log P(continuation tokens | prefix) for each continuation: on galcli's own
+        Llama where decoding runs on it, otherwise in batches on transformers' model."""
         if not continuations:
             return []
         torch = import_torch()
-        model, tokenizer = self.model, self.tokenizer
+        tokenizer = self.tokenizer
         prefix_ids = tokenizer(prefix, add_special_tokens=True)["input_ids"]
+        stepper = self.decoder.stepper
+        if isinstance(stepper, CompactLlama) and prefix_ids:
+            tails = [tokenizer(c, add_special_tokens=False)["input_ids"] for c in continuations]
+            with torch.inference_mode():
+                return stepper.log_likelihoods(prefix_ids, tails)
+        model = self.model
         pad = tokenizer.pad_token_id
         if pad is None:
             pad = tokenizer.eos_token_id or 0

@@ -93,3 +93,24 @@ def test_galcli_forward_pass_writes_what_transformers_generate_writes(watermark:
     reference = backend.generate(prompt, params)
     assert ours.new_tokens == reference.new_tokens == 48
     assert ours.text == reference.text
+
+
+def test_scoring_on_galcli_forward_pass_matches_transformers() -> None:
+    """`cite -m`'s likelihood scores, on the real weights, without loading transformers' model."""
+    from galcli.model import embedded
+    from galcli.model.decode import TransformersStepper
+    from galcli.settings import Settings
+
+    backend = embedded.load(None, Settings(), lambda message: None)  # type: ignore[arg-type]
+    prefix = "We solve the sparse linear systems with a direct solver.\nReference: "
+    references = [
+        "SuperLU: a general purpose library for sparse Gaussian elimination, Li\n",
+        "Attention is all you need, Vaswani\n",
+        "Array programming with NumPy, Harris\n",
+    ]
+    ours = backend.log_likelihoods(prefix, references)
+    assert backend._model is None
+    backend.decoder.stepper = TransformersStepper(backend.model)
+    reference = backend.log_likelihoods(prefix, references)
+    assert ours == pytest.approx(reference, abs=1e-2)
+    assert sorted(range(3), key=ours.__getitem__) == sorted(range(3), key=reference.__getitem__)

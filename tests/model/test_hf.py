@@ -10,6 +10,7 @@ import pytest
 
 from galcli.errors import ExitCode, ModelUnavailable
 from galcli.model.base import CHAT, GALACTICA, GenerationParams, Prompt
+from galcli.model.decode import TransformersStepper
 from galcli.model.hf import check_local_dir, is_hub_id, load_pretrained
 from tests.tiny_models import CHAT_TEXT, GALACTICA_TEXT
 
@@ -208,15 +209,11 @@ def test_cli_generate_galactica_text_mode(cli, tiny_galactica: Path) -> None:
 
 @pytest.mark.parametrize("model", ["tiny_galactica", "tiny_chat"])
 def test_log_likelihoods_prefer_the_memorised_continuation(model: str, request) -> None:
-    """Scoring (`cite -m`, likelihood ranking) runs on transformers' model; where decoding runs
-    on galcli's own Llama, that model is loaded only once something is scored."""
+    """Scoring (`cite -m`, likelihood ranking): on galcli's own Llama for the chat model, on
+    transformers' model for the OPT one. The Llama's transformers model is never loaded."""
     directory: Path = request.getfixturevalue(model)
     backend = load_pretrained(directory, model_id=model, device="cpu", allow_download=False)
     assert backend.scores_text
-    lazily = model == "tiny_chat"
-    assert (backend._model is None) is lazily
-    backend.generate(Prompt("What is ethanol?"), PARAMS)
-    assert (backend._model is None) is lazily, "decoding needs no transformers model"
     # The same words, in the memorised order and reversed.
     if model == "tiny_galactica":
         prefix, right = "The Transformer [START_REF] ", "Attention Is All You Need"
@@ -227,6 +224,19 @@ def test_log_likelihoods_prefer_the_memorised_continuation(model: str, request) 
     assert scores[0] == pytest.approx(scores[2]) and scores[0] > scores[1] + 1.0
     assert all(score < 0 for score in scores)
     assert backend.log_likelihoods(prefix, []) == []
+    assert (backend._model is None) is (model == "tiny_chat")
+
+
+def test_llama_scoring_matches_transformers_batched_scoring(tiny_chat: Path) -> None:
+    backend = load_pretrained(tiny_chat, model_id="c", device="cpu", allow_download=False)
+    prefix = "<|im_start|>user\nWhat is ethanol?<|im_end|>\n"
+    continuations = ["<|im_start|>assistant\nEthanol", "CCO", "an alcohol.<|im_end|>", ""]
+    ours = backend.log_likelihoods(prefix, continuations)
+    assert backend._model is None
+    backend.decoder.stepper = TransformersStepper(backend.model)  # transformers' batched path
+    reference = backend.log_likelihoods(prefix, continuations)
+    assert ours == pytest.approx(reference, abs=1e-3)
+    assert ours[-1] == 0.0  # nothing to score
 
 
 def test_a_backend_without_token_probabilities_says_so(fake_model) -> None:

@@ -95,6 +95,27 @@ def test_greedy_tokens_match_generate(tmp_path: Path) -> None:
     assert produced == expected
 
 
+def test_log_likelihoods_match_transformers(tmp_path: Path) -> None:
+    """Each continuation runs on the prefix's cached keys and values; the sums equal those of a
+    full forward pass over prefix + continuation."""
+    directory = _checkpoint(tmp_path / "m")
+    reference = transformers.AutoModelForCausalLM.from_pretrained(directory).eval()
+    compact = CompactLlama.load(directory, torch.float32, "cpu")
+    assert compact is not None
+    prefix, tails = [5, 17, 3], [[88, 42, 9], [60], [1, 2, 3, 4, 5, 6], []]
+    with torch.inference_mode():
+        ours = compact.log_likelihoods(prefix, tails)
+        expected = []
+        for tail in tails:
+            ids = torch.tensor([prefix + tail])
+            logprobs = reference(ids).logits[0].log_softmax(-1)
+            expected.append(
+                sum(float(logprobs[len(prefix) - 1 + i, t]) for i, t in enumerate(tail))
+            )
+    assert ours == pytest.approx(expected, abs=1e-4)
+    assert ours[-1] == 0.0
+
+
 def test_read_shape_takes_only_the_plain_architecture() -> None:
     shape = read_shape(PLAIN)
     assert shape is not None
