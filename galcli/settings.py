@@ -122,6 +122,13 @@ SPECS: tuple[SettingSpec, ...] = (
     ),
     SettingSpec("device", _device, "auto", "GALCLI_DEVICE", "auto, cpu, cuda or cuda:N"),
     SettingSpec(
+        "four_bit",
+        _parse_bool,
+        True,
+        "GALCLI_FOUR_BIT",
+        "on the CPU, multiply with the 4-bit weights a GGUF model ships (faster); off: float32",
+    ),
+    SettingSpec(
         "max_new_tokens",
         _positive_int,
         None,
@@ -228,6 +235,7 @@ SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
 class Settings:
     model: str = EMBEDDED_MODEL
     device: str = "auto"
+    four_bit: bool = True
     max_new_tokens: int | None = None
     temperature: float = 0.0
     seed: int = 0

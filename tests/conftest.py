@@ -174,6 +174,14 @@ def tiny_gguf(tmp_path_factory: pytest.TempPathFactory, tiny_chat: Path) -> Path
 
 
 @pytest.fixture(scope="session")
+def tiny_gguf_q4(tmp_path_factory: pytest.TempPathFactory, tiny_chat: Path) -> Path:
+    """The tiny chat model as a GGUF file whose projections are Q4_1, as the embedded ones."""
+    from tests.tiny_models import write_gguf
+
+    return write_gguf(tiny_chat, tmp_path_factory.mktemp("gguf") / "tiny.Q4_1.gguf", four_bit=True)
+
+
+@pytest.fixture(scope="session")
 def untrained_chat(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny random Llama chat model: a watermark decides most of what it writes."""
     from tests.tiny_models import build_chat

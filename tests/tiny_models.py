@@ -201,8 +201,9 @@ def _to_llama_cpp_rotary(weight, heads: int):
     )
 
 
-def write_gguf(chat_dir: Path, path: Path) -> Path:
-    """Write the tiny chat model as a llama GGUF file, laid out like the embedded SmolLM2 GGUF."""
+def write_gguf(chat_dir: Path, path: Path, *, four_bit: bool = False) -> Path:
+    """Write the tiny chat model as a llama GGUF file, laid out like the embedded SmolLM2 GGUF;
+    with `four_bit`, its layers' projections quantized to Q4_1 as the embedded file's are."""
     import json
 
     import gguf
@@ -264,7 +265,11 @@ def write_gguf(chat_dir: Path, path: Path) -> Path:
             array = _to_llama_cpp_rotary(array, config.num_attention_heads)
         elif "k_proj" in name:
             array = _to_llama_cpp_rotary(array, config.num_key_value_heads)
-        writer.add_tensor(names[name], array)
+        if four_bit and "_proj" in name:
+            q4_1 = gguf.GGMLQuantizationType.Q4_1
+            writer.add_tensor(names[name], gguf.quants.quantize(array, q4_1), raw_dtype=q4_1)
+        else:
+            writer.add_tensor(names[name], array)
     writer.write_header_to_file()
     writer.write_kv_data_to_file()
     writer.write_tensors_to_file()

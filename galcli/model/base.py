@@ -156,6 +156,8 @@ class Backend(ABC):
         self.load_seconds = load_seconds
         #: Importing the model's code, before `load_seconds` starts (local models only).
         self.import_seconds = 0.0
+        #: The numbers the model computes with, where the backend knows them ("float32", …).
+        self.precision: str | None = None
         #: For each generation run so far, whether the watermark went into it (provenance).
         self.watermark_record: list[bool] = []
 

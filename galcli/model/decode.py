@@ -84,6 +84,7 @@ class TransformersStepper:
     def __init__(self, model: Any) -> None:
         self.model = model
         self.device = model.device
+        self.precision = str(model.dtype).removeprefix("torch.")
         self.static_failed = False
 
     def cache(self, length: int) -> list[Any]:

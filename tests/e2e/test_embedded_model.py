@@ -78,13 +78,14 @@ def test_embedded_generation_is_detected(cli, tmp_path) -> None:
 
 @pytest.mark.parametrize("watermark", [False, True])
 def test_galcli_forward_pass_writes_what_transformers_generate_writes(watermark: bool) -> None:
-    """On the real weights: galcli's own Llama (the default path) and transformers' `generate`."""
+    """On the real weights in float32: galcli's own Llama and transformers' `generate`."""
     from galcli.model import embedded
     from galcli.model.base import GenerationParams, Prompt
     from galcli.model.llama import CompactLlama
     from galcli.settings import Settings
 
-    backend = embedded.load(None, Settings(), lambda message: None)  # type: ignore[arg-type]
+    settings = Settings(four_bit=False)
+    backend = embedded.load(None, settings, lambda message: None)  # type: ignore[arg-type]
     assert isinstance(backend.decoder.stepper, CompactLlama)
     prompt = Prompt("The Schrödinger equation describes")
     params = GenerationParams(max_new_tokens=48, watermark=watermark)
@@ -96,12 +97,14 @@ def test_galcli_forward_pass_writes_what_transformers_generate_writes(watermark:
 
 
 def test_scoring_on_galcli_forward_pass_matches_transformers() -> None:
-    """`cite -m`'s likelihood scores, on the real weights, without loading transformers' model."""
+    """`cite -m`'s likelihood scores, on the real weights in float32, without loading
+    transformers' model."""
     from galcli.model import embedded
     from galcli.model.decode import TransformersStepper
     from galcli.settings import Settings
 
-    backend = embedded.load(None, Settings(), lambda message: None)  # type: ignore[arg-type]
+    settings = Settings(four_bit=False)
+    backend = embedded.load(None, settings, lambda message: None)  # type: ignore[arg-type]
     prefix = "We solve the sparse linear systems with a direct solver.\nReference: "
     references = [
         "SuperLU: a general purpose library for sparse Gaussian elimination, Li\n",
@@ -114,3 +117,38 @@ def test_scoring_on_galcli_forward_pass_matches_transformers() -> None:
     reference = backend.log_likelihoods(prefix, references)
     assert ours == pytest.approx(reference, abs=1e-2)
     assert sorted(range(3), key=ours.__getitem__) == sorted(range(3), key=reference.__getitem__)
+
+
+def test_four_bit_decoding_models_text_as_well_as_float32() -> None:
+    """The default on the CPU: the GGUF's own 4-bit weights. On sentences of scientific prose
+    (each under `DENSE_FROM_ROWS` tokens, so that the 4-bit products score them) its
+    log-likelihood is float32's within 1 %, and it ranks three references as float32 does."""
+    from galcli.model import embedded, quantized
+    from galcli.settings import Settings
+
+    four_bit = embedded.load(None, Settings(), lambda message: None)  # type: ignore[arg-type]
+    exact = embedded.load(None, Settings(four_bit=False), lambda message: None)  # type: ignore[arg-type]
+    assert four_bit.precision is not None and four_bit.precision.startswith("4-bit Q4_1")
+    assert exact.precision == "float32"
+    sentences = [
+        "Free energy calculations estimate binding affinities from molecular simulations.",
+        "Alchemical methods couple the ligand to its environment in intermediate states.",
+        "The free energy difference follows from the overlap of neighbouring states.",
+        "Errors arise from force fields and from slow conformational changes.",
+    ]
+    assert all(four_bit.count_tokens(s) < quantized.DENSE_FROM_ROWS for s in sentences)
+    ours = sum(four_bit.log_likelihoods("Abstract. ", sentences))
+    reference = sum(exact.log_likelihoods("Abstract. ", sentences))
+    assert four_bit._model is None and exact._model is None  # both on galcli's forward pass
+    assert ours != reference and ours == pytest.approx(reference, rel=0.01)
+    prefix = "We solve the sparse linear systems with a direct solver.\nReference: "
+    references = [
+        "SuperLU: a general purpose library for sparse Gaussian elimination, Li\n",
+        "Attention is all you need, Vaswani\n",
+        "Array programming with NumPy, Harris\n",
+    ]
+    ours_ranked = four_bit.log_likelihoods(prefix, references)
+    reference_ranked = exact.log_likelihoods(prefix, references)
+    assert sorted(range(3), key=ours_ranked.__getitem__) == sorted(
+        range(3), key=reference_ranked.__getitem__
+    )

@@ -1,0 +1,123 @@
+"""4-bit weights: kept from a Q4_1 GGUF at cache build, multiplied by torch's int4 CPU kernel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from galcli.model import embedded, quantized
+from galcli.model.base import GenerationParams, Prompt
+from galcli.model.llama import CompactLlama
+from galcli.settings import Settings
+
+torch = pytest.importorskip("torch")
+gguf = pytest.importorskip("gguf")
+safetensors_torch = pytest.importorskip("safetensors.torch")
+
+pytestmark = pytest.mark.skipif(
+    not quantized.supported("cpu", torch.float32), reason="this torch has no int4 CPU kernel"
+)
+
+
+def _random_q4(rows: int, columns: int, seed: int = 0) -> dict[str, object]:
+    generator = torch.Generator().manual_seed(seed)
+    q = torch.randint(0, 16, (rows, columns), generator=generator, dtype=torch.uint8)
+    blocks = columns // quantized.BLOCK
+    return {
+        "w.nibbles": q[:, 0::2] | (q[:, 1::2] << 4),
+        "w.scales": (torch.rand(rows, blocks, generator=generator) * 0.02).half(),
+        "w.mins": (-torch.rand(rows, blocks, generator=generator) * 0.15).half(),
+        "values": q,
+    }
+
+
+def test_dequantize_is_d_times_q_plus_m_in_the_stored_nibble_order() -> None:
+    held = _random_q4(3, 64)
+    weight = quantized.dequantize(held, "w")
+    q = held["values"].float()
+    d = held["w.scales"].float().repeat_interleave(32, dim=1)
+    m = held["w.mins"].float().repeat_interleave(32, dim=1)
+    assert torch.equal(weight, d * q + m)
+
+
+def test_four_bit_products_are_the_float32_ones_up_to_bfloat16_rounding() -> None:
+    first, second = _random_q4(96, 128, seed=1), _random_q4(32, 128, seed=2)
+    held = {f"a.{k[2:]}": v for k, v in first.items() if k.startswith("w.")}
+    held |= {f"b.{k[2:]}": v for k, v in second.items() if k.startswith("w.")}
+    dense = [quantized.dequantize(held, "a"), quantized.dequantize(held, "b")]
+    linear = quantized.Int4Linear(held, ["a", "b"], quantized.Scratch(), dense)
+    x = torch.randn(3, 128, generator=torch.Generator().manual_seed(3))
+    expected = x @ torch.cat(dense).T
+    got = linear(x)
+    assert got.shape == (3, 128) and got.dtype == torch.float32
+    # bfloat16 keeps 8 significant bits: errors of a few parts in a thousand of the scale
+    assert (got - expected).abs().max() < 0.01 * expected.abs().max()
+    # From DENSE_FROM_ROWS rows on, the float32 weights multiply: exactly float32's product.
+    rows = torch.randn(quantized.DENSE_FROM_ROWS, 128)
+    torch.testing.assert_close(linear(rows), rows @ torch.cat(dense).T, rtol=0, atol=0)
+
+
+@pytest.fixture
+def q4_gguf(tiny_gguf_q4: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    monkeypatch.setattr(embedded, "find_gguf", lambda: tiny_gguf_q4)
+    monkeypatch.setenv("GALCLI_CACHE_DIR", str(tmp_path / "cache"))
+    return tiny_gguf_q4
+
+
+def test_the_cache_keeps_the_gguf_4bit_weights_that_transformers_dequantizes(
+    q4_gguf: Path, tiny_chat: Path
+) -> None:
+    """The 4-bit copy dequantizes to exactly the float32 weights transformers read from the
+    GGUF, query and key rows included (llama.cpp stores them in another order)."""
+    directory, _ = embedded.prepare(lambda message: None)
+    held = safetensors_torch.load_file(directory / quantized.FILE)
+    dense = safetensors_torch.load_file(directory / embedded.WEIGHTS)
+    names = sorted(quantized.names(held))
+    assert len(names) == 2 * 7  # two layers of q, k, v, o, gate, up, down
+    for name in names:
+        assert torch.equal(quantized.dequantize(held, name), dense[name]), name
+    # and they are the Q4_1 rounding of the model's own weights, not some other weights
+    original = safetensors_torch.load_file(tiny_chat / "model.safetensors")
+    query = "model.layers.1.self_attn.q_proj.weight"
+    assert (dense[query] - original[query]).abs().max() < 0.1 * original[query].abs().max()
+
+
+def test_the_backend_decodes_in_four_bits_by_default_and_says_so(q4_gguf) -> None:
+    backend = embedded.load(None, Settings(), lambda message: None)  # type: ignore[arg-type]
+    assert backend.precision is not None and backend.precision.startswith("4-bit Q4_1")
+    exact = embedded.load(None, Settings(four_bit=False), lambda message: None)  # type: ignore[arg-type]
+    assert exact.precision == "float32"
+    prompt, params = Prompt("What is ethanol?"), GenerationParams(watermark=False)
+    assert backend.generate(prompt, params).new_tokens > 0
+    stepper, reference = backend.decoder.stepper, exact.decoder.stepper
+    assert isinstance(stepper, CompactLlama) and isinstance(reference, CompactLlama)
+    ids = torch.tensor([[3, 9, 14, 2, 30, 7]])
+    with torch.inference_mode():
+        ours = stepper.logits(ids, 0, stepper.cache(8), every=True)
+        theirs = reference.logits(ids, 0, reference.cache(8), every=True)
+    assert not torch.equal(ours, theirs)  # the products did run in 4 bits
+    assert (ours - theirs).abs().max() < 0.05 * theirs.abs().max()
+
+
+def test_a_gguf_without_4bit_projections_keeps_float32(gguf_fp32) -> None:
+    directory, _ = embedded.prepare(lambda message: None)
+    assert not (directory / quantized.FILE).exists()
+    backend = embedded.load(None, Settings(), lambda message: None)  # type: ignore[arg-type]
+    assert backend.precision == "float32"
+
+
+@pytest.fixture
+def gguf_fp32(tiny_gguf: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    monkeypatch.setattr(embedded, "find_gguf", lambda: tiny_gguf)
+    monkeypatch.setenv("GALCLI_CACHE_DIR", str(tmp_path / "cache"))
+    return tiny_gguf
+
+
+def test_the_setting_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from galcli.settings import load_settings
+
+    assert load_settings({}).four_bit is True
+    monkeypatch.setenv("GALCLI_FOUR_BIT", "0")
+    settings = load_settings({})
+    assert settings.four_bit is False and settings.source("four_bit") == "env GALCLI_FOUR_BIT"
