@@ -183,7 +183,7 @@ def prepare(notify: Notify, *, force: bool = False) -> tuple[Path, dict[str, Any
         return directory, manifest
     notify(
         f"preparing the embedded model {EMBEDDED_MODEL} ({problem}): one-time conversion "
-        f"from GGUF to {directory}, about 20 s"
+        f"from GGUF to {directory}, about 30 s"
     )
     return directory, build_cache(gguf, directory)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from galcli.errors import GalcliError, ModelUnavailable
+from galcli.model import quantized
 from galcli.model.base import CHAT
 from galcli.model.profiles import profile_of_directory, profile_of_served_model, read_json
 from galcli.model.registry import load_backend, parse_model
@@ -60,9 +61,10 @@ def _hub_snapshot(repo_dir: Path) -> Path | None:
 
 
 def count_parameters(directory: Path) -> int:
-    """Sum of tensor sizes from the safetensors headers (no weights are read)."""
+    """Sum of tensor sizes from the safetensors headers (no weights are read); a 4-bit copy of
+    the weights is not more parameters."""
     total = 0
-    for path in directory.glob("*.safetensors"):
+    for path in quantized.weight_files(directory):
         with path.open("rb") as handle:
             (length,) = struct.unpack("<Q", handle.read(8))
             header = json.loads(handle.read(length))

@@ -10,6 +10,7 @@ from galcli.model import embedded, quantized
 from galcli.model.base import GenerationParams, Prompt
 from galcli.model.llama import CompactLlama
 from galcli.settings import Settings
+from galcli.tasks.models import count_parameters
 
 torch = pytest.importorskip("torch")
 gguf = pytest.importorskip("gguf")
@@ -77,6 +78,7 @@ def test_the_cache_keeps_the_gguf_4bit_weights_that_transformers_dequantizes(
     assert len(names) == 2 * 7  # two layers of q, k, v, o, gate, up, down
     for name in names:
         assert torch.equal(quantized.dequantize(held, name), dense[name]), name
+    assert count_parameters(directory) == sum(t.numel() for t in dense.values())
     # and they are the Q4_1 rounding of the model's own weights, not some other weights
     original = safetensors_torch.load_file(tiny_chat / "model.safetensors")
     query = "model.layers.1.self_attn.q_proj.weight"
