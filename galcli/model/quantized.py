@@ -6,13 +6,14 @@ product then reads 4 bytes a weight: on a 2-core CPU, decoding is bound by that 
 (540 MB a token). Keeping the 4-bit integers and their block scales reads about 0.6 bytes a
 weight. The cache build (`embedded.build_cache`) stores them next to the float32 copy, after
 checking that they dequantize to exactly its float32 weights; `CompactLlama` multiplies with
-them on the CPU unless the `quantized` setting is off.
+them on the CPU unless the `four_bit` setting is off (GALCLI_FOUR_BIT=0).
 
 What changes in the arithmetic, and nothing else: the kernel takes bfloat16 inputs and
 bfloat16 scales, so each product rounds its input vector, d and m + 8d to bfloat16 (the GGUF's
 own runtime, llama.cpp, rounds inputs to 8-bit integers). The residual stream, attention, norms
 and the output layer stay float32. tests/model/test_quantized.py checks the products against the
-float32 ones; tests/e2e checks the tokens on the embedded weights.
+float32 ones; tests/e2e compares log-likelihoods with float32's on the embedded weights, and
+bench/four_bit.py perplexity and greedy tokens.
 """
 
 from __future__ import annotations

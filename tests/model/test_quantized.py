@@ -102,6 +102,18 @@ def test_the_backend_decodes_in_four_bits_by_default_and_says_so(q4_gguf) -> Non
     assert (ours - theirs).abs().max() < 0.05 * theirs.abs().max()
 
 
+def test_a_damaged_4bit_file_is_caught_at_load_and_the_cache_rebuilt(q4_gguf) -> None:
+    directory, _ = embedded.prepare(lambda message: None)
+    path = directory / quantized.FILE
+    data = bytearray(path.read_bytes())
+    data[8:16] = b"\xff" * 8  # same size, unreadable header
+    path.write_bytes(bytes(data))
+    messages: list[str] = []
+    backend = embedded.load(None, Settings(), messages.append)  # type: ignore[arg-type]
+    assert any("damaged" in m for m in messages)
+    assert backend.precision is not None and backend.precision.startswith("4-bit")
+
+
 def test_a_gguf_without_4bit_projections_keeps_float32(gguf_fp32) -> None:
     directory, _ = embedded.prepare(lambda message: None)
     assert not (directory / quantized.FILE).exists()
