@@ -141,13 +141,6 @@ class CompactLlama:
         self.embed = weight("model.embed_tokens.weight")
         self.norm = weight("model.norm.weight")
         self.lm_head = self.embed if shape.tied else weight("lm_head.weight")
-        #: what the matrix products compute with, for the run's metadata
-        self.precision = str(dtype).removeprefix("torch.")
-        if held:
-            self.precision = (
-                f"4-bit Q4_1 weights in bfloat16 products ({self.precision} for "
-                f"{quantized.DENSE_FROM_ROWS}+ tokens at once and outside the products)"
-            )
         self.layers = []
         for i in range(shape.layers):
             prefix = f"model.layers.{i}."
@@ -161,6 +154,13 @@ class CompactLlama:
                     gate_up=projection(mlp, ("gate", "up")),
                     down=projection(mlp, ("down",)),
                 )
+            )
+        #: what the matrix products compute with, for the run's metadata
+        self.precision = str(dtype).removeprefix("torch.")
+        if any(isinstance(layer.qkv, quantized.Int4Linear) for layer in self.layers):
+            self.precision = (
+                f"4-bit Q4_1 weights in bfloat16 products ({self.precision} for "
+                f"{quantized.DENSE_FROM_ROWS}+ tokens at once and outside the products)"
             )
         self._inv_freq = 1.0 / (
             shape.rope_theta
