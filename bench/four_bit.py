@@ -3,8 +3,8 @@
 On the same weights in the same run (the GGUF's Q4_1 integers and scales, and their exact
 float32 dequantization in galcli's cache), two measures:
   * perplexity of real scientific abstracts (the corpus .bib's abstract fields), scored in
-    pieces shorter than `quantized.DENSE_FROM_ROWS` tokens so that the 4-bit products score
-    them (longer steps use the float32 weights in both modes);
+    pieces of half `quantized.DENSE_FROM_ROWS` tokens, each after the same short prefix, so
+    that the 4-bit products score them (longer steps use the float32 weights in both modes);
   * greedy continuations of the abstracts' first sentences: how many of the first N tokens
     the two modes share.
 And the decoding time of each. Needs ../shared/corpora and the embedded model.
@@ -43,7 +43,8 @@ def main() -> None:
     modes = {"4-bit": Settings(), "float32": Settings(four_bit=False)}
     backends = {name: embedded.load(None, s, print) for name, s in modes.items()}  # type: ignore[arg-type]
     tokenizer = backends["float32"].tokenizer
-    piece = quantized.DENSE_FROM_ROWS - 1
+    # half the limit: a piece decoded to text and tokenized again may come out longer
+    piece = quantized.DENSE_FROM_ROWS // 2
     nll = {name: 0.0 for name in modes}
     seconds = {name: 0.0 for name in modes}
     scored = 0
@@ -52,9 +53,11 @@ def main() -> None:
         ids = tokenizer(abstract, add_special_tokens=False)["input_ids"][: 4 * piece]
         prefix = "Abstract. "
         pieces = [tokenizer.decode(ids[i : i + piece]) for i in range(0, len(ids), piece)]
+        lengths = [len(tokenizer(p, add_special_tokens=False)["input_ids"]) for p in pieces]
+        assert max(lengths) < quantized.DENSE_FROM_ROWS  # scored by the 4-bit products
         for name, backend in backends.items():
             nll[name] -= sum(backend.log_likelihoods(prefix, pieces))
-        scored += sum(backend.count_tokens(p) for p in pieces)
+        scored += sum(lengths)
         first = abstract.split(". ")[0]
         params = GenerationParams(max_new_tokens=args.tokens, watermark=False)
         outputs = {}

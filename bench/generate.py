@@ -104,7 +104,7 @@ def main() -> None:
             note("warm", wall)
             note("speed", doc["generation"]["tokens_per_second"])
             note("load", doc["generation"]["load_seconds"])
-            precision = doc["generation"]["precision"]
+            precision = doc["provenance"]["precision"]
             doc, _ = run_json(watermarked, env)
             note("speed watermarked", doc["generation"]["tokens_per_second"])
             doc, _ = run_json(generate, {**env, "GALCLI_FOUR_BIT": "0"})

@@ -156,10 +156,15 @@ class Backend(ABC):
         self.load_seconds = load_seconds
         #: Importing the model's code, before `load_seconds` starts (local models only).
         self.import_seconds = 0.0
-        #: The numbers the model computes with, where the backend knows them ("float32", …).
-        self.precision: str | None = None
+        #: For each generation run so far, the numbers it computed with, where known (provenance).
+        self.precision_record: list[str] = []
         #: For each generation run so far, whether the watermark went into it (provenance).
         self.watermark_record: list[bool] = []
+
+    @property
+    def precision(self) -> str | None:
+        """The numbers the model decodes with, where the backend knows them ("float32", …)."""
+        return None
 
     @property
     def watermark_supported(self) -> bool:

@@ -114,7 +114,8 @@ def build_cache(gguf: Path, directory: Path) -> dict[str, Any]:
             del model.config.quantization_config
         model.save_pretrained(staging)
         tokenizer.save_pretrained(staging)
-        _save_four_bit(gguf, model, staging / quantized.FILE)
+        if model.config.model_type == "llama":
+            quantized.save_from_gguf(gguf, model.config, model.state_dict(), staging)
         manifest = {
             "format": CACHE_FORMAT,
             "model": EMBEDDED_MODEL,
@@ -131,25 +132,6 @@ def build_cache(gguf: Path, directory: Path) -> dict[str, Any]:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return manifest
-
-
-def _save_four_bit(gguf: Path, model: Any, path: Path) -> None:
-    """The GGUF's Q4_1 weights as `quantized` reads them, if each dequantizes to exactly the
-    float32 weight saved beside it; otherwise none (the float32 ones serve)."""
-    from safetensors.torch import save_file
-
-    torch = import_torch()
-    config = model.config
-    if config.model_type != "llama":
-        return
-    four_bit = quantized.read_gguf(gguf, config.num_attention_heads, config.num_key_value_heads)
-    weights = model.state_dict()
-    for name in quantized.names(four_bit):
-        exact = name in weights and torch.equal(quantized.dequantize(four_bit, name), weights[name])
-        if not exact:
-            return
-    if four_bit:
-        save_file(four_bit, str(path))
 
 
 def _swap_into_place(staging: Path, directory: Path) -> None:

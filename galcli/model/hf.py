@@ -87,7 +87,7 @@ def check_local_dir(path: Path) -> None:
             f"not a model directory (no config.json): {path}",
             hint="point --model at a directory written by save_pretrained()",
         )
-    if not any(path.glob("*.safetensors")):
+    if not quantized.weight_files(path):
         pickles = [p.name for p in path.glob("*.bin")] + [p.name for p in path.glob("*.pt")]
         if pickles:
             raise ModelUnavailable(

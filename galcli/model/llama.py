@@ -132,7 +132,12 @@ class CompactLlama:
         def projection(prefix: str, parts: tuple[str, ...]) -> Callable[[Any], Any]:
             names = [f"{prefix}{part}_proj.weight" for part in parts]
             if held.issuperset(names):
-                return quantized.Int4Linear(four_bit, names, scratch, [weight(n) for n in names])
+                try:
+                    return quantized.Int4Linear(
+                        four_bit, names, scratch, [weight(n) for n in names]
+                    )
+                except RuntimeError:  # a shape or build of torch the kernel does not take
+                    pass
             return Dense(torch.cat([weight(name) for name in names]))
 
         self.shape = shape
@@ -157,7 +162,8 @@ class CompactLlama:
             )
         #: what the matrix products compute with, for the run's metadata
         self.precision = str(dtype).removeprefix("torch.")
-        if any(isinstance(layer.qkv, quantized.Int4Linear) for layer in self.layers):
+        products = [p for x in self.layers for p in (x.qkv, x.out, x.gate_up, x.down)]
+        if any(isinstance(product, quantized.Int4Linear) for product in products):
             self.precision = (
                 f"4-bit Q4_1 weights in bfloat16 products ({self.precision} for "
                 f"{quantized.DENSE_FROM_ROWS}+ tokens at once and outside the products)"

@@ -4,9 +4,10 @@ The embedded model ships as a Q4_1 GGUF: each block of 32 weights is `d * q + m`
 4-bit integer and d, m float16. transformers dequantizes that to float32, and a float32 matrix
 product then reads 4 bytes a weight: on a 2-core CPU, decoding is bound by that memory traffic
 (540 MB a token). Keeping the 4-bit integers and their block scales reads about 0.6 bytes a
-weight. The cache build (`embedded.build_cache`) stores them next to the float32 copy, after
-checking that they dequantize to exactly its float32 weights; `CompactLlama` multiplies with
-them on the CPU unless the `four_bit` setting is off (GALCLI_FOUR_BIT=0).
+weight (the layers: 66 MB instead of 425 MB). The cache build (`embedded.build_cache`) stores
+them next to the float32 copy, after checking that they dequantize to exactly its float32
+weights; `CompactLlama` multiplies with them on the CPU unless the `four_bit` setting is off
+(GALCLI_FOUR_BIT=0).
 
 What changes in the arithmetic, and nothing else: the kernel takes bfloat16 inputs and
 bfloat16 scales, so each product rounds its input vector, d and m + 8d to bfloat16 (the GGUF's
@@ -93,6 +94,22 @@ def read_gguf(path: Path, heads: int, kv_heads: int) -> dict[str, Any]:
     return tensors
 
 
+def save_from_gguf(gguf: Path, config: Any, weights: dict[str, Any], directory: Path) -> bool:
+    """Write `FILE` into `directory` with a Llama GGUF's Q4_1 weights, if each dequantizes to
+    exactly the float32 weight in `weights` (transformers' reading of the same GGUF); else
+    write nothing, and the float32 weights serve. Whether it wrote the file."""
+    from safetensors.torch import save_file
+
+    torch = import_torch()
+    four_bit = read_gguf(gguf, config.num_attention_heads, config.num_key_value_heads)
+    for name in names(four_bit):
+        if name not in weights or not torch.equal(dequantize(four_bit, name), weights[name]):
+            return False
+    if four_bit:
+        save_file(four_bit, str(directory / FILE))
+    return bool(four_bit)
+
+
 def _unpermute(array: Any, heads: int) -> Any:
     """transformers' inverse of llama.cpp's query/key row order (its GGUF loader's)."""
     half = array.shape[0] // heads // 2
@@ -110,8 +127,7 @@ def dequantize(tensors: dict[str, Any], name: str) -> Any:
 
 def unpack(nibbles: Any) -> Any:
     """(N, K/2) nibbles -> (N, K) int32 values 0-15."""
-    torch = import_torch()
-    return torch.stack([nibbles & 15, nibbles >> 4], dim=-1).view(nibbles.shape[0], -1).int()
+    return Scratch().values([nibbles])
 
 
 def names(tensors: dict[str, Any]) -> Iterator[str]:

@@ -88,7 +88,6 @@ class TransformersBackend(Backend):
         self.import_seconds = import_seconds
         self._lock = threading.Lock()
         stepper = compact if compact is not None else TransformersStepper(model)
-        self.precision = getattr(stepper, "precision", None)
         self.decoder = Decoder(stepper, _defaults(generation, vocab_size, tokenizer))
         #: False sends every run through `model.generate` (bench/generate.py compares the two).
         self.use_decoder = supports(generation, encoder_decoder=encoder_decoder)
@@ -101,6 +100,17 @@ class TransformersBackend(Backend):
             assert self._load_model is not None
             self._model = self._load_model()
         return self._model
+
+    @property
+    def precision(self) -> str | None:
+        """What a plain run decodes with: galcli's stepper, or transformers' model where runs go
+        through `generate`. (Beam search always runs on transformers' model.)"""
+        if self.use_decoder:
+            return getattr(self.decoder.stepper, "precision", None)
+        return self._model_precision()
+
+    def _model_precision(self) -> str:
+        return str(self.model.dtype).removeprefix("torch.")
 
     @property
     def watermark_supported(self) -> bool:
@@ -173,6 +183,7 @@ class TransformersBackend(Backend):
         result = TokenStream(iter(()))
 
         self.watermark_record.append(params.watermark)
+        self.precision_record.append(self.precision or "unknown")
 
         def deltas() -> Iterator[str]:
             with self._lock:
@@ -201,6 +212,7 @@ class TransformersBackend(Backend):
         torch = import_torch()
 
         self.watermark_record.append(params.watermark)
+        self.precision_record.append(self._model_precision())
         inputs = self.encode(prompt)
         streamer = transformers.TextIteratorStreamer(
             self.tokenizer, skip_prompt=True, skip_special_tokens=self.profile == CHAT
@@ -271,6 +283,7 @@ class TransformersBackend(Backend):
         kwargs = self.generation_kwargs(params)
         kwargs.pop("watermarking_config", None)  # beams are scored, not watermarked text
         self.watermark_record.append(False)
+        self.precision_record.append(self._model_precision())
         started = time.perf_counter()
         with torch.inference_mode():
             output = self.model.generate(

@@ -27,6 +27,8 @@ class Provenance:
     prompt_sha256: str
     notice: str
     watermark: str  # "on", "off", or why it could not be applied
+    #: the numbers the model computed with (local models), each kind the runs used
+    precision: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -69,6 +71,7 @@ class StampedBackend(Protocol):
     model_id: str
     profile: str
     watermark_record: list[bool]
+    precision_record: list[str]
 
     @property
     def watermark_supported(self) -> bool: ...
@@ -84,7 +87,14 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def stamp(*, model: str, model_sha256: str | None, prompt: str, watermark: str) -> Provenance:
+def stamp(
+    *,
+    model: str,
+    model_sha256: str | None,
+    prompt: str,
+    watermark: str,
+    precision: str | None = None,
+) -> Provenance:
     return Provenance(
         tool="galcli",
         version=__version__,
@@ -94,6 +104,7 @@ def stamp(*, model: str, model_sha256: str | None, prompt: str, watermark: str) 
         prompt_sha256=sha256_text(prompt),
         notice=NOTICE,
         watermark=watermark,
+        precision=precision,
     )
 
 
@@ -124,4 +135,5 @@ def provenance_for(
         model_sha256=backend.weights_sha256(),
         prompt=prompt.text_for(backend.profile),
         watermark=watermark_status(backend, params),
+        precision="; ".join(dict.fromkeys(backend.precision_record)) or None,
     )

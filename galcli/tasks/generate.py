@@ -30,7 +30,6 @@ class GenerateResult:
     load_seconds: float
     provenance: Provenance
     import_seconds: float = 0.0
-    precision: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         speed = self.generation.tokens_per_second
@@ -45,7 +44,6 @@ class GenerateResult:
                 "tokens_per_second": None if speed is None else round(speed, 2),
                 "load_seconds": round(self.load_seconds, 3),
                 "import_seconds": round(self.import_seconds, 3),
-                "precision": self.precision,
                 "finish_reason": self.generation.finish_reason,
             },
             "provenance": self.provenance.as_dict(),
@@ -68,6 +66,5 @@ def run_generate(
         generation=generation,
         load_seconds=backend.load_seconds,
         import_seconds=backend.import_seconds,
-        precision=backend.precision,
         provenance=provenance_for(backend, prompt, request.params),
     )

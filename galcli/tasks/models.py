@@ -55,7 +55,7 @@ def _hub_snapshot(repo_dir: Path) -> Path | None:
     candidates = [snapshots / ref.read_text().strip()] if ref.is_file() else []
     candidates += sorted(snapshots.glob("*")) if snapshots.is_dir() else []
     for snapshot in candidates:
-        if (snapshot / "config.json").is_file() and any(snapshot.glob("*.safetensors")):
+        if (snapshot / "config.json").is_file() and quantized.weight_files(snapshot):
             return snapshot
     return None
 
