@@ -173,6 +173,19 @@ def tiny_gguf(tmp_path_factory: pytest.TempPathFactory, tiny_chat: Path) -> Path
     return write_gguf(tiny_chat, tmp_path_factory.mktemp("gguf") / "tiny.Q.gguf")
 
 
+@pytest.fixture
+def embedded_gguf(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[[Path], Path]:
+    """Make a GGUF file the embedded model, with a model cache of the test's own."""
+    from galcli.model import embedded
+
+    def use(path: Path) -> Path:
+        monkeypatch.setattr(embedded, "find_gguf", lambda: path)
+        monkeypatch.setenv("GALCLI_CACHE_DIR", str(tmp_path / "cache"))
+        return path
+
+    return use
+
+
 @pytest.fixture(scope="session")
 def tiny_gguf_q4(tmp_path_factory: pytest.TempPathFactory, tiny_chat: Path) -> Path:
     """The tiny chat model as a GGUF file whose projections are Q4_1, as the embedded ones."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from galcli.model.base import GenerationParams
-from galcli.model.runtime import import_torch, import_transformers
+from galcli.model.runtime import dtype_name, import_torch, import_transformers
 
 #: generation-config fields that change which token comes next; the loop implements
 #: `suppress_tokens` and leaves models that set any of the others to `generate`.
@@ -71,6 +71,7 @@ class Stepper(Protocol):
     """A model's forward pass as the loop uses it (`llama.CompactLlama`, `TransformersStepper`)."""
 
     device: Any
+    precision: str  # what its products compute with, for provenance
 
     def cache(self, length: int) -> Any: ...
 
@@ -84,7 +85,7 @@ class TransformersStepper:
     def __init__(self, model: Any) -> None:
         self.model = model
         self.device = model.device
-        self.precision = str(model.dtype).removeprefix("torch.")
+        self.precision = dtype_name(model.dtype)
         self.static_failed = False
 
     def cache(self, length: int) -> list[Any]:

@@ -126,25 +126,24 @@ def load_pretrained(
 
     transformers = import_transformers()
     started = time.perf_counter()
-    compact = None
     if local is not None:
         with _load_errors(str(source), model_id, allow_download):
             compact = CompactLlama.load(local, dtype, device, four_bit=four_bit)
-    if compact is not None and local is not None:
-        with _load_errors(str(source), model_id, allow_download):
-            tokenizer = _local_tokenizer(transformers, local)
-        return TransformersBackend(
-            tokenizer,
-            compact=compact,
-            load_model=load_model,
-            generation=_generation_fields(local),
-            vocab_size=compact.shape.vocab,
-            model_id=model_id,
-            source=local,
-            device=device,
-            load_seconds=time.perf_counter() - started,
-            weights_digest=weights_digest,
-        )
+            if compact is not None:
+                tokenizer = _local_tokenizer(transformers, local)
+        if compact is not None:
+            return TransformersBackend(
+                tokenizer,
+                compact=compact,
+                load_model=load_model,
+                generation=_generation_fields(local),
+                vocab_size=compact.shape.vocab,
+                model_id=model_id,
+                source=local,
+                device=device,
+                load_seconds=time.perf_counter() - started,
+                weights_digest=weights_digest,
+            )
     import_seconds = _import_architecture(transformers, source)
     started = time.perf_counter()
     with _load_errors(str(source), model_id, allow_download):

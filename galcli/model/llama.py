@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from galcli.model import quantized
-from galcli.model.runtime import import_torch
+from galcli.model.runtime import dtype_name, import_torch
 
 #: config.json values that leave the arithmetic as this module does it.
 _PLAIN = {
@@ -161,7 +161,7 @@ class CompactLlama:
                 )
             )
         #: what the matrix products compute with, for the run's metadata
-        self.precision = str(dtype).removeprefix("torch.")
+        self.precision = dtype_name(dtype)
         products = [p for x in self.layers for p in (x.qkv, x.out, x.gate_up, x.down)]
         if any(isinstance(product, quantized.Int4Linear) for product in products):
             self.precision = (

@@ -94,20 +94,19 @@ def read_gguf(path: Path, heads: int, kv_heads: int) -> dict[str, Any]:
     return tensors
 
 
-def save_from_gguf(gguf: Path, config: Any, weights: dict[str, Any], directory: Path) -> bool:
+def save_from_gguf(gguf: Path, config: Any, weights: dict[str, Any], directory: Path) -> None:
     """Write `FILE` into `directory` with a Llama GGUF's Q4_1 weights, if each dequantizes to
     exactly the float32 weight in `weights` (transformers' reading of the same GGUF); else
-    write nothing, and the float32 weights serve. Whether it wrote the file."""
+    write nothing, and the float32 weights serve."""
     from safetensors.torch import save_file
 
     torch = import_torch()
     four_bit = read_gguf(gguf, config.num_attention_heads, config.num_key_value_heads)
     for name in names(four_bit):
         if name not in weights or not torch.equal(dequantize(four_bit, name), weights[name]):
-            return False
+            return
     if four_bit:
         save_file(four_bit, str(directory / FILE))
-    return bool(four_bit)
 
 
 def _unpermute(array: Any, heads: int) -> Any:
@@ -175,7 +174,8 @@ class Scratch:
     packing itself."""
 
     def __init__(self) -> None:
-        self._buffer = import_torch().empty(0, dtype=import_torch().int32)
+        torch = import_torch()
+        self._buffer = torch.empty(0, dtype=torch.int32)
 
     def values(self, nibbles: Sequence[Any]) -> Any:
         """The 4-bit values of weights stacked by rows, as an (N, K) int32 view of the buffer."""

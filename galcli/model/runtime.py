@@ -71,3 +71,8 @@ def import_transformers(debug: bool = False) -> Any:
         warnings.filterwarnings("ignore", module=r"transformers\..*")
         warnings.filterwarnings("ignore", module=r"torch\..*")
     return transformers
+
+
+def dtype_name(dtype: Any) -> str:
+    """A torch dtype as provenance and `models show` print it: "float32", "bfloat16"."""
+    return str(dtype).removeprefix("torch.")

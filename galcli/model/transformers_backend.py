@@ -39,7 +39,7 @@ from galcli.model.decode import (
 from galcli.model.digest import files_sha256
 from galcli.model.llama import CompactLlama
 from galcli.model.profiles import profile_of_tokenizer
-from galcli.model.runtime import import_torch, import_transformers
+from galcli.model.runtime import dtype_name, import_torch, import_transformers
 
 #: continuations scored in one forward pass
 _SCORING_BATCH = 16
@@ -106,11 +106,11 @@ class TransformersBackend(Backend):
         """What a plain run decodes with: galcli's stepper, or transformers' model where runs go
         through `generate`. (Beam search always runs on transformers' model.)"""
         if self.use_decoder:
-            return getattr(self.decoder.stepper, "precision", None)
+            return self.decoder.stepper.precision
         return self._model_precision()
 
     def _model_precision(self) -> str:
-        return str(self.model.dtype).removeprefix("torch.")
+        return dtype_name(self.model.dtype)
 
     @property
     def watermark_supported(self) -> bool:
@@ -183,7 +183,7 @@ class TransformersBackend(Backend):
         result = TokenStream(iter(()))
 
         self.watermark_record.append(params.watermark)
-        self.precision_record.append(self.precision or "unknown")
+        self.precision_record.append(self.decoder.stepper.precision)
 
         def deltas() -> Iterator[str]:
             with self._lock:

@@ -15,10 +15,8 @@ from galcli.settings import Settings
 
 
 @pytest.fixture
-def gguf(tiny_gguf: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    monkeypatch.setattr(embedded, "find_gguf", lambda: tiny_gguf)
-    monkeypatch.setenv("GALCLI_CACHE_DIR", str(tmp_path / "cache"))
-    return tiny_gguf
+def gguf(tiny_gguf: Path, embedded_gguf) -> Path:
+    return embedded_gguf(tiny_gguf)
 
 
 def load(messages: list[str] | None = None):

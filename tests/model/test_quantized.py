@@ -62,10 +62,8 @@ def test_four_bit_products_are_the_float32_ones_up_to_bfloat16_rounding() -> Non
 
 
 @pytest.fixture
-def q4_gguf(tiny_gguf_q4: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    monkeypatch.setattr(embedded, "find_gguf", lambda: tiny_gguf_q4)
-    monkeypatch.setenv("GALCLI_CACHE_DIR", str(tmp_path / "cache"))
-    return tiny_gguf_q4
+def q4_gguf(tiny_gguf_q4: Path, embedded_gguf) -> Path:
+    return embedded_gguf(tiny_gguf_q4)
 
 
 @needs_kernel
@@ -130,10 +128,8 @@ def test_a_gguf_without_4bit_projections_keeps_float32(gguf_fp32) -> None:
 
 
 @pytest.fixture
-def gguf_fp32(tiny_gguf: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    monkeypatch.setattr(embedded, "find_gguf", lambda: tiny_gguf)
-    monkeypatch.setenv("GALCLI_CACHE_DIR", str(tmp_path / "cache"))
-    return tiny_gguf
+def gguf_fp32(tiny_gguf: Path, embedded_gguf) -> Path:
+    return embedded_gguf(tiny_gguf)
 
 
 def test_the_setting_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
