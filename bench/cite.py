@@ -43,8 +43,8 @@ from common import CORPORA
 
 from galcli.bib.entries import BIBER, BIBTEX, first_definitions, parse_bib
 from galcli.bib.normalize import latex_to_text
-from galcli.verify.latex_project import scan_project
-from galcli.verify.texlex import mask
+from galcli.latex.project import scan_project
+from galcli.latex.texlex import mask
 
 PAPERS = {
     "sympy": ("sympy_peerj2017", "paper.tex", BIBTEX),

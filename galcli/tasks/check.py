@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from galcli.bib.entries import BIBER, BIBTEX, PARALLEL_BYTES, unique_paths
 from galcli.errors import UsageError
 from galcli.forked import Forked
+from galcli.latex.project import LatexProject, Reference, scan_project
 from galcli.problems import ERROR, NOTE, WARNING, Problem
 from galcli.verify.bib_cache import (
     ParsedSummary,
@@ -24,7 +25,6 @@ from galcli.verify.bib_cache import (
 )
 from galcli.verify.bib_summary import BibSummary, KeyInfo
 from galcli.verify.keys import KeySuggester
-from galcli.verify.latex_project import LatexProject, Reference, scan_project
 
 if TYPE_CHECKING:
     from collections.abc import Callable

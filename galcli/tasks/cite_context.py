@@ -17,11 +17,12 @@ from pathlib import Path
 
 from galcli.bib.normalize import latex_to_text
 from galcli.fileio import read_text
+from galcli.latex.commands import NOT_CITATIONS
+from galcli.latex.project import LatexProject
+from galcli.latex.scan import LineIndex
+from galcli.latex.sentences import sentence_at
+from galcli.latex.texlex import mask
 from galcli.retrieve.context import ContextQuery
-from galcli.verify.cite_commands import NOT_CITATIONS
-from galcli.verify.latex_project import LatexProject
-from galcli.verify.latex_scan import LineIndex
-from galcli.verify.texlex import mask
 
 PLACEHOLDER_KEYS = frozenset({"", "?", "??", "todo"})
 _CITE = re.compile(
@@ -43,10 +44,6 @@ _ABSTRACT = re.compile(
 _PARAGRAPH_BREAK = re.compile(
     r"\n[ \t]*\n|" + _HEADING.pattern + r"|\\item\b"
     r"|\\(?:begin|end)\{(?:figure|table|itemize|enumerate|description|equation|align)\*?\}"
-)
-_SENTENCE_END = re.compile(r"[.!?](?:['\")\]}]*)\s+(?=[A-Z\\(])")
-_ABBREVIATIONS = frozenset(
-    "al e.g i.e etc fig figs eq eqs ref refs sec cf vs dr no vol ch approx resp".split()
 )
 _DROP = re.compile(
     r"\\(?:[A-Za-z@]*cite[A-Za-z@]*|ref|eqref|autoref|cref|Cref|label|url|href|footnote)\*?"
@@ -98,21 +95,6 @@ def _split_keys(keys: str) -> list[str]:
 
 def _is_placeholder(key: str) -> bool:
     return key.strip().lower() in PLACEHOLDER_KEYS
-
-
-def _sentence_span(paragraph: str, position: int) -> tuple[int, int]:
-    """The sentence of `paragraph` that holds offset `position` (abbreviations don't end one)."""
-    start, end = 0, len(paragraph)
-    for match in _SENTENCE_END.finditer(paragraph):
-        word = re.search(r"([A-Za-z.]+)[.!?]$", paragraph[: match.start() + 1])
-        if word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
-            continue
-        if match.end() <= position:
-            start = match.end()
-        else:
-            end = match.start() + 1
-            break
-    return start, end
 
 
 class _Paragraphs:
@@ -185,7 +167,7 @@ class _Sentences:
                 after = _ROW_END.search(self.masked, position, end)
                 return (rows[-1] if rows else start), (after.start() if after else end)
         p_start, p_end = self.paragraphs.span(position)
-        s_start, s_end = _sentence_span(self.masked[p_start:p_end], position - p_start)
+        s_start, s_end = sentence_at(self.masked[p_start:p_end], position - p_start)
         return p_start + s_start, p_start + s_end
 
 

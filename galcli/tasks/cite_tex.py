@@ -18,10 +18,10 @@ from typing import Any
 from galcli.bib.entries import BibEntry, load_bibliography
 from galcli.errors import InputError
 from galcli.fileio import display_path
+from galcli.latex.project import scan_project
 from galcli.problems import Problem
 from galcli.tasks.cite import Citer, CiteRequest, CiteResult
 from galcli.tasks.cite_context import Placeholder, TexDocument, fill, read_document
-from galcli.verify.latex_project import scan_project
 
 
 @dataclass(frozen=True)

@@ -266,7 +266,7 @@ class TexFormulas:
 def load_tex(path: Path) -> TexFormulas:
     """The file's display and inline math, and the macros its preamble (and includes) define."""
     from galcli.fileio import read_text
-    from galcli.verify.latex_project import scan_project
+    from galcli.latex.project import scan_project
 
     text = read_text(path, what="LaTeX file")
     definitions: dict[str, Definition] = {}

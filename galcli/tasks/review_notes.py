@@ -14,12 +14,11 @@ from typing import Any
 
 from galcli.bib.entries import BibEntry
 from galcli.bib.normalize import latex_to_text, normalize_title
+from galcli.latex.sentences import split_sentences
 from galcli.verify.support import content_words
 
 MAX_QUOTES = 2
 QUOTE_CHARS = 320  # both quotations together; longer prompts cost the small model seconds
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[])")
-_ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|et al|vs|Fig|Eq|ca|approx)\.$", re.IGNORECASE)
 
 
 def _clean(text: str) -> str:
@@ -28,13 +27,7 @@ def _clean(text: str) -> str:
 
 def abstract_sentences(abstract: str) -> list[str]:
     """The abstract's sentences (not split after "e.g." or "et al.")."""
-    sentences: list[str] = []
-    for piece in _SENTENCE_END.split(_clean(abstract)):
-        if sentences and _ABBREVIATION.search(sentences[-1]):
-            sentences[-1] += " " + piece
-        else:
-            sentences.append(piece)
-    return [s for s in sentences if len(s) > 1]
+    return [s for s in split_sentences(_clean(abstract)) if len(s) > 1]
 
 
 def authors_short(entry: BibEntry) -> str:

@@ -381,7 +381,7 @@ def test_mobley_review_duplicate_key(cli, corpora: Path) -> None:
 
 
 def test_commented_keys_and_macro_parameters_are_not_citations(cli, corpora: Path) -> None:
-    from galcli.verify.latex_project import scan_project
+    from galcli.latex.project import scan_project
 
     paper = corpora / LATEX / "scipy_1.0_natmeth2020/paper.tex"
     project = scan_project(paper)

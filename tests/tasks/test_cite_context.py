@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from galcli.latex.project import scan_project
 from galcli.tasks.cite_context import read_document
-from galcli.verify.latex_project import scan_project
 
 TABLE = r"""\documentclass{article}
 \begin{document}

@@ -8,6 +8,7 @@ math of a .tex file). Parse errors carry the column in the formula, so the user 
 under the problem. Nothing here needs a model.
 """
 
+from galcli.latex.texlex import Definition, parse_definitions
 from galcli.verify.formula.inventory import Row, Symbol, inventory, rows, structure
 from galcli.verify.formula.macros import expand_macros
 from galcli.verify.formula.parse import parse
@@ -22,7 +23,6 @@ from galcli.verify.formula.vocabulary import (
     RELATIONS,
     is_known_macro,
 )
-from galcli.verify.texlex import Definition, parse_definitions
 
 __all__ = [
     "CONSTANTS",

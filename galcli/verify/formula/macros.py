@@ -1,11 +1,11 @@
-"""Expansion of the macros a document defines (read by `galcli.verify.texlex.parse_definitions`)
+"""Expansion of the macros a document defines (read by `galcli.latex.texlex.parse_definitions`)
 inside a formula, so that `\\R` or `\\norm{x}` is explained as what it stands for."""
 
 from __future__ import annotations
 
 import re
 
-from galcli.verify.texlex import Definition, group, skip_space
+from galcli.latex.texlex import Definition, group, skip_space
 
 _TOKEN = re.compile(r"\\[A-Za-z@]+|.", re.S)  # one TeX token: an argument without braces
 

@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass, field
 
 from galcli.errors import InputError
+from galcli.latex.texlex import Definition
 from galcli.verify.formula.macros import expand_macros
 from galcli.verify.formula.rows import LABELS, outside_groups
 from galcli.verify.formula.unicode_math import unicode_to_latex
 from galcli.verify.formula.vocabulary import MATH_ENVIRONMENTS
-from galcli.verify.texlex import Definition
 
 _ENVIRONMENT = re.compile(
     r"^\s*\\begin\{(?P<env>(?:"

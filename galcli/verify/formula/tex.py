@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from galcli.latex.texlex import mask
 from galcli.verify.formula.inventory import continues
 from galcli.verify.formula.rows import split_rows
 from galcli.verify.formula.source import label_of
 from galcli.verify.formula.vocabulary import MATH_ENVIRONMENTS, MULTI_EQUATION
-from galcli.verify.texlex import mask
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from galcli.verify.latex_project import scan_project
-from galcli.verify.latex_scan import mask, scan_text
+from galcli.latex.project import scan_project
+from galcli.latex.scan import mask, scan_text
 
 
 def keys(text: str) -> list[str]:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from galcli.fileio import read_text
-from galcli.verify.cite_commands import CiteMacro
-from galcli.verify.latex_scan import Citation, scan_text
+from galcli.latex.commands import CiteMacro
+from galcli.latex.scan import Citation, scan_text
 
 # A resource given as a URL (biblatex can fetch `\addbibresource[location=remote]{http://…}`).
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from galcli.verify.cite_commands import (
+from galcli.latex.commands import (
     BIB_COMMANDS,
     FIXED_COMMANDS,
     INCLUDE_COMMANDS,
@@ -26,10 +26,10 @@ from galcli.verify.cite_commands import (
     CiteMacro,
     volume_citation,
 )
-from galcli.verify.texlex import arguments as _arguments
-from galcli.verify.texlex import definitions, mask
-from galcli.verify.texlex import group as _group
-from galcli.verify.texlex import skip_space as _skip_space
+from galcli.latex.texlex import arguments as _arguments
+from galcli.latex.texlex import definitions, mask
+from galcli.latex.texlex import group as _group
+from galcli.latex.texlex import skip_space as _skip_space
 
 _BARE_INPUT = re.compile(r"\s+(?P<name>[^\s{}\\%]+)")
 _BIBLATEX = re.compile(r"\\usepackage\s*(?:\[[^\]]*\])?\s*\{[^}]*\bbiblatex\b")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from galcli.verify.latex_scan import scan_text
-from galcli.verify.texlex import Definition, arguments, group, mask, parse_definitions
+from galcli.latex.scan import scan_text
+from galcli.latex.texlex import Definition, arguments, group, mask, parse_definitions
 
 
 def test_one_definition_parser_reads_every_form() -> None:
