@@ -41,7 +41,8 @@ from pathlib import Path
 
 from common import CORPORA
 
-from galcli.bib.entries import BIBER, BIBTEX, first_definitions, parse_bib
+from galcli.bib.entries import BIBER, BIBTEX
+from galcli.bib.load import load as load_bib
 from galcli.bib.normalize import latex_to_text
 from galcli.latex.project import scan_project
 from galcli.latex.texlex import mask
@@ -82,9 +83,8 @@ def load(corpora: Path, paper: str) -> tuple[Path, list]:
     folder, main, dialect = PAPERS[paper]
     path = corpora / "latex" / folder / main  # an absolute folder (--papers) stays as it is
     project = scan_project(path)
-    bibs = [parse_bib(r.resolved, dialect=dialect) for r in project.bibliographies if r.resolved]
-    defined, _ = first_definitions(bibs)
-    return path, list(defined.values())
+    bibliography = load_bib([r.resolved for r in project.bibliographies if r.resolved], dialect)
+    return path, list(bibliography.entries.values())
 
 
 def hide(corpora: Path, paper: str, into: Path, entries: list) -> tuple[Path, list[Hidden]]:

@@ -34,13 +34,13 @@ BIBS = (
 
 
 def breakdown(bib: Path) -> list[tuple[str, float, str]]:
-    from galcli.bib.entries import load_bibliography
+    from galcli.bib.load import load
     from galcli.retrieve import embeddings
     from galcli.retrieve.bm25 import BM25Index
 
     rows = []
     started = time.perf_counter()
-    entries, _ = load_bibliography([bib])
+    entries = list(load([bib]).entries.values())
     rows.append((f"in-process: load {len(entries)} entries", time.perf_counter() - started, "s"))
     started = time.perf_counter()
     BM25Index(entries)

@@ -40,7 +40,7 @@ def main() -> None:
     abstracts = [
         e.fields_dict["abstract"].value for e in library.entries if "abstract" in e.fields_dict
     ][: args.abstracts]
-    modes = {"4-bit": Settings(), "float32": Settings(four_bit=False)}
+    modes = {"4-bit": Settings.defaults(), "float32": Settings.defaults(four_bit=False)}
     backends = {name: embedded.load(None, s, print) for name, s in modes.items()}  # type: ignore[arg-type]
     tokenizer = backends["float32"].tokenizer
     # half the limit: a piece decoded to text and tokenized again may come out longer

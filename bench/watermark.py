@@ -16,8 +16,8 @@ import sys
 
 from common import CORPORA
 
-from galcli.bib.entries import parse_bib
 from galcli.bib.normalize import latex_to_text
+from galcli.bib.parse import parse_bib
 from galcli.model.base import GenerationParams
 from galcli.model.registry import load_backend
 from galcli.provenance import watermark

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import sys
 from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 from typing import IO
 
@@ -67,11 +69,23 @@ def keep_recent(directory: Path, pattern: str, keep: int) -> None:
         stale.unlink(missing_ok=True)
 
 
-def check_writable(path: str | Path) -> None:
-    """Fail now, before any slow work, if `path` cannot be a new or replaced file."""
+class _Probe(Exception):
+    """Raised inside a probe write so that nothing is written."""
+
+
+def check_writable(path: str | Path, *, probe: bool = False) -> None:
+    """Fail now (InputError, exit 3), before any slow work, if `path` cannot be a new or
+    replaced file. With `probe`, a temporary file is created beside it and removed again:
+    `/proc/x.bib` passes a look at its directory and fails only there."""
     target = Path(path)
     if target.is_dir() or not target.parent.is_dir():
         raise _write_error(target, OSError())
+    if probe:
+        try:
+            with atomic_writer(target, user_file=True):
+                raise _Probe
+        except _Probe:
+            pass
 
 
 def _write_error(target: Path, exc: OSError) -> InputError:
@@ -172,19 +186,38 @@ def listed_lines_of(text: str) -> list[tuple[int, str]]:
     return [(number, line) for number, line in stripped if line and not line.startswith("#")]
 
 
+# The stdin a run reads "-" from: the one `galcli.cli.main` was handed (its Environment), else
+# the process's own. A context variable, not a module global, so runs in threads keep theirs.
+_STDIN: ContextVar[tuple[IO[bytes], bool] | None] = ContextVar("galcli_stdin", default=None)
+
+
+@contextlib.contextmanager
+def stdin_from(stream: IO[bytes], isatty: bool) -> Iterator[None]:
+    """Read "-" (and piped arguments) from `stream` inside the block."""
+    token = _STDIN.set((stream, isatty))
+    try:
+        yield
+    finally:
+        _STDIN.reset(token)
+
+
+def stdin() -> tuple[IO[bytes], bool]:
+    """(the byte stream "-" reads, whether it is a terminal)."""
+    given = _STDIN.get()
+    if given is not None:
+        return given
+    stream = getattr(sys.stdin, "buffer", None)
+    return (stream if stream is not None else io.BytesIO(b"")), sys.stdin.isatty()
+
+
 def read_stdin() -> str:
-    return decode_utf8(
-        sys.stdin.buffer.read()
-        if hasattr(sys.stdin, "buffer")
-        else sys.stdin.read().encode("utf-8"),
-        "<stdin>",
-    )
+    return decode_utf8(stdin()[0].read(), "<stdin>")
 
 
 def text_argument(value: str | None, *, name: str = "TEXT") -> str:
     """An argument that may be given inline, as "-" for stdin, or left out when stdin is piped."""
     if value is None or value == "-":
-        if value is None and sys.stdin.isatty():
+        if value is None and stdin()[1]:
             raise UsageError(
                 f"missing argument {name}",
                 hint=f"give {name} on the command line, or pipe it in (use - for stdin)",

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,37 +70,25 @@ class Result:
         return [json.loads(line) for line in self.stdout.splitlines() if line.strip()]
 
 
-class _Stdin(io.TextIOWrapper):
-    def isatty(self) -> bool:
-        return False
-
-
-class _Terminal(io.TextIOWrapper):
-    def isatty(self) -> bool:
-        return True
-
-
 @pytest.fixture
-def cli(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Callable[..., Result]:
-    """Run galcli in-process through the real entry point and its error handler."""
+def cli() -> Callable[..., Result]:
+    """Run galcli in-process through the real entry point and its error handler, on in-memory
+    streams (an Environment, as `galcli.cli.main` takes it): nothing of `sys` is patched."""
     from galcli.cli import main
+    from galcli.environment import Environment
 
-    def invoke(*args: str, stdin: str | None = None, internal_error: bool = False) -> Result:
-        """Run `galcli ARGS`; an internal error (exit 70) fails the test unless it is expected."""
-        if stdin is None:
-            monkeypatch.setattr(sys, "stdin", _Terminal(io.BytesIO(b""), encoding="utf-8"))
-        else:
-            monkeypatch.setattr(sys, "stdin", _Stdin(io.BytesIO(stdin.encode()), encoding="utf-8"))
-        capsys.readouterr()
-        code = main(list(args))
-        captured = capsys.readouterr()
+    def invoke(
+        *args: str, stdin: str | None = None, internal_error: bool = False, terminal: bool = False
+    ) -> Result:
+        """Run `galcli ARGS` with `stdin` piped in (None: stdin is a terminal); `terminal`:
+        stdout and stderr are terminals. An internal error (exit 70) fails the test unless it
+        is expected."""
+        env = Environment.buffers(None if stdin is None else stdin.encode(), terminal=terminal)
+        code = main(list(args), env)
+        out, err = env.stdout.getvalue(), env.stderr.getvalue()  # type: ignore[attr-defined]
         if int(code) == 70 and not internal_error:
-            pytest.fail(
-                f"galcli {' '.join(args)} ended with an internal error (exit 70):\n{captured.err}"
-            )
-        return Result(int(code), captured.out, captured.err)
+            pytest.fail(f"galcli {' '.join(args)} ended with an internal error (exit 70):\n{err}")
+        return Result(int(code), out, err)
 
     return invoke
 

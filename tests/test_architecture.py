@@ -13,7 +13,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "galcli"
 
-BASE = {"galcli", "errors", "problems", "fileio", "paths", "settings", "forked"}
+BASE = {
+    "galcli",
+    "errors",
+    "problems",
+    "fileio",
+    "paths",
+    "settings",
+    "specs",
+    "forked",
+    "environment",
+}
 
 # layer -> the layers it may import at run time
 ALLOWED: dict[str, set[str]] = {
@@ -37,7 +47,18 @@ ALLOWED: dict[str, set[str]] = {
         "tasks",
     },
     "render": {"base", "bib", "render"},
-    "cli": {"cli", "tasks", "render", "settings", "errors", "fileio", "galcli"},
+    "cli": {
+        "cli",
+        "tasks",
+        "render",
+        "settings",
+        "specs",
+        "errors",
+        "problems",
+        "environment",
+        "fileio",
+        "galcli",
+    },
     "__main__": {"cli"},  # `python -m galcli`
 }
 
@@ -105,8 +126,11 @@ class _Imports(ast.NodeVisitor):
                     PACKAGE / f"{alias.name}.py"
                 ).exists()
                 self.found.append((node.lineno, f"galcli.{alias.name}" if is_module else "galcli"))
-        else:
-            self.found.append((node.lineno, target))
+        else:  # `from galcli.cli import check`: the module galcli.cli.check where there is one
+            folder = PACKAGE.joinpath(*target.split(".")[1:])
+            for alias in node.names:
+                is_module = (folder / alias.name).is_dir() or (folder / f"{alias.name}.py").exists()
+                self.found.append((node.lineno, f"{target}.{alias.name}" if is_module else target))
 
 
 def imports(path: Path) -> list[tuple[int, str]]:
@@ -178,3 +202,70 @@ def test_verify_never_imports_torch() -> None:
                 names = [node.module]
             for name in names:
                 assert name.split(".")[0] not in {"torch", "transformers"}, (path, name)
+
+
+def module_graph() -> dict[str, set[str]]:
+    """galcli module -> the galcli modules it imports at run time (TYPE_CHECKING skipped)."""
+    modules = {module_name(path): path for path in PACKAGE.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        targets = set()
+        for _, target in imports(path):
+            while target and target not in modules:
+                target = target.rpartition(".")[0]  # `from galcli.x import f`: module galcli.x
+            if target and target != name and target != "galcli":
+                targets.add(target)
+        graph[name] = targets
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every strongly connected group of more than one module (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in graph.get(node, ()):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_module_imports_itself_back() -> None:
+    assert cycles(module_graph()) == []
+
+
+def test_the_cycle_finder_finds_cycles() -> None:
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+MAX_LINES = 400  # a module that grows past this holds more than one job: split it
+
+
+def test_no_module_is_over_the_size_limit() -> None:
+    sizes = {
+        str(path.relative_to(ROOT)): len(path.read_text(encoding="utf-8").splitlines())
+        for path in PACKAGE.rglob("*.py")
+    }
+    assert {path: n for path, n in sizes.items() if n > MAX_LINES} == {}

@@ -11,7 +11,7 @@ from galcli.tasks.check import CheckRequest, run_check
 result = run_check(
     CheckRequest(main=Path(sys.argv[1] if len(sys.argv) > 1 else "../paper/paper.tex"), unused=True)
 )
-print(f"{result.citations} citations, {result.entries} entries, ok={result.ok}")
+print(f"{len(result.citations)} citations, {result.entries} entries, ok={result.ok}")
 for problem in result.problems:
     print(f"{problem.file}:{problem.line}: {problem.severity}: {problem.message} [{problem.kind}]")
-sys.exit(0 if result.ok else 1)
+sys.exit(result.exit_code)

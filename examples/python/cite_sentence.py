@@ -7,7 +7,7 @@ python cite_sentence.py "…" refs.bib --model fake:replies.json   # any galcli 
 import argparse
 from pathlib import Path
 
-from galcli.bib.entries import load_bibliography
+from galcli.bib.load import load
 from galcli.model.registry import load_backend
 from galcli.settings import load_settings
 from galcli.tasks.cite import Citer, CiteRequest
@@ -19,7 +19,7 @@ parser.add_argument("--model", help="a galcli model string (default: the embedde
 parser.add_argument("--no-model", action="store_true", help="retrieval only")
 args = parser.parse_args()
 
-entries, problems = load_bibliography([args.bib])
+entries = list(load([args.bib]).entries.values())
 backend = (
     None if args.no_model else load_backend(load_settings({"model": args.model, "log": False}))
 )

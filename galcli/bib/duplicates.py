@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Generic, Protocol, TypeVar
 
-from galcli.problems import WARNING, Problem
+from galcli.problems import WARNING, Kind, Problem
 
 BIBER = "biber"
 BIBTEX = "bibtex"
@@ -38,7 +38,7 @@ def duplicate_key_problem(
 ) -> Problem:
     """An exact repeat of a key: both tools use the first definition."""
     return Problem(
-        "duplicate_key",
+        Kind.DUPLICATE_KEY,
         WARNING,
         f"duplicate key '{key}' (first defined at {original_file}:{original_line}); "
         "BibTeX and biber use the first and skip this one",
@@ -59,7 +59,7 @@ def case_duplicate_problem(
         else "BibTeX ignores letter case in keys, reports a repeated entry and skips this one"
     )
     return Problem(
-        "duplicate_key",
+        Kind.DUPLICATE_KEY,
         WARNING,
         f"key '{key}' differs only in letter case from '{original_key}' "
         f"(defined at {original}); {why}",

@@ -7,6 +7,7 @@ rdkit (a test checks `sys.modules`). Command modules import their tasks inside t
 from __future__ import annotations
 
 import errno
+import io
 import os
 import sys
 from typing import Annotated, Any
@@ -24,6 +25,7 @@ from galcli.cli import lit_review as review_cmd
 from galcli.cli import log as log_cmd
 from galcli.cli import models as models_cmd
 from galcli.cli import smiles as smiles_cmd
+from galcli.environment import Environment
 from galcli.errors import ExitCode, OutputClosed
 
 HELP = """A scientific writing assistant that checks before it prints.
@@ -111,8 +113,24 @@ def _debug_requested(args: list[str]) -> bool:
     return "--debug" in own or os.environ.get("GALCLI_DEBUG", "") not in ("", "0")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run galcli with `argv` (default: sys.argv[1:]) and return the exit code."""
+def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
+    """Run galcli with `argv` (default: sys.argv[1:]) on the streams of `env` (default: the
+    process's own) and return the exit code."""
+    import contextlib
+
+    from galcli.fileio import stdin_from
+
+    env = env or Environment.default()
+    args = sys.argv[1:] if argv is None else list(argv)
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(stdin_from(env.stdin, env.stdin_isatty))
+        if env.stdout is not sys.stdout:  # click writes --help and its own messages to sys
+            stack.enter_context(contextlib.redirect_stdout(env.stdout))
+            stack.enter_context(contextlib.redirect_stderr(env.stderr))
+        return _run(args, env)
+
+
+def _run(args: list[str], env: Environment) -> int:
     from galcli import render
     from galcli.cli.lazy import lazy_command
 
@@ -120,55 +138,54 @@ def main(argv: list[str] | None = None) -> int:
     ancestry: dict[str, Any] = {cls.__name__: cls for cls in typer.BadParameter.__mro__}
     ClickUsageError, ClickException = ancestry["UsageError"], ancestry["ClickException"]
 
-    args = sys.argv[1:] if argv is None else list(argv)
     debug = _debug_requested(args)
     command = lazy_command(app)  # builds only the subcommand that runs
     try:
-        result = command.main(args=args, prog_name="galcli", standalone_mode=False)
+        result = command.main(args=args, prog_name="galcli", standalone_mode=False, obj=env)
     except ClickUsageError as exc:
         if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:
             # A group run without a command: its help, on stdout, as `git` prints its usage.
-            typer.echo(exc.ctx.get_help())
-            return _flushed(ExitCode.USAGE)
+            env.stdout.write(exc.ctx.get_help() + "\n")
+            return _flushed(env, ExitCode.USAGE)
         path = exc.ctx.command_path if exc.ctx is not None else "galcli"
-        return render.usage_error(exc.format_message(), f"see '{path} --help'")
+        return render.usage_error(exc.format_message(), f"see '{path} --help'", env=env)
     except ClickException as exc:
-        return render.usage_error(exc.format_message(), None)
+        return render.usage_error(exc.format_message(), None, env=env)
     except (typer.Abort, KeyboardInterrupt):
         result = ExitCode.INTERRUPTED
     except OutputClosed as exc:
         # The reader went away (`galcli … | head -1`): quietly, with the status of the work done.
-        _silence_stdout()
+        _silence_stdout(env)
         return exc.status
     except BrokenPipeError:
-        _silence_stdout()
+        _silence_stdout(env)
         return ExitCode.OK
     except Exception as exc:  # the one handler: GalcliError and bugs alike
-        return render.error(exc, debug=debug)
+        return render.error(exc, debug=debug, env=env)
     if result == ExitCode.INTERRUPTED:
-        render.error(KeyboardInterrupt(), debug=False)
-    return _flushed(int(result) if isinstance(result, int) else ExitCode.OK)
+        render.error(KeyboardInterrupt(), debug=False, env=env)
+    return _flushed(env, int(result) if isinstance(result, int) else ExitCode.OK)
 
 
-def _flushed(status: int) -> int:
+def _flushed(env: Environment, status: int) -> int:
     """`status`, once what is buffered for stdout is written; a reader that has gone away by
     then (EPIPE on the last flush) changes nothing."""
     try:
-        sys.stdout.flush()
+        env.stdout.flush()
     except BrokenPipeError:
-        _silence_stdout()
+        _silence_stdout(env)
     except (OSError, ValueError):
         pass
     return status
 
 
-def _silence_stdout() -> None:
+def _silence_stdout(env: Environment) -> None:
     """Point stdout at /dev/null, as Python's documentation recommends after EPIPE, so that the
     flush at interpreter exit does not fail again ("Exception ignored … BrokenPipeError")."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
+        os.dup2(devnull, env.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
         pass
 
 

@@ -9,8 +9,7 @@ from typing import Annotated
 import typer
 
 from galcli.cli.options import CommonOptions, common_options
-from galcli.errors import ExitCode
-from galcli.render import Output
+from galcli.problems import kinds_help
 
 
 @common_options(model=False)
@@ -61,11 +60,9 @@ def check(
     (FILE:LINE:COLUMN: severity: message [kind]) so editors can jump to them.
 
     \b
-    Problem kinds: undefined_key, duplicate_key, duplicate_field, unused_entry,
-    missing_field, bib_parse_error, bib_encoding, missing_file, include_cycle;
-    remote_bibliography is a note (a URL resource galcli does not fetch); with --online
-    also reference_not_found, reference_metadata_mismatch, reference_retracted,
-    doi_malformed (--bib FILE without MAIN.tex: every entry of the .bib).
+    Problem kinds, by their usual severity (docs/checks.md says what each means):
+    {kinds}
+    {online} (--bib FILE without MAIN.tex: every entry of the .bib).
     Exit status: 0 clean, 1 errors found (--strict: warnings too), 3 unreadable input.
 
     \b
@@ -81,17 +78,18 @@ def check(
     from galcli.render.check import show_check
     from galcli.tasks.check import CheckRequest, find_main_file, run_check
 
-    out = Output(json_mode=opts.json, quiet=opts.quiet)
+    out = opts.output()
     config = None
     if online:
-        from galcli.tasks.online_check import check_bib_alone, load_lookup_config
+        from galcli.tasks.check import check_bib_alone
+        from galcli.tasks.online_check import load_lookup_config
 
         config = load_lookup_config()
         if main is None and bib:  # a .bib alone: every entry, wherever galcli runs
             with out.progress("looking up references", total=None) as advance:
                 result = check_bib_alone(list(bib), config, advance)
             show_check(out, result)
-            return ExitCode.OK if result.ok else ExitCode.FINDINGS
+            return result.exit_code
     request = CheckRequest(
         main=main or find_main_file(Path.cwd()),
         bibs=tuple(bib or ()),
@@ -105,4 +103,23 @@ def check(
         with out.progress("looking up references", total=None) as advance:
             result = run_check(replace(request, on_reference=advance))
     show_check(out, result)
-    return ExitCode.OK if result.ok else ExitCode.FINDINGS
+    return result.exit_code
+
+
+def _wrapped(text: str) -> str:
+    """`text` wrapped as the lines of a `\\b` block of the help (kept as written there)."""
+    import textwrap
+
+    lines = [
+        wrapped
+        for line in text.splitlines()
+        for wrapped in textwrap.wrap(line, 84, subsequent_indent="  ")
+    ]
+    return "\n    ".join(lines)
+
+
+check.__doc__ = (
+    (check.__doc__ or "")
+    .replace("{kinds}", _wrapped(kinds_help(online=False)))
+    .replace("{online}", _wrapped("--online adds " + kinds_help(online=True)))
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -17,8 +17,8 @@ from galcli.cli.options import (
     latex_command,
 )
 from galcli.cli.session import ModelSession
-from galcli.errors import ExitCode, InputError, UsageError
-from galcli.fileio import numbered_lines, text_argument
+from galcli.errors import UsageError
+from galcli.fileio import text_argument
 
 
 class CiteFormat(str, Enum):
@@ -26,44 +26,6 @@ class CiteFormat(str, Enum):
     keys = "keys"
     latex = "latex"
     json = "json"
-
-
-def read_batch(path: Path) -> tuple[list[tuple[int, str, Any]], list[str]]:
-    """(line number, sentence, id) for each line, or JSON line with a "text" field (and an
-    optional "id", echoed in the output); blank lines are skipped. A JSON line without a text
-    is reported (file:line) and skipped: one bad line does not cost the batch."""
-    import json
-
-    sentences: list[tuple[int, str, Any]] = []
-    problems: list[str] = []
-    for number, line in numbered_lines(path, what="batch file"):
-        identifier = None
-        if line.startswith("{"):
-            try:
-                record = json.loads(line)
-                text = record.get("text")
-                identifier = record.get("id")
-            except (ValueError, AttributeError) as exc:
-                problems.append(f"{path}:{number}: invalid JSON ({exc}); line skipped")
-                continue
-            if not isinstance(text, str) or not text.strip():
-                problems.append(f'{path}:{number}: JSON line has no "text" string; line skipped')
-                continue
-            line = text
-        sentences.append((number, line, identifier))
-    if not sentences:
-        raise InputError(
-            "batch file has no sentences" + (f" ({problems[0]})" if problems else ""),
-            location=_at(path, None),
-            hint='write one sentence per line, or JSON lines {"text": "the sentence"}',
-        )
-    return sentences, problems
-
-
-def _at(path: Path, line: int | None):
-    from galcli.errors import Location
-
-    return Location(str(path), line)
 
 
 @common_options(model=True, json_help=JSON_OR_LINES_HELP)
@@ -175,8 +137,65 @@ def cite(
         show_cite,
         show_cite_batch,
     )
-    from galcli.tasks.cite import Citer, CiteRequest
+    from galcli.tasks.batch import BatchLine, read_batch, run_batch
+    from galcli.tasks.cite import Citer, CiteRequest, CiteResult
 
+    _one_mode(text, batch, tex, diff, output_format)
+    use_model = opts.model is not None and not no_model
+    with ModelSession(opts, command="cite", max_new_tokens=48) as session:
+        out = session.out
+        if tex is not None:
+            from galcli.cli.cite_tex import run_tex
+
+            return run_tex(session, tex, bib, k, cite_command, diff, use_model)
+        citer = Citer(
+            session.bibliography(bib),
+            session.backend if use_model else None,
+            dense=session.settings.embeddings,
+        )
+        if session.settings.embeddings and (note := citer.lexical_only_note()):
+            out.info(note)
+        request = (
+            CiteRequest("", k=k, params=session.params()) if use_model else CiteRequest("", k=k)
+        )
+        if batch is None:
+            sentence = text_argument(text)
+            with out.draft(citer.backend.model_id if citer.backend else "retrieval") as on_text:
+                result = citer.suggest(replace(request, text=sentence), on_text)
+            session.record(result)
+            fmt = CiteFormat.json if opts.json else output_format
+            if fmt is None:
+                fmt = CiteFormat.text if out.out.is_terminal else CiteFormat.keys
+            show_cite(out, result, fmt.value, cite_command)
+            return result.exit_code
+        lines, problems = read_batch(batch)
+        show_batch_problems(out, problems)
+        citer.index.prepare(line.text for line in lines)
+        with out.progress("citing", total=len(lines)) as advance:
+
+            def show(line: BatchLine, result: CiteResult) -> None:
+                show_cite_batch(out, result, line.line, line.id)
+                advance()
+
+            results = run_batch(
+                lambda line: citer.suggest(replace(request, text=line.text)),
+                lines,
+                concurrency=concurrency,
+                record=session.record,
+                on_result=show,
+            )
+        show_batch_rejections(out, sum(len(r.rejected) for r in results.results))
+        return results.exit_code
+
+
+def _one_mode(
+    text: str | None,
+    batch: Path | None,
+    tex: Path | None,
+    diff: bool,
+    output_format: CiteFormat | None,
+) -> None:
+    """The modes of `galcli cite` exclude each other, and some options belong to one mode."""
     given = [name for name, value in (("TEXT", text), ("--batch", batch), ("--tex", tex)) if value]
     if len(given) > 1:
         raise UsageError(
@@ -196,53 +215,3 @@ def cite(
             f"--batch writes JSON Lines; -f {output_format.value} does not apply to it",
             hint="leave out -f, or cite one sentence at a time with -f latex",
         )
-    session = ModelSession(opts, command="cite", max_new_tokens=48)
-    use_model = opts.model is not None and not no_model
-    fmt = CiteFormat.json if opts.json else output_format
-    if fmt is None:
-        fmt = CiteFormat.text if session.out.out.is_terminal else CiteFormat.keys
-    try:
-        if tex is not None:
-            from galcli.cli.cite_tex import run_tex
-
-            return run_tex(session, tex, bib, k, cite_command, diff, use_model)
-        entries = session.bibliography(bib)
-        problems: list[str] = []
-        if batch is not None:
-            sentences, problems = read_batch(batch)
-        else:
-            sentences = [(1, text_argument(text), None)]
-        citer = Citer(
-            entries, session.backend if use_model else None, dense=session.settings.embeddings
-        )
-        if session.settings.embeddings and (note := citer.lexical_only_note()):
-            session.out.info(note)
-        params = session.params() if use_model else None
-        request = CiteRequest("", k=k) if params is None else CiteRequest("", k=k, params=params)
-        if batch is None:
-            with session.out.draft(
-                session.backend.model_id if use_model else session.settings.model
-            ) as on_text:
-                result = citer.suggest(replace(request, text=sentences[0][1]), on_text)
-            session.record_result(result, {s.key: s.verdict for s in result.suggestions})
-            show_cite(session.out, result, fmt.value, cite_command)
-            return ExitCode.OK if result.suggestions else ExitCode.FINDINGS
-        from galcli.tasks.batch import ordered_map
-
-        show_batch_problems(session.out, problems)
-        citer.index.prepare(sentence for _, sentence, _ in sentences)
-        found = rejected = 0
-        with session.out.progress("citing", total=len(sentences)) as advance:
-            results = ordered_map(
-                lambda s: citer.suggest(replace(request, text=s[1])), sentences, concurrency
-            )
-            for (number, _, identifier), result in zip(sentences, results, strict=False):
-                session.record_result(result, {s.key: s.verdict for s in result.suggestions})
-                show_cite_batch(session.out, result, number, identifier)
-                found += bool(result.suggestions)
-                rejected += len(result.rejected)
-                advance()
-        show_batch_rejections(session.out, rejected)
-        return ExitCode.OK if found else ExitCode.FINDINGS
-    finally:
-        session.close()

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from galcli.cli.session import ModelSession
-from galcli.errors import ExitCode
 
 if TYPE_CHECKING:
     from galcli.bib.entries import BibEntry
@@ -49,4 +48,4 @@ def run_tex(
 
     result = cite_tex(request, citer_for, prepared)
     show_tex(session.out, result, k, diff)
-    return ExitCode.FINDINGS if result.unfilled else ExitCode.OK
+    return result.exit_code

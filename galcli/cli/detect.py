@@ -9,7 +9,6 @@ import typer
 from galcli.cli.options import CommonOptions, common_options, positive_number
 from galcli.errors import ExitCode, InputError
 from galcli.fileio import read_text
-from galcli.render import Output
 from galcli.tasks.detect import DEFAULT_THRESHOLD
 
 
@@ -65,5 +64,5 @@ def detect(
         raise InputError("the text is empty", hint="give the generated text to check")
     settings = load_settings({"model": model, "allow_download": True if allow_download else None})
     result = WatermarkScorer(settings, threshold=threshold).score(text)
-    show_detect(Output(json_mode=opts.json, quiet=opts.quiet), result)
+    show_detect(opts.output(), result)
     return ExitCode.OK if result.verdict == WATERMARKED else ExitCode.FINDINGS

@@ -82,7 +82,7 @@ def explain_formula(
       galcli explain-formula --file paper.tex --line 212
       galcli explain-formula --file paper.tex --all --no-model --json
     """
-    from galcli.render.formula import show_explanation
+    from galcli.render.explain_formula import show_explanation
     from galcli.tasks.explain_formula import (
         add_explanation,
         describe,
@@ -119,12 +119,7 @@ def explain_formula(
         if not no_model:
             with session.out.draft(session.backend.model_id) as on_text:
                 add_explanation(result, session.backend, session.params(), on_text)
-            session.record(
-                prompt=result.latex,
-                output=result.explanation or "",
-                provenance=result.provenance,
-                verdicts={"warnings": len(result.warnings)},
-            )
+            session.record(result)
         show_explanation(session.out, result)
     finally:
         session.close()
@@ -143,7 +138,7 @@ def _with_location(
 
 
 def _explain_all(session: ModelSession, tex: TexFormulas, no_model: bool, concurrency: int) -> int:
-    from galcli.render.formula import show_explanation_line
+    from galcli.render.explain_formula import show_explanation_line
     from galcli.tasks.batch import ordered_map
     from galcli.tasks.explain_formula import explain, prepare_tex_math
 
@@ -178,12 +173,7 @@ def _explain_all(session: ModelSession, tex: TexFormulas, no_model: bool, concur
                 )
             else:
                 result.file, result.line = str(tex.path), math.line
-                if backend is not None:
-                    session.record(
-                        prompt=result.latex,
-                        output=result.explanation or "",
-                        provenance=result.provenance,
-                    )
+                session.record(result)
                 show_explanation_line(session.out, result)
             advance()
     return ExitCode.BAD_INPUT if failures else ExitCode.OK

@@ -8,7 +8,6 @@ import typer
 
 from galcli.cli.options import CommonOptions, common_options
 from galcli.cli.session import ModelSession
-from galcli.errors import ExitCode
 from galcli.fileio import text_argument
 
 DEFAULT_MAX_NEW_TOKENS = 128
@@ -39,17 +38,14 @@ def generate(
       galcli generate -m ./galactica-125m "The Transformer architecture [START_REF]"
       galcli generate --json "Graphene is" | jq -r .text
     """
-    from galcli.render.generation import show_generation
+    from galcli.render.generate import show_generation
     from galcli.tasks.generate import GenerateRequest, run_generate
 
     prompt = text_argument(text)
-    session = ModelSession(opts, command="generate", max_new_tokens=DEFAULT_MAX_NEW_TOKENS)
-    try:
+    with ModelSession(opts, command="generate", max_new_tokens=DEFAULT_MAX_NEW_TOKENS) as session:
         request = GenerateRequest(prompt, session.params())
         with session.out.draft(session.backend.model_id) as on_text:
             result = run_generate(request, session.backend, on_text=on_text)
-        session.record(prompt=prompt, output=result.text, provenance=result.provenance)
+        session.record(result)
         show_generation(session.out, result)
-    finally:
-        session.close()
-    return ExitCode.OK
+    return result.exit_code

@@ -11,6 +11,7 @@ import typer
 from galcli.cli.options import CommonOptions, common_options, latex_command
 from galcli.cli.session import ModelSession
 from galcli.errors import ExitCode, UsageError
+from galcli.fileio import atomic_write_text, check_writable, text_argument
 
 
 class ReviewFormat(str, Enum):
@@ -123,15 +124,12 @@ def lit_review(
       galcli lit-review "alchemical free energy" -b refs.bib --strict --max-papers 10
       galcli lit-review "host-guest binding" -b refs.bib --json | jq '.sections[].theme'
     """
-    from galcli.render.review import bibtex, render, report
+    from galcli.render.lit_review import bibtex, render, report
     from galcli.tasks.lit_review import (
         OUTLINE,
         PARAGRAPHS,
         SENTENCES,
         ReviewRequest,
-        check_output,
-        read_topic,
-        write_output,
         write_review,
     )
     from galcli.tasks.lit_review import outline as write_outline
@@ -148,7 +146,7 @@ def lit_review(
         )
     for path in (output, bib_out):
         if path is not None:
-            check_output(path)
+            check_writable(path, probe=True)
     # One short sentence per paper: 48 tokens is room for it, and no repetition penalty, which
     # would push the model away from the note's own words (the prompt's tokens count as
     # repeats). A whole paragraph needs room, and the penalty keeps small models from looping.
@@ -159,7 +157,7 @@ def lit_review(
         repetition_penalty=1.1 if paragraphs else 1.0,
     )
     entries = session.bibliography(bib)
-    subject = read_topic(topic)
+    subject = text_argument(topic, name="TOPIC").strip()
     mode = OUTLINE if outline else PARAGRAPHS if paragraphs else SENTENCES
     try:
         if outline:
@@ -184,22 +182,13 @@ def lit_review(
             return ExitCode.FINDINGS
         text = render(review, output_format.value, cite_command)
         report(session.out, review)
-        if not outline:
-            session.record(
-                prompt=subject,
-                output=text,
-                provenance=review.provenance,
-                verdicts={
-                    "keys_used": review.keys_used,
-                    "dropped": [d.key for d in review.dropped],
-                    "unsupported": len(review.unsupported),
-                },
-            )
+        session.record(review)
         if bib_out is not None:
-            write_output(bib_out, bibtex(review.cited_entries, review.provenance.latex_header()))
+            header = review.provenance.latex_header()
+            atomic_write_text(bib_out, bibtex(review.cited_entries, header), user_file=True)
             session.out.info(f"wrote {len(review.cited_entries)} cited entries to {bib_out}")
         if output is not None:
-            write_output(output, text)
+            atomic_write_text(output, text, user_file=True)
             session.out.info(f"wrote {output}")
         if opts.json:
             session.out.write_json(review.to_dict())
@@ -208,4 +197,4 @@ def lit_review(
         session.out.notice(review.provenance.terminal_notice())
     finally:
         session.close()
-    return ExitCode.OK if review.keys_used else ExitCode.FINDINGS
+    return review.exit_code

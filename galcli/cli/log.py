@@ -10,7 +10,6 @@ import typer
 from galcli.cli.groups import group_with_default
 from galcli.cli.options import CommonOptions, common_options
 from galcli.errors import ExitCode, UsageError
-from galcli.render import Output
 
 app = typer.Typer(
     cls=group_with_default("list"),
@@ -54,10 +53,11 @@ def list_runs(
     opts: CommonOptions,
 ) -> int:
     """List recent runs, newest first."""
-    from galcli.render.history import show_runs
+    from galcli.render.log import show_runs
 
     show_runs(
-        Output(json_mode=opts.json, quiet=opts.quiet), _history().runs(limit=limit, flagged=flagged)
+        opts.output(),
+        _history().runs(limit=limit, flagged=flagged),
     )
     return ExitCode.OK
 
@@ -70,9 +70,9 @@ def show(
     opts: CommonOptions,
 ) -> int:
     """Show one run in full: arguments, prompt, output, verdicts, timings and flags."""
-    from galcli.render.history import show_run
+    from galcli.render.log import show_run
 
-    show_run(Output(json_mode=opts.json, quiet=opts.quiet), _history().get(run_id))
+    show_run(opts.output(), _history().get(run_id))
     return ExitCode.OK
 
 
@@ -86,10 +86,10 @@ def flag(
     opts: CommonOptions,
 ) -> int:
     """Flag a run's output as bad, with a reason, for `galcli log export --flagged`."""
-    from galcli.render.history import show_flag
+    from galcli.render.log import show_flag
 
     show_flag(
-        Output(json_mode=opts.json, quiet=opts.quiet),
+        opts.output(),
         run_id,
         _history().flag(run_id, reason=reason, category=category),
     )
@@ -113,7 +113,7 @@ def export(
 
     Read the file before you share it: prompts and outputs are exported as they were.
     """
-    from galcli.render.history import show_export
+    from galcli.render.log import show_export
     from galcli.tasks.history import export_lines, export_runs
 
     runs = _history().runs(limit=limit, flagged=flagged)
@@ -128,7 +128,7 @@ def export(
     if not to_stdout:
         export_runs(runs, output)
     show_export(
-        Output(json_mode=opts.json, quiet=opts.quiet),
+        opts.output(),
         runs,
         export_lines(runs) if to_stdout else None,
         "stdout" if to_stdout else str(output),
@@ -150,5 +150,5 @@ def delete(
     if run_id is not None and all_runs:
         raise UsageError("give either an ID or --all, not both")
     count = _history().delete(None if all_runs else run_id)
-    Output(json_mode=opts.json, quiet=opts.quiet).info(f"deleted {count} run{'s' * (count != 1)}")
+    opts.output().info(f"deleted {count} run{'s' * (count != 1)}")
     return ExitCode.OK

@@ -9,7 +9,6 @@ import typer
 from galcli.cli.groups import group_with_default
 from galcli.cli.options import CommonOptions, common_options
 from galcli.errors import ExitCode
-from galcli.render import Output
 
 app = typer.Typer(
     cls=group_with_default("list"),
@@ -35,7 +34,7 @@ def list_(*, opts: CommonOptions) -> int:
     from galcli.settings import load_settings
     from galcli.tasks.models import list_models
 
-    show_model_list(Output(json_mode=opts.json, quiet=opts.quiet), list_models(load_settings()))
+    show_model_list(opts.output(), list_models(load_settings()))
     return ExitCode.OK
 
 
@@ -68,7 +67,7 @@ def show(
     from galcli.tasks.models import show_model
 
     info = show_model(name, check=check)
-    show_model_info(Output(json_mode=opts.json, quiet=opts.quiet), info)
+    show_model_info(opts.output(), info)
     return ExitCode.MODEL_UNAVAILABLE if check and not info.ready else ExitCode.OK
 
 
@@ -88,7 +87,7 @@ def prepare(
     from galcli.render.models import show_model_info
     from galcli.tasks.models import prepare_embedded
 
-    out = Output(json_mode=opts.json, quiet=opts.quiet)
+    out = opts.output()
     show_model_info(out, prepare_embedded(out.info, force=force))
     return ExitCode.OK
 
@@ -111,7 +110,7 @@ def config(*, opts: CommonOptions) -> int:
     from galcli.tasks.models import config_file_path, settings_table
 
     show_settings(
-        Output(json_mode=opts.json, quiet=opts.quiet),
+        opts.output(),
         settings_table(load_settings()),
         config_file_path(),
     )

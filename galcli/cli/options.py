@@ -15,9 +15,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+from galcli.environment import Environment
+
+if TYPE_CHECKING:
+    from galcli.render import Output
+from galcli.specs import SPECS, SettingSpec
 
 
 def latex_command(value: str) -> str:
@@ -41,33 +47,22 @@ class CommonOptions:
     json: bool = False
     quiet: bool = False
     debug: bool = False
-    model: str | None = None
-    device: str | None = None
-    max_new_tokens: int | None = None
-    temperature: float | None = None
-    seed: int | None = None
-    no_stream: bool = False
-    allow_download: bool = False
-    no_watermark: bool = False
-    no_log: bool = False
-    base_url: str | None = None
+    # Settings given on the command line (setting name -> raw value), for `load_settings`.
+    flags: dict[str, Any] = field(default_factory=dict)
     # The command's own arguments, as parsed (recorded in the run history).
     arguments: dict[str, Any] = field(default_factory=dict, compare=False)
+    env: Environment = field(default_factory=Environment.default, compare=False)
 
-    def setting_flags(self) -> dict[str, Any]:
-        """Command-line values for `load_settings`; None where the flag was not given."""
-        return {
-            "model": self.model,
-            "device": self.device,
-            "max_new_tokens": self.max_new_tokens,
-            "temperature": self.temperature,
-            "seed": self.seed,
-            "stream": False if self.no_stream else None,
-            "allow_download": True if self.allow_download else None,
-            "watermark": False if self.no_watermark else None,
-            "log": False if self.no_log else None,
-            "base_url": self.base_url,
-        }
+    def output(self, *, stream: bool = True) -> Output:
+        """stdout and stderr of this run, as the output options ask."""
+        from galcli.render import Output
+
+        return Output(self.env, json_mode=self.json, quiet=self.quiet, stream=stream)
+
+    @property
+    def model(self) -> str | None:
+        """The --model given on the command line (not one from the environment or config)."""
+        return self.flags.get("model")
 
 
 def _option(
@@ -87,69 +82,29 @@ OUTPUT_OPTIONS = (
     _option("debug", bool, False, "--debug", help="Show tracebacks and library warnings."),
 )
 
-MODEL_OPTIONS = (
-    _option(
-        "model",
+
+def _setting_option(spec: SettingSpec) -> inspect.Parameter:
+    """The option of a setting: a switch, or a value that the setting's own parser reads (so
+    its range is checked in one place, for flags, environment and config file alike)."""
+    assert spec.option is not None
+    if spec.option.switch is not None:
+        return _option(spec.name, bool, False, *spec.option.flags, help=spec.option.help)
+    return _option(
+        spec.name,
         str | None,
         None,
-        "--model",
-        "-m",
-        metavar="MODEL",
-        help="Model: a directory, a hub id, fake:SCRIPT.json or openai:NAME "
-        "[default: the embedded smollm2-135m-instruct; env GALCLI_MODEL].",
-    ),
-    _option(
-        "device",
-        str | None,
-        None,
-        "--device",
-        metavar="auto|cpu|cuda",
-        help="Where to run the model [default: auto].",
-    ),
-    _option(
-        "max_new_tokens",
-        int | None,
-        None,
-        "--max-new-tokens",
-        metavar="N",
-        min=1,
-        help="Most tokens to generate [default: depends on the command].",
-    ),
-    _option(
-        "temperature",
-        float | None,
-        None,
-        "--temperature",
-        metavar="T",
-        min=0.0,
-        max=5.0,
-        help="Sampling temperature; 0 is greedy [default: 0].",
-    ),
-    _option("seed", int | None, None, "--seed", metavar="N", help="Random seed [default: 0]."),
-    _option("no_stream", bool, False, "--no-stream", help="Don't show the draft while generating."),
-    _option(
-        "allow_download",
-        bool,
-        False,
-        "--allow-download",
-        help="Allow downloading the model from the Hugging Face hub.",
-    ),
-    _option(
-        "no_watermark",
-        bool,
-        False,
-        "--no-watermark",
-        help="Don't watermark generated text (recorded in provenance).",
-    ),
-    _option("no_log", bool, False, "--no-log", help="Don't record this run in the history."),
-    _option(
-        "base_url",
-        str | None,
-        None,
-        "--base-url",
-        metavar="URL",
-        help="OpenAI-compatible server for --model openai:NAME [env GALCLI_BASE_URL].",
-    ),
+        *spec.option.flags,
+        help=spec.option.help,
+        metavar=spec.option.metavar,
+        show_default=False,
+    )
+
+
+MODEL_OPTIONS = tuple(_setting_option(spec) for spec in SPECS if spec.option is not None)
+_SWITCHES = {spec.name: spec.option.switch for spec in SPECS if spec.option is not None}
+# Typer passes the context to a parameter of this type: the Environment main() was handed.
+_CONTEXT = inspect.Parameter(
+    "galcli_context", inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context
 )
 
 
@@ -169,6 +124,7 @@ def common_options(
         output = (_option("json", bool, False, "--json", help=json_help), *OUTPUT_OPTIONS[1:])
     extra = output + (MODEL_OPTIONS if model else ())
     added = {p.name for p in extra}
+    settings = {p.name for p in MODEL_OPTIONS} if model else set()
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         signature = inspect.signature(func)
@@ -182,15 +138,29 @@ def common_options(
 
         @functools.wraps(func)
         def wrapper(**kwargs: Any) -> Any:
+            context = kwargs.pop(_CONTEXT.name)
+            env = context.find_root().obj
             common = {name: kwargs.pop(name) for name in list(kwargs) if name in added}
+            flags = {}
+            for name in settings:
+                value = common.pop(name)
+                switch = _SWITCHES[name]
+                if switch is not None:
+                    value = switch if value else None
+                if value is not None:
+                    flags[name] = value
             arguments = {k: (str(v) if isinstance(v, Path) else v) for k, v in kwargs.items()}
-            return func(**kwargs, opts=CommonOptions(**common, arguments=arguments))
+            options = CommonOptions(
+                **common,
+                flags=flags,
+                arguments=arguments,
+                env=env if isinstance(env, Environment) else Environment.default(),
+            )
+            return func(**kwargs, opts=options)
 
-        wrapper.__signature__ = signature.replace(parameters=[*own, *extra])  # type: ignore[attr-defined]
-        wrapper.__annotations__ = {
-            **{p.name: p.annotation for p in own},
-            **{p.name: p.annotation for p in extra},
-        }
+        parameters = [*own, *extra, _CONTEXT]
+        wrapper.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
         del wrapper.__wrapped__  # Typer must read the new signature, not the original one
         return wrapper
 

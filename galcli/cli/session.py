@@ -4,12 +4,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from galcli.cli.options import CommonOptions
-from galcli.render import Output
 from galcli.settings import Settings, load_settings
-from galcli.tasks.session import ModelRun
+from galcli.tasks.session import ModelRun, Recordable
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -28,8 +27,8 @@ class ModelSession:
         repetition_penalty: float = 1.0,
     ) -> None:
         self.opts = opts
-        self.settings: Settings = load_settings(opts.setting_flags())
-        self.out = Output(json_mode=opts.json, quiet=opts.quiet, stream=self.settings.stream)
+        self.settings: Settings = load_settings(opts.flags)
+        self.out = opts.output(stream=self.settings.stream)
         self.run = ModelRun(
             self.settings,
             command=command,
@@ -50,12 +49,15 @@ class ModelSession:
     def bibliography(self, paths: list[Path] | None) -> list[BibEntry]:
         return self.run.bibliography(paths)
 
-    def record(self, **run: Any) -> int | None:
-        """Add this run to the history (see `ModelRun.record` for the fields)."""
-        return self.run.record(**run)
+    def record(self, result: Recordable) -> int | None:
+        """Add `result` to the history if a model took part (`ModelRun.record`)."""
+        return self.run.record(result)
 
-    def record_result(self, result: Any, verdicts: dict[str, Any]) -> None:
-        self.run.record_result(result, verdicts)
+    def __enter__(self) -> ModelSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def close(self) -> None:
         self.run.close()

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
@@ -25,9 +24,9 @@ from galcli.fileio import (
     listed_lines_of,
     text_argument,
 )
-from galcli.render import Output
 
 if TYPE_CHECKING:
+    from galcli.environment import Environment
     from galcli.tasks.online_check import LookupConfig
 
 app = typer.Typer(
@@ -128,7 +127,7 @@ def name(
       galcli smiles --batch names.txt --no-model > smiles.jsonl
       galcli smiles "tylenol" --no-model --online
     """
-    from galcli.render.chemistry import (
+    from galcli.render.smiles import (
         show_candidates,
         show_candidates_batch,
         show_candidates_table,
@@ -153,8 +152,7 @@ def name(
             )
         check_writable(draw)
     names = [name for _, name in numbered]
-    session = ModelSession(opts, command="smiles", max_new_tokens=96)
-    try:
+    with ModelSession(opts, command="smiles", max_new_tokens=96) as session:
         resolver = SmilesResolver(
             None if no_model else (lambda: session.backend),
             params=session.params,
@@ -163,17 +161,14 @@ def name(
         )
         found = resolver.lookup(names)
         if batch is not None or len(names) > 1:
-            results = resolver.resolve_many(
-                [SmilesRequest(each, n=n) for each in names], concurrency, names=found
-            )
-            for result in results:
-                session.record_result(result, {c.smiles: c.identity for c in result.candidates})
+            requests = [SmilesRequest(each, n=n) for each in names]
+            results = resolver.resolve_many(requests, concurrency, found, record=session.record)
             lines = [number for number, _ in numbered]
             if batch is not None or opts.json:
-                show_candidates_batch(session.out, results, lines)
+                show_candidates_batch(session.out, results.results, lines)
             else:
-                show_candidates_table(session.out, results, lines)
-            return ExitCode.OK if any(r.candidates for r in results) else ExitCode.FINDINGS
+                show_candidates_table(session.out, results.results, lines)
+            return results.exit_code
         request = SmilesRequest(names[0], n=n)
         if resolver.needs_model(names[0], found):
             with session.out.draft(resolver.backend().model_id) as on_text:
@@ -188,11 +183,9 @@ def name(
                 draw, draw_candidate(top, str(draw), legend=names[0]), user_file=True
             )
             session.out.info(f"drew {top.smiles} to {draw}")
-        session.record_result(result, {c.smiles: c.identity for c in result.candidates})
+        session.record(result)
         show_candidates(session.out, result)
-        return ExitCode.OK if result.candidates else ExitCode.FINDINGS
-    finally:
-        session.close()
+        return result.exit_code
 
 
 def _names(queries: list[str] | None, batch: Path | None) -> list[tuple[int | None, str]]:
@@ -266,16 +259,16 @@ def validate(
       galcli smiles validate data.csv --column smiles --json | jq 'select(.valid | not)'
       echo "C1CC" | galcli smiles validate
     """
-    from galcli.render.chemistry import ValidationPrinter
+    from galcli.render.smiles import ValidationPrinter
     from galcli.tasks.validate_smiles import read_column, read_lines
     from galcli.tasks.validate_smiles import validate as run
 
-    out = Output(json_mode=opts.json, quiet=opts.quiet)
+    out = opts.output()
     names = sources or ["-"]
     invalid = 0
     for source in names:
         label = "<stdin>" if source == "-" else source
-        stream = _open(source)
+        stream = _open(source, opts.env)
         printer = ValidationPrinter(out, label, with_file=len(names) > 1)
         try:
             records = read_column(stream, label, column) if column else read_lines(stream, label)
@@ -283,7 +276,7 @@ def validate(
                 printer.add(validation)
         finally:
             printer.flush()  # what was validated before an error or Ctrl-C is still written
-            if stream is not sys.stdin.buffer:
+            if stream is not opts.env.stdin:
                 stream.close()
         if printer.valid + printer.invalid == 0:
             raise InputError(
@@ -299,14 +292,14 @@ def validate(
     return ExitCode.OK if invalid == 0 else ExitCode.FINDINGS
 
 
-def _open(source: str):
+def _open(source: str, env: Environment) -> IO[bytes]:
     if source == "-":
-        if sys.stdin.isatty():
+        if env.stdin_isatty:
             raise UsageError(
                 "no input: give a FILE or pipe SMILES in",
                 hint="galcli smiles validate molecules.smi",
             )
-        return sys.stdin.buffer
+        return env.stdin
     from galcli.fileio import input_errors
 
     with input_errors(source, "SMILES file"):
@@ -337,19 +330,16 @@ def describe(
       galcli smiles describe "CC(=O)Oc1ccccc1C(=O)O"
       galcli smiles describe "CN1C=NC2=C1C(=O)N(C(=O)N2C)C" --no-model --json
     """
-    from galcli.render.chemistry import show_description
+    from galcli.render.smiles import show_description
     from galcli.tasks.describe_smiles import describe_smiles, parse_input
 
     parse_input(smiles)  # reject bad input before loading a model
-    session = ModelSession(opts, command="smiles describe", max_new_tokens=120)
-    try:
+    with ModelSession(opts, command="smiles describe", max_new_tokens=120) as session:
         if no_model:
             result = describe_smiles(smiles)
         else:
             with session.out.draft(session.backend.model_id) as on_text:
                 result = describe_smiles(smiles, session.backend, session.params(), on_text)
-            session.record(prompt=smiles, output=result.text or "", provenance=result.provenance)
+            session.record(result)
         show_description(session.out, result)
-    finally:
-        session.close()
-    return ExitCode.OK
+    return result.exit_code

@@ -1,6 +1,6 @@
 """A LaTeX project as TeX reads it: the main file, every file it includes, the bibliographies.
 
-`latex_scan` reads one file's text; this module follows `\\input`/`\\include`/`\\subfile`/
+`scan` reads one file's text; this module follows `\\input`/`\\include`/`\\subfile`/
 `\\import` the way TeX resolves them and finds the .bib resources they name.
 """
 
@@ -38,6 +38,7 @@ class Reference:
 class LatexProject:
     main: Path
     files: list[Path] = field(default_factory=list)
+    texts: dict[Path, str] = field(default_factory=dict, repr=False)  # each file as scanned
     citations: list[Citation] = field(default_factory=list)
     nocite_all: bool = False
     includes: list[Reference] = field(default_factory=list)
@@ -105,7 +106,7 @@ def scan_project(
             continue
         seen.add(path.resolve())
         project.files.append(path)
-        text = read_text(path, what="LaTeX file")
+        text = project.texts[path] = read_text(path, what="LaTeX file")
         scan = scan_text(text, str(path), macros)
         macros.update(scan.macros)
         project.citations += scan.citations

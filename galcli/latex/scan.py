@@ -36,11 +36,31 @@ _BIBLATEX = re.compile(r"\\usepackage\s*(?:\[[^\]]*\])?\s*\{[^}]*\bbiblatex\b")
 
 
 class Citation(NamedTuple):  # a tuple: tens of thousands are made per run
+    """One key of one cite command, as texlab's semantic pass keeps it: the key's own span
+    (what a fix or a completion replaces) and the whole command's span (what a reader skips).
+
+    Offsets are into the file's text. A key a document macro cites literally (`\\pycite` whose
+    body is `\\cite{python}`) has the macro's name as its span. An empty key list (`\\cite{}`)
+    gives one citation with the key "" and an empty span where a key would go.
+    """
+
     key: str
     file: str
-    line: int
+    line: int  # of the key itself (1-based), not of the command
     column: int
-    command: str
+    command: str  # as written, with its star: "\\citep", "\\refs"
+    start: int  # the key's span
+    end: int
+    command_start: int  # the whole command, from its backslash to its last argument's brace
+    command_end: int
+
+    @property
+    def is_placeholder(self) -> bool:
+        """`\\cite{}`, `\\cite{?}`, `\\cite{??}`, `\\cite{TODO}`: a citation still to be chosen."""
+        return self.key.lower() in PLACEHOLDER_KEYS
+
+
+PLACEHOLDER_KEYS = frozenset({"", "?", "??", "todo"})
 
 
 class LineIndex:
@@ -82,9 +102,9 @@ def custom_cite_macros(
             key
             for command in _command_pattern(frozenset(usable)).finditer(text, start, end)
             if command["name"] not in FIXED_COMMANDS
-            for key, _ in _match_keys(text, command, usable)
+            for key, _, _ in _match_keys(text, command, usable)[0]
         ]
-        literal = tuple(key for key in cites if not key.startswith("#"))
+        literal = tuple(key for key in cites if key and not key.startswith("#"))
         parameters = [int(k[1]) for k in cites if len(k) == 2 and k[0] == "#" and k[1].isdigit()]
         argument = parameters[0] - optional if parameters else 0
         if "cite" in name and (arity or not literal):
@@ -111,15 +131,19 @@ class _Bodies:
         return index >= 0 and offset < self.ends[index]
 
 
-def _keys(text: str, span: tuple[int, int]) -> list[tuple[str, int]]:
-    """(key, offset) for each comma-separated key inside `span`."""
+def _keys(text: str, span: tuple[int, int]) -> list[tuple[str, int, int]]:
+    """(key, start, end) for each comma-separated key inside `span`; ("", start, end) of the
+    whole list when it is empty, the placeholder a draft writes as `\\cite{}`."""
     found = []
     offset = span[0]
     for part in text[span[0] : span[1]].split(","):
         key = part.strip()
         if key:
-            found.append((key, offset + part.index(key)))
+            start = offset + part.index(key)
+            found.append((key, start, start + len(key)))
         offset += len(part) + 1
+    if not found and not text[span[0] : span[1]].strip():
+        found.append(("", span[0], span[1]))
     return found
 
 
@@ -150,18 +174,18 @@ def _command_pattern(macro_names: frozenset[str]) -> re.Pattern[str]:
 
 def _key_spans(
     text: str, match: re.Match[str], macros: dict[str, CiteMacro]
-) -> list[tuple[int, int]]:
-    """Spans of the key lists a cite-like command takes."""
+) -> tuple[list[tuple[int, int]], int]:
+    """Spans of the key lists a cite-like command takes, and the offset after the command."""
     name = match["name"]
     after = match.end("star")
     if name in macros:
         macro = macros[name]
         if not macro.key_argument:
-            return []
-        spans, _ = _arguments(text, after, macro.arity)
-        return spans[macro.key_argument - 1 : macro.key_argument]
+            return [], (_arguments(text, after, macro.arity)[1] if macro.arity else after)
+        spans, end = _arguments(text, after, macro.arity)
+        return spans[macro.key_argument - 1 : macro.key_argument], end
     if "cite" not in name.lower() or name in NOT_CITATIONS:
-        return []
+        return [], after
     volume = volume_citation(name)
     if MULTICITE.match(name) or volume == "multi":
         width = 2 if volume else 1  # {volume}{key} pairs
@@ -169,21 +193,27 @@ def _key_spans(
         while len(spans) % width == 0 and (more := _arguments(text, end, width))[0]:
             spans += more[0]
             end = more[1]
-        return spans[width - 1 :: width]
+        return spans[width - 1 :: width], end
     if volume:
-        return _arguments(text, after, 2)[0][1:2]
+        spans, end = _arguments(text, after, 2)
+        return spans[1:2], end
     if match["keys"] is not None:
-        return [match.span("keys")]
-    return _arguments(text, after, 1)[0]
+        return [match.span("keys")], match.end()
+    return _arguments(text, after, 1)
 
 
 def _match_keys(
     text: str, match: re.Match[str], macros: dict[str, CiteMacro]
-) -> list[tuple[str, int]]:
-    """(key, offset) of each key a cite-like command (or a cite macro's body) cites."""
-    found = [item for span in _key_spans(text, match, macros) for item in _keys(text, span)]
+) -> tuple[list[tuple[str, int, int]], int]:
+    """(key, start, end) of each key a cite-like command (or a cite macro's body) cites, and
+    the offset after the command."""
+    spans, end = _key_spans(text, match, macros)
+    found = [item for span in spans for item in _keys(text, span)]
     macro = macros.get(match["name"])
-    return found + [(key, match.start()) for key in macro.keys] if macro else found
+    if macro:
+        name = match.span("name")
+        found += [(key, name[0] - 1, name[1]) for key in macro.keys]
+    return found, end
 
 
 def _bibliography_resources(text: str, position: int, name: str) -> list[tuple[str, int, str]]:
@@ -194,7 +224,7 @@ def _bibliography_resources(text: str, position: int, name: str) -> list[tuple[s
     spans, _ = _arguments(text, position, 1)
     written = text[options[0] : options[1]] if options else ""
     if BIB_COMMANDS[name] == "bibtex":
-        return [(r, offset, written) for span in spans for r, offset in _keys(text, span)]
+        return [(r, start, written) for span in spans for r, start, _ in _keys(text, span) if r]
     resources = []
     for start, end in spans:
         resource = text[start:end].strip()
@@ -234,13 +264,16 @@ def scan_text(text: str, file: str, macros: dict[str, CiteMacro] | None = None) 
             ):
                 bibliographies.append((resource, *locate(offset), command, options))
         elif match.start() not in bodies:  # a definition's body cites nothing by itself
-            for key, offset in _match_keys(masked, match, macros):
+            found, end = _match_keys(masked, match, macros)
+            for key, start, stop in found:
                 if key.startswith("#"):
                     continue  # a macro parameter inside a definition, not a key
                 if key == "*" and name == "nocite":
                     nocite_all = True
                     continue
-                citations.append(Citation(key, file, *locate(offset), command))
+                citations.append(
+                    Citation(key, file, *locate(start), command, start, stop, match.start(), end)
+                )
     return FileScan(
         citations,
         nocite_all,

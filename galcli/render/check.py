@@ -1,4 +1,5 @@
-"""Citation problems (`galcli check`), gcc style: FILE:LINE:COLUMN: severity: message [kind]."""
+"""Citation problems (`galcli check`), gcc style: FILE:LINE:COLUMN: severity: message [kind];
+with --online, the warning when a service could not be asked and a tally, on stderr."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from galcli.render.core import Output, counted, styled
 
 if TYPE_CHECKING:
     from galcli.tasks.check import CheckResult
+    from galcli.tasks.online_check import OnlineReport
 
 STYLE = {ERROR: "bold red", WARNING: "yellow", NOTE: "cyan"}
 
@@ -29,7 +31,7 @@ def summary_line(result: CheckResult) -> str:
     if result.notes:
         findings.append(counted(len(result.notes), "note"))
     return (
-        f"{', '.join(findings)}; {counted(result.citations, 'citation')} in "
+        f"{', '.join(findings)}; {counted(len(result.citations), 'citation')} in "
         f"{counted(len(result.files), 'file')}, {counted(result.entries, 'entry', 'entries')} "
         f"in {counted(len(result.bib_files), 'bib file')}"
     )
@@ -37,8 +39,6 @@ def summary_line(result: CheckResult) -> str:
 
 def show_check(out: Output, result: CheckResult) -> None:
     if result.online is not None:
-        from galcli.render.references import show_online_summary
-
         show_online_summary(out, result.online)
     if out.json_mode:
         out.write_json(result.to_dict())
@@ -53,3 +53,30 @@ def show_check(out: Output, result: CheckResult) -> None:
         for problem in result.problems:
             out.write(problem_line(problem))
     out.info(summary_line(result))
+
+
+VERDICT_WORDS = (
+    ("verified", "verified"),
+    ("reference_metadata_mismatch", "with wrong details"),
+    ("reference_not_found", "not found"),
+    ("reference_retracted", "retracted"),
+    ("doi_malformed", "with a malformed DOI"),
+    ("unchecked", "unchecked"),
+)
+
+
+def show_online_summary(out: Output, report: OnlineReport) -> None:
+    for warning in report.warnings:
+        out.warn(warning)
+    total = len(report.references)
+    counts = ", ".join(
+        f"{report.count(verdict)} {words}"
+        for verdict, words in VERDICT_WORDS
+        if report.count(verdict)
+    )
+    out.info(
+        f"online: {counted(total, 'entry', 'entries')} looked up"
+        + (f" ({counts})" if counts else "")
+        + f"; {counted(report.requests, 'request')}, "
+        f"{counted(report.from_cache, 'answer')} from the cache"
+    )

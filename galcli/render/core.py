@@ -8,27 +8,29 @@ rich honours NO_COLOR.
 from __future__ import annotations
 
 import contextlib
-import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from galcli.environment import Environment
 from galcli.errors import ISSUES_URL, ExitCode, GalcliError
 
 TextSink = Callable[[str], None]
 
 
-def _console(stderr: bool) -> Any:
+def _console(stream: Any, terminal: bool) -> Any:
     import os
 
     from rich.console import Console
 
     # soft_wrap: never insert line breaks into results that scripts will parse.
     # NO_COLOR (https://no-color.org): rich would still emit bold and dim; galcli emits nothing.
+    # A terminal the Environment vouches for is one; otherwise rich decides (FORCE_COLOR, isatty).
     return Console(
-        stderr=stderr,
+        file=stream,
+        force_terminal=True if terminal else None,
+        force_interactive=True if terminal else None,
         highlight=False,
         soft_wrap=True,
-        file=sys.stderr if stderr else sys.stdout,
         color_system=None if os.environ.get("NO_COLOR") else "auto",
     )
 
@@ -47,8 +49,14 @@ class Output:
     """One command's view of stdout and stderr."""
 
     def __init__(
-        self, *, json_mode: bool = False, quiet: bool = False, stream: bool = True
+        self,
+        env: Environment | None = None,
+        *,
+        json_mode: bool = False,
+        quiet: bool = False,
+        stream: bool = True,
     ) -> None:
+        self.env = env or Environment.default()
         self.json_mode = json_mode
         self.quiet = quiet
         self.stream = stream
@@ -59,13 +67,13 @@ class Output:
     @property
     def err(self) -> Any:
         if self._err is None:
-            self._err = _console(stderr=True)
+            self._err = _console(self.env.stderr, self.env.stderr_isatty)
         return self._err
 
     @property
     def out(self) -> Any:
         if self._out is None:
-            self._out = _console(stderr=False)
+            self._out = _console(self.env.stdout, self.env.stdout_isatty)
         return self._out
 
     # -- stderr ---------------------------------------------------------------------------
@@ -161,34 +169,40 @@ class Output:
             finally:
                 self._progress_active = False
 
-    @staticmethod
-    def stdout_is_terminal() -> bool:
+    def stdout_is_terminal(self) -> bool:
         """Like `out.is_terminal`, without importing rich for output that is plain anyway."""
-        return sys.stdout.isatty()
+        return self.env.stdout_isatty
 
     # -- stdout ---------------------------------------------------------------------------
 
     def write(self, text: str) -> None:
         """Plain result text on stdout, exactly as given (plus a final newline)."""
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        sys.stdout.flush()
+        self.env.stdout.write(text if text.endswith("\n") else text + "\n")
+        self.env.stdout.flush()
 
     def write_json(self, document: Any) -> None:
         import json
 
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
-        sys.stdout.flush()
+        self.write(json.dumps(document, ensure_ascii=False, indent=2))
 
     def write_json_line(self, document: Any) -> None:
         import json
 
-        sys.stdout.write(json.dumps(document, ensure_ascii=False) + "\n")
-        sys.stdout.flush()
+        self.write(json.dumps(document, ensure_ascii=False))
+
+    def write_raw(self, text: str) -> None:
+        """`text` on stdout as it is (no newline added), flushed: a stream of results."""
+        if text:
+            self.env.stdout.write(text)
+        self.env.stdout.flush()
 
 
-def error(exc: BaseException, *, debug: bool = False, prog: str = "galcli") -> ExitCode:
+def error(
+    exc: BaseException, *, debug: bool = False, prog: str = "galcli", env: Environment | None = None
+) -> ExitCode:
     """Report any exception as one error line plus a hint; return its exit code."""
-    console = _console(stderr=True)
+    env = env or Environment.default()
+    console = _console(env.stderr, env.stderr_isatty)
     if debug:
         import traceback
 
@@ -216,8 +230,11 @@ def error(exc: BaseException, *, debug: bool = False, prog: str = "galcli") -> E
     return ExitCode.INTERNAL
 
 
-def usage_error(message: str, hint: str | None, *, prog: str = "galcli") -> ExitCode:
-    console = _console(stderr=True)
+def usage_error(
+    message: str, hint: str | None, *, prog: str = "galcli", env: Environment | None = None
+) -> ExitCode:
+    env = env or Environment.default()
+    console = _console(env.stderr, env.stderr_isatty)
     console.print(styled((f"{prog}: error:", "bold red"), " ", message))
     if hint:
         console.print(styled(("hint:", "cyan"), " ", hint))

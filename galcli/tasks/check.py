@@ -1,34 +1,31 @@
 """`galcli check`: citation problems in a LaTeX project, without a model.
 
-Finds undefined, duplicate, unused and incomplete citations the way BibTeX/biber would meet
-them, each with a gcc-style location so editors can jump to it.
+The project is read once (`latex.project.scan_project`, `bib.load`, the .bib parsed on the
+other core while the LaTeX is scanned); each rule of `check_rules.RULES` is a small function
+from that reading to the problems it finds, and `run_check` runs the list, looks the entries up
+when asked (`--online`) and sorts the problems by place (docs/architecture.md).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from galcli.bib.entries import BIBER, BIBTEX, PARALLEL_BYTES, unique_paths
-from galcli.errors import UsageError
+from galcli.bib import cache
+from galcli.bib.entries import BIBTEX, BibFile
+from galcli.bib.load import Bibliography, dialect_of, load, project_files
+from galcli.bib.parse import PARALLEL_BYTES
+from galcli.errors import ExitCode, UsageError
 from galcli.forked import Forked
-from galcli.latex.project import LatexProject, Reference, scan_project
+from galcli.latex.project import LatexProject, scan_project
+from galcli.latex.scan import Citation
 from galcli.problems import ERROR, NOTE, WARNING, Problem
-from galcli.verify.bib_cache import (
-    ParsedSummary,
-    file_summary,
-    is_cached,
-    remember_file_summary,
-    summarize,
-)
-from galcli.verify.bib_summary import BibSummary, KeyInfo
-from galcli.verify.keys import KeySuggester
+from galcli.tasks.check_rules import RULES, Checked
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from galcli.lookup.http import LookupConfig
     from galcli.tasks.online_check import OnlineReport
 
@@ -47,7 +44,7 @@ class CheckRequest:
 class CheckResult:
     files: list[str]
     bib_files: list[str]
-    citations: int
+    citations: list[Citation]
     entries: int
     problems: list[Problem] = field(default_factory=list)
     strict: bool = False
@@ -69,11 +66,15 @@ class CheckResult:
     def ok(self) -> bool:
         return not (self.errors or (self.strict and self.warnings))
 
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.OK if self.ok else ExitCode.FINDINGS
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "files": self.files,
             "bib_files": self.bib_files,
-            "citations": self.citations,
+            "citations": len(self.citations),
             "entries": self.entries,
             "problems": [p.to_dict() for p in self.problems],
             "ok": self.ok,
@@ -85,84 +86,57 @@ class _BibLoader:
     """Reads the .bib files, in a forked child process when they are large and not cached.
 
     Parsing a big bibliography is the slowest part of a check; on machines with fork() it runs
-    on the other core while the LaTeX files are scanned, and only a compact summary of the
-    keys comes back. Small or cached files are read in-process.
+    on the other core while the LaTeX files are scanned. Small or cached files are read
+    in-process.
     """
 
     def __init__(self, request: CheckRequest) -> None:
         self.request = request
         self.dialect = BIBTEX
-        self.started: list[Path] = []
-        self._child: Forked[BibSummary] | None = None
+        self.paths: list[Path] = []
+        self._child: Forked[list[BibFile]] | None = None
 
     def start(self, project: LatexProject) -> None:
         """Called once the main file is scanned: its preamble names the backend and files."""
-        self.dialect = BIBER if project.uses_biblatex else BIBTEX
-        self.started = unique_paths(
-            list(self.request.bibs)
-            or [r.resolved for r in project.bibliographies if r.resolved is not None]
-        )
-        uncached = [p for p in self.started if p.is_file() and not is_cached(p, self.dialect)]
+        self.dialect = dialect_of(project)
+        self.paths = project_files(project, self.request.bibs)
+        uncached = [p for p in self.paths if p.is_file() and not cache.is_cached(p, self.dialect)]
         if sum(p.stat().st_size for p in uncached) >= PARALLEL_BYTES:
-            paths, dialect = list(self.started), self.dialect
-            parsed: list[ParsedSummary] = []
+            paths, dialect = list(self.paths), self.dialect
+            parsed: list[tuple[BibFile, bytes]] = []
 
-            def remember(_: BibSummary) -> None:  # in the child, after the summary is sent
-                for file in parsed:
-                    remember_file_summary(file, dialect)
+            def work() -> list[BibFile]:
+                parsed[:] = [cache.load_file(p, dialect, parallel=True, store=False) for p in paths]
+                return [bib for bib, _ in parsed]
 
-            self._child = Forked(
-                lambda: summarize(paths, dialect, deferred=parsed, parallel=True), then=remember
-            )
+            def remember(_: list[BibFile]) -> None:  # in the child, after the result is sent
+                for bib, data in parsed:
+                    cache.remember(bib, data, dialect)
 
-    def _collect(self) -> BibSummary:
-        if self._child is not None:
-            return self._child.result()
-        return summarize(self.started, self.dialect)
+            self._child = Forked(work, then=remember)
 
     def close(self) -> None:
         if self._child is not None:
             self._child.close()
 
-    def summary(self, project: LatexProject, problems: list[Problem]) -> BibSummary:
-        summary = self._collect()
-        if self.request.bibs:
-            return summary
-        if not project.bibliographies:
+    def bibliography(self, project: LatexProject) -> Bibliography:
+        if not (self.request.bibs or project.bibliographies):
             raise UsageError(
                 f"{project.main} names no bibliography (no \\bibliography or "
                 "\\addbibresource), so there is nothing to check citations against",
                 hint="pass the .bib file(s) with --bib refs.bib",
             )
-        read = {path.resolve() for path in self.started}
-        for reference in project.bibliographies:
-            if reference.remote:
-                message = (
-                    f"remote bibliography '{reference.name}' skipped: galcli reads local files "
-                    "only, so keys defined only there are reported as undefined"
-                )
-                problems.append(_at(reference, "remote_bibliography", NOTE, message))
-            elif reference.resolved is None:
-                where = " and ".join(str(d) for d in reference.searched) or "."
-                message = f"bibliography '{reference.name}' not found (looked in {where})"
-                problems.append(_at(reference, "missing_file", ERROR, message))
-            elif reference.resolved.resolve() not in read:  # named in an included file
-                read.add(reference.resolved.resolve())
-                self.started.append(reference.resolved)
-                summary.add(file_summary(reference.resolved, self.dialect))
-        return summary
-
-
-def _at(reference: Reference, kind: str, severity: str, message: str) -> Problem:
-    """A problem located where the document names a file (`\\input`, `\\bibliography`)."""
-    return Problem(
-        kind,
-        severity,
-        message,
-        file=reference.file,
-        line=reference.line,
-        column=reference.column,
-    )
+        if self._child is not None:
+            bibliography = Bibliography(self.dialect)
+            bibliography.extend(self._child.result())
+        else:
+            bibliography = load(self.paths, self.dialect)
+        # A bibliography named in an included file (scanned after the main one) comes last.
+        read = {p.resolve() for p in self.paths}
+        later = [p for p in project_files(project, self.request.bibs) if p.resolve() not in read]
+        if later:
+            bibliography.extend([cache.load_file(p, self.dialect)[0] for p in later])
+        return bibliography
 
 
 def find_main_file(directory: Path) -> Path:
@@ -188,7 +162,8 @@ def find_main_file(directory: Path) -> Path:
     )
 
 
-def run_check(request: CheckRequest) -> CheckResult:
+def read_project(request: CheckRequest) -> Checked:
+    """The project and its bibliography, as every rule reads them."""
     if request.main.suffix.lower() == ".bib":
         name = request.main.name
         raise UsageError(
@@ -199,129 +174,51 @@ def run_check(request: CheckRequest) -> CheckResult:
         )
     loader = _BibLoader(request)
     try:
-        return _check(request, loader)
+        project = scan_project(request.main, after_main=loader.start)
+        return Checked(request, project, loader.bibliography(project))
     finally:
         loader.close()
 
 
-def _check(request: CheckRequest, loader: _BibLoader) -> CheckResult:
-    project = scan_project(request.main, after_main=loader.start)
-    dialect = loader.dialect
-    problems: list[Problem] = []
-    for include in project.missing_includes:
-        where = " or ".join(str(d) for d in include.searched)
-        message = f"included file '{include.name}' not found in {where} ({include.command})"
-        problems.append(_at(include, "missing_file", ERROR, message))
-    for include, chain in project.cycles:
-        loop = " → ".join(path.name for path in [*chain, chain[0]])
-        message = (
-            f"'{include.name}' is already being read ({loop}): TeX would include it again and "
-            f"again ({include.command})"
-        )
-        problems.append(_at(include, "include_cycle", ERROR, message))
-    bibs = loader.summary(project, problems)
-    problems += bibs.problems
-    defined = bibs.entries
-    suggester = KeySuggester([(info.key, info.author, info.year) for info in defined.values()])
-
-    cited: set[str] = set()
-    suggestions: dict[str, list[str]] = {}
-    for citation in project.citations:
-        key = citation.key
-        if key in defined or key in bibs.broken_keys:
-            cited.add(key)
-            continue
-        if key not in suggestions:
-            suggestions[key] = suggester.suggest(key)
-        variant = suggester.case_variant(key)
-        if variant is not None:
-            cited.add(variant)
-            # BibTeX matches keys ignoring case (silently); biber does not.
-            severity = WARNING if dialect == BIBTEX else ERROR
-            why = (
-                "BibTeX ignores the case, biber would not"
-                if dialect == BIBTEX
-                else "biber matches keys case-sensitively"
-            )
-            message = f"citation key '{key}' is defined only as '{variant}' ({why})"
-        else:
-            severity, message = ERROR, f"undefined citation key '{key}'"
-        problems.append(
-            Problem(
-                "undefined_key",
-                severity,
-                message,
-                key=key,
-                file=citation.file,
-                line=citation.line,
-                column=citation.column,
-                suggestions=tuple(suggestions[key]),
-            )
-        )
-
-    relevant = (
-        defined.values() if project.nocite_all else [defined[k] for k in cited if k in defined]
-    )
-    for info in relevant:
-        if info.missing:
-            problems.append(
-                Problem(
-                    "missing_field",
-                    WARNING,
-                    f"@{info.entry_type}{{{info.key}}} lacks required "
-                    f"field{'s' if len(info.missing) > 1 else ''}: {', '.join(info.missing)}",
-                    key=info.key,
-                    file=info.file,
-                    line=info.line,
-                )
-            )
-    if (request.unused or request.strict) and not project.nocite_all:
-        used = _with_parents(cited, defined)
-        for info in defined.values():
-            if info.key not in used:
-                problems.append(
-                    Problem(
-                        "unused_entry",
-                        WARNING,
-                        f"entry '{info.key}' is never cited",
-                        key=info.key,
-                        file=info.file,
-                        line=info.line,
-                    )
-                )
+def run_check(request: CheckRequest) -> CheckResult:
+    checked = read_project(request)
+    problems = [problem for rule in RULES for problem in rule(checked)]
     online = None
     if request.online is not None:
         from galcli.tasks.online_check import online_check
 
-        everything = request.unused or request.strict or project.nocite_all
-        keys = defined if everything else [k for k in defined if k in cited]
-        online = online_check(
-            [defined[k] for k in keys], request.online, dialect, request.on_reference
-        )
+        everything = request.unused or request.strict or checked.everything
+        defined = checked.defined
+        entries = [e for k, e in defined.items() if everything or k in checked.cited]
+        online = online_check(entries, request.online, request.on_reference)
         problems += online.problems
     problems.sort(key=lambda p: p.sort_key)
     return CheckResult(
-        files=[str(p) for p in project.files],
-        bib_files=bibs.files,
-        citations=len(project.citations),
-        entries=len(defined),
+        files=[str(p) for p in checked.project.files],
+        bib_files=checked.bibliography.paths,
+        citations=checked.project.citations,
+        entries=len(checked.defined),
         problems=problems,
         strict=request.strict,
         online=online,
     )
 
 
-def _with_parents(cited: set[str], defined: dict[str, KeyInfo]) -> set[str]:
-    """`cited` and every entry they take data from (crossref, xdata, xref), transitively: a
-    parent is part of the bibliography because its children are cited."""
-    folded = {key.lower(): key for key in defined}
-    used = set(cited)
-    pending = list(cited)
-    while pending:
-        info = defined.get(pending.pop())
-        for name in info.parents if info is not None else ():
-            parent = name if name in defined else folded.get(name.lower())
-            if parent is not None and parent not in used:
-                used.add(parent)
-                pending.append(parent)
-    return used
+def check_bib_alone(
+    bibs: list[Path], config: LookupConfig, on_done: Callable[[], None] | None = None
+) -> CheckResult:
+    """`galcli check --bib refs.bib --online` without a LaTeX project: every entry of the .bib
+    files is looked up, and their parse problems are reported as a check would."""
+    from galcli.tasks.online_check import online_check
+
+    bibliography = load(bibs, BIBTEX)
+    online = online_check(list(bibliography.entries.values()), config, on_done)
+    problems = sorted([*bibliography.problems, *online.problems], key=lambda p: p.sort_key)
+    return CheckResult(
+        files=[],
+        bib_files=bibliography.paths,
+        citations=[],
+        entries=len(bibliography.entries),
+        problems=problems,
+        online=online,
+    )

@@ -17,11 +17,13 @@ from typing import Any
 
 from galcli.bib.entries import BibEntry
 from galcli.bib.normalize import author_last_names, latex_to_text
+from galcli.errors import ExitCode
 from galcli.model.base import CHAT, Backend, GenerationParams, Message, Prompt
 from galcli.provenance.stamp import Provenance, provenance_for
 from galcli.retrieve.context import ContextQuery, ContextRanker
 from galcli.retrieve.embeddings import HybridIndex
 from galcli.retrieve.fusion import reciprocal_rank_fusion
+from galcli.tasks.session import HistoryEntry
 from galcli.verify.citations import (
     NOT_IN_BIB,
     PICKED,
@@ -112,6 +114,21 @@ class CiteResult:
     provenance: Provenance | None = None
     draft: str = ""
     below_floor: bool = False  # something ranked, but nothing fits well enough to print
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.OK if self.suggestions else ExitCode.FINDINGS
+
+    def history_entry(self) -> HistoryEntry | None:
+        if self.model is None:
+            return None  # retrieval alone is not a model run
+        verdicts = {s.key: s.verdict for s in self.suggestions}
+        return HistoryEntry(
+            self.query,
+            self.to_dict(),
+            self.provenance,
+            {**verdicts, "rejected": len(self.rejected)},
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -10,47 +10,17 @@ contexts"): they are collected too, since a draft often cites the same work agai
 
 from __future__ import annotations
 
-import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from galcli.bib.normalize import latex_to_text
-from galcli.fileio import read_text
-from galcli.latex.commands import NOT_CITATIONS
 from galcli.latex.project import LatexProject
-from galcli.latex.scan import LineIndex
-from galcli.latex.sentences import sentence_at
+from galcli.latex.scan import Citation, LineIndex
+from galcli.latex.structure import Structure, blank, document_text, headings, plain
 from galcli.latex.texlex import mask
 from galcli.retrieve.context import ContextQuery
 
-PLACEHOLDER_KEYS = frozenset({"", "?", "??", "todo"})
-_CITE = re.compile(
-    r"\\(?P<name>[A-Za-z@]*cite[A-Za-z@]*)(?![A-Za-z@])(?P<star>\*?)"
-    r"(?:\s*\[[^\[\]{}]*\]){0,2}\s*\{(?P<keys>[^{}\\]*)\}"
-)
 _TODO = re.compile(r"%[ \t]*TODO[ \t:]+cite\b[^\n]*", re.IGNORECASE)
-_HEADING = re.compile(
-    r"\\(?:part|chapter|section|subsection|subsubsection|paragraph)\*?\s*(?:\[[^\]]*\])?\s*"
-    r"\{(?P<title>(?:[^{}]|\{[^{}]*\})*)\}"
-)
-_TITLE = re.compile(r"\\title\s*(?:\[[^\]]*\])?\s*\{(?P<title>(?:[^{}]|\{[^{}]*\})*)\}")
-_ABSTRACT = re.compile(
-    r"\\begin\{abstract\}(?P<body>.*?)\\end\{abstract\}"
-    r"|\\abstract\s*\{(?P<arg>(?:[^{}]|\{[^{}]*\})*)\}",
-    re.DOTALL,
-)
-# A paragraph ends at a blank line or where a heading or an environment of its own starts.
-_PARAGRAPH_BREAK = re.compile(
-    r"\n[ \t]*\n|" + _HEADING.pattern + r"|\\item\b"
-    r"|\\(?:begin|end)\{(?:figure|table|itemize|enumerate|description|equation|align)\*?\}"
-)
-_DROP = re.compile(
-    r"\\(?:[A-Za-z@]*cite[A-Za-z@]*|ref|eqref|autoref|cref|Cref|label|url|href|footnote)\*?"
-    r"(?:\s*\[[^\[\]{}]*\]){0,2}(?:\s*\{[^{}]*\})?"
-    r"|\$\$.*?\$\$|\$[^$]*\$|\\\(.*?\\\)",
-    re.DOTALL,
-)
 
 
 @dataclass(frozen=True)
@@ -76,195 +46,117 @@ class TexDocument:
     texts: dict[Path, str] = field(default_factory=dict)  # each file as read
 
 
-_COMMAND_NAME = re.compile(r"\\[A-Za-z@]+\*?(?:\[[^\[\]{}]*\])?")
-
-
-def plain(latex: str) -> str:
-    """The words of a LaTeX fragment: cite/ref commands and math dropped, other command names
-    dropped (their arguments kept), accents decoded. Regular expressions, not a LaTeX parser:
-    a long paper has hundreds of citing sentences, and ranking needs their words only."""
-    text = _DROP.sub(" ", latex)
-    text = re.sub(r"\\[`'^\"~=.]\s*\{?[A-Za-z]\}?", lambda m: latex_to_text(m[0]), text)
-    text = _COMMAND_NAME.sub(" ", text.replace("~", " "))
-    return " ".join(text.replace("{", "").replace("}", "").split())
-
-
-def _split_keys(keys: str) -> list[str]:
-    return [k.strip() for k in keys.split(",")]
-
-
-def _is_placeholder(key: str) -> bool:
-    return key.strip().lower() in PLACEHOLDER_KEYS
-
-
-class _Paragraphs:
-    """Paragraph spans of one masked file, found once (a long paper has hundreds of citations)."""
-
-    def __init__(self, masked: str) -> None:
-        self.breaks = [(m.start(), m.end()) for m in _PARAGRAPH_BREAK.finditer(masked)]
-        self.ends = [end for _, end in self.breaks]
-        self.length = len(masked)
-
-    def span(self, position: int) -> tuple[int, int]:
-        index = bisect.bisect_right(self.ends, position)  # breaks that end at or before it
-        start = self.breaks[index - 1][1] if index else 0
-        while index < len(self.breaks) and self.breaks[index][0] < position:
-            index += 1  # a break that spans the position itself
-        end = self.breaks[index][0] if index < len(self.breaks) else self.length
-        return start, end
-
-
-_TABLE = re.compile(
-    r"\\begin\{(?P<env>tabular[x*]?|tabulary|longtable\*?|tabu|supertabular|xtabular)\}"
-)
-_ROW_END = re.compile(r"\\\\|\\tabularnewline\b")
-_OPTION = re.compile(r"\s*\[[^\]]*\]")
-
-
-def _skip_arguments(text: str, position: int, groups: int) -> int:
-    """The offset after an optional `[...]` and up to `groups` brace groups at `position` (a
-    tabular's position and column specification)."""
-    if (option := _OPTION.match(text, position)) is not None:
-        position = option.end()
-    for _ in range(groups):
-        start = position
-        while start < len(text) and text[start] in " \t\n":
-            start += 1
-        if start >= len(text) or text[start] != "{":
-            break
-        depth = 0
-        for index in range(start, len(text)):
-            depth += {"{": 1, "}": -1}.get(text[index], 0)
-            if depth == 0:
-                position = index + 1
-                break
-        else:
-            break
-    return position
-
-
-class _Sentences:
-    """Sentence and paragraph spans of one masked file. In a table, a row is the sentence (it
-    names what the citation is for) and the table with its caption the paragraph."""
-
-    def __init__(self, masked: str) -> None:
-        self.masked = masked
-        self.paragraphs = _Paragraphs(masked)
-        self.tables: list[tuple[int, int]] = []
-        for match in _TABLE.finditer(masked):
-            end = masked.find(f"\\end{{{match['env']}}}", match.end())
-            groups = 2 if match["env"] in ("tabularx", "tabular*", "tabulary") else 1
-            body = _skip_arguments(masked, match.end(), groups)
-            self.tables.append((body, len(masked) if end < 0 else end))
-
-    def paragraph(self, position: int) -> tuple[int, int]:
-        return self.paragraphs.span(position)
-
-    def sentence(self, position: int) -> tuple[int, int]:
-        for start, end in self.tables:
-            if start <= position < end:
-                rows = [m.end() for m in _ROW_END.finditer(self.masked, start, position)]
-                after = _ROW_END.search(self.masked, position, end)
-                return (rows[-1] if rows else start), (after.start() if after else end)
-        p_start, p_end = self.paragraphs.span(position)
-        s_start, s_end = sentence_at(self.masked[p_start:p_end], position - p_start)
-        return p_start + s_start, p_start + s_end
-
-
-def _document_text(masked_files: list[str]) -> str:
-    parts = []
-    for masked in masked_files:
-        if title := _TITLE.search(masked):
-            parts.append(title["title"])
-        if abstract := _ABSTRACT.search(masked):
-            parts.append(abstract["body"] or abstract["arg"] or "")
-    return plain(" ".join(parts))
-
-
 def read_document(project: LatexProject, todo_command: str = "\\citep") -> TexDocument:
-    """Every placeholder of `project` (files in the order they are read), with its context."""
-    texts = {path: read_text(path, what="LaTeX file") for path in project.files}
-    masked = {path: mask(text) for path, text in texts.items()}
-    document = _document_text(list(masked.values()))
-    # Real citations (from the scanner, which knows every cite command and the document's
-    # macros), grouped by file and by their command's position.
-    real: dict[str, list[tuple[int, int, str]]] = {}
+    """Every placeholder of `project` (files in the order they are read), with its context.
+
+    The citations are the scanner's records (every cite command it knows, the document's own
+    cite macros included); their commands are blanked from the text the context is read from.
+    """
+    by_file: dict[str, list[Citation]] = {}
     for citation in project.citations:
-        if not _is_placeholder(citation.key):
-            real.setdefault(citation.file, []).append(
-                (citation.line, citation.column, citation.key)
-            )
-    result = TexDocument(placeholders=[], texts=texts)
+        by_file.setdefault(citation.file, []).append(citation)
+    masked = {path: mask(text) for path, text in project.texts.items()}
+    blanked = {
+        path: blank(hidden, [(c.command_start, c.command_end) for c in by_file.get(str(path), [])])
+        for path, hidden in masked.items()
+    }
+    document = document_text(blanked.values())
+    result = TexDocument(placeholders=[], texts=dict(project.texts))
     heading = ""
     for path in project.files:
-        text, hidden = texts[path], masked[path]
-        lines = LineIndex(text)
-        cited = sorted(
-            (lines.offset(line, column), key) for line, column, key in real.get(str(path), [])
-        )
-        spans = _Sentences(hidden)
-        _collect_citing_sentences(hidden, spans, cited, result)
-        headings = [(m.start(), plain(m["title"])) for m in _HEADING.finditer(hidden)]
-        found = _placeholder_spans(text, hidden, todo_command)
-        for position, start, end, command, kept, kind in found:
-            line, column = lines(position if kind == "keys" else start + text[start:end].index("%"))
-            above = [title for offset, title in headings if offset < position]
+        text, hidden = project.texts[path], blanked[path]
+        mine = by_file.get(str(path), [])
+        cited = sorted((c.start, c.key) for c in mine if not c.is_placeholder)
+        commands = sorted({(c.command_start, c.command_end) for c in mine})
+        structure = Structure(hidden)
+        _collect_citing_sentences(hidden, structure, cited, result)
+        titles = headings(hidden)
+        found = [*_in_commands(masked[path], mine), *_todo_comments(text, hidden, todo_command)]
+        for position, place in sorted(found, key=lambda item: item[0]):
+            above = [title for offset, title in titles if offset < position]
             heading = above[-1] if above else heading
-            p_start, p_end = spans.paragraph(position)
-            s_start, s_end = spans.sentence(position)
+            p_start, p_end = structure.paragraph(position)
+            s_start, s_end = structure.sentence(position)
             in_paragraph = [key for offset, key in cited if p_start <= offset < p_end]
             in_sentence = {key for offset, key in cited if s_start <= offset < s_end}
             context = ContextQuery(
                 sentence=plain(hidden[s_start:s_end]),
-                local=plain(_local(hidden, s_start, s_end, position)),
+                local=plain(_local(hidden, commands, s_start, s_end, position)),
                 paragraph=plain(hidden[p_start:p_end]),
                 heading=heading,
                 document=document,
                 cocited=tuple(dict.fromkeys(k for k in in_paragraph if k not in in_sentence)),
-                exclude=frozenset(in_sentence | set(kept)),
+                exclude=frozenset(in_sentence | set(place.kept)),
             )
-            result.placeholders.append(
-                Placeholder(path, line, column, command, start, end, kind, kept, context)
-            )
-        if headings:
-            heading = headings[-1][1]
+            result.placeholders.append(replace(place, file=path, context=context))
+        if titles:
+            heading = titles[-1][1]
     return result
 
 
 LOCAL_WORDS = 3  # fewer words before the placeholder than this: take the words after it
 
 
-def _local(hidden: str, start: int, end: int, position: int) -> str:
+def _local(
+    hidden: str, commands: list[tuple[int, int]], start: int, end: int, position: int
+) -> str:
     """The LaTeX between the cite command before `position` in the sentence `start:end` (or
     the sentence's start) and the placeholder; when that holds fewer than LOCAL_WORDS words,
     the LaTeX after the placeholder's command up to the next cite command (or the end)."""
-    commands = [m.span() for m in _CITE.finditer(hidden, start, end)]
-    before = max((e for s, e in commands if e <= position), default=start)
+    inside = [(s, e) for s, e in commands if start <= s < end]
+    before = max((e for s, e in inside if e <= position), default=start)
     text = hidden[before:position]
     if len(plain(text).split()) >= LOCAL_WORDS:
         return text
-    after = next((e for s, e in commands if s <= position < e), position)
-    following = min((s for s, e in commands if s >= after), default=end)
+    after = next((e for s, e in inside if s <= position < e), position)
+    following = min((s for s, e in inside if s >= after), default=end)
     return hidden[after:following]
 
 
-def _placeholder_spans(
-    text: str, hidden: str, todo_command: str
-) -> list[tuple[int, int, int, str, tuple[str, ...], str]]:
-    """(context position, replace start, replace end, command, kept keys, kind), in order."""
+_NO_CONTEXT = ContextQuery(sentence="")
+
+
+def _in_commands(masked: str, citations: list[Citation]) -> list[tuple[int, Placeholder]]:
+    """(command offset, placeholder) for each key list holding a placeholder key (`\\cite{?}`,
+    `\\cite{a,?}`, `\\cites{a}{?}`, a document macro's `\\refs{?}`): the list is what a fill
+    replaces, its real keys are kept, and the place reported is the placeholder key's own."""
+    lists: dict[tuple[int, int], list[Citation]] = {}
+    for citation in citations:
+        if citation.start >= citation.end and citation.key:
+            continue  # a key a macro's body cites: there is no list to fill
+        opening = masked.rfind("{", citation.command_start, citation.start + 1)
+        closing = masked.find("}", citation.end, citation.command_end)
+        if opening < 0 or closing < 0:
+            continue
+        lists.setdefault((opening + 1, closing), []).append(citation)
     found = []
-    for match in _CITE.finditer(hidden):
-        if match["name"] in NOT_CITATIONS:
+    for (start, end), keys in lists.items():
+        holes = [c for c in keys if c.is_placeholder]
+        if not holes:
             continue
-        keys = _split_keys(match["keys"])
-        if not any(_is_placeholder(k) for k in keys):
-            continue
-        kept = tuple(k for k in keys if not _is_placeholder(k))
-        command = "\\" + match["name"] + match["star"]
-        found.append((match.start(), *match.span("keys"), command, kept, "keys"))
+        first = holes[0]
+        kept = tuple(c.key for c in keys if not c.is_placeholder)
+        place = Placeholder(
+            Path(first.file),
+            first.line,
+            first.column,
+            first.command,
+            start,
+            end,
+            "keys",
+            kept,
+            _NO_CONTEXT,
+        )
+        found.append((first.command_start, place))
+    return found
+
+
+def _todo_comments(text: str, hidden: str, todo_command: str) -> list[tuple[int, Placeholder]]:
+    """(context offset, placeholder) for each line marked `% TODO cite`: a real comment (masked
+    away, and not inside verbatim: there the text before it on the line would be masked too)."""
+    lines = LineIndex(text)
+    found = []
     for match in _TODO.finditer(text):
-        # A real comment (masked away, and not inside verbatim: there the text before it on
-        # the line would be masked too).
         line_start = text.rfind("\n", 0, match.start()) + 1
         before = text[line_start : match.start()]
         if (
@@ -274,15 +166,17 @@ def _placeholder_spans(
             continue
         if match.start() > 0 and text[match.start() - 1] == "\\":
             continue
-        stripped = before.rstrip()
-        position = line_start + max(len(stripped) - 1, 0)
-        found.append((position, line_start, match.end(), todo_command, (), "comment"))
-    found.sort()
+        position = line_start + max(len(before.rstrip()) - 1, 0)
+        line, column = lines(match.start())
+        place = Placeholder(
+            Path(), line, column, todo_command, line_start, match.end(), "comment", (), _NO_CONTEXT
+        )
+        found.append((position, place))
     return found
 
 
 def _collect_citing_sentences(
-    hidden: str, spans: _Sentences, cited: list[tuple[int, str]], result: TexDocument
+    hidden: str, spans: Structure, cited: list[tuple[int, str]], result: TexDocument
 ) -> None:
     """For each real citation, the sentence it stands in; and which keys are cited together."""
     by_sentence: dict[tuple[int, int], list[str]] = {}

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from galcli.bib.entries import BibEntry, load_bibliography
-from galcli.errors import InputError
+from galcli.bib.entries import BibEntry
+from galcli.bib.load import dialect_of, load, project_files
+from galcli.errors import ExitCode, InputError
 from galcli.fileio import display_path
 from galcli.latex.project import scan_project
 from galcli.problems import Problem
@@ -64,6 +65,10 @@ class TexCiteResult:
     def unfilled(self) -> int:
         return sum(not p.result.suggestions for p in self.placeholders)
 
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.FINDINGS if self.unfilled else ExitCode.OK
+
     def diff(self, k: int, base: Path | None = None) -> str:
         """A unified diff (paths relative to `base`, `a/` and `b/` prefixed) that puts the top
         `k` suggestions of each placeholder into the files."""
@@ -95,14 +100,15 @@ def project_bibliography(
 ) -> tuple[TexDocument, list[BibEntry], list[Path], list[Problem]]:
     project = scan_project(request.main)
     document = read_document(project, request.todo_command)
-    paths = list(request.bib) or [r.resolved for r in project.bibliographies if r.resolved]
+    paths = project_files(project, request.bib)
     if not paths:
         raise InputError(
             "the document names no bibliography that exists",
             location=None,
             hint="pass your .bib file with --bib refs.bib",
         )
-    entries, problems = load_bibliography(paths)
+    bibliography = load(paths, dialect_of(project))
+    entries, problems = list(bibliography.entries.values()), bibliography.problems
     if not entries:
         first = problems[0] if problems else None  # why, when bibtexparser said why
         raise InputError(

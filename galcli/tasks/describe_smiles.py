@@ -7,9 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from galcli.errors import InputError
+from galcli.errors import ExitCode, InputError
 from galcli.model.base import Backend, GenerationParams, Message, Prompt
 from galcli.provenance.stamp import Provenance, provenance_for
+from galcli.tasks.session import HistoryEntry
 from galcli.verify.smiles import diagnose, mol_from_smiles, properties
 
 SYSTEM = (
@@ -27,6 +28,12 @@ class Description:
     provenance: Provenance | None = None
     warnings: list[str] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)  # why a fact is missing, by its name
+    exit_code = ExitCode.OK
+
+    def history_entry(self) -> HistoryEntry | None:
+        if self.model is None:
+            return None
+        return HistoryEntry(self.smiles, self.text or "", self.provenance)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from galcli.errors import InputError, ModelUnavailable
+from galcli.errors import ExitCode, InputError, ModelUnavailable
 from galcli.provenance import watermark
 
 if TYPE_CHECKING:
@@ -31,6 +31,10 @@ class DetectResult:
     threshold: float
     min_tokens: int
     model: str
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.OK if self.verdict == WATERMARKED else ExitCode.FINDINGS
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from galcli.errors import InputError, Location
+from galcli.errors import ExitCode, InputError, Location
 from galcli.model.base import Backend, GenerationParams, Message, Prompt
 from galcli.provenance.stamp import Provenance, provenance_for
+from galcli.tasks.session import HistoryEntry
 from galcli.verify.formula import (
     GREEK,
     Definition,
@@ -64,6 +65,13 @@ class Explanation:
     file: str | None = None
     line: int | None = None
     label: str | None = None
+    exit_code = ExitCode.OK
+
+    def history_entry(self) -> HistoryEntry | None:
+        if self.model is None:
+            return None
+        verdicts = {"warnings": len(self.warnings)}
+        return HistoryEntry(self.latex, self.explanation or "", self.provenance, verdicts)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {

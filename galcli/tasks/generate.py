@@ -6,8 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from galcli.errors import ExitCode
 from galcli.model.base import Backend, Generation, GenerationParams, Message, Prompt
 from galcli.provenance.stamp import Provenance, provenance_for
+from galcli.tasks.session import HistoryEntry
 
 SYSTEM = (
     "You are a scientific writing assistant. Continue the user's text in the same style. "
@@ -30,6 +32,10 @@ class GenerateResult:
     load_seconds: float
     provenance: Provenance
     import_seconds: float = 0.0
+    exit_code = ExitCode.OK
+
+    def history_entry(self) -> HistoryEntry:
+        return HistoryEntry(self.prompt, self.text, self.provenance)
 
     def to_dict(self) -> dict[str, Any]:
         speed = self.generation.tokens_per_second

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from galcli.bib.entries import BibEntry
-from galcli.fileio import atomic_write_text, atomic_writer, check_writable, text_argument
+from galcli.errors import ExitCode
 from galcli.model.base import Backend, GenerationParams, Prompt
 from galcli.provenance.stamp import Provenance, provenance_for, stamp
 from galcli.retrieve.embeddings import HybridIndex
@@ -35,6 +34,7 @@ from galcli.tasks.review_writing import (
     split_citations,
     write_short,
 )
+from galcli.tasks.session import HistoryEntry
 from galcli.verify.support import THRESHOLD, Support, score
 
 SENTENCES, PARAGRAPHS, OUTLINE = "sentences", "paragraphs", "outline"
@@ -45,11 +45,8 @@ __all__ = [
     "MODES",
     "Review",
     "ReviewRequest",
-    "check_output",
     "outline",
-    "read_topic",
     "split_citations",
-    "write_output",
     "write_review",
 ]
 
@@ -143,6 +140,20 @@ class Review:
     model: str | None
     provenance: Provenance
     retrieved: list[BibEntry]
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.OK if self.keys_used else ExitCode.FINDINGS
+
+    def history_entry(self) -> HistoryEntry | None:
+        if self.model is None:
+            return None  # an outline quotes the .bib: no model run
+        verdicts = {
+            "keys_used": self.keys_used,
+            "dropped": [d.key for d in self.dropped],
+            "unsupported": len(self.unsupported),
+        }
+        return HistoryEntry(self.topic, self.to_dict(), self.provenance, verdicts)
 
     @property
     def keys_used(self) -> list[str]:
@@ -365,28 +376,3 @@ def write_review(
         provenance,
         retrieved,
     )
-
-
-class _Probe(Exception):
-    """Raised inside a probe write so that nothing is written."""
-
-
-def check_output(path: Path) -> None:
-    """Fail now (InputError, exit 3), before retrieval and the model, if `path` cannot be
-    written: a temporary file is created beside it and removed again. `/proc/x.bib` passes a
-    look at its directory and fails only here."""
-    check_writable(path)
-    try:
-        with atomic_writer(path, user_file=True):
-            raise _Probe
-    except _Probe:
-        pass
-
-
-def write_output(path: Path, text: str) -> None:
-    atomic_write_text(path, text, user_file=True)
-
-
-def read_topic(value: str | None) -> str:
-    """TOPIC, or stdin for `-` or a pipe; an empty topic is bad input."""
-    return text_argument(value, name="TOPIC").strip()

@@ -17,7 +17,8 @@ from galcli.model.base import CHAT
 from galcli.model.profiles import profile_of_directory, profile_of_served_model, read_json
 from galcli.model.registry import load_backend, parse_model
 from galcli.model.runtime import INSTALL_HINT, MISSING_MESSAGE, missing_runtime_packages
-from galcli.settings import EMBEDDED_MODEL, SPECS, Settings, load_settings
+from galcli.settings import EMBEDDED_MODEL, Settings, load_settings
+from galcli.specs import SPECS
 
 #: Backends that run the model in this process and need the model runtime (torch, transformers).
 LOCAL_BACKENDS = ("embedded", "transformers")

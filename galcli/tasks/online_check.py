@@ -13,16 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from galcli.bib.entries import BIBTEX, BibEntry, parse_bib
+from galcli.bib.entries import BibEntry
 from galcli.bib.normalize import author_last_names, latex_to_text
-from galcli.errors import GalcliError
 from galcli.lookup.compare import SIMILAR_TITLE, Difference, best_match, compare, title_similarity
 from galcli.lookup.http import HttpClient, LookupConfig, LookupFailed
 from galcli.lookup.works import SERVICE_NAMES, Work, normalize_doi
-from galcli.problems import ERROR, WARNING, Problem
+from galcli.problems import Kind, Problem
 
 if TYPE_CHECKING:
     from galcli.lookup.crossref import Crossref
@@ -30,12 +28,11 @@ if TYPE_CHECKING:
     from galcli.settings import Settings
 
 VERIFIED = "verified"
-NOT_FOUND = "reference_not_found"
-MISMATCH = "reference_metadata_mismatch"
-RETRACTED = "reference_retracted"
-DOI_MALFORMED = "doi_malformed"
+NOT_FOUND = Kind.REFERENCE_NOT_FOUND
+MISMATCH = Kind.REFERENCE_METADATA_MISMATCH
+RETRACTED = Kind.REFERENCE_RETRACTED
+DOI_MALFORMED = Kind.DOI_MALFORMED
 UNCHECKED = "unchecked"
-SEVERITY = {NOT_FOUND: ERROR, DOI_MALFORMED: ERROR, MISMATCH: WARNING, RETRACTED: WARNING}
 FIELD_NAMES = {"author": "first author", "doi": "DOI"}
 _DOI_URL = re.compile(r"^https?://(dx\.)?doi\.org/10\.", re.IGNORECASE)
 # Entry types Crossref and OpenAlex cover well enough that "not found" means something when the
@@ -92,11 +89,10 @@ class ReferenceCheck:
         }
 
     def problem(self) -> Problem | None:
-        severity = SEVERITY.get(self.verdict)
-        if severity is None:
+        if self.verdict not in (NOT_FOUND, MISMATCH, RETRACTED, DOI_MALFORMED):
             return None
-        return Problem(
-            self.verdict, severity, self.message(), key=self.key, file=self.file, line=self.line
+        return Problem.of(
+            Kind(str(self.verdict)), self.message(), key=self.key, file=self.file, line=self.line
         )
 
     def message(self) -> str:
@@ -157,6 +153,7 @@ class _Services:
 
 def _verdict(entry: BibEntry, work: Work, age: float, extra: list[Difference]) -> ReferenceCheck:
     differences = extra + compare(entry, work)
+    verdict: str
     if work.retracted:
         verdict = RETRACTED
     else:
@@ -314,54 +311,12 @@ def check_references(
     return report
 
 
-def entries_at(locations: Iterable[tuple[str, str, int]], dialect: str = BIBTEX) -> list[BibEntry]:
-    """The full entries for (key, file, line) triples from a check's summary, each file parsed
-    once (the summary keeps only what an offline check needs)."""
-    wanted = list(locations)
-    by_file: dict[str, dict[tuple[str, int], BibEntry]] = {}
-    found = []
-    for key, file, line in wanted:
-        if file not in by_file:
-            try:
-                parsed = parse_bib(Path(file), dialect=dialect)
-            except GalcliError:  # unreadable or not UTF-8: the offline check reports the file
-                by_file[file] = {}
-                continue
-            by_file[file] = {(e.key, e.line): e for e in parsed.entries}
-        if (entry := by_file[file].get((key, line))) is not None:
-            found.append(entry)
-    return found
-
-
 def online_check(
-    infos: Iterable[Any],
+    entries: Iterable[BibEntry],
     config: LookupConfig,
-    dialect: str = BIBTEX,
     on_done: Callable[[], None] | None = None,
 ) -> OnlineReport:
-    """check_references for the entries a check found relevant (KeyInfo: key, file, line);
-    `on_done` is called after each entry (a progress bar)."""
-    entries = entries_at(((i.key, i.file, i.line) for i in infos), dialect)
-    entries.sort(key=lambda e: (e.file, e.line))
-    return check_references(entries, config, None if on_done is None else lambda _: on_done())
-
-
-def check_bib_alone(
-    bibs: list[Path], config: LookupConfig, on_done: Callable[[], None] | None = None
-) -> Any:
-    """`galcli check --bib refs.bib --online` without a LaTeX project: every entry of the .bib
-    files is looked up, and their parse problems are reported as a check would."""
-    from galcli.tasks.check import CheckResult
-    from galcli.verify.bib_cache import summarize
-
-    summary = summarize(list(bibs), BIBTEX)
-    online = online_check(summary.entries.values(), config, BIBTEX, on_done)
-    problems = sorted([*summary.problems, *online.problems], key=lambda p: p.sort_key)
-    return CheckResult(
-        files=[],
-        bib_files=summary.files,
-        citations=0,
-        entries=len(summary.entries),
-        problems=problems,
-        online=online,
-    )
+    """check_references for the entries a check found relevant, in file order; `on_done` is
+    called after each entry (a progress bar)."""
+    ordered = sorted(entries, key=lambda e: (e.file, e.line))
+    return check_references(ordered, config, None if on_done is None else lambda _: on_done())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from galcli.settings import Settings
 
@@ -24,6 +24,22 @@ if TYPE_CHECKING:
 
 def _ignore(message: str) -> None:
     return None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """What the history keeps of a result a model took part in (`galcli log`)."""
+
+    prompt: str
+    output: Any  # text, or a JSON-able document
+    provenance: Provenance | None = None
+    verdicts: dict[str, Any] | None = None
+
+
+class Recordable(Protocol):
+    def history_entry(self) -> HistoryEntry | None:
+        """The run's record, or None when no model took part (nothing to record)."""
+        ...
 
 
 @dataclass
@@ -70,33 +86,26 @@ class ModelRun:
     def bibliography(self, paths: list[Path] | None) -> list[BibEntry]:
         """The entries of the user's --bib files (first definition of each key); what
         bibtexparser complained about is passed to `warn`."""
-        from galcli.bib.entries import load_bibliography
+        from galcli.bib.load import load
         from galcli.errors import InputError, UsageError
 
         if not paths:
             raise UsageError(
                 "no bibliography given", hint="pass your .bib file with --bib refs.bib"
             )
-        entries, problems = load_bibliography(list(paths))
-        for problem in problems:
+        bibliography = load(paths)
+        entries = list(bibliography.entries.values())
+        for problem in bibliography.problems:
             self.warn(f"{problem.file}:{problem.line}: {problem.message}")
         if not entries:
             raise InputError("the bibliography has no entries", hint="check the --bib file(s)")
         return entries
 
-    def record(
-        self,
-        *,
-        prompt: str,
-        output: Any,
-        provenance: Provenance | None = None,
-        verdicts: dict[str, Any] | None = None,
-    ) -> int | None:
-        """Add this run to the local history, unless --no-log / GALCLI_NO_LOG=1.
-
-        A history that cannot be written costs a warning, never the result.
-        """
-        if not self.settings.log:
+    def record(self, result: Recordable) -> int | None:
+        """Add `result` to the local history, if a model took part in it, unless --no-log /
+        GALCLI_NO_LOG=1. A history that cannot be written costs a warning, never the result."""
+        entry = result.history_entry()
+        if entry is None or not self.settings.log:
             return None
         import json
         from enum import Enum
@@ -105,17 +114,19 @@ class ModelRun:
         from galcli.provenance.history import History
 
         backend = self._backend
+        output = entry.output
         text = output if isinstance(output, str) else json.dumps(output, ensure_ascii=False)
         arguments = {k: (v.value if isinstance(v, Enum) else v) for k, v in self.arguments.items()}
+        provenance = entry.provenance
         try:
             run_id = History().record(
                 command=self.command,
                 arguments=arguments,
                 model=backend.model_id if backend else None,
                 model_sha256=provenance.model_sha256 if provenance else None,
-                prompt=prompt,
+                prompt=entry.prompt,
                 output=text,
-                verdicts=verdicts,
+                verdicts=entry.verdicts,
                 timings={
                     "total_seconds": round(time.perf_counter() - self._started, 3),
                     "load_seconds": round(backend.load_seconds, 3) if backend else 0.0,
@@ -127,17 +138,6 @@ class ModelRun:
             return None
         self.recorded.append(run_id)
         return run_id
-
-    def record_result(self, result: Any, verdicts: dict[str, Any]) -> None:
-        """Record a task result (cite, smiles) if a model took part: retrieval or name sources
-        alone are not model runs."""
-        if result.model is not None:
-            self.record(
-                prompt=result.query,
-                output=result.to_dict(),
-                provenance=result.provenance,
-                verdicts={**verdicts, "rejected": len(result.rejected)},
-            )
 
     def close(self) -> None:
         if self._backend is not None:

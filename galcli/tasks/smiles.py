@@ -19,13 +19,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from galcli.errors import ExitCode
 from galcli.model.base import CHAT, Backend, GenerationParams, Message, Prompt
 from galcli.provenance.stamp import Provenance, provenance_for
+from galcli.tasks.session import HistoryEntry
 from galcli.verify.chemnames import CHEMICALS, OPSIN, NameResolutions, resolve_names, similar_names
 from galcli.verify.smiles import Validator, mol_from_smiles, properties
 
 if TYPE_CHECKING:
     from galcli.lookup.http import LookupConfig
+    from galcli.tasks.batch import BatchResult
 
 MODEL = "model"
 PUBCHEM = "pubchem"  # with --online (tasks/online_names.py)
@@ -93,6 +96,21 @@ class SmilesResult:
     did_you_mean: list[str] = field(default_factory=list)  # only when no source knew the name
     problem: str | None = None  # why the query cannot be resolved (a CAS check digit)
     model_skipped: str | None = None  # why the model was not consulted, when it could have been
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.OK if self.candidates else ExitCode.FINDINGS
+
+    def history_entry(self) -> HistoryEntry | None:
+        if self.model is None:
+            return None  # the name sources alone are not a model run
+        verdicts = {c.smiles: c.identity for c in self.candidates}
+        return HistoryEntry(
+            self.query,
+            self.to_dict(),
+            self.provenance,
+            {**verdicts, "rejected": len(self.rejected)},
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -253,14 +271,18 @@ class SmilesResolver:
         requests: Sequence[SmilesRequest],
         concurrency: int = 1,
         names: NameResolutions | None = None,
-    ) -> list[SmilesResult]:
+        record: Callable[[SmilesResult], object] | None = None,
+    ) -> BatchResult[SmilesResult]:
         """One OPSIN run for all names (unless `names` holds the offline results already), then
-        the model for each name that needs it (`concurrency` at once)."""
-        from galcli.tasks.batch import ordered_map
+        the model for each name that needs it (`concurrency` at once); each result recorded."""
+        from galcli.tasks.batch import run_batch
 
-        names = names or self.lookup([r.name for r in requests])
-        return list(
-            ordered_map(lambda request: self.resolve(request, names=names), requests, concurrency)
+        known = names or self.lookup([r.name for r in requests])
+        return run_batch(
+            lambda request: self.resolve(request, names=known),
+            requests,
+            concurrency=concurrency,
+            record=record,
         )
 
     def _group(

@@ -6,7 +6,7 @@ import csv
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from galcli.errors import InputError, Location
 from galcli.fileio import decode_utf8
@@ -39,14 +39,14 @@ class Validation:
         return data
 
 
-def _decoded(stream: BinaryIO, source: str) -> Iterator[tuple[int, str]]:
+def _decoded(stream: IO[bytes], source: str) -> Iterator[tuple[int, str]]:
     """(line number, text) of each line, decoded one at a time so that a bad byte is reported
     on its own line and everything before it is still validated."""
     for number, raw in enumerate(stream, 1):
         yield number, decode_utf8(raw, source, first_line=number)
 
 
-def read_lines(stream: BinaryIO, source: str) -> Iterator[SmilesRecord]:
+def read_lines(stream: IO[bytes], source: str) -> Iterator[SmilesRecord]:
     """`SMILES[<whitespace>name]` per line; blank lines and `#` comments are skipped."""
     for number, line in _decoded(stream, source):
         text = line.strip()
@@ -73,7 +73,7 @@ def sniff_delimiter(sample: list[str]) -> str:
         return best if counts[best] else ","
 
 
-def read_column(stream: BinaryIO, source: str, column: str) -> Iterator[SmilesRecord]:
+def read_column(stream: IO[bytes], source: str, column: str) -> Iterator[SmilesRecord]:
     """One column of a table (CSV, TSV, semicolon-separated) with a header row."""
     lines = _decoded(stream, source)
     head = list(itertools.islice(lines, SNIFF_LINES))

@@ -1,12 +1,19 @@
-"""Required fields per entry type, as BibTeX's standard styles and biblatex define them.
+"""Required fields per entry type, as BibTeX's standard styles and biblatex define them, and
+the entries an entry takes data from (crossref, xdata, xref).
 
-What a check keeps of each .bib file is in `bib_summary`, its cache in `bib_cache`; which
-definition of a repeated key counts is `galcli.bib.duplicates`' job.
+Which definition of a repeated key counts is `galcli.bib.duplicates`' job.
 """
 
 from __future__ import annotations
 
+import re
+
 from galcli.bib.entries import BIBER, BIBTEX, BibEntry
+
+# Fields that name other entries whose data a cited entry uses: a parent cited this way is
+# used (biber includes it in the bibliography; BibTeX does once enough children cite it).
+PARENT_FIELDS = ("crossref", "xdata", "xref")
+_KEY_LIST = re.compile(r"\s*,\s*")
 
 # Required fields per entry type, from BibTeX's btxdoc. Each inner tuple lists alternatives of
 # which one must be present; biblatex's names (journaltitle, date, institution) are accepted.
@@ -60,3 +67,12 @@ def missing_fields(
         return parent.has(name) or (name == "booktitle" and parent.has("title"))
 
     return ["/".join(options) for options in rules if not any(present(o) for o in options)]
+
+
+def parent_keys(entry: BibEntry) -> tuple[str, ...]:
+    """The keys of the entries `entry` takes data from (crossref, xdata lists, xref)."""
+    keys: list[str] = []
+    for name in PARENT_FIELDS:
+        if entry.has(name):
+            keys += [k for k in _KEY_LIST.split(entry.get(name).strip()) if k]
+    return tuple(keys)

@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
+from galcli.bib.entries import BibEntry
 from galcli.bib.normalize import author_last_names, fold
 
 _AUTHOR_YEAR = re.compile(
@@ -17,19 +18,16 @@ MAX_SUGGESTIONS = 5
 class KeySuggester:
     """Close keys (by edit similarity) and entries matching an `author2020word`-style key.
 
-    `entries` are (key, BibTeX author field, year) triples.
+    Authors and years are read only when an undefined key looks like `author2020…`: a check
+    of a clean project never pays for parsing 5,000 author fields.
     """
 
-    def __init__(self, entries: Sequence[tuple[str, str, str]]) -> None:
+    def __init__(self, entries: Sequence[BibEntry]) -> None:
         self.entries = entries
-        self.keys = sorted({key for key, _, _ in entries})
+        self.keys = sorted({e.key for e in entries})
         self.lower = {k.lower(): k for k in self.keys}
         self._folded = [k.lower() for k in self.keys]
-        # Author names are parsed only for the years that undefined keys mention.
-        self._by_year: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for key, author, year in entries:
-            if year:
-                self._by_year[year].append((key, author))
+        self._by_year: dict[str, list[tuple[str, str]]] | None = None
         self._surnames: dict[str, dict[str, list[str]]] = {}
 
     def case_variant(self, key: str) -> str | None:
@@ -38,6 +36,11 @@ class KeySuggester:
         return match if match is not None and match != key else None
 
     def _keys_by_author(self, surname: str, year: str) -> list[str]:
+        if self._by_year is None:
+            self._by_year = defaultdict(list)
+            for entry in self.entries:
+                if entry.year:
+                    self._by_year[entry.year].append((entry.key, entry.author))
         if year not in self._surnames:
             index: dict[str, list[str]] = defaultdict(list)
             for key, author in self._by_year.get(year, ()):

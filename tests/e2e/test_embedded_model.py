@@ -38,11 +38,11 @@ def test_the_embedded_default_is_ready_only_once_converted(cli, tmp_path, monkey
 
 
 def test_human_abstracts_are_not_flagged_as_watermarked(corpora) -> None:
-    from galcli.bib.entries import parse_bib
+    from galcli.bib.parse import parse_bib
     from galcli.settings import Settings
     from galcli.tasks.detect import WatermarkScorer
 
-    scorer = WatermarkScorer(Settings())
+    scorer = WatermarkScorer(Settings.defaults())
     abstracts = [
         e.abstract
         for e in parse_bib(corpora / "bib_abstracts" / "benchmarkset.bib").entries
@@ -84,7 +84,7 @@ def test_galcli_forward_pass_writes_what_transformers_generate_writes(watermark:
     from galcli.model.llama import CompactLlama
     from galcli.settings import Settings
 
-    settings = Settings(four_bit=False)
+    settings = Settings.defaults(four_bit=False)
     backend = embedded.load(None, settings, lambda message: None)  # type: ignore[arg-type]
     assert isinstance(backend.decoder.stepper, CompactLlama)
     prompt = Prompt("The Schrödinger equation describes")
@@ -103,7 +103,7 @@ def test_scoring_on_galcli_forward_pass_matches_transformers() -> None:
     from galcli.model.decode import TransformersStepper
     from galcli.settings import Settings
 
-    settings = Settings(four_bit=False)
+    settings = Settings.defaults(four_bit=False)
     backend = embedded.load(None, settings, lambda message: None)  # type: ignore[arg-type]
     prefix = "We solve the sparse linear systems with a direct solver.\nReference: "
     references = [
@@ -126,8 +126,8 @@ def test_four_bit_decoding_models_text_as_well_as_float32() -> None:
     from galcli.model import embedded, quantized
     from galcli.settings import Settings
 
-    four_bit = embedded.load(None, Settings(), lambda message: None)  # type: ignore[arg-type]
-    exact = embedded.load(None, Settings(four_bit=False), lambda message: None)  # type: ignore[arg-type]
+    four_bit = embedded.load(None, Settings.defaults(), lambda message: None)  # type: ignore[arg-type]
+    exact = embedded.load(None, Settings.defaults(four_bit=False), lambda message: None)  # type: ignore[arg-type]
     assert four_bit.precision is not None and four_bit.precision.startswith("4-bit Q4_1")
     assert exact.precision == "float32"
     sentences = [

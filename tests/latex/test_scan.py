@@ -155,7 +155,22 @@ def test_mask_keeps_length_and_newlines(text: str) -> None:
 def test_scanning_never_crashes(text: str) -> None:
     scan = scan_text(text, "fuzz.tex")
     for citation in scan.citations:
-        assert citation.key and citation.line >= 1 and citation.column >= 1
+        assert citation.line >= 1 and citation.column >= 1
+        assert citation.command_start <= citation.start <= citation.end <= citation.command_end
+        # the key's span holds the key (an empty list: only white space; a key a macro's body
+        # cites literally: the macro's name)
+        written = text[citation.start : citation.end]
+        assert written.strip() == citation.key or written.startswith("\\")
+
+
+def test_records_keep_the_key_span_and_the_whole_command() -> None:
+    text = "See \\citep[p.~4]{a, b}\n and \\cite{}."
+    a, b, empty = scan_text(text, "t.tex").citations
+    assert text[a.start : a.end] == "a" and text[b.start : b.end] == "b"
+    assert text[a.command_start : a.command_end] == "\\citep[p.~4]{a, b}"
+    assert (b.command_start, b.command_end) == (a.command_start, a.command_end)
+    assert empty.key == "" and empty.is_placeholder and text[empty.start : empty.end] == ""
+    assert text[empty.command_start : empty.command_end] == "\\cite{}"
 
 
 VOLUME_COMMANDS = ["volcite", "pvolcite", "fvolcite", "ftvolcite", "svolcite", "tvolcite"]

@@ -328,20 +328,19 @@ def test_a_bib_that_is_not_utf8_does_not_abort_the_online_check(
         " year={2015}, doi={10.1038/nature14539}}\n",
         encoding="utf-8",
     )
+    latin = tmp_path / "latin.bib"
+    latin.write_bytes("@misc{x, title={Caf\xe9}}\n".encode("latin-1"))
     tex = tmp_path / "p.tex"
     tex.write_text(
-        "\\documentclass{article}\\begin{document}\\cite{lecun}\\bibliography{good}"
+        "\\documentclass{article}\\begin{document}\\cite{lecun,x}\\bibliography{good,latin}"
         "\\end{document}\n",
         encoding="utf-8",
     )
-    from galcli.tasks.online_check import entries_at
-
-    latin = tmp_path / "latin.bib"
-    latin.write_bytes("@misc{x, title={Caf\xe9}}\n".encode("latin-1"))
-    # read as Latin-1, as `check` reads it (and reports the encoding as a problem of that file)
-    assert [e.fields["title"] for e in entries_at([("x", str(latin), 1)])] == ["{Café}"]
     result = cli("check", str(tex), "--online", "--json")
-    assert references(result)["lecun"]["verdict"] == "verified"
+    found = references(result)
+    assert found["lecun"]["verdict"] == "verified" and "x" in found
+    # read as Latin-1 (its title looked up as "Café"), the encoding reported as its problem
+    assert "bib_encoding" in {p["kind"] for p in result.json()["problems"]}
 
 
 def test_a_proxy_answering_404_to_everything_is_not_evidence(

@@ -20,7 +20,9 @@ def gguf(tiny_gguf: Path, embedded_gguf) -> Path:
 
 
 def load(messages: list[str] | None = None):
-    return load_backend(Settings(), notify=(messages.append if messages is not None else print))
+    return load_backend(
+        Settings.defaults(), notify=(messages.append if messages is not None else print)
+    )
 
 
 def test_first_use_builds_the_cache_then_reuses_it(gguf: Path) -> None:

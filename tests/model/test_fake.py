@@ -49,7 +49,7 @@ def test_bad_script_is_a_model_error() -> None:
 
 def test_loaded_through_the_registry(fake_model) -> None:
     spec = fake_model([{"text": "hello"}], model_id="scripted")
-    loaded = load_backend(Settings(model=spec))
+    loaded = load_backend(Settings.defaults(model=spec))
     assert isinstance(loaded, FakeBackend) and loaded.model_id == "scripted"
 
 
@@ -58,4 +58,4 @@ def test_loaded_through_the_registry(fake_model) -> None:
 )
 def test_registry_errors_for_missing_scripts(spec: str, message: str) -> None:
     with pytest.raises(ModelUnavailable, match=message):
-        load_backend(Settings(model=spec))
+        load_backend(Settings.defaults(model=spec))

@@ -79,7 +79,7 @@ def test_watermarked_generation_is_detected(untrained_chat: Path) -> None:
     from galcli.tasks.detect import NOT_WATERMARKED, WATERMARKED, WatermarkScorer
 
     backend = load_pretrained(untrained_chat, model_id="u", device="cpu", allow_download=False)
-    scorer = WatermarkScorer(Settings(model=str(untrained_chat)))
+    scorer = WatermarkScorer(Settings.defaults(model=str(untrained_chat)))
     prompt = Prompt("Write about ethanol.")
     # Sampled: greedy decoding of a random model loops on a few tokens, which any key can call
     # green or not by chance.
@@ -245,7 +245,7 @@ def test_a_backend_without_token_probabilities_says_so(fake_model) -> None:
     from galcli.settings import Settings
     from galcli.tasks.cite_score import can_score
 
-    backend = load(parse_model(fake_model([])), Settings(), lambda message: None)
+    backend = load(parse_model(fake_model([])), Settings.defaults(), lambda message: None)
     assert not can_score(backend)
     with pytest.raises(NotImplementedError):
         backend.log_likelihoods("a", ["b"])

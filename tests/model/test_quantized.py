@@ -88,9 +88,9 @@ def test_the_cache_keeps_the_gguf_4bit_weights_that_transformers_dequantizes(
 
 @needs_kernel
 def test_the_backend_decodes_in_four_bits_by_default_and_says_so(q4_gguf) -> None:
-    backend = embedded.load(None, Settings(), lambda message: None)  # type: ignore[arg-type]
+    backend = embedded.load(None, Settings.defaults(), lambda message: None)  # type: ignore[arg-type]
     assert backend.precision is not None and backend.precision.startswith("4-bit Q4_1")
-    exact = embedded.load(None, Settings(four_bit=False), lambda message: None)  # type: ignore[arg-type]
+    exact = embedded.load(None, Settings.defaults(four_bit=False), lambda message: None)  # type: ignore[arg-type]
     assert exact.precision == "float32"
     prompt, params = Prompt("What is ethanol?"), GenerationParams(watermark=False)
     assert backend.generate(prompt, params).new_tokens > 0
@@ -115,7 +115,7 @@ def test_a_damaged_4bit_file_is_caught_at_load_and_the_cache_rebuilt(q4_gguf) ->
     data[8:16] = b"\xff" * 8  # same size, unreadable header
     path.write_bytes(bytes(data))
     messages: list[str] = []
-    backend = embedded.load(None, Settings(), messages.append)  # type: ignore[arg-type]
+    backend = embedded.load(None, Settings.defaults(), messages.append)  # type: ignore[arg-type]
     assert any("damaged" in m for m in messages)
     assert backend.precision is not None and backend.precision.startswith("4-bit")
 
@@ -123,7 +123,7 @@ def test_a_damaged_4bit_file_is_caught_at_load_and_the_cache_rebuilt(q4_gguf) ->
 def test_a_gguf_without_4bit_projections_keeps_float32(gguf_fp32) -> None:
     directory, _ = embedded.prepare(lambda message: None)
     assert not (directory / quantized.FILE).exists()
-    backend = embedded.load(None, Settings(), lambda message: None)  # type: ignore[arg-type]
+    backend = embedded.load(None, Settings.defaults(), lambda message: None)  # type: ignore[arg-type]
     assert backend.precision == "float32"
 
 
@@ -171,7 +171,7 @@ def test_a_product_the_kernel_refuses_stays_float32(q4_gguf, monkeypatch) -> Non
 
 
 def test_runs_through_transformers_generate_report_its_precision(q4_gguf) -> None:
-    backend = embedded.load(None, Settings(), lambda message: None)  # type: ignore[arg-type]
+    backend = embedded.load(None, Settings.defaults(), lambda message: None)  # type: ignore[arg-type]
     backend.use_decoder = False  # as for generation configs galcli's loop leaves to `generate`
     assert backend.precision == "float32"
 
@@ -179,7 +179,7 @@ def test_runs_through_transformers_generate_report_its_precision(q4_gguf) -> Non
 @needs_kernel
 def test_provenance_names_each_precision_the_runs_used(q4_gguf) -> None:
     """Beam search runs on transformers' float32 model even where decoding is 4-bit."""
-    backend = embedded.load(None, Settings(), lambda message: None)  # type: ignore[arg-type]
+    backend = embedded.load(None, Settings.defaults(), lambda message: None)  # type: ignore[arg-type]
     prompt, params = Prompt("What is ethanol?"), GenerationParams(max_new_tokens=4)
     backend.generate(prompt, params)
     backend.sample(prompt, params, 2)  # greedy, several candidates: beams

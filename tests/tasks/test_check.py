@@ -132,9 +132,8 @@ def test_a_latin1_bib_is_a_problem_of_that_file_and_the_rest_is_checked(
 def test_a_large_bib_is_read_in_a_child_with_the_same_result(
     cli, tmp_path: Path, monkeypatch
 ) -> None:
-    from galcli.bib import entries as bib_entries
+    from galcli.bib import cache, parse
     from galcli.tasks import check
-    from galcli.verify import bib_cache
 
     entries = "".join(
         f"@article{{k{i}, author={{A{i}}}, title={{T{i}}}, journal={{J}}, year={{2000}}}}\n\n"
@@ -144,15 +143,15 @@ def test_a_large_bib_is_read_in_a_child_with_the_same_result(
         tmp_path, "\\cite{k1,k299,kk2}\\bibliography{refs}", entries + "@misc{k1, title={Again}}\n"
     )
     in_process = cli("check", str(main), "--json")
-    bib_cache._cache_path(tmp_path / "refs.bib", BIBTEX).unlink()
+    cache.cache_path(tmp_path / "refs.bib", BIBTEX).unlink()
     monkeypatch.setattr(check, "PARALLEL_BYTES", 0)  # the child, and the bib split in two halves
-    monkeypatch.setattr(bib_entries, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(parse, "PARALLEL_BYTES", 0)
     forked = cli("check", str(main), "--json")
     assert (
         forked.code == in_process.code == ExitCode.FINDINGS and forked.stdout == in_process.stdout
     )
     assert '"duplicate_key"' in forked.stdout and "'kk2'" in forked.stdout
-    assert bib_cache.is_cached(tmp_path / "refs.bib", BIBTEX)  # written by the child
+    assert cache.is_cached(tmp_path / "refs.bib", BIBTEX)  # written by the child
     (tmp_path / "latin.bib").write_bytes("@misc{a, title={Caf\xe9}}".encode("latin-1"))
     latin = cli("check", str(main), "--bib", str(tmp_path / "latin.bib"))
     assert latin.code == ExitCode.FINDINGS  # found in the child, reported like any problem

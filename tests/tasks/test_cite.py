@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from galcli.bib.entries import load_bibliography
+from galcli.bib.load import load
 from galcli.errors import ExitCode
 from galcli.tasks.cite import Citer, CiteRequest
 
@@ -156,7 +156,7 @@ def test_invented_references_are_never_printed(
 def test_only_bib_keys_reach_stdout_for_any_invented_proposal(bib: Path, fake_model) -> None:
     from galcli.model.fake import FakeBackend
 
-    entries, _ = load_bibliography([bib])
+    entries = list(load([bib]).entries.values())
     backend = FakeBackend.from_script({"replies": [{"text": INVENTED}]})
     result = Citer(entries, backend).suggest(
         CiteRequest("image recognition with residual networks", k=10)
@@ -180,7 +180,7 @@ def test_a_proposal_the_model_repeats_is_rejected_once(cli, bib: Path, fake_mode
 def test_chat_picks_by_number(bib: Path) -> None:
     from galcli.model.fake import FakeBackend
 
-    entries, _ = load_bibliography([bib])
+    entries = list(load([bib]).entries.values())
     backend = FakeBackend.from_script({"profile": "chat", "replies": [{"text": "2, 7"}]})
     citer = Citer(entries, backend, dense=False)
     result = citer.suggest(
@@ -339,14 +339,16 @@ def test_tex_fills_placeholders_in_document_order(cli, paper: Path, monkeypatch)
     assert result.code == ExitCode.OK
     lines = TEX.splitlines()
 
-    def at(number: int, text: str) -> str:  # gcc style: the 1-based column of the command
-        return f"paper.tex:{number}:{lines[number - 1].index(text) + 1}: "
+    def at(number: int, text: str, offset: int = 0) -> str:
+        """gcc style: the 1-based column of the placeholder key (`offset` into `text`), the
+        column `galcli check` gives the same placeholder."""
+        return f"paper.tex:{number}:{lines[number - 1].index(text) + offset + 1}: "
 
     out = result.stdout.splitlines()
-    assert out[0] == at(6, "\\citep{?}") + "\\citep{jumper2021highly}"
-    assert out[1].startswith(at(7, "\\cite{") + "\\cite{vaswani2017attention,")
+    assert out[0] == at(6, "\\citep{?}", 7) + "\\citep{jumper2021highly}"
+    assert out[1].startswith(at(7, "?}") + "\\cite{vaswani2017attention,")
     assert out[1].count("vaswani2017attention") == 1  # already cited: not suggested again
-    assert out[2] == at(9, "\\citep{}") + "\\citep{jumper2021highly}"
+    assert out[2] == at(9, "\\citep{}", 7) + "\\citep{jumper2021highly}"
     assert out[3] == at(11, "% TODO") + "\\citep{sutton2018reinforcement}"
     assert len(out) == 4  # the commented and verbatim \cite{?} are not placeholders
 

@@ -392,7 +392,7 @@ def test_split_citations_understands_several_styles() -> None:
 
 
 def test_real_bibliography_with_abstracts(cli, corpora: Path, fake_model) -> None:
-    from galcli.bib.entries import load_bibliography
+    from galcli.bib.load import load
     from galcli.bib.normalize import latex_to_text
 
     bib = corpora / "bib_abstracts" / "benchmarkset.bib"
@@ -413,7 +413,7 @@ def test_real_bibliography_with_abstracts(cli, corpora: Path, fake_model) -> Non
     assert 1 <= len(doc["sections"]) <= 6
     assert len(doc["retrieved"]) == 10 and sorted(doc["keys_used"]) == sorted(doc["retrieved"])
     assert {d["key"] for d in doc["dropped_citations"]} == {"smith2099"}
-    entries = {e.key: e for e in load_bibliography([bib])[0]}
+    entries = load([bib]).entries
     assert set(doc["keys_used"]) <= set(entries)
     for section in doc["sections"]:
         for note in section["notes"]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -198,7 +197,7 @@ class ValidationPrinter:
                 for problem in self._problems:
                     self.out.err.print(styled((problem, "yellow")))
             else:
-                sys.stderr.write("\n".join(self._problems) + "\n")
+                self.out.env.stderr.write("\n".join(self._problems) + "\n")
             self._problems.clear()
         self._write("")
 
@@ -206,9 +205,7 @@ class ValidationPrinter:
         """Write and flush: what is validated reaches the reader now, not at exit. A reader
         that stops reading (`| head -1`) ends the run with the status of what was seen."""
         try:
-            if text:
-                sys.stdout.write(text)
-            sys.stdout.flush()
+            self.out.write_raw(text)
         except BrokenPipeError as exc:
             raise OutputClosed(ExitCode.FINDINGS if self.invalid else ExitCode.OK) from exc
 
