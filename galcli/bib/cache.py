@@ -20,7 +20,7 @@ from typing import Any
 from galcli.bib.entries import BibFile
 from galcli.bib.parse import parse_bib, read_bytes
 
-FORMAT = 3  # change it when BibFile.to_json or parse_bib's result changes
+FORMAT = 4  # change it when BibFile.to_json or parse_bib's result changes
 KEPT = 32  # cache files kept; the least recently used go first
 
 

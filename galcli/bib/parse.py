@@ -68,10 +68,11 @@ def _blocks(source: str, first_line: int = 0) -> list[_Block]:
         if aborted := _ABORTED.search(message):
             reasons[int(aborted[1])] = " ".join(aborted[2].split())
 
+    lines = _start_lines(source, library.blocks)
     blocks = []
     block: Any
     for block in [*library.strings, *library.entries, *library.failed_blocks]:
-        line = (block.start_line or 0) + 1 + first_line
+        line = lines.get(id(block), block.start_line or 0) + 1 + first_line
         repeated = ""
         if isinstance(block, model.String):
             blocks.append(_Block("string", line, block.key, fields=((block.key, block.value),)))
@@ -103,6 +104,26 @@ def _blocks(source: str, first_line: int = 0) -> list[_Block]:
         )
     blocks.sort(key=lambda b: b.line)
     return blocks
+
+
+def _start_lines(source: str, blocks: list[Any]) -> dict[int, int]:
+    """The 0-based line where each block's text starts in `source`, found by its text.
+
+    bibtexparser counts a line break after a backslash (`doi\\` at a line's end, inside a
+    value) as no line break, so its `start_line` falls one line short for every such break
+    above a block; the blocks' raw texts are pieces of `source`, in order."""
+    lines: dict[int, int] = {}
+    position = line = 0
+    for block in blocks:
+        raw = block.raw or ""
+        found = source.find(raw, position) if raw else -1
+        if found < 0:
+            continue
+        line += source.count("\n", position, found)
+        lines[id(block)] = line
+        line += raw.count("\n")
+        position = found + len(raw)
+    return lines
 
 
 def _middle_cut(source: str) -> int | None:
