@@ -110,7 +110,8 @@ ABOUT: dict[Kind, About] = {
     ),
     Kind.REFERENCE_METADATA_MISMATCH: About(
         WARNING,
-        "a real work whose year, first author, title or journal differs from the entry's",
+        "a real work whose year, first author, title, journal, volume or pages differ from the "
+        "entry's (check --fix corrects them when the match is certain)",
         online=True,
     ),
     Kind.REFERENCE_RETRACTED: About(WARNING, "a work that has been retracted", online=True),

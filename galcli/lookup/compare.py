@@ -1,6 +1,7 @@
-"""Does a .bib entry describe this work? Title, first author, year and venue, compared the way
-people write them: LaTeX and accents decoded, case and punctuation ignored, journal
-abbreviations (Phys. Rev. Lett.) and acronyms (PNAS) accepted.
+"""Does a .bib entry describe this work? Title, first author, year and venue (and an article's
+volume and pages), compared the way people write them: LaTeX and accents decoded, case and
+punctuation ignored, journal abbreviations (Phys. Rev. Lett.) and acronyms (PNAS) accepted,
+page ranges with any dash and an abbreviated last page (1735--80).
 """
 
 from __future__ import annotations
@@ -20,9 +21,13 @@ _PREPRINT_SERVERS = frozenset({"arxiv", "biorxiv", "medrxiv", "chemrxiv", "ssrn"
 _RETRACTED = re.compile(r"^(retracted|retraction|withdrawn)\s+")  # a publisher's title prefix
 
 
+_DASHES = re.compile(r"\s*(?:-+|\u2013|\u2014)\s*")
+_DIGITS = re.compile(r"\d+")
+
+
 @dataclass(frozen=True)
 class Difference:
-    field: str  # title, author, year, venue, doi
+    field: str  # title, author, year, venue, volume, pages, doi
     entry: str  # what the .bib entry says
     source: str  # what the service says
 
@@ -105,6 +110,33 @@ def entry_venue(entry: BibEntry) -> str:
     return entry.get("journal") or entry.get("journaltitle")
 
 
+def _page_range(pages: str) -> tuple[str, str]:
+    """(first, last) page of a range as people write it ("pp. 1735--80" -> 1735, 1780)."""
+    text = re.sub(r"^p{1,2}\.?\s*", "", fold(latex_to_text(pages)).strip())
+    first, _, last = _DASHES.sub("-", text).partition("-")
+    first, last = first.strip(), last.strip()
+    if last.isdigit() and first.isdigit() and len(last) < len(first):
+        last = first[: len(first) - len(last)] + last  # 1735--80
+    return first, last
+
+
+def same_pages(ours: str, theirs: str) -> bool:
+    """The same first page (and the same last page when both give one)."""
+    first, last = _page_range(ours)
+    other_first, other_last = _page_range(theirs)
+    if not first or not other_first:
+        return True
+    return first == other_first and (not last or not other_last or last == other_last)
+
+
+def same_volume(ours: str, theirs: str) -> bool:
+    mine, other = fold(latex_to_text(ours)).strip(), fold(theirs).strip()
+    if not mine or not other or mine == other:
+        return True
+    numbers, other_numbers = _DIGITS.findall(mine), _DIGITS.findall(other)
+    return bool(numbers) and numbers[:1] == other_numbers[:1]
+
+
 def compare(entry: BibEntry, work: Work) -> list[Difference]:
     """Where the entry and the work disagree (empty when they describe the same work)."""
     differences = []
@@ -119,6 +151,12 @@ def compare(entry: BibEntry, work: Work) -> list[Difference]:
     venue = entry_venue(entry)
     if venue and not same_venue(venue, work.venues):
         differences.append(Difference("venue", latex_to_text(venue), work.venues[0]))
+    if entry.entry_type == "article":  # other types' volume (a series) and pages vary too much
+        volume, pages = entry.get("volume"), entry.get("pages")
+        if volume and work.volume and not same_volume(volume, work.volume):
+            differences.append(Difference("volume", latex_to_text(volume), work.volume))
+        if pages and work.pages and not same_pages(pages, work.pages):
+            differences.append(Difference("pages", latex_to_text(pages), work.pages))
     return differences
 
 

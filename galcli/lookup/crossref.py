@@ -2,9 +2,10 @@
 
 Fields read: `title`, `subtitle`, `author[].family`/`given`/`name`, `issued`,
 `published-print`/`published-online` (`date-parts`), `container-title`,
-`short-container-title`. Retractions: `updated-by` entries of type retraction (from the
-publisher or Retraction Watch), a record that is itself a retraction notice (`update-to`), a
-`relation` naming a retraction, and titles the publisher prefixed with "RETRACTED".
+`short-container-title`, `volume`, `page` (or `article-number`). Retractions: `updated-by`
+entries of type retraction (from the publisher or Retraction Watch), a record that is itself a
+retraction notice (`update-to`), a `relation` naming a retraction, and titles the publisher
+prefixed with "RETRACTED".
 """
 
 from __future__ import annotations
@@ -69,6 +70,12 @@ def work_from_crossref(message: dict[str, Any]) -> Work:
         )
         if y
     }
+    family_given = tuple(
+        (as_text(a.get("family")), as_text(a.get("given")))
+        if as_text(a.get("family"))
+        else (as_text(a.get("name")), "")
+        for a in authors
+    )
     title = first(message.get("title"))
     subtitle = first(message.get("subtitle"))
     retraction = _retraction(message)
@@ -91,6 +98,9 @@ def work_from_crossref(message: dict[str, Any]) -> Work:
         retracted=retraction is not None,
         retraction=retraction,
         extra_titles=(f"{title}: {subtitle}",) if subtitle else (),
+        volume=as_text(message.get("volume")),
+        pages=as_text(message.get("page")) or as_text(message.get("article-number")),
+        names=tuple(name for name in family_given if name[0]),
     )
 
 

@@ -1,7 +1,8 @@
 """OpenAlex: the second source. GET /works/doi:{doi} and GET /works?search=….
 
 Fields read: `doi` (a https://doi.org/ URL), `title`/`display_name`, `publication_year`,
-`authorships[].author.display_name`, `primary_location.source.display_name`, `is_retracted`.
+`authorships[].author.display_name`, `primary_location.source.display_name`, `is_retracted`,
+`biblio.volume`/`first_page`/`last_page`.
 OpenAlex also knows DataCite DOIs (arXiv, Zenodo) that Crossref does not.
 """
 
@@ -37,6 +38,9 @@ def work_from_openalex(record: dict[str, Any]) -> Work:
     family = names[0] if names else ""
     if family:  # OpenAlex gives "Given Family"; the bib side folds names the same way
         family = (author_last_names(family) or [family])[0]
+    biblio = as_dict(record.get("biblio"))
+    first_page, last_page = as_text(biblio.get("first_page")), as_text(biblio.get("last_page"))
+    pages = f"{first_page}-{last_page}" if first_page and last_page else first_page
     return Work(
         source=OPENALEX,
         doi=doi or None,
@@ -48,7 +52,17 @@ def work_from_openalex(record: dict[str, Any]) -> Work:
         venues=(source,) if isinstance(source, str) and source else (),
         retracted=retracted,
         retraction="OpenAlex marks it retracted" if retracted else None,
+        volume=as_text(biblio.get("volume")),
+        pages=pages if first_page != last_page else first_page,
+        names=tuple(_family_given(name) for name in names),
     )
+
+
+def _family_given(display_name: str) -> tuple[str, str]:
+    """("Family", "Given") of OpenAlex's "Given Family": the last word is the family name, as
+    `author_last_names` reads a name without a comma."""
+    given, _, family = display_name.strip().rpartition(" ")
+    return family, given
 
 
 class OpenAlex:

@@ -51,9 +51,22 @@ class Work:
     retracted: bool = False
     retraction: str | None = None  # what says so (a notice's DOI, or the source's flag)
     extra_titles: tuple[str, ...] = field(default=(), compare=False)  # title + subtitle
+    volume: str = ""
+    pages: str = ""  # as the service gives them: "436-444", "e1003", an article number
+    # (family, given) of each author in order, for writing an author list back (`check --fix`);
+    # an organisation is (its name, "")
+    names: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     def matched(self) -> dict[str, Any]:
-        return {"doi": self.doi, "title": self.title, "authors": self.authors, "year": self.year}
+        return {
+            "doi": self.doi,
+            "title": self.title,
+            "authors": self.authors,
+            "year": self.year,
+            "journal": self.venues[0] if self.venues else None,
+            "volume": self.volume or None,
+            "pages": self.pages or None,
+        }
 
 
 def first(value: Any) -> str:

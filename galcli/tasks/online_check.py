@@ -74,6 +74,9 @@ class ReferenceCheck:
     differences: list[Difference] = field(default_factory=list)
     note: str = ""  # why: the DOI that is not a DOI, the retraction, what could not be asked
     age: float | None = None  # seconds since the deciding answer was fetched (cache age)
+    # how `matched` was found: "doi" (the entry's DOI, with a similar title), "title" (a search
+    # by title and first author); "" when it is the work of a DOI whose title is another one
+    matched_by: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -81,6 +84,7 @@ class ReferenceCheck:
             "verdict": self.verdict,
             "source": self.source,
             "matched": self.matched.matched() if self.matched else None,
+            "matched_by": self.matched_by or None,
             "differences": [d.to_dict() for d in self.differences],
             "note": self.note,
             "file": self.file,
@@ -151,7 +155,9 @@ class _Services:
         self.openalex: OpenAlex = OpenAlex(client)
 
 
-def _verdict(entry: BibEntry, work: Work, age: float, extra: list[Difference]) -> ReferenceCheck:
+def _verdict(
+    entry: BibEntry, work: Work, age: float, extra: list[Difference], matched_by: str
+) -> ReferenceCheck:
     differences = extra + compare(entry, work)
     verdict: str
     if work.retracted:
@@ -168,6 +174,7 @@ def _verdict(entry: BibEntry, work: Work, age: float, extra: list[Difference]) -
         differences=differences,
         note=work.retraction or "",
         age=age,
+        matched_by=matched_by,
     )
 
 
@@ -201,7 +208,7 @@ def check_entry(entry: BibEntry, services: _Services) -> ReferenceCheck:
                 or not work.title
                 or title_similarity(entry.title, work) >= (SIMILAR_TITLE)
             ):
-                return _verdict(entry, work, age, [])
+                return _verdict(entry, work, age, [], "doi")
             # A real DOI on another work: a common way invented references look real. Is there
             # a work with the entry's title?
             borrowed = (work, age)
@@ -219,10 +226,10 @@ def check_entry(entry: BibEntry, services: _Services) -> ReferenceCheck:
         extra = []
         if doi and (found.doi or "").lower() != doi.lower():
             extra = [Difference("doi", doi, found.doi or "none")]
-        return _verdict(entry, found, age, extra)
+        return _verdict(entry, found, age, extra, "title")
     if failures:
         if borrowed is not None:  # the searches could not run: at least the DOI disagrees
-            return _verdict(entry, *borrowed, [])
+            return _verdict(entry, *borrowed, [], "")
         return ReferenceCheck(
             entry.key, UNCHECKED, entry.file, entry.line, note="; ".join(dict.fromkeys(failures))
         )

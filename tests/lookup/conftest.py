@@ -23,6 +23,8 @@ def known_works(services: FakeServices) -> None:
             1997,
             "Neural Computation",
             "Neural Computation",
+            volume="9",
+            page="1735-1780",
         )
     )
     services.add_work(
@@ -33,6 +35,8 @@ def known_works(services: FakeServices) -> None:
             2016,
             "Nature",
             "Nature",
+            volume="529",
+            page="484-489",
         )
     )
     # Works that share words with the fabricated title, as a real search would return them.

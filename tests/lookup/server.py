@@ -46,9 +46,18 @@ def crossref_message(
     year: int,
     journal: str,
     short: str | None = None,
+    *,
+    volume: str | None = None,
+    page: str | None = None,
 ) -> dict[str, Any]:
-    """A Crossref work record shaped like tests/lookup/fixtures/crossref_work.json."""
+    """A Crossref work record shaped like tests/lookup/fixtures/crossref_work.json (without a
+    volume and pages unless given)."""
     message = copy.deepcopy(fixture("crossref_work.json")["message"])
+    for name, value in (("volume", volume), ("page", page)):
+        if value is None:
+            message.pop(name, None)
+        else:
+            message[name] = value
     message.update(
         {
             "DOI": doi,
@@ -90,6 +99,12 @@ def openalex_record(message: dict[str, Any]) -> dict[str, Any]:
         }
     )
     record["primary_location"]["source"]["display_name"] = message["container-title"][0]
+    first, _, last = message.get("page", "").partition("-")
+    record["biblio"] = {
+        "volume": message.get("volume"),
+        "first_page": first or None,
+        "last_page": last or first or None,
+    }
     return record
 
 

@@ -49,6 +49,8 @@ def test_each_entry_gets_its_verdict(
     assert found["lecun2015deep"]["differences"] == []
     # Found by title (no DOI in the entry): the match names the DOI the entry could add.
     assert found["hochreiter1997lstm"]["matched"]["doi"] == "10.1162/neco.1997.9.8.1735"
+    assert found["hochreiter1997lstm"]["matched_by"] == "title"
+    assert silver["matched_by"] == "doi" and silver["matched"]["volume"] == "529"
     assert found["fabricated2021quantum"]["matched"] is None
 
     problems = {p["key"]: p for p in result.json()["problems"]}  # type: ignore[index]

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from galcli.bib.entries import BibEntry
-from galcli.lookup.compare import best_match, compare, same_family, same_venue
+from galcli.lookup.compare import (
+    best_match,
+    compare,
+    same_family,
+    same_pages,
+    same_venue,
+    same_volume,
+)
 from galcli.lookup.crossref import work_from_crossref
 from galcli.lookup.openalex import work_from_openalex
 from galcli.lookup.works import normalize_doi
@@ -80,6 +87,35 @@ def test_same_work_written_differently() -> None:
         "title",
         "venue",
     ]
+
+
+def test_volume_pages_and_author_names_are_read() -> None:
+    work = work_from_crossref(fixture("crossref_work.json")["message"])
+    assert (work.volume, work.pages) == ("521", "436-444")
+    assert work.names[:2] == (("LeCun", "Yann"), ("Bengio", "Yoshua"))
+    record = dict(fixture("openalex_work.json"))
+    record["biblio"] = {"volume": "30", "first_page": "5998", "last_page": "6008"}
+    alex = work_from_openalex(record)
+    assert (alex.volume, alex.pages) == ("30", "5998-6008")
+    assert alex.names[0] == ("Vaswani", "Ashish")
+    assert work.matched()["volume"] == "521" and work.matched()["pages"] == "436-444"
+
+
+def test_an_articles_volume_and_pages_are_compared() -> None:
+    work = work_from_crossref(fixture("crossref_work.json")["message"])  # 521, 436-444
+    right = entry(title="Deep learning", author="LeCun, Y.", year="2015", volume="521")
+    assert compare(right, work) == []
+    for pages in ("436--444", "436-44", r"pp. 436\textendash444", "436", "436 – 444"):
+        assert compare(entry(title="Deep learning", pages=pages), work) == [], pages
+    wrong = compare(entry(title="Deep learning", volume="512", pages="463--444"), work)
+    assert [(d.field, d.entry, d.source) for d in wrong] == [
+        ("volume", "512", "521"),
+        ("pages", "463--444", "436-444"),
+    ]
+    # A book's or a proceedings' volume is a series number: not compared.
+    assert compare(entry(type="inproceedings", title="Deep learning", volume="3"), work) == []
+    assert same_volume("9", "9") and same_volume("{9}", "9") and same_volume("Suppl. 2", "suppl 2")
+    assert not same_volume("9", "19") and not same_pages("1735--1780", "1735-1781")
 
 
 def test_retracted_title_prefix_is_not_a_title_difference() -> None:
