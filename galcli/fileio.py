@@ -16,7 +16,12 @@ from galcli.errors import InputError, Location, UsageError
 
 @contextlib.contextmanager
 def atomic_writer(
-    path: str | Path, mode: str = "w", encoding: str | None = "utf-8", *, user_file: bool = False
+    path: str | Path,
+    mode: str = "w",
+    encoding: str | None = "utf-8",
+    *,
+    user_file: bool = False,
+    permissions: int | None = None,
 ) -> Iterator[IO]:
     """Write to a temporary file beside `path`, then rename it over `path`.
 
@@ -24,7 +29,8 @@ def atomic_writer(
     it was: no half-written output, ever. A `user_file` (one the user named: -o, --draw) gets
     the permissions of any new file (the umask, not tempfile's 0600), its directory must already
     exist, and failing to write it is an InputError that names it; galcli's own files (caches)
-    get their directories created.
+    get their directories created. `permissions` (a user's file rewritten in place) replaces
+    the umask's.
     """
     import tempfile  # only writers need it; startup stays lean
 
@@ -48,7 +54,9 @@ def atomic_writer(
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        if user_file:
+        if permissions is not None:
+            os.chmod(handle.name, permissions)
+        elif user_file:
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(handle.name, 0o666 & ~umask)
@@ -106,8 +114,10 @@ def atomic_write_text(path: str | Path, text: str, *, user_file: bool = False) -
         handle.write(text)
 
 
-def atomic_write_bytes(path: str | Path, data: bytes, *, user_file: bool = False) -> None:
-    with atomic_writer(path, "wb", user_file=user_file) as handle:
+def atomic_write_bytes(
+    path: str | Path, data: bytes, *, user_file: bool = False, permissions: int | None = None
+) -> None:
+    with atomic_writer(path, "wb", user_file=user_file, permissions=permissions) as handle:
         handle.write(data)
 
 
