@@ -2,6 +2,7 @@
 
 - `mask`: a copy of a .tex text with comments, verbatim-like material and `\\iffalse … \\fi`
   blocks blanked out character for character (offsets, lines and columns stay true);
+- `comment_spans`: where the comments are (what `mask` blanks as comments);
 - `skip_space`, `group`, `arguments`: walk balanced `{…}` / `[…]` / `(…)` arguments;
 - `parse_definitions`: the one reader of `\\newcommand`, `\\renewcommand`,
   `\\providecommand`, `\\def` and `\\DeclareMathOperator`, for every caller that needs to
@@ -81,6 +82,21 @@ def mask_comments(text: str) -> str:
         position = end
     pieces.append(text[position:])
     return "".join(pieces)
+
+
+def comment_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each comment, from its `%` to its line end: the spans `mask` blanks as
+    comments (not a `%` inside verbatim material or `\\verb`)."""
+    spans = []
+    position = 0
+    for start, end in [*_special_spans(text), (len(text), len(text))]:
+        while (found := comment_start(text, position, start)) >= 0:
+            line_end = text.find("\n", found, start)
+            line_end = start if line_end < 0 else line_end
+            spans.append((found, line_end))
+            position = line_end
+        position = max(position, end)
+    return spans
 
 
 def in_comment(text: str, position: int) -> bool:

@@ -15,14 +15,19 @@ if TYPE_CHECKING:
 STYLE = {ERROR: "bold red", WARNING: "yellow", NOTE: "cyan"}
 
 
+def problem_message(problem: Problem) -> str:
+    """The message with its suggestions, as every format writes it."""
+    text = problem.message
+    if problem.suggestions:
+        text += " (did you mean " + ", ".join(f"'{s}'" for s in problem.suggestions) + "?)"
+    return text
+
+
 def problem_line(problem: Problem) -> str:
     location = ":".join(
         str(part) for part in (problem.file, problem.line, problem.column) if part is not None
     )
-    text = f"{location}: {problem.severity}: {problem.message}"
-    if problem.suggestions:
-        text += " (did you mean " + ", ".join(f"'{s}'" for s in problem.suggestions) + "?)"
-    return f"{text} [{problem.kind}]"
+    return f"{location}: {problem.severity}: {problem_message(problem)} [{problem.kind}]"
 
 
 def summary_line(result: CheckResult) -> str:
@@ -30,6 +35,8 @@ def summary_line(result: CheckResult) -> str:
     findings = [counted(len(result.errors), "error"), counted(len(result.warnings), "warning")]
     if result.notes:
         findings.append(counted(len(result.notes), "note"))
+    if result.suppressed:
+        findings.append(f"{len(result.suppressed)} ignored")
     return (
         f"{', '.join(findings)}; {counted(len(result.citations), 'citation')} in "
         f"{counted(len(result.files), 'file')}, {counted(result.entries, 'entry', 'entries')} "
@@ -37,13 +44,17 @@ def summary_line(result: CheckResult) -> str:
     )
 
 
-def show_check(out: Output, result: CheckResult) -> None:
+def show_check(out: Output, result: CheckResult, *, to_stderr: bool = False) -> None:
+    """The problems on stdout (`to_stderr`: on stderr, when stdout carries a diff)."""
     if result.online is not None:
         show_online_summary(out, result.online)
     if out.json_mode:
         out.write_json(result.to_dict())
         return
-    if out.stdout_is_terminal():
+    if to_stderr:
+        for problem in result.problems:
+            out.err.print(styled(problem_line(problem)))
+    elif out.stdout_is_terminal():
         for problem in result.problems:
             location, _, rest = problem_line(problem).partition(f" {problem.severity}:")
             out.out.print(

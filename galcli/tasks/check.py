@@ -23,10 +23,12 @@ from galcli.forked import Forked
 from galcli.latex.project import LatexProject, scan_project
 from galcli.latex.scan import Citation
 from galcli.problems import ERROR, NOTE, WARNING, Problem
+from galcli.tasks.check_ignore import counts, project_ignore, read_ignores, suppress
 from galcli.tasks.check_rules import RULES, Checked
 
 if TYPE_CHECKING:
     from galcli.lookup.http import LookupConfig
+    from galcli.tasks.check_fix import FixPlan
     from galcli.tasks.online_check import OnlineReport
 
 
@@ -49,6 +51,12 @@ class CheckResult:
     problems: list[Problem] = field(default_factory=list)
     strict: bool = False
     online: OnlineReport | None = None
+    # what `galcli-ignore` comments and the project's `ignore` list took out (check_ignore.py)
+    suppressed: list[Problem] = field(default_factory=list)
+    # what the problems were found in: the LaTeX texts (file -> text) and the .bib files
+    texts: dict[str, str] = field(default_factory=dict, repr=False)
+    bibliography: Bibliography | None = field(default=None, repr=False)
+    fixes: FixPlan | None = None  # --diff / --fix (check_fix.py)
 
     @property
     def errors(self) -> list[Problem]:
@@ -78,7 +86,9 @@ class CheckResult:
             "entries": self.entries,
             "problems": [p.to_dict() for p in self.problems],
             "ok": self.ok,
+            "suppressed": counts(self.suppressed),
             **(self.online.json_fields() if self.online is not None else {}),
+            **({"fixes": self.fixes.to_dict()} if self.fixes is not None else {}),
         }
 
 
@@ -181,6 +191,7 @@ def read_project(request: CheckRequest) -> Checked:
 
 
 def run_check(request: CheckRequest) -> CheckResult:
+    project_ignores = project_ignore(request.main.parent)  # a bad list fails before the work
     checked = read_project(request)
     problems = [problem for rule in RULES for problem in rule(checked)]
     online = None
@@ -193,6 +204,9 @@ def run_check(request: CheckRequest) -> CheckResult:
         online = online_check(entries, request.online, request.on_reference)
         problems += online.problems
     problems.sort(key=lambda p: p.sort_key)
+    texts = {str(path): text for path, text in checked.project.texts.items()}
+    ignores = read_ignores(texts, checked.bibliography.paths, project_ignores)
+    problems, suppressed = suppress(problems, ignores)
     return CheckResult(
         files=[str(p) for p in checked.project.files],
         bib_files=checked.bibliography.paths,
@@ -201,6 +215,9 @@ def run_check(request: CheckRequest) -> CheckResult:
         problems=problems,
         strict=request.strict,
         online=online,
+        suppressed=suppressed,
+        texts=texts,
+        bibliography=checked.bibliography,
     )
 
 
@@ -211,9 +228,11 @@ def check_bib_alone(
     files is looked up, and their parse problems are reported as a check would."""
     from galcli.tasks.online_check import online_check
 
+    project_ignores = project_ignore(bibs[0].parent if bibs else Path.cwd())
     bibliography = load(bibs, BIBTEX)
     online = online_check(list(bibliography.entries.values()), config, on_done)
     problems = sorted([*bibliography.problems, *online.problems], key=lambda p: p.sort_key)
+    problems, suppressed = suppress(problems, read_ignores({}, bibliography.paths, project_ignores))
     return CheckResult(
         files=[],
         bib_files=bibliography.paths,
@@ -221,4 +240,6 @@ def check_bib_alone(
         entries=len(bibliography.entries),
         problems=problems,
         online=online,
+        suppressed=suppressed,
+        bibliography=bibliography,
     )
