@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from galcli.cli.options import CommonOptions, common_options
+from galcli.errors import UsageError
 from galcli.problems import kinds_help
+
+if TYPE_CHECKING:
+    from galcli.render import Output
+    from galcli.tasks.check import CheckResult
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+    gitlab = "gitlab"
 
 
 @common_options(model=False)
@@ -49,6 +63,38 @@ def check(
             "a real work with the title, first author, year and journal it claims?",
         ),
     ] = False,
+    output_format: Annotated[
+        CheckFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output: text (default), json (= --json), sarif (GitHub code scanning), github "
+            "(workflow annotations) or gitlab (a Code Quality report). The exit status is the "
+            "same in every format.",
+            show_default=False,
+        ),
+    ] = None,
+    diff: Annotated[
+        bool,
+        typer.Option(
+            "--diff",
+            help="Write a unified diff of the .bib files that fixes what can be fixed (repeated "
+            "fields, DOIs written as URLs; with --online, what the look-up proved wrong, and "
+            "missing DOIs of certain matches) to stdout; the problems go to stderr. Nothing is "
+            "changed.",
+        ),
+    ] = False,
+    fix: Annotated[
+        bool,
+        typer.Option(
+            "--fix",
+            help="Make those fixes in the .bib files (each written atomically, every other "
+            "byte kept), then report what is left.",
+        ),
+    ] = False,
+    backup: Annotated[
+        bool, typer.Option("--backup", help="With --fix: keep each old file as FILE.bak.")
+    ] = False,
     *,
     opts: CommonOptions,
 ) -> int:
@@ -63,7 +109,15 @@ def check(
     Problem kinds, by their usual severity (docs/checks.md says what each means):
     {kinds}
     {online} (--bib FILE without MAIN.tex: every entry of the .bib).
-    Exit status: 0 clean, 1 errors found (--strict: warnings too), 3 unreadable input.
+    Exit status: 0 clean, 1 errors found (--strict: warnings too), 3 unreadable input (or a .bib
+    that --fix cannot write: read-only, or not parsable).
+
+    \b
+    Ignoring a problem: `% galcli-ignore: KIND[, KIND]` at the end of a LaTeX line ignores those
+    kinds on that line; the same comment on the line above a .bib entry ignores them for that
+    entry; `ignore = ["unused_entry"]` in galcli.toml (or [tool.galcli] in pyproject.toml) beside
+    MAIN or in a folder above it (up to the git root) ignores kinds everywhere. --json counts
+    what was ignored ("suppressed").
 
     \b
     Examples:
@@ -74,10 +128,16 @@ def check(
       echo '\\nocite{*}' | galcli check - --bib refs.bib   # a .bib file alone
       GALCLI_MAILTO=you@example.org galcli check paper.tex --online
       galcli check --bib refs.bib --online --json | jq '.references[]'
+      galcli check paper.tex --format github          # annotations in a GitHub Actions step
+      galcli check paper.tex --format sarif > galcli.sarif
+      galcli check paper.tex --format gitlab > gl-code-quality-report.json
+      galcli check paper.tex --online --diff > fixes.patch   # review, then: git apply fixes.patch
+      galcli check paper.tex --fix --backup          # repeated fields, DOIs written as URLs
     """
-    from galcli.render.check import show_check
     from galcli.tasks.check import CheckRequest, find_main_file, run_check
 
+    fmt = _format(opts, output_format, diff, fix, backup)
+    opts = replace(opts, json=fmt == CheckFormat.json)
     out = opts.output()
     config = None
     if online:
@@ -88,8 +148,7 @@ def check(
         if main is None and bib:  # a .bib alone: every entry, wherever galcli runs
             with out.progress("looking up references", total=None) as advance:
                 result = check_bib_alone(list(bib), config, advance)
-            show_check(out, result)
-            return result.exit_code
+            return _finish(out, result, fmt, diff, fix, backup)
     request = CheckRequest(
         main=main or find_main_file(Path.cwd()),
         bibs=tuple(bib or ()),
@@ -102,7 +161,70 @@ def check(
     else:
         with out.progress("looking up references", total=None) as advance:
             result = run_check(replace(request, on_reference=advance))
-    show_check(out, result)
+    return _finish(out, result, fmt, diff, fix, backup)
+
+
+def _format(
+    opts: CommonOptions, given: CheckFormat | None, diff: bool, fix: bool, backup: bool
+) -> CheckFormat:
+    """The output format (--json is -f json), and the options that exclude each other."""
+    if opts.json and given not in (None, CheckFormat.json):
+        raise UsageError(
+            f"--json and --format {given.value} ask for two outputs",
+            hint="--json is short for --format json: give one of them",
+        )
+    fmt = CheckFormat.json if opts.json else (given or CheckFormat.text)
+    if diff and fix:
+        raise UsageError(
+            "--diff shows the fixes and --fix makes them: give one",
+            hint="galcli check paper.tex --diff, then galcli check paper.tex --fix",
+        )
+    if diff and fmt not in (CheckFormat.text, CheckFormat.json):
+        raise UsageError(
+            f"--diff writes the diff to stdout, where --format {fmt.value} writes its report",
+            hint="run them apart: galcli check --diff > fixes.patch; galcli check -f "
+            f"{fmt.value} > report",
+        )
+    if backup and not fix:
+        raise UsageError("--backup keeps the files that --fix changes", hint="add --fix")
+    return fmt
+
+
+def _finish(
+    out: Output, result: CheckResult, fmt: CheckFormat, diff: bool, fix: bool, backup: bool
+) -> int:
+    """Plan and make the fixes (--diff, --fix), then write the report in `fmt`."""
+    from galcli.errors import InputError
+    from galcli.render.check import show_check
+    from galcli.render.check_fix import show_fix_notes
+
+    failed: InputError | None = None
+    if diff or fix:
+        from galcli.render.check_fix import show_diff
+        from galcli.tasks.check_fix import apply_fixes, plan_fixes, take_out_corrected
+
+        result.fixes = plan_fixes(result)
+        if fix:
+            try:
+                apply_fixes(result.fixes, backup=backup)
+            except InputError as exc:  # nothing was written: report, then fail with exit 3
+                failed = exc
+            take_out_corrected(result)
+        if diff and fmt == CheckFormat.text:
+            show_diff(out, result.fixes)
+            show_check(out, result, to_stderr=True)
+    if not (diff and fmt == CheckFormat.text):
+        if fmt in (CheckFormat.text, CheckFormat.json):
+            show_check(out, result)
+        else:
+            from galcli.render.check_ci import show_ci
+            from galcli.tasks.check_report import ci_report
+
+            show_ci(out, result, ci_report(result), fmt.value)
+    if failed is not None:
+        raise failed
+    if result.fixes is not None:
+        show_fix_notes(out, result.fixes)
     return result.exit_code
 
 
