@@ -97,3 +97,20 @@ def run_galcli(
         text=True,
         timeout=300,
     )
+
+
+def galcli_command(folder: Path, blocked: Sequence[str] = MODEL_RUNTIME) -> dict[str, str]:
+    """An environment whose PATH has a `galcli` command in `folder` that runs galcli as on a
+    core install: for shell scripts (CI jobs) that call `galcli` by name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    runner = folder / "galcli_runner.py"
+    runner.write_text(_RUNNER, encoding="utf-8")
+    command = folder / "galcli"
+    command.write_text(
+        f'#!/bin/sh\nexec "{sys.executable}" "{runner}" "{",".join(blocked)}" "$@"\n',
+        encoding="utf-8",
+    )
+    command.chmod(0o755)
+    environment = _environment(None)
+    environment["PATH"] = os.pathsep.join((str(folder), environment.get("PATH", "")))
+    return environment
