@@ -153,7 +153,8 @@ class EntryEdits:
             doi = urllib.parse.unquote(doi)
         new = value.with_inner(doi)
         self.edits.append(replace_value(span, new))
-        self.fix("doi", "replace", self.raw(span), new, "a DOI written as a URL", kind)
+        form = "doi:" if value.inner.strip().lower().startswith("doi:") else "a URL"
+        self.fix("doi", "replace", self.raw(span), new, f"a DOI written as {form}", kind)
         return True
 
     def set_value(self, difference: str, new_text: str | None, why: str, kind: str) -> bool:

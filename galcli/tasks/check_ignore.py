@@ -62,6 +62,14 @@ class ProjectIgnore:
     source: Path | None = None
 
 
+def _shown(path: Path) -> str:
+    """A project file as an error names it: relative to the working directory when below it."""
+    try:
+        return str(path.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         import tomllib
@@ -76,10 +84,12 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         location = (
-            Location(str(path), int(match[1]), int(match[2])) if match else Location(str(path))
+            Location(_shown(path), int(match[1]), int(match[2]))
+            if match
+            else Location(_shown(path))
         )
         if match is None and "end of document" in str(exc):
-            location = Location(str(path), data.count(b"\n") + 1)
+            location = Location(_shown(path), data.count(b"\n") + 1)
         message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
         raise InputError(
             f"invalid TOML: {message}",
@@ -99,7 +109,7 @@ def _galcli_table(path: Path) -> tuple[dict[str, Any], str] | None:
     if table is None:
         return None
     if not isinstance(table, dict):
-        raise InputError("[tool.galcli] is not a table", location=Location(str(path)))
+        raise InputError("[tool.galcli] is not a table", location=Location(_shown(path)))
     return table, "[tool.galcli]"
 
 
@@ -122,18 +132,19 @@ def read_project_ignore(path: Path) -> ProjectIgnore | None:
     if unknown:
         raise InputError(
             f"unknown key '{unknown[0]}' in {where}",
-            location=Location(str(path), _line_of_key(path, unknown[0])),
+            location=Location(_shown(path), _line_of_key(path, unknown[0])),
             hint='galcli reads ignore = ["kind", …] there (docs/checks.md)',
         )
     names = table.get("ignore", [])
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise InputError(
             f"ignore in {where} is not a list of problem kinds",
-            location=Location(str(path), _line_of_key(path, "ignore")),
+            location=Location(_shown(path), _line_of_key(path, "ignore")),
             hint=f'ignore = ["unused_entry"]; known kinds: {known_kinds()}',
         )
     kinds = frozenset(
-        _kind(name, Location(str(path), _line_of(path, name)), f"{where} ignore") for name in names
+        _kind(name, Location(_shown(path), _line_of(path, name)), f"{where} ignore")
+        for name in names
     )
     return ProjectIgnore(kinds, path)
 
