@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 MARKER = "galcli-ignore"
 _DIRECTIVE = re.compile(MARKER + r":[ \t]*([A-Za-z_]+(?:[ \t]*,[ \t]*[A-Za-z_]+)*)")
@@ -61,3 +62,13 @@ def ignored_entries(text: str) -> list[EntryIgnore]:
             pending = []
         offset += len(line) + 1
     return found
+
+
+def ignored_entries_in(path: Path) -> list[EntryIgnore]:
+    """`ignored_entries` of a .bib file; its text is decoded only when it holds the marker."""
+    from galcli.bib.edit import read_source
+    from galcli.bib.parse import read_bytes
+
+    if MARKER.encode("ascii") not in read_bytes(path):
+        return []
+    return ignored_entries(read_source(path).text)

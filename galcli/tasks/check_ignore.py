@@ -209,8 +209,7 @@ def read_ignores(
 ) -> Ignores:
     """The `galcli-ignore` comments of the LaTeX `texts` (file -> text) and the .bib files;
     InputError (exit 3) for a kind galcli does not know."""
-    from galcli.bib.directives import ignored_entries
-    from galcli.bib.edit import read_source
+    from galcli.bib.directives import ignored_entries_in
     from galcli.latex.directives import ignored_lines
 
     ignores = Ignores(project)
@@ -223,7 +222,7 @@ def read_ignores(
         path = Path(file)
         if not path.is_file():
             continue
-        for found in ignored_entries(read_source(path).text):
+        for found in ignored_entries_in(path):
             where = Location(file, found.line)
             kinds = frozenset(_kind(n, where, "a galcli-ignore comment") for n in found.kinds)
             ignores.entries.setdefault(_identity(file), []).append(
