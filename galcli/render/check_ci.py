@@ -149,7 +149,10 @@ def github_command(located: Located) -> str:
     written = ",".join(
         f"{name}={escape_property(str(value))}" for name, value in properties if value is not None
     )
-    return f"::{GITHUB_LEVEL[problem.severity]} {written}::{escape_data(problem_message(problem))}"
+    head = (
+        f"{GITHUB_LEVEL[problem.severity]} {written}" if written else GITHUB_LEVEL[problem.severity]
+    )
+    return f"::{head}::{escape_data(problem_message(problem))}"
 
 
 def gitlab_report(report: CIReport) -> list[dict[str, Any]]:
