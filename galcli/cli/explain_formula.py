@@ -10,10 +10,11 @@ import typer
 
 from galcli.cli.options import JSON_OR_LINES_HELP, CommonOptions, Concurrency, common_options
 from galcli.cli.session import ModelSession
-from galcli.errors import ExitCode, InputError, Location, UsageError
+from galcli.errors import UsageError
 
 if TYPE_CHECKING:
-    from galcli.tasks.explain_formula import Explanation, Formula, TexFormulas, TexMath
+    from galcli.render import Output
+    from galcli.tasks.explain_formula import Explanation, Unreadable
 
 
 @common_options(model=True, json_help=JSON_OR_LINES_HELP)
@@ -51,45 +52,57 @@ def explain_formula(
             "--all", help="Every display equation of the file; one JSON line each with --json."
         ),
     ] = False,
-    no_model: Annotated[
+    paraphrase: Annotated[
         bool,
         typer.Option(
-            "--no-model", help="Only the deterministic part: rendering, symbols, structure."
+            "--paraphrase",
+            help="Also let the model (-m, or the embedded one) rewrite the explanation in plain "
+            "words; only sentences that pass the faithfulness check are kept.",
         ),
+    ] = False,
+    no_model: Annotated[
+        bool,
+        typer.Option("--no-model", help="Load no model, even with -m (the default without it)."),
     ] = False,
     concurrency: Concurrency = 1,
     *,
     opts: CommonOptions,
 ) -> int:
-    """Parse a LaTeX formula, list its symbols and explain it step by step.
+    """Explain a LaTeX formula from its parse and from the document it comes from.
 
-    Without a model, galcli prints a Unicode rendering, the structure (equation, inequality,
-    definition; left and right side) and an inventory of symbols with their roles. With the
-    model, a step-by-step explanation follows, labelled as generated; symbols it names that are
-    not in the formula (and not introduced as new) are reported as warnings. Malformed LaTeX
-    exits with status 3 and a caret under the problem.
+    galcli reads the formula's structure out in words (what is summed over what, what is
+    divided by what, which relation holds) and, with --file, finds each symbol's definition in
+    the document's own text ("where $X$ is …", "let $X$ be …", "the loss $L$", glossary and
+    nomenclature entries), in the file and every file of its project, with file:line. A symbol
+    the document never defines is said to be so, never guessed. Standard constants and
+    functions (π, e, log) get their usual meaning. No model is needed or loaded: on the corpus
+    papers a model's paraphrase added nothing the built explanation lacks (docs/explain-formula.md).
+    With --paraphrase (or -m MODEL) the model rewrites it, and a sentence that names a symbol,
+    number, person or law the formula and its definitions lack is rejected on stderr.
 
     Unicode math typed directly (α, ħ, ∑, ≤, xᵢ²) is read as the LaTeX it stands for. Each row
-    of an align (or of an aligned/split that is the whole formula) is described on its own;
-    the rows of a matrix or cases stay inside it. Give one formula at a time.
+    of an align is explained on its own. Malformed LaTeX exits with status 3 and a caret under
+    the problem.
 
     \b
     Examples:
       galcli explain-formula '\\nabla \\cdot \\mathbf{E} = \\frac{\\rho}{\\varepsilon_0}'
       echo '$E = mc^2$' | galcli explain-formula -
-      galcli explain-formula 'E = ħω' --no-model
       galcli explain-formula --file paper.tex --label eq:loss
-      galcli explain-formula --file paper.tex --line 212
-      galcli explain-formula --file paper.tex --all --no-model --json
+      galcli explain-formula --file chapters/model.tex --line 212 --json | jq '.symbols[]'
+      galcli explain-formula --file paper.tex --all --json > formulas.jsonl
+      galcli explain-formula --file paper.tex --label eq:loss --paraphrase
     """
     from galcli.render.explain_formula import show_explanation
     from galcli.tasks.explain_formula import (
-        add_explanation,
         describe,
+        explain_all,
+        explain_in,
         formula_from_argument,
         load_tex,
-        prepare_tex_math,
     )
+    from galcli.tasks.formula_context import Document
+    from galcli.tasks.formula_paraphrase import paraphrase as rewrite
 
     selectors = sum([label is not None, line is not None, all_equations])
     if file is None and selectors:
@@ -102,78 +115,41 @@ def explain_formula(
             "with --file, give exactly one of --label, --line or --all (and no LATEX)",
             hint="galcli explain-formula --file paper.tex --label eq:loss",
         )
-    session = ModelSession(
-        opts, command="explain-formula", max_new_tokens=256, repetition_penalty=1.1
-    )
-    try:
-        if file is not None and all_equations:
-            return _explain_all(session, load_tex(file), no_model, concurrency)
-        if file is not None:
-            tex = load_tex(file)
-            math = tex.by_label(label) if label is not None else tex.at_line(line)  # type: ignore[arg-type]
-            result = _with_location(describe, prepare_tex_math(tex, math), tex.path, math.line)
-            result.file, result.line = str(tex.path), math.line
+    use_model = (paraphrase or opts.model is not None) and not no_model
+    with ModelSession(opts, command="explain-formula", max_new_tokens=256) as session:
+        out = session.out
+        tex = load_tex(file) if file is not None else None
+        document = Document.of(file) if file is not None else None
+
+        def paraphrased(result: Explanation) -> Explanation:
+            return rewrite(result, session.backend, session.params()) if use_model else result
+
+        if tex is not None and all_equations:
+            with out.progress("formulas", total=None) as advance:
+                batch = explain_all(
+                    tex,
+                    document,
+                    paraphrased if use_model else None,
+                    concurrency=concurrency,
+                    record=session.record,
+                    on_result=lambda result: _shown(out, result, advance),
+                )
+            return batch.exit_code
+        if tex is not None:
+            math = tex.by_label(label) if label is not None else tex.at_line(line or 1)
+            result = explain_in(tex, math, document)
         else:
             result = describe(formula_from_argument(formula))
-        # The formula is sound; only now is the model worth loading.
-        if not no_model:
-            with session.out.draft(session.backend.model_id) as on_text:
-                add_explanation(result, session.backend, session.params(), on_text)
+        if use_model:  # the formula is sound; only now is the model worth loading
+            with out.draft(session.backend.model_id) as on_text:
+                result = rewrite(result, session.backend, session.params(), on_text)
             session.record(result)
-        show_explanation(session.out, result)
-    finally:
-        session.close()
-    return ExitCode.OK
+        show_explanation(out, result)
+    return result.exit_code
 
 
-def _with_location(
-    function: Callable[[Formula], Explanation], formula: Formula, path: Path, line: int
-) -> Explanation:
-    """`function(formula)`, with a parse error placed at the formula's file and line."""
-    try:
-        return function(formula)
-    except InputError as exc:
-        exc.location = exc.location or Location(str(path), line)
-        raise
-
-
-def _explain_all(session: ModelSession, tex: TexFormulas, no_model: bool, concurrency: int) -> int:
+def _shown(out: Output, result: Explanation | Unreadable, advance: Callable[[], None]) -> None:
     from galcli.render.explain_formula import show_explanation_line
-    from galcli.tasks.batch import ordered_map
-    from galcli.tasks.explain_formula import explain, prepare_tex_math
 
-    displays = [m for m in tex.math if m.display]
-    if not displays:
-        raise InputError(
-            "no display equations in the file",
-            location=Location(str(tex.path)),
-            hint="display math is \\[…\\], $$…$$ or an equation/align/… environment",
-        )
-    backend = None if no_model else session.backend
-    params = None if no_model else session.params()
-
-    def one(math: TexMath) -> tuple[TexMath, Explanation | InputError]:
-        try:
-            return math, explain(prepare_tex_math(tex, math), backend, params)
-        except InputError as exc:
-            return math, exc
-
-    failures = 0
-    with session.out.progress("formulas", total=len(displays)) as advance:
-        for math, result in ordered_map(one, displays, concurrency):
-            if isinstance(result, InputError):
-                failures += 1
-                show_explanation_line(
-                    session.out,
-                    None,
-                    file=str(tex.path),
-                    line=math.line,
-                    label=math.label,
-                    error=result,
-                )
-            else:
-                result.file, result.line = str(tex.path), math.line
-                session.record(result)
-                show_explanation_line(session.out, result)
-            advance()
-    return ExitCode.BAD_INPUT if failures else ExitCode.OK
+    show_explanation_line(out, result)
+    advance()

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from galcli.errors import GalcliError
 from galcli.fileio import read_text
 from galcli.latex.commands import CiteMacro
 from galcli.latex.scan import Citation, scan_text
@@ -137,3 +138,39 @@ def scan_project(
         if after_main is not None and path == main:
             after_main(project)
     return project
+
+
+_ROOT_COMMENT = re.compile(r"^\s*%\s*!\s*TEX\s+root\s*=\s*(?P<root>\S.*?)\s*$", re.I | re.M)
+_DOCUMENTCLASS = re.compile(r"^[^%\n]*\\documentclass", re.M)
+
+
+def root_of(path: Path, *, levels: int = 2) -> LatexProject:
+    """The project `path` belongs to, scanned from its main file: the file a `% !TEX root = …`
+    comment names, `path` itself when it starts a document, else the first .tex file with
+    \\documentclass in its folder or up to `levels` folders above whose \\input tree holds it;
+    `path` alone when none does."""
+    text = read_text(path, what="LaTeX file")
+    if named := _ROOT_COMMENT.search(text[:4000]):
+        root = (path.parent / named["root"]).resolve()
+        return scan_project(root if root.is_file() else path)
+    if _DOCUMENTCLASS.search(text[:20000]):
+        return scan_project(path)
+    target = path.resolve()
+    folder = target.parent
+    for _ in range(levels + 1):
+        for candidate in sorted(folder.glob("*.tex")):
+            try:
+                head = candidate.read_text(encoding="utf-8", errors="replace")[:20000]
+            except OSError:
+                continue
+            if candidate.resolve() != target and _DOCUMENTCLASS.search(head):
+                try:
+                    project = scan_project(candidate)
+                except GalcliError:
+                    continue
+                if any(f.resolve() == target for f in project.files):
+                    return project
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    return scan_project(path)

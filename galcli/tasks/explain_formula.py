@@ -1,50 +1,90 @@
-"""`galcli explain-formula`: a formula's deterministic description, and a checked explanation.
+"""`galcli explain-formula`: a formula explained from verified parts only.
 
-The deterministic part needs no model: a Unicode rendering, the inventory of symbols with
-their roles, and the structure (equation, inequality, definition; left and right side). The
-model then explains the formula step by step from that inventory; every symbol the explanation
-names is checked against the formula, and a symbol that is neither in the formula nor said to
-be introduced is reported as a warning.
+The explanation is built, not generated: the formula's structure read out in words from its
+parse (verify/formula/reading.py), and each symbol's definition from the document's own text
+with its file and line (verify/formula/definitions.py, found through tasks/formula_context.py),
+or "not defined in the document". Standard constants and functions (π, e, log) get the meaning
+galcli's vocabulary gives them. Nothing here needs a model; a model may paraphrase the result
+only sentence by sentence through the faithfulness check (tasks/formula_paraphrase.py).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from galcli.errors import ExitCode, InputError, Location
-from galcli.model.base import Backend, GenerationParams, Message, Prompt
-from galcli.provenance.stamp import Provenance, provenance_for
+from galcli.provenance.stamp import Provenance
+from galcli.tasks.formula_context import Document, TexFormulas, load_tex, prepare_tex_math
 from galcli.tasks.session import HistoryEntry
 from galcli.verify.formula import (
-    GREEK,
-    Definition,
     Formula,
     Row,
     Symbol,
     TexMath,
     inventory,
-    math_in_tex,
     parse,
-    parse_definitions,
     prepare,
     rows,
     to_unicode,
 )
+from galcli.verify.formula.definitions import Found
+from galcli.verify.formula.reading import VOCABULARY, read_row
+from galcli.verify.formula.symbols import NamedSymbol, named_symbols
+from galcli.verify.formula.vocabulary import MEANINGS
 
-CHAT_SYSTEM = (
-    "You explain scientific formulas to researchers, step by step: first what each "
-    "symbol means, then the idea of the formula, then the assumptions it rests on. "
-    "Use only the symbols of the formula; if you need another symbol, say that you "
-    "introduce it."
-)
-INTRODUCING = re.compile(
-    r"\b(let|introduc\w*|defin\w*|denot\w*|we write|we call|new symbol)\b", re.IGNORECASE
-)
-NOT_SYMBOLS = {"a", "A", "I"}  # one-letter English words
+__all__ = [
+    "AllFormulas",
+    "Explanation",
+    "SymbolEntry",
+    "TexFormulas",
+    "Unreadable",
+    "describe",
+    "explain_all",
+    "explain_in",
+    "load_tex",
+]
+
+
+@dataclass
+class SymbolEntry:
+    """One named symbol of the formula and what the document (or galcli) says it is."""
+
+    symbol: NamedSymbol
+    definition: Found | None = None
+    meaning: str | None = None  # a standard constant or function, from galcli's vocabulary
+
+    @property
+    def unicode(self) -> str:
+        return to_unicode(self.symbol.latex)
+
+    @property
+    def said_of(self) -> str | None:
+        """What the definition speaks of when it is not the symbol as written (Unicode)."""
+        found = self.definition
+        return to_unicode(found.said_of) if found and found.match != "exact" else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "latex": self.symbol.latex,
+            "unicode": self.unicode,
+            "role": self.symbol.role,
+            "definition": self.definition.to_dict() if self.definition else None,
+            "meaning": self.meaning,
+        }
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A model sentence that failed the faithfulness check: never printed as a result."""
+
+    sentence: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"sentence": self.sentence, "reason": self.reason}
 
 
 @dataclass
@@ -54,11 +94,15 @@ class Explanation:
     kind: str
     left: str | None
     right: str | None
-    symbols: list[Symbol]
+    symbols: list[SymbolEntry]
+    operators: list[Symbol]  # relations and operators, with their roles
     macros_expanded: list[str]
     # every top-level row (an align gives several; kind/left/right are those of a single row)
     rows: list[Row] = field(default_factory=list)
-    explanation: str | None = None
+    explanation: str = ""  # built from verified parts
+    in_document: bool = False  # symbols were looked up in a document
+    paraphrase: str | None = None  # the model's sentences that passed the check
+    rejected: list[Rejected] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     model: str | None = None
     provenance: Provenance | None = None
@@ -70,8 +114,18 @@ class Explanation:
     def history_entry(self) -> HistoryEntry | None:
         if self.model is None:
             return None
-        verdicts = {"warnings": len(self.warnings)}
-        return HistoryEntry(self.latex, self.explanation or "", self.provenance, verdicts)
+        verdicts: dict[str, object] = {"kept": self.paraphrase is not None}
+        verdicts["rejected"] = len(self.rejected)
+        return HistoryEntry(self.latex, self.paraphrase or "", self.provenance, verdicts)
+
+    def sources(self) -> list[str]:
+        """Everything the explanation rests on: what a paraphrase may say."""
+        parts = [self.latex, self.unicode, self.explanation, VOCABULARY]
+        for entry in self.symbols:
+            parts += [entry.symbol.latex, entry.unicode, entry.meaning or ""]
+            if entry.definition is not None:
+                parts.append(entry.definition.phrase.text)
+        return parts
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -82,8 +136,11 @@ class Explanation:
             "right": self.right,
             "rows": [r.to_dict() for r in self.rows],
             "symbols": [s.to_dict() for s in self.symbols],
+            "operators": [s.to_dict() for s in self.operators],
             "macros_expanded": self.macros_expanded,
             "explanation": self.explanation,
+            "paraphrase": self.paraphrase,
+            "rejected": [r.to_dict() for r in self.rejected],
             "warnings": self.warnings,
             "model": self.model,
             "provenance": self.provenance.as_dict() if self.provenance else None,
@@ -101,10 +158,14 @@ def formula_from_argument(value: str | None) -> Formula:
     return prepare(text_argument(value, name="LATEX"))
 
 
-def describe(formula: Formula) -> Explanation:
-    """Everything that needs no model. InputError (with column) when the formula is malformed."""
+def describe(
+    formula: Formula, document: Document | None = None, math: TexMath | None = None
+) -> Explanation:
+    """Everything that needs no model: structure, symbols with their definitions in `document`
+    (the formula `math` of its file), and the explanation built from them. InputError (with
+    column) when the formula is malformed."""
     nodes = parse(formula.latex)
-    symbols, unknown = inventory(formula.latex, nodes)
+    inventoried, unknown = inventory(formula.latex, nodes)
     multline = (formula.environment or "").startswith("multline")  # one equation, broken
     formula_rows = rows(formula.latex, one_equation=multline)
     kind, left, right = formula_rows[0].kind, formula_rows[0].left, formula_rows[0].right
@@ -112,187 +173,166 @@ def describe(formula: Formula) -> Explanation:
         # Several rows have no one left and right side; each row has its own.
         kinds = {row.kind for row in formula_rows}
         kind, left, right = (kinds.pop() if len(kinds) == 1 else "mixed"), None, None
-    warnings = [
-        f"\\{name} is not a known LaTeX macro and is not defined in the file's preamble"
-        for name in unknown
+    named = named_symbols(formula.latex, nodes)
+    found = document.definitions(named, math) if document and math else {}
+    entries = [
+        SymbolEntry(s, found.get(s.written_key), None if found.get(s.written_key) else _meaning(s))
+        for s in named
     ]
-    return Explanation(
+    result = Explanation(
         latex=formula.latex,
         unicode=to_unicode(formula.latex),
         kind=kind,
         left=left,
         right=right,
-        symbols=symbols,
+        symbols=entries,
+        operators=[s for s in inventoried if s.role in ("operator", "relation")],
         macros_expanded=formula.macros_expanded,
         rows=formula_rows,
-        warnings=warnings,
+        in_document=document is not None,
+        warnings=[
+            f"\\{name} is not a known LaTeX macro and is not defined in the file's preamble"
+            for name in unknown
+        ],
         label=formula.label,
     )
-
-
-def _listing(symbols: list[Symbol]) -> str:
-    return "; ".join(
-        f"{s.unicode} ({s.latex}, {s.role})"
-        for s in symbols
-        if s.role not in ("relation", "operator")
-    )
-
-
-def explanation_prompt(result: Explanation) -> Prompt:
-    listing = _listing(result.symbols)
-    user = (
-        f"Formula: {result.latex}\nRendered: {result.unicode}\nKind: {result.kind}\n"
-        f"Symbols: {listing}\n\nExplain it step by step."
-    )
-    raw = (
-        f"Question: Explain the formula ${result.latex}$ step by step. Its symbols are: "
-        f"{listing}.\n\nAnswer: <work>"
-    )
-    return Prompt(
-        raw=raw, stop=("</work>",), messages=(Message("system", CHAT_SYSTEM), Message("user", user))
-    )
-
-
-def _mentioned(text: str) -> list[tuple[str, str]]:
-    """(symbol as written, the sentence it is in) for symbol-like mentions in prose."""
-    found = []
-    for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
-        for math in re.findall(r"\$([^$]+)\$|\\\((.+?)\\\)", sentence):
-            inner = math[0] or math[1]
-            try:
-                symbols, _ = inventory(inner, parse(inner))
-            except InputError:
-                continue
-            names = [
-                s.latex
-                for s in symbols
-                if s.role in ("variable", "constant") and not s.latex[0].isdigit()
-            ]
-            # "\mu_0" names one symbol: its base "\mu" is not a mention of its own.
-            found += [(n, sentence) for n in names if not any(o.startswith(n + "_") for o in names)]
-        prose = re.sub(r"\$[^$]+\$|\\\(.+?\\\)", " ", sentence)
-        found += [(m, sentence) for m in re.findall(r"\\[A-Za-z]+", prose) if m[1:] in GREEK]
-        found += [(m, sentence) for m in re.findall(r"[α-ωΑ-Ωϵϑϕϱϖ]", prose)]
-        found += [
-            (m, sentence)
-            for m in re.findall(r"(?<![\w\\'’-])([A-Za-z])(?![\w'’-])", prose)
-            if m not in NOT_SYMBOLS
-        ]
-    return found
-
-
-def unknown_mentions(text: str, symbols: list[Symbol]) -> list[str]:
-    """Symbols the explanation names that are not in the formula and not introduced."""
-    known = set()
-    for symbol in symbols:
-        known |= {symbol.latex, symbol.unicode, symbol.latex.lstrip("\\")}
-        known |= set(re.findall(r"\\[A-Za-z]+|[A-Za-z]", symbol.latex))
-        known |= set(symbol.unicode)
-    flagged: list[str] = []
-    for mention, sentence in _mentioned(text):
-        name = mention.lstrip("\\")
-        if mention in known or name in known or f"\\{name}" in known:
-            continue
-        if INTRODUCING.search(sentence) or mention in flagged:
-            continue
-        flagged.append(mention)
-    return flagged
-
-
-def add_explanation(
-    result: Explanation,
-    backend: Backend,
-    params: GenerationParams | None = None,
-    on_text: Callable[[str], None] | None = None,
-) -> Explanation:
-    """Ask the model to explain a described formula, and check what it says."""
-    params = params or GenerationParams()
-    prompt = explanation_prompt(result)
-    text = backend.generate(prompt, params, on_text).text.strip()
-    result.explanation = text
-    result.model = backend.model_id
-    result.provenance = provenance_for(backend, prompt, params)
-    if not text:
-        result.warnings.append("the model wrote no explanation")
-    for mention in unknown_mentions(text, result.symbols):
-        result.warnings.append(
-            f"the explanation mentions {mention}, which is not in the formula "
-            "and is not introduced as a new symbol"
-        )
+    result.explanation = grounded_text(result)
     return result
 
 
-def explain(
-    formula: Formula,
-    backend: Backend | None = None,
-    params: GenerationParams | None = None,
-    on_text: Callable[[str], None] | None = None,
-) -> Explanation:
-    result = describe(formula)
-    return result if backend is None else add_explanation(result, backend, params, on_text)
+def _meaning(symbol: NamedSymbol) -> str | None:
+    if symbol.role not in ("constant", "function") or symbol.sub or symbol.sup:
+        return None
+    return MEANINGS.get(symbol.base)
 
 
-# -- formulas from a .tex file --------------------------------------------------------------
+def grounded_text(result: Explanation) -> str:
+    """The explanation from verified parts: the rows read out, then what each symbol is."""
+    if len(result.rows) == 1:
+        sentences = [_capital(read_row(result.rows[0])) + "."]
+    else:
+        sentences = [f"Row {number}: {read_row(row)}." for number, row in enumerate(result.rows, 1)]
+    said = []
+    for entry in result.symbols:
+        if entry.definition is not None:
+            said.append(_defined(entry))
+        elif entry.meaning is not None:
+            said.append(f"{entry.unicode} is {entry.meaning}")
+    if said:
+        sentences.append("Here " + "; ".join(said) + ".")
+    if result.in_document:
+        undefined = [
+            e.unicode
+            for e in result.symbols
+            if e.definition is None and e.meaning is None and e.symbol.role != "index"
+        ]
+        if undefined:
+            what = "is" if len(undefined) == 1 else "are"
+            sentences.append(f"{', '.join(undefined)} {what} not defined in the document.")
+    return " ".join(sentences)
+
+
+def _defined(entry: SymbolEntry) -> str:
+    assert entry.definition is not None
+    phrase = entry.definition.phrase
+    where = f"{phrase.file}:{phrase.line}"
+    text = phrase.text
+    if phrase.how in ("type", "equation"):
+        said = f"{entry.unicode} is given by {text}"
+    elif text.split()[0].lower() in ("the", "a", "an", "each", "one", "its", "our", "their"):
+        said = f"{entry.unicode} is {text}"
+    else:
+        said = f"{entry.unicode}: {text}"
+    if entry.said_of is not None:
+        said += f" (said of {entry.said_of})"
+    return f"{said} ({where})"
+
+
+def _capital(text: str) -> str:
+    """A sentence's first letter in capitals when it is a word ("the sum …"), never a symbol."""
+    first = text.split(" ", 1)[0]
+    return text[:1].upper() + text[1:] if first in ("the", "minus", "plus") else text
+
+
+def explain_in(tex: TexFormulas, math: TexMath, document: Document | None) -> Explanation:
+    """`describe` for the formula `math` of a .tex file, a parse error placed at its line."""
+    formula = prepare_tex_math(tex, math)
+    try:
+        result = describe(formula, document, math)
+    except InputError as exc:
+        exc.location = exc.location or Location(str(tex.path), math.line)
+        raise
+    result.file, result.line = str(tex.path), math.line
+    return result
+
+
+def definitions_at(
+    path: Path, line: int, document: Document | None = None, math: TexMath | None = None
+) -> dict[NamedSymbol, Found | None]:
+    """Each named symbol of the formula at `line` of `path` (or `math`), with the phrase of its
+    project that defines it (None: not defined in the document)."""
+    tex = load_tex(path)
+    result = explain_in(tex, math or tex.at_line(line), document or Document.of(path))
+    return {entry.symbol: entry.definition for entry in result.symbols}
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A formula of `--all` that does not parse: reported at its line, the others go on."""
+
+    math: TexMath
+    file: str
+    error: InputError
+    exit_code = ExitCode.BAD_INPUT
+
+    def history_entry(self) -> None:
+        return None
 
 
 @dataclass
-class TexFormulas:
-    path: Path
-    definitions: dict[str, Definition]
-    math: list[TexMath]
+class AllFormulas:
+    """Every display formula of a file, each explained or found unreadable."""
 
-    def by_label(self, label: str) -> TexMath:
-        for math in self.math:
-            if math.label == label:
-                return math
-        labels = [m.label for m in self.math if m.label]
-        from rapidfuzz import process
+    results: list[Explanation | Unreadable]
 
-        close = process.extractOne(label, labels) if labels else None
-        hint = (
-            f"did you mean '{close[0]}'?"
-            if close and close[1] >= 70
-            else f"{len(labels)} labelled equations in the file"
-            if labels
-            else "the file has no labelled equations"
-        )
+    @property
+    def exit_code(self) -> ExitCode:
+        unreadable = any(isinstance(r, Unreadable) for r in self.results)
+        return ExitCode.BAD_INPUT if unreadable else ExitCode.OK
+
+
+def explain_all(
+    tex: TexFormulas,
+    document: Document | None,
+    paraphrase: Callable[[Explanation], Explanation] | None = None,
+    *,
+    concurrency: int = 1,
+    record: Callable[[Explanation | Unreadable], object] | None = None,
+    on_result: Callable[[Explanation | Unreadable], None] | None = None,
+) -> AllFormulas:
+    """`explain_in` for every display formula of `tex`, in order (`paraphrase`d when given)."""
+    from galcli.tasks.batch import run_batch
+
+    displays = [m for m in tex.math if m.display]
+    if not displays:
         raise InputError(
-            f"no equation with \\label{{{label}}}", location=Location(str(self.path)), hint=hint
+            "no display equations in the file",
+            location=Location(str(tex.path)),
+            hint="display math is \\[…\\], $$…$$ or an equation/align/… environment",
         )
 
-    def at_line(self, line: int) -> TexMath:
-        containing = [m for m in self.math if m.line <= line <= m.end_line]
-        if containing:
-            return min(containing, key=lambda m: (not m.display, m.end_line - m.line))
-        raise InputError(
-            f"no math at line {line}",
-            location=Location(str(self.path), line),
-            hint="give a line inside an equation, or use --label or --all",
-        )
+    def one(math: TexMath) -> Explanation | Unreadable:
+        try:
+            result = explain_in(tex, math, document)
+        except InputError as exc:
+            return Unreadable(math, str(tex.path), exc)
+        return paraphrase(result) if paraphrase is not None else result
 
-
-def load_tex(path: Path) -> TexFormulas:
-    """The file's display and inline math, and the macros its preamble (and includes) define."""
-    from galcli.fileio import read_text
-    from galcli.latex.project import scan_project
-
-    text = read_text(path, what="LaTeX file")
-    definitions: dict[str, Definition] = {}
-    try:
-        files = scan_project(path).files
-    except InputError:
-        files = [path]
-    for file in files:
-        other = text if file == path else read_text(file, what="LaTeX file")
-        definitions.update(
-            {k: v for k, v in parse_definitions(other).items() if k not in definitions}
-        )
-    return TexFormulas(path, definitions, math_in_tex(text, inline=True))
-
-
-def prepare_tex_math(tex: TexFormulas, math: TexMath) -> Formula:
-    try:
-        return prepare(math.source, tex.definitions)
-    except InputError as exc:
-        exc.location = Location(str(tex.path), math.line)
-        raise
+    batch = run_batch(
+        one,
+        displays,
+        concurrency=concurrency,
+        record=record,
+        on_result=None if on_result is None else lambda _, result: on_result(result),
+    )
+    return AllFormulas(batch.results)

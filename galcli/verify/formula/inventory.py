@@ -210,6 +210,7 @@ class Row:
     left: str | None
     right: str | None
     unicode: str = ""
+    relation: str | None = None  # as written: "=", "\\leq", ":="
 
     def to_dict(self) -> dict[str, str | None]:
         return {
@@ -236,12 +237,16 @@ def rows(latex: str, *, one_equation: bool = False) -> list[Row]:
         if row.kind == "expression" and found and found[-1].kind != "expression":
             last = found[-1]  # a long right side broken over lines
             found[-1] = Row(
-                f"{last.latex} {row.latex}", last.kind, last.left, f"{last.right or ''} {row.latex}"
+                f"{last.latex} {row.latex}",
+                last.kind,
+                last.left,
+                f"{last.right or ''} {row.latex}",
+                relation=last.relation,
             )
             continue
         if row.left is None and row.kind != "expression" and found and found[-1].left:
             # `&= c` continues a chain: its left side is the previous row's
-            row = Row(row.latex, row.kind, found[-1].left, row.right)
+            row = Row(row.latex, row.kind, found[-1].left, row.right, relation=row.relation)
         found.append(row)
     if len(found) == 1:  # one row reads like the whole formula (rendered once, by the caller)
         return [replace(found[0], unicode=to_unicode(latex))]
@@ -286,5 +291,6 @@ def _row(text: str) -> Row:
                 if relation in INEQUALITIES
                 else "equation"
             )
-            return Row(row, kind, row[:index].strip() or None, row[end:].strip() or None)
+            left, right = row[:index].strip() or None, row[end:].strip() or None
+            return Row(row, kind, left, right, relation=relation)
     return Row(row, "expression", None, None)

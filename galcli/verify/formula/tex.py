@@ -20,6 +20,9 @@ class TexMath:
     end_line: int
     label: str | None
     display: bool
+    start: int = 0  # offsets of the math in the file
+    end: int = 0
+    block_end: int = 0  # the end of its environment (a row of an align ends before)
 
 
 _DISPLAY = re.compile(
@@ -51,7 +54,16 @@ def math_in_tex(text: str, *, inline: bool = False) -> list[TexMath]:
             )
             if len(rows) < 2:
                 found.append(
-                    TexMath(source, line, line + source.count("\n"), label_of(source), display)
+                    TexMath(
+                        source,
+                        line,
+                        line + source.count("\n"),
+                        label_of(source),
+                        display,
+                        match.start(),
+                        match.end(),
+                        match.end(),
+                    )
                 )
                 continue
             body_start = source.index("}") + 1
@@ -66,6 +78,9 @@ def math_in_tex(text: str, *, inline: bool = False) -> list[TexMath]:
                         row_line + row.strip().count("\n"),
                         label_of(row),
                         display,
+                        match.start() + first,
+                        match.start() + first + len(row.strip()),
+                        match.end(),
                     )
                 )
     return sorted(found, key=lambda m: m.line)

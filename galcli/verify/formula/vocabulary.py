@@ -130,3 +130,34 @@ def _text_context() -> Any:
     from pylatexenc.latex2text import get_default_latex_context_db
 
     return get_default_latex_context_db()
+
+
+# What a standard constant or function is, for a symbol the document does not define itself
+# (keyed as `verify.formula.symbols` normalises a symbol's base).
+MEANINGS = {
+    "\\pi": "the constant π, the ratio of a circle's circumference to its diameter",
+    "e": "Euler's number, the base of the natural logarithm",
+    "\\infty": "infinity",
+    "\\hbar": "the reduced Planck constant",
+    "\\log": "the logarithm",
+    "\\ln": "the natural logarithm",
+    "\\lg": "the base-10 logarithm",
+    "\\exp": "the exponential function",
+    "\\sin": "the sine",
+    "\\cos": "the cosine",
+    "\\tan": "the tangent",
+    "\\sinh": "the hyperbolic sine",
+    "\\cosh": "the hyperbolic cosine",
+    "\\tanh": "the hyperbolic tangent",
+    "\\arcsin": "the inverse sine",
+    "\\arccos": "the inverse cosine",
+    "\\arctan": "the inverse tangent",
+    "\\det": "the determinant",
+    "\\tr": "the trace",
+    "\\Tr": "the trace",
+    "\\erf": "the error function",
+    "\\softmax": "the softmax function",
+    "softmax": "the softmax function",
+    "\\Re": "the real part",
+    "\\Im": "the imaginary part",
+}

@@ -1,0 +1,153 @@
+"""bench/definitions.py: how well `explain-formula --file` finds where a paper defines the symbols
+of its equations, against a hand-labelled set.
+
+tests/data/formula_definitions.jsonl labels 204 symbols of equations in three papers of
+../shared/corpora/latex (a PhD thesis, the SymPy and SciPy papers), each with the line of its
+defining phrase or "not defined" (null). A reported definition is correct when its file is the
+gold file and its line is within ±1 of the gold line (or of another genuine definition the
+label lists). Precision: correct / reported; recall: correct / symbols the paper defines.
+The "tune" split (two thesis chapters) is what the extraction rules were written on; "test" is
+everything else (other chapters, SymPy, SciPy). Also: the time `explain-formula --file F
+--label L` takes as a whole process (target ≤ 1.5 s).
+
+    python bench/definitions.py [--corpora PATH] [--show-errors]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from common import CORPORA, ROOT, galcli_command, time_command
+
+GOLD = ROOT / "tests" / "data" / "formula_definitions.jsonl"
+HELDOUT = ROOT / "bench" / "data" / "heldout_definitions.jsonl"
+
+
+def evaluate(
+    corpora: Path, show_errors: bool = False, gold: Path = GOLD, papers: Path | None = None
+) -> dict[str, dict[str, float]]:
+    from galcli.tasks.explain_formula import definitions_at, load_tex
+    from galcli.tasks.formula_context import Document
+
+    rows = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines() if line]
+    counts: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    cache: dict[tuple[str, int], dict] = {}
+    documents: dict[str, object] = {}
+    for row in rows:
+        folder = (papers / row["paper"]) if papers else corpora / "latex" / row["paper"]
+        path = folder / row["file"]
+        key = (str(path), row["equation_line"])
+        if key not in cache:
+            if str(path) not in documents:
+                documents[str(path)] = Document.of(path)
+            # the formula on that line that holds the symbol (a line can hold several)
+            maths = [m for m in load_tex(path).math if m.line <= key[1] <= m.end_line]
+            wanted = [r["symbol"] for r in rows if (r["file"], r["equation_line"]) == (
+                row["file"], key[1]) and r["paper"] == row["paper"]]  # fmt: skip
+            maths.sort(key=lambda m: (not m.display, -sum(w in m.source for w in wanted)))
+            cache[key] = definitions_at(path, key[1], documents[str(path)], maths[0])
+            if _lookup(cache[key], row["symbol"]) is None and len(maths) > 1:
+                for other in maths[1:]:
+                    found = definitions_at(path, key[1], documents[str(path)], other)
+                    if _lookup(found, row["symbol"]) is not None:
+                        cache[key] = found
+                        break
+        found = cache[key]
+        gold = row["definition"]
+        symbol = _lookup(found, row["symbol"])
+        split = counts[row["split"]]
+        split["symbols"] += 1
+        split["defined"] += gold is not None
+        if symbol is None:
+            split["symbol_not_seen"] += 1
+            if show_errors:
+                print(f"  not a symbol of ours: {row['symbol']} ({row['file']}:{key[1]})")
+            continue
+        chosen = found[symbol]
+        phrase = chosen.phrase if chosen is not None else None
+        if phrase is None:
+            if gold is not None and show_errors:
+                print(f"  missed {row['symbol']} ({row['file']}:{key[1]}) gold {gold['line']}")
+            continue
+        split["reported"] += 1
+        places = [gold] + row["also"] if gold else []
+        right = any(
+            p["file"] == _relative(phrase.file, row) and abs(p["line"] - phrase.line) <= 1
+            for p in places
+        )
+        split["correct"] += right
+        if not right and show_errors:
+            print(
+                f"  wrong {row['symbol']} ({row['file']}:{key[1]}): {phrase.file}:{phrase.line} "
+                f"{phrase.how}/{chosen.match} {phrase.text!r}; "
+                f"gold {gold and (gold['file'], gold['line'])}"
+            )
+    return counts
+
+
+def _relative(name: str, row: dict) -> str:
+    """A reported file name as the gold writes it (relative to the paper's folder)."""
+    return name if not name.startswith("/") else str(Path(name).relative_to(Path(name).parents[
+        len(Path(row["file"]).parts) - 1]))  # fmt: skip
+
+
+def _lookup(found: dict, written: str) -> object | None:
+    from galcli.verify.formula.parse import parse
+    from galcli.verify.formula.symbols import named_symbols
+
+    symbols = named_symbols(written, parse(written))
+    if not symbols:
+        return None
+    keys = {symbols[-1].written_key, symbols[-1].key}
+    for symbol in found:
+        if symbol.written_key in keys or symbol.key in keys:
+            return symbol
+    return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpora", type=Path, default=CORPORA)
+    parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument(
+        "--heldout",
+        type=Path,
+        metavar="DIR",
+        help="also measure bench/data/heldout_definitions.jsonl: papers nobody tuned on, each "
+        "checked out at its commit into DIR/<paper> (the file names repository and commit)",
+    )
+    args = parser.parse_args()
+    corpora = args.corpora if args.corpora.is_dir() else Path("/work/shared/corpora")
+    if not corpora.is_dir():
+        sys.exit("bench/definitions.py needs ../shared/corpora (or --corpora PATH)")
+    started = time.perf_counter()
+    counts = evaluate(corpora, args.show_errors)
+    if args.heldout:
+        counts.update(evaluate(corpora, args.show_errors, HELDOUT, args.heldout))
+    seconds = time.perf_counter() - started
+    print("## definitions of equation symbols, against tests/data/formula_definitions.jsonl")
+    print("| split | symbols | defined in the paper | reported | correct | precision | recall |")
+    print("|---|---|---|---|---|---|---|")
+    for split in [s for s in ("tune", "test", "heldout") if s in counts]:
+        c = counts[split]
+        precision = c["correct"] / c["reported"] if c["reported"] else float("nan")
+        recall = c["correct"] / c["defined"] if c["defined"] else float("nan")
+        print(
+            f"| {split} | {int(c['symbols'])} | {int(c['defined'])} | {int(c['reported'])} | "
+            f"{int(c['correct'])} | {precision:.2f} | {recall:.2f} |"
+        )
+    print(f"(all {sum(int(c['symbols']) for c in counts.values())} rows in {seconds:.1f} s)")
+    thesis = corpora / "latex" / "simoulin_phd_thesis_biblatex" / "chapters" / "transformers.tex"
+    wall = time_command(
+        galcli_command("explain-formula", "--file", str(thesis), "--label", "eq:layers"), repeat=5
+    )
+    print(f"explain-formula --file … --label eq:layers, whole process: {wall:.2f} s (≤ 1.5)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+"""A formula's .tex file and the document around it: the file's math and macros (`load_tex`),
+the project it belongs to (found from the file, as an editor finds a root file) and the phrases
+that define its symbols there.
+
+`explain-formula --file` reads the file's project once (`Document.of`); `definitions` gives each
+named symbol of one equation the phrase that defines it (verify/formula/definitions.py), with
+the file as given on the command line or relative to the main file's folder.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from galcli.errors import GalcliError, InputError, Location
+from galcli.latex.project import root_of, scan_project
+from galcli.latex.structure import Structure
+from galcli.latex.texlex import mask
+from galcli.verify.formula import Definition, Formula, TexMath, math_in_tex, parse_definitions
+from galcli.verify.formula import prepare as prepare_formula
+from galcli.verify.formula.definitions import Found, Phrase, choose, find_definitions
+from galcli.verify.formula.symbols import NamedSymbol
+
+
+@dataclass
+class Document:
+    path: Path  # the file the formula comes from, as given
+    root: Path  # the project's main file
+    texts: dict[str, str]  # display name -> text, in reading order
+    citations: list[tuple[str, int, int]]  # (display name, command start, command end)
+
+    @classmethod
+    def of(cls, path: Path) -> Document:
+        """The project of `path` (all of its files); `path` alone when it has no readable
+        project."""
+        try:
+            project = root_of(path)
+        except GalcliError:  # an included file that cannot be read: the file alone
+            project = scan_project(path)
+        root = project.main
+        texts = {_name(path, f, root): text for f, text in project.texts.items()}
+        if _name(path, path, root) not in texts:  # a file no \input reaches
+            texts[_name(path, path, root)] = project.texts.get(path) or path.read_text("utf-8")
+        citations = [
+            (_name(path, Path(c.file), root), c.command_start, c.command_end)
+            for c in project.citations
+        ]
+        return cls(path, root, texts, citations)
+
+    @property
+    def name(self) -> str:
+        return _name(self.path, self.path, self.root)
+
+    @cached_property
+    def macros(self) -> dict[str, Definition]:
+        """The macros the project defines (the first definition of a name wins)."""
+        found: dict[str, Definition] = {}
+        for text in self.texts.values():
+            for name, definition in parse_definitions(text).items():
+                found.setdefault(name, definition)
+        return found
+
+    @cached_property
+    def phrases(self) -> list[Phrase]:
+        return find_definitions(self.texts, self.citations, self.macros)
+
+    def definitions(self, symbols: list[NamedSymbol], math: TexMath) -> dict[str, Found | None]:
+        """Each symbol's definition (by its written key), for the formula `math` of the file:
+        looked for before it, in the rest of its paragraph and the next, then elsewhere."""
+        text = self.texts[self.name]
+        end = max(math.end, math.block_end)
+        masked = mask(text)
+        following = len(masked) - len(masked[end:].lstrip())  # the next words after the math
+        structure = Structure(masked)
+        after = None
+        if following < len(text):
+            paragraph = structure.paragraph(following)
+            if paragraph[0] <= end:  # inline math: its paragraph goes on; then the next one
+                paragraph = structure.paragraph(min(paragraph[1] + 1, len(text) - 1))
+            after = (end, paragraph[1])
+        order = list(self.texts)
+        return {
+            s.written_key: choose(s, self.phrases, self.name, math.start, math.end, after, order)
+            for s in symbols
+        }
+
+
+def _name(given: Path, file: Path, root: Path) -> str:
+    """`file` as the user knows it: the given path for the file they named, else relative to
+    the main file's folder."""
+    if file.resolve() == given.resolve():
+        return str(given)
+    try:
+        return os.path.relpath(file.resolve(), root.resolve().parent)
+    except ValueError:
+        return str(file)
+
+
+@dataclass
+class TexFormulas:
+    path: Path
+    definitions: dict[str, Definition]
+    math: list[TexMath]
+
+    def by_label(self, label: str) -> TexMath:
+        for math in self.math:
+            if math.label == label:
+                return math
+        labels = [m.label for m in self.math if m.label]
+        from rapidfuzz import process
+
+        close = process.extractOne(label, labels) if labels else None
+        hint = (
+            f"did you mean '{close[0]}'?"
+            if close and close[1] >= 70
+            else f"{len(labels)} labelled equations in the file"
+            if labels
+            else "the file has no labelled equations"
+        )
+        raise InputError(
+            f"no equation with \\label{{{label}}}", location=Location(str(self.path)), hint=hint
+        )
+
+    def at_line(self, line: int) -> TexMath:
+        containing = [m for m in self.math if m.line <= line <= m.end_line]
+        if containing:
+            return min(containing, key=lambda m: (not m.display, m.end_line - m.line))
+        raise InputError(
+            f"no math at line {line}",
+            location=Location(str(self.path), line),
+            hint="give a line inside an equation, or use --label or --all",
+        )
+
+
+def load_tex(path: Path) -> TexFormulas:
+    """The file's display and inline math, and the macros its preamble (and includes) define."""
+    from galcli.fileio import read_text
+    from galcli.latex.project import scan_project
+
+    text = read_text(path, what="LaTeX file")
+    definitions: dict[str, Definition] = {}
+    try:
+        files = scan_project(path).files
+    except InputError:
+        files = [path]
+    for file in files:
+        other = text if file == path else read_text(file, what="LaTeX file")
+        definitions.update(
+            {k: v for k, v in parse_definitions(other).items() if k not in definitions}
+        )
+    return TexFormulas(path, definitions, math_in_tex(text, inline=True))
+
+
+def prepare_tex_math(tex: TexFormulas, math: TexMath) -> Formula:
+    try:
+        return prepare_formula(math.source, tex.definitions)
+    except InputError as exc:
+        exc.location = Location(str(tex.path), math.line)
+        raise

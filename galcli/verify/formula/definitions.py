@@ -1,0 +1,425 @@
+"""Where a document defines its symbols: the phrases of its own prose that say what a symbol is.
+
+Every inline formula of the project (`$W^{(e)}$`, `\\(x\\)`) is read with its sentence, and the
+words around it are matched against the ways papers define notation:
+
+- "where $X$ is/denotes/represents the …", "$X$ stands for …" (`is`);
+- "with $X$ the …", "$T$ the temperature and $V$ the volume", "$X$, the …," (`apposition`);
+- "let $X$ be …", "we denote by $X$ …", "we denote … by $X$", "we call … $X$" (`let`, `denote`);
+- "the token embedding matrix $W^{(e)}$", "the number of iterations …, $N_t$" (`noun`);
+- "where $x \\in \\mathbb{R}^n$" (`type`), "$\\beta = 1/k_BT$", "$X := …$" (`equation`);
+- `\\nomenclature{$X$}{…}` and glossary entries with a `symbol` or math `name` (`glossary`).
+
+A phrase defines each named symbol of its formula (a list `$u_1 \\cdots u_T$` defines each of
+them) under the symbol's keys (verify/formula/symbols.py). `choose` picks, for a symbol of an
+equation, the nearest definition before the equation, then one in the paragraph after it, then
+one elsewhere in the project; a symbol no phrase defines has none, and is never guessed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from galcli.errors import InputError
+from galcli.latex.scan import LineIndex
+from galcli.latex.sentences import sentence_at
+from galcli.latex.structure import Structure, blank
+from galcli.latex.texlex import Definition, mask
+from galcli.verify.formula.macros import expand_macros
+from galcli.verify.formula.prose import MATH, clean, defines
+from galcli.verify.formula.symbols import NamedSymbol, named_symbols
+
+_INLINE = re.compile(r"\\\((?P<a>.*?)\\\)|(?<![\\$])\$(?!\$)(?P<b>(?:[^$\\]|\\.)+?)\$", re.S)
+_DISPLAY = re.compile(
+    r"\\begin\{(?P<env>equation|align|gather|multline|eqnarray|flalign|alignat|displaymath|math)"
+    r"\*?\}.*?\\end\{(?P=env)\*?\}|\\\[.*?\\\]|\$\$.*?\$\$",
+    re.S,
+)
+# Ways of defining that say what a symbol is wherever they stand; the others ("the loss $L$",
+# "$x \\in \\mathbb{R}^n$") count in the equation's own file only.
+STRONG = frozenset({"is", "apposition", "let", "denote", "glossary", "lead-in"})
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A phrase of the document that defines a symbol."""
+
+    symbol: NamedSymbol  # as the phrase writes it
+    text: str  # what it says the symbol is, LaTeX resolved: "the token embedding matrix"
+    file: str
+    line: int  # 1-based line of the symbol in the phrase
+    offset: int  # of the symbol's formula in the file
+    how: str  # is, apposition, let, denote, noun, type, equation, glossary
+    family: bool = False  # from a range ($u_1 \\cdots u_T$): it defines every member
+    written: str = ""  # the formula of the phrase, as written ("u_1 \\cdots u_T")
+
+    def to_dict(self) -> dict[str, object]:
+        return {"text": self.text, "file": self.file, "line": self.line, "how": self.how}
+
+
+# -- reading the prose around a formula ------------------------------------------------------
+
+_DEFINING = re.compile(r":=|\\coloneqq|\\equiv|\\triangleq|\\doteq|\\eqqcolon")
+_RELATION = re.compile(
+    r"(?<![<>!\\])=|<|>|\\(?:in|notin|subset|subseteq|leq?|geq?|neq?|approx|sim|simeq|propto|"
+    r"to|mapsto|rightarrow|ll|gg|mid|colon)(?![A-Za-z])|(?<!\\):"
+)
+
+
+@lru_cache(maxsize=4096)
+def _shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
+    """The symbols a formula in prose can define, and its form: "one" symbol (with its
+    arguments), a "list" of them, a "type" declaration (x ∈ S, f: A → B), a "definition"
+    (X := …, X ≡ …), an "equation" (X = …), or "other" (defines nothing)."""
+    from galcli.verify.formula.parse import parse
+
+    text = re.sub(r",?\s*\\forall\b.*$", "", content.strip(), flags=re.S)  # h_k, ∀k ∈ C(j)
+    relation = _DEFINING.search(text) or _RELATION.search(text)
+    left = text[: relation.start()] if relation else text
+    try:
+        symbols = [s for s in named_symbols(left, parse(left)) if s.role != "function"]
+    except InputError:
+        return (), "other"
+    if not symbols:
+        return (), "other"
+    first = symbols[0]
+    applied = re.match(r"\s*(?:\\left)?\(", left[first.end :]) and left.startswith(first.latex)
+    if relation is not None:
+        word = relation.group(0)
+        kind = (
+            "definition"
+            if _DEFINING.fullmatch(word)
+            else "type"
+            if word in ("\\in", ":", "\\colon")
+            else "equation"
+            if word == "="
+            else "other"
+        )
+        one = len(symbols) == 1 or applied
+        return ((first,), kind) if one and kind != "other" else ((), "other")
+    if applied:
+        return (first,), "one"  # f(x), P(u_1 … u_T): the function is the symbol
+    if len(symbols) == 1:
+        return tuple(symbols), "one"
+    rest = re.sub(
+        r"\\(?:left|right|[,;!]|quad|cdots|ldots|dots|dotsb|\{|\}|forall)|[\s(),{}.]", "", text
+    )
+    written = "|".join(re.escape(re.sub(r"[\s{}]", "", s.latex)) for s in symbols)
+    if re.fullmatch(f"(?:{written})+", rest):
+        return tuple(symbols), "list"
+    return (), "other"
+
+
+@dataclass
+class _File:
+    path: str
+    text: str
+    hidden: str  # masked, citations and display math blanked
+    lines: LineIndex
+    structure: Structure
+    macros: dict[str, Definition]
+
+
+def find_definitions(
+    files: dict[str, str],
+    citations: Iterable[tuple[str, int, int]] = (),
+    macros: dict[str, Definition] | None = None,
+) -> list[Phrase]:
+    """Every defining phrase of the project's `files` (name → text, in reading order).
+    `citations`: (file, start, end) of the citation commands, blanked from the prose; `macros`:
+    the document's own macros, expanded in the prose's formulas as in the equations."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for file, start, end in citations:
+        spans.setdefault(file, []).append((start, end))
+    phrases: list[Phrase] = []
+    for path, text in files.items():
+        masked = mask(text)
+        phrases += _glossary(path, masked)
+        displays = [m.span() for m in _DISPLAY.finditer(masked)]
+        hidden = blank(masked, spans.get(path, []) + displays)
+        read = _File(path, text, hidden, LineIndex(text), Structure(hidden), macros or {})
+        phrases += _in_prose(read) + _equations(read, text)
+    return phrases
+
+
+_LEAD_IN = re.compile(
+    r"(?:^|[.:;]\s|\bthen\s|,\s)(?P<np>[^.:;,]{3,160}?),?\s*(?:is\s+|are\s+)?(?:given|defined|"
+    r"computed|estimated|calculated|obtained|written|expressed)\s+(?:by|as)(?:\s+the\s+(?:formula|"
+    r"expression|equation|relation))?\s*:?\s*$",
+    re.I,
+)
+
+
+def _equations(file: _File, text: str) -> list[Phrase]:
+    """Display equations that define their left side: `L \\equiv …` or `X := …`, and an
+    equation a sentence leads into ("the expectation value is given by the formula" before
+    `\\langle x \\rangle = …`): each defines that symbol for the formulas elsewhere."""
+    from galcli.verify.formula.source import strip_math
+    from galcli.verify.formula.tex import math_in_tex
+
+    found: list[Phrase] = []
+    for math in math_in_tex(text) if _DEFINING.search(text) or "\\begin" in text else []:
+        body = strip_math(math.source)[0]
+        if file.macros:
+            body = expand_macros(body, file.macros)[0]
+        symbols, form = _shapes(re.sub(r"\\label\{[^{}]*\}|&|\\nonumber|\\notag", " ", body))
+        if not symbols or form not in ("definition", "equation"):
+            continue
+        if form == "definition":  # := or ≡: "f(x) = …" states, it does not define
+            found.append(
+                Phrase(symbols[0], _math_text(body), file.path, math.line, math.start, "equation")
+            )
+            continue
+        start = file.structure.paragraph(max(math.start - 1, 0))[0]
+        lead = _LEAD_IN.search(clean(file.hidden[start : math.start]))
+        if lead is not None and _lead_subject(lead["np"]):
+            line = file.lines(max(math.start - 1, 0))[0]
+            subject = _lead_subject(lead["np"])
+            found.append(Phrase(symbols[0], subject, file.path, line, math.start - 1, "lead-in"))
+    return found
+
+
+def _lead_subject(phrase: str) -> str:
+    """The noun phrase a lead-in sentence names ("An estimate of the (true) expectation value
+    of a random quantity"), or "" when it is no noun phrase."""
+    phrase = re.sub(
+        r"^(?:if|when|then|and|so|thus|hence|here|now)\b\s*", "", phrase.strip(), flags=re.I
+    )
+    words = phrase.split()
+    if not words or len(words) > 16 or words[0].lower() not in ("the", "a", "an", "its", "their"):
+        return ""
+    return phrase
+
+
+_CUE = re.compile(r"\b(?:where|with|for|let|given|and|set|define|defining)\s*,?\s*$", re.I)
+_JOIN = re.compile(r"\s*(?:,|,?\s*and|,?\s*or)?\s*")
+
+
+def _groups(hidden: str, maths: list[re.Match[str]]) -> list[list[int]]:
+    """Runs of formulas that one phrase speaks of together: "$f$ and $g$ are …", "($a$, $b$,
+    and $c$ are constants)", "two encoders $f$ and $g$"."""
+    groups: list[list[int]] = []
+    for index, match in enumerate(maths):
+        if groups and _JOIN.fullmatch(hidden[maths[groups[-1][-1]].end() : match.start()]):
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    return groups
+
+
+def _in_prose(file: _File) -> list[Phrase]:
+    hidden = file.hidden
+    maths = _Maths(_INLINE.finditer(hidden))
+    found: list[Phrase] = []
+    for group in _groups(hidden, maths):
+        first, last = maths[group[0]], maths[group[-1]]
+        p_start, p_end = file.structure.paragraph(first.start())
+        s_start, s_end = sentence_at(hidden[p_start:p_end], first.start() - p_start)
+        s_start, s_end = p_start + s_start, p_start + s_end
+        # what the words around the whole run say of each of its formulas, when it is plural
+        # ("$f$ and $g$ are …", "two encoders $f$ and $g$")
+        shared: list[tuple[str, str]] = []
+        if len(group) > 1:
+            before = _prose(hidden, maths, s_start, first.start())[-160:]
+            after = _prose(hidden, maths, last.end(), s_end)[:240]
+            shared = [
+                (how, what)
+                for how, what in defines(before, after)
+                if (how == "noun" and what.endswith("s")) or how in ("is", "let", "denote")
+            ]
+        for index in group:
+            match = maths[index]
+            content = match["a"] if match["a"] is not None else match["b"]
+            before = _prose(hidden, maths, s_start, match.start())[-200:]
+            after = _prose(hidden, maths, match.end(), s_end)[:240]
+            # the words first (cheap): most formulas of a paper define nothing, and only those
+            # that may are parsed
+            words = defines(before, after) + shared
+            cued = _CUE.search(before) is not None
+            if not words and not (
+                _DEFINING.search(content) or (cued and _RELATION.search(content))
+            ):
+                continue
+            if file.macros:
+                content = expand_macros(content, file.macros)[0]
+            symbols, form = _shapes(content)
+            if not symbols:
+                continue
+            patterns = words if form in ("one", "list") else []
+            if form == "definition" or (form in ("type", "equation") and cued):
+                patterns.append(("equation" if form == "definition" else form, _math_text(content)))
+            if not patterns:
+                continue
+            how, what = patterns[0]
+            line, _ = file.lines(match.start())
+            text = _readable(what, maths, hidden)
+            family = form == "list" and len({sym.base for sym in symbols}) == 1
+            for symbol in symbols:
+                found.append(
+                    Phrase(symbol, text, file.path, line, match.start(), how, family, content)
+                )
+    return found
+
+
+def _prose(hidden: str, maths: Sequence[re.Match[str]], start: int, end: int) -> str:
+    """The prose between two offsets, each inline formula in it written as MATH + its index."""
+    starts = [m.start() for m in maths] if not isinstance(maths, _Maths) else maths.starts
+    first = bisect.bisect_left(starts, start)
+    pieces, position = [], start
+    for index in range(first, len(maths)):
+        match = maths[index]
+        if match.start() >= end:
+            break
+        pieces += [clean(hidden[position : match.start()]), f"{MATH}{index}{MATH}"]
+        position = match.end()
+    pieces.append(clean(hidden[position:end]))
+    return "".join(pieces).strip()
+
+
+class _Maths(list):  # type: ignore[type-arg]
+    """The inline formulas of a file, with their start offsets for bisection."""
+
+    def __init__(self, matches: Iterable[re.Match[str]]) -> None:
+        super().__init__(matches)
+        self.starts = [m.start() for m in self]
+
+
+def _readable(text: str, maths: Sequence[re.Match[str]], hidden: str) -> str:
+    """A phrase with its formulas rendered in Unicode."""
+
+    def formula(match: re.Match[str]) -> str:
+        math = maths[int(match.group(1))]
+        return _math_text(math["a"] if math["a"] is not None else math["b"])
+
+    return re.sub(MATH + r"(\d+)" + MATH, formula, text).strip(" ,")
+
+
+def _math_text(latex: str) -> str:
+    from galcli.verify.formula.rendering import to_unicode
+
+    try:
+        return to_unicode(latex.strip())
+    except Exception:  # noqa: BLE001 - a formula the renderer cannot read stays as written
+        return latex.strip()
+
+
+_NOMENCLATURE = re.compile(
+    r"\\nomenclature\s*(?:\[[^\]]*\])?\s*\{(?P<sym>[^{}]*(?:\{[^{}]*\}[^{}]*)*)\}\s*\{(?P<text>[^{}]*(?:\{[^{}]*\}[^{}]*)*)\}"
+)
+_GLOSSARY = re.compile(
+    r"\\newglossaryentry\s*\{[^{}]*\}\s*\{(?P<body>(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}"
+)
+
+
+def _glossary(path: str, masked: str) -> list[Phrase]:
+    """Nomenclature and glossary entries whose name or symbol is a formula."""
+    lines = LineIndex(masked)
+    entries: list[tuple[int, str, str]] = []
+    for match in _NOMENCLATURE.finditer(masked):
+        entries.append((match.start(), match["sym"], match["text"]))
+    for match in _GLOSSARY.finditer(masked):
+        fields = dict(re.findall(r"(\w+)\s*=\s*(\{(?:[^{}]|\{[^{}]*\})*\}|[^,]*)", match["body"]))
+        symbol = fields.get("symbol") or fields.get("name") or ""
+        if "$" in symbol and "description" in fields:
+            entries.append((match.start(), symbol.strip("{}"), fields["description"].strip("{}")))
+    found = []
+    for offset, written, description in entries:
+        math = re.fullmatch(r"\s*\$(.+)\$\s*", written)
+        if math is None:
+            continue
+        symbols, form = _shapes(math.group(1))
+        for symbol in symbols if form in ("one", "list") else []:
+            found.append(Phrase(symbol, clean(description), path, lines(offset)[0], offset,
+                                "glossary"))  # fmt: skip
+    return found
+
+
+# -- choosing the definition of a symbol ------------------------------------------------------
+
+
+def _distinctive(symbol: NamedSymbol) -> bool:
+    """A symbol whose name other parts of a document are unlikely to reuse for something else:
+    a single Latin letter (x, f, N) is not; W^{(e)}, \\theta, \\mathcal{L} are."""
+    return not re.fullmatch(r"[A-Za-z]'*", symbol.key)
+
+
+@dataclass(frozen=True)
+class Found:
+    """The definition chosen for a symbol, and how the symbol matched the phrase's: as
+    written (`exact`), at other indices (`index`: h^{n-1}_t by h^n_t), as a member of a range
+    (`family`: u_t by $u_1 \\cdots u_T$), or by its base symbol (`base`: p^{(k)} by $p$)."""
+
+    phrase: Phrase
+    match: str
+
+    def to_dict(self) -> dict[str, object]:
+        data = self.phrase.to_dict()
+        data["match"] = self.match
+        if self.match != "exact":
+            data["of"] = self.said_of
+        return data
+
+    @property
+    def said_of(self) -> str:
+        """What the phrase defines, as written: the range for a family, else the symbol."""
+        phrase = self.phrase
+        return phrase.written.strip() if self.match == "family" and phrase.written else (
+            phrase.symbol.latex
+        )  # fmt: skip
+
+
+def choose(
+    symbol: NamedSymbol,
+    phrases: Sequence[Phrase],
+    file: str,
+    start: int,
+    end: int,
+    after: tuple[int, int] | None = None,
+    order: Sequence[str] = (),
+) -> Found | None:
+    """The definition of `symbol`, of a formula at `start:end` of `file`. Nearest first: a
+    definition before the formula in its file (the closest), then one in `after` (the rest of
+    the formula's paragraph and the next one); a way of defining that says what the symbol is
+    ("$X$ is the …") before one that only names it ("the loss $L$"); then a definition
+    elsewhere in the project (files in `order`), where only the former count, and only for a
+    symbol more distinctive than one Latin letter. The symbol as written first; then at other
+    indices, as a member of a defined range, and last by its base symbol, near it only."""
+    rank = {name: index for index, name in enumerate(order)}
+
+    def near(candidates: list[Phrase]) -> Phrase | None:
+        here = [p for p in candidates if p.file == file]
+        before = [p for p in here if p.offset < start]
+        if before:
+            return max(before, key=lambda p: p.offset)
+        if after is not None:
+            following = [p for p in here if after[0] <= p.offset < after[1]]
+            if following:
+                return min(following, key=lambda p: p.offset)
+        return None
+
+    family, base = symbol.family, symbol.base_key
+    for kind, match in (
+        ("exact", lambda p: p.symbol.key == symbol.key),
+        ("index", lambda p: p.symbol.shape == symbol.shape),
+        ("family", lambda p: bool(family) and p.family and p.symbol.family == family),
+        ("base", lambda p: base != symbol.key and p.symbol.key == base),
+    ):
+        candidates = [
+            p for p in phrases if match(p) and not (p.file == file and start <= p.offset < end)
+        ]
+        strong = [p for p in candidates if p.how in STRONG]
+        found = near(strong) or near(candidates)
+        if found is None and kind != "base" and _distinctive(symbol):
+            greek = re.fullmatch(r"\\[A-Za-z]+", symbol.key) is not None  # \theta, \sigma
+            elsewhere = strong or [p for p in candidates if greek and p.how == "noun"]
+            if elsewhere:
+                found = min(
+                    elsewhere, key=lambda p: (p.file != file, rank.get(p.file, len(rank)), p.offset)
+                )
+        if found is not None:
+            return Found(found, kind)
+    return None

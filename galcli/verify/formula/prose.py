@@ -1,0 +1,221 @@
+"""The words around a formula in a paper's prose, and whether they define it: the patterns
+of verify/formula/definitions.py ("where $X$ is the …", "the loss $L$", "let $X$ be …").
+
+Work on prose where each formula is written as MATH + its index + MATH (`definitions._prose`).
+Plain word lists and regular expressions: deterministic, and fast on a thesis.
+"""
+
+from __future__ import annotations
+
+import re
+
+MATH = "\x00"  # stands for a formula in the prose around one
+
+_COPULA = (
+    r"(?:is|are|was|were|denotes?|represents?|stands? for|refers? to|corresponds? to|"
+    r"indicates?|gives?|measures?|counts?|is (?:defined|given) (?:as|by)|is called|are called)"
+)
+_DETERMINER = r"(?:the|a|an|one|each|every|our|its|their|this|that|some|any|all|both|two|three)"
+# What ends a defining noun phrase: punctuation, a clause, the next item of a list.
+_NP_END = re.compile(
+    r"[.;:!?()\[\],]|,\s*" + MATH
+    + r"|\s(?:and|or)\s+" + MATH + r"|\b(?:where|which|that|whose|such that|while|whereas|"
+    r"is|are|was|were|will|can|may|must|should)\b"
+)  # fmt: skip
+# Verbs in the third person that a count pattern ("of $n$ samples") must not take for a
+# plural noun.
+_VERBS_S = set(
+    "yields gives shows means becomes follows holds denotes represents equals reads takes has "
+    "is was does goes leads makes needs uses remains converges tends varies depends".split()
+)
+_NOT_NOUNS = set(
+    "is are was were be been being has have had do does did can could may might must shall will "
+    "would should we i you he she it they our their its this that these those there here "
+    "not no also then thus hence so very more most less least such as of in on at by for from "
+    "with to into onto over under between through during via per than and or but if while "
+    "when where which who whose whom how what why about regarding concerning against within "
+    "without like".split()
+)
+
+
+def clean(prose: str) -> str:
+    """LaTeX text commands dropped (their arguments kept), references and spacing simplified."""
+    prose = re.sub(r"\\(?:ref|eqref|autoref|cref|Cref|label|url|footnote)\*?\{[^{}]*\}", " ", prose)
+    prose = re.sub(
+        r"\\(?:emph|textit|textbf|textsc|textsl|textrm|textsf|mathrm|text)\{", "{", prose
+    )
+    prose = re.sub(r"\\[A-Za-z@]+\*?", " ", prose).replace("~", " ")
+    prose = prose.replace("{", "").replace("}", "").replace("\\", " ")
+    # white space folded, one space kept at either end: "the $i$th" stays "the ith"
+    inner = " ".join(prose.split())
+    return (
+        (" " if prose[:1].isspace() else "")
+        + inner
+        + (" " if prose[-1:].isspace() and inner else "")
+    )
+
+
+# Words that do not say what a thing is ("the following", "the same", "the above").
+_VAGUE = set(
+    "following above below same previous next former latter first last other rest case "
+    "cases example examples one ones result results expression expressions term terms formula "
+    "formulas equation equations relation relations quantity quantities value values thing "
+    "things element elements".split()
+)
+
+
+def _noun_phrase(after: str) -> str | None:
+    """The noun phrase at the start of `after` (up to where it ends), or None."""
+    end = _NP_END.search(after)
+    phrase = after[: end.start() if end else len(after)].strip(" ,")
+    words = phrase.split()
+    if not words or len(words) > 16:
+        return None
+    content = [
+        w
+        for w in words
+        if w.isalpha() and w.lower() not in _NOT_NOUNS | _DETERMINERS and len(w) > 2
+    ]
+    if not content or all(w.lower() in _VAGUE for w in content):
+        return None
+    return phrase
+
+
+_DETERMINERS = set(
+    "the a an one each every our its their this that some any all both two three".split()
+)
+_VERBS = set(
+    "use uses used collect collects collected compute computes computed obtain obtains obtained "
+    "consider considers considered introduce introduces introduced assign assigns assigned "
+    "apply applies applied sample samples sampled draw draws drawn train trains trained learn "
+    "learns learned map maps mapped build builds built take takes took get gets got produce "
+    "produces produced output outputs note notes noted".split()
+)
+_PREPOSITIONS = set("of for at from with on over in into between per across among".split())
+
+
+def _words_before(before: str) -> str:
+    """The noun phrase that ends right before a formula, read backwards from it: up to its
+    determiner ("a word matrix $W$", "each word $w_t$") or the preposition before it ("at
+    index $t$", "between hidden states $h$"); empty when a verb or a clause comes first."""
+    words = re.findall(r"[\w'-]+|[^\w\s]", before.rstrip(" ,"))
+    phrase: list[str] = []
+    for word in reversed(words[-8:]):
+        lowered = word.lower()
+        if lowered in _DETERMINERS:
+            if lowered in ("every", "all", "any", "some"):
+                return ""  # "every element $f(x)$" quantifies, it does not name
+            phrase.insert(0, word)
+            break
+        if lowered in _PREPOSITIONS and phrase and phrase[0].lower() != "of":
+            break
+        plural = bool(phrase) and phrase[-1].lower().endswith("s")
+        if plural and (
+            lowered in _VERBS | _NOT_NOUNS or not re.match(r"[\w'-]+$", word) or len(phrase) == 2
+        ):
+            # a plural noun phrase needs no determiner: "we collect sentence pairs $(a_i, p_i)$",
+            # "if quantities $x$ and $y$", "adopts discrete values $x_1, x_2$" (two words at most)
+            phrase = phrase[-2:]
+            break
+        if lowered in _NOT_NOUNS - {"of"} or not re.match(r"[\w'-]+$", word) or len(phrase) > 5:
+            return ""
+        phrase.insert(0, word)
+    else:
+        return ""  # no determiner and no preposition: not a noun phrase of its own
+    nouns = [w for w in phrase if w.lower() not in _DETERMINERS and w.lower() != "of"]
+    if not nouns or phrase[-1].lower() == "of" or _adjective(phrase[-1]):
+        return ""
+    if not any(w.lower() not in _VAGUE and len(w) > 2 for w in nouns):
+        return ""
+    return " ".join(phrase)
+
+
+def defines(before: str, after: str) -> list[tuple[str, str]]:
+    """(how, what) for the defining patterns the words around a formula match, strongest first."""
+    before_l, found = before.lower(), []
+    if match := re.match(r"\s*,?\s*" + _COPULA + r"\s+(?P<rest>.*)", after, re.IGNORECASE | re.S):
+        rest = match["rest"]
+        is_like = re.match(r"\s*,?\s*(?:is|are|was|were)\b", after, re.IGNORECASE)
+        plural = re.match(r"\s*,?\s*(?:are|were)\b", after, re.IGNORECASE) and re.match(
+            r"(?:[a-z-]+\s+){0,3}[a-z-]+s\b", rest
+        )  # "$a$, $b$ are explicitly given rational constants"
+        if not is_like or plural or re.match(_DETERMINER + r"\s", rest, re.IGNORECASE):
+            if phrase := _noun_phrase(rest):
+                found.append(("is", phrase))
+    if re.search(r"\blet\s*$", before_l) and (
+        m := re.match(r"\s*(?:be|denote)\s+(.*)", after, re.S)
+    ):
+        if phrase := _noun_phrase(m.group(1)):
+            found.append(("let", phrase))
+    if re.search(r"\b(?:denote|write|note)\s+(?:by|as)?\s*$", before_l):
+        if phrase := _noun_phrase(re.sub(r"^\s*(?:as|for)\s+", "", after)):
+            found.append(("denote", phrase))
+    if m := re.search(r"\b(?:denote|call|write)\s+(?P<np>.+?)\s+(?:by|as)\s*$", before, re.I):
+        if phrase := _noun_phrase(m["np"]):
+            found.append(("denote", phrase))
+    if m := re.match(r"\s*,?\s*(?P<np>(?:the|a|an)\s+.*)", after, re.IGNORECASE | re.S):
+        cue = re.search(r"(?:^|\b(?:with|where|and|for|given|of)|[,;:(])\s*$", before_l)
+        if cue and (phrase := _noun_phrase(m["np"])):
+            found.append(("apposition", phrase))
+    if phrase := _words_before(before):
+        found.append(("noun", phrase))
+    elif re.search(r"\bof\s*$", before_l) and (
+        count := re.match(r"\s*((?:[a-z-]+\s+){0,3}[a-z-]{3,}s)\b(?!\s*" + MATH + ")", after)
+    ):  # "a batch of $n$ training samples": n counts them
+        if not set(count.group(1).split()) & (_NOT_NOUNS | _VERBS_S):
+            found.append(("count", "the number of " + count.group(1)))
+    elif phrase := _apposition_before(before):
+        found.append(("apposition", phrase))
+    return found
+
+
+_CLAUSE_START = set(
+    "define defines defined denote denotes denoted call calls called compute computes computed "
+    "is are be as with where given and or then".split()
+)
+
+
+def _apposition_before(before: str) -> str:
+    """A noun phrase set off by a comma right before a formula, from its determiner at the
+    start of a clause: "the number of iterations for the token at index $t$, $N_t$"."""
+    if not before.rstrip().endswith(","):
+        return ""
+    tokens = re.findall(r"[\w'-]+|" + MATH + r"\d+" + MATH + r"|[^\w\s]", before.rstrip()[:-1])
+    phrase: list[str] = []
+    for position in range(len(tokens) - 1, -1, -1):
+        token = tokens[position]
+        lowered = token.lower()
+        if len(phrase) > 14 or re.fullmatch(r"[^\w\s]", token) or lowered in _NOT_NOUNS - set(
+            _PREPOSITIONS | {"of", "and"}
+        ):  # fmt: skip
+            return ""
+        phrase.insert(0, token)
+        if lowered in ("the", "a", "an"):
+            previous = tokens[position - 1].lower() if position else ""
+            if not previous or re.fullmatch(r"[^\w\s]", previous) or previous in _CLAUSE_START:
+                words = [w for w in phrase if w.isalpha() and w.lower() not in _DETERMINERS]
+                if any(len(w) > 2 and w.lower() not in _VAGUE | _NOT_NOUNS for w in words):
+                    return " ".join(phrase)
+    return ""
+
+
+# -- the formulas of the prose ----------------------------------------------------------------
+
+
+# Nouns with an adjective's ending ("the gradient $g$", "a constant $c$").
+_NOUNS_LIKE_ADJECTIVES = set(
+    "agent element component moment coefficient gradient segment constant variant parent "
+    "student patient client event content extent percent incident instant quadrant "
+    "determinant invariant objective derivative alternative representative negative positive "
+    "potential exponential differential integral interval total signal label channel kernel "
+    "level model panel vessel symbol vocabulary variable table cable".split()
+)
+
+
+def _adjective(word: str) -> bool:
+    """Whether the word a noun phrase ends on looks like an adjective ("two adjacent $x$"):
+    the head of a phrase that names a symbol is a noun."""
+    lowered = word.lower()
+    if lowered in _NOUNS_LIKE_ADJECTIVES:
+        return False
+    return bool(re.search(r"(?:ent|ant|ive|ous|ful|less|ible|able|ical|ary)$", lowered))

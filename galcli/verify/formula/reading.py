@@ -1,0 +1,298 @@
+"""A formula read out in words, from its parse alone: which relation holds, what is summed over
+what, what is divided by what, what a function is applied to.
+
+The row `h^0_t = W^{(e)}u_t + W^{(p)}` reads "h⁰ₜ equals W⁽ᵉ⁾uₜ plus W⁽ᵖ⁾". The
+words come from a fixed vocabulary of operations and the formula's own symbols (in Unicode), so
+the sentence can say nothing the formula does not: explain-formula prints it as a verified part.
+Parts the reader has no words for are written as their Unicode rendering.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from galcli.verify.formula.inventory import Row
+from galcli.verify.formula.parse import children, parse
+from galcli.verify.formula.rendering import to_unicode
+from galcli.verify.formula.symbols import simple_script as _simple
+
+RELATION_WORDS = {
+    "=": "equals",
+    ":=": "is defined as",
+    "\\coloneqq": "is defined as",
+    "\\equiv": "is defined as",
+    "\\triangleq": "is defined as",
+    "\\approx": "is approximately",
+    "\\simeq": "is approximately",
+    "\\sim": "is of the order of",
+    "\\propto": "is proportional to",
+    "<": "is less than",
+    ">": "is greater than",
+    "\\le": "is at most",
+    "\\leq": "is at most",
+    "\\ge": "is at least",
+    "\\geq": "is at least",
+    "\\neq": "is not equal to",
+    "\\ne": "is not equal to",
+    "\\in": "is in",
+    "\\to": "tends to",
+}
+_BIG = {
+    "sum": "the sum",
+    "prod": "the product",
+    "bigcup": "the union",
+    "bigcap": "the intersection",
+    "int": "the integral",
+    "oint": "the contour integral",
+    "max": "the maximum",
+    "min": "the minimum",
+    "sup": "the supremum",
+    "inf": "the infimum",
+    "lim": "the limit",
+    "argmax": "the argument of the maximum",
+    "argmin": "the argument of the minimum",
+}
+_POWERS = {"2": "squared", "3": "cubed", "-1": "inverted", "T": "transposed", "\\top": "transposed"}
+
+
+def read_row(row: Row) -> str:
+    """A row in words: "LEFT RELATION RIGHT", or the expression alone."""
+    if row.left is None or row.right is None or row.relation is None:
+        return read_expression(row.latex)
+    relation = RELATION_WORDS.get(row.relation, f"is related by {to_unicode(row.relation)} to")
+    return f"{read_expression(row.left)} {relation} {read_expression(row.right)}"
+
+
+def read_expression(latex: str) -> str:
+    """An expression in words (its Unicode rendering where words would not help)."""
+    try:
+        units = _units(latex, parse(latex))
+    except Exception:  # noqa: BLE001 - an expression the reader cannot parse is shown as is
+        return to_unicode(latex)
+    return _terms(units) or to_unicode(latex)
+
+
+@dataclass
+class _Unit:
+    """A piece of a formula at one level: a symbol with its scripts, a big operator with its
+    bounds, a fraction, a root, a group, a sign, or something shown as written."""
+
+    kind: str  # text, big, frac, sqrt, sign, times, group, power
+    text: str  # Unicode (text), the operator's name (big), + or - (sign)
+    parts: list[list[_Unit]] = field(default_factory=list)  # frac: [top, bottom]; sqrt, group
+    scripts: dict[str, str] = field(default_factory=dict)  # big: "_" and "^" as written
+    source: str = ""  # text: the LaTeX it renders
+
+
+_TOKEN = re.compile(r"[A-Za-z]|\d+(?:\.\d+)?|\S")
+
+
+def _tokens(latex: str, nodes: list[Any]) -> list[tuple[str, Any]]:
+    """(LaTeX, node or None) for each token of one level: characters one by one (TeX takes
+    one as a script's argument), every other node whole."""
+    from pylatexenc.latexwalker import LatexCharsNode, LatexSpecialsNode
+
+    tokens: list[tuple[str, Any]] = []
+    for node in nodes:
+        if isinstance(node, LatexCharsNode):
+            tokens += [(m.group(0), None) for m in _TOKEN.finditer(node.chars)]
+        elif isinstance(node, LatexSpecialsNode):
+            tokens.append((node.specials_chars, None))
+        else:
+            tokens.append((_source(latex, node), node))
+    return tokens
+
+
+def _units(latex: str, nodes: list[Any]) -> list[_Unit]:
+    from pylatexenc.latexwalker import LatexGroupNode, LatexMacroNode
+
+    tokens = _tokens(latex, nodes)
+    units: list[_Unit] = []
+    index = 0
+    while index < len(tokens):
+        text, node = tokens[index]
+        index += 1
+        name = getattr(node, "macroname", None)
+        if text in ("_", "^") and node is None:
+            script = tokens[index][0] if index < len(tokens) else ""
+            index += 1
+            inner = script[1:-1] if script.startswith("{") and script.endswith("}") else script
+            last = units[-1] if units else None
+            if last is not None and last.kind == "big":
+                last.scripts[text] = inner
+            elif text == "^" and inner in _POWERS and last is not None:
+                units.append(_Unit("power", _POWERS[inner]))
+            elif (
+                last is not None
+                and last.kind == "text"
+                and text == "^"
+                and (last.source.strip() == "e" or not _simple(inner))
+            ):  # an exponent: e^{-x²}, 2^{n+1}
+                last.text = f"{last.text} to the power {to_unicode(inner)}"
+                last.source = f"{last.source}^{{{inner}}}"
+            elif last is not None and last.kind == "text":
+                last.source = f"{last.source}{text}{{{inner}}}"
+                last.text = to_unicode(last.source)
+            else:
+                units.append(_Unit("text", to_unicode(f"{text}{{{inner}}}")))
+        elif text in ("(", "[") and node is None or name == "left":
+            close = _closing(tokens, index - 1)
+            source = "".join(t for t, _ in tokens[index - 1 : close + 1])
+            index = close + 1
+            rendered = to_unicode(source).strip()
+            if units and units[-1].kind == "text":  # f(x), p(wₜ | …): an argument, as written
+                units[-1].source += source
+                units[-1].text += rendered
+            else:
+                units.append(_Unit("text", rendered, source=source))
+        elif set(text) == {"'"} and units and units[-1].kind == "text":  # f'': its primes
+            units[-1].source += text
+            units[-1].text = to_unicode(units[-1].source)
+        elif text in ("+", "-") and node is None:
+            units.append(_Unit("sign", text))
+        elif isinstance(node, LatexMacroNode) and name in _BIG:
+            units.append(_Unit("big", name))
+        elif isinstance(node, LatexMacroNode) and name in ("frac", "dfrac", "tfrac"):
+            top, bottom = (_units(latex, _inner(arg)) for arg in children(node)[:2])
+            units.append(_Unit("frac", "", [top, bottom]))
+        elif isinstance(node, LatexMacroNode) and name == "sqrt":
+            units.append(_Unit("sqrt", "", [_units(latex, _inner(children(node)[-1]))]))
+        elif isinstance(node, LatexMacroNode) and name in ("cdot", "times"):
+            units.append(_Unit("times", "times"))
+        elif isinstance(node, LatexMacroNode) and name == "pm":
+            units.append(_Unit("sign", "±"))
+        elif isinstance(node, LatexMacroNode) and name in ("quad", "qquad", "right"):
+            continue
+        elif isinstance(node, LatexGroupNode):
+            units.append(_Unit("group", "", [_units(latex, list(node.nodelist or []))]))
+        else:
+            rendered = to_unicode(text).strip()
+            if rendered and text.isdigit() and units and units[-1].kind == "text":
+                last = units[-1]
+                if last.source.replace(".", "").isdigit():  # 1 then 2: the number 12
+                    last.source += text
+                    last.text = to_unicode(last.source)
+                    continue
+            if rendered:
+                units.append(_Unit("text", rendered, source=text))
+    return units
+
+
+def _closing(tokens: list[tuple[str, Any]], start: int) -> int:
+    """The index of the token that closes the bracket opened at `start` (the last one when
+    it is never closed)."""
+    depth = 0
+    for index in range(start, len(tokens)):
+        text, node = tokens[index]
+        name = getattr(node, "macroname", None)
+        if (text in ("(", "[") and node is None) or name == "left":
+            depth += 1
+        elif (text in (")", "]") and node is None) or name == "right":
+            depth -= 1
+            if depth == 0:
+                return index
+    return len(tokens) - 1
+
+
+def _inner(nodes: list[Any]) -> list[Any]:
+    from pylatexenc.latexwalker import LatexGroupNode
+
+    if len(nodes) == 1 and isinstance(nodes[0], LatexGroupNode):
+        return list(nodes[0].nodelist or [])
+    return nodes
+
+
+def _source(latex: str, node: Any) -> str:
+    return latex[node.pos : node.pos + node.len]
+
+
+def _terms(units: list[_Unit]) -> str:
+    """The terms of one level, joined by "plus" and "minus"."""
+    terms: list[tuple[str, list[_Unit]]] = [("", [])]
+    for unit in units:
+        if unit.kind == "sign":
+            terms.append(({"+": "plus", "-": "minus", "±": "plus or minus"}[unit.text], []))
+        else:
+            terms[-1][1].append(unit)
+    words: list[str] = []
+    for sign, term in terms:
+        text = _factors(term)
+        if not text:
+            continue
+        words.append(f"{sign} {text}".strip() if words or sign == "minus" else text)
+    return ", ".join(words)
+
+
+def _factors(units: list[_Unit]) -> str:
+    parts: list[str] = []
+    for position, unit in enumerate(units):
+        if unit.kind == "big":
+            rest = _factors(units[position + 1 :])
+            phrase = f"{_BIG[unit.text]}{_range(unit.text, unit.scripts)}"
+            parts.append(f"{phrase} of {rest}" if rest else phrase)
+            break
+        if unit.kind == "frac":
+            top, bottom = (_terms(part) or "?" for part in unit.parts)
+            short = len(top) <= 3 and len(bottom) <= 3
+            parts.append(f"{top}/{bottom}" if short else f"{_wrap(top)} divided by {_wrap(bottom)}")
+        elif unit.kind == "sqrt":
+            parts.append(f"the square root of {_terms(unit.parts[0])}")
+        elif unit.kind == "power" and parts:
+            parts[-1] = f"{parts[-1]} {unit.text}"
+        elif unit.kind == "group":
+            inner = _terms(unit.parts[0])
+            if inner:
+                parts.append(_wrap(inner))
+        elif unit.kind == "text":
+            parts.append(unit.text)
+    return _join(parts)
+
+
+def _wrap(text: str) -> str:
+    return f"({text})" if ", " in text else text
+
+
+def _join(parts: list[str]) -> str:
+    """Factors joined by "times"; a parenthesis right after a function is its argument."""
+    joined: list[str] = []
+    for part in parts:
+        if joined and part.startswith("(") and not joined[-1].endswith(")"):
+            joined[-1] = f"{joined[-1]}{part}"  # f(x), p(wₜ | …): applied, written as is
+        elif joined:
+            joined.append(f"times {part}")
+        else:
+            joined.append(part)
+    return " ".join(joined)
+
+
+def _range(name: str, scripts: dict[str, str]) -> str:
+    below, above = scripts.get("_"), scripts.get("^")
+    if below is None and above is None:
+        return ""
+    if name in ("int", "oint"):
+        ends = [
+            f"from {to_unicode(below)}" if below else "",
+            f"to {to_unicode(above)}" if above else "",
+        ]
+        return " " + " ".join(e for e in ends if e)
+    if name == "lim" and below is not None:
+        return f" as {to_unicode(below)}"
+    if below is not None and "=" in below and above is not None:
+        variable, start = below.split("=", 1)
+        return f" over {to_unicode(variable)} from {to_unicode(start)} to {to_unicode(above)}"
+    over = f" over {to_unicode(below)}" if below is not None else ""
+    return over + (f" up to {to_unicode(above)}" if above is not None else "")
+
+
+# Every word the reader writes besides the formula's own symbols (a paraphrase may use them).
+VOCABULARY = " ".join(
+    [
+        *RELATION_WORDS.values(),
+        *_BIG.values(),
+        *_POWERS.values(),
+        "times plus minus over from to of up as divided by square root power row here where "
+        "is are not defined in the document given said an index formula equation",
+    ]
+)

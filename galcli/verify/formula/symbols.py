@@ -1,0 +1,317 @@
+"""The named symbols of a formula, as a reader names them: a base with the scripts that belong
+to it (`W^{(e)}`, `h^n_t`, `\\sigma_i^2`, `\\mathsf{layer}`), each with a key that two ways of
+writing the same symbol share (`h^{n}_{t}` and `h_t^n`), and a looser `shape` key under which
+`h^{n-1}_t` and `h^n_t` are the same symbol at other indices.
+
+A definition in the document (verify/formula/definitions.py) is matched to a formula's symbol by
+these keys: a definition of `T_i` is not one of `T`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from galcli.verify.formula.vocabulary import (
+    CONSTANTS,
+    FUNCTIONS,
+    GREEK,
+    IGNORED,
+    OPERATORS,
+    RELATIONS,
+    STYLES,
+)
+
+# Styles that draw the same symbol: \textbf{u} and \mathbf{u} are one symbol.
+_SAME_STYLE = {
+    "textbf": "mathbf",
+    "bm": "mathbf",
+    "boldsymbol": "mathbf",
+    "pmb": "mathbf",
+    "textrm": "mathrm",
+    "text": "mathrm",
+    "mbox": "mathrm",
+    "operatorname": "mathrm",
+    "textit": "mathit",
+    "textsf": "mathsf",
+    "texttt": "mathtt",
+}
+# Scripts that say how a symbol is used, not which symbol it is: a power, a transpose, an
+# inverse, an optimum. `x^2` is the symbol x; `W^{(e)}` is its own symbol.
+_OPERATION_SCRIPT = re.compile(r"^(?:[234]|-[12]|-?1/2|T|\\top|\\intercal|\\dagger)$")
+# An index expression: letters, digits and +/- only (n-1, t+k, i, 2): its shape is "*".
+_INDEX = re.compile(r"^[A-Za-z0-9+\-,]+$")
+
+
+@dataclass(frozen=True)
+class NamedSymbol:
+    latex: str  # as written in the formula
+    base: str  # normalised: "W", "\\sigma", "\\mathbf{u}"
+    sub: str | None
+    sup: str | None
+    role: str  # variable, function, constant, index (bound by a sum, product, limit)
+    start: int  # offset in the formula
+    end: int
+
+    @property
+    def key(self) -> str:
+        """Equal for two ways of writing one symbol."""
+        sup = None if self.sup is None or _OPERATION_SCRIPT.match(self.sup) else self.sup
+        return _key(self.base, self.sub, sup)
+
+    @property
+    def written_key(self) -> str:
+        """The symbol with every script as written (`\\sigma_i^2`, not `\\sigma_i`)."""
+        return _key(self.base, self.sub, self.sup)
+
+    @property
+    def shape(self) -> str:
+        """Equal for the same symbol at neighbouring indices (`h^{n-1}_t` and `h^n_t`, `w_{t-k}`
+        and `w_{t+k}`): the index letters of each script, without the offsets."""
+        sup = None if self.sup is None or _OPERATION_SCRIPT.match(self.sup) else self.sup
+        return _key(self.base, _shape(self.sub), _shape(sup))
+
+    @property
+    def base_key(self) -> str:
+        """The symbol it is a component of: `p` for `p^{(k)}`, `\\hat{p}_\\theta` for
+        `\\hat{p}_\\theta^{(k)}`; itself otherwise (`x^l`, the lower bound, is not `x`, and
+        `x_j` may be an element of `x` or a symbol of its own)."""
+        sup = None if self.sup is None or _OPERATION_SCRIPT.match(self.sup) else self.sup
+        if sup is not None and re.fullmatch(r"\(.+\)", sup):
+            return _key(self.base, self.sub, None)
+        return self.key
+
+    @property
+    def family(self) -> str:
+        """Equal for every member of an indexed family (`u_1`, `u_T`, `u_{i-k}`): how a range
+        `$u_1 \\cdots u_T$` that a document defines names each of its members."""
+        sup = None if self.sup is None or _OPERATION_SCRIPT.match(self.sup) else self.sup
+        family = [_member(script) for script in (self.sub, sup)]
+        return _key(self.base, *family) if any(f == "*" for f in family) else ""
+
+
+def _member(script: str | None) -> str | None:
+    return "*" if script is not None and _INDEX.match(script) else script
+
+
+def _shape(script: str | None) -> str | None:
+    if script is None or not _INDEX.match(script):
+        return script
+    letters = re.sub(r"[^A-Za-z]", "", script)
+    return f"~{letters}" if letters else script
+
+
+def _key(base: str, sub: str | None, sup: str | None) -> str:
+    return base + (f"_{{{sub}}}" if sub is not None else "") + (f"^{{{sup}}}" if sup else "")
+
+
+def normalise(latex: str) -> str:
+    """LaTeX without white space, styles that draw alike made one (`\\textbf` is `\\mathbf`),
+    and no braces around a one-token script: `h^{n}_{ t }` → `h^n_t`."""
+    text = re.sub(r"\s+", "", latex)
+    text = re.sub(r"\\(text|textbf|bm|boldsymbol|pmb|textrm|mbox|operatorname|textit|textsf"
+                  r"|texttt)(?![A-Za-z])", _style, text)  # fmt: skip
+    return re.sub(r"([_^])\{(\\?[A-Za-z]+|\\[^A-Za-z]|[^{}\\])\}", r"\1\2", text)
+
+
+def _style(match: re.Match[str]) -> str:
+    return "\\" + _SAME_STYLE.get(match.group(1), match.group(1))
+
+
+def named_symbols(latex: str, nodes: list[Any]) -> list[NamedSymbol]:
+    """The named symbols of a parsed formula (`parse.parse`), in order, each once; the scripts
+    of sums, products and limits hold its index symbols (role "index")."""
+    found: dict[str, NamedSymbol] = {}
+    for symbol in _symbols(latex, _atoms(latex, nodes), None):
+        found.setdefault(symbol.written_key, symbol)
+    return list(found.values())
+
+
+@dataclass
+class _Atom:
+    kind: str  # letters, digits, base (a macro symbol), mark (_ or ^), op, group, other
+    text: str
+    start: int
+    end: int
+    node: Any = None
+
+
+_CHAR_TOKEN = re.compile(r"[A-Za-z]+|\d+(?:\.\d+)?|'+|\S")
+
+
+def _atoms(latex: str, nodes: list[Any]) -> list[_Atom]:
+    """What one level of a formula holds, in order (groups and macro arguments unopened)."""
+    from pylatexenc.latexwalker import (
+        LatexCharsNode,
+        LatexGroupNode,
+        LatexMacroNode,
+        LatexSpecialsNode,
+    )
+
+    atoms: list[_Atom] = []
+    for node in nodes or []:
+        start, end = node.pos, node.pos + node.len
+        source = latex[start:end]
+        if isinstance(node, LatexCharsNode):
+            for match in _CHAR_TOKEN.finditer(node.chars):
+                token, at = match.group(0), node.pos + match.start()
+                kind = (
+                    "letters"
+                    if token[0].isalpha()
+                    else "digits"
+                    if token[0].isdigit()
+                    else "mark"
+                    if token in ("_", "^")
+                    else "prime"
+                    if token[0] == "'"
+                    else "other"
+                )
+                atoms.append(_Atom(kind, token, at, at + len(token)))
+        elif isinstance(node, LatexSpecialsNode):
+            chars = node.specials_chars
+            kind = "mark" if chars in ("_", "^") else "prime" if set(chars) == {"'"} else "other"
+            atoms.append(_Atom(kind, chars, start, end, node))
+        elif isinstance(node, LatexGroupNode):
+            atoms.append(_Atom("group", source, start, end, node))
+        elif isinstance(node, LatexMacroNode):
+            name = node.macroname
+            if name in GREEK or name in CONSTANTS or name in FUNCTIONS:
+                atoms.append(_Atom("base", f"\\{name}", start, end))
+            elif name in STYLES or name in _SAME_STYLE:
+                if re.search(r"[A-Za-z0-9]", source[len(name) + 1 :]):
+                    atoms.append(_Atom("base", source, start, end))
+            elif name in OPERATORS:
+                atoms.append(_Atom("op", f"\\{name}", start, end, node))
+            elif name in RELATIONS or name in IGNORED or not name.isalpha():
+                atoms.append(_Atom("other", source, start, end, node))
+            else:  # a macro galcli does not know: a symbol of the document's own
+                atoms.append(_Atom("base", f"\\{name}", start, end))
+        else:
+            atoms.append(_Atom("other", source, start, end, node))
+    return atoms
+
+
+def _target(atoms: list[_Atom], index: int) -> _Atom | None:
+    """The argument of a script mark at `index` - 1: TeX takes one token, so `x_12` is x₁ then
+    2 and `x_ij` is xᵢ then j (the rest stays in `atoms`)."""
+    if index >= len(atoms):
+        return None
+    atom = atoms[index]
+    if atom.kind in ("letters", "digits") and len(atom.text) > 1:
+        atoms.insert(index + 1, _Atom(atom.kind, atom.text[1:], atom.start + 1, atom.end))
+        atom = atoms[index] = _Atom(atom.kind, atom.text[0], atom.start, atom.start + 1)
+    return atom
+
+
+def _script_text(atom: _Atom) -> str:
+    return normalise(atom.text[1:-1] if atom.kind == "group" else atom.text)
+
+
+def _symbols(latex: str, atoms: list[_Atom], role: str | None) -> list[NamedSymbol]:
+    found: list[NamedSymbol] = []
+    index = 0
+    while index < len(atoms):
+        atom = atoms[index]
+        index += 1
+        if atom.kind == "letters" and len(atom.text) > 1 and atom.text not in FUNCTIONS:
+            # letters are a product of one-letter symbols (bxy is b·x·y), as TeX sets them;
+            # a function's name written without its macro (softmax) is one
+            atoms.insert(index, _Atom("letters", atom.text[1:], atom.start + 1, atom.end))
+            atom = _Atom("letters", atom.text[0], atom.start, atom.start + 1)
+        if atom.kind in ("letters", "base", "op"):
+            scripts: dict[str, str] = {}
+            end = written_end = atom.end
+            while index < len(atoms) and atoms[index].kind in ("mark", "prime"):
+                mark = atoms[index]
+                if mark.kind == "prime":
+                    scripts["'"] = scripts.get("'", "") + mark.text
+                    end = written_end = mark.end
+                    index += 1
+                    continue
+                target = _target(atoms, index + 1)
+                if target is None or mark.text in scripts:
+                    break
+                script = _script_text(target)
+                end, index = target.end, index + 2
+                if atom.kind == "op":  # a sum's or a limit's bounds: its index symbols
+                    found += _inside(latex, target) + _letters_as_index(target)
+                elif atom.text == "e" or not simple_script(script):
+                    # an exponent (e^{…}) or an expression in a script: not part of the
+                    # symbol's name, and its own symbols count
+                    found += _expression(latex, target, role)
+                    if atom.kind == "letters" or atom.kind == "base":
+                        scripts.setdefault("exponent", script)
+                    continue
+                scripts[mark.text] = script
+                written_end = end
+            if atom.kind == "op":  # \frac{a}{b}, \sqrt{x}: what it applies to
+                for child in _children(atom.node) if atom.node is not None else []:
+                    found += _symbols(latex, _atoms(latex, child), role)
+                continue
+            base = normalise(atom.text) + scripts.get("'", "")
+            symbol_role = role or _role(atom.text)
+            found.append(
+                NamedSymbol(
+                    latex[atom.start : written_end].rstrip(),
+                    base,
+                    scripts.get("_"),
+                    scripts.get("^"),
+                    symbol_role,
+                    atom.start,
+                    end,
+                )
+            )
+        elif atom.kind == "group":
+            found += _symbols(latex, _atoms(latex, list(atom.node.nodelist or [])), role)
+        elif atom.node is not None:
+            for child in _children(atom.node):
+                found += _symbols(latex, _atoms(latex, child), role)
+    return found
+
+
+def _inside(latex: str, atom: _Atom) -> list[NamedSymbol]:
+    """The index symbols inside a script group (`{i=1}` of a sum)."""
+    if atom.kind != "group":
+        return []
+    return [
+        NamedSymbol(s.latex, s.base, s.sub, s.sup, "index", s.start, s.end)
+        for s in _symbols(latex, _atoms(latex, list(atom.node.nodelist or [])), "index")
+    ]
+
+
+def simple_script(script: str) -> bool:
+    """A script that names which symbol it is (`i`, `n-1`, `(e)`, `\\theta`, `\\text{PV}`),
+    not an expression whose own symbols matter (`c(f(s), g(s))`, `-\\frac{x}{2}`)."""
+    return bool(
+        _INDEX.match(script)
+        or re.fullmatch(r"\(\w+\)|\\[A-Za-z]+(?:\{[^{}]*\})?|[*'+-]|\\[A-Za-z]+[*']?", script)
+    )
+
+
+def _expression(latex: str, atom: _Atom, role: str | None) -> list[NamedSymbol]:
+    if atom.kind != "group":
+        return []
+    return _symbols(latex, _atoms(latex, list(atom.node.nodelist or [])), role)
+
+
+def _letters_as_index(atom: _Atom) -> list[NamedSymbol]:
+    if atom.kind in ("letters", "base"):
+        return [NamedSymbol(atom.text, normalise(atom.text), None, None, "index", atom.start,
+                            atom.end)]  # fmt: skip
+    return []
+
+
+def _children(node: Any) -> list[list[Any]]:
+    from galcli.verify.formula.parse import children
+
+    return children(node)
+
+
+def _role(text: str) -> str:
+    name = text[1:].split("{")[0] if text.startswith("\\") else ""
+    if name in CONSTANTS or text == "e":
+        return "constant"
+    if name in FUNCTIONS or (len(text) >= 3 and text.isalpha()):
+        return "function"
+    return "variable"

@@ -1,0 +1,114 @@
+"""Where a document defines its symbols (galcli/verify/formula/definitions.py and prose.py),
+and the named symbols of a formula they are matched to (symbols.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from galcli.verify.formula.definitions import choose, find_definitions
+from galcli.verify.formula.parse import parse
+from galcli.verify.formula.symbols import named_symbols
+
+
+def symbol(latex: str):
+    (found,) = [s for s in named_symbols(latex, parse(latex)) if s.latex.strip() == latex]
+    return found
+
+
+def definitions(text: str) -> dict[str, str]:
+    """symbol key -> what the text says it is (the first phrase for each)."""
+    found: dict[str, str] = {}
+    for phrase in find_definitions({"p.tex": text}):
+        found.setdefault(phrase.symbol.key, phrase.text)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "what"),
+    [
+        ("The loss is computed, where $x_i$ is the prediction from the $i$th simulation.",
+         "x_{i}", "the prediction from the ith simulation"),
+        ("Here $\\sigma_i^2$ denotes its squared uncertainty.", "\\sigma_{i}",
+         "its squared uncertainty"),
+        ("Let $\\theta$ be the parameters of the model.", "\\theta", "the parameters of the model"),
+        ("We denote by $N$ the number of samples.", "N", "the number of samples"),
+        ("With $T$ the temperature and $V$ the volume, it holds.", "T", "the temperature"),
+        ("With $T$ the temperature and $V$ the volume, it holds.", "V", "the volume"),
+        ("We use the token embedding matrix $W^{(e)}$ here.", "W^{(e)}",
+         "the token embedding matrix"),
+        ("The number of iterations for the token at index $t$, $N_t$, is bounded.", "N_{t}",
+         "The number of iterations for the token at index t"),
+        ("A batch of $n$ training samples is drawn.", "n", "the number of training samples"),
+        ("The energy, where $\\beta = 1/k_BT$, is low.", "\\beta", "β = 1/k_BT"),
+        ("\\nomenclature{$c$}{Speed of light in a vacuum}", "c", "Speed of light in a vacuum"),
+        ("\\newglossaryentry{mu}{name={$\\mu$}, description={the chemical potential}}", "\\mu",
+         "the chemical potential"),
+    ],
+)  # fmt: skip
+def test_ways_of_defining(text: str, key: str, what: str) -> None:
+    assert definitions(text).get(key) == what
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We compute $x$ from the data.",  # a use, not a definition
+        "Every element $f(x)$ of the set is rewritten.",  # quantifies, does not name
+        "When $f(x)$ is expanded in terms of $\\omega$, the following is obtained.",
+        "Only the item $\\omega = e^{-x}$ can be accepted.",  # a statement, no cue
+        "Two adjacent $x$ are close.",  # an adjective is no noun phrase
+    ],
+)
+def test_uses_are_not_definitions(text: str) -> None:
+    assert definitions(text) == {}
+
+
+def test_a_range_defines_each_of_its_members() -> None:
+    phrases = find_definitions({"p.tex": "With $\\{u_1 \\cdots u_T\\}$ the input tokens, go."})
+    member = symbol("u_{i-1}")
+    found = choose(member, phrases, "p.tex", 1000, 1001)
+    assert (
+        found is not None and found.match == "family" and found.said_of == "\\{u_1 \\cdots u_T\\}"
+    )
+
+
+def test_a_definition_of_t_i_is_not_one_of_t_nor_of_x_l_one_of_x() -> None:
+    text = "Here $T_i$ is the temperature of replica $i$, and $x$ is the position."
+    phrases = find_definitions({"p.tex": text})
+    assert choose(symbol("T"), phrases, "p.tex", 500, 501) is None
+    assert choose(symbol("x^l"), phrases, "p.tex", 500, 501) is None
+    assert choose(symbol("T_i"), phrases, "p.tex", 500, 501) is not None
+
+
+def test_the_nearest_definition_before_the_equation_wins_then_the_paragraph_after() -> None:
+    text = (
+        "First $x$ is the old position.\n\nThen $x$ is the new position.\n\n"
+        "EQUATION\n\nWhere $y$ is the output.\n\nLater $y$ is something else."
+    )
+    phrases = find_definitions({"p.tex": text})
+    at = text.index("EQUATION")
+    after = (at + 8, text.index("Later"))
+    x = choose(symbol("x"), phrases, "p.tex", at, at + 8, after)
+    y = choose(symbol("y"), phrases, "p.tex", at, at + 8, after)
+    assert x is not None and x.phrase.text == "the new position"
+    assert y is not None and y.phrase.text == "the output"
+
+
+def test_a_single_letter_is_not_taken_from_another_file_but_a_distinctive_symbol_is() -> None:
+    files = {"a.tex": "Here $N$ is the number of words and $W^{(e)}$ is the embedding matrix.",
+             "b.tex": "EQUATION"}  # fmt: skip
+    phrases = find_definitions(files)
+    order = ["a.tex", "b.tex"]
+    assert choose(symbol("N"), phrases, "b.tex", 0, 8, None, order) is None
+    found = choose(symbol("W^{(e)}"), phrases, "b.tex", 0, 8, None, order)
+    assert found is not None and found.phrase.file == "a.tex"
+
+
+def test_named_symbols_keep_their_scripts_and_one_key_for_two_spellings() -> None:
+    assert symbol("h^n_t").key == symbol("h_{t}^{n}").key  # two spellings, one symbol
+    latex = "W^{(e)}u_t + \\sum_{i=1}^{N} x_i^2 + e^{-x}"
+    found = {s.latex: s for s in named_symbols(latex, parse(latex))}
+    assert found["x_i^2"].key == "x_{i}"  # a power is not part of the name
+    assert found["W^{(e)}"].key == "W^{(e)}" and found["e"].role == "constant"
+    assert found["i"].role == "index" and found["N"].role == "index"
+    assert symbol("h^{n-1}_t").shape == symbol("h^n_t").shape != symbol("h^0_t").shape
