@@ -310,36 +310,47 @@ def _open(source: str, env: Environment) -> IO[bytes]:
 @common_options(model=True)
 def describe(
     smiles: Annotated[str, typer.Argument(metavar="SMILES", help="The SMILES to describe.")],
-    no_model: Annotated[
+    paraphrase: Annotated[
         bool,
         typer.Option(
-            "--no-model", help="Only RDKit's computed properties; no generated description."
+            "--paraphrase",
+            help="Also let the model (-m, or the embedded one) rewrite the description; only "
+            "sentences whose names, formulas and numbers are in the facts are kept.",
         ),
+    ] = False,
+    no_model: Annotated[
+        bool,
+        typer.Option("--no-model", help="Load no model, even with -m (the default without it)."),
     ] = False,
     *,
     opts: CommonOptions,
 ) -> int:
-    """Compute properties of a molecule with RDKit; add a short, labelled model description.
+    """Describe a molecule from facts galcli computes and looks up (no model needed).
 
-    Properties: formula, average and exact mass, InChIKey, logP, TPSA, H-bond donors and
-    acceptors, rotatable bonds, rings, stereocentres and Lipinski violations. The description
-    is written from those computed facts and marked as machine-generated.
+    Facts: the name from galcli's name index (the chemicals database, by InChIKey), formula,
+    average and monoisotopic mass, InChIKey, functional groups (RDKit substructure matches),
+    rings and ring systems, stereocentres, logP, TPSA, H-bond donors and acceptors, rotatable
+    bonds and Lipinski's rule of five. The description is written from these facts only. With
+    --paraphrase (or -m MODEL) a model rewrites it; a sentence naming a compound, formula or
+    number the facts lack is rejected on stderr, never printed.
 
     \b
     Examples:
       galcli smiles describe "CC(=O)Oc1ccccc1C(=O)O"
-      galcli smiles describe "CN1C=NC2=C1C(=O)N(C(=O)N2C)C" --no-model --json
+      galcli smiles describe "CN1C=NC2=C1C(=O)N(C(=O)N2C)C" --json | jq .structure
+      galcli smiles describe CCO --paraphrase
     """
     from galcli.render.smiles import show_description
     from galcli.tasks.describe_smiles import describe_smiles, parse_input
 
     parse_input(smiles)  # reject bad input before loading a model
-    with ModelSession(opts, command="smiles describe", max_new_tokens=120) as session:
-        if no_model:
-            result = describe_smiles(smiles)
-        else:
+    use_model = (paraphrase or opts.model is not None) and not no_model
+    with ModelSession(opts, command="smiles describe", max_new_tokens=160) as session:
+        if use_model:
             with session.out.draft(session.backend.model_id) as on_text:
                 result = describe_smiles(smiles, session.backend, session.params(), on_text)
             session.record(result)
+        else:
+            result = describe_smiles(smiles)
         show_description(session.out, result)
     return result.exit_code

@@ -19,6 +19,7 @@ from galcli.errors import ExitCode, InputError, Location
 from galcli.provenance.stamp import Provenance
 from galcli.tasks.formula_context import Document, TexFormulas, load_tex, prepare_tex_math
 from galcli.tasks.session import HistoryEntry
+from galcli.verify.faithful import Rejected
 from galcli.verify.formula import (
     Formula,
     Row,
@@ -74,17 +75,6 @@ class SymbolEntry:
             "definition": self.definition.to_dict() if self.definition else None,
             "meaning": self.meaning,
         }
-
-
-@dataclass(frozen=True)
-class Rejected:
-    """A model sentence that failed the faithfulness check: never printed as a result."""
-
-    sentence: str
-    reason: str
-
-    def to_dict(self) -> dict[str, str]:
-        return {"sentence": self.sentence, "reason": self.reason}
 
 
 @dataclass

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from galcli.latex.sentences import split_sentences
 from galcli.model.base import Backend, GenerationParams, Message, Prompt
 from galcli.provenance.stamp import provenance_for
-from galcli.tasks.explain_formula import Explanation, Rejected
-from galcli.verify.faithful import Sources, check
+from galcli.tasks.explain_formula import Explanation
+from galcli.verify.faithful import sift
 
 SYSTEM = (
     "You rewrite explanations of scientific formulas in plain language for a researcher. Keep "
@@ -45,14 +44,8 @@ def paraphrase(
     text = backend.generate(prompt, params, on_text).text.strip()
     result.model = backend.model_id
     result.provenance = provenance_for(backend, prompt, params)
-    sources = Sources.of(result.sources())
-    kept = []
-    for sentence in split_sentences(text):
-        verdict = check(sentence, sources)
-        if verdict.ok:
-            kept.append(sentence)
-        else:
-            result.rejected.append(Rejected(sentence, verdict.reason()))
+    kept, rejected = sift(text, result.sources())
+    result.rejected += rejected
     result.paraphrase = " ".join(kept) or None
     if not text:
         result.warnings.append("the model wrote nothing")

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-SCHEMA = 1
+SCHEMA = 2  # 2: compounds by InChIKey (smiles describe names a molecule)
 
 
 class SourceUnavailable(Exception):
@@ -134,6 +134,17 @@ class ChemicalsIndex:
                         if id(hit) in ids
                     ),
                 )
+                sql.execute(
+                    "CREATE TABLE inchikey (key TEXT PRIMARY KEY, compound INTEGER) WITHOUT ROWID"
+                )
+                sql.executemany(
+                    "INSERT OR IGNORE INTO inchikey VALUES (?, ?)",
+                    (
+                        (key, ids[id(hit)])
+                        for key, hit in database.InChI_key_index.items()
+                        if isinstance(key, str) and id(hit) in ids
+                    ),
+                )
                 sql.commit()
             os.replace(partial, path)
         finally:
@@ -162,6 +173,16 @@ class ChemicalsIndex:
         return self._query(
             "SELECT smiles, c.name FROM cas n JOIN compound c ON c.id = n.compound WHERE n.cas = ?",
             number,
+        )
+
+    def by_inchikey(self, key: str) -> Compound | None:
+        """The compound with this InChIKey (how `smiles describe` names a molecule)."""
+        if self._sql is None:
+            return _compound(self._database.InChI_key_index.get(key))
+        return self._query(
+            "SELECT smiles, c.name FROM inchikey n JOIN compound c ON c.id = n.compound "
+            "WHERE n.key = ?",
+            key,
         )
 
     def names(self) -> list[str]:

@@ -163,3 +163,30 @@ def check(sentence: str, sources: Sources | Sequence[str]) -> Faithfulness:
         if stem not in known.words and fold(token).lower() not in known.words:
             missing.append(token)
     return Faithfulness(tuple(dict.fromkeys(missing)))
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A sentence that failed the check: never printed as a result, shown on stderr."""
+
+    sentence: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"sentence": self.sentence, "reason": self.reason}
+
+
+def sift(text: str, sources: Sources | Sequence[str]) -> tuple[list[str], list[Rejected]]:
+    """The sentences of `text` that pass the check, and those that do not (with the reason)."""
+    from galcli.latex.sentences import split_sentences
+
+    known = sources if isinstance(sources, Sources) else Sources.of(sources)
+    kept: list[str] = []
+    rejected: list[Rejected] = []
+    for sentence in split_sentences(text):
+        verdict = check(sentence, known)
+        if verdict.ok:
+            kept.append(sentence)
+        else:
+            rejected.append(Rejected(sentence, verdict.reason()))
+    return kept, rejected

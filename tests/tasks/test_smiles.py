@@ -191,17 +191,63 @@ def test_describe(cli) -> None:
     doc = cli("smiles", "describe", "CC(=O)Oc1ccccc1C(=O)O", "--no-model", "--json").json()
     facts = doc["properties"]
     assert facts["formula"] == "C9H8O4" and facts["h_bond_donors"] == 1
-    assert facts["lipinski_violations"] == 0 and doc["description"] is None
+    assert facts["lipinski_violations"] == 0 and doc["paraphrase"] is None
+    assert doc["name"] == "aspirin"
+    assert doc["structure"]["functional_groups"] == {"carboxylic acid": 1, "ester": 1}
     bad = cli("smiles", "describe", "C1CC", "--no-model")
     assert bad.code == ExitCode.BAD_INPUT and "unclosed ring" in bad.stderr
 
 
-def test_describe_with_a_model_labels_the_text(cli, fake_model) -> None:
+MOLECULES = {
+    "ethanol": ("CCO", "C2H6O", "Ethanol (CCO) is C2H6O, 46.07 g/mol", "a hydroxyl group"),
+    "aspirin": (
+        "CC(=O)Oc1ccccc1C(=O)O", "C9H8O4", "Aspirin (CC(=O)Oc1ccccc1C(=O)O) is C9H8O4, 180.16",
+        "a carboxylic acid and an ester",
+    ),
+    "caffeine": (
+        "CN1C=NC2=C1C(=O)N(C(=O)N2C)C", "C8H10N4O2", "Caffeine (Cn1c(=O)c2c(ncn2C)n(C)c1=O) is "
+        "C8H10N4O2", "fused into a ring system",
+    ),
+    "benzene": ("c1ccccc1", "C6H6", "Benzene (c1ccccc1) is C6H6, 78.11 g/mol", "a benzene ring"),
+    "ibuprofen": (
+        "CC(C)Cc1ccc(cc1)C(C)C(=O)O", "C13H18O2", "Ibuprofen (CC(C)Cc1ccc(C(C)C(=O)O)cc1) is "
+        "C13H18O2", "a stereocentre, unassigned in the SMILES",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(MOLECULES))
+def test_descriptions_state_only_computed_facts(cli, name: str) -> None:
+    from galcli.verify.faithful import check
+
+    smiles, formula, opening, detail = MOLECULES[name]
+    doc = cli("smiles", "describe", smiles, "--json").json()
+    assert doc["name"] == name and doc["properties"]["formula"] == formula
+    text = doc["description"]
+    assert text.startswith(opening) and detail in text
+    others = [other for other in MOLECULES if other != name]
+    named = text.lower().replace("benzene ring", "ring")  # a ring's kind is not a compound
+    assert not any(other in named for other in others)  # no other compound named
+    facts = [f"{k} {v}" for k, v in doc["properties"].items()] + [name, smiles]
+    assert check(text, [*facts, *doc["structure"]["functional_groups"], text]).ok
+
+
+def test_describe_keeps_only_checked_model_sentences(cli, fake_model) -> None:
     model = fake_model(
-        [{"match": "C9H8O4", "text": "Aspirin-like aryl ester with one acid group."}]
+        [
+            {
+                "text": "Ethanol is C2H6O with a hydroxyl group. "
+                "It is also called chromic acid and was found in 1920."
+            }
+        ],
+        profile="chat",
     )
-    result = cli("smiles", "describe", "CC(=O)Oc1ccccc1C(=O)O", "-m", model)
-    assert "machine-generated" in result.stdout and "Aspirin-like" in result.stdout
+    result = cli("smiles", "describe", "CCO", "--paraphrase", "-m", model)
+    assert result.code == ExitCode.OK
+    assert "Ethanol is C2H6O with a hydroxyl group." in result.stdout
+    assert "chromic" not in result.stdout and "1920" not in result.stdout
+    assert "rejected draft sentence: “It is also called chromic acid" in result.stderr
+    assert "the year 1920" in result.stderr
 
 
 # -- validate ------------------------------------------------------------------------------
