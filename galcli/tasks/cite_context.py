@@ -44,6 +44,8 @@ class TexDocument:
     citing_sentences: dict[str, list[str]] = field(default_factory=dict)
     cocitations: dict[str, dict[str, int]] = field(default_factory=dict)
     texts: dict[Path, str] = field(default_factory=dict)  # each file as read
+    document: str = ""  # the words of the document's title and abstract
+    headings: dict[Path, str] = field(default_factory=dict)  # in force where each file starts
 
 
 def read_document(project: LatexProject, todo_command: str = "\\citep") -> TexDocument:
@@ -61,7 +63,7 @@ def read_document(project: LatexProject, todo_command: str = "\\citep") -> TexDo
         for path, hidden in masked.items()
     }
     document = document_text(blanked.values())
-    result = TexDocument(placeholders=[], texts=dict(project.texts))
+    result = TexDocument(placeholders=[], texts=dict(project.texts), document=document)
     heading = ""
     for path in project.files:
         text, hidden = project.texts[path], blanked[path]
@@ -71,27 +73,78 @@ def read_document(project: LatexProject, todo_command: str = "\\citep") -> TexDo
         structure = Structure(hidden)
         _collect_citing_sentences(hidden, structure, cited, result)
         titles = headings(hidden)
+        result.headings[path] = heading
         found = [*_in_commands(masked[path], mine), *_todo_comments(text, hidden, todo_command)]
+        reader = _Reader(hidden, structure, cited, commands, document)
         for position, place in sorted(found, key=lambda item: item[0]):
             above = [title for offset, title in titles if offset < position]
             heading = above[-1] if above else heading
-            p_start, p_end = structure.paragraph(position)
-            s_start, s_end = structure.sentence(position)
-            in_paragraph = [key for offset, key in cited if p_start <= offset < p_end]
-            in_sentence = {key for offset, key in cited if s_start <= offset < s_end}
-            context = ContextQuery(
-                sentence=plain(hidden[s_start:s_end]),
-                local=plain(_local(hidden, commands, s_start, s_end, position)),
-                paragraph=plain(hidden[p_start:p_end]),
-                heading=heading,
-                document=document,
-                cocited=tuple(dict.fromkeys(k for k in in_paragraph if k not in in_sentence)),
-                exclude=frozenset(in_sentence | set(place.kept)),
-            )
+            context = reader.context(position, heading, place.kept)
             result.placeholders.append(replace(place, file=path, context=context))
         if titles:
             heading = titles[-1][1]
     return result
+
+
+class _Reader:
+    """The contexts of places in one file (paragraphs and sentences read once each)."""
+
+    def __init__(
+        self,
+        hidden: str,
+        structure: Structure,
+        cited: list[tuple[int, str]],
+        commands: list[tuple[int, int]],
+        document: str,
+    ) -> None:
+        self.hidden, self.structure, self.cited = hidden, structure, cited
+        self.commands, self.document = commands, document
+        self._plain: dict[tuple[int, int], str] = {}
+
+    def _words(self, span: tuple[int, int]) -> str:
+        if span not in self._plain:
+            self._plain[span] = plain(self.hidden[span[0] : span[1]])
+        return self._plain[span]
+
+    def context(
+        self, position: int, heading: str, kept: tuple[str, ...], key: str | None = None
+    ) -> ContextQuery:
+        """The context of a placeholder (or of the citation of `key`) at `position`: keys of
+        its sentence and `kept` are excluded from what it may suggest, `key` itself is not."""
+        p_start, p_end = self.structure.paragraph(position)
+        s_start, s_end = self.structure.sentence(position)
+        in_paragraph = [key for offset, key in self.cited if p_start <= offset < p_end]
+        in_sentence = {key for offset, key in self.cited if s_start <= offset < s_end}
+        return ContextQuery(
+            sentence=self._words((s_start, s_end)),
+            local=plain(_local(self.hidden, self.commands, s_start, s_end, position)),
+            paragraph=self._words((p_start, p_end)),
+            heading=heading,
+            document=self.document,
+            cocited=tuple(dict.fromkeys(k for k in in_paragraph if k not in in_sentence)),
+            exclude=frozenset(in_sentence | set(kept)) - {key},
+        )
+
+
+class FileContext:
+    """The context of any place in one file's text as it is now (an editor's buffer), for the
+    placeholders it would hold there: the project-wide parts (`document`, the heading where
+    the file starts) come from the last `read_document` of its project."""
+
+    def __init__(
+        self, text: str, citations: list[Citation], document: str = "", heading: str = ""
+    ) -> None:
+        hidden = blank(mask(text), [(c.command_start, c.command_end) for c in citations])
+        cited = sorted((c.start, c.key) for c in citations if not c.is_placeholder)
+        commands = sorted({(c.command_start, c.command_end) for c in citations})
+        self.titles = headings(hidden)
+        self.heading = heading
+        self.reader = _Reader(hidden, Structure(hidden), cited, commands, document)
+
+    def query(self, position: int, kept: tuple[str, ...] = ()) -> ContextQuery:
+        """The context of a placeholder at `position` whose command already cites `kept`."""
+        above = [title for offset, title in self.titles if offset < position]
+        return self.reader.context(position, above[-1] if above else self.heading, kept)
 
 
 LOCAL_WORDS = 3  # fewer words before the placeholder than this: take the words after it
