@@ -1,0 +1,133 @@
+"""Completion of citation keys, and the code actions that put keys into a citation.
+
+Inside a cite command's key list (after `{` or `,`, or in a key being typed), the project's
+keys come best first for the place (`cite --tex`'s ranking, tasks/editor_cite.py), then the rest
+by key; what is typed filters them. On `\\cite{?}` the actions fill in the best keys; on an
+undefined key they offer the did-you-mean keys `check` suggests.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from galcli.lsp.positions import Text, uri_of
+from galcli.render.editor import entry_detail, entry_markdown
+from galcli.tasks.editor import Analysis
+from galcli.tasks.editor_cite import (
+    KeySite,
+    best_keys,
+    choices,
+    cite_macros,
+    key_site,
+    query_at,
+    scan_buffer,
+)
+from galcli.tasks.editor_lookup import describe
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from galcli.latex.scan import Citation
+    from galcli.lsp.session import Session
+
+FILL = 5  # keys offered for a placeholder
+EMPTY = types.CompletionList(is_incomplete=False, items=[])
+
+
+def complete(
+    session: Session, analysis: Analysis, path: Path, text: Text, position: types.Position
+) -> types.CompletionList:
+    before = analysis.macros_before(path)
+    scan = scan_buffer(text.text, path, before)
+    site = key_site(text.text, text.offset(position), scan.citations, cite_macros(scan, before))
+    if site is None:
+        return EMPTY
+    session.completing = True
+    query = query_at(analysis, path, text.text, scan.citations, site)
+    chosen, more = choices(analysis, session.rankers.of(analysis), query, site)
+    replaced = text.range(site.start, site.end)
+    base = analysis.main.parent
+    items = []
+    for number, choice in enumerate(chosen):
+        info = describe(choice.entry, analysis.cited(choice.entry.key))
+        key = choice.entry.key
+        items.append(
+            types.CompletionItem(
+                label=key,
+                kind=types.CompletionItemKind.Reference,
+                detail=entry_detail(info),
+                documentation=types.MarkupContent(
+                    kind=types.MarkupKind.Markdown, value=entry_markdown(info, base)
+                ),
+                sort_text=f"{number:04d}",
+                filter_text=key,
+                preselect=choice.rank == 1 or None,
+                text_edit=types.TextEdit(range=replaced, new_text=key),
+            )
+        )
+    return types.CompletionList(is_incomplete=more, items=items)
+
+
+def _touching(citations: list[Citation], start: int, end: int) -> list[Citation]:
+    """Citations whose key touches the range (a cursor at either end of it included)."""
+    return [c for c in citations if c.start <= end and start <= c.end and c.end >= c.start]
+
+
+def _related(
+    diagnostics: list[types.Diagnostic], text: Text, citation: Citation
+) -> list[types.Diagnostic]:
+    place = text.position(citation.start)
+    return [d for d in diagnostics if d.range.start == place]
+
+
+def _edit(uri: str, text: Text, citation: Citation, key: str) -> types.WorkspaceEdit:
+    change = types.TextEdit(range=text.range(citation.start, citation.end), new_text=key)
+    return types.WorkspaceEdit(changes={uri: [change]})
+
+
+def code_actions(
+    session: Session,
+    analysis: Analysis,
+    path: Path,
+    text: Text,
+    selected: types.Range,
+    diagnostics: list[types.Diagnostic],
+) -> list[types.CodeAction]:
+    before = analysis.macros_before(path)
+    scan = scan_buffer(text.text, path, before)
+    start, end = text.offset(selected.start), text.offset(selected.end)
+    uri = uri_of(path)
+    actions: list[types.CodeAction] = []
+    broken = analysis.bibliography.broken_keys if analysis.bibliography is not None else set()
+    for citation in _touching(scan.citations, start, end):
+        related = _related(diagnostics, text, citation) or None
+        if citation.is_placeholder:
+            same = [c for c in scan.citations if c.command_start == citation.command_start]
+            kept = tuple(c.key for c in same if not c.is_placeholder)
+            site = KeySite(citation.start, citation.end, "", kept, citation.command_start)
+            query = query_at(analysis, path, text.text, scan.citations, site)
+            for number, entry in enumerate(best_keys(session.rankers.of(analysis), query, FILL)):
+                detail = entry_detail(describe(entry))
+                actions.append(
+                    types.CodeAction(
+                        title=f"Cite {entry.key}: {detail}",
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=related,
+                        is_preferred=number == 0,
+                        edit=_edit(uri, text, citation, entry.key),
+                    )
+                )
+        elif citation.key not in analysis.entries and citation.key not in broken:
+            for number, key in enumerate(analysis.suggester.suggest(citation.key)):
+                actions.append(
+                    types.CodeAction(
+                        title=f"Replace '{citation.key}' with '{key}'",
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=related,
+                        is_preferred=number == 0,
+                        edit=_edit(uri, text, citation, key),
+                    )
+                )
+    return actions

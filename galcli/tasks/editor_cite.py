@@ -1,0 +1,180 @@
+"""Citation keys where the cursor is (`galcli lsp`): the key of a cite command being written,
+and the project's keys ranked for that place by `cite --tex`'s engine (retrieve/context.py: the
+sentence, the words next to the command, its paragraph and section, what the document says where
+it cites each key elsewhere, the keys cited around it; sentence embeddings when installed).
+
+The cite commands are the scanner's (galcli/latex/scan.py: natbib, biblatex and the document's
+own cite macros), read from the buffer's current text; the document-wide part of the context
+comes from the project's last analysis (tasks/editor.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from galcli.bib.entries import BibEntry
+from galcli.latex.commands import NOT_CITATIONS, CiteMacro
+from galcli.latex.scan import Citation, FileScan, scan_text
+from galcli.latex.texlex import mask
+from galcli.retrieve.context import ContextQuery, ContextRanker, Search
+from galcli.tasks.cite_context import FileContext
+from galcli.tasks.editor import Analysis
+
+LIMIT = 100  # items in one completion answer; more matching keys: the list is incomplete
+
+
+@dataclass(frozen=True)
+class KeySite:
+    """Where a key goes in a cite command's key list: the key being written there."""
+
+    start: int  # the key's span (what a completion replaces); empty where none is written yet
+    end: int
+    prefix: str  # what is written of it before the cursor
+    kept: tuple[str, ...]  # the list's other keys
+    command_start: int  # where the cite command starts (the place its context is read at)
+
+
+def scan_buffer(text: str, file: Path, macros: dict[str, CiteMacro]) -> FileScan:
+    """A buffer's current text as the scanner reads it, with the document's cite macros
+    defined before it."""
+    return scan_text(text, str(file), macros)
+
+
+def cite_macros(scan: FileScan, before: dict[str, CiteMacro]) -> list[str]:
+    """The document's cite macros that take keys (those a key list can be typed into)."""
+    return [name for name, macro in {**before, **scan.macros}.items() if macro.key_argument]
+
+
+def key_site(
+    text: str, offset: int, citations: Sequence[Citation], macros: Sequence[str] = ()
+) -> KeySite | None:
+    """The key list position at `offset` (after `{` or `,`, or inside a key), or None when the
+    cursor is not in a cite command's key list."""
+    line_end = text.find("\n", offset)
+    line_end = len(text) if line_end < 0 else line_end
+    commands: dict[tuple[int, int], list[Citation]] = {}
+    for citation in citations:
+        if citation.command_start < offset <= citation.command_end:
+            commands.setdefault((citation.command_start, citation.command_end), []).append(citation)
+    for (start, end), cites in commands.items():
+        opening = text.rfind("{", start, offset)
+        closing = text.find("}", offset, end)
+        if opening < 0 or closing < 0:
+            continue
+        inside = [c for c in cites if opening < c.start <= c.end <= closing]
+        if not inside:
+            continue  # an optional argument, a volume: not a key list
+        left = max(text.rfind(",", opening + 1, offset), opening) + 1
+        comma = text.find(",", offset, closing)
+        right = min(comma if comma >= 0 else closing, line_end)
+        editing = [c for c in inside if left <= c.start and c.end <= right]
+        kept = tuple(c.key for c in inside if c not in editing and not c.is_placeholder)
+        return _site(text, left, right, offset, kept, start)
+    return _unclosed(text, offset, macros)
+
+
+def _site(
+    text: str, left: int, right: int, offset: int, kept: tuple[str, ...], command: int
+) -> KeySite:
+    token = text[left:right]
+    start = left + len(token) - len(token.lstrip())
+    end = left + len(token.rstrip())
+    if start >= end:  # nothing written yet
+        start = end = offset
+    start, end = min(start, offset), max(end, offset)
+    return KeySite(start, end, text[start:offset].strip(), kept, command)
+
+
+_OPEN = re.compile(
+    r"\\(?P<name>[A-Za-z@]*(?i:cite)[A-Za-z@]*{macros})\*?(?:\s*\[[^\[\]{{}}]*\]){{0,2}}"
+    r"\s*\{{(?P<keys>[^{{}}\\]*)$"
+)
+
+
+def _unclosed(text: str, offset: int, macros: Sequence[str]) -> KeySite | None:
+    """A cite command whose key list is being typed and not closed yet (`\\cite{smi`), on the
+    cursor's line."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    names = "".join("|" + re.escape(m) for m in macros)
+    found = re.compile(_OPEN.pattern.format(macros=names)).search(mask(text[line_start:offset]))
+    if found is None or found["name"] in NOT_CITATIONS:
+        return None
+    keys_start = line_start + found.start("keys")
+    left = max(text.rfind(",", keys_start, offset), keys_start - 1) + 1
+    kept = tuple(k.strip() for k in text[keys_start : left - 1].split(",") if k.strip())
+    return _site(text, left, offset, offset, kept, line_start + found.start())
+
+
+def query_at(
+    analysis: Analysis, path: Path, text: str, citations: Sequence[Citation], site: KeySite
+) -> ContextQuery:
+    """The context of the place `site` as `cite --tex` reads a placeholder's."""
+    document = analysis.document
+    words = document.document if document is not None else ""
+    heading = document.headings.get(path, "") if document is not None else ""
+    if document is not None and not heading:
+        for file, start in document.headings.items():
+            if file.resolve() == path.resolve():
+                heading = start
+    return FileContext(text, list(citations), words, heading).query(site.command_start, site.kept)
+
+
+def dense_search(entries: Sequence[BibEntry]) -> Search | None:
+    """Sentence-embedding search over `entries` (their vectors computed once and cached on
+    disk), or None when the embedding model is not installed."""
+    from galcli.retrieve.embeddings import HybridIndex
+
+    index = HybridIndex(entries, dense=True)
+    return index.similar if index.dense else None
+
+
+def ranker_for(analysis: Analysis, similar: Search | None = None) -> ContextRanker | None:
+    """The context ranker of the project's bibliography, its entries indexed with what the
+    document says where it cites them (None: no entries)."""
+    entries = list(analysis.entries.values())
+    if not entries:
+        return None
+    document = analysis.document
+    return ContextRanker(
+        entries,
+        similar,
+        document.citing_sentences if document is not None else None,
+        document.cocitations if document is not None else None,
+    )
+
+
+@dataclass(frozen=True)
+class KeyChoice:
+    entry: BibEntry
+    rank: int | None  # its place in the context ranking (1: best); None: listed by key
+
+
+def choices(
+    analysis: Analysis,
+    ranker: ContextRanker | None,
+    query: ContextQuery,
+    site: KeySite,
+    limit: int = LIMIT,
+) -> tuple[list[KeyChoice], bool]:
+    """The keys that fit what is typed (the prefix, anywhere in the key, any letter case),
+    best ranked first, then the others by key; and whether more fit than `limit`."""
+    wanted = site.prefix.casefold()
+    kept = set(site.kept)
+
+    def fits(key: str) -> bool:
+        return key not in kept and wanted in key.casefold()
+
+    ranked = [r.entry for r in ranker.rank(query, k=limit)] if ranker is not None else []
+    chosen = [KeyChoice(e, i) for i, e in enumerate((e for e in ranked if fits(e.key)), 1)]
+    seen = {c.entry.key for c in chosen}
+    rest = sorted(k for k in analysis.entries if fits(k) and k not in seen)
+    chosen += [KeyChoice(analysis.entries[k], None) for k in rest]
+    return chosen[:limit], len(chosen) > limit
+
+
+def best_keys(ranker: ContextRanker | None, query: ContextQuery, k: int = 5) -> list[BibEntry]:
+    """The `k` best entries for a placeholder (what `cite --tex` would fill it with)."""
+    return [r.entry for r in ranker.rank(query, k=k)] if ranker is not None else []
