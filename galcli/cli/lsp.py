@@ -59,8 +59,9 @@ def lsp(
       galcli lsp --log-file /tmp/galcli-lsp.log
       nvim -c 'lua vim.lsp.start({name="galcli", cmd={"galcli","lsp"}})' paper.tex
     """
-    from galcli.lsp import serve
+    from galcli.lsp import require, serve
 
+    require()
     env = ctx.find_root().obj
     env = env if isinstance(env, Environment) else Environment.default()
     stdout = getattr(env.stdout, "buffer", None)

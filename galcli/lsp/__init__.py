@@ -22,13 +22,18 @@ def available() -> bool:
         return False
 
 
+def require() -> None:
+    """MissingExtra (exit 4, with the install command) when pygls or lsprotocol is missing."""
+    if not available():
+        raise MissingExtra("the language server is not installed (pygls)", hint=INSTALL_HINT)
+
+
 def serve(
     stdin: IO[bytes], stdout: IO[bytes], *, log_file: Path | None = None, debug: bool = False
 ) -> ExitCode:
     """Run the server on stdin/stdout until the client says `exit` (or closes the pipe):
     exit status 0 after a `shutdown`, 1 without one, as the protocol asks."""
-    if not available():
-        raise MissingExtra("the language server is not installed (pygls)", hint=INSTALL_HINT)
+    require()
     if log_file is not None:
         logging.basicConfig(
             filename=str(log_file),

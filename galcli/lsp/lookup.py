@@ -68,7 +68,9 @@ def hover(
         explanation = session.formulas.at(analysis, path, text.text, text.offset(position))
     except InputError as exc:
         return _markdown(f"formula: {escape(exc.message)}")
-    return _markdown(explanation_markdown(explanation)) if explanation is not None else None
+    if explanation is None:
+        return None
+    return _markdown(explanation_markdown(explanation, analysis.main.parent))
 
 
 def _entry_location(session: Session, entry: BibEntry) -> types.Location:

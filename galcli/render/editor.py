@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from galcli.tasks.explain_formula import Explanation
 
 MAX_AUTHORS = 8
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
 
 def escape(text: str) -> str:
@@ -71,15 +71,21 @@ def entry_markdown(info: EntryInfo, base: Path | None = None) -> str:
     return "\n\n".join(lines)
 
 
-def explanation_markdown(result: Explanation) -> str:
-    """A formula on hover: its reading and each symbol's definition with file:line."""
-    lines = [f"**{escape(result.unicode)}** ({result.kind})", escape(result.explanation)]
+def explanation_markdown(result: Explanation, base: Path | None = None) -> str:
+    """A formula on hover: its reading and each symbol's definition with file:line (files
+    under `base`, the project's folder, relative to it)."""
+    prefix = f"{base}{os.sep}" if base is not None else None
+
+    def short(text: str) -> str:
+        return text.replace(prefix, "") if prefix else text
+
+    lines = [f"**{escape(result.unicode)}** ({result.kind})", escape(short(result.explanation))]
     rows = []
     for entry in result.symbols:
         if entry.definition is not None:
             phrase = entry.definition.phrase
             said = f" (said of {entry.said_of})" if entry.said_of else ""
-            what, at = phrase.text + said, f"{phrase.file}:{phrase.line}"
+            what, at = phrase.text + said, short(f"{phrase.file}:{phrase.line}")
         elif entry.meaning is not None:
             what, at = entry.meaning, "standard"
         elif entry.symbol.role == "index":

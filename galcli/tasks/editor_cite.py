@@ -98,6 +98,10 @@ def _unclosed(text: str, offset: int, macros: Sequence[str]) -> KeySite | None:
     """A cite command whose key list is being typed and not closed yet (`\\cite{smi`), on the
     cursor's line."""
     line_start = text.rfind("\n", 0, offset) + 1
+    line_end = text.find("\n", offset)
+    rest = text[offset : len(text) if line_end < 0 else line_end]
+    if (closing := rest.find("}")) >= 0 and "{" not in rest[:closing]:
+        return None  # a closed group: the scanner's reading of it stands
     names = "".join("|" + re.escape(m) for m in macros)
     found = re.compile(_OPEN.pattern.format(macros=names)).search(mask(text[line_start:offset]))
     if found is None or found["name"] in NOT_CITATIONS:

@@ -68,12 +68,13 @@ async def start_client(
 
 
 async def stop_client(client: LanguageClient) -> int | None:
-    """shutdown, exit, and the server's exit status."""
-    await client.shutdown_session()
+    """shutdown, exit, and the server's exit status (once: a second call only reads it)."""
     server = client._server
-    code = server.returncode if server is not None else None
-    await client.stop()
-    return code
+    if not getattr(client, "galcli_stopped", False):
+        client.galcli_stopped = True  # type: ignore[attr-defined]
+        await client.shutdown_session()
+        await client.stop()
+    return server.returncode if server is not None else None
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -1,0 +1,70 @@
+"""Where a key goes in the text as it is typed: the cite command's key list at the cursor, in
+every form the scanner knows (tasks/editor_cite.py, for `galcli lsp`'s completion)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from galcli.latex.scan import scan_text
+from galcli.tasks.editor_cite import KeySite, cite_macros, key_site
+
+
+def site(written: str) -> KeySite | None:
+    """The site at the `|` of `written`."""
+    offset = written.index("|")
+    text = written.replace("|", "", 1)
+    scan = scan_text(text, "t.tex")
+    return key_site(text, offset, scan.citations, cite_macros(scan, {}))
+
+
+def replaced(written: str) -> tuple[str, str, tuple[str, ...]] | None:
+    """(what a completion replaces, what is typed of it, the other keys) at the `|`."""
+    found = site(written)
+    if found is None:
+        return None
+    text = written.replace("|", "", 1)
+    return text[found.start : found.end], found.prefix, found.kept
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("See \\cite{|}.", ("", "", ())),
+        ("See \\cite{a,|}.", ("", "", ("a",))),
+        ("See \\cite{a, |b}.", ("b", "", ("a",))),
+        ("See \\cite{a, sm|ith2020}.", ("smith2020", "sm", ("a",))),
+        ("See \\citep[see][p.~3]{knu|}.", ("knu", "knu", ())),
+        ("See \\parencite*{|} and more.", ("", "", ())),
+        ("See \\volcite{3}{|}.", ("", "", ())),
+        ("See \\cites{a}{|}.", ("", "", ())),
+        ("See \\cite{smi|\nand the next line.", ("smi", "smi", ())),
+        ("See \\cite{a, smi|", ("smi", "smi", ("a",))),
+        ("\\newcommand{\\refs}[1]{\\citep{#1}}\nSee \\refs{|}.", ("", "", ())),
+    ],
+)
+def test_the_key_list_at_the_cursor(written: str, expected: tuple) -> None:
+    assert replaced(written) == expected
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "See \\cite{a}| and more.",
+        "See |\\cite{a}.",
+        "See \\citep[s|ee]{a}.",
+        "See \\volcite{|3}{a}.",
+        "% \\cite{|}",
+        "See \\ref{|}.",
+        "See \\citestyle{|}.",
+        "Plain text|.",
+    ],
+)
+def test_elsewhere_there_is_no_key_to_complete(written: str) -> None:
+    assert site(written) is None
+
+
+def test_the_command_s_start_is_where_the_context_is_read(tmp_path: Path) -> None:
+    found = site("One.\nTwo \\citet{|}.")
+    assert found is not None and found.command_start == len("One.\nTwo ")
