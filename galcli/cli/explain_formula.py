@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from galcli.cli.options import JSON_OR_LINES_HELP, CommonOptions, Concurrency, common_options
+from galcli.cli.options import (
+    JSON_OR_LINES_HELP,
+    CommonOptions,
+    Concurrency,
+    NoModel,
+    Paraphrase,
+    common_options,
+    wants_model,
+)
 from galcli.cli.session import ModelSession
 from galcli.errors import UsageError
 
@@ -52,18 +60,8 @@ def explain_formula(
             "--all", help="Every display equation of the file; one JSON line each with --json."
         ),
     ] = False,
-    paraphrase: Annotated[
-        bool,
-        typer.Option(
-            "--paraphrase",
-            help="Also let the model (-m, or the embedded one) rewrite the explanation in plain "
-            "words; only sentences that pass the faithfulness check are kept.",
-        ),
-    ] = False,
-    no_model: Annotated[
-        bool,
-        typer.Option("--no-model", help="Load no model, even with -m (the default without it)."),
-    ] = False,
+    paraphrase: Paraphrase = False,
+    no_model: NoModel = False,
     concurrency: Concurrency = 1,
     *,
     opts: CommonOptions,
@@ -115,7 +113,7 @@ def explain_formula(
             "with --file, give exactly one of --label, --line or --all (and no LATEX)",
             hint="galcli explain-formula --file paper.tex --label eq:loss",
         )
-    use_model = (paraphrase or opts.model is not None) and not no_model
+    use_model = wants_model(paraphrase, no_model, opts)
     with ModelSession(opts, command="explain-formula", max_new_tokens=256) as session:
         out = session.out
         tex = load_tex(file) if file is not None else None
@@ -149,7 +147,11 @@ def explain_formula(
 
 
 def _shown(out: Output, result: Explanation | Unreadable, advance: Callable[[], None]) -> None:
-    from galcli.render.explain_formula import show_explanation_line
+    from galcli.render.explain_formula import show_explanation_line, show_unreadable_line
+    from galcli.tasks.explain_formula import Unreadable
 
-    show_explanation_line(out, result)
+    if isinstance(result, Unreadable):
+        show_unreadable_line(out, result)
+    else:
+        show_explanation_line(out, result)
     advance()

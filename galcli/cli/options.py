@@ -183,3 +183,21 @@ Concurrency = Annotated[
         help="Batch requests in flight at once (useful with --model openai:…).",
     ),
 ]
+
+Paraphrase = Annotated[
+    bool,
+    typer.Option(
+        "--paraphrase",
+        help="Also let the model (-m, or the embedded one) rewrite the built text; only "
+        "sentences that pass the faithfulness check are kept, the rest go to stderr.",
+    ),
+]
+NoModel = Annotated[
+    bool,
+    typer.Option("--no-model", help="Load no model, even with -m (the default without it)."),
+]
+
+
+def wants_model(paraphrase: bool, no_model: bool, opts: CommonOptions) -> bool:
+    """Whether a command that builds its prose should also let a model rewrite it."""
+    return (paraphrase or opts.model is not None) and not no_model

@@ -13,7 +13,10 @@ from galcli.cli.options import (
     JSON_OR_LINES_HELP,
     CommonOptions,
     Concurrency,
+    NoModel,
+    Paraphrase,
     common_options,
+    wants_model,
 )
 from galcli.cli.session import ModelSession
 from galcli.errors import ExitCode, InputError, Location, UsageError
@@ -310,18 +313,8 @@ def _open(source: str, env: Environment) -> IO[bytes]:
 @common_options(model=True)
 def describe(
     smiles: Annotated[str, typer.Argument(metavar="SMILES", help="The SMILES to describe.")],
-    paraphrase: Annotated[
-        bool,
-        typer.Option(
-            "--paraphrase",
-            help="Also let the model (-m, or the embedded one) rewrite the description; only "
-            "sentences whose names, formulas and numbers are in the facts are kept.",
-        ),
-    ] = False,
-    no_model: Annotated[
-        bool,
-        typer.Option("--no-model", help="Load no model, even with -m (the default without it)."),
-    ] = False,
+    paraphrase: Paraphrase = False,
+    no_model: NoModel = False,
     *,
     opts: CommonOptions,
 ) -> int:
@@ -344,7 +337,7 @@ def describe(
     from galcli.tasks.describe_smiles import describe_smiles, parse_input
 
     parse_input(smiles)  # reject bad input before loading a model
-    use_model = (paraphrase or opts.model is not None) and not no_model
+    use_model = wants_model(paraphrase, no_model, opts)
     with ModelSession(opts, command="smiles describe", max_new_tokens=160) as session:
         if use_model:
             with session.out.draft(session.backend.model_id) as on_text:

@@ -95,28 +95,20 @@ def show_explanation(out: Output, result: Explanation) -> None:
         out.notice(result.provenance.terminal_notice())
 
 
-def show_explanation_line(out: Output, result: Explanation | Unreadable) -> None:
-    """One formula of `--all`: a JSON line, or a block of text."""
-    from galcli.tasks.explain_formula import Unreadable
+def show_unreadable_line(out: Output, result: Unreadable) -> None:
+    """One formula of `--all` that cannot be read: a JSON line, or a warning."""
+    message = result.error.message
+    column = re.search(r"\(column (\d+)\)", message)
+    if out.json_mode:
+        error = {"message": message, "column": int(column.group(1)) if column else None}
+        line = {"file": result.file, "line": result.math.line, "label": result.math.label}
+        out.write_json_line({**line, "error": error})
+    else:
+        out.warn(f"{result.file}:{result.math.line}: {message}")
 
-    if isinstance(result, Unreadable):
-        message = result.error.message
-        column = re.search(r"\(column (\d+)\)", message)
-        if out.json_mode:
-            out.write_json_line(
-                {
-                    "file": result.file,
-                    "line": result.math.line,
-                    "label": result.math.label,
-                    "error": {
-                        "message": message,
-                        "column": int(column.group(1)) if column else None,
-                    },
-                }
-            )
-        else:
-            out.warn(f"{result.file}:{result.math.line}: {message}")
-        return
+
+def show_explanation_line(out: Output, result: Explanation) -> None:
+    """One formula of `--all`: a JSON line, or a block of text."""
     _rejected(out, result, f"{result.file}:{result.line}: ")
     if out.json_mode:
         out.write_json_line(result.to_dict())

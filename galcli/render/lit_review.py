@@ -1,8 +1,9 @@
 """A related-work section (`galcli lit-review`) as LaTeX or Markdown, its annotated-bibliography
 outline, and its cited entries as BibTeX. Every artefact opens with its provenance stamp.
 
-Quotations from the cited abstracts are always marked as quotations (``…'' in LaTeX, “…” in
-Markdown), so verbatim text is never passed off as new prose.
+A sentence's citation goes where the sentence was built to hold it: `\\citet{key}` where it
+names the authors, `\\citep{key}` at its end (`[@key]` and `@key` in Markdown). Outline
+quotations are always marked as quotations (``…'' in LaTeX, “…” in Markdown).
 """
 
 from __future__ import annotations
@@ -14,57 +15,40 @@ from galcli.bib.entries import BibEntry
 from galcli.render.core import Output, counted
 
 if TYPE_CHECKING:
-    from galcli.tasks.lit_review import Review, Section, Sentence
+    from galcli.tasks.lit_review import Review, Sentence
     from galcli.tasks.review_notes import Note
 
 _MATH = re.compile(r"(\$[^$]*\$)")
-QUOTE, OUTLINE = "quote", "outline"
+OUTLINE, TITLE = "outline", "title"
+# the command that names the authors, for each that puts the citation in parentheses
+TEXTUAL = {"citep": "citet", "Citep": "Citet", "parencite": "textcite", "autocite": "textcite"}
+TITLE_MARK = "galcli: no abstract in the .bib; described by its title"
 
 
 def _latex_escape(text: str) -> str:
-    """Escape LaTeX's special characters in prose, leaving $…$ math alone."""
+    """Escape LaTeX's special characters in prose, leaving $…$ math alone; curly quotes as
+    ``…''."""
     parts = _MATH.split(text)
     for index in range(0, len(parts), 2):
-        parts[index] = re.sub(r"(?<!\\)([%&#_])", r"\\\1", parts[index])
+        escaped = re.sub(r"(?<!\\)([%&#_])", r"\\\1", parts[index])
+        parts[index] = escaped.replace("“", "``").replace("”", "''")
     return "".join(parts)
 
 
-def _with_citation(text: str, citation: str) -> str:
-    """`citation` placed before the sentence's final punctuation."""
-    match = re.search(r"([.!?:;]+)$", text)
-    if match is None:
-        return f"{text} {citation}"
-    return f"{text[: match.start()]} {citation}{match.group(1)}"
-
-
-def _flag(sentence: Sentence) -> str:
-    assert sentence.support is not None
-    return f"galcli: unsupported ({sentence.support.describe()})"
-
-
-def _notes(section: Section) -> dict[str, Note]:
-    return {n.key: n for n in section.notes}
-
-
-def _quoted(sentence: Sentence, section: Section, open_mark: str, close_mark: str) -> str:
-    """A quotation in quotation marks; a note without abstract (title, venue) as it is."""
-    note = _notes(section).get(sentence.keys[0]) if sentence.keys else None
-    if note is not None and not note.has_abstract:
-        return sentence.text
-    return f"{open_mark}{sentence.text}{close_mark}"
-
-
-def _latex_sentence(sentence: Sentence, section: Section, cite_command: str) -> str:
-    citation = f"\\{cite_command}{{{','.join(sentence.keys)}}}" if sentence.keys else ""
-    if sentence.kind == QUOTE:
-        text = _quoted(sentence, section, "``", "''")
-        return _latex_escape(text) + (f" {citation}" if citation else "")
-    text = _latex_escape(sentence.text)
-    if citation:
-        text = _with_citation(text, citation)
-    if sentence.supported is False:
-        text += f" % {_flag(sentence)}"
-    return text
+def _latex_sentence(sentence: Sentence, cite: str, authors: dict[str, str]) -> str:
+    key = ",".join(sentence.keys)
+    textual = TEXTUAL.get(cite)
+    named = (
+        f"\\{textual}{{{key}}}"
+        if textual
+        else f"{_latex_escape(authors.get(key, key))}~\\{cite}{{{key}}}"
+    )
+    citations = {"citet": named, "citep": f"\\{cite}{{{key}}}"}
+    text = "".join(
+        citations[kind] if kind in citations else _latex_escape(words)
+        for kind, words in sentence.pieces()
+    )
+    return text + (f" % {TITLE_MARK}" if sentence.kind == TITLE else "")
 
 
 def _comment(review: Review) -> str:
@@ -73,10 +57,14 @@ def _comment(review: Review) -> str:
             f"% Annotated bibliography on: {review.topic}. Quotations are verbatim from the "
             "cited entries' abstracts; no model was used."
         )
+    how = (
+        "no model was used"
+        if review.model is None
+        else f"{review.model} rewrote the sentences whose rewrite passed the same check"
+    )
     return (
-        f"% Related work on: {review.topic}. galcli attached the citations (keys of your .bib); "
-        "each generated sentence was scored for support by the cited entries' text; "
-        "quotations are verbatim from the cited abstracts."
+        f"% Related work on: {review.topic}. Each sentence is built from the cited entry's "
+        f"own abstract or title and checked against it; {how}."
     )
 
 
@@ -99,19 +87,16 @@ def latex(review: Review, cite_command: str = "citep") -> str:
                 lines.append(_outline_item(note, f"\\{cite_command}{{{note.key}}}"))
             lines.append("\\end{itemize}")
         else:
-            lines += [_latex_sentence(s, section, cite_command) for s in section.sentences]
+            lines += [_latex_sentence(s, cite_command, review.labels) for s in section.sentences]
         lines.append("")
     return "\n".join(lines)
 
 
-def _markdown_sentence(sentence: Sentence, section: Section) -> str:
-    citation = "[" + "; ".join(f"@{k}" for k in sentence.keys) + "]" if sentence.keys else ""
-    if sentence.kind == QUOTE:
-        return _quoted(sentence, section, "“", "”") + (f" {citation}" if citation else "")
-    text = _with_citation(sentence.text, citation) if citation else sentence.text
-    if sentence.supported is False:
-        text += f" <!-- {_flag(sentence)} -->"
-    return text
+def _markdown_sentence(sentence: Sentence) -> str:
+    key = ",".join(sentence.keys)
+    citations = {"citet": f"@{key}", "citep": f"[@{key}]"}
+    text = "".join(citations.get(kind, words) for kind, words in sentence.pieces())
+    return text + (f" <!-- {TITLE_MARK} -->" if sentence.kind == TITLE else "")
 
 
 def markdown(review: Review) -> str:
@@ -128,7 +113,7 @@ def markdown(review: Review) -> str:
                     lines.append(f"{head}{where} (no abstract in the .bib)")
             lines.append("")
             continue
-        lines += [" ".join(_markdown_sentence(s, section) for s in section.sentences), ""]
+        lines += [" ".join(_markdown_sentence(s) for s in section.sentences), ""]
     return "\n".join(lines)
 
 
@@ -153,34 +138,20 @@ def render(review: Review, fmt: str, cite_command: str = "citep") -> str:
 
 
 def report(out: Output, review: Review) -> None:
-    """What the checks removed, replaced or doubted, on stderr (never silently)."""
-    for dropped in review.dropped:
-        out.warn(f"removed citation [{dropped.key}] from '{dropped.theme}': {dropped.reason}")
-    unscorable = [s for s in review.unsupported if s.support and not s.support.scorable]
-    weak = len(review.unsupported) - len(unscorable)
-    if weak:
-        out.warn(
-            f"{counted(weak, 'generated sentence')} not supported by the cited entries; "
-            "marked in the output"
-        )
-    if unscorable:
-        out.warn(
-            f"{counted(len(unscorable), 'generated sentence')} cannot be scored (no content "
-            "words), so not supported; marked in the output"
-        )
-    replaced = sum(
-        s.replaced is not None and s.replaced != ""
-        for sec in review.sections
-        for s in sec.sentences
-    )
-    if replaced:
-        out.warn(f"--strict: {counted(replaced, 'quoted note')} replaced unsupported sentences")
+    """What was not printed, and what rests on a title only, on stderr (never silently)."""
+    for draft in review.rejected:
+        quoted = f"“{draft.sentence}” " if draft.sentence else ""
+        out.warn(f"rejected draft by {draft.by} for [{draft.key}]: {quoted}({draft.reason})")
     for section in review.sections:
-        if section.weak_evidence:
+        if section.title_only:
             out.warn(
-                f"'{section.theme}': no abstract for {', '.join(section.weak_evidence)}; "
-                "their notes and support scores rest on title and venue only"
+                f"'{section.theme}': no abstract for {', '.join(section.title_only)}; "
+                "described by the title only"
             )
     if review.mode != OUTLINE:
+        rewritten = sum(s.rewritten for s in review.sentences)
+        if review.model is not None and any(s.kind == "extract" for s in review.sentences):
+            built = sum(s.kind == "extract" for s in review.sentences)
+            out.info(f"{review.model} rewrote {rewritten} of {counted(built, 'sentence')}")
         retrieved = counted(len(review.retrieved), "retrieved paper")
         out.info(f"cited {len(review.cited_entries)} of {retrieved}")

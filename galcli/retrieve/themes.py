@@ -1,5 +1,5 @@
 """Grouping retrieved entries into themes: TF-IDF vectors, average-linkage clustering on cosine
-distance, each theme named by its most characteristic terms.
+distance, each theme headed by a phrase its titles share (retrieve/headings.py).
 
 A lit-review retrieves tens of entries, so the clustering is a plain agglomerative loop over a
 numpy distance matrix (O(n^3) on n <= 200 entries is milliseconds); scipy is not needed."""
@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from galcli.bib.entries import BibEntry
-from galcli.bib.normalize import english_stopwords
+from galcli.bib.normalize import english_stopwords, latex_to_text
 from galcli.retrieve.bm25 import entry_text
+from galcli.retrieve.headings import heading
 
 _WORD = re.compile(r"[a-z][a-z0-9\-]{2,}")
 
@@ -87,9 +88,13 @@ def _terms(entry: BibEntry, stop: frozenset[str]) -> list[str]:
 
 
 def group_into_themes(
-    entries: Sequence[BibEntry], max_themes: int | None = None, per_theme: int = 4
+    entries: Sequence[BibEntry],
+    max_themes: int | None = None,
+    per_theme: int = 4,
+    topic: str = "",
 ) -> list[Theme]:
-    """Cluster `entries`; about `per_theme` entries a theme, at most `max_themes` themes."""
+    """Cluster `entries`; about `per_theme` entries a theme, at most `max_themes` themes, each
+    headed by a phrase its titles share (`headings.heading`; `topic` breaks ties)."""
     entries = list(entries)
     if not entries:
         return []
@@ -116,13 +121,18 @@ def group_into_themes(
     for position, label in enumerate(labels):
         themes.setdefault(label, []).append(position)
     ordered = sorted(themes.values(), key=lambda members: min(members))  # by best-ranked member
-    return [
-        Theme(
-            _name([documents[i] for i in members], documents, [entries[i] for i in members]),
-            [entries[i] for i in members],
+    groups = [[entries[i] for i in members] for members in ordered]
+    named: list[Theme] = []
+    for group in groups:
+        name = heading(
+            [e.title for e in group],
+            [e.title for other in groups if other is not group for e in other],
+            topic,
+            taken=[t.name for t in named],
+            texts=[latex_to_text(e.abstract) for e in group],
         )
-        for members in ordered
-    ]
+        named.append(Theme(name, group))
+    return named
 
 
 def average_linkage(vectors: Any, count: int) -> list[int]:
@@ -162,26 +172,3 @@ def average_linkage(vectors: Any, count: int) -> list[int]:
         for i in members[key]:
             labels[i] = label
     return labels
-
-
-def _name(members: list[Counter], everyone: list[Counter], entries: list[BibEntry]) -> str:
-    """A short label: a lone paper's title, else the terms most typical of the theme (frequent
-    in it, rare among the other retrieved entries)."""
-    if len(entries) == 1:
-        from galcli.bib.normalize import latex_to_text
-
-        words = latex_to_text(entries[0].title).split()
-        return " ".join(words[:8]) + (" …" if len(words) > 8 else "") if words else "Related work"
-    inside: Counter = Counter()
-    for document in members:
-        inside.update(set(document))
-    overall: Counter = Counter()
-    for document in everyone:
-        overall.update(set(document))
-    weight = {
-        t: (inside[t] / len(members)) * math.log(1 + len(everyone) / overall[t])
-        + 0.01 * sum(d[t] for d in members)
-        for t in inside
-    }
-    words = sorted(weight, key=lambda t: (-weight[t], t))[:3]
-    return ", ".join(words).capitalize() if words else "Related work"

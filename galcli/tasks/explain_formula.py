@@ -31,7 +31,7 @@ from galcli.verify.formula import (
     rows,
     to_unicode,
 )
-from galcli.verify.formula.definitions import Found
+from galcli.verify.formula.choice import Found
 from galcli.verify.formula.reading import VOCABULARY, read_row
 from galcli.verify.formula.symbols import NamedSymbol, named_symbols
 from galcli.verify.formula.vocabulary import MEANINGS

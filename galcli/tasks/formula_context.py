@@ -20,7 +20,8 @@ from galcli.latex.structure import Structure
 from galcli.latex.texlex import mask
 from galcli.verify.formula import Definition, Formula, TexMath, math_in_tex, parse_definitions
 from galcli.verify.formula import prepare as prepare_formula
-from galcli.verify.formula.definitions import Found, Phrase, choose, find_definitions
+from galcli.verify.formula.choice import Found, choose
+from galcli.verify.formula.definitions import Phrase, find_definitions
 from galcli.verify.formula.symbols import NamedSymbol
 
 

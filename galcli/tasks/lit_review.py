@@ -1,54 +1,50 @@
-"""`galcli lit-review`: a related-work section that cites by construction.
+"""`galcli lit-review`: a related-work section whose every sentence is traceable.
 
-The structure comes from galcli, not from the model: the entries are retrieved for the topic
-(BM25, fused with sentence embeddings when installed), grouped into themes, and each paper gets
-a grounded note from its own record (`review_notes`). The model then writes, per paper, one
-short sentence from that note, and galcli attaches the paper's citation to it; then one opening
-sentence per theme. A capable model may instead write each theme's whole paragraph from the
-notes (`mode="paragraphs"`), citing with [key]. Either way, before anything is printed, every
-citation is checked against the retrieved keys (others are removed and reported), every
-generated sentence is scored for support (`verify.support`), and every retrieved paper that
-no surviving sentence cites gets its quoted note, so the citations survive the checks.
-`mode="outline"` skips the model: the notes alone, by theme.
+The entries are retrieved for the topic (BM25, fused with sentence embeddings when installed)
+and grouped into themes, each headed by a phrase its titles share (`retrieve/headings`). Each
+paper gets one sentence built from its own abstract: the sentence most relevant to the topic and
+the theme, compressed by deletion and attributed with the entry's authors and year
+(`review_prose`); an entry without an abstract is described by its title, saying so. A theme's
+opening restates the theme, nothing more. Every sentence passes the faithfulness check against
+the cited entry (`verify/faithful`) before it is kept, and no two sentences are the same. No
+model is needed; with a `Rewriter` (`--paraphrase`) a model rewrites each sentence, and a
+rewrite that fails the check is reported and the built sentence kept. `outline` prints the
+notes as an annotated bibliography.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from galcli.bib.entries import BibEntry
+from galcli.bib.normalize import latex_to_text
 from galcli.errors import ExitCode
-from galcli.model.base import Backend, GenerationParams, Prompt
+from galcli.model.base import Prompt
 from galcli.provenance.stamp import Provenance, provenance_for, stamp
 from galcli.retrieve.embeddings import HybridIndex
 from galcli.retrieve.themes import group_into_themes
-from galcli.tasks.review_notes import Note, build_note, copies
-from galcli.tasks.review_writing import (
-    complete_sentence,
-    opening_prompt,
-    paper_prompt,
-    paragraph_prompt,
-    rephrase_prompt,
-    split_citations,
-    write_short,
+from galcli.tasks.review_notes import Note, build_note, ranked_sentences
+from galcli.tasks.review_prose import (
+    CITEP,
+    CITET,
+    TEMPLATE_WORDS,
+    attributed,
+    compress,
+    opening,
+    plain,
+    title_only,
 )
+from galcli.tasks.review_rewrite import Rewriter, as_template
 from galcli.tasks.session import HistoryEntry
-from galcli.verify.support import THRESHOLD, Support, score
+from galcli.verify.faithful import Sources, check
 
-SENTENCES, PARAGRAPHS, OUTLINE = "sentences", "paragraphs", "outline"
-MODES = (SENTENCES, PARAGRAPHS, OUTLINE)
-GENERATED, OPENING, QUOTE = "generated", "opening", "quote"
+EXTRACTIVE, REWRITTEN, OUTLINE = "extractive", "rewritten", "outline"
+EXTRACT, TITLE, OPENING, QUOTE = "extract", "title", "opening", "quote"  # Sentence.kind
 
-__all__ = [
-    "MODES",
-    "Review",
-    "ReviewRequest",
-    "outline",
-    "split_citations",
-    "write_review",
-]
+__all__ = ["Review", "ReviewRequest", "outline", "write_review"]
 
 
 @dataclass(frozen=True)
@@ -56,38 +52,33 @@ class ReviewRequest:
     topic: str
     max_papers: int = 12
     max_themes: int | None = None
-    params: GenerationParams = field(default_factory=GenerationParams)
     dense: bool = True  # fuse sentence embeddings into the ranking when the model is installed
-    mode: str = SENTENCES
-    strict: bool = False  # replace unsupported sentences by the cited papers' quoted notes
 
 
 @dataclass
 class Sentence:
-    """One sentence of the section: generated (and scored) or quoted from a note."""
+    """One sentence of the section, as checked, with where its citation goes."""
 
-    text: str  # citations removed from the prose; keys listed separately
+    template: str  # the sentence with CITET / CITEP where the citation goes
+    text: str  # as read by the faithfulness check: citations as "Mobley et al. (2012)"
     keys: list[str]
-    kind: str  # GENERATED (cites by key), OPENING (a theme's first line), QUOTE (a note)
-    support: Support | None = None  # None for quotations: they are the evidence
-    replaced: str | None = None  # with --strict: the generated text this quotation replaced
-    attempts: int = 1  # generations it took (a second try follows an unsupported first one)
+    kind: str  # EXTRACT, TITLE, OPENING or QUOTE (outline)
+    source: str | None = None  # the abstract sentence it was built from
+    rewritten: bool = False  # by the model, and passed the check
 
-    @property
-    def supported(self) -> bool | None:
-        return None if self.support is None else self.support.supported
+    def pieces(self) -> list[tuple[str, str]]:
+        """The sentence for a renderer: ("text", words) and ("citet" | "citep", "") pieces."""
+        marks = {CITET: "citet", CITEP: "citep"}
+        parts = re.split(f"({CITET}|{CITEP})", self.template)
+        return [(marks[p], "") if p in marks else ("text", p) for p in parts if p]
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,
             "keys": self.keys,
             "kind": self.kind,
-            "support": None if self.support is None else round(self.support.value, 3),
-            "supported": self.supported,
-            "scored": None if self.support is None else self.support.scorable,
-            "evidence": None if self.support is None else self.support.evidence,
-            "replaced": self.replaced,
-            "attempts": self.attempts if self.kind == GENERATED else None,
+            "source": self.source,
+            "rewritten": self.rewritten,
         }
 
 
@@ -102,33 +93,32 @@ class Section:
         return list(dict.fromkeys(k for s in self.sentences for k in s.keys))
 
     @property
-    def weak_evidence(self) -> list[str]:
-        """Keys of entries without an abstract: their notes are title and venue only."""
+    def title_only(self) -> list[str]:
+        """Keys of entries without an abstract: described by their title alone."""
         return [n.key for n in self.notes if not n.has_abstract]
-
-    @property
-    def text(self) -> str:
-        return " ".join(s.text for s in self.sentences)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "theme": self.theme,
-            "text": self.text,
+            "text": " ".join(s.text for s in self.sentences),
             "keys": self.keys,
             "sentences": [s.to_dict() for s in self.sentences],
             "notes": [n.to_dict() for n in self.notes],
-            "weak_evidence": self.weak_evidence,
+            "title_only": self.title_only,
         }
 
 
 @dataclass
-class Dropped:
+class Draft:
+    """A sentence that was not printed: a model's rewrite (or a built sentence) that failed."""
+
     key: str
-    theme: str
+    sentence: str
     reason: str
+    by: str = "galcli"  # or the model that wrote it
 
     def to_dict(self) -> dict[str, str]:
-        return {"key": self.key, "theme": self.theme, "reason": self.reason}
+        return {"key": self.key, "sentence": self.sentence, "reason": self.reason, "by": self.by}
 
 
 @dataclass
@@ -136,10 +126,11 @@ class Review:
     topic: str
     mode: str
     sections: list[Section]
-    dropped: list[Dropped]
-    model: str | None
-    provenance: Provenance
     retrieved: list[BibEntry]
+    provenance: Provenance
+    rejected: list[Draft] = field(default_factory=list)
+    model: str | None = None
+    labels: dict[str, str] = field(default_factory=dict)  # key -> "Mobley et al."
 
     @property
     def exit_code(self) -> ExitCode:
@@ -147,12 +138,8 @@ class Review:
 
     def history_entry(self) -> HistoryEntry | None:
         if self.model is None:
-            return None  # an outline quotes the .bib: no model run
-        verdicts = {
-            "keys_used": self.keys_used,
-            "dropped": [d.key for d in self.dropped],
-            "unsupported": len(self.unsupported),
-        }
+            return None  # built from the .bib: no model run to log
+        verdicts = {"keys_used": self.keys_used, "rejected": len(self.rejected)}
         return HistoryEntry(self.topic, self.to_dict(), self.provenance, verdicts)
 
     @property
@@ -165,27 +152,19 @@ class Review:
         return [e for e in self.retrieved if e.key in used]
 
     @property
-    def generated(self) -> list[Sentence]:
-        return [s for sec in self.sections for s in sec.sentences if s.support is not None]
-
-    @property
-    def unsupported(self) -> list[Sentence]:
-        return [s for s in self.generated if s.supported is False]
+    def sentences(self) -> list[Sentence]:
+        return [s for section in self.sections for s in section.sentences]
 
     def to_dict(self) -> dict[str, Any]:
-        cited = [s for s in self.generated if s.keys]
         return {
             "topic": self.topic,
             "mode": self.mode,
             "sections": [s.to_dict() for s in self.sections],
             "keys_used": self.keys_used,
             "retrieved": [e.key for e in self.retrieved],
-            "dropped_citations": [d.to_dict() for d in self.dropped],
-            "cited_generated_sentences": len(cited),
-            "supported_cited_generated_sentences": sum(bool(s.supported) for s in cited),
+            "rejected": [d.to_dict() for d in self.rejected],
             "model": self.model,
             "provenance": self.provenance.as_dict(),
-            "unsupported_threshold": THRESHOLD,
         }
 
 
@@ -194,185 +173,130 @@ def retrieve(request: ReviewRequest, entries: Sequence[BibEntry]) -> list[BibEnt
     return [hit.entry for hit in index.search(request.topic, k=request.max_papers)]
 
 
+def _themes(request: ReviewRequest, retrieved: list[BibEntry]) -> list[tuple[str, list[BibEntry]]]:
+    themes = group_into_themes(retrieved, request.max_themes, topic=request.topic)
+    return [(theme.name, theme.entries) for theme in themes]
+
+
 def outline(request: ReviewRequest, entries: Sequence[BibEntry]) -> Review:
-    """The annotated bibliography by theme: notes only, no model."""
+    """The annotated bibliography by theme: each paper's note, quoted."""
     retrieved = retrieve(request, entries)
     sections = []
-    for theme in group_into_themes(retrieved, request.max_themes):
-        notes = [build_note(e, request.topic) for e in theme.entries]
-        sentences = [Sentence(n.quotation(), [n.key], QUOTE) for n in notes]
-        sections.append(Section(theme.name, notes, sentences))
+    for name, members in _themes(request, retrieved):
+        notes = [build_note(e, request.topic) for e in members]
+        quotes = [Sentence(n.quotation(), n.quotation(), [n.key], QUOTE) for n in notes]
+        sections.append(Section(name, notes, quotes))
     provenance = stamp(
         model="none (notes quoted from the .bib)",
         model_sha256=None,
         prompt=request.topic,
         watermark="off (nothing generated)",
     )
-    return Review(request.topic, OUTLINE, sections, [], None, provenance, retrieved)
+    return Review(request.topic, OUTLINE, sections, retrieved, provenance)
 
 
-def _quotes_for(
-    keys: Sequence[str], notes: dict[str, Note], replaced: str | None
-) -> list[Sentence]:
-    return [Sentence(notes[k].quotation(), [k], QUOTE, replaced=replaced) for k in keys]
+def _signature(text: str) -> str:
+    """What two sentences share when they say the same thing: their words, citations aside."""
+    return " ".join(re.findall(r"\w+", text.replace(CITET, "").replace(CITEP, "").lower()))
 
 
 class _Writer:
-    """Writes one theme's sentences and keeps what the checks removed."""
+    """Builds the sentences in order, so that forms rotate and no sentence repeats."""
 
-    def __init__(
-        self,
-        request: ReviewRequest,
-        backend: Backend,
-        known: set[str],
-        on_text: Callable[[str], None] | None,
+    def __init__(self, topic: str, rewriter: Rewriter | None) -> None:
+        self.topic = topic
+        self.rewriter = rewriter
+        self.turn = 0  # the form of the next built sentence
+        self.titles = 0  # the form of the next title-only one
+        self.seen: set[str] = set()
+        self.rejected: list[Draft] = []
+        self.labels: dict[str, str] = {}
+
+    def paper(self, entry: BibEntry, note: Note, theme: str) -> Sentence:
+        label = f"{note.authors} ({note.year})"
+        parenthetical = f"({note.authors}, {note.year})"
+        self.labels[note.key] = note.authors
+        title = note.title
+        abstract = latex_to_text(entry.abstract)
+        sources = Sources.of(
+            [title, abstract, latex_to_text(entry.keywords), latex_to_text(entry.author)]
+            + [label, self.topic, theme, TEMPLATE_WORDS]
+        )
+        lower = set(re.findall(r"(?<![\w-])[a-z][\w-]*", f"{title} {abstract}"))
+        singular = " and " not in note.authors and "et al." not in note.authors
+        built = None
+        for candidate in ranked_sentences(abstract, f"{self.topic} {theme}") if abstract else []:
+            core = compress(candidate)
+            if len(core.split()) < 5 or _signature(core) in self.seen:
+                continue  # two entries with one abstract (a duplicate) get different sentences
+            template = attributed(core, self.turn, singular, lower.__contains__)
+            text = plain(template, label, parenthetical)
+            verdict = check(text, sources)
+            if verdict.ok:
+                self.turn += 1
+                self.seen.add(_signature(core))
+                built = Sentence(template, text, [note.key], EXTRACT, candidate)
+                break
+            self.rejected.append(Draft(note.key, text, verdict.reason()))
+        if built is None:
+            template = title_only(title, self.titles)
+            self.titles += 1
+            built = Sentence(template, plain(template, label, parenthetical), [note.key], TITLE)
+        if self.rewriter is not None and built.kind == EXTRACT:
+            self._rewrite(built, title, sources, label, parenthetical)
+        self.seen.add(_signature(built.text))
+        return built
+
+    def _rewrite(
+        self, built: Sentence, title: str, sources: Sources, label: str, parenthetical: str
     ) -> None:
-        self.request = request
-        self.backend = backend
-        self.known = known
-        self.on_text = on_text
-        self.dropped: list[Dropped] = []
-        self.prompts: list[str] = []
-
-    def _generate(self, prompt: Prompt, params: GenerationParams, sentences: int) -> str:
-        self.prompts.append(prompt.text_for(self.backend.profile))
-        return write_short(self.backend, prompt, params, self.on_text, sentences=sentences)
-
-    def _drop(self, key: str, theme: str, allowed: set[str]) -> None:
-        if any(d.key == key and d.theme == theme for d in self.dropped):
+        assert self.rewriter is not None
+        draft, rejected = self.rewriter(built.text, title, sources, self.seen)
+        if draft is None:
+            assert rejected is not None
+            model = self.rewriter.backend.model_id
+            self.rejected.append(Draft(built.keys[0], rejected.sentence, rejected.reason, model))
             return
-        if key not in self.known:
-            reason = "not in the bibliography"
-        elif key in allowed:
-            reason = "cited for another paper's sentence"
-        else:
-            reason = "in the bibliography but not among the retrieved papers"
-        self.dropped.append(Dropped(key, theme, reason))
+        built.template = as_template(draft, label, parenthetical)
+        built.text = plain(built.template, label, parenthetical)
+        built.rewritten = True
 
-    def paper_sentences(
-        self, theme: str, notes: list[Note], entries: dict[str, BibEntry]
-    ) -> list[Sentence]:
-        """One sentence per paper. A sentence the checks do not support gets one second try
-        from a narrower prompt (rephrase the note's best quotation); the better-supported of
-        the two is kept, and scored like any other."""
-        sentences: list[Sentence] = []
-        for note in notes:
-            best: Sentence | None = None
-            prompts = [paper_prompt(self.request.topic, note), rephrase_prompt(note)]
-            for attempt, prompt in enumerate(prompts, 1):
-                prose = self._paper_prose(prompt, note, theme, set(entries))
-                if prose:
-                    checked = score(prose, [entries[note.key]])
-                    if best is None or best.support is None or checked.value > best.support.value:
-                        best = Sentence(prose, [note.key], GENERATED, checked)
-                if best is not None:
-                    best.attempts = attempt
-                    if best.supported:
-                        break
-            if best is not None and copies(best.text, note):
-                # a verbatim copy of the note is a quotation, not new prose: shown as one
-                best = Sentence(note.quotation(), [note.key], QUOTE, replaced=best.text)
-            sentences += [best] if best else _quotes_for([note.key], {note.key: note}, "")
-        return sentences
-
-    def _paper_prose(self, prompt: Prompt, note: Note, theme: str, allowed: set[str]) -> str:
-        """The model's sentence about `note`, citations it wrote itself removed (and reported:
-        galcli attaches the paper's key)."""
-        parts = split_citations(
-            complete_sentence(self._generate(prompt, self.request.params, sentences=1))
-        )
-        for _, keys in parts:
-            for key in keys:
-                if key != note.key:
-                    self._drop(key, theme, allowed)
-        return " ".join(p for p, _ in parts)
-
-    def paragraph(
-        self, theme: str, notes: list[Note], entries: dict[str, BibEntry]
-    ) -> list[Sentence]:
-        text = self._generate(
-            paragraph_prompt(self.request.topic, theme, notes), self.request.params, sentences=0
-        )
-        sentences: list[Sentence] = []
-        for prose, keys in split_citations(text):
-            kept = []
-            for key in dict.fromkeys(keys):
-                if key in entries:
-                    kept.append(key)
-                else:
-                    self._drop(key, theme, set(entries))
-            cited = [entries[k] for k in kept] or list(entries.values())
-            sentences.append(Sentence(prose, kept, GENERATED, score(prose, cited)))
-        return sentences
-
-    def opening(
-        self, theme: str, notes: list[Note], entries: dict[str, BibEntry]
-    ) -> Sentence | None:
-        text = self._generate(
-            opening_prompt(self.request.topic, theme, notes), self.request.params, sentences=1
-        )
-        prose = " ".join(p for p, _ in split_citations(complete_sentence(text)))
-        if not prose:
-            return None
-        return Sentence(prose, [], OPENING, score(prose, list(entries.values())))
-
-
-def _checked(sentences: list[Sentence], notes: list[Note], strict: bool) -> list[Sentence]:
-    """With `strict`, unsupported sentences give way to their papers' quoted notes (an
-    unsupported opening is left out); then every paper no sentence cites gets its note."""
-    by_key = {n.key: n for n in notes}
-    result: list[Sentence] = []
-    for sentence in sentences:
-        if strict and sentence.supported is False:
-            if sentence.keys:
-                result += _quotes_for(sentence.keys, by_key, replaced=sentence.text)
-            continue
-        result.append(sentence)
-    cited = {k for s in result for k in s.keys}
-    result += _quotes_for([n.key for n in notes if n.key not in cited], by_key, replaced=None)
-    seen: set[tuple[str, ...]] = set()
-    unique = []
-    for sentence in result:  # one quotation per paper, even if two sentences gave way to it
-        marker = (sentence.kind, sentence.text)
-        if sentence.kind == QUOTE and marker in seen:
-            continue
-        seen.add(marker)
-        unique.append(sentence)
-    return unique
+    def opening(self, theme: str, turn: int) -> Sentence | None:
+        text = opening(theme, turn)
+        if not check(text, [self.topic, theme, TEMPLATE_WORDS]).ok:
+            return None  # cannot happen with the templates as they are; never print it unchecked
+        return Sentence(text, text, [], OPENING)
 
 
 def write_review(
-    request: ReviewRequest,
-    entries: Sequence[BibEntry],
-    backend: Backend,
-    on_text: Callable[[str], None] | None = None,
-    progress: Callable[..., None] = lambda *a, **k: None,
+    request: ReviewRequest, entries: Sequence[BibEntry], rewriter: Rewriter | None = None
 ) -> Review:
     retrieved = retrieve(request, entries)
-    progress(1, description="grouping into themes")
-    themes = group_into_themes(retrieved, request.max_themes)
-    progress(1, description="writing")
-    writer = _Writer(request, backend, {e.key for e in entries}, on_text)
-    sections: list[Section] = []
-    for theme in themes:
-        notes = [build_note(e, request.topic) for e in theme.entries]
-        cited = {e.key: e for e in theme.entries}
-        if request.mode == PARAGRAPHS:
-            sentences = writer.paragraph(theme.name, notes, cited)
-        else:
-            sentences = writer.paper_sentences(theme.name, notes, cited)
-            if len(notes) > 1:
-                first = writer.opening(theme.name, notes, cited)
-                sentences = ([first] if first else []) + sentences
-        sections.append(Section(theme.name, notes, _checked(sentences, notes, request.strict)))
-        progress(1)
-    provenance = provenance_for(backend, Prompt(raw="\n\n".join(writer.prompts)), request.params)
+    writer = _Writer(request.topic, rewriter)
+    sections = []
+    openings = 0
+    for name, members in _themes(request, retrieved):
+        notes = [build_note(e, request.topic) for e in members]
+        sentences = []
+        if len(members) > 1:
+            first = writer.opening(name, openings)
+            openings += 1
+            sentences += [first] if first is not None else []
+        sentences += [writer.paper(e, n, name) for e, n in zip(members, notes, strict=True)]
+        sections.append(Section(name, notes, sentences))
+    if rewriter is None:
+        provenance = stamp(
+            model="none (sentences built from the cited entries)",
+            model_sha256=None,
+            prompt=request.topic,
+            watermark="off (nothing generated)",
+        )
+        model = None
+    else:
+        prompt = Prompt(raw="\n\n".join(rewriter.prompts))
+        provenance = provenance_for(rewriter.backend, prompt, rewriter.params)
+        model = rewriter.backend.model_id
+    mode = EXTRACTIVE if rewriter is None else REWRITTEN
     return Review(
-        request.topic,
-        request.mode,
-        sections,
-        writer.dropped,
-        backend.model_id,
-        provenance,
-        retrieved,
+        request.topic, mode, sections, retrieved, provenance, writer.rejected, model, writer.labels
     )

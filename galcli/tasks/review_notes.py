@@ -1,9 +1,9 @@
-"""Grounded notes for `galcli lit-review`: what each retrieved paper says, in its own words.
+"""What each retrieved paper says, in its own words, for `galcli lit-review`.
 
 A note is built from the entry's record alone: title, authors, year, venue, and the one or two
-abstract sentences most relevant to the topic, kept verbatim as quotations. Notes are what the
-model writes from, what `--outline` prints, and what `--strict` puts in place of a sentence the
-checks do not support. An entry without an abstract gets a note from its title and venue.
+abstract sentences most relevant to the topic, kept verbatim. `--outline` prints notes as
+quotations; the section's sentences are built from the best-ranked abstract sentence
+(`ranked_sentences`, `review_prose`). An entry without an abstract gets a note from its title.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from galcli.bib.entries import BibEntry
-from galcli.bib.normalize import latex_to_text, normalize_title
+from galcli.bib.normalize import latex_to_text
+from galcli.bib.words import content_words
 from galcli.latex.sentences import split_sentences
-from galcli.verify.support import content_words
 
 MAX_QUOTES = 2
 QUOTE_CHARS = 320  # both quotations together; longer prompts cost the small model seconds
@@ -91,6 +91,39 @@ class Note:
         }
 
 
+# sentences that lean on the one before ("These results", "It") read badly on their own
+_ANAPHORIC = re.compile(
+    r"^(?:\S+\s+){0,4}?(?:these|those|such|it|they|its|their|both|the latter|the former|"
+    r"this(?! (?:paper|work|study|article|review|contribution|letter|report|chapter|thesis)\b))\b",
+    re.I,
+)
+_BACK = re.compile(r"\b(?:these|those|the latter|the former|above)\b", re.I)  # "these failings"
+_SELF = re.compile(
+    r"^(?:(?:here|herein|in this \w+),?\s+)?(?:we|this (?:paper|work|study))\b", re.I
+)
+
+
+def ranked_sentences(abstract: str, wanted: str) -> list[str]:
+    """The sentences of `abstract`, best first for a review about `wanted` (topic and theme):
+    most content words shared, a sentence in which the paper speaks of itself ("We show") before
+    one that leans on the sentence before it ("These results", "overcome these failings"),
+    very short or very long ones last, and earlier sentences first among equals (abstracts say
+    what a paper does first)."""
+    sentences = abstract_sentences(abstract)
+    words = content_words(wanted)
+
+    def rank(i: int) -> tuple[float, int]:
+        sentence = sentences[i]
+        length = len(sentence.split())
+        score: float = len(content_words(sentence) & words)
+        score += 0.5 * bool(_SELF.match(sentence)) - 1.5 * bool(_ANAPHORIC.match(sentence))
+        score -= bool(_BACK.search(sentence))
+        score -= 2 * (length < 6) + (length > 60)
+        return -score, i
+
+    return [sentences[i] for i in sorted(range(len(sentences)), key=rank)]
+
+
 def relevant_sentences(abstract: str, topic: str, limit: int = MAX_QUOTES) -> list[str]:
     """The `limit` sentences of `abstract` sharing most content words with `topic` (earlier
     sentences win ties: abstracts say what a paper does first), in the abstract's order, within
@@ -126,13 +159,4 @@ def build_note(entry: BibEntry, topic: str) -> Note:
         venue=venue(entry),
         quotes=tuple(quotes),
         has_abstract=bool(quotes),
-    )
-
-
-def copies(text: str, note: Note) -> bool:
-    """Whether `text` is the note's title or one of its quotations, word for word (case,
-    punctuation and LaTeX spelling aside)."""
-    words = normalize_title(text)
-    return bool(words) and any(
-        words in normalize_title(source) for source in (note.title, *note.quotes)
     )

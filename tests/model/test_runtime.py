@@ -39,7 +39,7 @@ def _one_line_error(result) -> None:
     [
         ("generate", "Graphene is"),
         ("generate", "Graphene is", "-m", "{tiny}"),
-        ("explain-formula", "E = mc^2"),
+        ("explain-formula", "E = mc^2", "--paraphrase"),  # the built explanation needs none
         ("detect", "-"),
         ("models", "prepare"),
     ],

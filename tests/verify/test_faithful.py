@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from galcli.verify.faithful import Sources, check, content_words
+from galcli.bib.words import content_words
+from galcli.verify.faithful import Sources, check
 
 FORMULA = ["\\bar{x} = \\sum_i w_i x_i", "x̄ = ∑ᵢ wᵢxᵢ", "the weighted mean estimate", "the weights"]
 ALCHEMLYB = [
@@ -89,3 +90,28 @@ def test_stems_and_connectives() -> None:
         "energi",
         "calcul",
     }
+
+
+def test_a_generation_loop_fails_even_with_known_words() -> None:
+    """What the embedded model wrote for `explain-formula --paraphrase` and `smiles describe
+    --paraphrase`: only words of the sources, over and over."""
+    loop = "The equation z = (| times |_G, minus |T| times |G" + " times |T|" * 12
+    verdict = check(loop, ["z", "G", "T", "times", "minus", "the equation"])
+    assert not verdict.ok and verdict.repeated in ("times T", "T times")
+    assert (
+        verdict.reason() == f"repeats '{verdict.repeated}' over and over: a model caught in a loop"
+    )
+    smiles = "SMILES: 180.0423" + "(O)O" * 20
+    assert not check(smiles, ["smiles", "180.0423", "O"]).ok
+    assert check("T times T times T is T cubed.", ["T", "times", "cubed"]).ok  # 3 is not a loop
+
+
+def test_sift_keeps_whole_sentences_only() -> None:
+    """`explain-formula --paraphrase` once printed "Here γ (" : the model's last, cut sentence."""
+    from galcli.verify.faithful import sift
+
+    kept, rejected = sift("Here γ is the share. Here γ (", ["γ", "the share"])
+    assert kept == ["Here γ is the share."]
+    assert [(r.sentence, r.reason) for r in rejected] == [
+        ("Here γ (", "unfinished: the model stopped mid-sentence")
+    ]

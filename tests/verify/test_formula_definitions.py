@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from galcli.verify.formula.definitions import choose, find_definitions
+from galcli.verify.formula.choice import choose
+from galcli.verify.formula.definitions import find_definitions
 from galcli.verify.formula.parse import parse
 from galcli.verify.formula.symbols import named_symbols
 

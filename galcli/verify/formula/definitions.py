@@ -11,9 +11,8 @@ words around it are matched against the ways papers define notation:
 - `\\nomenclature{$X$}{…}` and glossary entries with a `symbol` or math `name` (`glossary`).
 
 A phrase defines each named symbol of its formula (a list `$u_1 \\cdots u_T$` defines each of
-them) under the symbol's keys (verify/formula/symbols.py). `choose` picks, for a symbol of an
-equation, the nearest definition before the equation, then one in the paragraph after it, then
-one elsewhere in the project; a symbol no phrase defines has none, and is never guessed.
+them) under the symbol's keys (verify/formula/symbols.py). Which of them defines a symbol of
+one equation is chosen in verify/formula/choice.py.
 """
 
 from __future__ import annotations
@@ -336,90 +335,3 @@ def _glossary(path: str, masked: str) -> list[Phrase]:
             found.append(Phrase(symbol, clean(description), path, lines(offset)[0], offset,
                                 "glossary"))  # fmt: skip
     return found
-
-
-# -- choosing the definition of a symbol ------------------------------------------------------
-
-
-def _distinctive(symbol: NamedSymbol) -> bool:
-    """A symbol whose name other parts of a document are unlikely to reuse for something else:
-    a single Latin letter (x, f, N) is not; W^{(e)}, \\theta, \\mathcal{L} are."""
-    return not re.fullmatch(r"[A-Za-z]'*", symbol.key)
-
-
-@dataclass(frozen=True)
-class Found:
-    """The definition chosen for a symbol, and how the symbol matched the phrase's: as
-    written (`exact`), at other indices (`index`: h^{n-1}_t by h^n_t), as a member of a range
-    (`family`: u_t by $u_1 \\cdots u_T$), or by its base symbol (`base`: p^{(k)} by $p$)."""
-
-    phrase: Phrase
-    match: str
-
-    def to_dict(self) -> dict[str, object]:
-        data = self.phrase.to_dict()
-        data["match"] = self.match
-        if self.match != "exact":
-            data["of"] = self.said_of
-        return data
-
-    @property
-    def said_of(self) -> str:
-        """What the phrase defines, as written: the range for a family, else the symbol."""
-        phrase = self.phrase
-        return phrase.written.strip() if self.match == "family" and phrase.written else (
-            phrase.symbol.latex
-        )  # fmt: skip
-
-
-def choose(
-    symbol: NamedSymbol,
-    phrases: Sequence[Phrase],
-    file: str,
-    start: int,
-    end: int,
-    after: tuple[int, int] | None = None,
-    order: Sequence[str] = (),
-) -> Found | None:
-    """The definition of `symbol`, of a formula at `start:end` of `file`. Nearest first: a
-    definition before the formula in its file (the closest), then one in `after` (the rest of
-    the formula's paragraph and the next one); a way of defining that says what the symbol is
-    ("$X$ is the …") before one that only names it ("the loss $L$"); then a definition
-    elsewhere in the project (files in `order`), where only the former count, and only for a
-    symbol more distinctive than one Latin letter. The symbol as written first; then at other
-    indices, as a member of a defined range, and last by its base symbol, near it only."""
-    rank = {name: index for index, name in enumerate(order)}
-
-    def near(candidates: list[Phrase]) -> Phrase | None:
-        here = [p for p in candidates if p.file == file]
-        before = [p for p in here if p.offset < start]
-        if before:
-            return max(before, key=lambda p: p.offset)
-        if after is not None:
-            following = [p for p in here if after[0] <= p.offset < after[1]]
-            if following:
-                return min(following, key=lambda p: p.offset)
-        return None
-
-    family, base = symbol.family, symbol.base_key
-    for kind, match in (
-        ("exact", lambda p: p.symbol.key == symbol.key),
-        ("index", lambda p: p.symbol.shape == symbol.shape),
-        ("family", lambda p: bool(family) and p.family and p.symbol.family == family),
-        ("base", lambda p: base != symbol.key and p.symbol.key == base),
-    ):
-        candidates = [
-            p for p in phrases if match(p) and not (p.file == file and start <= p.offset < end)
-        ]
-        strong = [p for p in candidates if p.how in STRONG]
-        found = near(strong) or near(candidates)
-        if found is None and kind != "base" and _distinctive(symbol):
-            greek = re.fullmatch(r"\\[A-Za-z]+", symbol.key) is not None  # \theta, \sigma
-            elsewhere = strong or [p for p in candidates if greek and p.how == "noun"]
-            if elsewhere:
-                found = min(
-                    elsewhere, key=lambda p: (p.file != file, rank.get(p.file, len(rank)), p.offset)
-                )
-        if found is not None:
-            return Found(found, kind)
-    return None

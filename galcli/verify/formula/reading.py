@@ -65,8 +65,12 @@ def read_row(row: Row) -> str:
     return f"{read_expression(row.left)} {relation} {read_expression(row.right)}"
 
 
+_PUNCTUATION = re.compile(r"(?:\s|\\[,;:!]|\\q?quad)*[.,;]\s*$")
+
+
 def read_expression(latex: str) -> str:
     """An expression in words (its Unicode rendering where words would not help)."""
+    latex = _PUNCTUATION.sub("", latex)  # a display's closing "," or ".": prose, not math
     try:
         units = _units(latex, parse(latex))
     except Exception:  # noqa: BLE001 - an expression the reader cannot parse is shown as is
@@ -79,9 +83,9 @@ class _Unit:
     """A piece of a formula at one level: a symbol with its scripts, a big operator with its
     bounds, a fraction, a root, a group, a sign, or something shown as written."""
 
-    kind: str  # text, big, frac, sqrt, sign, times, group, power
+    kind: str  # text, big, frac, sqrt, abs, norm, sign, times, group, power
     text: str  # Unicode (text), the operator's name (big), + or - (sign)
-    parts: list[list[_Unit]] = field(default_factory=list)  # frac: [top, bottom]; sqrt, group
+    parts: list[list[_Unit]] = field(default_factory=list)  # frac: [top, bottom]; sqrt, abs…
     scripts: dict[str, str] = field(default_factory=dict)  # big: "_" and "^" as written
     source: str = ""  # text: the LaTeX it renders
 
@@ -105,10 +109,26 @@ def _tokens(latex: str, nodes: list[Any]) -> list[tuple[str, Any]]:
     return tokens
 
 
+_SINGLE_BARS = {"vert", "lvert", "rvert"}
+_DOUBLE_BARS = {"|", "Vert", "lVert", "rVert"}
+
+
+def _bar(token: tuple[str, Any]) -> str | None:
+    """ "abs" for a single bar (| or \\vert), "norm" for a double one (\\| or \\Vert)."""
+    text, node = token
+    name = getattr(node, "macroname", None)
+    if node is None and text == "|" or name in _SINGLE_BARS:
+        return "abs"
+    return "norm" if name in _DOUBLE_BARS else None
+
+
 def _units(latex: str, nodes: list[Any]) -> list[_Unit]:
+    return _read(latex, _tokens(latex, nodes))
+
+
+def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[_Unit]:
     from pylatexenc.latexwalker import LatexGroupNode, LatexMacroNode
 
-    tokens = _tokens(latex, nodes)
     units: list[_Unit] = []
     index = 0
     while index < len(tokens):
@@ -147,6 +167,17 @@ def _units(latex: str, nodes: list[Any]) -> list[_Unit]:
                 units[-1].text += rendered
             else:
                 units.append(_Unit("text", rendered, source=source))
+        elif (bar := _bar((text, node))) is not None and (
+            end := next((j for j in range(index, len(tokens)) if _bar(tokens[j]) == bar), None)
+        ) is not None:  # |x|, \\|v\\|: read inside; |s|_G, ‖v‖₂ (a script follows): as written
+            source = "".join(t for t, _ in tokens[index - 1 : end + 1])
+            inside = tokens[index:end]
+            index = end + 1
+            scripted = index < len(tokens) and tokens[index][0] in ("_", "^")
+            if scripted or not inside:
+                units.append(_Unit("text", to_unicode(source).strip(), source=source))
+            else:
+                units.append(_Unit(bar, "", [_read(latex, inside)]))
         elif set(text) == {"'"} and units and units[-1].kind == "text":  # f'': its primes
             units[-1].source += text
             units[-1].text = to_unicode(units[-1].source)
@@ -182,17 +213,24 @@ def _units(latex: str, nodes: list[Any]) -> list[_Unit]:
 
 def _closing(tokens: list[tuple[str, Any]], start: int) -> int:
     """The index of the token that closes the bracket opened at `start` (the last one when
-    it is never closed)."""
+    it is never closed); `\\left` and `\\right` take the delimiter after them along."""
     depth = 0
-    for index in range(start, len(tokens)):
+    index = start
+    while index < len(tokens):
         text, node = tokens[index]
         name = getattr(node, "macroname", None)
-        if (text in ("(", "[") and node is None) or name == "left":
+        if name in ("left", "right"):
+            depth += 1 if name == "left" else -1
+            index += 1  # its delimiter: \\left| … \\right|
+            if depth == 0:
+                return min(index, len(tokens) - 1)
+        elif text in ("(", "[") and node is None:
             depth += 1
-        elif (text in (")", "]") and node is None) or name == "right":
+        elif text in (")", "]") and node is None:
             depth -= 1
             if depth == 0:
                 return index
+        index += 1
     return len(tokens) - 1
 
 
@@ -239,6 +277,9 @@ def _factors(units: list[_Unit]) -> str:
             parts.append(f"{top}/{bottom}" if short else f"{_wrap(top)} divided by {_wrap(bottom)}")
         elif unit.kind == "sqrt":
             parts.append(f"the square root of {_terms(unit.parts[0])}")
+        elif unit.kind in ("abs", "norm"):
+            what = "the absolute value" if unit.kind == "abs" else "the norm"
+            parts.append(f"{what} of {_wrap(_terms(unit.parts[0]))}")
         elif unit.kind == "power" and parts:
             parts[-1] = f"{parts[-1]} {unit.text}"
         elif unit.kind == "group":
@@ -293,6 +334,7 @@ VOCABULARY = " ".join(
         *_BIG.values(),
         *_POWERS.values(),
         "times plus minus over from to of up as divided by square root power row here where "
-        "is are not defined in the document given said an index formula equation",
+        "is are not defined in the document given said an index formula equation absolute "
+        "value norm",
     ]
 )

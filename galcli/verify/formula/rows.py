@@ -92,8 +92,13 @@ def unwrap(latex: str) -> str:
     return re.sub(r"^\s*(?:\[[^\]]*\])?\s*(?:\{\d+\})?", "", body)
 
 
-# \label, \tag and \nonumber: a row's name, not its content (source.py strips them too)
-LABELS = re.compile(r"\\label\s*\{[^{}]*\}|\\tag\*?\s*\{[^{}]*\}|\\nonumber\b|\\notag\b")
+# \label, \tag and \nonumber: a row's name, not its content (source.py strips them too); so
+# is a document's own label macro (\labeq{transformers-emb}, \eqlabel{…}: "lab" in its name, a
+# key without spaces for its argument)
+LABELS = re.compile(
+    r"\\label\s*\{[^{}]*\}|\\tag\*?\s*\{[^{}]*\}|\\nonumber\b|\\notag\b"
+    r"|\\[A-Za-z]*(?:lab|lbl)[A-Za-z]*\s*\{[\w:.-]+\}"
+)
 
 
 def _has_content(row: str) -> bool:
