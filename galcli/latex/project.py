@@ -44,14 +44,20 @@ class Sources:
         self.keep_going = keep_going
         self.max_size = max_size
         self.failures: list[InputError] = []
+        self._resolved: dict[Path, Path] = {}
+
+    def resolve(self, path: Path) -> Path:
+        """`path.resolve()`, asked of the file system once per path for these sources (a scan
+        resolves each file's path several times; an editor's server scans after every edit)."""
+        if path not in self._resolved:
+            try:
+                self._resolved[path] = path.resolve()
+            except OSError:
+                self._resolved[path] = path.absolute()
+        return self._resolved[path]
 
     def _own(self, path: Path) -> str | None:
-        if not self.overlay:
-            return None
-        try:
-            return self.overlay.get(path.resolve())
-        except OSError:
-            return None
+        return self.overlay.get(self.resolve(path)) if self.overlay else None
 
     def is_file(self, path: Path) -> bool:
         return self._own(path) is not None or path.is_file()
@@ -182,17 +188,19 @@ def scan_project(
     `after_main` is called once the main file itself is scanned: its preamble usually settles
     the bibliography backend and files, so a caller can start reading them early.
     """
+    if sources is DISK:
+        sources = Sources()  # its own memory of resolved paths, for this scan only
     project = LatexProject(main=main)
     root = main.parent
     macros: dict[str, CiteMacro] = {}
     pending: list[Path] = [main]
     seen: set[Path] = set()
-    parent: dict[Path, Path | None] = {main.resolve(): None}  # who first included each file
+    parent: dict[Path, Path | None] = {sources.resolve(main): None}  # who first included each file
     while pending:
         path = pending.pop(0)
-        if path.resolve() in seen:
+        if sources.resolve(path) in seen:
             continue
-        seen.add(path.resolve())
+        seen.add(sources.resolve(path))
         project.files.append(path)
         text = project.texts[path] = sources.read(path)
         project.macros_before[path] = dict(macros)
@@ -210,13 +218,15 @@ def scan_project(
             project.includes.append(reference)
             if resolved is None:
                 continue
-            chain = [path.resolve()]
-            while chain[-1] != resolved.resolve() and (up := parent.get(chain[-1])) is not None:
+            chain = [sources.resolve(path)]
+            while (
+                chain[-1] != sources.resolve(resolved) and (up := parent.get(chain[-1])) is not None
+            ):
                 chain.append(up)
-            if chain[-1] == resolved.resolve():
+            if chain[-1] == sources.resolve(resolved):
                 project.cycles.append((reference, chain[::-1]))
             else:
-                parent.setdefault(resolved.resolve(), path.resolve())
+                parent.setdefault(sources.resolve(resolved), sources.resolve(path))
                 pending.append(resolved)
         bases = [root] if path.parent == root else [root, path.parent]
         for name, line, column, command, options in scan.bibliographies:

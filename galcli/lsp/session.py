@@ -97,6 +97,7 @@ class Session:
         self.checked = asyncio.Event()  # set after each round of checks
         self.borrowed: dict[Path, tuple[Path, ...]] = {}  # main -> .bib files it reads instead
         self.contributions: dict[str, dict[Path, list[types.Diagnostic]]] = {}
+        self.sent: dict[str, list[types.Diagnostic]] = {}  # what each file shows now
         self.rankers = Rankers(self)
         self.completing = False  # a completion was asked for: keep rankers ready after checks
         self.formulas = Formulas()
@@ -286,7 +287,8 @@ class Session:
         done = []
         for main, bibs in mains.items():
             started = time.perf_counter()
-            analysis = analyse(main, overlay, settings.editor, bibs, self.online)
+            online = self.online if settings.editor.online else None
+            analysis = analyse(main, overlay, settings.editor, bibs, online)
             LOG.info("checked %s in %.0f ms", main, 1000 * (time.perf_counter() - started))
             done.append(analysis)
         for bib in alone:
@@ -325,6 +327,9 @@ class Session:
                         diagnostics_.append(diagnostic)
                 merged[uri] = diagnostics_
         for uri, listed in merged.items():
+            if self.sent.get(uri) == listed:
+                continue  # unchanged: a 100-file project is not sent again after each edit
+            self.sent[uri] = listed
             self.server.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=listed)
             )
