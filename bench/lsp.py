@@ -51,9 +51,9 @@ FILES = 100
 REQUESTS = 100
 
 
-def hide(source: Path, main_name: str, into: Path, paper: str) -> tuple[Path, list]:
+def hide(source: Path, main_name: str, into: Path, paper: str) -> tuple[Path, list, list[str]]:
     """A copy of the paper with HIDDEN random cite commands' keys removed: (main, [(file,
-    offset inside the braces, gold keys)])."""
+    offset inside the braces, gold keys)], every key of its .bib)."""
     copy = into / source.name
     shutil.copytree(source, copy)
     main = copy / main_name
@@ -80,7 +80,7 @@ def hide(source: Path, main_name: str, into: Path, paper: str) -> tuple[Path, li
         for cs in mine:
             places.append((path, cs[0].start - shift, {c.key for c in cs} & defined))
             shift += cs[-1].end - cs[0].start
-    return main, places
+    return main, places, sorted(defined)
 
 
 def position(text: str, offset: int) -> tuple[int, int]:
@@ -113,6 +113,7 @@ class Client:
     async def start(self) -> None:
         t = self.types
         await self.client.start_io(sys.executable, "-m", "galcli", "lsp", env=self.env)
+        self.stderr = asyncio.ensure_future(self._drain())
         await self.client.initialize_async(
             t.InitializeParams(
                 capabilities=t.ClientCapabilities(),
@@ -166,6 +167,16 @@ class Client:
             )
         )
 
+    async def _drain(self) -> None:
+        """Read what the server writes to stderr (pygls's client pipes it and never reads it:
+        a full pipe would stop the server), and show it."""
+        server = self.client._server
+        while server is not None and server.stderr is not None:
+            line = await server.stderr.readline()
+            if not line:
+                break
+            sys.stderr.write(line.decode("utf-8", "replace"))
+
     async def stop(self) -> None:
         await self.client.shutdown_async(None)
         self.client.exit(None)
@@ -192,14 +203,17 @@ async def ranking(corpora: Path, scratch: Path, dense: bool) -> dict[str, tuple[
     """paper -> (hit@5 of galcli lsp, hit@5 of alphabetical order, placeholders)."""
     results = {}
     for paper, (folder, main_name) in PAPERS.items():
-        main, places = hide(corpora / "latex" / folder, main_name, scratch / paper, paper)
-        results[paper] = await rank_paper(main, places, scratch, dense)
+        main, places, keys = hide(corpora / "latex" / folder, main_name, scratch / paper, paper)
+        results[paper] = await rank_paper(main, places, keys, scratch, dense)
     return results
 
 
 async def rank_paper(
-    main: Path, places: list, scratch: Path, dense: bool
+    main: Path, places: list, keys: list[str], scratch: Path, dense: bool
 ) -> tuple[float, float, int]:
+    """hit@5 of the server's completion, and of the .bib's keys in alphabetical order (what
+    texlab offers in an empty key list: every key, by name)."""
+    alphabetical_order = sorted(keys, key=str.lower)
     client = Client(main.parent, server_env(scratch / "home", dense))
     await client.start()
     client.open(main)
@@ -215,9 +229,8 @@ async def rank_paper(
             print("  (sentence embeddings are not installed: this is BM25 alone)")
     ours, alphabetical = [], []
     for path, offset, gold in places:
-        keys = await complete(path, offset)
-        ours.append(hit(keys, gold))
-        alphabetical.append(hit(sorted(keys, key=str.lower), gold))
+        ours.append(hit(await complete(path, offset), gold))
+        alphabetical.append(hit(alphabetical_order, gold))
     await client.stop()
     return statistics.mean(ours), statistics.mean(alphabetical), len(places)
 

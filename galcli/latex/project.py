@@ -130,8 +130,9 @@ class LatexProject:
     # includes of a file that is already being read higher up (TeX would recurse forever),
     # each with the chain of files that leads back to it
     cycles: list[tuple[Reference, list[Path]]] = field(default_factory=list)
-    # the document's cite macros defined before each file (what scanning it again needs)
-    macros_before: dict[Path, dict[str, CiteMacro]] = field(default_factory=dict, repr=False)
+    # the document's cite macros known once each file is read (defined before it or in it):
+    # what scanning its text again (an editor's buffer) needs
+    macros: dict[Path, dict[str, CiteMacro]] = field(default_factory=dict, repr=False)
 
     @property
     def missing_includes(self) -> list[Reference]:
@@ -203,9 +204,9 @@ def scan_project(
         seen.add(sources.resolve(path))
         project.files.append(path)
         text = project.texts[path] = sources.read(path)
-        project.macros_before[path] = dict(macros)
         scan = scan_text(text, str(path), macros)
         macros.update(scan.macros)
+        project.macros[path] = dict(macros)
         project.citations += scan.citations
         project.nocite_all |= scan.nocite_all
         project.uses_biblatex |= scan.uses_biblatex

@@ -40,6 +40,11 @@ def serve(
             level=logging.DEBUG if debug else logging.INFO,
             format="%(asctime)s %(threadName)s %(name)s %(levelname)s %(message)s",
         )
+    else:
+        # Nothing on stderr: errors reach the client's log (window/logMessage), and a client
+        # that does not read the server's stderr (pygls's own) would stop it once the pipe is
+        # full (pylatexenc warns about every odd title it decodes).
+        logging.getLogger().addHandler(logging.NullHandler())
     from galcli.lsp.server import build
 
     server = build()

@@ -15,15 +15,7 @@ from lsprotocol import types
 from galcli.lsp.positions import Text, uri_of
 from galcli.render.editor import entry_detail, entry_markdown
 from galcli.tasks.editor import Analysis
-from galcli.tasks.editor_cite import (
-    KeySite,
-    best_keys,
-    choices,
-    cite_macros,
-    key_site,
-    query_at,
-    scan_buffer,
-)
+from galcli.tasks.editor_cite import KeySite, best_keys, choices, key_site, near, query_at
 from galcli.tasks.editor_lookup import describe
 
 if TYPE_CHECKING:
@@ -39,15 +31,15 @@ EMPTY = types.CompletionList(is_incomplete=False, items=[])
 def complete(
     session: Session, analysis: Analysis, path: Path, text: Text, position: types.Position
 ) -> types.CompletionList:
-    before = analysis.macros_before(path)
-    scan = scan_buffer(text.text, path, before)
-    site = key_site(text.text, text.offset(position), scan.citations, cite_macros(scan, before))
+    offset = text.offset(position)
+    place = near(analysis, path, text.text, offset)
+    site = key_site(place.text, offset - place.start, place.scan.citations, place.macros)
     if site is None:
         return EMPTY
     session.completing = True
-    query = query_at(analysis, path, text.text, scan.citations, site)
+    query = query_at(analysis, path, place, site)
     chosen, more = choices(analysis, session.rankers.of(analysis), query, site)
-    replaced = text.range(site.start, site.end)
+    replaced = text.range(place.start + site.start, place.start + site.end)
     base = analysis.main.parent
     items = []
     for number, choice in enumerate(chosen):
@@ -75,15 +67,13 @@ def _touching(citations: list[Citation], start: int, end: int) -> list[Citation]
     return [c for c in citations if c.start <= end and start <= c.end and c.end >= c.start]
 
 
-def _related(
-    diagnostics: list[types.Diagnostic], text: Text, citation: Citation
-) -> list[types.Diagnostic]:
-    place = text.position(citation.start)
-    return [d for d in diagnostics if d.range.start == place]
+def _related(diagnostics: list[types.Diagnostic], text: Text, start: int) -> list[types.Diagnostic]:
+    where = text.position(start)
+    return [d for d in diagnostics if d.range.start == where]
 
 
-def _edit(uri: str, text: Text, citation: Citation, key: str) -> types.WorkspaceEdit:
-    change = types.TextEdit(range=text.range(citation.start, citation.end), new_text=key)
+def _edit(uri: str, text: Text, start: int, end: int, key: str) -> types.WorkspaceEdit:
+    change = types.TextEdit(range=text.range(start, end), new_text=key)
     return types.WorkspaceEdit(changes={uri: [change]})
 
 
@@ -95,19 +85,20 @@ def code_actions(
     selected: types.Range,
     diagnostics: list[types.Diagnostic],
 ) -> list[types.CodeAction]:
-    before = analysis.macros_before(path)
-    scan = scan_buffer(text.text, path, before)
     start, end = text.offset(selected.start), text.offset(selected.end)
+    place = near(analysis, path, text.text, start)
     uri = uri_of(path)
     actions: list[types.CodeAction] = []
     broken = analysis.bibliography.broken_keys if analysis.bibliography is not None else set()
-    for citation in _touching(scan.citations, start, end):
-        related = _related(diagnostics, text, citation) or None
+    citations = place.scan.citations
+    for citation in _touching(citations, start - place.start, end - place.start):
+        key_start, key_end = place.start + citation.start, place.start + citation.end
+        related = _related(diagnostics, text, key_start) or None
         if citation.is_placeholder:
-            same = [c for c in scan.citations if c.command_start == citation.command_start]
+            same = [c for c in citations if c.command_start == citation.command_start]
             kept = tuple(c.key for c in same if not c.is_placeholder)
             site = KeySite(citation.start, citation.end, "", kept, citation.command_start)
-            query = query_at(analysis, path, text.text, scan.citations, site)
+            query = query_at(analysis, path, place, site)
             for number, entry in enumerate(best_keys(session.rankers.of(analysis), query, FILL)):
                 detail = entry_detail(describe(entry))
                 actions.append(
@@ -116,7 +107,7 @@ def code_actions(
                         kind=types.CodeActionKind.QuickFix,
                         diagnostics=related,
                         is_preferred=number == 0,
-                        edit=_edit(uri, text, citation, entry.key),
+                        edit=_edit(uri, text, key_start, key_end, entry.key),
                     )
                 )
         elif citation.key not in analysis.entries and citation.key not in broken:
@@ -127,7 +118,7 @@ def code_actions(
                         kind=types.CodeActionKind.QuickFix,
                         diagnostics=related,
                         is_preferred=number == 0,
-                        edit=_edit(uri, text, citation, key),
+                        edit=_edit(uri, text, key_start, key_end, key),
                     )
                 )
     return actions

@@ -16,7 +16,7 @@ from galcli.errors import InputError
 from galcli.lsp.positions import Text, uri_of
 from galcli.render.editor import entry_markdown, escape, explanation_markdown
 from galcli.tasks.editor import Analysis
-from galcli.tasks.editor_cite import scan_buffer
+from galcli.tasks.editor_cite import near
 from galcli.tasks.editor_lookup import (
     citation_at,
     citations_of,
@@ -41,11 +41,12 @@ def _key_at(
     if path.suffix.lower() == ".bib":
         entry = entry_at(analysis, path, position.line + 1)
         return (entry.key, text.line_range(entry.line)) if entry is not None else None
-    scan = scan_buffer(text.text, path, analysis.macros_before(path))
-    citation = citation_at(scan.citations, text.offset(position))
+    offset = text.offset(position)
+    place = near(analysis, path, text.text, offset)
+    citation = citation_at(place.scan.citations, offset - place.start)
     if citation is None:
         return None
-    return citation.key, text.range(citation.start, citation.end)
+    return citation.key, text.range(place.start + citation.start, place.start + citation.end)
 
 
 def hover(

@@ -128,17 +128,17 @@ class Analysis:
                 return sorted(parsed.entries, key=lambda e: e.line)
         return []
 
-    def macros_before(self, path: Path) -> dict[str, CiteMacro]:
-        """The document's cite macros defined before `path` and in it (what a new scan of
-        its text needs to see the document's own cite commands)."""
+    def macros(self, path: Path) -> dict[str, CiteMacro]:
+        """The document's cite macros defined before `path` and in it, as last read (what a
+        new scan of its text needs to see the document's own cite commands)."""
         project = self.project
         if project is None:
             return {}
         target = _resolved(path)
         macros: dict[str, CiteMacro] = {}
-        for file, before in project.macros_before.items():
+        for file, known in project.macros.items():
             if _resolved(file) == target:
-                macros.update(before)
+                macros.update(known)
         return macros
 
 

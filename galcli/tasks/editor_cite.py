@@ -16,14 +16,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from galcli.bib.entries import BibEntry
-from galcli.latex.commands import NOT_CITATIONS, CiteMacro
+from galcli.latex.commands import NOT_CITATIONS
 from galcli.latex.scan import Citation, FileScan, scan_text
+from galcli.latex.structure import HEADING, plain
 from galcli.latex.texlex import mask
 from galcli.retrieve.context import ContextQuery, ContextRanker, Search
 from galcli.tasks.cite_context import FileContext
 from galcli.tasks.editor import Analysis
 
 LIMIT = 100  # items in one completion answer; more matching keys: the list is incomplete
+# A request reads the buffer around its place, not the whole file (a 200 kB paper costs 50 ms
+# to scan and structure whole): from a paragraph break at least MARGIN characters before the
+# cursor to one at least MARGIN after it, at most WINDOW characters each way.
+MARGIN = 2_000
+WINDOW = 20_000
+_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 @dataclass(frozen=True)
@@ -37,15 +44,34 @@ class KeySite:
     command_start: int  # where the cite command starts (the place its context is read at)
 
 
-def scan_buffer(text: str, file: Path, macros: dict[str, CiteMacro]) -> FileScan:
-    """A buffer's current text as the scanner reads it, with the document's cite macros
-    defined before it."""
-    return scan_text(text, str(file), macros)
+@dataclass
+class Near:
+    """The part of a buffer's current text around a request's place, as the scanner reads it
+    (offsets in it are `start` less than in the buffer)."""
+
+    start: int
+    text: str
+    scan: FileScan
+    macros: list[str]  # the document's cite macros that take keys
+    heading: str | None  # the section heading in force where it starts (None: none before)
 
 
-def cite_macros(scan: FileScan, before: dict[str, CiteMacro]) -> list[str]:
-    """The document's cite macros that take keys (those a key list can be typed into)."""
-    return [name for name, macro in {**before, **scan.macros}.items() if macro.key_argument]
+def near(analysis: Analysis, path: Path, text: str, offset: int) -> Near:
+    """The window of `text` around `offset`, scanned with the document's cite macros defined
+    before the file (`analysis`) and in it."""
+    before = max(0, offset - MARGIN)
+    breaks = list(_BREAK.finditer(text, max(0, offset - WINDOW), before))
+    start = breaks[-1].end() if breaks else (text.rfind("\n", 0, max(0, offset - WINDOW)) + 1)
+    after = _BREAK.search(text, min(len(text), offset + MARGIN), offset + WINDOW)
+    end = after.start() if after else text.find("\n", min(len(text), offset + WINDOW))
+    end = len(text) if end < 0 else end
+    own = analysis.macros(path)
+    window = text[start:end]
+    scan = scan_text(window, str(path), own)
+    macros = [n for n, m in {**own, **scan.macros}.items() if m.key_argument]
+    headings = [m for m in HEADING.finditer(text, 0, start)] if start else []
+    heading = plain(headings[-1]["title"]) if headings else None
+    return Near(start, window, scan, macros, heading)
 
 
 def key_site(
@@ -112,18 +138,19 @@ def _unclosed(text: str, offset: int, macros: Sequence[str]) -> KeySite | None:
     return _site(text, left, offset, offset, kept, line_start + found.start())
 
 
-def query_at(
-    analysis: Analysis, path: Path, text: str, citations: Sequence[Citation], site: KeySite
-) -> ContextQuery:
-    """The context of the place `site` as `cite --tex` reads a placeholder's."""
+def query_at(analysis: Analysis, path: Path, place: Near, site: KeySite) -> ContextQuery:
+    """The context of the place `site` (in `place`) as `cite --tex` reads a placeholder's."""
     document = analysis.document
     words = document.document if document is not None else ""
-    heading = document.headings.get(path, "") if document is not None else ""
-    if document is not None and not heading:
-        for file, start in document.headings.items():
-            if file.resolve() == path.resolve():
+    heading = place.heading
+    if heading is None:  # the heading in force where the file starts
+        heading = ""
+        for file, start in document.headings.items() if document is not None else []:
+            if file == path or file.resolve() == path.resolve():
                 heading = start
-    return FileContext(text, list(citations), words, heading).query(site.command_start, site.kept)
+                break
+    context = FileContext(place.text, place.scan.citations, words, heading)
+    return context.query(site.command_start, site.kept)
 
 
 def dense_search(entries: Sequence[BibEntry]) -> Search | None:

@@ -64,11 +64,11 @@ def test_the_root_of_an_included_buffer_is_found_through_the_buffers(tmp_path: P
     assert root_of(chapter, sources=sources).main == main
 
 
-def test_macros_defined_before_each_file_are_kept(tmp_path: Path) -> None:
+def test_the_cite_macros_known_after_each_file_are_kept(tmp_path: Path) -> None:
     main = write(
         tmp_path / "main.tex",
         "\\documentclass{article}\n\\newcommand{\\refs}[1]{\\citep{#1}}\n\\input{a}\n",
     )
     a = write(tmp_path / "a.tex", "\\refs{k}\n")
     project = scan_project(main)
-    assert "refs" in project.macros_before[a] and project.macros_before[main] == {}
+    assert list(project.macros[a]) == list(project.macros[main]) == ["refs"]

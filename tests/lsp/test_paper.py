@@ -13,6 +13,7 @@ import pytest_asyncio
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
+from galcli.bib.load import load
 from galcli.latex.project import scan_project
 from tests.conftest import CORPORA
 from tests.lsp.conftest import (
@@ -194,6 +195,7 @@ async def test_completion_ranks_the_keys_for_the_sentence(
     main, places = hidden
     open_file(client, main)
     await diagnostics(client, main, lambda found: bool(found))
+    by_name = sorted(load([main.with_name("paper.bib")]).entries, key=str.lower)[:5]
     hits, alphabetical = [], []
     for path, position, citations in places:
         answer = await client.text_document_completion_async(
@@ -205,12 +207,11 @@ async def test_completion_ranks_the_keys_for_the_sentence(
         assert first.detail and isinstance(first.documentation, types.MarkupContent)
         gold = {c.key.lower() for c in citations}
         hits.append(bool(gold & {k.lower() for k in _keys(answer)[:5]}))
-        listed = sorted(i.label for i in answer.items)
-        alphabetical.append(bool(gold & {k.lower() for k in listed[:5]}))
+        alphabetical.append(bool(gold & {k.lower() for k in by_name}))  # texlab's order
     assert len(places) >= 15
     rate = sum(hits) / len(hits)
-    assert rate >= 0.5, rate  # BM25 on the context; 0.05 for keys in alphabetical order
-    assert rate > 2 * sum(alphabetical) / len(alphabetical)
+    assert rate >= 0.5, rate  # BM25 on the context (0.82 here; bench/lsp.py: 0.62 on 4 papers)
+    assert sum(alphabetical) / len(alphabetical) < 0.2  # the first five keys by name
 
 
 async def test_what_is_typed_filters_the_keys_and_a_placeholder_is_filled(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from galcli.latex.scan import scan_text
-from galcli.tasks.editor_cite import KeySite, cite_macros, key_site
+from galcli.tasks.editor_cite import KeySite, key_site
 
 
 def site(written: str) -> KeySite | None:
@@ -16,7 +16,8 @@ def site(written: str) -> KeySite | None:
     offset = written.index("|")
     text = written.replace("|", "", 1)
     scan = scan_text(text, "t.tex")
-    return key_site(text, offset, scan.citations, cite_macros(scan, {}))
+    macros = [name for name, macro in scan.macros.items() if macro.key_argument]
+    return key_site(text, offset, scan.citations, macros)
 
 
 def replaced(written: str) -> tuple[str, str, tuple[str, ...]] | None:
@@ -68,3 +69,41 @@ def test_elsewhere_there_is_no_key_to_complete(written: str) -> None:
 def test_the_command_s_start_is_where_the_context_is_read(tmp_path: Path) -> None:
     found = site("One.\nTwo \\citet{|}.")
     assert found is not None and found.command_start == len("One.\nTwo ")
+
+
+def test_a_request_reads_the_paragraphs_around_it_as_the_whole_file_would(
+    tmp_path: Path,
+) -> None:
+    """The window a request reads gives the context a reading of the whole file gives."""
+    from galcli.tasks.cite_context import FileContext
+    from galcli.tasks.editor import analyse
+    from galcli.tasks.editor_cite import MARGIN, near, query_at
+
+    filler = "".join(
+        f"\\section{{Part {n}}}\nWords about topic {n} \\cite{{k{n}}}. More words.\n\n"
+        for n in range(400)
+    )
+    text = (
+        "\\documentclass{article}\n\\newcommand{\\refs}[1]{\\citep{#1}}\n\\begin{document}\n"
+        + filler
+        + "\\section{Binding}\nFree energy of host guest binding \\refs{}.\n\n"
+        + filler
+        + "\\bibliography{refs}\n\\end{document}\n"
+    )
+    main = tmp_path / "main.tex"
+    main.write_text(text, encoding="utf-8")
+    (tmp_path / "refs.bib").write_text("@misc{k1, title={T}}\n", encoding="utf-8")
+    analysis = analyse(main, {})
+    offset = text.index("\\refs{}") + len("\\refs{")
+    place = near(analysis, main, text, offset)
+    assert place.start > 0 and len(place.text) < 2 * MARGIN + 500
+    assert place.heading is not None and place.heading.startswith("Part ")
+    found = key_site(place.text, offset - place.start, place.scan.citations, place.macros)
+    assert found is not None and found.prefix == ""
+    query = query_at(analysis, main, place, found)
+    whole = scan_text(text, str(main))
+    full_site = key_site(text, offset, whole.citations, ["refs"])
+    assert full_site is not None
+    expected = FileContext(text, whole.citations, query.document).query(full_site.command_start)
+    assert query == expected
+    assert query.heading == "Binding" and query.sentence == "Free energy of host guest binding ."
