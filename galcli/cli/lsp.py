@@ -59,9 +59,12 @@ def lsp(
       galcli lsp --log-file /tmp/galcli-lsp.log
       nvim -c 'lua vim.lsp.start({name="galcli", cmd={"galcli","lsp"}})' paper.tex
     """
+    from galcli.fileio import check_writable
     from galcli.lsp import require, serve
 
     require()
+    if log_file is not None:
+        check_writable(log_file)
     env = ctx.find_root().obj
     env = env if isinstance(env, Environment) else Environment.default()
     stdout = getattr(env.stdout, "buffer", None)

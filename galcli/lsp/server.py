@@ -37,7 +37,12 @@ class GalcliServer(LanguageServer):
         self.session = Session(self)
 
     def report_server_error(self, error: Exception, source: Any) -> None:
-        self.session.failed("the server", error)
+        """An error outside a request (a message that is not JSON, a notification handler
+        that raised): said in the client's log, the traceback in the server's."""
+        LOG.error("%s", error, exc_info=error)
+        self.session.log(
+            f"{type(error).__name__}: {error} (the server goes on)", types.MessageType.Warning
+        )
 
 
 def _folders(params: types.InitializeParams) -> list[Path]:

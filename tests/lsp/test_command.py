@@ -40,3 +40,41 @@ def test_other_commands_never_import_pygls(argv: list[str]) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""
+
+
+def test_an_unwritable_log_file_is_bad_input(cli, tmp_path) -> None:
+    result = cli("lsp", "--log-file", str(tmp_path / "no" / "such" / "lsp.log"), stdin="")
+    assert result.code == ExitCode.BAD_INPUT
+    assert "cannot write" in result.stderr and "Traceback" not in result.stderr
+
+
+def _framed(body: bytes) -> bytes:
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def test_a_message_that_is_not_json_is_logged_and_the_next_is_answered(tmp_path) -> None:
+    """Raw bytes on stdin: a broken message, then initialize, shutdown and exit."""
+    import json
+    import os
+
+    pytest.importorskip("pygls")
+    messages = [
+        b"{bad json",
+        json.dumps(
+            {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}
+        ).encode(),
+        json.dumps({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}).encode(),
+        json.dumps({"jsonrpc": "2.0", "method": "exit"}).encode(),
+    ]
+    env = {**os.environ, "GALCLI_CONFIG_DIR": str(tmp_path), "GALCLI_NO_EMBEDDINGS": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "galcli", "lsp"],
+        input=b"".join(_framed(m) for m in messages),
+        capture_output=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"JSONDecodeError" in done.stdout and b"the server goes on" in done.stdout
+    assert b'"serverInfo": {"name": "galcli"' in done.stdout
+    assert done.stderr == b""  # nothing on stderr unless --log-file
