@@ -111,6 +111,11 @@ def build() -> GalcliServer:
         else:  # the client says something changed: ask it what (the pull model)
             await _pull_settings(ls)
 
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def folders(ls: GalcliServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+        found = [path_of(uri) for uri in ls.workspace.folders]  # pygls has updated them
+        session.workspace.folders = [p for p in found if p is not None]
+
     def changed(uri: str, *, relocate: bool, now: bool) -> None:
         path = path_of(uri)
         if path is not None:

@@ -250,7 +250,7 @@ class Session:
                     mains[main] = self.borrowed.get(main, ())
                 if users:
                     continue
-                document = self.workspace.workspace_document(overlay)
+                document = self.workspace.workspace_document(overlay, path)
                 if document is not None:  # the workspace's document may read it
                     found, bibs = self.workspace.locate(document, overlay)
                     mains[_resolved(found)] = self.borrowed[_resolved(found)] = bibs

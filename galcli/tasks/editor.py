@@ -239,7 +239,7 @@ class Workspace:
         project = root_of(path, sources=sources)
         if project.bibliographies or starts_document(sources.read(project.main)):
             return project.main, ()
-        document = self.workspace_document(overlay)
+        document = self.workspace_document(overlay, path)
         if document is None or _resolved(document) == _resolved(path):
             return project.main, ()
         from galcli.bib.load import project_files
@@ -250,11 +250,16 @@ class Workspace:
             bibs = []
         return project.main, tuple(bibs)
 
-    def workspace_document(self, overlay: Overlay) -> Path | None:
+    def workspace_document(self, overlay: Overlay, near: Path | None = None) -> Path | None:
         """The workspace's document: the first .tex file with \\documentclass at the top of
-        a workspace folder."""
+        a workspace folder, the innermost folder that holds `near` first."""
         sources = sources_for(overlay)
-        for folder in self.folders:
+        target = _resolved(near) if near is not None else None
+
+        def holds(folder: Path) -> bool:
+            return target is not None and _resolved(folder) in target.parents
+
+        for folder in sorted(self.folders, key=lambda f: (not holds(f), -len(f.parts))):
             for candidate in sorted(folder.glob("*.tex")):
                 if starts_document(sources.read(candidate)[:20000]):
                     return candidate

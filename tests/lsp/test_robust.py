@@ -205,6 +205,32 @@ async def test_a_bib_no_project_reads_is_checked_alone(
     assert [d.code for d in found] == ["bib_parse_error"]
 
 
+async def test_a_folder_added_to_the_workspace_lends_its_bibliography(
+    client: LanguageClient, workspace: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A chapter no document includes yet is checked against the .bib of the document of the
+    workspace folder it is in, once that folder is added."""
+    folder = tmp_path_factory.mktemp("thesis")
+    (folder / "thesis.tex").write_text(
+        "\\documentclass{book}\n\\bibliography{refs}\n", encoding="utf-8"
+    )
+    thesis = "@misc{thesis2020, title={A Thesis}, author={Roe, R.}, year=2020}\n"
+    (folder / "refs.bib").write_text(thesis, encoding="utf-8")
+    draft = folder / "drafts" / "new.tex"
+    draft.parent.mkdir()
+    draft.write_text("New \\cite{thesis2020, thesis2002}.\n", encoding="utf-8")
+    client.workspace_did_change_workspace_folders(
+        types.DidChangeWorkspaceFoldersParams(
+            event=types.WorkspaceFoldersChangeEvent(
+                added=[types.WorkspaceFolder(uri=folder.as_uri(), name="thesis")], removed=[]
+            )
+        )
+    )
+    open_file(client, draft)
+    (typo,) = await diagnostics(client, draft, lambda found: bool(found))
+    assert typo.code == "undefined_key" and "'thesis2002'" in typo.message  # not thesis2020
+
+
 async def test_settings_change_what_is_reported(client: LanguageClient, workspace: Path) -> None:
     client.workspace_did_change_configuration(
         types.DidChangeConfigurationParams(settings={"galcli": {"unused": True, "bogus": 1}})
