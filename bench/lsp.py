@@ -112,7 +112,9 @@ class Client:
 
     async def start(self) -> None:
         t = self.types
-        await self.client.start_io(sys.executable, "-m", "galcli", "lsp", env=self.env)
+        await self.client.start_io(
+            sys.executable, "-m", "galcli", "lsp", env=self.env, cwd=str(ROOT)
+        )
         self.stderr = asyncio.ensure_future(self._drain())
         await self.client.initialize_async(
             t.InitializeParams(

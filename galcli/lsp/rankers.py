@@ -31,20 +31,23 @@ class Rankers:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.lock = threading.Lock()
-        self.built: dict[Path, tuple[Analysis, ContextRanker | None]] = {}
+        # main -> (the analysis, its ranker, whether it has the embeddings)
+        self.built: dict[Path, tuple[Analysis, ContextRanker | None, bool]] = {}
         self.dense: dict[tuple[str, ...], Search | None] = {}
         self.warming: set[tuple[str, ...]] = set()
 
     def of(self, analysis: Analysis) -> ContextRanker | None:
         """The context ranker for `analysis` (built on first use, again after each check)."""
         main = _resolved(analysis.main)
+        similar = self._dense(analysis)
         with self.lock:
             cached = self.built.get(main)
-            if cached is not None and cached[0] is analysis:
+            # a ranker built while the embeddings were made lacks them: built again
+            if cached is not None and cached[0] is analysis and cached[2] == (similar is not None):
                 return cached[1]
-        built = ranker_for(analysis, self._dense(analysis))
+        built = ranker_for(analysis, similar)
         with self.lock:
-            self.built[main] = (analysis, built)
+            self.built[main] = (analysis, built, similar is not None)
         return built
 
     def _dense(self, analysis: Analysis) -> Search | None:
@@ -76,7 +79,6 @@ class Rankers:
         with self.lock:
             self.dense[key] = search
             self.warming.discard(key)
-            self.built.clear()  # rebuilt with the embeddings on the next request
         took = time.perf_counter() - started
         said = f"ready for {len(entries)} entries" if search else "not installed: BM25 alone"
         session.log_threadsafe(f"sentence embeddings {said} ({took:.1f} s)", types.MessageType.Info)

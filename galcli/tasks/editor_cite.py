@@ -19,7 +19,7 @@ from galcli.bib.entries import BibEntry
 from galcli.latex.commands import NOT_CITATIONS
 from galcli.latex.scan import Citation, FileScan, scan_text
 from galcli.latex.structure import HEADING, plain
-from galcli.latex.texlex import mask
+from galcli.latex.texlex import comment_start, mask
 from galcli.retrieve.context import ContextQuery, ContextRanker, Search
 from galcli.tasks.cite_context import FileContext
 from galcli.tasks.editor import Analysis
@@ -69,9 +69,16 @@ def near(analysis: Analysis, path: Path, text: str, offset: int) -> Near:
     window = text[start:end]
     scan = scan_text(window, str(path), own)
     macros = [n for n, m in {**own, **scan.macros}.items() if m.key_argument]
-    headings = [m for m in HEADING.finditer(text, 0, start)] if start else []
-    heading = plain(headings[-1]["title"]) if headings else None
-    return Near(start, window, scan, macros, heading)
+    return Near(start, window, scan, macros, _heading_before(text, start))
+
+
+def _heading_before(text: str, start: int) -> str | None:
+    """The words of the last sectioning command before `start` that is not in a comment."""
+    for found in reversed(list(HEADING.finditer(text, 0, start)) if start else []):
+        line = text.rfind("\n", 0, found.start()) + 1
+        if comment_start(text, line, found.start()) < 0:
+            return plain(found["title"])
+    return None
 
 
 def key_site(

@@ -107,3 +107,14 @@ def test_a_request_reads_the_paragraphs_around_it_as_the_whole_file_would(
     expected = FileContext(text, whole.citations, query.document).query(full_site.command_start)
     assert query == expected
     assert query.heading == "Binding" and query.sentence == "Free energy of host guest binding ."
+
+
+def test_a_commented_heading_is_not_the_section(tmp_path: Path) -> None:
+    from galcli.tasks.editor import analyse
+    from galcli.tasks.editor_cite import near
+
+    text = "\\section{Real}\n% \\section{Commented}\n" + "Words.\n\n" * 2000 + "See \\cite{}.\n"
+    main = tmp_path / "main.tex"
+    main.write_text(text, encoding="utf-8")
+    place = near(analyse(main, {}), main, text, text.index("\\cite{") + 6)
+    assert place.start > 0 and place.heading == "Real"
