@@ -162,11 +162,18 @@ def query_at(analysis: Analysis, path: Path, place: Near, site: KeySite) -> Cont
 
 def dense_search(entries: Sequence[BibEntry]) -> Search | None:
     """Sentence-embedding search over `entries` (their vectors computed once and cached on
-    disk), or None when the embedding model is not installed."""
+    disk), or None when the embedding model is not installed. The words next to a place do
+    not change while a key is typed there: each is embedded once (a query's embedding is most
+    of a completion's time)."""
+    import functools
+
     from galcli.retrieve.embeddings import HybridIndex
 
     index = HybridIndex(entries, dense=True)
-    return index.similar if index.dense else None
+    if not index.dense:
+        return None
+    nearest = functools.lru_cache(maxsize=256)(lambda query, k: tuple(index.similar(query, k)))
+    return lambda query, k: list(nearest(query, k))
 
 
 def ranker_for(analysis: Analysis, similar: Search | None = None) -> ContextRanker | None:
