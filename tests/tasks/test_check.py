@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from galcli.bib.entries import BIBTEX
 from galcli.errors import ExitCode
 from galcli.latex.project import Sources
@@ -273,8 +275,12 @@ def test_a_bib_given_as_the_main_file_says_what_check_takes(cli, tmp_path: Path)
     assert alone.code == ExitCode.OK and "@article{bare} lacks required fields" in alone.stdout
 
 
-def test_the_readme_example_is_what_the_example_paper_gives(
-    cli, tmp_path: Path, monkeypatch
+@pytest.mark.parametrize(
+    ("page", "after", "commands"),
+    [("README.md", "**`galcli check`", 2), ("docs/checks.md", "## How it reads the project", 4)],
+)
+def test_the_documented_example_is_what_the_example_paper_gives(
+    cli, tmp_path: Path, monkeypatch, page: str, after: str, commands: int
 ) -> None:
     import re
     import shutil
@@ -282,26 +288,26 @@ def test_the_readme_example_is_what_the_example_paper_gives(
 
     from tests.conftest import ROOT
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("### `galcli check`") :]
-    block = re.search(r"```console\n(.*?)```", section, re.S)
+    text = (ROOT / page).read_text(encoding="utf-8")
+    block = re.search(r"```console\n(.*?)```", text[text.index(after) :], re.S)
     assert block is not None
     paper = tmp_path / "paper"
     shutil.copytree(ROOT / "examples" / "paper", paper)
     monkeypatch.chdir(paper)
     code, shown = 0, []
     for entry in re.split(r"^\$ ", block[1], flags=re.M)[1:]:
-        command, _, expected = entry.partition("\n")
-        if command.startswith("galcli check"):
-            result = cli(*command.split()[1:])
-            code, output = result.code, result.stdout + result.stderr
-        elif command == "echo $?":
-            output = f"{code}\n"
-        else:
-            output = subprocess.run(command, shell=True, capture_output=True, text=True).stdout
-        shown.append((command, output))
-        assert output == expected, command
-    assert len(shown) == 4
+        line, _, expected = entry.partition("\n")
+        for command in line.split(" && "):  # what is shown is the last command's output
+            if command.startswith("galcli check"):
+                result = cli(*command.split()[1:])
+                code, output = result.code, result.stdout + result.stderr
+            elif command == "echo $?":
+                output = f"{code}\n"
+            else:
+                output = subprocess.run(command, shell=True, capture_output=True, text=True).stdout
+        shown.append((line, output))
+        assert output == expected, line
+    assert len(shown) == commands
 
 
 # -- the real papers -------------------------------------------------------------------------

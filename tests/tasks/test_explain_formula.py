@@ -372,3 +372,22 @@ def test_definitions_on_the_labelled_set(corpora: Path) -> None:
     assert counts["correct"] / counts["reported"] >= 0.9  # precision
     assert counts["correct"] / counts["defined"] >= 0.7  # recall
     assert json  # the set is JSON Lines (tests/data/formula_definitions.jsonl)
+
+
+def test_the_example_paper_z_score_is_read_with_its_definitions(cli) -> None:
+    """The README's example: |s|_G is one quantity, defined in the sentence after the equation,
+    and is read as written, not as '| times s times |'."""
+    from tests.conftest import ROOT
+
+    paper = ROOT / "examples" / "paper" / "paper.tex"
+    doc = cli("explain-formula", "--file", str(paper), "--label", "eq:z", "--json").json()
+    defined = {s["latex"]: s["definition"] for s in doc["symbols"]}
+    assert defined["|s|_G"]["text"] == "the number of green tokens"
+    assert defined["|s|_G"]["line"] == 35
+    assert defined["\\gamma"]["text"] == "the green share of the vocabulary"
+    assert defined["z"] is None and "s" not in defined
+    assert doc["explanation"].startswith(
+        "z equals (|s|_G, minus γ times T) divided by the square root of T times γ(1-γ)."
+    )
+    text = cli("explain-formula", "|x| + \\|v - w\\|").stdout
+    assert "The absolute value of x, plus the norm of (v, minus w)." in text

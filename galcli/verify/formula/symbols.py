@@ -214,6 +214,18 @@ def _symbols(latex: str, atoms: list[_Atom], role: str | None) -> list[NamedSymb
     while index < len(atoms):
         atom = atoms[index]
         index += 1
+        if atom.kind == "other" and atom.text == "|":
+            close = next((j for j in range(index, len(atoms)) if atoms[j].text == "|"), None)
+            if (
+                close is not None
+                and close + 1 < len(atoms)
+                and atoms[close + 1].text == "_"
+                and all(a.kind in ("letters", "base") for a in atoms[index:close])
+                and "\\right" not in {a.text for a in atoms[index:close]}
+            ):  # |s|_G: a quantity of its own (the count of s in G), named with its subscript
+                atom = _Atom("base", latex[atom.start : atoms[close].end], atom.start,
+                             atoms[close].end)  # fmt: skip
+                index = close + 1
         if atom.kind == "letters" and len(atom.text) > 1 and atom.text not in FUNCTIONS:
             # letters are a product of one-letter symbols (bxy is b·x·y), as TeX sets them;
             # a function's name written without its macro (softmax) is one
