@@ -39,8 +39,11 @@ def test_the_extras_add_the_model_runtime_and_the_test_extra_pulls_everything() 
     assert set(MODEL_RUNTIME) - {"openai"} <= names(extras["model"])
     assert "torch<2.14" in "".join(extras["model"]).replace(">=2.2,", "")
     assert names(extras["openai"]) == {"openai"}
-    assert extras["all"] == ["galcli[model,openai]"]
+    assert names(extras["lsp"]) == {"pygls", "lsprotocol"}  # `galcli lsp` (docs/editors.md)
+    assert not names(extras["lsp"]) & set(MODEL_RUNTIME)
+    assert extras["all"] == ["galcli[model,openai,lsp]"]
     assert "galcli[all]" in extras["test"]
+    assert {"pytest-lsp", "pytest-asyncio"} <= names(extras["test"])
 
 
 def test_the_pre_commit_hooks_install_the_core_only() -> None:
