@@ -135,3 +135,11 @@ def test_importtime_shows_no_model_runtime_for_checker_help(command: list[str]) 
     }
     assert "typer" in imported  # the probe sees imports at all
     assert not imported & {"torch", "transformers", "onnxruntime", "rdkit"}
+
+
+def test_lsp_on_a_core_install_says_what_to_install(tmp_path: Path) -> None:
+    done = run_galcli(["lsp"], cwd=tmp_path, blocked=(*MODEL_RUNTIME, "pygls", "lsprotocol"))
+    assert done.returncode == 4, done.stderr
+    assert done.stdout == ""
+    assert done.stderr.startswith("galcli: error: the language server is not installed")
+    assert 'pip install "galcli[lsp]"' in done.stderr and "Traceback" not in done.stderr
