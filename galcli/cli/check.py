@@ -49,6 +49,17 @@ def check(
             "a real work with the title, first author, year and journal it claims?",
         ),
     ] = False,
+    fit: Annotated[
+        bool,
+        typer.Option(
+            "--fit",
+            help="Also judge whether each cited entry fits the sentence that cites it (its "
+            "words, its meaning, the other places that cite it, the works cited with it); "
+            "report keys that fit far worse than other entries of the .bib as citation_misfit "
+            "(a warning; a note when unsure), with the better-fitting keys. Offline; uses "
+            "sentence embeddings when installed (GALCLI_NO_EMBEDDINGS=1: words only).",
+        ),
+    ] = False,
     *,
     opts: CommonOptions,
 ) -> int:
@@ -71,11 +82,16 @@ def check(
       galcli check                    # the .tex file with \\documentclass in this directory
       galcli check thesis/main.tex --bib refs.bib --strict
       galcli check paper.tex --json | jq '.problems[] | select(.kind == "undefined_key")'
+      galcli check thesis/main.tex --fit   # keys that do not fit their sentence, e.g.
+        composition.tex:53:65: note: 'liu_20' ("FastBERT: a Self-distilling BERT with
+        Adaptive Inference Time") does not fit where it is cited: ... (did you mean
+        'russin_19', 'marelli_14'?) [citation_misfit]
       echo '\\nocite{*}' | galcli check - --bib refs.bib   # a .bib file alone
       GALCLI_MAILTO=you@example.org galcli check paper.tex --online
       galcli check --bib refs.bib --online --json | jq '.references[]'
     """
     from galcli.render.check import show_check
+    from galcli.settings import load_settings
     from galcli.tasks.check import CheckRequest, find_main_file, run_check
 
     out = opts.output()
@@ -96,6 +112,8 @@ def check(
         unused=unused,
         strict=strict,
         online=config,
+        fit=fit,
+        embeddings=fit and load_settings({}).embeddings,
     )
     if config is None:
         result = run_check(request)

@@ -27,6 +27,7 @@ from galcli.tasks.check_rules import RULES, Checked
 
 if TYPE_CHECKING:
     from galcli.lookup.http import LookupConfig
+    from galcli.tasks.cite_fit import FitReport
     from galcli.tasks.online_check import OnlineReport
 
 
@@ -38,6 +39,8 @@ class CheckRequest:
     strict: bool = False
     online: LookupConfig | None = None  # --online: also look the entries up (online_check.py)
     on_reference: Callable[[], None] | None = field(default=None, compare=False)  # one looked up
+    fit: bool = False  # --fit: does each cited entry fit where it is cited? (cite_fit.py)
+    embeddings: bool = True  # --fit may use sentence embeddings (when installed)
 
 
 @dataclass
@@ -49,6 +52,7 @@ class CheckResult:
     problems: list[Problem] = field(default_factory=list)
     strict: bool = False
     online: OnlineReport | None = None
+    fit: FitReport | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -79,6 +83,7 @@ class CheckResult:
             "problems": [p.to_dict() for p in self.problems],
             "ok": self.ok,
             **(self.online.json_fields() if self.online is not None else {}),
+            **({"fit": self.fit.to_dict()} if self.fit is not None else {}),
         }
 
 
@@ -201,6 +206,7 @@ def run_check(request: CheckRequest) -> CheckResult:
         problems=problems,
         strict=request.strict,
         online=online,
+        fit=checked.fits if request.fit else None,
     )
 
 
