@@ -82,10 +82,14 @@ def check(
       galcli check                    # the .tex file with \\documentclass in this directory
       galcli check thesis/main.tex --bib refs.bib --strict
       galcli check paper.tex --json | jq '.problems[] | select(.kind == "undefined_key")'
-      galcli check thesis/main.tex --fit   # keys that do not fit their sentence, e.g.
-        composition.tex:53:65: note: 'liu_20' ("FastBERT: a Self-distilling BERT with
-        Adaptive Inference Time") does not fit where it is cited: ... (did you mean
-        'russin_19', 'marelli_14'?) [citation_misfit]
+      galcli check benchmarkset.tex --fit   # cited keys that do not fit their sentence:
+        benchmarkset.tex:904:100: warning: 'Chung:2016:Prog.Med.Chem.' ("Progress in
+        Medicinal Chemistry") does not fit its sentence: it ranks 241st of 267 entries,
+        and no better than 187th by any single measure (did you mean
+        'Lucas:2013:Angew.Chem.Int.Ed.', 'Chung:2011:J.Med.Chem.',
+        'Zhao:2014:Bioorg.Med.Chem.Lett'?) [citation_misfit]
+        galcli: 0 errors, 4 warnings, 1 note; 619 citations in 1 file, 268 entries in 1
+        bib file; --fit: 615 citations judged, 4 too thin to judge
       echo '\\nocite{*}' | galcli check - --bib refs.bib   # a .bib file alone
       GALCLI_MAILTO=you@example.org galcli check paper.tex --online
       galcli check --bib refs.bib --online --json | jq '.references[]'

@@ -42,7 +42,7 @@ def fit_summary(fit: FitReport) -> str:
     """`; --fit: 612 citations judged, 36 too thin to judge` (and when embeddings were off)."""
     return (
         f"; --fit: {counted(fit.judged, 'citation')} judged, {fit.not_judged} too thin to judge"
-        + ("" if fit.dense else " (word matching only: no sentence embeddings)")
+        + ("" if fit.dense or not fit.judged else " (word matching only: no sentence embeddings)")
     )
 
 
