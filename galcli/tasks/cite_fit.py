@@ -216,7 +216,7 @@ class FitScorer:
             if top > 0:
                 fused += EVIDENCE[name] * values / top
                 # close to the best, and in the better half (not one of many tiny scores)
-                close = values[me] >= SUPPORT_SCORE * top and ranks[name] <= candidates / 2
+                close = bool(values[me] >= SUPPORT_SCORE * top) and ranks[name] <= candidates / 2
                 scored = scored or close
         fused[excluded] = -1.0
         order = np.argsort(-fused, kind="stable")
