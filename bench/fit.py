@@ -20,8 +20,7 @@ defaults, title/abstract/keywords/authors as written) on the citation's sentence
 The thresholds of tasks/cite_fit.py were chosen on the four corpus papers (the default run);
 the six papers of bench/heldout_papers.json are held out: `--papers JSON` measures them (as
 bench/cite.py: clone each at its commit into a folder named after its key, next to a copy of
-that file, with each "main" path relative to that folder; astropy5's main file is
-src/ms.tex). `--sweep` also prints recall and false alarms for other values of the notes'
+that file, with each "main" path relative to that folder). `--sweep` also prints recall and false alarms for other values of the notes'
 thresholds (tasks/cite_fit.py: SUPPORT); `--lexical` measures word matching alone (the
 thresholds for it are its own).
 
