@@ -75,7 +75,7 @@ def kinds_table() -> str:
 
     rows = ["| kind | severity | what it means |", "|---|---|---|"]
     for kind in Kind:
-        where = " (`--online`)" if kind.online else ""
+        where = " (`--online`)" if kind.online else (f" (`{kind.option}`)" if kind.option else "")
         description = kind.description.replace("|", "\\|")
         rows.append(f"| `{kind.value}` | {kind.severity}{where} | {description} |")
     return "\n".join([TABLE_START, *rows, TABLE_END])

@@ -39,6 +39,7 @@ class Kind(str, Enum):
     MISSING_FILE = "missing_file"
     INCLUDE_CYCLE = "include_cycle"
     REMOTE_BIBLIOGRAPHY = "remote_bibliography"
+    CITATION_MISFIT = "citation_misfit"
     REFERENCE_NOT_FOUND = "reference_not_found"
     REFERENCE_METADATA_MISMATCH = "reference_metadata_mismatch"
     REFERENCE_RETRACTED = "reference_retracted"
@@ -60,12 +61,18 @@ class Kind(str, Enum):
         """Found only by `check --online`."""
         return ABOUT[self].online
 
+    @property
+    def option(self) -> str:
+        """The option of `check` that looks for it, when one must ("--fit")."""
+        return ABOUT[self].option
+
 
 @dataclass(frozen=True)
 class About:
     severity: Severity
     description: str
     online: bool = False
+    option: str = ""  # an option of check that must be given (besides --online)
 
 
 ABOUT: dict[Kind, About] = {
@@ -102,6 +109,12 @@ ABOUT: dict[Kind, About] = {
     Kind.INCLUDE_CYCLE: About(ERROR, "a file that includes itself, directly or not"),
     Kind.REMOTE_BIBLIOGRAPHY: About(
         NOTE, "a bibliography given as a URL, which galcli does not fetch"
+    ),
+    Kind.CITATION_MISFIT: About(
+        WARNING,
+        "a cited entry that fits its sentence far worse than other entries of the .bib (a "
+        "note when unsure)",
+        option="--fit",
     ),
     Kind.REFERENCE_NOT_FOUND: About(
         ERROR,
@@ -180,7 +193,11 @@ def kinds_help(*, online: bool) -> str:
         return ", ".join(kind.value for kind in Kind if kind.online)
     lines = []
     for severity in Severity:
-        names = [kind.value for kind in Kind if kind.severity == severity and not kind.online]
+        names = [
+            kind.value + (f" ({kind.option})" if kind.option else "")
+            for kind in Kind
+            if kind.severity == severity and not kind.online
+        ]
         if names:
             lines.append(f"{severity}: " + ", ".join(names))
     return "\n".join(lines)

@@ -95,6 +95,17 @@ def check(
     backup: Annotated[
         bool, typer.Option("--backup", help="With --fix: keep each old file as FILE.bak.")
     ] = False,
+    fit: Annotated[
+        bool,
+        typer.Option(
+            "--fit",
+            help="Also judge whether each cited entry fits the sentence that cites it (its "
+            "words, its meaning, the other places that cite it, the works cited with it); "
+            "report keys that fit far worse than other entries of the .bib as citation_misfit "
+            "(a warning; a note when unsure), with the better-fitting keys. Offline; uses "
+            "sentence embeddings when installed (GALCLI_NO_EMBEDDINGS=1: words only).",
+        ),
+    ] = False,
     *,
     opts: CommonOptions,
 ) -> int:
@@ -125,6 +136,14 @@ def check(
       galcli check                    # the .tex file with \\documentclass in this directory
       galcli check thesis/main.tex --bib refs.bib --strict
       galcli check paper.tex --json | jq '.problems[] | select(.kind == "undefined_key")'
+      galcli check benchmarkset.tex --fit   # cited keys that do not fit their sentence:
+        benchmarkset.tex:904:100: warning: 'Chung:2016:Prog.Med.Chem.' ("Progress in
+        Medicinal Chemistry") does not fit its sentence: it ranks 241st of 267 entries,
+        and no better than 187th by any single measure (did you mean
+        'Lucas:2013:Angew.Chem.Int.Ed.', 'Chung:2011:J.Med.Chem.',
+        'Zhao:2014:Bioorg.Med.Chem.Lett'?) [citation_misfit]
+        galcli: 0 errors, 4 warnings, 1 note; 619 citations in 1 file, 268 entries in 1
+        bib file; --fit: 615 citations judged, 4 too thin to judge
       echo '\\nocite{*}' | galcli check - --bib refs.bib   # a .bib file alone
       GALCLI_MAILTO=you@example.org galcli check paper.tex --online
       galcli check --bib refs.bib --online --json | jq '.references[]'
@@ -134,6 +153,7 @@ def check(
       galcli check paper.tex --online --diff > fixes.patch   # review, then: git apply fixes.patch
       galcli check paper.tex --fix --backup          # repeated fields, DOIs written as URLs
     """
+    from galcli.settings import load_settings
     from galcli.tasks.check import CheckRequest, find_main_file, run_check
 
     fmt = _format(opts, output_format, diff, fix, backup)
@@ -155,6 +175,8 @@ def check(
         unused=unused,
         strict=strict,
         online=config,
+        fit=fit,
+        embeddings=fit and load_settings({}).embeddings,
     )
     if config is None:
         result = run_check(request)

@@ -10,6 +10,7 @@ from galcli.render.core import Output, counted, styled
 
 if TYPE_CHECKING:
     from galcli.tasks.check import CheckResult
+    from galcli.tasks.cite_fit import FitReport
     from galcli.tasks.online_check import OnlineReport
 
 STYLE = {ERROR: "bold red", WARNING: "yellow", NOTE: "cyan"}
@@ -41,6 +42,14 @@ def summary_line(result: CheckResult) -> str:
         f"{', '.join(findings)}; {counted(len(result.citations), 'citation')} in "
         f"{counted(len(result.files), 'file')}, {counted(result.entries, 'entry', 'entries')} "
         f"in {counted(len(result.bib_files), 'bib file')}"
+    ) + (fit_summary(result.fit) if result.fit is not None else "")
+
+
+def fit_summary(fit: FitReport) -> str:
+    """`; --fit: 612 citations judged, 36 too thin to judge` (and when embeddings were off)."""
+    return (
+        f"; --fit: {counted(fit.judged, 'citation')} judged, {fit.not_judged} too thin to judge"
+        + ("" if fit.dense or not fit.judged else " (word matching only: no sentence embeddings)")
     )
 
 

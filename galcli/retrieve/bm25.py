@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import re
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -141,6 +141,10 @@ class TextIndex:
             return self.indices[:0]
         return self.indices[self.indptr[column] : self.indptr[column + 1]]
 
+    def frequency(self, term: str) -> int:
+        """How many texts contain `term` (an index term, as `terms` gives them)."""
+        return len(self._documents(term))
+
     def coverage(self, query: str, positions: Sequence[int]) -> float:
         """How much of `query` the texts at `positions` contain together: the IDF-weighted
         share of the query's terms found in them (0 to 1). Scale-free, unlike a BM25 score,
@@ -161,17 +165,28 @@ class TextIndex:
                 found += idf
         return found / total if total else 0.0
 
+    def scores(self, query: str) -> Any:
+        """Every text's BM25 score for `query` (a numpy array; zeros when nothing matches)."""
+        import numpy as np
+
+        columns = [self.vocab[t] for t in self._tokens(query_text(query)) if t in self.vocab]
+        if not columns:
+            return np.zeros(self.size, dtype="float32")
+        # a repeated query term counts again, as in bm25s
+        spans = [slice(self.indptr[c], self.indptr[c + 1]) for c in columns]
+        return np.bincount(
+            np.concatenate([self.indices[s] for s in spans]),
+            np.concatenate([self.data[s] for s in spans]),
+            minlength=self.size,
+        ).astype("float32")
+
     def search(self, query: str, k: int = 10) -> list[tuple[int, float]]:
         """(position of the text, score) of the best `k` texts with a positive score."""
         import numpy as np
 
-        columns = [self.vocab[t] for t in self._tokens(query_text(query)) if t in self.vocab]
-        if not self.size or not columns:
+        if not self.size:
             return []
-        scores = np.zeros(self.size, dtype="float32")
-        for column in columns:  # a repeated query term counts again, as in bm25s
-            start, end = self.indptr[column], self.indptr[column + 1]
-            np.add.at(scores, self.indices[start:end], self.data[start:end])
+        scores = self.scores(query)
         best = np.argsort(-scores, kind="stable")[:k]  # ties: the earlier text first
         return [(int(i), float(scores[i])) for i in best if scores[i] > 0]
 
@@ -194,28 +209,14 @@ class BM25Index:
         self.texts = self._cached(stem, extra or {})
 
     def _cached(self, stem: bool, extra: Mapping[str, Sequence[str]]) -> TextIndex:
-        from galcli import paths
-        from galcli.fileio import keep_recent
-
         if not self.entries:
             return TextIndex([], stem=stem)
-        path = paths.cache_dir() / "bm25" / f"{_fingerprint(self.entries, stem, extra)}.npz"
-        try:
-            index = TextIndex.load(path, stem=stem)
-            if index.size == len(self.entries):
-                with contextlib.suppress(OSError):  # a read-only cache is fine
-                    path.touch()  # recently used: pruned last
-                return index
-        except (OSError, KeyError, ValueError, zipfile.BadZipFile, EOFError):
-            pass  # not cached yet, or damaged: built again
-        texts = [" ".join([entry_text(e), *extra.get(e.key, ())]) for e in self.entries]
-        index = TextIndex(texts, stem=stem)
-        try:
-            index.save(path)
-            keep_recent(path.parent, "*.npz", CACHED_INDEXES)
-        except OSError:
-            pass  # a read-only cache only costs the indexing next time
-        return index
+        return cached_index(
+            _fingerprint(self.entries, stem, extra),
+            len(self.entries),
+            lambda: [" ".join([entry_text(e), *extra.get(e.key, ())]) for e in self.entries],
+            stem=stem,
+        )
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
         return [
@@ -227,6 +228,42 @@ class BM25Index:
         """The IDF-weighted share of the query's terms that `entry`'s text contains."""
         position = self._positions.get(id(entry))
         return 0.0 if position is None else self.texts.coverage(query, [position])
+
+
+def cached_index(
+    fingerprint: str, size: int, texts: Callable[[], Sequence[str]], *, stem: bool = True
+) -> TextIndex:
+    """The index of `texts()` (`size` of them), from the cache when an index with this
+    `fingerprint` (a digest of what the texts are made from) was built before."""
+    from galcli import paths
+    from galcli.fileio import keep_recent
+
+    path = paths.cache_dir() / "bm25" / f"{fingerprint}.npz"
+    try:
+        index = TextIndex.load(path, stem=stem)
+        if index.size == size:
+            with contextlib.suppress(OSError):  # a read-only cache is fine
+                path.touch()  # recently used: pruned last
+            return index
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, EOFError):
+        pass  # not cached yet, or damaged: built again
+    index = TextIndex(texts(), stem=stem)
+    try:
+        index.save(path)
+        keep_recent(path.parent, "*.npz", CACHED_INDEXES)
+    except OSError:
+        pass  # a read-only cache only costs the indexing next time
+    return index
+
+
+def texts_fingerprint(texts: Sequence[str], stem: bool = True) -> str:
+    """A digest of plain `texts` for `cached_index` (an index of sentences, not entries)."""
+    import hashlib
+
+    digest = hashlib.sha1(f"{INDEX_VERSION}:{stem}:texts".encode())
+    for text in texts:
+        digest.update(text.encode("utf-8", "surrogatepass") + b"\1")
+    return digest.hexdigest()[:20]
 
 
 def _fingerprint(

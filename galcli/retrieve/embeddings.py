@@ -47,6 +47,7 @@ MIN_SIMILARITY = 0.2  # below this cosine, a text shares nothing with the query
 PASSAGE_VERSION = "1"  # change it when entry_passage changes: cached vectors are keyed by it
 EXPORT_TIMEOUT = 600  # seconds; the export takes 5 to 30 s on a busy 2-core machine
 EXPORTER = "galcli.model.embedder_export"
+CACHED_DOCUMENTS = 16  # documents whose sentence vectors are kept (embed_remembered)
 
 
 def model_directory() -> Path | None:
@@ -160,8 +161,54 @@ class Embedder:
         import numpy as np
 
         runtime = self.runtime
-        vectors = [runtime.embed(texts[i : i + batch]) for i in range(0, len(texts), batch)]
-        return np.concatenate(vectors) if vectors else np.zeros((0, DIMENSIONS), dtype="float32")
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype="float32")
+        # Batches of texts of similar length: a batch is padded to its longest text, and
+        # padding is time (a third of it on a document's sentences).
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors = np.concatenate(
+            [
+                runtime.embed([texts[i] for i in order[start : start + batch]])
+                for start in range(0, len(order), batch)
+            ]
+        )
+        result = np.empty_like(vectors)
+        result[order] = vectors
+        return result
+
+    def embed_remembered(self, texts: Sequence[str], name: str) -> Any:
+        """Vectors for `texts`, kept in a cache file of their own (`name`: one per document)
+        that holds this call's texts only: a document checked again embeds only the sentences
+        that changed, and the file never grows beyond the document."""
+        import numpy as np
+
+        from galcli.fileio import atomic_writer, keep_recent
+
+        path = self._cache_path.parent / f"queries-{name}.npz"
+        keys = [hashlib.sha1(f"{PASSAGE_VERSION}:{t}".encode()).hexdigest() for t in texts]
+        known: dict[str, Any] = {}
+        try:
+            with np.load(path) as stored:
+                known = dict(zip(stored["keys"].tolist(), stored["vectors"], strict=False))
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile, EOFError):
+            pass  # no cache yet, or a damaged one: rebuilt below
+        unique = dict(zip(keys, texts, strict=True))
+        missing = [key for key in unique if key not in known]
+        if missing:
+            known.update(zip(missing, self.embed([unique[key] for key in missing]), strict=True))
+        kept = {key: known[key] for key in unique}
+        if kept and (missing or len(known) != len(kept)):
+            try:
+                with atomic_writer(path, "wb") as handle:
+                    np.savez(
+                        handle, keys=np.array(list(kept)), vectors=np.stack(list(kept.values()))
+                    )
+                keep_recent(path.parent, "queries-*.npz", CACHED_DOCUMENTS)
+            except OSError:
+                pass  # a read-only cache only costs the embeddings next time
+        if not keys:
+            return np.zeros((0, DIMENSIONS), dtype="float32")
+        return np.stack([kept[key] for key in keys])
 
     def embed_entries(self, entries: Sequence[BibEntry]) -> Any:
         """Vectors for the entries' passages, keyed by the raw fields they are built from, so a
@@ -256,12 +303,24 @@ class HybridIndex:
     def dense(self) -> bool:
         return self._vectors is not None
 
-    def prepare(self, queries: Iterable[str]) -> None:
+    @property
+    def vectors(self) -> Any:
+        """The entries' vectors (one row each, L2-normalised), or None without the embedder."""
+        return self._vectors
+
+    def prepare(self, queries: Iterable[str], *, remember: str | None = None) -> None:
         """Embed `queries` now, in batches: a run that searches for many texts (placeholders,
-        a batch of sentences) then pays one model call per 32 instead of one each."""
+        a batch of sentences) then pays one model call per 32 instead of one each. With
+        `remember` (a name for the document they come from), their vectors are also kept on
+        disk for the next run on that document (`Embedder.embed_remembered`)."""
         if self._vectors is None or self.embedder is None:
             return
         texts = list(dict.fromkeys(query_text(q) for q in queries if q.strip()))
+        if remember is not None:
+            self._queries.update(
+                zip(texts, self.embedder.embed_remembered(texts, remember), strict=True)
+            )
+            return
         texts = [t for t in texts if t not in self._queries]
         if texts:
             self._queries.update(zip(texts, self.embedder.embed(texts), strict=True))
@@ -279,9 +338,16 @@ class HybridIndex:
             return []
         import numpy as np
 
-        similarity = self._vectors @ self._query_vector(query)
+        similarity = self.similarities(query)
         order = np.argsort(-similarity, kind="stable")[:k]
         return [(int(i), float(similarity[i])) for i in order if similarity[i] >= MIN_SIMILARITY]
+
+    def similarities(self, query: str) -> Any:
+        """Every entry's cosine similarity to `query` (a numpy array), or None without the
+        embedder."""
+        if self._vectors is None or self.embedder is None:
+            return None
+        return self._vectors @ self._query_vector(query)
 
     def similar(self, query: str, k: int = 10) -> list[Hit]:
         """The entries nearest to `query` by sentence embedding alone."""

@@ -29,6 +29,7 @@ from galcli.tasks.check_rules import RULES, Checked
 if TYPE_CHECKING:
     from galcli.lookup.http import LookupConfig
     from galcli.tasks.check_fix import FixPlan
+    from galcli.tasks.cite_fit import FitReport
     from galcli.tasks.online_check import OnlineReport
 
 
@@ -40,6 +41,8 @@ class CheckRequest:
     strict: bool = False
     online: LookupConfig | None = None  # --online: also look the entries up (online_check.py)
     on_reference: Callable[[], None] | None = field(default=None, compare=False)  # one looked up
+    fit: bool = False  # --fit: does each cited entry fit where it is cited? (cite_fit.py)
+    embeddings: bool = True  # --fit may use sentence embeddings (when installed)
     # where the files are read from: an editor's unsaved buffers before the disk (galcli lsp);
     # None: the disk, with a large .bib parsed in a forked child
     sources: Sources | None = field(default=None, compare=False)
@@ -60,6 +63,7 @@ class CheckResult:
     texts: dict[str, str] = field(default_factory=dict, repr=False)
     bibliography: Bibliography | None = field(default=None, repr=False)
     fixes: FixPlan | None = None  # --diff / --fix (check_fix.py)
+    fit: FitReport | None = None
     project: LatexProject | None = field(default=None, repr=False)  # the project as read
 
     @property
@@ -93,6 +97,7 @@ class CheckResult:
             "suppressed": counts(self.suppressed),
             **(self.online.json_fields() if self.online is not None else {}),
             **({"fixes": self.fixes.to_dict()} if self.fixes is not None else {}),
+            **({"fit": self.fit.to_dict()} if self.fit is not None else {}),
         }
 
 
@@ -226,6 +231,7 @@ def run_check(request: CheckRequest) -> CheckResult:
         suppressed=suppressed,
         texts=texts,
         bibliography=checked.bibliography,
+        fit=checked.fits if request.fit else None,
         project=checked.project,
     )
 

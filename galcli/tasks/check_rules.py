@@ -19,6 +19,7 @@ from galcli.verify.keys import KeySuggester
 
 if TYPE_CHECKING:
     from galcli.tasks.check import CheckRequest
+    from galcli.tasks.cite_fit import FitReport
 
 
 @dataclass
@@ -47,6 +48,14 @@ class Checked:
             elif (variant := self.suggester.case_variant(citation.key)) is not None:
                 keys.add(variant)
         return keys
+
+    @cached_property
+    def fits(self) -> FitReport:
+        """How well each cited entry fits where it is cited (`--fit`; tasks/cite_fit.py)."""
+        from galcli.tasks.cite_fit import fit_project
+
+        entries = list(self.defined.values())
+        return fit_project(self.project, entries, dense=self.request.embeddings)
 
     @property
     def everything(self) -> bool:
@@ -193,6 +202,12 @@ def unused_entries(checked: Checked) -> Iterator[Problem]:
             )
 
 
+def misfits(checked: Checked) -> Iterator[Problem]:
+    """Cited entries that fit their sentence far worse than other entries (--fit)."""
+    if checked.request.fit:
+        yield from checked.fits.problems
+
+
 RULES: tuple[Rule, ...] = (
     missing_includes,
     include_cycles,
@@ -202,6 +217,7 @@ RULES: tuple[Rule, ...] = (
     undefined_keys,
     incomplete_entries,
     unused_entries,
+    misfits,
 )
 
 

@@ -6,6 +6,9 @@ marked `% TODO cite`. Its context: the sentence around it, its paragraph, the se
 above it, the document's title and abstract, and the keys already cited in the paragraph.
 Elsewhere in the document, the sentences that cite a key describe that key ("citation
 contexts"): they are collected too, since a draft often cites the same work again.
+
+The same context is built, on request, for every real citation (`every_citation=True`):
+`check --fit` (tasks/cite_fit.py) asks how well the cited key fits it.
 """
 
 from __future__ import annotations
@@ -36,6 +39,24 @@ class Placeholder:
     context: ContextQuery
 
 
+@dataclass(frozen=True)
+class CitingSentence:
+    """A sentence (a table's row) that cites real keys: its words and those keys."""
+
+    text: str
+    keys: tuple[str, ...]  # each once, in the order cited
+
+
+@dataclass(frozen=True)
+class CitedContext:
+    """One real key of one cite command and its context, as a placeholder there would have it:
+    `context.exclude` holds the other keys cited in the same sentence (not the key itself)."""
+
+    citation: Citation
+    context: ContextQuery
+    sentence: int  # its sentence in `TexDocument.sentences`
+
+
 @dataclass
 class TexDocument:
     """The placeholders of a project and what its other citations say about their keys."""
@@ -46,10 +67,16 @@ class TexDocument:
     texts: dict[Path, str] = field(default_factory=dict)  # each file as read
     document: str = ""  # the words of the document's title and abstract
     headings: dict[Path, str] = field(default_factory=dict)  # in force where each file starts
+    sentences: list[CitingSentence] = field(default_factory=list)
+    citations: list[CitedContext] = field(default_factory=list)  # with `every_citation`
 
 
-def read_document(project: LatexProject, todo_command: str = "\\citep") -> TexDocument:
-    """Every placeholder of `project` (files in the order they are read), with its context.
+def read_document(
+    project: LatexProject, todo_command: str = "\\citep", *, every_citation: bool = False
+) -> TexDocument:
+    """Every placeholder of `project` (files in the order they are read), with its context;
+    with `every_citation`, the context of every real citation too (but `\\nocite`'s, which
+    stand in no sentence).
 
     The citations are the scanner's records (every cite command it knows, the document's own
     cite macros included); their commands are blanked from the text the context is read from.
@@ -71,16 +98,30 @@ def read_document(project: LatexProject, todo_command: str = "\\citep") -> TexDo
         cited = sorted((c.start, c.key) for c in mine if not c.is_placeholder)
         commands = sorted({(c.command_start, c.command_end) for c in mine})
         structure = Structure(hidden)
-        _collect_citing_sentences(hidden, structure, cited, result)
+        numbered = _collect_citing_sentences(hidden, structure, cited, result)
         titles = headings(hidden)
         result.headings[path] = heading
-        found = [*_in_commands(masked[path], mine), *_todo_comments(text, hidden, todo_command)]
+        found: list[tuple[int, Placeholder | Citation]] = [
+            *_in_commands(masked[path], mine),
+            *_todo_comments(text, hidden, todo_command),
+        ]
+        if every_citation:
+            found += [
+                (c.command_start, c)
+                for c in mine
+                if not c.is_placeholder and c.command.rstrip("*") != "\\nocite"
+            ]
         reader = _Reader(hidden, structure, cited, commands, document)
         for position, place in sorted(found, key=lambda item: item[0]):
             above = [title for offset, title in titles if offset < position]
             heading = above[-1] if above else heading
-            context = reader.context(position, heading, place.kept)
-            result.placeholders.append(replace(place, file=path, context=context))
+            if isinstance(place, Placeholder):
+                context = reader.context(position, heading, place.kept)
+                result.placeholders.append(replace(place, file=path, context=context))
+            else:
+                context = reader.context(position, heading, (), place.key)
+                sentence = numbered[structure.sentence(place.start)]
+                result.citations.append(CitedContext(place, context, sentence))
         if titles:
             heading = titles[-1][1]
     return result
@@ -110,18 +151,20 @@ class _Reader:
         self, position: int, heading: str, kept: tuple[str, ...], key: str | None = None
     ) -> ContextQuery:
         """The context of a placeholder (or of the citation of `key`) at `position`: keys of
-        its sentence and `kept` are excluded from what it may suggest, `key` itself is not."""
+        its sentence and `kept` are excluded from what it may suggest, `key` itself is not
+        (nor is it one of the keys cited around it)."""
         p_start, p_end = self.structure.paragraph(position)
         s_start, s_end = self.structure.sentence(position)
-        in_paragraph = [key for offset, key in self.cited if p_start <= offset < p_end]
-        in_sentence = {key for offset, key in self.cited if s_start <= offset < s_end}
+        in_paragraph = [k for offset, k in self.cited if p_start <= offset < p_end]
+        in_sentence = {k for offset, k in self.cited if s_start <= offset < s_end}
+        around = (k for k in in_paragraph if k not in in_sentence and k != key)
         return ContextQuery(
             sentence=self._words((s_start, s_end)),
             local=plain(_local(self.hidden, self.commands, s_start, s_end, position)),
             paragraph=self._words((p_start, p_end)),
             heading=heading,
             document=self.document,
-            cocited=tuple(dict.fromkeys(k for k in in_paragraph if k not in in_sentence)),
+            cocited=tuple(dict.fromkeys(around)),
             exclude=frozenset(in_sentence | set(kept)) - {key},
         )
 
@@ -230,19 +273,24 @@ def _todo_comments(text: str, hidden: str, todo_command: str) -> list[tuple[int,
 
 def _collect_citing_sentences(
     hidden: str, spans: Structure, cited: list[tuple[int, str]], result: TexDocument
-) -> None:
-    """For each real citation, the sentence it stands in; and which keys are cited together."""
+) -> dict[tuple[int, int], int]:
+    """For each real citation, the sentence it stands in; and which keys are cited together.
+    Returns each citing sentence's span with its position in `result.sentences`."""
     by_sentence: dict[tuple[int, int], list[str]] = {}
     for offset, key in cited:
         by_sentence.setdefault(spans.sentence(offset), []).append(key)
+    numbered = {}
     for (start, end), keys in by_sentence.items():
         sentence = plain(hidden[start:end])
+        numbered[(start, end)] = len(result.sentences)
+        result.sentences.append(CitingSentence(sentence, tuple(dict.fromkeys(keys))))
         for key in dict.fromkeys(keys):
             result.citing_sentences.setdefault(key, []).append(sentence)
             partners = result.cocitations.setdefault(key, {})
             for other in keys:
                 if other != key:
                     partners[other] = partners.get(other, 0) + 1
+    return numbered
 
 
 def fill(text: str, placeholders: list[Placeholder], keys: list[list[str]]) -> str:
