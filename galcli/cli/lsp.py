@@ -48,10 +48,11 @@ def lsp(
     key's .bib entry and find every citation of it. No model is loaded.
 
     Settings (initializationOptions or workspace/didChangeConfiguration, section "galcli"):
-    unused, online (check --online verdicts from the look-up cache), embeddings, debounce
-    (ms). Configurations for Neovim, VS Code, Emacs and Helix are in docs/editors.md.
-    Exit status: 0 after the client's shutdown and exit, 1 on exit without shutdown (as the
-    protocol asks), 4 when the server is not installed (pip install "galcli[lsp]").
+    unused, fit (check --fit's misfits as hints, with the better keys as quick fixes), online
+    (check --online verdicts from the look-up cache), embeddings, debounce (ms).
+    Configurations for Neovim, VS Code, Emacs and Helix are in docs/editors.md. Exit status:
+    0 after the client's shutdown and exit, 1 on exit without shutdown (as the protocol
+    asks), 4 when the server is not installed (pip install "galcli[lsp]").
 
     \b
     Examples:

@@ -3,24 +3,25 @@
 Inside a cite command's key list (after `{` or `,`, or in a key being typed), the project's
 keys come best first for the place (`cite --tex`'s ranking, tasks/editor_cite.py), then the rest
 by key; what is typed filters them. On `\\cite{?}` the actions fill in the best keys; on an
-undefined key they offer the did-you-mean keys `check` suggests.
+undefined key they offer the did-you-mean keys `check` suggests; on a key that does not fit its
+sentence (`galcli.fit`), the keys `check --fit` found fitting better.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
 from galcli.lsp.positions import Text, uri_of
+from galcli.problems import Kind
 from galcli.render.editor import entry_detail, entry_markdown
 from galcli.tasks.editor import Analysis
 from galcli.tasks.editor_cite import KeySite, best_keys, choices, key_site, near, query_at
 from galcli.tasks.editor_lookup import describe
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from galcli.latex.scan import Citation
     from galcli.lsp.session import Session
 
@@ -72,6 +73,41 @@ def _related(diagnostics: list[types.Diagnostic], text: Text, start: int) -> lis
     return [d for d in diagnostics if d.range.start == where]
 
 
+def _better(
+    analysis: Analysis,
+    path: Path,
+    diagnostics: list[types.Diagnostic],
+    text: Text,
+    citation: Citation,
+    start: int,
+) -> list[str]:
+    """The keys `check --fit` found fitting better where `citation` is: from the client's
+    diagnostic there, else from the project's last check (same key, same line)."""
+    where = text.position(start)
+    found: list[str] = []
+    for diagnostic in diagnostics:
+        data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
+        if (
+            diagnostic.code == Kind.CITATION_MISFIT.value
+            and diagnostic.range.start == where
+            and data.get("key") == citation.key
+        ):
+            found = [k for k in data.get("suggestions", []) if isinstance(k, str)]
+            break
+    else:
+        for problem in analysis.check.problems if analysis.check is not None else []:
+            if (
+                problem.kind == Kind.CITATION_MISFIT
+                and problem.key == citation.key
+                and problem.line == where.line + 1
+                and problem.file is not None
+                and Path(problem.file).resolve() == path.resolve()
+            ):
+                found = list(problem.suggestions)
+                break
+    return [key for key in found if key in analysis.entries]
+
+
 def _edit(uri: str, text: Text, start: int, end: int, key: str) -> types.WorkspaceEdit:
     change = types.TextEdit(range=text.range(start, end), new_text=key)
     return types.WorkspaceEdit(changes={uri: [change]})
@@ -118,6 +154,16 @@ def code_actions(
                         kind=types.CodeActionKind.QuickFix,
                         diagnostics=related,
                         is_preferred=number == 0,
+                        edit=_edit(uri, text, key_start, key_end, key),
+                    )
+                )
+        else:
+            for key in _better(analysis, path, diagnostics, text, citation, key_start):
+                actions.append(
+                    types.CodeAction(
+                        title=f"Cite '{key}' instead of '{citation.key}' (fits better)",
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=related,
                         edit=_edit(uri, text, key_start, key_end, key),
                     )
                 )

@@ -5,7 +5,8 @@ Every problem `galcli check` finds becomes a diagnostic with `code` = its kind
 information), and the did-you-mean keys in `data`; a repeated key points to its first
 definition (related information). Files the server could not read, and projects it could not
 check at all, get one diagnostic each with code `bad_input` (what `galcli check` would end with,
-exit 3), at the place that names them.
+exit 3), at the place that names them. A `citation_misfit` (`galcli.fit`) is a hint: a judgement
+on words, not a fault of the document.
 """
 
 from __future__ import annotations
@@ -57,10 +58,13 @@ def _diagnostic(
         data["key"] = problem.key
     if problem.suggestions:
         data["suggestions"] = list(problem.suggestions)
+    severity = SEVERITY.get(problem.severity, types.DiagnosticSeverity.Warning)
+    if problem.kind == Kind.CITATION_MISFIT:
+        severity = types.DiagnosticSeverity.Hint  # a judgement on words, not a fault
     return types.Diagnostic(
         range=place_range(text, problem.line, problem.column, problem.key),
         message=problem.message,
-        severity=SEVERITY.get(problem.severity, types.DiagnosticSeverity.Warning),
+        severity=severity,
         code=problem.kind.value,
         source=SOURCE,
         data=data or None,

@@ -78,6 +78,17 @@ class Text:
         )
 
 
+TEX_SUFFIXES = frozenset({".tex", ".ltx", ".latex"})
+BIB_SUFFIXES = frozenset({".bib"})
+
+
+def kind_of(path: Path) -> str | None:
+    """ "tex", "bib", or None for a file the server does not read (decided by its name, not by
+    the client's language id: editors disagree on those)."""
+    suffix = path.suffix.lower()
+    return "tex" if suffix in TEX_SUFFIXES else "bib" if suffix in BIB_SUFFIXES else None
+
+
 def path_of(uri: str) -> Path | None:
     """The file a `file:` URI names; None for any other scheme (untitled:, git:)."""
     parsed = urlparse(uri)

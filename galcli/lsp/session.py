@@ -11,25 +11,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
-import queue
 import threading
 import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from lsprotocol import types
 
 from galcli.errors import GalcliError
 from galcli.fileio import read_text
 from galcli.lsp.diagnostics import diagnostics
-from galcli.lsp.positions import Text, path_of, uri_of
+from galcli.lsp.positions import Text, kind_of, path_of, uri_of
 from galcli.lsp.rankers import Rankers
 from galcli.lsp.settings import ServerSettings
-from galcli.tasks.editor import Analysis, Workspace, analyse, analyse_bib
+from galcli.lsp.worker import Worker
+from galcli.tasks.editor import Analysis, EditorSettings, Workspace, analyse, analyse_bib
 from galcli.tasks.editor_lookup import Formulas
 
 if TYPE_CHECKING:
@@ -38,41 +39,8 @@ if TYPE_CHECKING:
     from galcli.lookup.http import LookupConfig
 
 LOG = logging.getLogger("galcli.lsp")
-TEX_SUFFIXES = frozenset({".tex", ".ltx", ".latex"})
-BIB_SUFFIXES = frozenset({".bib"})
 WAIT_FOR_ANALYSIS = 60.0  # seconds a request waits for its project's first check
 T = TypeVar("T")
-
-
-def kind_of(path: Path) -> str | None:
-    """ "tex", "bib", or None for a file the server does not read (decided by its name, not by
-    the client's language id: editors disagree on those)."""
-    suffix = path.suffix.lower()
-    return "tex" if suffix in TEX_SUFFIXES else "bib" if suffix in BIB_SUFFIXES else None
-
-
-class Worker:
-    """One daemon thread that runs jobs in the order they come."""
-
-    def __init__(self, name: str) -> None:
-        self.jobs: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]]] = queue.SimpleQueue()
-        self.thread = threading.Thread(target=self._run, name=name, daemon=True)
-        self.thread.start()
-
-    def submit(self, job: Callable[[], T]) -> Future[T]:
-        future: Future[T] = Future()
-        self.jobs.put((job, future))
-        return future
-
-    def _run(self) -> None:
-        while True:
-            job, future = self.jobs.get()
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                future.set_result(job())
-            except BaseException as exc:  # noqa: BLE001 - handed to whoever waits
-                future.set_exception(exc)
 
 
 def _resolved(path: Path) -> Path:
@@ -282,28 +250,54 @@ class Session:
     def _check(
         self, dirty: dict[Path, bool], overlay: dict[Path, str], settings: ServerSettings
     ) -> None:
-        """Check the projects of the changed paths (checker thread) and publish each."""
+        """Check the projects of the changed paths (checker thread), publishing each as soon
+        as it is checked; with `galcli.fit`, the misfits come in a second pass (they take
+        longer), unless the user has typed again by then."""
         mains, alone = self._projects(dirty, overlay)
-        done = []
-        for main, bibs in mains.items():
-            started = time.perf_counter()
-            online = self.online if settings.editor.online else None
-            analysis = analyse(main, overlay, settings.editor, bibs, online)
-            LOG.info("checked %s in %.0f ms", main, 1000 * (time.perf_counter() - started))
-            done.append(analysis)
+        editor = settings.editor
+        online = self.online if editor.online else None
+        first = dataclasses.replace(editor, fit=False)
+        done = [
+            self._publish(self._analyse(m, overlay, first, b, online), overlay)
+            for m, b in mains.items()
+        ]
         for bib in alone:
             if not any(a.holds(bib) for a in done):
-                done.append(analyse_bib(bib, overlay))
-        for analysis in done:
-            with self.lock:
-                self.workspace.remember(analysis)
-            found = diagnostics(analysis, self.text_reader(overlay, analysis))
-            self.loop.call_soon_threadsafe(self._send, _resolved(analysis.main), found)
-            for failure in analysis.failures:
-                self.log_threadsafe(str(failure), types.MessageType.Warning)
+                self._publish(analyse_bib(bib, overlay), overlay)
+        if editor.fit:
+            for main, bibs in mains.items():
+                if self.dirty:
+                    break  # edited again: the next check judges the fit
+                self._publish(self._analyse(main, overlay, editor, bibs, online), overlay)
         if self.completing:
-            for analysis in done:
-                self.rankers.of(analysis)  # ready before the next completion asks
+            for main in mains:
+                with self.lock:
+                    latest = self.workspace.analyses.get(main)
+                if latest is not None:
+                    self.rankers.of(latest)  # ready before the next completion asks
+
+    def _analyse(
+        self,
+        main: Path,
+        overlay: dict[Path, str],
+        editor: EditorSettings,
+        bibs: tuple[Path, ...],
+        online: LookupConfig | None,
+    ) -> Analysis:
+        started = time.perf_counter()
+        analysis = analyse(main, overlay, editor, bibs, online)
+        took = 1000 * (time.perf_counter() - started)
+        LOG.info("checked %s%s in %.0f ms", main, " (--fit)" if editor.fit else "", took)
+        return analysis
+
+    def _publish(self, analysis: Analysis, overlay: dict[Path, str]) -> Analysis:
+        with self.lock:
+            self.workspace.remember(analysis)
+        found = diagnostics(analysis, self.text_reader(overlay, analysis))
+        self.loop.call_soon_threadsafe(self._send, _resolved(analysis.main), found)
+        for failure in analysis.failures:
+            self.log_threadsafe(str(failure), types.MessageType.Warning)
+        return analysis
 
     def _drop(self, main: Path) -> None:
         with self.lock:

@@ -15,6 +15,7 @@ SECTION = "galcli"
 # name -> (type, what it does); the names are the client's, in its usual camelCase
 KNOWN: dict[str, tuple[type, str]] = {
     "unused": (bool, "report entries that are never cited (check --unused)"),
+    "fit": (bool, "hint at a cited entry that does not fit its sentence (check --fit)"),
     "online": (bool, "show check --online verdicts from galcli's look-up cache"),
     "embeddings": (bool, "rank completions with sentence embeddings too (when installed)"),
     "debounce": (int, "milliseconds after the last edit before a project is checked again"),

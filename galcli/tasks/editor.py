@@ -42,8 +42,9 @@ class EditorSettings:
     """What the client asks for (`galcli.*` settings; docs/editors.md)."""
 
     unused: bool = False  # entries never cited, as check --unused
+    fit: bool = False  # check --fit: a cited entry that does not fit its sentence
     online: bool = False  # check --online verdicts, from the look-up cache only
-    embeddings: bool = True  # sentence embeddings in the completion ranking (when installed)
+    embeddings: bool = True  # sentence embeddings in ranking and --fit (when installed)
 
 
 @dataclass
@@ -167,6 +168,8 @@ def analyse(
         main,
         bibs=tuple(bibs),
         unused=settings.unused,
+        fit=settings.fit,
+        embeddings=settings.embeddings,
         online=dataclasses.replace(online, cache_only=True) if online is not None else None,
         sources=sources,
     )

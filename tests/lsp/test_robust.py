@@ -256,6 +256,47 @@ async def test_settings_change_what_is_reported(client: LanguageClient, workspac
     )
 
 
+async def test_with_galcli_fit_a_swapped_key_is_a_hint_with_the_key_that_fits(
+    client: LanguageClient, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """check --fit's made-up project (30 works on unrelated subjects), one key swapped."""
+    from tests.tasks.test_cite_fit import bib, sentences
+
+    folder = tmp_path_factory.mktemp("fit")
+    (folder / "refs.bib").write_text(bib(), encoding="utf-8")
+    body = "\n\n".join(sentences({20: "bee2005"}))
+    text = f"\\documentclass{{article}}\n\\begin{{document}}\n{body}\n\\bibliography{{refs}}\n"
+    main = folder / "main.tex"
+    main.write_text(text + "\\end{document}\n", encoding="utf-8")
+    open_file(client, main)
+    assert await diagnostics(client, main) == []  # galcli.fit is off
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"galcli": {"fit": True}})
+    )
+    (misfit,) = await diagnostics(client, main, lambda found: bool(found))
+    assert misfit.code == "citation_misfit" and misfit.severity == types.DiagnosticSeverity.Hint
+    assert misfit.data["suggestions"][0] == "cache2006"  # type: ignore[index]
+    swapped = text.index("bee2005", text.index("cache replacement"))
+    assert misfit.range.start == position_of(text, "bee2005", nth=1)
+    assert text[swapped - 6 : swapped] == "\\cite{"
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=document(main),
+            range=misfit.range,
+            context=types.CodeActionContext(diagnostics=[misfit]),
+        )
+    )
+    assert actions is not None
+    first = actions[0]
+    assert isinstance(first, types.CodeAction)
+    assert first.title == "Cite 'cache2006' instead of 'bee2005' (fits better)"
+    assert first.edit.changes[uri(main)][0].new_text == "cache2006"  # type: ignore[union-attr]
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"galcli": {"fit": False}})
+    )
+    assert await diagnostics(client, main, lambda found: not found) == []
+
+
 async def test_the_server_never_imports_torch_and_exits_0_after_shutdown(
     lsp_home: Path, workspace: Path, client: LanguageClient
 ) -> None:

@@ -62,7 +62,7 @@ def test_settings_from_the_client() -> None:
     assert settings.editor.embeddings  # unchanged: a bad value is said, not taken
     assert warnings == [
         "galcli.embeddings must be a bool, not 'yes'",
-        "unknown setting galcli.nope (known: unused, online, embeddings, debounce)",
+        "unknown setting galcli.nope (known: unused, fit, online, embeddings, debounce)",
     ]
     same, said = read_settings({"unused": False}, settings)  # the section itself
     assert not same.editor.unused and said == []
