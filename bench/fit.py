@@ -20,9 +20,9 @@ defaults, title/abstract/keywords/authors as written) on the citation's sentence
 The thresholds of tasks/cite_fit.py were chosen on the four corpus papers (the default run);
 the six papers of bench/heldout_papers.json are held out: `--papers JSON` measures them (as
 bench/cite.py: clone each at its commit into a folder named after its key, next to a copy of
-that file, with each "main" path relative to that folder). `--sweep` also prints recall and false alarms for other values of the notes'
-thresholds (tasks/cite_fit.py: SUPPORT); `--lexical` measures word matching alone (the
-thresholds for it are its own).
+that file, with each "main" path relative to that folder). `--sweep` also prints recall and
+false alarms for other values of the notes' thresholds (tasks/cite_fit.py: SUPPORT);
+`--lexical` measures word matching alone (the thresholds for it are its own).
 
 The machine is shared (2 cores): times are as measured, noisy; the first run embeds the
 copy's sentences (a new path each time), the second reads them from the cache.
