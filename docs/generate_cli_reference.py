@@ -31,6 +31,7 @@ COMMANDS = [
     ["explain-formula"],
     ["lit-review"],
     ["detect"],
+    ["lsp"],
     ["models"],
     ["models", "list"],
     ["models", "show"],

@@ -85,6 +85,11 @@ class ModelUnavailable(GalcliError):
     exit_code = ExitCode.MODEL_UNAVAILABLE
 
 
+class MissingExtra(ModelUnavailable):
+    """An optional part of galcli that is not installed (`galcli[lsp]`): exit 4, as for a
+    missing model runtime, with the command that installs it."""
+
+
 class OutputClosed(Exception):
     """The reader of stdout went away (`galcli … | head -1`): not an error. `status` is the exit
     status of the work done until then (e.g. FINDINGS when invalid SMILES were already seen)."""

@@ -47,8 +47,10 @@ ALLOWED: dict[str, set[str]] = {
         "tasks",
     },
     "render": {"base", "bib", "render"},
+    "lsp": {"lsp", "tasks", "render", "settings", "errors", "problems", "fileio", "galcli"},
     "cli": {
         "cli",
+        "lsp",
         "tasks",
         "render",
         "settings",

@@ -39,8 +39,11 @@ def test_the_extras_add_the_model_runtime_and_the_test_extra_pulls_everything() 
     assert set(MODEL_RUNTIME) - {"openai"} <= names(extras["model"])
     assert "torch<2.14" in "".join(extras["model"]).replace(">=2.2,", "")
     assert names(extras["openai"]) == {"openai"}
-    assert extras["all"] == ["galcli[model,openai]"]
+    assert names(extras["lsp"]) == {"pygls", "lsprotocol"}  # `galcli lsp` (docs/editors.md)
+    assert not names(extras["lsp"]) & set(MODEL_RUNTIME)
+    assert extras["all"] == ["galcli[model,openai,lsp]"]
     assert "galcli[all]" in extras["test"]
+    assert {"pytest-lsp", "pytest-asyncio"} <= names(extras["test"])
 
 
 def test_the_pre_commit_hooks_install_the_core_only() -> None:
@@ -132,3 +135,11 @@ def test_importtime_shows_no_model_runtime_for_checker_help(command: list[str]) 
     }
     assert "typer" in imported  # the probe sees imports at all
     assert not imported & {"torch", "transformers", "onnxruntime", "rdkit"}
+
+
+def test_lsp_on_a_core_install_says_what_to_install(tmp_path: Path) -> None:
+    done = run_galcli(["lsp"], cwd=tmp_path, blocked=(*MODEL_RUNTIME, "pygls", "lsprotocol"))
+    assert done.returncode == 4, done.stderr
+    assert done.stdout == ""
+    assert done.stderr.startswith("galcli: error: the language server is not installed")
+    assert 'pip install "galcli[lsp]"' in done.stderr and "Traceback" not in done.stderr

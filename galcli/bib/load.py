@@ -8,13 +8,14 @@ server all read bibliographies here (docs/architecture.md).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from galcli.bib import cache
 from galcli.bib.entries import BIBTEX, BibEntry, BibFile, first_definitions, unique_paths
+from galcli.bib.parse import parse_bib
 from galcli.problems import WARNING, Kind, Problem
 
 if TYPE_CHECKING:
@@ -56,13 +57,37 @@ class Bibliography:
         self.problems = [p for p in self.problems if p.kind != Kind.DUPLICATE_KEY] + duplicates
 
 
-def load(paths: Sequence[Path], dialect: str = BIBTEX, *, parallel: bool = False) -> Bibliography:
-    """The bibliography of `paths` (each file once, however it is spelled)."""
+def load(
+    paths: Sequence[Path],
+    dialect: str = BIBTEX,
+    *,
+    parallel: bool = False,
+    overlay: Mapping[Path, str] | None = None,
+) -> Bibliography:
+    """The bibliography of `paths` (each file once, however it is spelled). A file whose
+    resolved path is in `overlay` (an editor's unsaved buffer) is parsed from that text."""
     bibliography = Bibliography(dialect)
-    bibliography.extend(
-        [cache.load_file(p, dialect, parallel=parallel)[0] for p in unique_paths(list(paths))]
-    )
+    files = unique_paths(list(paths))
+    bibliography.extend([read_file(p, dialect, parallel, overlay) for p in files])
     return bibliography
+
+
+def read_file(
+    path: Path,
+    dialect: str = BIBTEX,
+    parallel: bool = False,
+    overlay: Mapping[Path, str] | None = None,
+) -> BibFile:
+    """One .bib file: from `overlay` when it holds the file (never cached: it is not saved),
+    else from the disk through the cache."""
+    if overlay:
+        try:
+            text = overlay.get(path.resolve())
+        except OSError:
+            text = None
+        if text is not None:
+            return parse_bib(path, dialect=dialect, text=text.removeprefix("\ufeff"))
+    return cache.load_file(path, dialect, parallel=parallel)[0]
 
 
 def project_files(project: LatexProject, given: Sequence[Path] = ()) -> list[Path]:

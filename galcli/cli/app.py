@@ -23,6 +23,7 @@ from galcli.cli import explain_formula as formula_cmd
 from galcli.cli import generate as generate_cmd
 from galcli.cli import lit_review as review_cmd
 from galcli.cli import log as log_cmd
+from galcli.cli import lsp as lsp_cmd
 from galcli.cli import models as models_cmd
 from galcli.cli import smiles as smiles_cmd
 from galcli.environment import Environment
@@ -106,6 +107,7 @@ app.add_typer(smiles_cmd.app, name="smiles")
 app.add_typer(models_cmd.app, name="models")
 app.command("detect")(detect_cmd.detect)
 app.add_typer(log_cmd.app, name="log")
+app.command("lsp")(lsp_cmd.lsp)
 
 
 def _debug_requested(args: list[str]) -> bool:

@@ -58,6 +58,9 @@ class LookupConfig:
     max_in_flight: int = 4
     retries: int = 3  # extra tries after a 429/5xx
     max_backoff: float = 30.0  # longest single wait, whatever Retry-After says
+    # answers from the cache only: what it lacks fails at once, without a request (an editor's
+    # server shows what `check --online` found, and never waits on the network while typing)
+    cache_only: bool = False
 
     @property
     def user_agent(self) -> str:
@@ -116,6 +119,8 @@ class HttpClient:
             with self._lock:
                 self.from_cache += 1
             return Answer(hit.status, hit.data, hit.fetched, cached=True)
+        if self.config.cache_only:
+            raise LookupFailed(f"{service}: not in galcli's look-up cache (galcli check --online)")
         extra = urllib.parse.urlencode(sorted((polite_params or {}).items()))
         full = key + (("&" if query else "?") + extra if extra else "")
         status, body = self._fetch(service, full)

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from galcli.bib import cache
 from galcli.bib.entries import BIBTEX, BibFile
-from galcli.bib.load import Bibliography, dialect_of, load, project_files
+from galcli.bib.load import Bibliography, dialect_of, load, project_files, read_file
 from galcli.bib.parse import PARALLEL_BYTES
 from galcli.errors import ExitCode, UsageError
 from galcli.forked import Forked
-from galcli.latex.project import LatexProject, scan_project
+from galcli.latex.project import LatexProject, Sources, scan_project
 from galcli.latex.scan import Citation
 from galcli.problems import ERROR, NOTE, WARNING, Problem
 from galcli.tasks.check_ignore import counts, project_ignore, read_ignores, suppress
@@ -43,6 +43,9 @@ class CheckRequest:
     on_reference: Callable[[], None] | None = field(default=None, compare=False)  # one looked up
     fit: bool = False  # --fit: does each cited entry fit where it is cited? (cite_fit.py)
     embeddings: bool = True  # --fit may use sentence embeddings (when installed)
+    # where the files are read from: an editor's unsaved buffers before the disk (galcli lsp);
+    # None: the disk, with a large .bib parsed in a forked child
+    sources: Sources | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -61,6 +64,7 @@ class CheckResult:
     bibliography: Bibliography | None = field(default=None, repr=False)
     fixes: FixPlan | None = None  # --diff / --fix (check_fix.py)
     fit: FitReport | None = None
+    project: LatexProject | None = field(default=None, repr=False)  # the project as read
 
     @property
     def errors(self) -> list[Problem]:
@@ -115,6 +119,8 @@ class _BibLoader:
         """Called once the main file is scanned: its preamble names the backend and files."""
         self.dialect = dialect_of(project)
         self.paths = project_files(project, self.request.bibs)
+        if self.request.sources is not None:
+            return  # an editor's server has threads: no fork, and its buffers are read below
         uncached = [p for p in self.paths if p.is_file() and not cache.is_cached(p, self.dialect)]
         if sum(p.stat().st_size for p in uncached) >= PARALLEL_BYTES:
             paths, dialect = list(self.paths), self.dialect
@@ -141,16 +147,17 @@ class _BibLoader:
                 "\\addbibresource), so there is nothing to check citations against",
                 hint="pass the .bib file(s) with --bib refs.bib",
             )
+        overlay = self.request.sources.overlay if self.request.sources is not None else None
         if self._child is not None:
             bibliography = Bibliography(self.dialect)
             bibliography.extend(self._child.result())
         else:
-            bibliography = load(self.paths, self.dialect)
+            bibliography = load(self.paths, self.dialect, overlay=overlay)
         # A bibliography named in an included file (scanned after the main one) comes last.
         read = {p.resolve() for p in self.paths}
         later = [p for p in project_files(project, self.request.bibs) if p.resolve() not in read]
         if later:
-            bibliography.extend([cache.load_file(p, self.dialect)[0] for p in later])
+            bibliography.extend([read_file(p, self.dialect, overlay=overlay) for p in later])
         return bibliography
 
 
@@ -189,7 +196,8 @@ def read_project(request: CheckRequest) -> Checked:
         )
     loader = _BibLoader(request)
     try:
-        project = scan_project(request.main, after_main=loader.start)
+        sources = request.sources or Sources()
+        project = scan_project(request.main, after_main=loader.start, sources=sources)
         return Checked(request, project, loader.bibliography(project))
     finally:
         loader.close()
@@ -224,6 +232,7 @@ def run_check(request: CheckRequest) -> CheckResult:
         texts=texts,
         bibliography=checked.bibliography,
         fit=checked.fits if request.fit else None,
+        project=checked.project,
     )
 
 

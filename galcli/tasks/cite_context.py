@@ -65,6 +65,8 @@ class TexDocument:
     citing_sentences: dict[str, list[str]] = field(default_factory=dict)
     cocitations: dict[str, dict[str, int]] = field(default_factory=dict)
     texts: dict[Path, str] = field(default_factory=dict)  # each file as read
+    document: str = ""  # the words of the document's title and abstract
+    headings: dict[Path, str] = field(default_factory=dict)  # in force where each file starts
     sentences: list[CitingSentence] = field(default_factory=list)
     citations: list[CitedContext] = field(default_factory=list)  # with `every_citation`
 
@@ -88,7 +90,7 @@ def read_document(
         for path, hidden in masked.items()
     }
     document = document_text(blanked.values())
-    result = TexDocument(placeholders=[], texts=dict(project.texts))
+    result = TexDocument(placeholders=[], texts=dict(project.texts), document=document)
     heading = ""
     for path in project.files:
         text, hidden = project.texts[path], blanked[path]
@@ -98,6 +100,7 @@ def read_document(
         structure = Structure(hidden)
         numbered = _collect_citing_sentences(hidden, structure, cited, result)
         titles = headings(hidden)
+        result.headings[path] = heading
         found: list[tuple[int, Placeholder | Citation]] = [
             *_in_commands(masked[path], mine),
             *_todo_comments(text, hidden, todo_command),
@@ -164,6 +167,27 @@ class _Reader:
             cocited=tuple(dict.fromkeys(around)),
             exclude=frozenset(in_sentence | set(kept)) - {key},
         )
+
+
+class FileContext:
+    """The context of any place in one file's text as it is now (an editor's buffer), for the
+    placeholders it would hold there: the project-wide parts (`document`, the heading where
+    the file starts) come from the last `read_document` of its project."""
+
+    def __init__(
+        self, text: str, citations: list[Citation], document: str = "", heading: str = ""
+    ) -> None:
+        hidden = blank(mask(text), [(c.command_start, c.command_end) for c in citations])
+        cited = sorted((c.start, c.key) for c in citations if not c.is_placeholder)
+        commands = sorted({(c.command_start, c.command_end) for c in citations})
+        self.titles = headings(hidden)
+        self.heading = heading
+        self.reader = _Reader(hidden, Structure(hidden), cited, commands, document)
+
+    def query(self, position: int, kept: tuple[str, ...] = ()) -> ContextQuery:
+        """The context of a placeholder at `position` whose command already cites `kept`."""
+        above = [title for offset, title in self.titles if offset < position]
+        return self.reader.context(position, above[-1] if above else self.heading, kept)
 
 
 LOCAL_WORDS = 3  # fewer words before the placeholder than this: take the words after it

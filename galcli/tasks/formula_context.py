@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 
 from galcli.errors import GalcliError, InputError, Location
-from galcli.latex.project import root_of, scan_project
+from galcli.latex.project import DISK, LatexProject, Sources, root_of, scan_project
 from galcli.latex.structure import Structure
 from galcli.latex.texlex import mask
 from galcli.verify.formula import Definition, Formula, TexMath, math_in_tex, parse_definitions
@@ -33,17 +33,22 @@ class Document:
     citations: list[tuple[str, int, int]]  # (display name, command start, command end)
 
     @classmethod
-    def of(cls, path: Path) -> Document:
-        """The project of `path` (all of its files); `path` alone when it has no readable
-        project."""
+    def of(cls, path: Path, sources: Sources = DISK) -> Document:
+        """The project of `path` (all of its files, read from `sources`); `path` alone when it
+        has no readable project."""
         try:
-            project = root_of(path)
+            project = root_of(path, sources=sources)
         except GalcliError:  # an included file that cannot be read: the file alone
-            project = scan_project(path)
+            project = scan_project(path, sources=sources)
+        return cls.in_project(path, project, sources)
+
+    @classmethod
+    def in_project(cls, path: Path, project: LatexProject, sources: Sources = DISK) -> Document:
+        """The document `path` is part of, from its project as already read."""
         root = project.main
         texts = {_name(path, f, root): text for f, text in project.texts.items()}
         if _name(path, path, root) not in texts:  # a file no \input reaches
-            texts[_name(path, path, root)] = project.texts.get(path) or path.read_text("utf-8")
+            texts[_name(path, path, root)] = project.texts.get(path) or sources.read(path)
         citations = [
             (_name(path, Path(c.file), root), c.command_start, c.command_end)
             for c in project.citations
@@ -138,18 +143,23 @@ class TexFormulas:
 def load_tex(path: Path) -> TexFormulas:
     """The file's display and inline math, and the macros its preamble (and includes) define."""
     from galcli.fileio import read_text
-    from galcli.latex.project import scan_project
 
     text = read_text(path, what="LaTeX file")
-    definitions: dict[str, Definition] = {}
     try:
-        files = scan_project(path).files
+        project = scan_project(path)
+        others = [project.texts[file] for file in project.files if file != path]
     except InputError:
-        files = [path]
-    for file in files:
-        other = text if file == path else read_text(file, what="LaTeX file")
+        others = []
+    return formulas_in(path, text, others)
+
+
+def formulas_in(path: Path, text: str, others: list[str]) -> TexFormulas:
+    """The math of `path` (its `text`) and the macros it and then the `others` texts define
+    (the first definition of a name wins)."""
+    definitions: dict[str, Definition] = {}
+    for source in [text, *others]:
         definitions.update(
-            {k: v for k, v in parse_definitions(other).items() if k not in definitions}
+            {k: v for k, v in parse_definitions(source).items() if k not in definitions}
         )
     return TexFormulas(path, definitions, math_in_tex(text, inline=True))
 

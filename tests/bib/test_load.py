@@ -62,3 +62,11 @@ def test_a_bib_of_string_macros_only_is_valid(tmp_path: Path) -> None:
     assert summary_of(tmp_path, {"abbrev.bib": abbreviations}).problems == []
     empty = summary_of(tmp_path, {"notes.bib": "just some text\n"})
     assert [p.message for p in empty.problems] == ["no entries in this file: is it a .bib file?"]
+
+
+def test_a_bib_buffer_is_parsed_instead_of_the_file(tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@misc{old, title={Old}}\n", encoding="utf-8")
+    overlay = {bib.resolve(): "@misc{new, title={New}}\n@misc{other, title={O}}\n"}
+    assert list(load([bib], overlay=overlay).entries) == ["new", "other"]
+    assert list(load([bib]).entries) == ["old"]

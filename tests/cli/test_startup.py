@@ -13,6 +13,7 @@ COMMANDS = (
     "explain-formula",
     "lit-review",
     "detect",
+    "lsp",
     "smiles",
     "models",
     "log",

@@ -171,3 +171,16 @@ def test_a_404_not_in_the_service_s_words_is_a_fault(
         http.get_json("crossref", url(http), not_found=crossref_not_found)
     assert "crossref" in http.down()
     assert not list((tmp_path / "cache").rglob("*.json"))  # nothing cached
+
+
+def test_cache_only_answers_from_the_cache_and_never_asks(
+    services: FakeServices, tmp_path: Path
+) -> None:
+    http = client(services, tmp_path)
+    assert http.get_json("crossref", url(http)).status == 200
+    assert services.requests == 1
+    cached = client(services, tmp_path, cache_only=True)
+    assert cached.get_json("crossref", url(cached)).cached
+    with pytest.raises(LookupFailed, match="not in galcli's look-up cache"):
+        cached.get_json("crossref", url(cached) + "x")
+    assert services.requests == 1 and cached.requests == 0

@@ -8,6 +8,8 @@ import pytest
 
 from galcli.bib.entries import BIBTEX
 from galcli.errors import ExitCode
+from galcli.latex.project import Sources
+from galcli.tasks.check import CheckRequest, run_check
 
 LATEX = "latex"
 
@@ -398,3 +400,23 @@ def test_commented_keys_and_macro_parameters_are_not_citations(cli, corpora: Pat
     # cited only in a comment, so an unused entry
     _, doc = check_paper(cli, corpora, "scipy_1.0_natmeth2020/paper.tex", "--unused")
     assert "sparse-regress" in {p["key"] for p in kinds(doc, "unused_entry")}
+
+
+def test_check_reads_an_editors_buffers_before_the_disk(tmp_path: Path) -> None:
+    main = tmp_path / "paper.tex"
+    main.write_text(
+        "\\documentclass{article}\n\\begin{document}\n\\cite{knuth}\n"
+        "\\bibliography{refs}\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@misc{knuth, title={T}, author={K}, year=1968}\n", encoding="utf-8")
+    assert run_check(CheckRequest(main)).problems == []
+    buffers = {
+        main.resolve(): main.read_text(encoding="utf-8").replace("knuth", "knuht"),
+        bib.resolve(): bib.read_text(encoding="utf-8") + "@misc{knuth, title={Again}}\n",
+    }
+    result = run_check(CheckRequest(main, sources=Sources(buffers)))
+    assert sorted(p.kind.value for p in result.problems) == ["duplicate_key", "undefined_key"]
+    assert result.project is not None and result.project.main == main
+    assert run_check(CheckRequest(main)).problems == []  # the files themselves unchanged
