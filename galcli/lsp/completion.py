@@ -108,9 +108,23 @@ def _better(
     return [key for key in found if key in analysis.entries]
 
 
-def _edit(uri: str, text: Text, start: int, end: int, key: str) -> types.WorkspaceEdit:
-    change = types.TextEdit(range=text.range(start, end), new_text=key)
-    return types.WorkspaceEdit(changes={uri: [change]})
+def _fix(
+    title: str,
+    key: str,
+    uri: str,
+    span: types.Range,
+    diagnostics: list[types.Diagnostic] | None,
+    preferred: bool | None = None,
+) -> types.CodeAction:
+    """A quick fix that puts `key` in place of the key at `span`."""
+    change = types.TextEdit(range=span, new_text=key)
+    return types.CodeAction(
+        title=title,
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=diagnostics,
+        is_preferred=preferred,
+        edit=types.WorkspaceEdit(changes={uri: [change]}),
+    )
 
 
 def code_actions(
@@ -130,41 +144,21 @@ def code_actions(
     for citation in _touching(citations, start - place.start, end - place.start):
         key_start, key_end = place.start + citation.start, place.start + citation.end
         related = _related(diagnostics, text, key_start) or None
+        span = text.range(key_start, key_end)
         if citation.is_placeholder:
             same = [c for c in citations if c.command_start == citation.command_start]
             kept = tuple(c.key for c in same if not c.is_placeholder)
             site = KeySite(citation.start, citation.end, "", kept, citation.command_start)
             query = query_at(analysis, path, place, site)
             for number, entry in enumerate(best_keys(session.rankers.of(analysis), query, FILL)):
-                detail = entry_detail(describe(entry))
-                actions.append(
-                    types.CodeAction(
-                        title=f"Cite {entry.key}: {detail}",
-                        kind=types.CodeActionKind.QuickFix,
-                        diagnostics=related,
-                        is_preferred=number == 0,
-                        edit=_edit(uri, text, key_start, key_end, entry.key),
-                    )
-                )
+                title = f"Cite {entry.key}: {entry_detail(describe(entry))}"
+                actions.append(_fix(title, entry.key, uri, span, related, number == 0))
         elif citation.key not in analysis.entries and citation.key not in broken:
             for number, key in enumerate(analysis.suggester.suggest(citation.key)):
-                actions.append(
-                    types.CodeAction(
-                        title=f"Replace '{citation.key}' with '{key}'",
-                        kind=types.CodeActionKind.QuickFix,
-                        diagnostics=related,
-                        is_preferred=number == 0,
-                        edit=_edit(uri, text, key_start, key_end, key),
-                    )
-                )
+                title = f"Replace '{citation.key}' with '{key}'"
+                actions.append(_fix(title, key, uri, span, related, number == 0))
         else:
             for key in _better(analysis, path, diagnostics, text, citation, key_start):
-                actions.append(
-                    types.CodeAction(
-                        title=f"Cite '{key}' instead of '{citation.key}' (fits better)",
-                        kind=types.CodeActionKind.QuickFix,
-                        diagnostics=related,
-                        edit=_edit(uri, text, key_start, key_end, key),
-                    )
-                )
+                title = f"Cite '{key}' instead of '{citation.key}' (fits better)"
+                actions.append(_fix(title, key, uri, span, related))
     return actions
