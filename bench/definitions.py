@@ -37,29 +37,33 @@ def evaluate(
     rows = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines() if line]
     counts: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     cache: dict[tuple[str, int], dict] = {}
+    texes: dict[str, object] = {}
     documents: dict[str, object] = {}
     for row in rows:
         folder = (papers / row["paper"]) if papers else corpora / "latex" / row["paper"]
         path = folder / row["file"]
         key = (str(path), row["equation_line"])
+        if str(path) not in texes:
+            texes[str(path)] = tex = load_tex(path)
+            documents[str(path)] = Document.around(tex)
+        tex, document = texes[str(path)], documents[str(path)]
+        macros = tex.definitions
         if key not in cache:
-            if str(path) not in documents:
-                documents[str(path)] = Document.of(path)
             # the formula on that line that holds the symbol (a line can hold several)
-            maths = [m for m in load_tex(path).math if m.line <= key[1] <= m.end_line]
+            maths = [m for m in tex.math if m.line <= key[1] <= m.end_line]
             wanted = [r["symbol"] for r in rows if (r["file"], r["equation_line"]) == (
                 row["file"], key[1]) and r["paper"] == row["paper"]]  # fmt: skip
             maths.sort(key=lambda m: (not m.display, -sum(w in m.source for w in wanted)))
-            cache[key] = definitions_at(path, key[1], documents[str(path)], maths[0])
-            if _lookup(cache[key], row["symbol"]) is None and len(maths) > 1:
+            cache[key] = definitions_at(tex, maths[0], document)
+            if _lookup(cache[key], row["symbol"], macros) is None and len(maths) > 1:
                 for other in maths[1:]:
-                    found = definitions_at(path, key[1], documents[str(path)], other)
-                    if _lookup(found, row["symbol"]) is not None:
+                    found = definitions_at(tex, other, document)
+                    if _lookup(found, row["symbol"], macros) is not None:
                         cache[key] = found
                         break
         found = cache[key]
         gold = row["definition"]
-        symbol = _lookup(found, row["symbol"])
+        symbol = _lookup(found, row["symbol"], macros)
         split = counts[row["split"]]
         split["symbols"] += 1
         split["defined"] += gold is not None
@@ -96,10 +100,14 @@ def _relative(name: str, row: dict) -> str:
         len(Path(row["file"]).parts) - 1]))  # fmt: skip
 
 
-def _lookup(found: dict, written: str) -> object | None:
+def _lookup(found: dict, written: str, macros: dict) -> object | None:
+    """The symbol of `found` a label names as the source writes it (`\\mean{x}` for the
+    `\\bar{x}` the document's macro stands for)."""
+    from galcli.verify.formula.macros import expand_macros
     from galcli.verify.formula.parse import parse
     from galcli.verify.formula.symbols import named_symbols
 
+    written = expand_macros(written, macros)[0]
     symbols = named_symbols(written, parse(written))
     if not symbols:
         return None

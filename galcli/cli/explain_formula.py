@@ -42,13 +42,19 @@ def explain_formula(
             "--file",
             "-f",
             help="Take the formula from this .tex file (with --label, --line or --all); "
-            "its \\newcommand and \\DeclareMathOperator macros are expanded.",
+            "the \\newcommand and \\DeclareMathOperator macros of its project (its main "
+            "file's preamble included) are expanded.",
             show_default=False,
         ),
     ] = None,
     label: Annotated[
         str | None,
-        typer.Option("--label", help="The equation with this \\label.", show_default=False),
+        typer.Option(
+            "--label",
+            help="The equation with this \\label: in the file, else in a file of its project "
+            "(--file main.tex finds a label in a chapter it \\inputs).",
+            show_default=False,
+        ),
     ] = None,
     line: Annotated[
         int | None,
@@ -117,7 +123,9 @@ def explain_formula(
     with ModelSession(opts, command="explain-formula", max_new_tokens=256) as session:
         out = session.out
         tex = load_tex(file) if file is not None else None
-        document = Document.of(file) if file is not None else None
+        if tex is not None and label is not None:  # the file, or the project file that has it
+            tex = tex.with_label(label)
+        document = Document.around(tex) if tex is not None else None
 
         def paraphrased(result: Explanation) -> Explanation:
             return rewrite(result, session.backend, session.params()) if use_model else result

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from galcli.errors import ExitCode, InputError, Location
@@ -257,12 +256,11 @@ def explain_in(tex: TexFormulas, math: TexMath, document: Document | None) -> Ex
 
 
 def definitions_at(
-    path: Path, line: int, document: Document | None = None, math: TexMath | None = None
+    tex: TexFormulas, math: TexMath, document: Document | None = None
 ) -> dict[NamedSymbol, Found | None]:
-    """Each named symbol of the formula at `line` of `path` (or `math`), with the phrase of its
-    project that defines it (None: not defined in the document)."""
-    tex = load_tex(path)
-    result = explain_in(tex, math or tex.at_line(line), document or Document.of(path))
+    """Each named symbol of the formula `math` of `tex`, with the phrase of its project that
+    defines it (None: not defined in the document)."""
+    result = explain_in(tex, math, document or Document.around(tex))
     return {entry.symbol: entry.definition for entry in result.symbols}
 
 

@@ -43,6 +43,13 @@ class Document:
         return cls.in_project(path, project, sources)
 
     @classmethod
+    def around(cls, tex: TexFormulas) -> Document:
+        """The document of a file's formulas: from the project `load_tex` read, else read."""
+        if tex.project is None:
+            return cls.of(tex.path)
+        return cls.in_project(tex.path, tex.project)
+
+    @classmethod
     def in_project(cls, path: Path, project: LatexProject, sources: Sources = DISK) -> Document:
         """The document `path` is part of, from its project as already read."""
         root = project.main
@@ -109,25 +116,44 @@ class TexFormulas:
     path: Path
     definitions: dict[str, Definition]
     math: list[TexMath]
+    project: LatexProject | None = None  # the project the file was read in, when readable
 
     def by_label(self, label: str) -> TexMath:
         for math in self.math:
             if math.label == label:
                 return math
         labels = [m.label for m in self.math if m.label]
+        others = self._others()
+        labels += [m.label for text in others.values() for m in math_in_tex(text) if m.label]
         from rapidfuzz import process
 
         close = process.extractOne(label, labels) if labels else None
+        where = "the file" if not others else f"the {len(others) + 1} files of its project"
         hint = (
             f"did you mean '{close[0]}'?"
             if close and close[1] >= 70
-            else f"{len(labels)} labelled equations in the file"
+            else f"{len(labels)} labelled equations in {where}"
             if labels
-            else "the file has no labelled equations"
+            else f"{where} {'has' if not others else 'have'} no labelled equations"
         )
         raise InputError(
             f"no equation with \\label{{{label}}}", location=Location(str(self.path)), hint=hint
         )
+
+    def with_label(self, label: str) -> TexFormulas:
+        """These formulas when the file has `label`, else those of the file of its project
+        (the main file's \\input tree) that has it; these again when none has."""
+        if any(m.label == label for m in self.math):
+            return self
+        written = f"\\label{{{label}}}"
+        project = self.project
+        for file, text in self._others().items():
+            if written in text and project is not None:
+                macros = [t for f, t in project.texts.items() if f != file]
+                tex = formulas_in(_shown(file), text, macros, project)
+                if any(m.label == label for m in tex.math):
+                    return tex
+        return self
 
     def at_line(self, line: int) -> TexMath:
         containing = [m for m in self.math if m.line <= line <= m.end_line]
@@ -139,21 +165,37 @@ class TexFormulas:
             hint="give a line inside an equation, or use --label or --all",
         )
 
+    def _others(self) -> dict[Path, str]:
+        """The texts of the project's other files, in reading order."""
+        if self.project is None:
+            return {}
+        here = self.path.resolve()
+        return {f: t for f, t in self.project.texts.items() if f.resolve() != here}
+
 
 def load_tex(path: Path) -> TexFormulas:
-    """The file's display and inline math, and the macros its preamble (and includes) define."""
+    """The file's display and inline math, and the macros it and its project define: the
+    project of its main file (an \\input chapter's macros are in the main file's preamble),
+    else the file's own \\input tree."""
     from galcli.fileio import read_text
 
     text = read_text(path, what="LaTeX file")
+    project: LatexProject | None
     try:
-        project = scan_project(path)
-        others = [project.texts[file] for file in project.files if file != path]
-    except InputError:
-        others = []
-    return formulas_in(path, text, others)
+        project = root_of(path)
+    except GalcliError:
+        try:
+            project = scan_project(path)
+        except GalcliError:
+            project = None
+    here = path.resolve()
+    others = [t for f, t in project.texts.items() if f.resolve() != here] if project else []
+    return formulas_in(path, text, others, project)
 
 
-def formulas_in(path: Path, text: str, others: list[str]) -> TexFormulas:
+def formulas_in(
+    path: Path, text: str, others: list[str], project: LatexProject | None = None
+) -> TexFormulas:
     """The math of `path` (its `text`) and the macros it and then the `others` texts define
     (the first definition of a name wins)."""
     definitions: dict[str, Definition] = {}
@@ -161,7 +203,15 @@ def formulas_in(path: Path, text: str, others: list[str]) -> TexFormulas:
         definitions.update(
             {k: v for k, v in parse_definitions(source).items() if k not in definitions}
         )
-    return TexFormulas(path, definitions, math_in_tex(text, inline=True))
+    return TexFormulas(path, definitions, math_in_tex(text, inline=True), project)
+
+
+def _shown(file: Path) -> Path:
+    """A project file as a user would name it: relative to the working folder when under it."""
+    try:
+        return file.relative_to(Path.cwd())
+    except ValueError:
+        return file
 
 
 def prepare_tex_math(tex: TexFormulas, math: TexMath) -> Formula:

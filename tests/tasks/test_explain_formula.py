@@ -93,6 +93,46 @@ def test_file_selector_errors(cli, paper: Path) -> None:
     assert cli("explain-formula", "--file", str(paper), "--no-model").code == ExitCode.USAGE
 
 
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    """A main file whose preamble defines \\mean, and a chapter it \\inputs that uses it."""
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "stats.tex").write_text(
+        "Let $x_j$ be the $j$-th sample.\n"
+        "\\begin{equation}\n"
+        "  \\mean{x} = \\frac{1}{n} \\sum_j x_j \\label{eq:mean}\n"
+        "\\end{equation}\n",
+        encoding="utf-8",
+    )
+    main = tmp_path / "main.tex"
+    main.write_text(
+        "\\documentclass{article}\n\\newcommand{\\mean}[1]{\\bar{#1}}\n"
+        "\\begin{document}\n\\input{chapters/stats}\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    return main
+
+
+def test_a_chapter_uses_the_macros_of_its_main_files_preamble(cli, book: Path) -> None:
+    chapter = book.parent / "chapters" / "stats.tex"
+    doc = cli("explain-formula", "--file", str(chapter), "--label", "eq:mean", "--json").json()
+    assert doc["macros_expanded"] == ["mean"] and doc["left"] == "\\bar{x}"
+    assert "not a known LaTeX macro" not in str(doc["warnings"])
+
+
+def test_a_label_is_found_in_the_file_the_main_file_inputs(cli, book: Path, monkeypatch) -> None:
+    monkeypatch.chdir(book.parent)
+    doc = cli("explain-formula", "--file", "main.tex", "--label", "eq:mean", "--json").json()
+    assert doc["file"] == "chapters/stats.tex" and doc["line"] == 2 and doc["left"] == "\\bar{x}"
+    x_j = next(s for s in doc["symbols"] if s["latex"] == "x_j")
+    assert x_j["definition"]["text"] == "the j-th sample"
+    assert x_j["definition"]["file"] == "chapters/stats.tex" and x_j["definition"]["line"] == 1
+    typo = cli("explain-formula", "--file", "main.tex", "--label", "eq:maen", "--no-model")
+    assert typo.code == ExitCode.BAD_INPUT and "did you mean 'eq:mean'?" in typo.stderr
+    lost = cli("explain-formula", "--file", "main.tex", "--label", "eq:zzzzzz", "--no-model")
+    assert "1 labelled equations in the 2 files of its project" in lost.stderr
+
+
 def test_real_papers_every_display_equation_parses_or_fails_cleanly(cli, corpora: Path) -> None:
     for tex in sorted((corpora / "latex").rglob("*.tex")):
         result = cli("explain-formula", "--file", str(tex), "--all", "--no-model", "--json", "-q")
