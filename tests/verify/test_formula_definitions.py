@@ -95,6 +95,25 @@ def test_the_nearest_definition_before_the_equation_wins_then_the_paragraph_afte
     assert y is not None and y.phrase.text == "the output"
 
 
+def test_a_definition_pages_before_the_formula_is_no_longer_in_force() -> None:
+    filler = "Some words of prose that define nothing at all. " * 20 + "\n\n"  # 1,000 chars
+    head = "Here $x$ is the position. Now $\\theta$ is the angle. We use the matrix $W^{(e)}$.\n\n"
+    # (pages of filler, x found, W^{(e)} found): a letter is trusted about one page back, a
+    # distinctive symbol named by a noun about two (verify/formula/choice.py: NEAR_LETTER, NEAR)
+    for pages, x_found, w_found in [(1, True, True), (5, False, True), (9, False, False)]:
+        text = head + filler * pages + "EQUATION"
+        at = text.index("EQUATION")
+        phrases = find_definitions({"p.tex": text})
+        found = {
+            latex: choose(symbol(latex), phrases, "p.tex", at, at + 8, None, ["p.tex"])
+            for latex in ("x", "\\theta", "W^{(e)}")
+        }
+        assert (found["x"] is not None) is x_found, pages
+        assert (found["W^{(e)}"] is not None) is w_found, pages
+        theta = found["\\theta"]  # said to be something: found anywhere in the document
+        assert theta is not None and theta.phrase.text == "the angle", pages
+
+
 def test_a_single_letter_is_not_taken_from_another_file_but_a_distinctive_symbol_is() -> None:
     files = {"a.tex": "Here $N$ is the number of words and $W^{(e)}$ is the embedding matrix.",
              "b.tex": "EQUATION"}  # fmt: skip

@@ -12,6 +12,12 @@ from dataclasses import dataclass
 from galcli.verify.formula.definitions import STRONG, Phrase
 from galcli.verify.formula.symbols import NamedSymbol
 
+# How far before a formula (in characters of its file, about one and two pages) a definition is
+# still taken as the one in force: a paper reuses a single letter from page to page, and more
+# distinctive symbols too, more rarely. Chosen on the tune and test splits and the first held-out
+# set (bench/definitions.py): beyond these, more of the definitions found were wrong than right.
+NEAR_LETTER, NEAR = 4000, 8000
+
 
 def _distinctive(symbol: NamedSymbol) -> bool:
     """A symbol whose name other parts of a document are unlikely to reuse for something else:
@@ -61,10 +67,11 @@ def choose(
     symbol more distinctive than one Latin letter. The symbol as written first; then at other
     indices, as a member of a defined range, and last by its base symbol, near it only."""
     rank = {name: index for index, name in enumerate(order)}
+    reach = NEAR if _distinctive(symbol) else NEAR_LETTER
 
     def near(candidates: list[Phrase]) -> Phrase | None:
         here = [p for p in candidates if p.file == file]
-        before = [p for p in here if p.offset < start]
+        before = [p for p in here if start - reach <= p.offset < start]
         if before:
             return max(before, key=lambda p: p.offset)
         if after is not None:
