@@ -178,21 +178,23 @@ class FakeServices:
             reply = reply or self._answer(path, query)
             if reply.delay:
                 time.sleep(reply.delay)
-            body = reply.body
-            data = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
-            try:
-                handler.send_response(reply.status)
-                handler.send_header("Content-Type", "application/json")
-                handler.send_header("Content-Length", str(len(data)))
-                for name, value in reply.headers.items():
-                    handler.send_header(name, value)
-                handler.end_headers()
-                handler.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
-                pass
         finally:
+            # counted out before the answer is sent: once the client has it, it may send the
+            # next request at once, before this thread would get past the answer
             with self._lock:
                 self.in_flight -= 1
+        body = reply.body
+        data = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
+        try:
+            handler.send_response(reply.status)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Length", str(len(data)))
+            for name, value in reply.headers.items():
+                handler.send_header(name, value)
+            handler.end_headers()
+            handler.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
+            pass
 
     def _answer(self, path: str, query: dict[str, str]) -> Reply:
         if path.startswith("/proxy/"):  # an intercepting proxy: 404, empty, for every URL
