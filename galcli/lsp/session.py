@@ -29,7 +29,7 @@ from galcli.lsp.diagnostics import diagnostics
 from galcli.lsp.positions import Text, kind_of, path_of, uri_of
 from galcli.lsp.rankers import Rankers
 from galcli.lsp.settings import ServerSettings
-from galcli.lsp.worker import Worker
+from galcli.lsp.worker import Worker, preload
 from galcli.tasks.editor import Analysis, EditorSettings, Workspace, analyse, analyse_bib
 from galcli.tasks.editor_lookup import Formulas
 
@@ -77,6 +77,7 @@ class Session:
         """At `initialize`, in the protocol's event loop."""
         self.loop = asyncio.get_running_loop()
         self.workspace.folders = folders
+        self.checker.submit(preload)  # before the first check: see worker.SHARED_IMPORTS
 
     def close(self) -> None:
         """At `shutdown`: nothing more is checked or published."""

@@ -3,6 +3,8 @@ them, so the protocol's event loop never waits, and `exit` never waits for a lon
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import queue
 import threading
 from collections.abc import Callable
@@ -34,3 +36,27 @@ class Worker:
                 future.set_result(job())
             except BaseException as exc:  # noqa: BLE001 - handed to whoever waits
                 future.set_exception(exc)
+
+
+# The extension modules the server's threads import on first use (BM25, fuzzy matching, sentence
+# embeddings). Two threads importing numpy at once can each meet the other's half-initialised
+# module ("ImportError: cannot import name … from partially initialized module"): bench/lsp.py
+# met it when the embeddings thread and a completion started together, and completion went on
+# without embeddings, or without answers. So they are imported first, on the checker's thread,
+# before any check: every request waits for its project's first check (session.py).
+SHARED_IMPORTS = (
+    "numpy",
+    "scipy.sparse",
+    "bm25s",
+    "rapidfuzz.process",
+    "rapidfuzz.distance",
+    "onnxruntime",
+    "tokenizers",
+)
+
+
+def preload() -> None:
+    """Import SHARED_IMPORTS (those installed) on this thread."""
+    for name in SHARED_IMPORTS:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)

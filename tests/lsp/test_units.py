@@ -71,3 +71,36 @@ def test_settings_from_the_client() -> None:
     assert read_settings({"galcli": {"debounce": True}}, settings)[1] == [
         "galcli.debounce must be a int, not True"
     ]
+
+
+PRELOADED = """
+import asyncio, importlib.util, json, sys
+from galcli.lsp.session import Session
+from galcli.lsp.worker import SHARED_IMPORTS
+installed = [m for m in SHARED_IMPORTS if importlib.util.find_spec(m.split('.')[0])]
+before = [m for m in installed if m in sys.modules]
+
+async def main():
+    session = Session(server=None)
+    session.start([])
+    # the next job on the checker's thread, as the first check would be
+    after = session.checker.submit(lambda: [m for m in installed if m not in sys.modules])
+    print(json.dumps({"before": before, "after": after.result(), "installed": installed}))
+
+asyncio.run(main())
+"""
+
+
+def test_the_extension_modules_threads_share_are_imported_before_the_first_check() -> None:
+    import json
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-c", PRELOADED], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    found = json.loads(run.stdout)
+    # none loaded by the server's own imports, all of them by the time a check runs
+    assert found["before"] == [] and found["after"] == []
+    assert {"numpy", "bm25s", "rapidfuzz.process"} <= set(found["installed"])  # core dependencies
