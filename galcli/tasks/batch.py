@@ -111,13 +111,21 @@ def read_batch(path: Path) -> tuple[list[BatchLine], list[str]]:
 def ordered_map(
     function: Callable[[In], Out], items: Iterable[In], concurrency: int = 1
 ) -> Iterator[Out]:
+    """`function` over `items`, `concurrency` at once, results in input order. The first item
+    runs alone: what the function imports on first use (RDKit, numpy, a model's runtime) is
+    imported on one thread, as two threads importing an extension module at once can each find
+    the other's half-initialised module (an ImportError; galcli/lsp/worker.py)."""
     if concurrency <= 1:
         yield from map(function, items)
         return
+    remaining = iter(items)
+    for first in remaining:
+        yield function(first)
+        break
     pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="galcli-batch")
     pending: deque[Future[Out]] = deque()
     try:
-        for item in items:
+        for item in remaining:
             pending.append(pool.submit(function, item))
             if len(pending) >= concurrency * 2:
                 yield pending.popleft().result()

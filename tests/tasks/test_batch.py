@@ -21,6 +21,23 @@ def test_results_come_in_input_order(workers: int) -> None:
     assert list(ordered_map(_slow_square, range(10), workers)) == [v * v for v in range(10)]
 
 
+def test_the_first_input_runs_alone_then_the_rest_at_once() -> None:
+    events: list[str] = []
+    lock = threading.Lock()
+
+    def work(value: int) -> int:
+        with lock:
+            events.append(f"start {value}")
+        time.sleep(0.3)
+        with lock:
+            events.append(f"end {value}")
+        return value
+
+    assert list(ordered_map(work, range(4), 3)) == [0, 1, 2, 3]
+    assert events[:2] == ["start 0", "end 0"]  # its first-use imports on one thread
+    assert {"start 1", "start 2", "start 3"} == set(events[2:5])  # the rest, three at once
+
+
 @pytest.mark.parametrize("run", ["map_in_threads", "ordered_map"])
 def test_a_failure_stops_what_is_queued(run: str) -> None:
     started: list[int] = []
