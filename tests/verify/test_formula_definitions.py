@@ -44,6 +44,10 @@ def definitions(text: str) -> dict[str, str]:
         ("\\nomenclature{$c$}{Speed of light in a vacuum}", "c", "Speed of light in a vacuum"),
         ("\\newglossaryentry{mu}{name={$\\mu$}, description={the chemical potential}}", "\\mu",
          "the chemical potential"),
+        ("It moves at the speed of light ($c$) here.", "c", "the speed of light"),
+        ("Two lines with different slopes ($a_1$ and $a_2$) meet.", "a_{2}", "different slopes"),
+        ("We draw from a tractable distribution $\\pi : 2^V \\to \\mathbb{R}$ first.", "\\pi",
+         "a tractable distribution"),
     ],
 )  # fmt: skip
 def test_ways_of_defining(text: str, key: str, what: str) -> None:
@@ -62,6 +66,18 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
 )
 def test_uses_are_not_definitions(text: str) -> None:
     assert definitions(text) == {}
+
+
+def test_a_symbol_at_a_generic_index_defines_each_member() -> None:
+    text = "Here $r_i$ is the distance to detector $i$.\n\nEQUATION"
+    phrases = find_definitions({"p.tex": text})
+    at = text.index("EQUATION")
+    found = choose(symbol("r_2"), phrases, "p.tex", at, at + 8)
+    assert found is not None and found.match == "family" and found.said_of == "r_i"
+    assert found.phrase.text == "the distance to detector i"
+    # a named member is no generic index: x_1 says nothing of x_2
+    phrases = find_definitions({"p.tex": "Here $x_1$ is the start.\n\nEQUATION"})
+    assert choose(symbol("x_2"), phrases, "p.tex", at, at + 8) is None
 
 
 def test_a_range_defines_each_of_its_members() -> None:

@@ -25,6 +25,12 @@ def _distinctive(symbol: NamedSymbol) -> bool:
     return not re.fullmatch(r"[A-Za-z]'*", symbol.key)
 
 
+def _generic(symbol: NamedSymbol) -> bool:
+    """A symbol at a generic index ($r_i$ is the distance to detector $i$): what it says holds
+    for each member ($r_1$, $r_2$)."""
+    return any(re.fullmatch(r"[i-n]", script or "") for script in (symbol.sub, symbol.sup))
+
+
 @dataclass(frozen=True)
 class Found:
     """The definition chosen for a symbol, and how the symbol matched the phrase's: as
@@ -84,7 +90,12 @@ def choose(
     for kind, match in (
         ("exact", lambda p: p.symbol.key == symbol.key),
         ("index", lambda p: p.symbol.shape == symbol.shape),
-        ("family", lambda p: bool(family) and p.family and p.symbol.family == family),
+        (
+            "family",
+            lambda p: bool(family)
+            and (p.family or _generic(p.symbol))
+            and p.symbol.family == family,
+        ),
         ("base", lambda p: base != symbol.key and p.symbol.key == base),
     ):
         candidates = [

@@ -229,6 +229,7 @@ def _in_prose(file: _File) -> list[Phrase]:
                 (how, what)
                 for how, what in defines(before, after)
                 if (how == "noun" and what.endswith("s")) or how in ("is", "let", "denote")
+                or (how == "apposition" and before.rstrip().endswith("("))
             ]
         for index in group:
             match = maths[index]
@@ -248,7 +249,14 @@ def _in_prose(file: _File) -> list[Phrase]:
             symbols, form = _shapes(content)
             if not symbols:
                 continue
-            patterns = words if form in ("one", "list") else []
+            # a declaration names its symbol too: "a tractable distribution $\\pi : 2^V \\to R$"
+            patterns = (
+                words
+                if form in ("one", "list")
+                else [w for w in words if w[0] in ("noun", "apposition")]
+                if form == "type"
+                else []
+            )
             if form == "definition" or (form in ("type", "equation") and cued):
                 patterns.append(("equation" if form == "definition" else form, _math_text(content)))
             if not patterns:

@@ -94,10 +94,11 @@ _VERBS = set(
 _PREPOSITIONS = set("of for at from with on over in into between per across among".split())
 
 
-def _words_before(before: str) -> str:
+def _words_before(before: str, through_of: bool = False) -> str:
     """The noun phrase that ends right before a formula, read backwards from it: up to its
     determiner ("a word matrix $W$", "each word $w_t$") or the preposition before it ("at
-    index $t$", "between hidden states $h$"); empty when a verb or a clause comes first."""
+    index $t$", "between hidden states $h$"), or with `through_of` past an "of" ("the speed of
+    light ($c$)"); empty when a verb or a clause comes first."""
     words = re.findall(r"[\w'-]+|[^\w\s]", before.rstrip(" ,"))
     phrase: list[str] = []
     for word in reversed(words[-8:]):
@@ -108,7 +109,8 @@ def _words_before(before: str) -> str:
             phrase.insert(0, word)
             break
         if lowered in _PREPOSITIONS and phrase and phrase[0].lower() != "of":
-            break
+            if not (through_of and lowered == "of"):
+                break
         plural = bool(phrase) and phrase[-1].lower().endswith("s")
         if plural and (
             lowered in _VERBS | _NOT_NOUNS or not re.match(r"[\w'-]+$", word) or len(phrase) == 2
@@ -156,6 +158,10 @@ def defines(before: str, after: str) -> list[tuple[str, str]]:
     if m := re.match(r"\s*,?\s*(?P<np>(?:the|a|an)\s+.*)", after, re.IGNORECASE | re.S):
         cue = re.search(r"(?:^|\b(?:with|where|and|for|given|of)|[,;:(])\s*$", before_l)
         if cue and (phrase := _noun_phrase(m["np"])):
+            found.append(("apposition", phrase))
+    if re.search(r"\(\s*$", before) and re.match(r"\s*\)", after):
+        # in parentheses after what it names: "the speed of light ($c$)"
+        if phrase := _words_before(before.rstrip()[:-1], through_of=True):
             found.append(("apposition", phrase))
     if phrase := _words_before(before):
         found.append(("noun", phrase))
