@@ -92,9 +92,9 @@ def choose(
         ("index", lambda p: p.symbol.shape == symbol.shape),
         (
             "family",
-            lambda p: bool(family)
-            and (p.family or _generic(p.symbol))
-            and p.symbol.family == family,
+            lambda p: (
+                bool(family) and (p.family or _generic(p.symbol)) and p.symbol.family == family
+            ),
         ),
         ("base", lambda p: base != symbol.key and p.symbol.key == base),
     ):

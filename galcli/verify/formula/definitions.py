@@ -228,7 +228,8 @@ def _in_prose(file: _File) -> list[Phrase]:
             shared = [
                 (how, what)
                 for how, what in defines(before, after)
-                if (how == "noun" and what.endswith("s")) or how in ("is", "let", "denote")
+                if (how == "noun" and what.endswith("s"))
+                or how in ("is", "let", "denote")
                 or (how == "apposition" and before.rstrip().endswith("("))
             ]
         for index in group:
