@@ -252,6 +252,7 @@ def explain_in(tex: TexFormulas, math: TexMath, document: Document | None) -> Ex
         exc.location = exc.location or Location(str(tex.path), math.line)
         raise
     result.file, result.line = str(tex.path), math.line
+    result.label = result.label or math.label  # also one a label macro writes
     return result
 
 

@@ -10,7 +10,7 @@ the file as given on the command line or relative to the main file's folder.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -22,6 +22,8 @@ from galcli.verify.formula import Definition, Formula, TexMath, math_in_tex, par
 from galcli.verify.formula import prepare as prepare_formula
 from galcli.verify.formula.choice import Found, choose
 from galcli.verify.formula.definitions import Phrase, find_definitions
+from galcli.verify.formula.macros import expand_macros as expand
+from galcli.verify.formula.source import label_of
 from galcli.verify.formula.symbols import NamedSymbol
 
 
@@ -145,10 +147,10 @@ class TexFormulas:
         (the main file's \\input tree) that has it; these again when none has."""
         if any(m.label == label for m in self.math):
             return self
-        written = f"\\label{{{label}}}"
+        name = label.rsplit(":", 1)[-1]  # as a label macro may write it: \\eqlabel{name}
         project = self.project
         for file, text in self._others().items():
-            if written in text and project is not None:
+            if name in text and project is not None:
                 macros = [t for f, t in project.texts.items() if f != file]
                 tex = formulas_in(_shown(file), text, macros, project)
                 if any(m.label == label for m in tex.math):
@@ -203,7 +205,15 @@ def formulas_in(
         definitions.update(
             {k: v for k, v in parse_definitions(source).items() if k not in definitions}
         )
-    return TexFormulas(path, definitions, math_in_tex(text, inline=True), project)
+    math = math_in_tex(text, inline=True)
+    # a label macro (\\newcommand{\\eqlabel}[1]{\\label{eq:#1}}) labels its formula too
+    labelling = {name: d for name, d in definitions.items() if "\\label" in d.body}
+    if labelling:
+        math = [
+            m if m.label is not None else replace(m, label=label_of(expand(m.source, labelling)[0]))
+            for m in math
+        ]
+    return TexFormulas(path, definitions, math, project)
 
 
 def _shown(file: Path) -> Path:

@@ -133,6 +133,18 @@ def test_a_label_is_found_in_the_file_the_main_file_inputs(cli, book: Path, monk
     assert "1 labelled equations in the 2 files of its project" in lost.stderr
 
 
+def test_a_label_written_by_a_label_macro_is_found(cli, tmp_path: Path) -> None:
+    paper = tmp_path / "ms.tex"
+    paper.write_text(
+        "\\documentclass{article}\n\\newcommand{\\eqlabel}[1]{\\label{eq:#1}}\n"
+        "\\begin{document}\nwhere $m$ is the mass.\n"
+        "\\begin{equation}\\eqlabel{energy} E = m c^2 \\end{equation}\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    doc = cli("explain-formula", "--file", str(paper), "--label", "eq:energy", "--json").json()
+    assert doc["label"] == "eq:energy" and doc["line"] == 5 and doc["left"] == "E"
+
+
 def test_real_papers_every_display_equation_parses_or_fails_cleanly(cli, corpora: Path) -> None:
     for tex in sorted((corpora / "latex").rglob("*.tex")):
         result = cli("explain-formula", "--file", str(tex), "--all", "--no-model", "--json", "-q")
