@@ -9,9 +9,10 @@ label lists). Precision: correct / reported; recall: correct / symbols the paper
 The "tune" split (two thesis chapters) is what the extraction rules were written on; "test" is
 everything else (other chapters, SymPy, SciPy). `--heldout DIR` adds two held-out sets of
 papers nobody tuned on (bench/data/heldout_definitions.jsonl: 172 symbols of two papers;
-heldout2_definitions.jsonl: 156 symbols of two theses, labelled later from galcli's symbol
-lists alone, never from its definitions). Also: the time `explain-formula --file F --label L`
-takes as a whole process (target ≤ 1.5 s).
+heldout2_definitions.jsonl: 156 symbols of two theses; heldout3_definitions.jsonl: 167
+symbols of a letter and a paper), labelled from galcli's symbol lists alone, never from its
+definitions; docs/explain-formula.md says which were read while rules were written. Also: the
+time `explain-formula --file F --label L` takes as a whole process (target ≤ 1.5 s).
 
     python bench/definitions.py [--corpora PATH] [--heldout DIR] [--show-errors]
 """
@@ -30,6 +31,7 @@ from common import CORPORA, ROOT, galcli_command, time_command
 GOLD = ROOT / "tests" / "data" / "formula_definitions.jsonl"
 HELDOUT = ROOT / "bench" / "data" / "heldout_definitions.jsonl"
 HELDOUT2 = ROOT / "bench" / "data" / "heldout2_definitions.jsonl"
+HELDOUT3 = ROOT / "bench" / "data" / "heldout3_definitions.jsonl"
 
 
 def evaluate(
@@ -130,7 +132,7 @@ def main() -> None:
         "--heldout",
         type=Path,
         metavar="DIR",
-        help="also measure bench/data/heldout_definitions.jsonl and heldout2_definitions.jsonl: "
+        help="also measure bench/data/heldout*_definitions.jsonl: "
         "papers nobody tuned on, each checked out at its commit into DIR/<paper> (each row names "
         "repository and commit)",
     )
@@ -141,13 +143,13 @@ def main() -> None:
     started = time.perf_counter()
     counts = evaluate(corpora, args.show_errors)
     if args.heldout:
-        for gold in (HELDOUT, HELDOUT2):
+        for gold in (HELDOUT, HELDOUT2, HELDOUT3):
             counts.update(evaluate(corpora, args.show_errors, gold, args.heldout))
     seconds = time.perf_counter() - started
     print("## definitions of equation symbols, against tests/data/formula_definitions.jsonl")
     print("| split | symbols | defined in the paper | reported | correct | precision | recall |")
     print("|---|---|---|---|---|---|---|")
-    for split in [s for s in ("tune", "test", "heldout", "heldout2") if s in counts]:
+    for split in [s for s in ("tune", "test", "heldout", "heldout2", "heldout3") if s in counts]:
         c = counts[split]
         precision = c["correct"] / c["reported"] if c["reported"] else float("nan")
         recall = c["correct"] / c["defined"] if c["defined"] else float("nan")
