@@ -63,7 +63,9 @@ def explain_formula(
     all_equations: Annotated[
         bool,
         typer.Option(
-            "--all", help="Every display equation of the file; one JSON line each with --json."
+            "--all",
+            help="Every display equation of the file and of the files it \\inputs (of the "
+            "whole document for a main file); one JSON line each with --json.",
         ),
     ] = False,
     paraphrase: Paraphrase = False,
@@ -125,7 +127,6 @@ def explain_formula(
         tex = load_tex(file) if file is not None else None
         if tex is not None and label is not None:  # the file, or the project file that has it
             tex = tex.with_label(label)
-        document = Document.around(tex) if tex is not None else None
 
         def paraphrased(result: Explanation) -> Explanation:
             return rewrite(result, session.backend, session.params()) if use_model else result
@@ -133,8 +134,7 @@ def explain_formula(
         if tex is not None and all_equations:
             with out.progress("formulas", total=None) as advance:
                 batch = explain_all(
-                    tex,
-                    document,
+                    tex.with_included(),
                     paraphrased if use_model else None,
                     concurrency=concurrency,
                     record=session.record,
@@ -143,7 +143,7 @@ def explain_formula(
             return batch.exit_code
         if tex is not None:
             math = tex.by_label(label) if label is not None else tex.at_line(line or 1)
-            result = explain_in(tex, math, document)
+            result = explain_in(tex, math, Document.around(tex))
         else:
             result = describe(formula_from_argument(formula))
         if use_model:  # the formula is sound; only now is the model worth loading

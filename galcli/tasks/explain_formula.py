@@ -10,7 +10,7 @@ only sentence by sentence through the faithfulness check (tasks/formula_paraphra
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -291,27 +291,31 @@ class AllFormulas:
 
 
 def explain_all(
-    tex: TexFormulas,
-    document: Document | None,
+    texes: Sequence[TexFormulas],
     paraphrase: Callable[[Explanation], Explanation] | None = None,
     *,
     concurrency: int = 1,
     record: Callable[[Explanation | Unreadable], object] | None = None,
     on_result: Callable[[Explanation | Unreadable], None] | None = None,
 ) -> AllFormulas:
-    """`explain_in` for every display formula of `tex`, in order (`paraphrase`d when given)."""
+    """`explain_in` for every display formula of each of `texes` (a file and the files it
+    includes), in order (`paraphrase`d when given)."""
     from galcli.tasks.batch import run_batch
 
-    displays = [m for m in tex.math if m.display]
+    displays = [(tex, m) for tex in texes for m in tex.math if m.display]
     if not displays:
+        where = "the file" if len(texes) == 1 else f"the file and the {len(texes) - 1} it includes"
         raise InputError(
-            "no display equations in the file",
-            location=Location(str(tex.path)),
+            f"no display equations in {where}",
+            location=Location(str(texes[0].path)),
             hint="display math is \\[…\\], $$…$$ or an equation/align/… environment",
         )
+    documents: dict[int, Document] = {}  # one per file, made when its first formula comes
 
-    def one(math: TexMath) -> Explanation | Unreadable:
+    def one(item: tuple[TexFormulas, TexMath]) -> Explanation | Unreadable:
+        tex, math = item
         try:
+            document = documents.get(id(tex)) or documents.setdefault(id(tex), Document.around(tex))
             result = explain_in(tex, math, document)
         except InputError as exc:
             return Unreadable(math, str(tex.path), exc)

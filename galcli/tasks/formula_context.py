@@ -167,6 +167,23 @@ class TexFormulas:
             hint="give a line inside an equation, or use --label or --all",
         )
 
+    def with_included(self) -> list[TexFormulas]:
+        """These formulas, then those of each file this one \\inputs or \\includes (its own
+        tree, in reading order: a main file's is the whole document), with the project's
+        macros."""
+        try:
+            tree = scan_project(self.path)
+        except GalcliError:
+            return [self]
+        project = self.project or tree
+        here = self.path.resolve()
+        found = [self]
+        for file, text in tree.texts.items():
+            if file.resolve() != here:
+                macros = [t for f, t in project.texts.items() if f.resolve() != file.resolve()]
+                found.append(formulas_in(_shown(file), text, macros, project))
+        return found
+
     def _others(self) -> dict[Path, str]:
         """The texts of the project's other files, in reading order."""
         if self.project is None:

@@ -133,6 +133,19 @@ def test_a_label_is_found_in_the_file_the_main_file_inputs(cli, book: Path, monk
     assert "1 labelled equations in the 2 files of its project" in lost.stderr
 
 
+def test_all_on_a_main_file_covers_the_files_it_inputs(cli, book: Path, monkeypatch) -> None:
+    monkeypatch.chdir(book.parent)
+    rows = cli("explain-formula", "--file", "main.tex", "--all", "--json").json_lines()
+    assert [(r["file"], r["line"], r["label"]) for r in rows] == [
+        ("chapters/stats.tex", 2, "eq:mean")
+    ]
+    assert rows[0]["left"] == "\\bar{x}"  # with the main file's macros
+    (book.parent / "chapters" / "stats.tex").write_text("No maths.\n", encoding="utf-8")
+    none = cli("explain-formula", "--file", "main.tex", "--all", "--no-model")
+    assert none.code == ExitCode.BAD_INPUT
+    assert "no display equations in the file and the 1 it includes" in none.stderr
+
+
 def test_a_label_written_by_a_label_macro_is_found(cli, tmp_path: Path) -> None:
     paper = tmp_path / "ms.tex"
     paper.write_text(
