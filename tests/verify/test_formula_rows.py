@@ -92,3 +92,11 @@ def test_in_a_file_a_continuation_row_stays_with_its_equation() -> None:
         (3, "eq:a", ("equation", "a", "b + c \\quad + d")),
         (5, None, ("equation", "e", "f")),
     ]
+
+
+@pytest.mark.parametrize(
+    "label", ["\\labeq{generative:token-proba-m+1}", "\\eqlabel{a/b}", "\\label{x+y}"]
+)
+def test_a_label_or_a_documents_label_macro_is_no_part_of_the_formula(label: str) -> None:
+    formula = prepare(f"\\hat{{y}} = \\operatorname{{softmax}}(h W) {label}")
+    assert "lab" not in formula.latex and formula.latex.endswith("(h W)")

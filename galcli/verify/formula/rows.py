@@ -97,7 +97,7 @@ def unwrap(latex: str) -> str:
 # key without spaces for its argument)
 LABELS = re.compile(
     r"\\label\s*\{[^{}]*\}|\\tag\*?\s*\{[^{}]*\}|\\nonumber\b|\\notag\b"
-    r"|\\[A-Za-z]*(?:lab|lbl)[A-Za-z]*\s*\{[\w:.-]+\}"
+    r"|\\[A-Za-z]*(?:lab|lbl)[A-Za-z]*\s*\{[^{}\s]+\}"
 )
 
 
