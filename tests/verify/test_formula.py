@@ -71,6 +71,13 @@ def test_preamble_macros_are_expanded() -> None:
     assert used == ["argmax", "R", "vect", "half", "norm"]
 
 
+def test_an_argument_after_a_control_word_stays_apart_from_it() -> None:
+    definitions = parse_definitions("\\newcommand{\\norm}[1]{\\left\\lVert#1\\right\\rVert}")
+    expanded, _ = expand_macros("\\norm{q_j}_2 + \\norm{\\alpha}", definitions)
+    assert expanded == "\\left\\lVert q_j\\right\\rVert_2 + \\left\\lVert\\alpha\\right\\rVert"
+    assert to_unicode(prepare(expanded).latex) == "‖qⱼ‖₂ + ‖α‖"
+
+
 def test_nested_and_recursive_macros_terminate() -> None:
     definitions = parse_definitions(
         "\\newcommand{\\a}{\\b}\\newcommand{\\b}{x}\\newcommand{\\loop}{\\loop y}"

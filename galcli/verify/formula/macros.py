@@ -4,6 +4,7 @@ inside a formula, so that `\\R` or `\\norm{x}` is explained as what it stands fo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from galcli.latex.texlex import Definition, group, skip_space
 
@@ -51,7 +52,7 @@ def expand_macros(
                     break
             body = definition.body
             for index, argument in enumerate(arguments, 1):
-                body = body.replace(f"#{index}", argument)
+                body = re.sub(f"(\\\\[A-Za-z@]+)?#{index}", _filled(argument), body)
             pieces += [latex[position : match.start()], body]
             position, changed = cursor, True
             if definition.name not in used:
@@ -60,3 +61,14 @@ def expand_macros(
             break
         latex = "".join(pieces) + latex[position:]
     return latex, used
+
+
+def _filled(argument: str) -> Callable[[re.Match[str]], str]:
+    """The argument in place of its #n, kept apart from a control word just before it: TeX
+    reads `\\lVert#1` with #1 = q as \\lVert then q, never as \\lVertq."""
+
+    def fill(match: re.Match[str]) -> str:
+        word = match.group(1) or ""
+        return word + (" " if word and argument[:1].isalpha() else "") + argument
+
+    return fill
