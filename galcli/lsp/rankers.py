@@ -12,19 +12,12 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from galcli.tasks.editor import Analysis
+from galcli.tasks.editor import Analysis, real_path
 from galcli.tasks.editor_cite import dense_search, ranker_for
 
 if TYPE_CHECKING:
     from galcli.lsp.session import Session
     from galcli.retrieve.context import ContextRanker, Search
-
-
-def _resolved(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except OSError:
-        return path.absolute()
 
 
 class Rankers:
@@ -38,7 +31,7 @@ class Rankers:
 
     def of(self, analysis: Analysis) -> ContextRanker | None:
         """The context ranker for `analysis` (built on first use, again after each check)."""
-        main = _resolved(analysis.main)
+        main = real_path(analysis.main)
         similar = self._dense(analysis)
         with self.lock:
             cached = self.built.get(main)

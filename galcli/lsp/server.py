@@ -54,7 +54,9 @@ def _folders(params: types.InitializeParams) -> list[Path]:
 
 def _apply(server: GalcliServer, raw: Any, where: str) -> None:
     session = server.session
-    settings, warnings = read_settings(raw, session.settings)
+    # the client's whole configuration, over what the server started with: a setting the
+    # user removed is back to that, not left as it was
+    settings, warnings = read_settings(raw, session.initial_settings)
     for warning in warnings:
         session.log(f"{where}: {warning}", types.MessageType.Warning)
     if settings != session.settings:
@@ -80,7 +82,7 @@ def build() -> GalcliServer:
         except GalcliError as exc:  # a bad galcli.toml: the defaults, and say why
             session.log(f"galcli settings not read: {exc}", types.MessageType.Warning)
         settings, warnings = read_settings(params.initialization_options, session.settings)
-        session.settings = settings
+        session.settings = session.initial_settings = settings
         for warning in warnings:
             session.log(f"initializationOptions: {warning}", types.MessageType.Warning)
 
@@ -113,7 +115,7 @@ def build() -> GalcliServer:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     def folders(ls: GalcliServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
-        found = [path_of(uri) for uri in ls.workspace.folders]  # pygls has updated them
+        found = [path_of(f.uri) for f in ls.workspace.folders.values()]  # pygls updated them
         session.workspace.folders = [p for p in found if p is not None]
 
     def changed(uri: str, *, relocate: bool, now: bool) -> None:
@@ -123,6 +125,9 @@ def build() -> GalcliServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: GalcliServer, params: types.DidOpenTextDocumentParams) -> None:
+        path = path_of(params.text_document.uri)
+        if path is not None:
+            session.forget_shown(path)
         changed(params.text_document.uri, relocate=True, now=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -135,7 +140,14 @@ def build() -> GalcliServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: GalcliServer, params: types.DidCloseTextDocumentParams) -> None:
-        changed(params.text_document.uri, relocate=False, now=False)  # the file on disk now
+        path = path_of(params.text_document.uri)
+        if path is None:
+            return
+        session.forget_shown(path)
+        if path.exists():
+            changed(params.text_document.uri, relocate=False, now=False)  # the file on disk now
+        else:
+            session.closed_unsaved(path)  # a new file closed without saving: nothing to check
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=["{", ","])

@@ -25,12 +25,20 @@ from lsprotocol import types
 
 from galcli.errors import GalcliError
 from galcli.fileio import read_text
+from galcli.lsp.buffers import file_text, open_buffer, overlay
 from galcli.lsp.diagnostics import diagnostics
 from galcli.lsp.positions import Text, kind_of, path_of, uri_of
 from galcli.lsp.rankers import Rankers
 from galcli.lsp.settings import ServerSettings
 from galcli.lsp.worker import Worker, preload
-from galcli.tasks.editor import Analysis, EditorSettings, Workspace, analyse, analyse_bib
+from galcli.tasks.editor import (
+    Analysis,
+    EditorSettings,
+    Workspace,
+    analyse,
+    analyse_bib,
+    real_path,
+)
 from galcli.tasks.editor_lookup import Formulas
 
 if TYPE_CHECKING:
@@ -43,17 +51,11 @@ WAIT_FOR_ANALYSIS = 60.0  # seconds a request waits for its project's first chec
 T = TypeVar("T")
 
 
-def _resolved(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except OSError:
-        return path.absolute()
-
-
 class Session:
     def __init__(self, server: LanguageServer) -> None:
         self.server = server
         self.settings = ServerSettings()
+        self.initial_settings = self.settings  # at `initialize`: what a configuration is over
         self.online: LookupConfig | None = None  # look-up settings (cache only), when enabled
         self.workspace = Workspace()
         self.lock = threading.RLock()  # the workspace, rankers and contributions
@@ -120,17 +122,12 @@ class Session:
 
     def overlay(self) -> dict[Path, str]:
         """The open buffers the server reads, by resolved path (event loop thread)."""
-        found = {}
-        for uri, document in list(self.server.workspace.text_documents.items()):
-            path = path_of(uri)
-            if path is not None and kind_of(path) is not None:
-                found[_resolved(path)] = document.source
-        return found
+        return overlay(self.server.workspace)
 
     def buffer(self, uri: str) -> str | None:
         """A file's text: its open buffer, else the file on disk; None when it cannot be read
         (the request gets an empty answer)."""
-        document = self.server.workspace.text_documents.get(uri)
+        document = open_buffer(self.server.workspace, uri)
         if document is not None:
             return document.source
         path = path_of(uri)
@@ -143,15 +140,7 @@ class Session:
             return None
 
     def file_text(self, file: str | Path) -> str:
-        """A file's text for placing locations in it (any thread): its open buffer, else the
-        file on disk, else nothing."""
-        document = self.server.workspace.text_documents.get(uri_of(file))
-        if document is not None:
-            return document.source
-        try:
-            return read_text(file)
-        except GalcliError:
-            return ""
+        return file_text(self.server.workspace, file)
 
     def text_reader(self, overlay: dict[Path, str], analysis: Analysis) -> Callable[[str], Text]:
         """Texts of the files of `analysis`, to place diagnostics and locations in them."""
@@ -160,7 +149,7 @@ class Session:
 
         def text_of(file: str) -> Text:
             if file not in seen:
-                text = overlay.get(_resolved(Path(file)), texts.get(file))
+                text = overlay.get(real_path(Path(file)), texts.get(file))
                 if text is None:
                     try:
                         text = read_text(file)
@@ -182,6 +171,23 @@ class Session:
             self.timer.cancel()
         delay = 0.0 if now else self.settings.debounce
         self.timer = self.loop.call_later(delay, self._start)
+
+    def forget_shown(self, path: Path) -> None:
+        """A client clears a file's diagnostics when it closes it (Neovim does): what it shows
+        is unknown again, so the next check publishes the file whatever it finds."""
+        self.sent.pop(uri_of(path), None)
+
+    def closed_unsaved(self, path: Path) -> None:
+        """A file that was never saved was closed: the project it made is forgotten and its
+        diagnostics cleared (the project it was part of is checked again, from the disk)."""
+        resolved = real_path(path)
+        with self.lock:
+            main = self.workspace.mains.get(resolved)
+        if main is None or main == resolved:
+            self.dirty.pop(path, None)
+            self.checker.submit(lambda: self._drop(resolved))
+        else:
+            self.changed(main, relocate=True)
 
     def recheck_all(self) -> None:
         with self.lock:
@@ -211,7 +217,7 @@ class Session:
         mains: dict[Path, tuple[Path, ...]] = {}
         alone: set[Path] = set()
         for path, relocate in dirty.items():
-            resolved = _resolved(path)
+            resolved = real_path(path)
             if kind_of(path) == "bib":
                 with self.lock:
                     users = self.workspace.using(path)
@@ -222,14 +228,14 @@ class Session:
                 document = self.workspace.workspace_document(overlay, path)
                 if document is not None:  # the workspace's document may read it
                     found, bibs = self.workspace.locate(document, overlay)
-                    mains[_resolved(found)] = self.borrowed[_resolved(found)] = bibs
+                    mains[real_path(found)] = self.borrowed[real_path(found)] = bibs
                 alone.add(path)
                 continue
             with self.lock:
                 known = self.workspace.mains.get(resolved)
             if known is None or relocate:
                 found, bibs = self.workspace.locate(path, overlay)
-                main = _resolved(found)
+                main = real_path(found)
                 if known is not None and known != main and known == resolved:
                     self._drop(known)  # it was its own project; now it is part of another
                 self.borrowed[main] = bibs
@@ -293,9 +299,11 @@ class Session:
 
     def _publish(self, analysis: Analysis, overlay: dict[Path, str]) -> Analysis:
         with self.lock:
-            self.workspace.remember(analysis)
+            absorbed = self.workspace.remember(analysis)
+        for old in absorbed:  # its diagnostics now come from this project
+            self._drop(old)
         found = diagnostics(analysis, self.text_reader(overlay, analysis))
-        self.loop.call_soon_threadsafe(self._send, _resolved(analysis.main), found)
+        self.loop.call_soon_threadsafe(self._send, real_path(analysis.main), found)
         for failure in analysis.failures:
             self.log_threadsafe(str(failure), types.MessageType.Warning)
         return analysis
@@ -322,6 +330,8 @@ class Session:
                         diagnostics_.append(diagnostic)
                 merged[uri] = diagnostics_
         for uri, listed in merged.items():
+            if self.closed:
+                return  # after `shutdown`, nothing more is published
             if self.sent.get(uri) == listed:
                 continue  # unchanged: a 100-file project is not sent again after each edit
             self.sent[uri] = listed

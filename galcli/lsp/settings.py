@@ -36,6 +36,8 @@ def read_settings(raw: Any, current: ServerSettings) -> tuple[ServerSettings, li
     itself), and a warning for each name or value it cannot use."""
     if isinstance(raw, Mapping) and isinstance(raw.get(SECTION), Mapping):
         raw = raw[SECTION]
+    elif isinstance(raw, Mapping) and raw and not any(name in KNOWN for name in raw):
+        return current, []  # other servers' sections ({"texlab": …}), none of galcli's
     if raw is None:
         return current, []
     if not isinstance(raw, Mapping):

@@ -218,7 +218,7 @@ def run_check(request: CheckRequest) -> CheckResult:
         problems += online.problems
     problems.sort(key=lambda p: p.sort_key)
     texts = {str(path): text for path, text in checked.project.texts.items()}
-    ignores = read_ignores(texts, checked.bibliography.paths, project_ignores)
+    ignores = read_ignores(texts, checked.bibliography.paths, project_ignores, request.sources)
     problems, suppressed = suppress(problems, ignores)
     return CheckResult(
         files=[str(p) for p in checked.project.files],

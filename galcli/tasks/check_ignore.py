@@ -19,10 +19,13 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from galcli.errors import InputError, Location
 from galcli.problems import Kind, Problem
+
+if TYPE_CHECKING:
+    from galcli.latex.project import Sources
 
 CONFIG_FILES = ("galcli.toml", "pyproject.toml")  # in one folder, galcli.toml wins
 
@@ -205,28 +208,44 @@ class Ignores:
 
 
 def read_ignores(
-    texts: Mapping[str, str], bib_files: Iterable[str], project: ProjectIgnore
+    texts: Mapping[str, str],
+    bib_files: Iterable[str],
+    project: ProjectIgnore,
+    sources: Sources | None = None,
 ) -> Ignores:
     """The `galcli-ignore` comments of the LaTeX `texts` (file -> text) and the .bib files;
-    InputError (exit 3) for a kind galcli does not know."""
-    from galcli.bib.directives import ignored_entries_in
+    InputError (exit 3) for a kind galcli does not know. With an editor's `sources`, the .bib
+    files are read from its buffers, and an unknown kind (a comment being typed) is recorded
+    in its failures, shown at the comment, instead of stopping the whole check."""
+    from galcli.bib.directives import ignored_entries, ignored_entries_in
     from galcli.latex.directives import ignored_lines
+
+    def kinds(names: Iterable[str], where: Location) -> frozenset[Kind]:
+        found = set()
+        for name in names:
+            try:
+                found.add(_kind(name, where, "a galcli-ignore comment"))
+            except InputError as exc:
+                if sources is None:
+                    raise
+                sources.failures.append(exc)
+        return frozenset(found)
 
     ignores = Ignores(project)
     for file, text in texts.items():
         for line, names in ignored_lines(text).items():
-            where = Location(file, line)
-            kinds = frozenset(_kind(n, where, "a galcli-ignore comment") for n in names)
-            ignores.lines[(_identity(file), line)] = kinds
+            ignores.lines[(_identity(file), line)] = kinds(names, Location(file, line))
     for file in bib_files:
         path = Path(file)
-        if not path.is_file():
+        if sources is not None and sources.is_file(path):
+            comments = ignored_entries(sources.read(path, what=".bib file"))
+        elif path.is_file():
+            comments = ignored_entries_in(path)
+        else:
             continue
-        for found in ignored_entries_in(path):
-            where = Location(file, found.line)
-            kinds = frozenset(_kind(n, where, "a galcli-ignore comment") for n in found.kinds)
+        for found in comments:
             ignores.entries.setdefault(_identity(file), []).append(
-                (found.entry_line, found.last_line, kinds)
+                (found.entry_line, found.last_line, kinds(found.kinds, Location(file, found.line)))
             )
     return ignores
 

@@ -71,14 +71,14 @@ class Analysis:
     @cached_property
     def tex_files(self) -> set[Path]:
         project = self.project
-        return {_resolved(f) for f in project.files} if project is not None else set()
+        return {real_path(f) for f in project.files} if project is not None else set()
 
     @cached_property
     def bib_files(self) -> set[Path]:
-        return {_resolved(Path(p)) for p in (self.check.bib_files if self.check else [])}
+        return {real_path(Path(p)) for p in (self.check.bib_files if self.check else [])}
 
     def holds(self, path: Path) -> bool:
-        resolved = _resolved(path)
+        resolved = real_path(path)
         return resolved in self.tex_files or resolved in self.bib_files
 
     @cached_property
@@ -123,9 +123,9 @@ class Analysis:
         """The entries of one .bib file as parsed (repeated keys included), in file order."""
         if self.bibliography is None:
             return []
-        target = _resolved(bib)
+        target = real_path(bib)
         for parsed in self.bibliography.files:
-            if _resolved(Path(parsed.path)) == target:
+            if real_path(Path(parsed.path)) == target:
                 return sorted(parsed.entries, key=lambda e: e.line)
         return []
 
@@ -135,15 +135,16 @@ class Analysis:
         project = self.project
         if project is None:
             return {}
-        target = _resolved(path)
+        target = real_path(path)
         macros: dict[str, CiteMacro] = {}
         for file, known in project.macros.items():
-            if _resolved(file) == target:
+            if real_path(file) == target:
                 macros.update(known)
         return macros
 
 
-def _resolved(path: Path) -> Path:
+def real_path(path: Path) -> Path:
+    """`path` with links and `..` resolved (absolute when it cannot be: a dead link)."""
     try:
         return path.resolve()
     except OSError:
@@ -187,7 +188,7 @@ def analyse_bib(path: Path, overlay: Overlay) -> Analysis:
     text = sources.read(path, what="bibliography")
     if sources.failures:
         return Analysis(path, None, sources.failures)
-    bibliography = load([path], overlay={_resolved(path): text})
+    bibliography = load([path], overlay={real_path(path): text})
     result = CheckResult(
         files=[],
         bib_files=bibliography.paths,
@@ -207,21 +208,35 @@ class Workspace:
     analyses: dict[Path, Analysis] = field(default_factory=dict)  # resolved main -> analysis
     mains: dict[Path, Path] = field(default_factory=dict)  # resolved .tex -> its main
 
-    def remember(self, analysis: Analysis) -> None:
-        main = _resolved(analysis.main)
+    def remember(self, analysis: Analysis) -> list[Path]:
+        """Keep `analysis` as its main file's: the files it includes now belong to it, those it
+        no longer includes do not. Returns the projects it absorbed, to be forgotten: a file
+        that was a project of its own and a .bib checked alone, now part of this one."""
+        main = real_path(analysis.main)
         self.analyses[main] = analysis
-        for file in analysis.tex_files:
-            self.mains.setdefault(file, main)
+        files = analysis.tex_files
+        absorbed = [
+            path
+            for path in files | analysis.bib_files
+            if path != main and path in self.analyses and self.mains.get(path, path) == path
+        ]
+        self.mains = {f: m for f, m in self.mains.items() if m != main or f in files}
+        for file in files:
+            if file in absorbed:
+                self.mains[file] = main
+            else:
+                self.mains.setdefault(file, main)
         self.mains[main] = main
+        return absorbed
 
     def forget(self, main: Path) -> None:
-        main = _resolved(main)
+        main = real_path(main)
         self.analyses.pop(main, None)
         self.mains = {f: m for f, m in self.mains.items() if m != main}
 
     def analysis_of(self, path: Path) -> Analysis | None:
         """The last analysis of the project `path` (a .tex or a .bib) belongs to."""
-        resolved = _resolved(path)
+        resolved = real_path(path)
         main = self.mains.get(resolved)
         if main is not None and main in self.analyses:
             return self.analyses[main]
@@ -232,7 +247,7 @@ class Workspace:
 
     def using(self, bib: Path) -> list[Path]:
         """The mains of the projects that read `bib`."""
-        target = _resolved(bib)
+        target = real_path(bib)
         return [m for m, a in self.analyses.items() if target in a.bib_files and m != target]
 
     def locate(self, path: Path, overlay: Overlay) -> tuple[Path, tuple[Path, ...]]:
@@ -243,7 +258,7 @@ class Workspace:
         if project.bibliographies or starts_document(sources.read(project.main)):
             return project.main, ()
         document = self.workspace_document(overlay, path)
-        if document is None or _resolved(document) == _resolved(path):
+        if document is None or real_path(document) == real_path(path):
             return project.main, ()
         from galcli.bib.load import project_files
 
@@ -257,10 +272,10 @@ class Workspace:
         """The workspace's document: the first .tex file with \\documentclass at the top of
         a workspace folder, the innermost folder that holds `near` first."""
         sources = sources_for(overlay)
-        target = _resolved(near) if near is not None else None
+        target = real_path(near) if near is not None else None
 
         def holds(folder: Path) -> bool:
-            return target is not None and _resolved(folder) in target.parents
+            return target is not None and real_path(folder) in target.parents
 
         for folder in sorted(self.folders, key=lambda f: (not holds(f), -len(f.parts))):
             for candidate in sorted(folder.glob("*.tex")):

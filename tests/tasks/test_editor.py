@@ -87,3 +87,20 @@ def test_a_bib_alone(tmp_path: Path) -> None:
     assert [e.key for e in analysis.entries_in(bib)] == ["knuth", "knuth"]
     missing = analyse_bib(tmp_path / "nope.bib", {})
     assert missing.check is None and "not found" in missing.failures[0].message
+
+
+def test_a_project_takes_in_and_lets_go_of_files_as_its_main_file_is_edited(
+    tmp_path: Path,
+) -> None:
+    main = write(tmp_path / "main.tex", "\\documentclass{article}\n\\bibliography{refs}\n")
+    sec = write(tmp_path / "sec.tex", "\\documentclass{article}\n\\cite{knuth}\n")
+    bib = write(tmp_path / "refs.bib", BIB)
+    workspace = Workspace([tmp_path])
+    assert workspace.remember(analyse(sec, {})) == []  # a project of its own
+    assert workspace.remember(analyse_bib(bib, {})) == []  # a .bib checked alone
+    including = main.read_text() + "\\input{sec}\n"  # in the editor, not saved
+    absorbed = workspace.remember(analyse(main, {main.resolve(): including}))
+    assert sorted(absorbed) == sorted([sec.resolve(), bib.resolve()])  # to be forgotten
+    assert workspace.mains[sec.resolve()] == main.resolve()
+    workspace.remember(analyse(main, {}))  # the \input taken out again
+    assert sec.resolve() not in workspace.mains
