@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from galcli.bib.entries import BibEntry
@@ -20,6 +21,7 @@ from galcli.tasks.editor import Analysis
 from galcli.tasks.explain_formula import Explanation, explain_in
 from galcli.tasks.formula_context import Document, TexFormulas, formulas_in
 from galcli.verify.citations import display_names
+from galcli.verify.formula import TexMath, math_in_tex
 
 
 def citation_at(citations: Sequence[Citation], offset: int) -> Citation | None:
@@ -130,9 +132,18 @@ class Formulas:
     def at(self, analysis: Analysis, path: Path, text: str, offset: int) -> Explanation | None:
         """The explanation of the formula at `offset` (the innermost that holds it), or None
         when there is none. InputError when the formula does not parse."""
+        # the file's math alone first (a hover anywhere else is answered at once); the project's
+        # macros and definitions only for a place inside a formula
+        if not any(m.start <= offset <= max(m.end, m.start) for m in _math_in(text)):
+            return None
         formulas, document = self._of(analysis, path, text)
         holding = [m for m in formulas.math if m.start <= offset <= max(m.end, m.start)]
         if not holding:
             return None
         math = min(holding, key=lambda m: m.end - m.start)
         return explain_in(formulas, math, document)
+
+
+@lru_cache(maxsize=8)
+def _math_in(text: str) -> list[TexMath]:
+    return math_in_tex(text, inline=True)
