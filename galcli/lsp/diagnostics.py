@@ -43,7 +43,8 @@ def place_range(text: Text, line: int | None, column: int | None, key: str | Non
     if key and written.startswith(key):
         end = start + len(key)
     elif written.startswith("\\"):  # \input{…}, \bibliography{…}: the command to its brace
-        closing = written.find("}", 0, len(text.line_text(line - 1)))
+        rest_of_line = len(text.line_text(line - 1)) - (column - 1)
+        closing = written.find("}", 0, max(rest_of_line, 0))
         end = start + (closing + 1 if closing >= 0 else 1)
     else:
         end = start

@@ -73,6 +73,15 @@ def test_settings_from_the_client() -> None:
     ]
 
 
+def test_a_command_s_range_ends_at_its_brace_on_its_own_line() -> None:
+    from galcli.lsp.diagnostics import place_range
+
+    text = Text("Some words and then \\input{sec\nmissing brace} here\n")
+    found = place_range(text, 1, 21, None)  # \input at column 21, its brace on the next line
+    assert found.start == types.Position(line=0, character=20)
+    assert found.end == types.Position(line=0, character=21)  # not into the next line
+
+
 PRELOADED = """
 import asyncio, importlib.util, json, sys
 from galcli.lsp.session import Session
