@@ -104,3 +104,12 @@ def test_a_project_takes_in_and_lets_go_of_files_as_its_main_file_is_edited(
     assert workspace.mains[sec.resolve()] == main.resolve()
     workspace.remember(analyse(main, {}))  # the \input taken out again
     assert sec.resolve() not in workspace.mains
+
+
+def test_a_bib_alone_honours_the_ignore_comments_of_its_unsaved_buffer(tmp_path: Path) -> None:
+    bib = write(tmp_path / "lonely.bib", "@misc{a, title={One}, title={Two}}\n")
+    assert [p.kind.value for p in analyse_bib(bib, {}).check.problems] == ["duplicate_field"]  # type: ignore[union-attr]
+    typed = "% galcli-ignore: duplicate_field\n" + bib.read_text()  # not saved
+    analysis = analyse_bib(bib, {bib.resolve(): typed})
+    assert analysis.check is not None and analysis.check.problems == []
+    assert [p.kind.value for p in analysis.check.suppressed] == ["duplicate_field"]
