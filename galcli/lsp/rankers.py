@@ -25,9 +25,11 @@ class Rankers:
         self.session = session
         self.lock = threading.Lock()
         # main -> (the analysis, its ranker, whether it has the embeddings)
-        self.built: dict[Path, tuple[Analysis, ContextRanker | None, bool]] = {}
-        self.dense: dict[tuple[str, ...], Search | None] = {}
-        self.warming: set[tuple[str, ...]] = set()
+        # main -> (the analysis, its ranker, the embedding search it was built with)
+        self.built: dict[Path, tuple[Analysis, ContextRanker | None, Search | None]] = {}
+        # main -> (what its entries say, the embedding search made for them)
+        self.dense: dict[Path, tuple[int, Search | None]] = {}
+        self.warming: set[Path] = set()  # mains whose embeddings are being made
 
     def of(self, analysis: Analysis) -> ContextRanker | None:
         """The context ranker for `analysis` (built on first use, again after each check)."""
@@ -35,33 +37,34 @@ class Rankers:
         similar = self._dense(analysis)
         with self.lock:
             cached = self.built.get(main)
-            # a ranker built while the embeddings were made lacks them: built again
-            if cached is not None and cached[0] is analysis and cached[2] == (similar is not None):
+            # a ranker built before the embeddings (or newer ones) were ready is built again
+            if cached is not None and cached[0] is analysis and cached[2] is similar:
                 return cached[1]
         built = ranker_for(analysis, similar)
         with self.lock:
-            self.built[main] = (analysis, built, similar is not None)
+            self.built[main] = (analysis, built, similar)
         return built
 
     def _dense(self, analysis: Analysis) -> Search | None:
-        """Sentence-embedding search over the entries once it is ready; until then None, and
-        the first call starts building it."""
+        """Sentence-embedding search over the project's entries: the one made for them once it
+        is ready. While they change (a .bib being edited) the last one made serves, and one
+        new one is made at a time, for the entries as they are when it starts."""
         if not self.session.settings.editor.embeddings or not analysis.entries:
             return None
-        key = tuple(sorted(analysis.entries))
-        with self.lock:
-            if key in self.dense:
-                return self.dense[key]
-            if key in self.warming:
-                return None
-            self.warming.add(key)
+        main = real_path(analysis.main)
         entries = list(analysis.entries.values())
+        said = hash(tuple((e.key, e.get("title"), e.get("abstract")) for e in entries))
+        with self.lock:
+            made = self.dense.get(main)
+            if (made is not None and made[0] == said) or main in self.warming:
+                return made[1] if made is not None else None
+            self.warming.add(main)
         threading.Thread(
-            target=self._warm, args=(key, entries), name="galcli-embed", daemon=True
+            target=self._warm, args=(main, said, entries), name="galcli-embed", daemon=True
         ).start()
-        return None
+        return made[1] if made is not None else None
 
-    def _warm(self, key: tuple[str, ...], entries: list) -> None:
+    def _warm(self, main: Path, said: int, entries: list) -> None:
         session = self.session
         started = time.perf_counter()
         try:
@@ -70,8 +73,9 @@ class Rankers:
             session.loop.call_soon_threadsafe(session.failed, "sentence embeddings", exc)
             search = None
         with self.lock:
-            self.dense[key] = search
-            self.warming.discard(key)
+            self.dense[main] = (said, search)
+            self.warming.discard(main)
         took = time.perf_counter() - started
-        said = f"ready for {len(entries)} entries" if search else "not installed: BM25 alone"
-        session.log_threadsafe(f"sentence embeddings {said} ({took:.1f} s)", types.MessageType.Info)
+        outcome = f"ready for {len(entries)} entries" if search else "not installed: BM25 alone"
+        message = f"sentence embeddings {outcome} ({took:.1f} s)"
+        session.log_threadsafe(message, types.MessageType.Info)
