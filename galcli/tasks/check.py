@@ -243,11 +243,21 @@ def check_bib_alone(
     files is looked up, and their parse problems are reported as a check would."""
     from galcli.tasks.online_check import online_check
 
-    project_ignores = project_ignore(bibs[0].parent if bibs else Path.cwd())
     bibliography = load(bibs, BIBTEX)
     online = online_check(list(bibliography.entries.values()), config, on_done)
-    problems = sorted([*bibliography.problems, *online.problems], key=lambda p: p.sort_key)
-    problems, suppressed = suppress(problems, read_ignores({}, bibliography.paths, project_ignores))
+    return bib_alone_result(bibliography, online)
+
+
+def bib_alone_result(
+    bibliography: Bibliography, online: OnlineReport | None = None, sources: Sources | None = None
+) -> CheckResult:
+    """The check of .bib files without a LaTeX project (`check --bib`, an editor's .bib no
+    project reads): their problems (and `online`'s), less what their ignore comments and the
+    project's `ignore` list take out; the .bib files read from `sources` when given."""
+    folder = Path(bibliography.paths[0]).parent if bibliography.paths else Path.cwd()
+    problems = [*bibliography.problems, *(online.problems if online is not None else [])]
+    ignores = read_ignores({}, bibliography.paths, project_ignore(folder), sources)
+    problems, suppressed = suppress(sorted(problems, key=lambda p: p.sort_key), ignores)
     return CheckResult(
         files=[],
         bib_files=bibliography.paths,

@@ -22,7 +22,7 @@ from galcli.errors import GalcliError, InputError
 from galcli.latex.commands import CiteMacro
 from galcli.latex.project import LatexProject, Sources, root_of, starts_document
 from galcli.latex.scan import Citation
-from galcli.tasks.check import CheckRequest, CheckResult, run_check
+from galcli.tasks.check import CheckRequest, CheckResult, bib_alone_result, run_check
 from galcli.verify.keys import KeySuggester
 
 if TYPE_CHECKING:
@@ -185,29 +185,15 @@ def analyse_bib(path: Path, overlay: Overlay) -> Analysis:
     """A .bib file no open project uses, alone: what reading it finds (parse errors,
     repeated keys and fields, its encoding), less what its ignore comments and the project's
     `ignore` list take out, as `galcli check --bib` does."""
-    from galcli.tasks.check_ignore import project_ignore, read_ignores, suppress
-
     sources = sources_for(overlay)
     text = sources.read(path, what="bibliography")
     if sources.failures:
         return Analysis(path, None, sources.failures)
     bibliography = load([path], overlay={real_path(path): text})
     try:
-        ignores = read_ignores({}, bibliography.paths, project_ignore(path.parent), sources)
+        result = bib_alone_result(bibliography, sources=sources)
     except GalcliError as exc:  # a galcli.toml that cannot be read
         return Analysis(path, None, sources.failures, exc)
-    problems, suppressed = suppress(
-        sorted(bibliography.problems, key=lambda p: p.sort_key), ignores
-    )
-    result = CheckResult(
-        files=[],
-        bib_files=bibliography.paths,
-        citations=[],
-        entries=len(bibliography.entries),
-        problems=problems,
-        suppressed=suppressed,
-        bibliography=bibliography,
-    )
     return Analysis(path, result, sources.failures)
 
 
