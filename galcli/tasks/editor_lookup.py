@@ -19,7 +19,7 @@ from galcli.bib.normalize import latex_to_text
 from galcli.latex.scan import Citation
 from galcli.tasks.editor import Analysis
 from galcli.tasks.explain_formula import Explanation, explain_in
-from galcli.tasks.formula_context import Document, TexFormulas, formulas_in
+from galcli.tasks.formula_context import Document, TexFormulas, formulas_of
 from galcli.verify.citations import display_names
 from galcli.verify.formula import TexMath, math_in_tex
 
@@ -112,12 +112,7 @@ class Formulas:
             self._read.move_to_end(key)
             return self._read[key]
         project = analysis.project
-        others = (
-            [t for f, t in project.texts.items() if f.resolve() != path.resolve()]
-            if project is not None
-            else []
-        )
-        formulas = formulas_in(path, text, others)
+        formulas = formulas_of(path, text, project)
         document = (
             Document.in_project(path, project)
             if project is not None

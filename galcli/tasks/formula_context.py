@@ -148,11 +148,9 @@ class TexFormulas:
         if any(m.label == label for m in self.math):
             return self
         name = label.rsplit(":", 1)[-1]  # as a label macro may write it: \\eqlabel{name}
-        project = self.project
         for file, text in self._others().items():
-            if name in text and project is not None:
-                macros = [t for f, t in project.texts.items() if f != file]
-                tex = formulas_in(_shown(file), text, macros, project)
+            if name in text:
+                tex = formulas_of(_shown(file), text, self.project)
                 if any(m.label == label for m in tex.math):
                     return tex
         return self
@@ -175,14 +173,12 @@ class TexFormulas:
             tree = scan_project(self.path)
         except GalcliError:
             return [self]
-        project = self.project or tree
         here = self.path.resolve()
-        found = [self]
-        for file, text in tree.texts.items():
-            if file.resolve() != here:
-                macros = [t for f, t in project.texts.items() if f.resolve() != file.resolve()]
-                found.append(formulas_in(_shown(file), text, macros, project))
-        return found
+        return [self] + [
+            formulas_of(_shown(file), text, self.project or tree)
+            for file, text in tree.texts.items()
+            if file.resolve() != here
+        ]
 
     def _others(self) -> dict[Path, str]:
         """The texts of the project's other files, in reading order."""
@@ -207,6 +203,12 @@ def load_tex(path: Path) -> TexFormulas:
             project = scan_project(path)
         except GalcliError:
             project = None
+    return formulas_of(path, text, project)
+
+
+def formulas_of(path: Path, text: str, project: LatexProject | None) -> TexFormulas:
+    """The math of `path` (its `text`, a buffer or the disk) and the macros it and then the
+    other files of its `project` define."""
     here = path.resolve()
     others = [t for f, t in project.texts.items() if f.resolve() != here] if project else []
     return formulas_in(path, text, others, project)
