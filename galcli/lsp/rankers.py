@@ -30,6 +30,7 @@ class Rankers:
         # main -> (what its entries say, the embedding search made for them)
         self.dense: dict[Path, tuple[int, Search | None]] = {}
         self.warming: set[Path] = set()  # mains whose embeddings are being made
+        self.said: dict[Path, tuple[Analysis, int]] = {}  # main -> its entries' signature
 
     def of(self, analysis: Analysis) -> ContextRanker | None:
         """The context ranker for `analysis` (built on first use, again after each check)."""
@@ -53,7 +54,11 @@ class Rankers:
             return None
         main = real_path(analysis.main)
         entries = list(analysis.entries.values())
-        said = hash(tuple((e.key, e.get("title"), e.get("abstract")) for e in entries))
+        known = self.said.get(main)
+        if known is None or known[0] is not analysis:  # once per check, not per completion
+            said = hash(tuple((e.key, e.get("title"), e.get("abstract")) for e in entries))
+            known = self.said[main] = (analysis, said)
+        said = known[1]
         with self.lock:
             made = self.dense.get(main)
             if (made is not None and made[0] == said) or main in self.warming:
