@@ -91,6 +91,9 @@ def evaluate(
             for p in places
         )
         split["correct"] += right
+        kind = counts["by kind: " + row["split"]]
+        kind[f"{phrase.how}/{chosen.match}"] += 1
+        kind[f"{phrase.how}/{chosen.match} right"] += right
         if not right and show_errors:
             print(
                 f"  wrong {row['symbol']} ({row['file']}:{key[1]}): {phrase.file}:{phrase.line} "
@@ -128,6 +131,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", type=Path, default=CORPORA)
     parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument("--by-kind", action="store_true", help="precision by how each was found")
     parser.add_argument(
         "--heldout",
         type=Path,
@@ -157,7 +161,16 @@ def main() -> None:
             f"| {split} | {int(c['symbols'])} | {int(c['defined'])} | {int(c['reported'])} | "
             f"{int(c['correct'])} | {precision:.2f} | {recall:.2f} |"
         )
-    print(f"(all {sum(int(c['symbols']) for c in counts.values())} rows in {seconds:.1f} s)")
+    rows = sum(int(c["symbols"]) for s, c in counts.items() if not s.startswith("by kind"))
+    print(f"(all {rows} rows in {seconds:.1f} s)")
+    if args.by_kind:
+        print("\n## reported definitions by how they were found / how the symbol matched")
+        print("| split | how/match | reported | correct |")
+        print("|---|---|---|---|")
+        for split, c in counts.items():
+            if split.startswith("by kind: "):
+                for kind in sorted(k for k in c if not k.endswith(" right")):
+                    print(f"| {split[9:]} | {kind} | {int(c[kind])} | {int(c[kind + ' right'])} |")
     thesis = corpora / "latex" / "simoulin_phd_thesis_biblatex" / "chapters" / "transformers.tex"
     wall = time_command(
         galcli_command("explain-formula", "--file", str(thesis), "--label", "eq:layers"), repeat=5

@@ -48,6 +48,16 @@ def definitions(text: str) -> dict[str, str]:
         ("Two lines with different slopes ($a_1$ and $a_2$) meet.", "a_{2}", "different slopes"),
         ("We draw from a tractable distribution $\\pi : 2^V \\to \\mathbb{R}$ first.", "\\pi",
          "a tractable distribution"),
+        # an equation in prose: what is said of it is said of its left side
+        ("Here $\\nu = \\mu/\\rho$ is the kinematic viscosity.", "\\nu",
+         "the kinematic viscosity"),
+        ("Here $a_0 = 1$ and $a_1 = 1.24$ are empirical constants.", "a_{0}",
+         "empirical constants"),
+        ("It is expressed by the Weber number $We \\equiv \\rho V_0^2 D_0/\\gamma$ here.", "We",
+         "the Weber number"),
+        ("Here $\\Delta t_i$ is the time difference to detector $i$.", "t_{i}",
+         "the time difference to detector i"),
+        ("We detect exactly $k$ particles.", "k", "the number of particles"),
     ],
 )  # fmt: skip
 def test_ways_of_defining(text: str, key: str, what: str) -> None:
@@ -62,10 +72,21 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "When $f(x)$ is expanded in terms of $\\omega$, the following is obtained.",
         "Only the item $\\omega = e^{-x}$ can be accepted.",  # a statement, no cue
         "Two adjacent $x$ are close.",  # an adjective is no noun phrase
+        "This holds for small $P$ and for general $W$.",  # nor a qualifier
+        "It rises by approximately $c$ each year.",  # nor an adverb
+        "The walls are a factor $\\cos\\theta$ thinner.",  # names cos θ, not θ
+        "The inertial force scale $\\rho V_0^2$ is large.",  # a product, not a list
+        "Suppose the joint $x, y$ distribution is known.",  # one thing, not x and y
+        "Take a given dataset $(y, X)$ to fit.",  # a pair is named, not its members
     ],
 )
 def test_uses_are_not_definitions(text: str) -> None:
     assert definitions(text) == {}
+
+
+def test_a_copula_after_a_list_in_the_singular_is_said_of_its_last_formula() -> None:
+    found = definitions("When $\\beta = 0$, $p$ is the uniform distribution.")
+    assert found == {"p": "the uniform distribution"}
 
 
 def test_a_symbol_at_a_generic_index_defines_each_member() -> None:
@@ -87,6 +108,27 @@ def test_a_range_defines_each_of_its_members() -> None:
     assert (
         found is not None and found.match == "family" and found.said_of == "\\{u_1 \\cdots u_T\\}"
     )
+
+
+def test_a_dimensionless_number_is_one_symbol() -> None:
+    assert [s.latex for s in named_symbols("We = Re\\, Oh", parse("We = Re\\, Oh"))] == [
+        "We",
+        "Re",
+        "Oh",
+    ]
+
+
+def test_a_definition_by_equiv_stays_in_force_before_a_later_mention() -> None:
+    filler = "Some words of prose that define nothing at all. " * 20 + "\n\n"  # 1,000 chars
+    text = (
+        "We use the Weber number $We \\equiv \\rho V^2 D/\\gamma$ throughout.\n\n"
+        + filler * 10
+        + "We vary the control parameters $We$ and $Oh$.\n\nEQUATION"
+    )
+    phrases = find_definitions({"p.tex": text})
+    at = text.index("EQUATION")
+    found = choose(symbol("We"), phrases, "p.tex", at, at + 8, None, ["p.tex"])
+    assert found is not None and found.phrase.formal and found.phrase.line == 1
 
 
 def test_a_definition_of_t_i_is_not_one_of_t_nor_of_x_l_one_of_x() -> None:

@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from galcli.verify.formula.definitions import STRONG, Phrase
+from galcli.verify.formula.definitions import Phrase
 from galcli.verify.formula.symbols import NamedSymbol
 
 # How far before a formula (in characters of its file, about one and two pages) a definition is
@@ -101,8 +101,15 @@ def choose(
         candidates = [
             p for p in phrases if match(p) and not (p.file == file and start <= p.offset < end)
         ]
-        strong = [p for p in candidates if p.how in STRONG]
-        found = near(strong) or near(candidates)
+        strong = [p for p in candidates if p.strong]
+        found = near(strong)
+        if found is None and _distinctive(symbol):
+            # a distinctive symbol defined by `:=` or `\equiv` earlier in the file keeps that
+            # definition, before a phrase near the formula that only names it ("the control
+            # parameters $We$" after "$We \equiv \rho V_0^2 D_0/\gamma$")
+            earlier = [p for p in strong if p.file == file and p.offset < start and p.formal]
+            found = max(earlier, key=lambda p: p.offset) if earlier else None
+        found = found or near(candidates)
         if found is None and kind != "base" and _distinctive(symbol):
             greek = re.fullmatch(r"\\[A-Za-z]+", symbol.key) is not None  # \theta, \sigma
             elsewhere = strong or [p for p in candidates if greek and p.how == "noun"]

@@ -59,6 +59,17 @@ class Phrase:
     def to_dict(self) -> dict[str, object]:
         return {"text": self.text, "file": self.file, "line": self.line, "how": self.how}
 
+    @property
+    def formal(self) -> bool:
+        """Whether its formula defines the symbol by `:=` or `\\equiv` (`X \\equiv …`)."""
+        return _DEFINING.search(self.written) is not None
+
+    @property
+    def strong(self) -> bool:
+        """Whether it says what the symbol is wherever it stands (`STRONG`, or `formal`), not
+        only names it near a formula."""
+        return self.how in STRONG or self.formal
+
 
 # -- reading the prose around a formula ------------------------------------------------------
 
@@ -102,15 +113,36 @@ def _shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
         return ((first,), kind) if one and kind != "other" else ((), "other")
     if applied:
         return (first,), "one"  # f(x), P(u_1 … u_T): the function is the symbol
-    if len(symbols) == 1:
-        return tuple(symbols), "one"
-    rest = re.sub(
-        r"\\(?:left|right|[,;!]|quad|cdots|ldots|dots|dotsb|\{|\}|forall)|[\s(),{}.]", "", text
-    )
-    written = "|".join(re.escape(re.sub(r"[\s{}]", "", s.latex)) for s in symbols)
-    if re.fullmatch(f"(?:{written})+", rest):
-        return tuple(symbols), "list"
-    return (), "other"
+    # The formula must be its symbols and nothing else ("\\cos \\theta" is not θ): one symbol
+    # (written once or more: $GG$), or a list of them set apart by commas or dots ("\\rho V_0^2"
+    # is a product, not a list). A difference before a symbol is part of it ("$\\Delta t_i$ is
+    # the time difference").
+    bare = sorted({_bare(s.latex) for s in symbols}, key=len, reverse=True)  # x_1 before x
+    written = "|".join(map(re.escape, bare))
+    for piece in _LIST_SEPARATOR.split(text):
+        piece = _bare(re.sub(r"^\s*\\[Dd]elta\s+(?=[A-Za-z\\])", "", piece))
+        if piece and not (
+            len(set(re.findall(written, piece))) == 1 and not re.sub(written, "", piece)
+        ):
+            return (), "other"
+    return tuple(symbols), ("one" if len(symbols) == 1 else "list")
+
+
+_PLURAL_VERB = re.compile(r"\s*,?\s*(?:are|were|denote|represent|stand for|refer to)\b", re.I)
+_LIST_SEPARATOR = re.compile(r",|\\,|\\[cl]?dots[b]?|\.\.\.")
+_LAYOUT = re.compile(r"\\(?:[;!{}]|(?:left|right|quad|forall|[bB]ig[lr]?)(?![A-Za-z]))|[\s(){}]")
+
+
+def _bare(latex: str) -> str:
+    """A formula without its layout: spacing, braces, parentheses and delimiter sizes."""
+    return _LAYOUT.sub("", latex)
+
+
+# What the words around an equation in prose may say of its left side, by its form.
+_SAID_OF = {
+    "equation": ("is", "let", "denote"),
+    "definition": ("is", "let", "denote", "noun", "apposition"),
+}
 
 
 @dataclass
@@ -170,7 +202,15 @@ def _equations(file: _File, text: str) -> list[Phrase]:
             continue
         if form == "definition":  # := or ≡: "f(x) = …" states, it does not define
             found.append(
-                Phrase(symbols[0], _math_text(body), file.path, math.line, math.start, "equation")
+                Phrase(
+                    symbols[0],
+                    _math_text(body),
+                    file.path,
+                    math.line,
+                    math.start,
+                    "equation",
+                    written=body,
+                )
             )
             continue
         start = file.structure.paragraph(max(math.start - 1, 0))[0]
@@ -229,7 +269,8 @@ def _in_prose(file: _File) -> list[Phrase]:
                 (how, what)
                 for how, what in defines(before, after)
                 if (how == "noun" and what.endswith("s"))
-                or how in ("is", "let", "denote")
+                or (how == "is" and _PLURAL_VERB.match(after))  # not "when $a$, $b$ is …"
+                or how in ("let", "denote")
                 or (how == "apposition" and before.rstrip().endswith("("))
             ]
         for index in group:
@@ -256,8 +297,13 @@ def _in_prose(file: _File) -> list[Phrase]:
                 if form in ("one", "list")
                 else [w for w in words if w[0] in ("noun", "apposition")]
                 if form == "type"
-                else []
+                # "$\\nu = \\mu/\\rho$ is the kinematic viscosity", "the Weber number
+                # $We \\equiv \\rho V^2 D/\\gamma$": what is said of it is said of its left side
+                else [w for w in words if w[0] in _SAID_OF[form]]
             )
+            family = form == "list" and len({sym.base for sym in symbols}) == 1
+            if form == "list" and not family:  # "the joint $x, y$ distribution" is neither
+                patterns = [w for w in patterns if w[0] != "noun" or w[1].endswith("s")]
             if form == "definition" or (form in ("type", "equation") and cued):
                 patterns.append(("equation" if form == "definition" else form, _math_text(content)))
             if not patterns:
@@ -265,7 +311,6 @@ def _in_prose(file: _File) -> list[Phrase]:
             how, what = patterns[0]
             line, _ = file.lines(match.start())
             text = _readable(what, maths, hidden)
-            family = form == "list" and len({sym.base for sym in symbols}) == 1
             for symbol in symbols:
                 found.append(
                     Phrase(symbol, text, file.path, line, match.start(), how, family, content)

@@ -165,9 +165,9 @@ def defines(before: str, after: str) -> list[tuple[str, str]]:
             found.append(("apposition", phrase))
     if phrase := _words_before(before):
         found.append(("noun", phrase))
-    elif re.search(r"\bof\s*$", before_l) and (
+    elif re.search(r"\b(?:of|exactly|at least|at most)\s*$", before_l) and (
         count := re.match(r"\s*((?:[a-z-]+\s+){0,3}[a-z-]{3,}s)\b(?!\s*" + MATH + ")", after)
-    ):  # "a batch of $n$ training samples": n counts them
+    ):  # "a batch of $n$ training samples", "exactly $k$ particles": n, k count them
         if not set(count.group(1).split()) & (_NOT_NOUNS | _VERBS_S):
             found.append(("count", "the number of " + count.group(1)))
     elif phrase := _apposition_before(before):
@@ -218,10 +218,24 @@ _NOUNS_LIKE_ADJECTIVES = set(
 )
 
 
+# Adjectives and adverbs that qualify a symbol without naming it ("for small $P$", "for
+# general $We$", "of approximately $c$", "the joint $x, y$ distribution").
+_QUALIFIERS = set(
+    "small large big high low long short general joint fixed finite infinite arbitrary certain "
+    "typical sufficient smaller larger higher lower greater bigger nonzero non-zero new same "
+    "different various several many few real complex".split()
+)
+# Nouns that end as adverbs do.
+_NOUNS_LIKE_ADVERBS = set("family assembly anomaly supply reply butterfly".split())
+
+
 def _adjective(word: str) -> bool:
-    """Whether the word a noun phrase ends on looks like an adjective ("two adjacent $x$"):
-    the head of a phrase that names a symbol is a noun."""
+    """Whether the word a noun phrase ends on looks like an adjective or an adverb ("two
+    adjacent $x$", "for small $P$", "approximately $c$"): the head of a phrase that names a
+    symbol is a noun."""
     lowered = word.lower()
-    if lowered in _NOUNS_LIKE_ADJECTIVES:
+    if lowered in _NOUNS_LIKE_ADJECTIVES | _NOUNS_LIKE_ADVERBS:
         return False
+    if lowered in _QUALIFIERS or (lowered.endswith("ly") and len(lowered) > 4):
+        return True
     return bool(re.search(r"(?:ent|ant|ive|ous|ful|less|ible|able|ical|ary)$", lowered))

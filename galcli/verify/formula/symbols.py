@@ -15,6 +15,7 @@ from typing import Any
 
 from galcli.verify.formula.vocabulary import (
     CONSTANTS,
+    DIMENSIONLESS,
     FUNCTIONS,
     GREEK,
     IGNORED,
@@ -226,7 +227,11 @@ def _symbols(latex: str, atoms: list[_Atom], role: str | None) -> list[NamedSymb
                 atom = _Atom("base", latex[atom.start : atoms[close].end], atom.start,
                              atoms[close].end)  # fmt: skip
                 index = close + 1
-        if atom.kind == "letters" and len(atom.text) > 1 and atom.text not in FUNCTIONS:
+        if (
+            atom.kind == "letters"
+            and len(atom.text) > 1
+            and atom.text not in FUNCTIONS | DIMENSIONLESS
+        ):
             # letters are a product of one-letter symbols (bxy is b·x·y), as TeX sets them;
             # a function's name written without its macro (softmax) is one
             atoms.insert(index, _Atom("letters", atom.text[1:], atom.start + 1, atom.end))

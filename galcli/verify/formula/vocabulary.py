@@ -52,6 +52,10 @@ FUNCTIONS = set(
     r"sin cos tan cot sec csc arcsin arccos arctan sinh cosh tanh coth log ln lg exp arg Re Im "
     r"tr Tr operatorname erf sgn softmax".split()
 )
+# The dimensionless numbers of transport and fluid mechanics, written as two letters that are
+# one symbol (We is the Weber number, not W·e). Those that read as a product too often (Ma for
+# m·a, De, Le, Da) are left out.
+DIMENSIONLESS = set("Re We Oh Bo Ca Fr Pe Ra Kn Nu Sc Sh Ri Wi Ek Gr".split())
 STYLES = set(
     r"mathbf mathrm mathit mathcal mathbb mathfrak mathsf mathtt boldsymbol bm vec hat bar "
     r"tilde dot ddot overline underline widehat widetilde check breve acute grave mathscr pmb "
