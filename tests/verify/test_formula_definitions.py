@@ -190,3 +190,25 @@ def test_named_symbols_keep_their_scripts_and_one_key_for_two_spellings() -> Non
     assert found["W^{(e)}"].key == "W^{(e)}" and found["e"].role == "constant"
     assert found["i"].role == "index" and found["N"].role == "index"
     assert symbol("h^{n-1}_t").shape == symbol("h^n_t").shape != symbol("h^0_t").shape
+
+
+@pytest.mark.parametrize(
+    ("lead", "what"),
+    [
+        ("The expectation value is given by the formula", "The expectation value"),
+        ("It is fast when the covariance function is given by", "the covariance function"),
+        ("If $\\epsilon(t)$ is white noise, the PSD of this process is", "the PSD of this process"),
+        ("For these definitions, the kernel becomes", "the kernel"),
+        ("The kernel for this value of $Q$ is", "The kernel for this value of Q"),
+        ("If $x$ is discrete, the corresponding definition becomes", None),  # says nothing
+        ("We then find that the result is", None),
+    ],
+)  # fmt: skip
+def test_a_sentence_that_leads_into_a_display_defines_its_left_side(
+    lead: str, what: str | None
+) -> None:
+    text = f"{lead}\n\\begin{{equation}}\n  S(\\omega) = \\frac{{a}}{{b}}\n\\end{{equation}}\n"
+    phrases = [p for p in find_definitions({"p.tex": text}) if p.how == "lead-in"]
+    assert [p.text for p in phrases] == ([what] if what else [])
+    if what:
+        assert phrases[0].symbol.key == "S" and phrases[0].line == 1

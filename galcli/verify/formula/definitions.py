@@ -29,7 +29,7 @@ from galcli.latex.sentences import sentence_at
 from galcli.latex.structure import Structure, blank
 from galcli.latex.texlex import Definition, mask
 from galcli.verify.formula.macros import expand_macros
-from galcli.verify.formula.prose import MATH, clean, defines
+from galcli.verify.formula.prose import MATH, clean, defines, vague
 from galcli.verify.formula.symbols import NamedSymbol, named_symbols
 
 _INLINE = re.compile(r"\\\((?P<a>.*?)\\\)|(?<![\\$])\$(?!\$)(?P<b>(?:[^$\\]|\\.)+?)\$", re.S)
@@ -178,9 +178,9 @@ def find_definitions(
 
 
 _LEAD_IN = re.compile(
-    r"(?:^|[.:;]\s|\bthen\s|,\s)(?P<np>[^.:;,]{3,160}?),?\s*(?:is\s+|are\s+)?(?:given|defined|"
-    r"computed|estimated|calculated|obtained|written|expressed)\s+(?:by|as)(?:\s+the\s+(?:formula|"
-    r"expression|equation|relation))?\s*:?\s*$",
+    r"(?:^|[.:;]\s|\bthen\s|,\s)(?P<np>[^.:;,]{3,160}?),?\s*(?:(?:(?:is|are)\s+)?(?:given|"
+    r"defined|computed|estimated|calculated|obtained|written|expressed)\s+(?:by|as)(?:\s+the\s+"
+    r"(?:formula|expression|equation|relation))?|is|are|becomes|reads|takes the form)\s*:?\s*$",
     re.I,
 )
 
@@ -217,7 +217,7 @@ def _equations(file: _File, text: str) -> list[Phrase]:
         lead = _LEAD_IN.search(clean(file.hidden[start : math.start]))
         if lead is not None and _lead_subject(lead["np"]):
             line = file.lines(max(math.start - 1, 0))[0]
-            subject = _lead_subject(lead["np"])
+            subject = _INLINE.sub(lambda m: _math_text(m["a"] or m["b"]), _lead_subject(lead["np"]))
             found.append(Phrase(symbols[0], subject, file.path, line, math.start - 1, "lead-in"))
     return found
 
@@ -225,13 +225,16 @@ def _equations(file: _File, text: str) -> list[Phrase]:
 def _lead_subject(phrase: str) -> str:
     """The noun phrase a lead-in sentence names ("An estimate of the (true) expectation value
     of a random quantity"), or "" when it is no noun phrase."""
-    phrase = re.sub(
-        r"^(?:if|when|then|and|so|thus|hence|here|now)\b\s*", "", phrase.strip(), flags=re.I
-    )
+    # the clause that leads in: "operations when the covariance function is given by"
+    phrase = re.split(
+        r"\b(?:if|when|where|whereas|while|since|because|then|so|thus|hence|here|now)\b",
+        phrase,
+        flags=re.I,
+    )[-1].strip()
     words = phrase.split()
     if not words or len(words) > 16 or words[0].lower() not in ("the", "a", "an", "its", "their"):
         return ""
-    return phrase
+    return "" if vague(phrase) else phrase
 
 
 _CUE = re.compile(r"\b(?:where|with|for|let|given|and|set|define|defining)\s*,?\s*$", re.I)

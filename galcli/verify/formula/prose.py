@@ -60,8 +60,15 @@ _VAGUE = set(
     "following above below same previous next former latter first last other rest case "
     "cases example examples one ones result results expression expressions term terms formula "
     "formulas equation equations relation relations quantity quantities value values thing "
-    "things element elements".split()
+    "things element elements definition definitions form corresponding".split()
 )
+
+
+def vague(phrase: str) -> bool:
+    """Whether a noun phrase says nothing of what a thing is ("the corresponding definition",
+    "the following")."""
+    words = [w for w in re.findall(r"[A-Za-z]+", phrase) if w.lower() not in _DETERMINERS]
+    return all(w.lower() in _VAGUE | _NOT_NOUNS or len(w) <= 2 for w in words)
 
 
 def _noun_phrase(after: str) -> str | None:
