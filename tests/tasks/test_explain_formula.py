@@ -456,3 +456,9 @@ def test_the_example_paper_z_score_is_read_with_its_definitions(cli) -> None:
     )
     text = cli("explain-formula", "|x| + \\|v - w\\|").stdout
     assert "The absolute value of x, plus the norm of (v, minus w)." in text
+
+
+def test_a_dimensionless_number_is_one_symbol_and_read_as_one(cli) -> None:
+    doc = cli("explain-formula", "D = a_0 Re^{1/5} We", "--json").json()
+    assert [s["latex"] for s in doc["symbols"]] == ["D", "a_0", "Re", "We"]
+    assert doc["explanation"].startswith("D equals a₀ times Re to the power 1/5 times We.")

@@ -17,6 +17,7 @@ from galcli.verify.formula.inventory import Row
 from galcli.verify.formula.parse import children, parse
 from galcli.verify.formula.rendering import to_unicode
 from galcli.verify.formula.symbols import simple_script as _simple
+from galcli.verify.formula.vocabulary import DIMENSIONLESS, FUNCTIONS
 
 RELATION_WORDS = {
     "=": "equals",
@@ -90,7 +91,10 @@ class _Unit:
     source: str = ""  # text: the LaTeX it renders
 
 
-_TOKEN = re.compile(r"[A-Za-z]|\d+(?:\.\d+)?|\S")
+# Letters are read one by one (ab is a times b), as symbols.py names them, but for the names
+# written without a macro that are one symbol (Re, We, exp).
+_WORDS = sorted(FUNCTIONS | DIMENSIONLESS, key=len, reverse=True)
+_TOKEN = re.compile(r"(?:" + "|".join(_WORDS) + r")(?![A-Za-z])|[A-Za-z]|\d+(?:\.\d+)?|\S")
 
 
 def _tokens(latex: str, nodes: list[Any]) -> list[tuple[str, Any]]:
