@@ -58,6 +58,12 @@ def definitions(text: str) -> dict[str, str]:
         ("Here $\\Delta t_i$ is the time difference to detector $i$.", "t_{i}",
          "the time difference to detector i"),
         ("We detect exactly $k$ particles.", "k", "the number of particles"),
+        ("Because a system with $N$ particles has many states.", "N", "the number of particles"),
+        ("By first sampling $M$ samples we estimate it.", "M", "the number of samples"),
+        ("Here $d \\in \\{-1, 1\\}$ is the classifier direction.", "d", "the classifier direction"),
+        ("A drop with density $\\rho$ and kinematic viscosity $\\nu$ falls.", "\\nu",
+         "kinematic viscosity"),
+        ("We use the azimuth ($\\phi$) and zenith ($\\theta$) angles.", "\\theta", "zenith"),
     ],
 )  # fmt: skip
 def test_ways_of_defining(text: str, key: str, what: str) -> None:

@@ -298,7 +298,7 @@ def _in_prose(file: _File) -> list[Phrase]:
             patterns = (
                 words
                 if form in ("one", "list")
-                else [w for w in words if w[0] in ("noun", "apposition")]
+                else [w for w in words if w[0] in ("noun", "apposition", "is", "let", "denote")]
                 if form == "type"
                 # "$\\nu = \\mu/\\rho$ is the kinematic viscosity", "the Weber number
                 # $We \\equiv \\rho V^2 D/\\gamma$": what is said of it is said of its left side

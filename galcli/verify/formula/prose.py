@@ -108,8 +108,11 @@ def _words_before(before: str, through_of: bool = False) -> str:
     light ($c$)"); empty when a verb or a clause comes first."""
     words = re.findall(r"[\w'-]+|[^\w\s]", before.rstrip(" ,"))
     phrase: list[str] = []
-    for word in reversed(words[-8:]):
+    for position in range(len(words) - 1, max(len(words) - 9, -1), -1):
+        word = words[position]
         lowered = word.lower()
+        if phrase and lowered in ("and", ",") and position and words[position - 1] in (MATH, ")"):
+            break  # the next item of a list: "density $\rho$ and kinematic viscosity $\nu$"
         if lowered in _DETERMINERS:
             if lowered in ("every", "all", "any", "some"):
                 return ""  # "every element $f(x)$" quantifies, it does not name
@@ -172,8 +175,8 @@ def defines(before: str, after: str) -> list[tuple[str, str]]:
             found.append(("apposition", phrase))
     if phrase := _words_before(before):
         found.append(("noun", phrase))
-    elif re.search(r"\b(?:of|exactly|at least|at most)\s*$", before_l) and (
-        count := re.match(r"\s*((?:[a-z-]+\s+){0,3}[a-z-]{3,}s)\b(?!\s*" + MATH + ")", after)
+    elif re.search(_COUNT_CUE, before_l) and (
+        count := re.match(r"\s*((?:[a-z-]+\s+){0,3}?[a-z-]{3,}s)\b(?!\s*" + MATH + ")", after)
     ):  # "a batch of $n$ training samples", "exactly $k$ particles": n, k count them
         if not set(count.group(1).split()) & (_NOT_NOUNS | _VERBS_S):
             found.append(("count", "the number of " + count.group(1)))
@@ -182,6 +185,12 @@ def defines(before: str, after: str) -> list[tuple[str, str]]:
     return found
 
 
+# Words after which a formula and a plural noun count something: "a batch of $n$ samples",
+# "exactly $k$ particles", "a system with $N$ atoms", "we draw $M$ samples".
+_COUNT_CUE = (
+    r"\b(?:of|with|exactly|at least|at most|first|draws?|drawing|drawn|samples?|sampling|"
+    r"sampled|generates?|generating|uses?|using|has|have|contains?|containing)\s*$"
+)
 _CLAUSE_START = set(
     "define defines defined denote denotes denoted call calls called compute computes computed "
     "is are be as with where given and or then".split()
