@@ -218,3 +218,18 @@ def test_a_sentence_that_leads_into_a_display_defines_its_left_side(
     assert [p.text for p in phrases] == ([what] if what else [])
     if what:
         assert phrases[0].symbol.key == "S" and phrases[0].line == 1
+
+
+def test_a_range_near_the_formula_beats_the_symbol_as_written_elsewhere() -> None:
+    filler = "Some words of prose that define nothing at all. " * 20 + "\n\n"  # 1,000 chars
+    text = (
+        "If $x$ adopts discrete values $x_1, x_2, \\ldots$ we sum them.\n\nEQUATION\n\n"
+        + filler * 3
+        + "Here $x_j$ is a realization of the random variable and $S_n$ is a matrix.\n\n"
+    )
+    phrases = find_definitions({"p.tex": text})
+    at = text.index("EQUATION")
+    found = choose(symbol("x_j"), phrases, "p.tex", at, at + 8, None, ["p.tex"])
+    assert found is not None and found.match == "family" and found.phrase.line == 1
+    # a generic index far from the formula defines no other member
+    assert choose(symbol("S_0"), phrases, "p.tex", at, at + 8, None, ["p.tex"]) is None

@@ -70,8 +70,10 @@ def choose(
     the formula's paragraph and the next one); a way of defining that says what the symbol is
     ("$X$ is the …") before one that only names it ("the loss $L$"); then a definition
     elsewhere in the project (files in `order`), where only the former count, and only for a
-    symbol more distinctive than one Latin letter. The symbol as written first; then at other
-    indices, as a member of a defined range, and last by its base symbol, near it only."""
+    symbol more distinctive than one Latin letter, as written. Near the formula, the symbol as
+    written first; then at other indices, as a member of a defined range, and last by its base
+    symbol: a range defined next to the formula says more of it than the symbol as written
+    pages away, and S_n defined elsewhere says nothing of S_0."""
     rank = {name: index for index, name in enumerate(order)}
     reach = NEAR if _distinctive(symbol) else NEAR_LETTER
 
@@ -87,20 +89,20 @@ def choose(
         return None
 
     family, base = symbol.family, symbol.base_key
-    for kind, match in (
-        ("exact", lambda p: p.symbol.key == symbol.key),
-        ("index", lambda p: p.symbol.shape == symbol.shape),
-        (
-            "family",
-            lambda p: (
-                bool(family) and (p.family or _generic(p.symbol)) and p.symbol.family == family
-            ),
+    kinds = {
+        "exact": lambda p: p.symbol.key == symbol.key,
+        "index": lambda p: p.symbol.shape == symbol.shape,
+        "family": lambda p: (
+            bool(family) and (p.family or _generic(p.symbol)) and p.symbol.family == family
         ),
-        ("base", lambda p: base != symbol.key and p.symbol.key == base),
-    ):
-        candidates = [
-            p for p in phrases if match(p) and not (p.file == file and start <= p.offset < end)
-        ]
+        "base": lambda p: base != symbol.key and p.symbol.key == base,
+    }
+    matching = {
+        kind: [p for p in phrases if match(p) and not (p.file == file and start <= p.offset < end)]
+        for kind, match in kinds.items()
+    }
+    # near the formula: the symbol as written, then at other indices, in a range, by its base
+    for kind, candidates in matching.items():
         strong = [p for p in candidates if p.strong]
         found = near(strong)
         if found is None and _distinctive(symbol):
@@ -110,13 +112,15 @@ def choose(
             earlier = [p for p in strong if p.file == file and p.offset < start and p.formal]
             found = max(earlier, key=lambda p: p.offset) if earlier else None
         found = found or near(candidates)
-        if found is None and kind != "base" and _distinctive(symbol):
-            greek = re.fullmatch(r"\\[A-Za-z]+", symbol.key) is not None  # \theta, \sigma
-            elsewhere = strong or [p for p in candidates if greek and p.how == "noun"]
-            if elsewhere:
-                found = min(
-                    elsewhere, key=lambda p: (p.file != file, rank.get(p.file, len(rank)), p.offset)
-                )
         if found is not None:
             return Found(found, kind)
+    # elsewhere in the project: only what says what the symbol is, as written
+    if _distinctive(symbol):
+        greek = re.fullmatch(r"\\[A-Za-z]+", symbol.key) is not None  # \theta, \sigma
+        elsewhere = [p for p in matching["exact"] if p.strong or (greek and p.how == "noun")]
+        if elsewhere:
+            found = min(
+                elsewhere, key=lambda p: (p.file != file, rank.get(p.file, len(rank)), p.offset)
+            )
+            return Found(found, "exact")
     return None
