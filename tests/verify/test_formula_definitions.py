@@ -84,6 +84,8 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "The inertial force scale $\\rho V_0^2$ is large.",  # a product, not a list
         "Suppose the joint $x, y$ distribution is known.",  # one thing, not x and y
         "Take a given dataset $(y, X)$ to fit.",  # a pair is named, not its members
+        "At a distance of $r_i$ the shower has a delay.",  # a clause, not an apposition
+        "Simulated $x_i$ were drawn as follows.",  # "as" is no plural noun
     ],
 )
 def test_uses_are_not_definitions(text: str) -> None:

@@ -20,7 +20,7 @@ _DETERMINER = r"(?:the|a|an|one|each|every|our|its|their|this|that|some|any|all|
 _NP_END = re.compile(
     r"[.;:!?()\[\],]|,\s*" + MATH
     + r"|\s(?:and|or)\s+" + MATH + r"|\b(?:where|which|that|whose|such that|while|whereas|"
-    r"is|are|was|were|will|can|may|must|should)\b"
+    r"is|are|was|were|will|can|may|must|should|has|have|had)\b"
 )  # fmt: skip
 # Verbs in the third person that a count pattern ("of $n$ samples") must not take for a
 # plural noun.
@@ -149,7 +149,7 @@ def defines(before: str, after: str) -> list[tuple[str, str]]:
         rest = match["rest"]
         is_like = re.match(r"\s*,?\s*(?:is|are|was|were)\b", after, re.IGNORECASE)
         plural = re.match(r"\s*,?\s*(?:are|were)\b", after, re.IGNORECASE) and re.match(
-            r"(?:[a-z-]+\s+){0,3}[a-z-]+s\b", rest
+            r"(?:[a-z-]+\s+){0,3}[a-z-]{3,}s\b", rest
         )  # "$a$, $b$ are explicitly given rational constants"
         if not is_like or plural or re.match(_DETERMINER + r"\s", rest, re.IGNORECASE):
             if phrase := _noun_phrase(rest):
@@ -167,7 +167,9 @@ def defines(before: str, after: str) -> list[tuple[str, str]]:
             found.append(("denote", phrase))
     if m := re.match(r"\s*,?\s*(?P<np>(?:the|a|an)\s+.*)", after, re.IGNORECASE | re.S):
         cue = re.search(r"(?:^|\b(?:with|where|and|for|given|of)|[,;:(])\s*$", before_l)
-        if cue and (phrase := _noun_phrase(m["np"])):
+        clause = re.match(r"[^.;:,()]*?\b(?:is|are|was|were|has|have|had)\b", m["np"])
+        if cue and not clause and (phrase := _noun_phrase(m["np"])):
+            # "with $T$ the temperature"; not "at a distance of $r$ the shower has a delay"
             found.append(("apposition", phrase))
     if re.search(r"\(\s*$", before) and re.match(r"\s*\)", after):
         # in parentheses after what it names: "the speed of light ($c$)"
