@@ -149,7 +149,7 @@ def defines(before: str, after: str) -> list[tuple[str, str]]:
         rest = match["rest"]
         is_like = re.match(r"\s*,?\s*(?:is|are|was|were)\b", after, re.IGNORECASE)
         plural = re.match(r"\s*,?\s*(?:are|were)\b", after, re.IGNORECASE) and re.match(
-            r"(?:[a-z-]+\s+){0,3}[a-z-]{3,}s\b", rest
+            r"(?:(?!(?:as|by|from|to|in|on|at|with|for)\s)[a-z-]+\s+){0,3}[a-z-]{3,}s\b", rest
         )  # "$a$, $b$ are explicitly given rational constants"
         if not is_like or plural or re.match(_DETERMINER + r"\s", rest, re.IGNORECASE):
             if phrase := _noun_phrase(rest):
