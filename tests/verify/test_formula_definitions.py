@@ -208,6 +208,11 @@ def test_named_symbols_keep_their_scripts_and_one_key_for_two_spellings() -> Non
         ("If $\\epsilon(t)$ is white noise, the PSD of this process is", "the PSD of this process"),
         ("For these definitions, the kernel becomes", "the kernel"),
         ("The kernel for this value of $Q$ is", "The kernel for this value of Q"),
+        ("The kernel function for a CARMA$(J,\\,K)$ model is",
+         "The kernel function for a CARMA(J, K) model"),
+        ("This gives a sum of terms and the PSD for this component is",
+         "the PSD for this component"),
+        ("The covariance function used for it has the form", "The covariance function used for it"),
         ("If $x$ is discrete, the corresponding definition becomes", None),  # says nothing
         ("We then find that the result is", None),
     ],
@@ -235,3 +240,11 @@ def test_a_range_near_the_formula_beats_the_symbol_as_written_elsewhere() -> Non
     assert found is not None and found.match == "family" and found.phrase.line == 1
     # a generic index far from the formula defines no other member
     assert choose(symbol("S_0"), phrases, "p.tex", at, at + 8, None, ["p.tex"]) is None
+
+
+def test_index_0_is_a_reference_value_not_a_member_of_a_generic_index() -> None:
+    text = "Here $S_j$ is the power of component $j$.\n\nEQUATION"
+    phrases = find_definitions({"p.tex": text})
+    at = text.index("EQUATION")
+    assert choose(symbol("S_2"), phrases, "p.tex", at, at + 8) is not None
+    assert choose(symbol("S_0"), phrases, "p.tex", at, at + 8) is None

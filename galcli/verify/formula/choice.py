@@ -31,6 +31,12 @@ def _generic(symbol: NamedSymbol) -> bool:
     return any(re.fullmatch(r"[i-n]", script or "") for script in (symbol.sub, symbol.sup))
 
 
+def _reference(symbol: NamedSymbol) -> bool:
+    """A symbol at index 0 ($S_0$, $V_0$, $t_0$): a reference value more often than one member
+    of what $S_j$ says."""
+    return symbol.sub == "0"
+
+
 @dataclass(frozen=True)
 class Found:
     """The definition chosen for a symbol, and how the symbol matched the phrase's: as
@@ -93,7 +99,9 @@ def choose(
         "exact": lambda p: p.symbol.key == symbol.key,
         "index": lambda p: p.symbol.shape == symbol.shape,
         "family": lambda p: (
-            bool(family) and (p.family or _generic(p.symbol)) and p.symbol.family == family
+            bool(family)
+            and (p.family or (_generic(p.symbol) and not _reference(symbol)))
+            and p.symbol.family == family
         ),
         "base": lambda p: base != symbol.key and p.symbol.key == base,
     }

@@ -178,9 +178,10 @@ def find_definitions(
 
 
 _LEAD_IN = re.compile(
-    r"(?:^|[.:;]\s|\bthen\s|,\s)(?P<np>[^.:;,]{3,160}?),?\s*(?:(?:(?:is|are)\s+)?(?:given|"
-    r"defined|computed|estimated|calculated|obtained|written|expressed)\s+(?:by|as)(?:\s+the\s+"
-    r"(?:formula|expression|equation|relation))?|is|are|becomes|reads|takes the form)\s*:?\s*$",
+    r"(?:^|[.:;]\s|\b(?:then|and)\s|,\s)(?P<np>[^.:;,]{3,160}?),?\s*(?:(?:(?:is|are)\s+)?(?:"
+    r"given|defined|computed|estimated|calculated|obtained|written|expressed)\s+(?:by|as)(?:\s+"
+    r"the\s+(?:formula|expression|equation|relation))?|is|are|becomes|reads|(?:takes|has) the "
+    r"form)\s*:?\s*$",
     re.I,
 )
 
@@ -214,12 +215,25 @@ def _equations(file: _File, text: str) -> list[Phrase]:
             )
             continue
         start = file.structure.paragraph(max(math.start - 1, 0))[0]
-        lead = _LEAD_IN.search(clean(file.hidden[start : math.start]))
-        if lead is not None and _lead_subject(lead["np"]):
+        subject = _lead_in(file.hidden[start : math.start])
+        if subject:
             line = file.lines(max(math.start - 1, 0))[0]
-            subject = _INLINE.sub(lambda m: _math_text(m["a"] or m["b"]), _lead_subject(lead["np"]))
             found.append(Phrase(symbols[0], subject, file.path, line, math.start - 1, "lead-in"))
     return found
+
+
+def _lead_in(prose: str) -> str:
+    """What the sentence that ends `prose` (the paragraph before a display) says the display
+    defines ("the PSD of this process is"), its formulas in Unicode; "" for nothing."""
+    inline: list[str] = []  # its formulas stand apart while it is read ("a CARMA$(J, K)$ model")
+
+    def aside(match: re.Match[str]) -> str:
+        inline.append(match["a"] if match["a"] is not None else match["b"])
+        return f"{MATH}{len(inline) - 1}{MATH}"
+
+    lead = _LEAD_IN.search(clean(_INLINE.sub(aside, prose)))
+    subject = _lead_subject(lead["np"]) if lead is not None else ""
+    return re.sub(MATH + r"(\d+)" + MATH, lambda m: _math_text(inline[int(m[1])]), subject)
 
 
 def _lead_subject(phrase: str) -> str:
@@ -227,7 +241,8 @@ def _lead_subject(phrase: str) -> str:
     of a random quantity"), or "" when it is no noun phrase."""
     # the clause that leads in: "operations when the covariance function is given by"
     phrase = re.split(
-        r"\b(?:if|when|where|whereas|while|since|because|then|so|thus|hence|here|now)\b",
+        r"\b(?:if|when|where|whereas|while|since|because|then|so|thus|hence|here|now)\b"
+        r"|\band(?=\s+(?:the|a|an)\s)",
         phrase,
         flags=re.I,
     )[-1].strip()
