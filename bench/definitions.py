@@ -7,14 +7,17 @@ defining phrase or "not defined" (null). A reported definition is correct when i
 gold file and its line is within ±1 of the gold line (or of another genuine definition the
 label lists). Precision: correct / reported; recall: correct / symbols the paper defines.
 The "tune" split (two thesis chapters) is what the extraction rules were written on; "test" is
-everything else (other chapters, SymPy, SciPy). `--heldout DIR` adds two held-out sets of
-papers nobody tuned on (bench/data/heldout_definitions.jsonl: 172 symbols of two papers;
-heldout2_definitions.jsonl: 156 symbols of two theses; heldout3_definitions.jsonl: 167
-symbols of a letter and a paper), labelled from galcli's symbol lists alone, never from its
-definitions; docs/explain-formula.md says which were read while rules were written. Also: the
-time `explain-formula --file F --label L` takes as a whole process (target ≤ 1.5 s).
+everything else (other chapters, SymPy, SciPy). `--heldout DIR` adds the held-out sets of
+papers nobody tuned on, each labelled from galcli's symbol lists alone, never from its
+definitions (bench/data/): heldout_definitions.jsonl, 172 symbols of two papers;
+heldout2_definitions.jsonl, 156 symbols of two theses; heldout3_definitions.jsonl, 167 symbols
+of a letter and a paper; heldout4_definitions.jsonl, 158 symbols of a paper and a thesis (whose
+licence allows unmodified copies only: its rows give lines, not phrases).
+docs/explain-formula.md says which were read while rules were written. Also: the time
+`explain-formula --file F --label L` takes as a whole process (target ≤ 1.5 s). `--by-kind`:
+precision by how each definition was found.
 
-    python bench/definitions.py [--corpora PATH] [--heldout DIR] [--show-errors]
+    python bench/definitions.py [--corpora PATH] [--heldout DIR] [--show-errors] [--by-kind]
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ GOLD = ROOT / "tests" / "data" / "formula_definitions.jsonl"
 HELDOUT = ROOT / "bench" / "data" / "heldout_definitions.jsonl"
 HELDOUT2 = ROOT / "bench" / "data" / "heldout2_definitions.jsonl"
 HELDOUT3 = ROOT / "bench" / "data" / "heldout3_definitions.jsonl"
+HELDOUT4 = ROOT / "bench" / "data" / "heldout4_definitions.jsonl"
 
 
 def evaluate(
@@ -147,13 +151,14 @@ def main() -> None:
     started = time.perf_counter()
     counts = evaluate(corpora, args.show_errors)
     if args.heldout:
-        for gold in (HELDOUT, HELDOUT2, HELDOUT3):
+        for gold in (HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4):
             counts.update(evaluate(corpora, args.show_errors, gold, args.heldout))
     seconds = time.perf_counter() - started
     print("## definitions of equation symbols, against tests/data/formula_definitions.jsonl")
     print("| split | symbols | defined in the paper | reported | correct | precision | recall |")
     print("|---|---|---|---|---|---|---|")
-    for split in [s for s in ("tune", "test", "heldout", "heldout2", "heldout3") if s in counts]:
+    splits = ("tune", "test", "heldout", "heldout2", "heldout3", "heldout4")
+    for split in [s for s in splits if s in counts]:
         c = counts[split]
         precision = c["correct"] / c["reported"] if c["reported"] else float("nan")
         recall = c["correct"] / c["defined"] if c["defined"] else float("nan")
