@@ -86,6 +86,9 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "Take a given dataset $(y, X)$ to fit.",  # a pair is named, not its members
         "At a distance of $r_i$ the shower has a delay.",  # a clause, not an apposition
         "Simulated $x_i$ were drawn as follows.",  # "as" is no plural noun
+        "Here $\\omega$ is a decreasing function of $x$.",  # a property, not what it is
+        "Then $r$ gives rise to the basis vectors.",  # nor is this
+        "The mean of $s$ increases with time.",  # a verb, not a plural noun counted
     ],
 )
 def test_uses_are_not_definitions(text: str) -> None:
@@ -213,6 +216,7 @@ def test_named_symbols_keep_their_scripts_and_one_key_for_two_spellings() -> Non
         ("This gives a sum of terms and the PSD for this component is",
          "the PSD for this component"),
         ("The covariance function used for it has the form", "The covariance function used for it"),
+        ("Hence the condition (\\ref{eq:bc}) may be re-written as", None),
         ("If $x$ is discrete, the corresponding definition becomes", None),  # says nothing
         ("We then find that the result is", None),
     ],

@@ -178,7 +178,7 @@ def find_definitions(
 
 
 _LEAD_IN = re.compile(
-    r"(?:^|[.:;]\s|\b(?:then|and)\s|,\s)(?P<np>[^.:;,]{3,160}?),?\s*(?:(?:(?:is|are)\s+)?(?:"
+    r"(?:^|[.:;]\s|\b(?:then|and)\s|,\s)(?P<np>[^.:;,]{3,160}?),?\s*(?<![-\w])(?:(?:(?:is|are)\s+)?(?:"
     r"given|defined|computed|estimated|calculated|obtained|written|expressed)\s+(?:by|as)(?:\s+"
     r"the\s+(?:formula|expression|equation|relation))?|is|are|becomes|reads|(?:takes|has) the "
     r"form)\s*:?\s*$",
@@ -246,6 +246,8 @@ def _lead_subject(phrase: str) -> str:
         phrase,
         flags=re.I,
     )[-1].strip()
+    phrase = re.sub(r"\(\s*\)", " ", phrase)  # a reference's parentheses, emptied
+    phrase = " ".join(phrase.split())
     words = phrase.split()
     if not words or len(words) > 16 or words[0].lower() not in ("the", "a", "an", "its", "their"):
         return ""

@@ -26,7 +26,8 @@ _NP_END = re.compile(
 # plural noun.
 _VERBS_S = set(
     "yields gives shows means becomes follows holds denotes represents equals reads takes has "
-    "is was does goes leads makes needs uses remains converges tends varies depends".split()
+    "is was does goes leads makes needs uses remains converges tends varies depends increases "
+    "decreases grows changes scales exists appears occurs".split()
 )
 _NOT_NOUNS = set(
     "is are was were be been being has have had do does did can could may might must shall will "
@@ -69,6 +70,11 @@ def vague(phrase: str) -> bool:
     "the following")."""
     words = [w for w in re.findall(r"[A-Za-z]+", phrase) if w.lower() not in _DETERMINERS]
     return all(w.lower() in _VAGUE | _NOT_NOUNS or len(w) <= 2 for w in words)
+
+
+# What a copula says of a symbol that is no definition: "$\\omega$ is a decreasing function of
+# $x$", "$r$ gives rise to …".
+_PROPERTY = re.compile(r"(?:an?\s+(?:[a-z-]+\s+)?function\s+of\b|rise\b)", re.I)
 
 
 def _noun_phrase(after: str) -> str | None:
@@ -152,7 +158,7 @@ def defines(before: str, after: str) -> list[tuple[str, str]]:
             r"(?:(?!(?:as|by|from|to|in|on|at|with|for)\s)[a-z-]+\s+){0,3}[a-z-]{3,}s\b", rest
         )  # "$a$, $b$ are explicitly given rational constants"
         if not is_like or plural or re.match(_DETERMINER + r"\s", rest, re.IGNORECASE):
-            if phrase := _noun_phrase(rest):
+            if (phrase := _noun_phrase(rest)) and not _PROPERTY.match(phrase):
                 found.append(("is", phrase))
     if re.search(r"\blet\s*$", before_l) and (
         m := re.match(r"\s*(?:be|denote)\s+(.*)", after, re.S)
