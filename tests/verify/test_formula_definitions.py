@@ -58,6 +58,9 @@ def definitions(text: str) -> dict[str, str]:
         ("Here $\\Delta t_i$ is the time difference to detector $i$.", "t_{i}",
          "the time difference to detector i"),
         ("We detect exactly $k$ particles.", "k", "the number of particles"),
+        # the commas of a subscript are no list's
+        ("where $g_{r,t}$ is the dispatch of generator $r$ at time $t$", "g_{r,t}",
+         "the dispatch of generator r at time t"),
         ("Because a system with $N$ particles has many states.", "N", "the number of particles"),
         ("By first sampling $M$ samples we estimate it.", "M", "the number of samples"),
         ("Here $d \\in \\{-1, 1\\}$ is the classifier direction.", "d", "the classifier direction"),

@@ -119,7 +119,7 @@ def _shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
     # the time difference").
     bare = sorted({_bare(s.latex) for s in symbols}, key=len, reverse=True)  # x_1 before x
     written = "|".join(map(re.escape, bare))
-    for piece in _LIST_SEPARATOR.split(text):
+    for piece in _items(text):
         piece = _bare(re.sub(r"^\s*\\[Dd]elta\s+(?=[A-Za-z\\])", "", piece))
         if piece and not (
             len(set(re.findall(written, piece))) == 1 and not re.sub(written, "", piece)
@@ -131,6 +131,21 @@ def _shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
 _PLURAL_VERB = re.compile(r"\s*,?\s*(?:are|were|denote|represent|stand for|refer to)\b", re.I)
 _LIST_SEPARATOR = re.compile(r",|\\,|\\[cl]?dots[b]?|\.\.\.")
 _LAYOUT = re.compile(r"\\(?:[;!{}]|(?:left|right|quad|forall|[bB]ig[lr]?)(?![A-Za-z]))|[\s(){}]")
+
+
+def _items(latex: str) -> list[str]:
+    """The items of a list in a formula: split at its commas and dots outside braces (the
+    commas of `g_{r,t}` are the subscript's)."""
+    items, depth, start = [], 0, 0
+    for match in re.finditer(r"\\[{}]|[{}]|" + _LIST_SEPARATOR.pattern, latex):
+        if match.group() in ("\\{", "\\}"):
+            continue  # a brace written out: "\\{u_1 \\cdots u_T\\}"
+        if match.group() in ("{", "}"):
+            depth += 1 if match.group() == "{" else -1
+        elif depth == 0:
+            items.append(latex[start : match.start()])
+            start = match.end()
+    return [*items, latex[start:]]
 
 
 def _bare(latex: str) -> str:
