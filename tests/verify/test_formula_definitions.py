@@ -58,6 +58,12 @@ def definitions(text: str) -> dict[str, str]:
         ("Here $\\Delta t_i$ is the time difference to detector $i$.", "t_{i}",
          "the time difference to detector i"),
         ("We detect exactly $k$ particles.", "k", "the number of particles"),
+        # a bound says what a symbol ranges over; the words say what it is
+        ("where $0 \\leq x \\leq 1$ is the distance to the optimum.", "x",
+         "the distance to the optimum"),
+        ("We add a scaling parameter $\\beta \\geq 0$ to it.", "\\beta", "a scaling parameter"),
+        ("with $k$~being the conductivity of the object,", "k", "the conductivity of the object"),
+        ("and respectively let $\\theta$ and~$\\phi$ be the angles", "\\phi", "the angles"),
         # the commas of a subscript are no list's
         ("where $g_{r,t}$ is the dispatch of generator $r$ at time $t$", "g_{r,t}",
          "the dispatch of generator r at time t"),
@@ -92,6 +98,7 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "Here $\\omega$ is a decreasing function of $x$.",  # a property, not what it is
         "Then $r$ gives rise to the basis vectors.",  # nor is this
         "The mean of $s$ increases with time.",  # a verb, not a plural noun counted
+        "This holds for $k > 0$ and $0 < \\delta < 1$.",  # a bound alone defines nothing
     ],
 )
 def test_uses_are_not_definitions(text: str) -> None:
@@ -220,6 +227,12 @@ def test_named_symbols_keep_their_scripts_and_one_key_for_two_spellings() -> Non
          "the PSD for this component"),
         ("The covariance function used for it has the form", "The covariance function used for it"),
         ("Hence the condition (\\ref{eq:bc}) may be re-written as", None),
+        ("It is selected against with a negative coefficient which can be approximated by:",
+         "a negative coefficient"),
+        ("For each mutant we compute its fitness and then the selection coefficient:",
+         "the selection coefficient"),
+        ("We define the final loss as the following sum:", "the final loss"),
+        ("The final relation is:", None),
         ("If $x$ is discrete, the corresponding definition becomes", None),  # says nothing
         ("We then find that the result is", None),
     ],

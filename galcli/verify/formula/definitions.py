@@ -83,11 +83,16 @@ _RELATION = re.compile(
 @lru_cache(maxsize=4096)
 def _shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
     """The symbols a formula in prose can define, and its form: "one" symbol (with its
-    arguments), a "list" of them, a "type" declaration (x ∈ S, f: A → B), a "definition"
-    (X := …, X ≡ …), an "equation" (X = …), or "other" (defines nothing)."""
+    arguments), a "list" of them, a "type" declaration (x ∈ S, f: A → B), a "bound" (0 ≤ x ≤ 1,
+    k > 0), a "definition" (X := …, X ≡ …), an "equation" (X = …), or "other" (defines
+    nothing). A bound says what a symbol ranges over, not what it is: only the words around it
+    define it ("$0 \\leq x \\leq 1$ is the distance")."""
     from galcli.verify.formula.parse import parse
 
     text = re.sub(r",?\s*\\forall\b.*$", "", content.strip(), flags=re.S)  # h_k, ∀k ∈ C(j)
+    bounds = _BOUNDS.fullmatch(text)
+    if bounds:  # 0 ≤ x ≤ 1 bounds x, as x ∈ [0, 1] does
+        text = bounds["symbol"] + " \\in " + text
     relation = _DEFINING.search(text) or _RELATION.search(text)
     left = text[: relation.start()] if relation else text
     try:
@@ -103,6 +108,8 @@ def _shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
         kind = (
             "definition"
             if _DEFINING.fullmatch(word)
+            else "bound"
+            if bounds or _SIGN.match(text[relation.start() :])
             else "type"
             if word in ("\\in", ":", "\\colon")
             else "equation"
@@ -131,6 +138,15 @@ def _shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
 _PLURAL_VERB = re.compile(r"\s*,?\s*(?:are|were|denote|represent|stand for|refer to)\b", re.I)
 _LIST_SEPARATOR = re.compile(r",|\\,|\\[cl]?dots[b]?|\.\.\.")
 _LAYOUT = re.compile(r"\\(?:[;!{}]|(?:left|right|quad|forall|[bB]ig[lr]?)(?![A-Za-z]))|[\s(){}]")
+
+
+# A symbol between two bounds ("0 \\leq x \\leq 1"), and a bound that declares what precedes it
+# ("k > 0", "\\beta \\geq 0"): both say what a symbol ranges over, as x ∈ S does.
+_LESS = r"(?:<|\\le(?:q|qslant)?(?![A-Za-z]))"
+_BOUNDS = re.compile(
+    rf"\s*-?[\w.\\]+\s*{_LESS}\s*(?P<symbol>[^<>=]+?)\s*{_LESS}\s*-?[\w.\\]+\s*[.,]?\s*"
+)
+_SIGN = re.compile(r"(?:>|<|\\[gl]eq?(?:slant)?(?![A-Za-z]))\s*-?\d+(?:\.\d+)?\s*[.,]?\s*$")
 
 
 def _items(latex: str) -> list[str]:
@@ -195,8 +211,9 @@ def find_definitions(
 _LEAD_IN = re.compile(
     r"(?:^|[.:;]\s|\b(?:then|and)\s|,\s)(?P<np>[^.:;,]{3,160}?),?\s*(?<![-\w])(?:(?:(?:is|are)\s+)?(?:"
     r"given|defined|computed|estimated|calculated|obtained|written|expressed)\s+(?:by|as)(?:\s+"
-    r"the\s+(?:formula|expression|equation|relation))?|is|are|becomes|reads|(?:takes|has) the "
-    r"form)\s*:?\s*$",
+    r"the\s+(?:formula|expression|equation|relation))?|(?:(?:is|are|can be)\s+)?(?:approximated|"
+    r"modell?ed|described|determined|characteri[sz]ed)\s+(?:by|as)|is|are|becomes|reads|"
+    r"(?:takes|has) the form)\s*:?\s*$",
     re.I,
 )
 
@@ -237,6 +254,15 @@ def _equations(file: _File, text: str) -> list[Phrase]:
     return found
 
 
+# "we compute its fitness and then the selection coefficient of the mutant:" (a sentence that
+# computes, defines or obtains something, ending on it and a colon)
+_COLON_LEAD_IN = re.compile(
+    r"\b(?:computes?|computed|defines?|defined|obtains?|obtained|writes?|introduces?|gets?)\b"
+    r"[^.:;]*?\b(?P<np>(?:the|an?)\s[^.:;,]{3,100}?)\s*:\s*$",
+    re.I,
+)
+
+
 def _lead_in(prose: str) -> str:
     """What the sentence that ends `prose` (the paragraph before a display) says the display
     defines ("the PSD of this process is"), its formulas in Unicode; "" for nothing."""
@@ -246,8 +272,12 @@ def _lead_in(prose: str) -> str:
         inline.append(match["a"] if match["a"] is not None else match["b"])
         return f"{MATH}{len(inline) - 1}{MATH}"
 
-    lead = _LEAD_IN.search(clean(_INLINE.sub(aside, prose)))
-    subject = _lead_subject(lead["np"]) if lead is not None else ""
+    text = clean(_INLINE.sub(aside, prose))
+    lead = _LEAD_IN.search(text)
+    if lead is None and (lead := _COLON_LEAD_IN.search(text)) is not None:
+        subject = _lead_subject(lead["np"].split(" as ")[0])  # "define the loss as the sum:"
+    else:
+        subject = _lead_subject(lead["np"]) if lead is not None else ""
     return re.sub(MATH + r"(\d+)" + MATH, lambda m: _math_text(inline[int(m[1])]), subject)
 
 
@@ -255,8 +285,12 @@ def _lead_subject(phrase: str) -> str:
     """The noun phrase a lead-in sentence names ("An estimate of the (true) expectation value
     of a random quantity"), or "" when it is no noun phrase."""
     # the clause that leads in: "operations when the covariance function is given by"
+    if relative := re.search(r"^(?P<before>.*)\b(?:which|that)\s*$", phrase, re.I):
+        # "a negative selection coefficient which (can be approximated by)"
+        last = list(re.finditer(r"\b(?:the|an?)\s", relative["before"], re.I))
+        phrase = relative["before"][last[-1].start() :] if last else ""
     phrase = re.split(
-        r"\b(?:if|when|where|whereas|while|since|because|then|so|thus|hence|here|now)\b"
+        r"\b(?:if|when|where|whereas|while|which|since|because|then|so|thus|hence|here|now)\b"
         r"|\band(?=\s+(?:the|a|an)\s)",
         phrase,
         flags=re.I,
@@ -270,7 +304,7 @@ def _lead_subject(phrase: str) -> str:
 
 
 _CUE = re.compile(r"\b(?:where|with|for|let|given|and|set|define|defining)\s*,?\s*$", re.I)
-_JOIN = re.compile(r"\s*(?:,|,?\s*and|,?\s*or)?\s*")
+_JOIN = re.compile(r"[\s~]*(?:,|,?[\s~]*and|,?[\s~]*or)?[\s~]*")
 
 
 def _groups(hidden: str, maths: list[re.Match[str]]) -> list[list[int]]:
@@ -331,7 +365,7 @@ def _in_prose(file: _File) -> list[Phrase]:
                 words
                 if form in ("one", "list")
                 else [w for w in words if w[0] in ("noun", "apposition", "is", "let", "denote")]
-                if form == "type"
+                if form in ("type", "bound")
                 # "$\\nu = \\mu/\\rho$ is the kinematic viscosity", "the Weber number
                 # $We \\equiv \\rho V^2 D/\\gamma$": what is said of it is said of its left side
                 else [w for w in words if w[0] in _SAID_OF[form]]

@@ -61,7 +61,8 @@ _VAGUE = set(
     "following above below same previous next former latter first last other rest case "
     "cases example examples one ones result results expression expressions term terms formula "
     "formulas equation equations relation relations quantity quantities value values thing "
-    "things element elements definition definitions form corresponding".split()
+    "things element elements definition definitions form corresponding final resulting general "
+    "full complete overall new".split()
 )
 
 
@@ -171,7 +172,7 @@ def defines(before: str, after: str) -> list[tuple[str, str]]:
     if m := re.search(r"\b(?:denote|call|write)\s+(?P<np>.+?)\s+(?:by|as)\s*$", before, re.I):
         if phrase := _noun_phrase(m["np"]):
             found.append(("denote", phrase))
-    if m := re.match(r"\s*,?\s*(?P<np>(?:the|a|an)\s+.*)", after, re.IGNORECASE | re.S):
+    if m := re.match(r"\s*,?\s*(?:being\s+)?(?P<np>(?:the|a|an)\s+.*)", after, re.I | re.S):
         cue = re.search(r"(?:^|\b(?:with|where|and|for|given|of)|[,;:(])\s*$", before_l)
         clause = re.match(r"[^.;:,()]*?\b(?:is|are|was|were|has|have|had)\b", m["np"])
         if cue and not clause and (phrase := _noun_phrase(m["np"])):
