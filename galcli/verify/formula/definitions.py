@@ -21,18 +21,17 @@ import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-from galcli.errors import InputError
 from galcli.latex.scan import LineIndex
 from galcli.latex.sentences import sentence_at
 from galcli.latex.structure import Structure, blank
 from galcli.latex.texlex import Definition, mask
+from galcli.verify.formula.lead_in import lead_in
 from galcli.verify.formula.macros import expand_macros
-from galcli.verify.formula.prose import MATH, clean, defines, vague
-from galcli.verify.formula.symbols import NamedSymbol, named_symbols
+from galcli.verify.formula.prose import MATH, clean, defines
+from galcli.verify.formula.shapes import DEFINING, INLINE, RELATION, math_text, shapes
+from galcli.verify.formula.symbols import NamedSymbol
 
-_INLINE = re.compile(r"\\\((?P<a>.*?)\\\)|(?<![\\$])\$(?!\$)(?P<b>(?:[^$\\]|\\.)+?)\$", re.S)
 _DISPLAY = re.compile(
     r"\\begin\{(?P<env>equation|align|gather|multline|eqnarray|flalign|alignat|displaymath|math)"
     r"\*?\}.*?\\end\{(?P=env)\*?\}|\\\[.*?\\\]|\$\$.*?\$\$",
@@ -62,7 +61,7 @@ class Phrase:
     @property
     def formal(self) -> bool:
         """Whether its formula defines the symbol by `:=` or `\\equiv` (`X \\equiv …`)."""
-        return _DEFINING.search(self.written) is not None
+        return DEFINING.search(self.written) is not None
 
     @property
     def strong(self) -> bool:
@@ -73,102 +72,7 @@ class Phrase:
 
 # -- reading the prose around a formula ------------------------------------------------------
 
-_DEFINING = re.compile(r":=|\\coloneqq|\\equiv|\\triangleq|\\doteq|\\eqqcolon")
-_RELATION = re.compile(
-    r"(?<![<>!\\])=|<|>|\\(?:in|notin|subset|subseteq|leq?|geq?|neq?|approx|sim|simeq|propto|"
-    r"to|mapsto|rightarrow|ll|gg|mid|colon)(?![A-Za-z])|(?<!\\):"
-)
-
-
-@lru_cache(maxsize=4096)
-def _shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
-    """The symbols a formula in prose can define, and its form: "one" symbol (with its
-    arguments), a "list" of them, a "type" declaration (x ∈ S, f: A → B), a "bound" (0 ≤ x ≤ 1,
-    k > 0), a "definition" (X := …, X ≡ …), an "equation" (X = …), or "other" (defines
-    nothing). A bound says what a symbol ranges over, not what it is: only the words around it
-    define it ("$0 \\leq x \\leq 1$ is the distance")."""
-    from galcli.verify.formula.parse import parse
-
-    text = re.sub(r",?\s*\\forall\b.*$", "", content.strip(), flags=re.S)  # h_k, ∀k ∈ C(j)
-    bounds = _BOUNDS.fullmatch(text)
-    if bounds:  # 0 ≤ x ≤ 1 bounds x, as x ∈ [0, 1] does
-        text = bounds["symbol"] + " \\in " + text
-    relation = _DEFINING.search(text) or _RELATION.search(text)
-    left = text[: relation.start()] if relation else text
-    try:
-        symbols = [s for s in named_symbols(left, parse(left)) if s.role != "function"]
-    except InputError:
-        return (), "other"
-    if not symbols:
-        return (), "other"
-    first = symbols[0]
-    applied = re.match(r"\s*(?:\\left)?\(", left[first.end :]) and left.startswith(first.latex)
-    if relation is not None:
-        word = relation.group(0)
-        kind = (
-            "definition"
-            if _DEFINING.fullmatch(word)
-            else "bound"
-            if bounds or _SIGN.match(text[relation.start() :])
-            else "type"
-            if word in ("\\in", ":", "\\colon")
-            else "equation"
-            if word == "="
-            else "other"
-        )
-        one = len(symbols) == 1 or applied
-        return ((first,), kind) if one and kind != "other" else ((), "other")
-    if applied:
-        return (first,), "one"  # f(x), P(u_1 … u_T): the function is the symbol
-    # The formula must be its symbols and nothing else ("\\cos \\theta" is not θ): one symbol
-    # (written once or more: $GG$), or a list of them set apart by commas or dots ("\\rho V_0^2"
-    # is a product, not a list). A difference before a symbol is part of it ("$\\Delta t_i$ is
-    # the time difference").
-    bare = sorted({_bare(s.latex) for s in symbols}, key=len, reverse=True)  # x_1 before x
-    written = "|".join(map(re.escape, bare))
-    for piece in _items(text):
-        piece = _bare(re.sub(r"^\s*\\[Dd]elta\s+(?=[A-Za-z\\])", "", piece))
-        if piece and not (
-            len(set(re.findall(written, piece))) == 1 and not re.sub(written, "", piece)
-        ):
-            return (), "other"
-    return tuple(symbols), ("one" if len(symbols) == 1 else "list")
-
-
 _PLURAL_VERB = re.compile(r"\s*,?\s*(?:are|were|denote|represent|stand for|refer to)\b", re.I)
-_LIST_SEPARATOR = re.compile(r",|\\,|\\[cl]?dots[b]?|\.\.\.")
-_LAYOUT = re.compile(r"\\(?:[;!{}]|(?:left|right|quad|forall|[bB]ig[lr]?)(?![A-Za-z]))|[\s(){}]")
-
-
-# A symbol between two bounds ("0 \\leq x \\leq 1"), and a bound that declares what precedes it
-# ("k > 0", "\\beta \\geq 0"): both say what a symbol ranges over, as x ∈ S does.
-_LESS = r"(?:<|\\le(?:q|qslant)?(?![A-Za-z]))"
-_BOUNDS = re.compile(
-    rf"\s*-?[\w.\\]+\s*{_LESS}\s*(?P<symbol>[^<>=]+?)\s*{_LESS}\s*-?[\w.\\]+\s*[.,]?\s*"
-)
-_SIGN = re.compile(r"(?:>|<|\\[gl]eq?(?:slant)?(?![A-Za-z]))\s*-?\d+(?:\.\d+)?\s*[.,]?\s*$")
-
-
-def _items(latex: str) -> list[str]:
-    """The items of a list in a formula: split at its commas and dots outside braces (the
-    commas of `g_{r,t}` are the subscript's)."""
-    items, depth, start = [], 0, 0
-    for match in re.finditer(r"\\[{}]|[{}]|" + _LIST_SEPARATOR.pattern, latex):
-        if match.group() in ("\\{", "\\}"):
-            continue  # a brace written out: "\\{u_1 \\cdots u_T\\}"
-        if match.group() in ("{", "}"):
-            depth += 1 if match.group() == "{" else -1
-        elif depth == 0:
-            items.append(latex[start : match.start()])
-            start = match.end()
-    return [*items, latex[start:]]
-
-
-def _bare(latex: str) -> str:
-    """A formula without its layout: spacing, braces, parentheses and delimiter sizes."""
-    return _LAYOUT.sub("", latex)
-
-
 # What the words around an equation in prose may say of its left side, by its form.
 _SAID_OF = {
     "equation": ("is", "let", "denote"),
@@ -208,16 +112,6 @@ def find_definitions(
     return phrases
 
 
-_LEAD_IN = re.compile(
-    r"(?:^|[.:;]\s|\b(?:then|and)\s|,\s)(?P<np>[^.:;,]{3,160}?),?\s*(?<![-\w])(?:(?:(?:is|are)\s+)?(?:"
-    r"given|defined|computed|estimated|calculated|obtained|written|expressed)\s+(?:by|as)(?:\s+"
-    r"the\s+(?:formula|expression|equation|relation))?|(?:(?:is|are|can be)\s+)?(?:approximated|"
-    r"modell?ed|described|determined|characteri[sz]ed)\s+(?:by|as)|is|are|becomes|reads|"
-    r"(?:takes|has) the form)\s*:?\s*$",
-    re.I,
-)
-
-
 def _equations(file: _File, text: str) -> list[Phrase]:
     """Display equations that define their left side: `L \\equiv …` or `X := …`, and an
     equation a sentence leads into ("the expectation value is given by the formula" before
@@ -226,18 +120,18 @@ def _equations(file: _File, text: str) -> list[Phrase]:
     from galcli.verify.formula.tex import math_in_tex
 
     found: list[Phrase] = []
-    for math in math_in_tex(text) if _DEFINING.search(text) or "\\begin" in text else []:
+    for math in math_in_tex(text) if DEFINING.search(text) or "\\begin" in text else []:
         body = strip_math(math.source)[0]
         if file.macros:
             body = expand_macros(body, file.macros)[0]
-        symbols, form = _shapes(re.sub(r"\\label\{[^{}]*\}|&|\\nonumber|\\notag", " ", body))
+        symbols, form = shapes(re.sub(r"\\label\{[^{}]*\}|&|\\nonumber|\\notag", " ", body))
         if not symbols or form not in ("definition", "equation"):
             continue
         if form == "definition":  # := or ≡: "f(x) = …" states, it does not define
             found.append(
                 Phrase(
                     symbols[0],
-                    _math_text(body),
+                    math_text(body),
                     file.path,
                     math.line,
                     math.start,
@@ -247,60 +141,11 @@ def _equations(file: _File, text: str) -> list[Phrase]:
             )
             continue
         start = file.structure.paragraph(max(math.start - 1, 0))[0]
-        subject = _lead_in(file.hidden[start : math.start])
+        subject = lead_in(file.hidden[start : math.start])
         if subject:
             line = file.lines(max(math.start - 1, 0))[0]
             found.append(Phrase(symbols[0], subject, file.path, line, math.start - 1, "lead-in"))
     return found
-
-
-# "we compute its fitness and then the selection coefficient of the mutant:" (a sentence that
-# computes, defines or obtains something, ending on it and a colon)
-_COLON_LEAD_IN = re.compile(
-    r"\b(?:computes?|computed|defines?|defined|obtains?|obtained|writes?|introduces?|gets?)\b"
-    r"[^.:;]*?\b(?P<np>(?:the|an?)\s[^.:;,]{3,100}?)\s*:\s*$",
-    re.I,
-)
-
-
-def _lead_in(prose: str) -> str:
-    """What the sentence that ends `prose` (the paragraph before a display) says the display
-    defines ("the PSD of this process is"), its formulas in Unicode; "" for nothing."""
-    inline: list[str] = []  # its formulas stand apart while it is read ("a CARMA$(J, K)$ model")
-
-    def aside(match: re.Match[str]) -> str:
-        inline.append(match["a"] if match["a"] is not None else match["b"])
-        return f"{MATH}{len(inline) - 1}{MATH}"
-
-    text = clean(_INLINE.sub(aside, prose))
-    lead = _LEAD_IN.search(text)
-    if lead is None and (lead := _COLON_LEAD_IN.search(text)) is not None:
-        subject = _lead_subject(lead["np"].split(" as ")[0])  # "define the loss as the sum:"
-    else:
-        subject = _lead_subject(lead["np"]) if lead is not None else ""
-    return re.sub(MATH + r"(\d+)" + MATH, lambda m: _math_text(inline[int(m[1])]), subject)
-
-
-def _lead_subject(phrase: str) -> str:
-    """The noun phrase a lead-in sentence names ("An estimate of the (true) expectation value
-    of a random quantity"), or "" when it is no noun phrase."""
-    # the clause that leads in: "operations when the covariance function is given by"
-    if relative := re.search(r"^(?P<before>.*)\b(?:which|that)\s*$", phrase, re.I):
-        # "a negative selection coefficient which (can be approximated by)"
-        last = list(re.finditer(r"\b(?:the|an?)\s", relative["before"], re.I))
-        phrase = relative["before"][last[-1].start() :] if last else ""
-    phrase = re.split(
-        r"\b(?:if|when|where|whereas|while|which|since|because|then|so|thus|hence|here|now)\b"
-        r"|\band(?=\s+(?:the|a|an)\s)",
-        phrase,
-        flags=re.I,
-    )[-1].strip()
-    phrase = re.sub(r"\(\s*\)", " ", phrase)  # a reference's parentheses, emptied
-    phrase = " ".join(phrase.split())
-    words = phrase.split()
-    if not words or len(words) > 16 or words[0].lower() not in ("the", "a", "an", "its", "their"):
-        return ""
-    return "" if vague(phrase) else phrase
 
 
 _CUE = re.compile(r"\b(?:where|with|for|let|given|and|set|define|defining)\s*,?\s*$", re.I)
@@ -321,7 +166,7 @@ def _groups(hidden: str, maths: list[re.Match[str]]) -> list[list[int]]:
 
 def _in_prose(file: _File) -> list[Phrase]:
     hidden = file.hidden
-    maths = _Maths(_INLINE.finditer(hidden))
+    maths = _Maths(INLINE.finditer(hidden))
     found: list[Phrase] = []
     for group in _groups(hidden, maths):
         first, last = maths[group[0]], maths[group[-1]]
@@ -351,13 +196,11 @@ def _in_prose(file: _File) -> list[Phrase]:
             # that may are parsed
             words = defines(before, after) + shared
             cued = _CUE.search(before) is not None
-            if not words and not (
-                _DEFINING.search(content) or (cued and _RELATION.search(content))
-            ):
+            if not words and not (DEFINING.search(content) or (cued and RELATION.search(content))):
                 continue
             if file.macros:
                 content = expand_macros(content, file.macros)[0]
-            symbols, form = _shapes(content)
+            symbols, form = shapes(content)
             if not symbols:
                 continue
             # a declaration names its symbol too: "a tractable distribution $\\pi : 2^V \\to R$"
@@ -374,7 +217,7 @@ def _in_prose(file: _File) -> list[Phrase]:
             if form == "list" and not family:  # "the joint $x, y$ distribution" is neither
                 patterns = [w for w in patterns if w[0] != "noun" or w[1].endswith("s")]
             if form == "definition" or (form in ("type", "equation") and cued):
-                patterns.append(("equation" if form == "definition" else form, _math_text(content)))
+                patterns.append(("equation" if form == "definition" else form, math_text(content)))
             if not patterns:
                 continue
             how, what = patterns[0]
@@ -415,18 +258,9 @@ def _readable(text: str, maths: Sequence[re.Match[str]], hidden: str) -> str:
 
     def formula(match: re.Match[str]) -> str:
         math = maths[int(match.group(1))]
-        return _math_text(math["a"] if math["a"] is not None else math["b"])
+        return math_text(math["a"] if math["a"] is not None else math["b"])
 
     return re.sub(MATH + r"(\d+)" + MATH, formula, text).strip(" ,")
-
-
-def _math_text(latex: str) -> str:
-    from galcli.verify.formula.rendering import to_unicode
-
-    try:
-        return to_unicode(latex.strip())
-    except Exception:  # noqa: BLE001 - a formula the renderer cannot read stays as written
-        return latex.strip()
 
 
 _NOMENCLATURE = re.compile(
@@ -453,7 +287,7 @@ def _glossary(path: str, masked: str) -> list[Phrase]:
         math = re.fullmatch(r"\s*\$(.+)\$\s*", written)
         if math is None:
             continue
-        symbols, form = _shapes(math.group(1))
+        symbols, form = shapes(math.group(1))
         for symbol in symbols if form in ("one", "list") else []:
             found.append(Phrase(symbol, clean(description), path, lines(offset)[0], offset,
                                 "glossary"))  # fmt: skip

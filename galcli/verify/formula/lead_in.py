@@ -1,0 +1,69 @@
+"""The sentence that leads into a display equation and what it says the equation defines:
+"the expectation value is given by the formula", "the PSD of this process is", "we compute
+… the selection coefficient of the mutant:" (read by verify/formula/definitions.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+from galcli.verify.formula.prose import MATH, clean, vague
+from galcli.verify.formula.shapes import INLINE, math_text
+
+_LEAD_IN = re.compile(
+    r"(?:^|[.:;]\s|\b(?:then|and)\s|,\s)(?P<np>[^.:;,]{3,160}?),?\s*(?<![-\w])(?:(?:(?:is|are)\s+)?(?:"
+    r"given|defined|computed|estimated|calculated|obtained|written|expressed)\s+(?:by|as)(?:\s+"
+    r"the\s+(?:formula|expression|equation|relation))?|(?:(?:is|are|can be)\s+)?(?:approximated|"
+    r"modell?ed|described|determined|characteri[sz]ed)\s+(?:by|as)|is|are|becomes|reads|"
+    r"(?:takes|has) the form)\s*:?\s*$",
+    re.I,
+)
+
+
+# "we compute its fitness and then the selection coefficient of the mutant:" (a sentence that
+# computes, defines or obtains something, ending on it and a colon)
+_COLON_LEAD_IN = re.compile(
+    r"\b(?:computes?|computed|defines?|defined|obtains?|obtained|writes?|introduces?|gets?)\b"
+    r"[^.:;]*?\b(?P<np>(?:the|an?)\s[^.:;,]{3,100}?)\s*:\s*$",
+    re.I,
+)
+
+
+def lead_in(prose: str) -> str:
+    """What the sentence that ends `prose` (the paragraph before a display) says the display
+    defines ("the PSD of this process is"), its formulas in Unicode; "" for nothing."""
+    inline: list[str] = []  # its formulas stand apart while it is read ("a CARMA$(J, K)$ model")
+
+    def aside(match: re.Match[str]) -> str:
+        inline.append(match["a"] if match["a"] is not None else match["b"])
+        return f"{MATH}{len(inline) - 1}{MATH}"
+
+    text = clean(INLINE.sub(aside, prose))
+    lead = _LEAD_IN.search(text)
+    if lead is None and (lead := _COLON_LEAD_IN.search(text)) is not None:
+        subject = _lead_subject(lead["np"].split(" as ")[0])  # "define the loss as the sum:"
+    else:
+        subject = _lead_subject(lead["np"]) if lead is not None else ""
+    return re.sub(MATH + r"(\d+)" + MATH, lambda m: math_text(inline[int(m[1])]), subject)
+
+
+def _lead_subject(phrase: str) -> str:
+    """The noun phrase a lead-in sentence names ("An estimate of the (true) expectation value
+    of a random quantity"), or "" when it is no noun phrase."""
+    # the clause that leads in: "operations when the covariance function is given by"
+    if relative := re.search(r"^(?P<before>.*)\b(?:which|that)\s*$", phrase, re.I):
+        # "a negative selection coefficient which (can be approximated by)"
+        last = list(re.finditer(r"\b(?:the|an?)\s", relative["before"], re.I))
+        phrase = relative["before"][last[-1].start() :] if last else ""
+    phrase = re.split(
+        r"\b(?:if|when|where|whereas|while|which|since|because|then|so|thus|hence|here|now)\b"
+        r"|\band(?=\s+(?:the|a|an)\s)",
+        phrase,
+        flags=re.I,
+    )[-1].strip()
+    phrase = re.sub(r"\(\s*\)", " ", phrase)  # a reference's parentheses, emptied
+    phrase = " ".join(phrase.split())
+    words = phrase.split()
+    if not words or len(words) > 16 or words[0].lower() not in ("the", "a", "an", "its", "their"):
+        return ""
+    return "" if vague(phrase) else phrase

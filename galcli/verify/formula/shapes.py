@@ -1,0 +1,117 @@
+"""What a formula written in prose can define: its symbols and its form ("$x$", a list
+"$x_1, \\ldots, x_n$", "$x \\in S$", "$0 \\leq x \\leq 1$", "$X \\equiv …$", "$X = …$"), read by
+verify/formula/definitions.py with the words around it; and the inline formulas of prose.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from galcli.errors import InputError
+from galcli.verify.formula.symbols import NamedSymbol, named_symbols
+
+INLINE = re.compile(r"\\\((?P<a>.*?)\\\)|(?<![\\$])\$(?!\$)(?P<b>(?:[^$\\]|\\.)+?)\$", re.S)
+
+DEFINING = re.compile(r":=|\\coloneqq|\\equiv|\\triangleq|\\doteq|\\eqqcolon")
+RELATION = re.compile(
+    r"(?<![<>!\\])=|<|>|\\(?:in|notin|subset|subseteq|leq?|geq?|neq?|approx|sim|simeq|propto|"
+    r"to|mapsto|rightarrow|ll|gg|mid|colon)(?![A-Za-z])|(?<!\\):"
+)
+
+
+@lru_cache(maxsize=4096)
+def shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
+    """The symbols a formula in prose can define, and its form: "one" symbol (with its
+    arguments), a "list" of them, a "type" declaration (x ∈ S, f: A → B), a "bound" (0 ≤ x ≤ 1,
+    k > 0), a "definition" (X := …, X ≡ …), an "equation" (X = …), or "other" (defines
+    nothing). A bound says what a symbol ranges over, not what it is: only the words around it
+    define it ("$0 \\leq x \\leq 1$ is the distance")."""
+    from galcli.verify.formula.parse import parse
+
+    text = re.sub(r",?\s*\\forall\b.*$", "", content.strip(), flags=re.S)  # h_k, ∀k ∈ C(j)
+    bounds = _BOUNDS.fullmatch(text)
+    if bounds:  # 0 ≤ x ≤ 1 bounds x, as x ∈ [0, 1] does
+        text = bounds["symbol"] + " \\in " + text
+    relation = DEFINING.search(text) or RELATION.search(text)
+    left = text[: relation.start()] if relation else text
+    try:
+        symbols = [s for s in named_symbols(left, parse(left)) if s.role != "function"]
+    except InputError:
+        return (), "other"
+    if not symbols:
+        return (), "other"
+    first = symbols[0]
+    applied = re.match(r"\s*(?:\\left)?\(", left[first.end :]) and left.startswith(first.latex)
+    if relation is not None:
+        word = relation.group(0)
+        kind = (
+            "definition"
+            if DEFINING.fullmatch(word)
+            else "bound"
+            if bounds or _SIGN.match(text[relation.start() :])
+            else "type"
+            if word in ("\\in", ":", "\\colon")
+            else "equation"
+            if word == "="
+            else "other"
+        )
+        one = len(symbols) == 1 or applied
+        return ((first,), kind) if one and kind != "other" else ((), "other")
+    if applied:
+        return (first,), "one"  # f(x), P(u_1 … u_T): the function is the symbol
+    # The formula must be its symbols and nothing else ("\\cos \\theta" is not θ): one symbol
+    # (written once or more: $GG$), or a list of them set apart by commas or dots ("\\rho V_0^2"
+    # is a product, not a list). A difference before a symbol is part of it ("$\\Delta t_i$ is
+    # the time difference").
+    bare = sorted({_bare(s.latex) for s in symbols}, key=len, reverse=True)  # x_1 before x
+    written = "|".join(map(re.escape, bare))
+    for piece in _items(text):
+        piece = _bare(re.sub(r"^\s*\\[Dd]elta\s+(?=[A-Za-z\\])", "", piece))
+        if piece and not (
+            len(set(re.findall(written, piece))) == 1 and not re.sub(written, "", piece)
+        ):
+            return (), "other"
+    return tuple(symbols), ("one" if len(symbols) == 1 else "list")
+
+
+_LIST_SEPARATOR = re.compile(r",|\\,|\\[cl]?dots[b]?|\.\.\.")
+_LAYOUT = re.compile(r"\\(?:[;!{}]|(?:left|right|quad|forall|[bB]ig[lr]?)(?![A-Za-z]))|[\s(){}]")
+
+
+# A symbol between two bounds ("0 \\leq x \\leq 1"), and a bound that declares what precedes it
+# ("k > 0", "\\beta \\geq 0"): both say what a symbol ranges over, as x ∈ S does.
+_LESS = r"(?:<|\\le(?:q|qslant)?(?![A-Za-z]))"
+_BOUNDS = re.compile(
+    rf"\s*-?[\w.\\]+\s*{_LESS}\s*(?P<symbol>[^<>=]+?)\s*{_LESS}\s*-?[\w.\\]+\s*[.,]?\s*"
+)
+_SIGN = re.compile(r"(?:>|<|\\[gl]eq?(?:slant)?(?![A-Za-z]))\s*-?\d+(?:\.\d+)?\s*[.,]?\s*$")
+
+
+def _items(latex: str) -> list[str]:
+    """The items of a list in a formula: split at its commas and dots outside braces (the
+    commas of `g_{r,t}` are the subscript's)."""
+    items, depth, start = [], 0, 0
+    for match in re.finditer(r"\\[{}]|[{}]|" + _LIST_SEPARATOR.pattern, latex):
+        if match.group() in ("\\{", "\\}"):
+            continue  # a brace written out: "\\{u_1 \\cdots u_T\\}"
+        if match.group() in ("{", "}"):
+            depth += 1 if match.group() == "{" else -1
+        elif depth == 0:
+            items.append(latex[start : match.start()])
+            start = match.end()
+    return [*items, latex[start:]]
+
+
+def _bare(latex: str) -> str:
+    """A formula without its layout: spacing, braces, parentheses and delimiter sizes."""
+    return _LAYOUT.sub("", latex)
+
+
+def math_text(latex: str) -> str:
+    from galcli.verify.formula.rendering import to_unicode
+
+    try:
+        return to_unicode(latex.strip())
+    except Exception:  # noqa: BLE001 - a formula the renderer cannot read stays as written
+        return latex.strip()
