@@ -63,6 +63,8 @@ def definitions(text: str) -> dict[str, str]:
          "the distance to the optimum"),
         ("We add a scaling parameter $\\beta \\geq 0$ to it.", "\\beta", "a scaling parameter"),
         ("with $k$~being the conductivity of the object,", "k", "the conductivity of the object"),
+        ("with $(r, \\phi)$~being polar coordinates centred at the corner,", "\\phi",
+         "polar coordinates centred at the corner"),
         ("and respectively let $\\theta$ and~$\\phi$ be the angles", "\\phi", "the angles"),
         # the commas of a subscript are no list's
         ("where $g_{r,t}$ is the dispatch of generator $r$ at time $t$", "g_{r,t}",

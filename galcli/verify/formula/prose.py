@@ -178,6 +178,9 @@ def defines(before: str, after: str) -> list[tuple[str, str]]:
         if cue and not clause and (phrase := _noun_phrase(m["np"])):
             # "with $T$ the temperature"; not "at a distance of $r$ the shower has a delay"
             found.append(("apposition", phrase))
+    elif m := re.match(r"\s*,?\s*being\s+(?P<np>(?:[a-z-]+\s+){0,2}[a-z-]{3,}s\b.*)", after, re.S):
+        if phrase := _noun_phrase(m["np"]):  # "with $(r, \\phi)$ being polar coordinates"
+            found.append(("apposition", phrase))
     if re.search(r"\(\s*$", before) and re.match(r"\s*\)", after):
         # in parentheses after what it names: "the speed of light ($c$)"
         if phrase := _words_before(before.rstrip()[:-1], through_of=True):
