@@ -66,6 +66,10 @@ def definitions(text: str) -> dict[str, str]:
         ("with $(r, \\phi)$~being polar coordinates centred at the corner,", "\\phi",
          "polar coordinates centred at the corner"),
         ("and respectively let $\\theta$ and~$\\phi$ be the angles", "\\phi", "the angles"),
+        ("the autocorrelation function of observable $x$, denoted $C$, decays", "C",
+         "the autocorrelation function of observable x"),
+        ("the sample matrix $H$, termed the coefficient matrix, is", "H", "the coefficient matrix"),
+        ("averages of $n$ (the block size) values", "n", "the block size"),
         # the commas of a subscript are no list's
         ("where $g_{r,t}$ is the dispatch of generator $r$ at time $t$", "g_{r,t}",
          "the dispatch of generator r at time t"),

@@ -172,6 +172,24 @@ def defines(before: str, after: str) -> list[tuple[str, str]]:
     if m := re.search(r"\b(?:denote|call|write)\s+(?P<np>.+?)\s+(?:by|as)\s*$", before, re.I):
         if phrase := _noun_phrase(m["np"]):
             found.append(("denote", phrase))
+    # "the autocorrelation function of $x$, denoted $C$"; "the matrix $H$, termed the
+    # coefficient matrix"
+    if m := re.search(
+        r"(?P<np>\b(?:the|an?)\s[^,;:.]*?),?\s*(?:denoted|written|called|termed|referred to as)"
+        r"(?:\s+(?:by|as))?\s*$",
+        before,
+        re.I,
+    ):
+        if (phrase := _noun_phrase(m["np"])) and not vague(phrase):
+            found.append(("denote", phrase))
+    if m := re.match(
+        r"\s*,?\s*(?:termed|called|known as|referred to as)\s+(?P<np>.*)", after, re.S
+    ):
+        if (phrase := _noun_phrase(m["np"])) and not vague(phrase):
+            found.append(("denote", phrase))
+    if m := re.match(r"\s*\((?P<np>(?:the|an?)\s[^()]*)\)", after, re.I):
+        if (phrase := _noun_phrase(m["np"])) and not vague(phrase):
+            found.append(("apposition", phrase))  # "of $n$ (the block size)"
     if m := re.match(r"\s*,?\s*(?:being\s+)?(?P<np>(?:the|a|an)\s+.*)", after, re.I | re.S):
         cue = re.search(r"(?:^|\b(?:with|where|and|for|given|of)|[,;:(])\s*$", before_l)
         clause = re.match(r"[^.;:,()]*?\b(?:is|are|was|were|has|have|had)\b", m["np"])
