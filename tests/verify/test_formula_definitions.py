@@ -70,6 +70,9 @@ def definitions(text: str) -> dict[str, str]:
          "the autocorrelation function of observable x"),
         ("the sample matrix $H$, termed the coefficient matrix, is", "H", "the coefficient matrix"),
         ("averages of $n$ (the block size) values", "n", "the block size"),
+        ("where $V$ is the (fluctuating) system volume.", "V", "the system volume"),
+        ("let the abundance of a biomarker in sample $i$ be $x_i$, and", "x_{i}",
+         "the abundance of a biomarker in sample i"),
         # the commas of a subscript are no list's
         ("where $g_{r,t}$ is the dispatch of generator $r$ at time $t$", "g_{r,t}",
          "the dispatch of generator r at time t"),

@@ -79,7 +79,9 @@ _PROPERTY = re.compile(r"(?:an?\s+(?:[a-z-]+\s+)?function\s+of\b|rise\b)", re.I)
 
 
 def _noun_phrase(after: str) -> str | None:
-    """The noun phrase at the start of `after` (up to where it ends), or None."""
+    """The noun phrase at the start of `after` (up to where it ends), or None. A short aside in
+    parentheses is left out: "the (fluctuating) system volume"."""
+    after = re.sub(r"\s*\((?:[^()" + MATH + r"]{1,30})\)(?=\s+[a-z])", "", after)
     end = _NP_END.search(after)
     phrase = after[: end.start() if end else len(after)].strip(" ,")
     words = phrase.split()
@@ -161,6 +163,9 @@ def defines(before: str, after: str) -> list[tuple[str, str]]:
         if not is_like or plural or re.match(_DETERMINER + r"\s", rest, re.IGNORECASE):
             if (phrase := _noun_phrase(rest)) and not _PROPERTY.match(phrase):
                 found.append(("is", phrase))
+    if m := re.search(r"\blet\s+(?P<np>(?:the|an?)\s[^,;:.]+?)\s+be\s*$", before, re.I):
+        if phrase := _noun_phrase(m["np"]):  # "let the abundance of a biomarker be $x_i$"
+            found.append(("let", phrase))
     if re.search(r"\blet\s*$", before_l) and (
         m := re.match(r"\s*(?:be|denote)\s+(.*)", after, re.S)
     ):
