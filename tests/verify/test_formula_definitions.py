@@ -73,6 +73,9 @@ def definitions(text: str) -> dict[str, str]:
         ("where $V$ is the (fluctuating) system volume.", "V", "the system volume"),
         ("let the abundance of a biomarker in sample $i$ be $x_i$, and", "x_{i}",
          "the abundance of a biomarker in sample i"),
+        ("Here $a$ labels consumers, $s$ labels generators.", "s", "the index over generators"),
+        ("The storing efficiency is $\\eta_r$ and the dispatch efficiency is $\\eta_d$.",
+         "\\eta_{r}", "The storing efficiency"),
         # the commas of a subscript are no list's
         ("where $g_{r,t}$ is the dispatch of generator $r$ at time $t$", "g_{r,t}",
          "the dispatch of generator r at time t"),
@@ -108,6 +111,8 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "Then $r$ gives rise to the basis vectors.",  # nor is this
         "The mean of $s$ increases with time.",  # a verb, not a plural noun counted
         "This holds for $k > 0$ and $0 < \\delta < 1$.",  # a bound alone defines nothing
+        "So the result is $x$.",  # a vague name
+        "We see that the answer is $x$ here.",  # the symbol does not end the clause
     ],
 )
 def test_uses_are_not_definitions(text: str) -> None:

@@ -163,6 +163,16 @@ def defines(before: str, after: str) -> list[tuple[str, str]]:
         if not is_like or plural or re.match(_DETERMINER + r"\s", rest, re.IGNORECASE):
             if (phrase := _noun_phrase(rest)) and not _PROPERTY.match(phrase):
                 found.append(("is", phrase))
+    if m := re.match(
+        r"\s*(?:labels|indexes|indices|enumerates|runs over)\s+(?P<np>.*)", after, re.S
+    ):
+        if (phrase := _noun_phrase(m["np"])) and not vague(phrase):  # "$a$ labels consumers"
+            found.append(("is", "the index over " + phrase))
+    if (m := re.search(r"^(?P<np>.*?\S)\s+(?:is|are)\s*$", before, re.S)) and re.match(
+        r"\s*(?:[.,;:]|and\b|$)", after
+    ):  # "the storing efficiency is $\\eta^{sto}$." (the name, then the symbol ends the clause)
+        if (phrase := _words_before(m["np"], through_of=True)) and not vague(phrase):
+            found.append(("is", phrase))
     if m := re.search(r"\blet\s+(?P<np>(?:the|an?)\s[^,;:.]+?)\s+be\s*$", before, re.I):
         if phrase := _noun_phrase(m["np"]):  # "let the abundance of a biomarker be $x_i$"
             found.append(("let", phrase))
