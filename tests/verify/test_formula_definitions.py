@@ -76,6 +76,9 @@ def definitions(text: str) -> dict[str, str]:
         ("Here $a$ labels consumers, $s$ labels generators.", "s", "the index over generators"),
         ("The storing efficiency is $\\eta_r$ and the dispatch efficiency is $\\eta_d$.",
          "\\eta_{r}", "The storing efficiency"),
+        ("With $\\theta$ denoting the angle between the normal and the gradient,", "\\theta",
+         "the angle between the normal and the gradient"),
+        ("It meets the wall at a contact angle of~$\\gamma$, and", "\\gamma", "a contact angle"),
         # the commas of a subscript are no list's
         ("where $g_{r,t}$ is the dispatch of generator $r$ at time $t$", "g_{r,t}",
          "the dispatch of generator r at time t"),
@@ -112,6 +115,8 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "The mean of $s$ increases with time.",  # a verb, not a plural noun counted
         "This holds for $k > 0$ and $0 < \\delta < 1$.",  # a bound alone defines nothing
         "So the result is $x$.",  # a vague name
+        "It is a function of $x$.",  # x is the argument, not the function
+        "Take the mean of $x$.",  # nor the mean
         "We see that the answer is $x$ here.",  # the symbol does not end the clause
     ],
 )

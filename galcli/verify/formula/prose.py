@@ -12,7 +12,8 @@ import re
 MATH = "\x00"  # stands for a formula in the prose around one
 
 _COPULA = (
-    r"(?:is|are|was|were|denotes?|represents?|stands? for|refers? to|corresponds? to|"
+    r"(?:is|are|was|were|denotes?|denoting|represents?|representing|stands? for|standing for|"
+    r"refers? to|corresponds? to|"
     r"indicates?|gives?|measures?|counts?|is (?:defined|given) (?:as|by)|is called|are called)"
 )
 _DETERMINER = r"(?:the|a|an|one|each|every|our|its|their|this|that|some|any|all|both|two|three)"
@@ -151,6 +152,15 @@ def _words_before(before: str, through_of: bool = False) -> str:
     return " ".join(phrase)
 
 
+# Nouns that "a … of $x$" applies to x rather than names x with ("a function of $x$", "a batch
+# of $n$", "a multiple of $k$").
+_OF_ARGUMENT = set(
+    "function functions batch set sets number sum product collection series sequence list group "
+    "fraction multiple factor power order subset member element part copy version value values "
+    "change increase decrease derivative integral transform estimate measure".split()
+)
+
+
 def defines(before: str, after: str) -> list[tuple[str, str]]:
     """(how, what) for the defining patterns the words around a formula match, strongest first."""
     before_l, found = before.lower(), []
@@ -168,6 +178,18 @@ def defines(before: str, after: str) -> list[tuple[str, str]]:
     ):
         if (phrase := _noun_phrase(m["np"])) and not vague(phrase):  # "$a$ labels consumers"
             found.append(("is", "the index over " + phrase))
+    if (m := re.search(r"\b(?:an?)\s+(?P<np>[a-z][a-z -]{2,40}?)\s+of\s*$", before)) and re.match(
+        r"\s*(?:[.,;:)]|and\b|$)", after
+    ):  # "at a contact angle of $\\gamma$" (a value; "the mean of $x$" is no definition of x)
+        words = m["np"].split()
+        if (
+            len(words) <= 4
+            and not set(map(str.lower, words)) & _NOT_NOUNS
+            and not _adjective(words[-1])
+            and words[-1].lower() not in _OF_ARGUMENT
+            and not vague(m["np"])
+        ):
+            found.append(("noun", "a " + " ".join(words)))
     if (m := re.search(r"^(?P<np>.*?\S)\s+(?:is|are)\s*$", before, re.S)) and re.match(
         r"\s*(?:[.,;:]|and\b|$)", after
     ):  # "the storing efficiency is $\\eta^{sto}$." (the name, then the symbol ends the clause)
