@@ -17,6 +17,7 @@ from galcli.errors import GalcliError, InputError, Location
 from galcli.fileio import read_text
 from galcli.latex.commands import CiteMacro
 from galcli.latex.scan import Citation, scan_text
+from galcli.latex.texlex import definitions
 
 # A resource given as a URL (biblatex can fetch `\addbibresource[location=remote]{http://…}`).
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
@@ -151,6 +152,19 @@ def _resolve(name: str, bases: list[Path], suffix: str, sources: Sources = DISK)
     return next((c for c in candidates if sources.is_file(c)), None)
 
 
+def _path_macros(text: str) -> dict[str, str]:
+    """The macros of `text` without arguments whose body could be part of a path."""
+    return {
+        d.name: d.body.strip()
+        for d in definitions(text)
+        if d.arguments == 0 and not re.search(r"[\\{}#%\s]", d.body.strip())
+    }
+
+
+def _expand(name: str, words: dict[str, str]) -> str:
+    return re.sub(r"\\([A-Za-z@]+)\s*", lambda m: words.get(m[1], m[0]), name)
+
+
 def _include_bases(command: str, directory: str, current: Path, root: Path) -> list[Path]:
     """Where an include's target is looked for. TeX resolves `\\input` from the directory it
     runs in (the main file's); only if that fails, from the including file's directory, as the
@@ -197,6 +211,7 @@ def scan_project(
     pending: list[Path] = [main]
     seen: set[Path] = set()
     parent: dict[Path, Path | None] = {sources.resolve(main): None}  # who first included each file
+    words: dict[str, str] = {}  # the macros without arguments that an include's path may use
     while pending:
         path = pending.pop(0)
         if sources.resolve(path) in seen:
@@ -211,6 +226,9 @@ def scan_project(
         project.nocite_all |= scan.nocite_all
         project.uses_biblatex |= scan.uses_biblatex
         for target, directory, line, column, command in scan.includes:
+            if "\\" in target + directory:  # \import{\PATH/chapter/}{chapter}, \def\PATH{.}
+                words.update(_path_macros(text))
+                target, directory = _expand(target, words), _expand(directory, words)
             bases = _include_bases(command, directory, path, root)
             resolved = _resolve(target, bases, ".tex", sources)
             reference = Reference(

@@ -132,6 +132,20 @@ def test_project_follows_includes_and_finds_bibliographies(tmp_path: Path) -> No
     assert not project.uses_biblatex
 
 
+def test_an_include_path_may_use_a_macro_of_the_document(tmp_path: Path) -> None:
+    """A thesis that writes `\\def\\PATH{.}` and `\\import{\\PATH/chapter/}{chapter}`."""
+    (tmp_path / "intro").mkdir()
+    (tmp_path / "main.tex").write_text(
+        "\\def \\PATH {.}\n\\newcommand{\\chapters}{intro}\n"
+        "\\import{\\PATH/intro/}{intro}\n\\input{\\chapters/more}\n\\input{\\unknown/x}\n"
+    )
+    (tmp_path / "intro" / "intro.tex").write_text("\\cite{one}")
+    (tmp_path / "intro" / "more.tex").write_text("\\cite{two}")
+    project = scan_project(tmp_path / "main.tex")
+    assert sorted(c.key for c in project.citations) == ["one", "two"]
+    assert [r.name for r in project.missing_includes] == ["\\unknown/x"]
+
+
 def test_biblatex_projects_are_recognised(tmp_path: Path) -> None:
     main = tmp_path / "main.tex"
     main.write_text(
