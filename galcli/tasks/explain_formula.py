@@ -229,7 +229,8 @@ def _defined(entry: SymbolEntry) -> str:
     if phrase.how in ("type", "equation"):
         said = f"{entry.unicode} is given by {text}"
     elif text.split()[0].lower() in ("the", "a", "an", "each", "one", "its", "our", "their"):
-        said = f"{entry.unicode} is {text}"
+        # the phrase may open its sentence ("The phenotype $x$ …"); here it is mid-sentence
+        said = f"{entry.unicode} is {text[:1].lower()}{text[1:]}"
     else:
         said = f"{entry.unicode}: {text}"
     if entry.said_of is not None:

@@ -462,3 +462,13 @@ def test_a_dimensionless_number_is_one_symbol_and_read_as_one(cli) -> None:
     doc = cli("explain-formula", "D = a_0 Re^{1/5} We", "--json").json()
     assert [s["latex"] for s in doc["symbols"]] == ["D", "a_0", "Re", "We"]
     assert doc["explanation"].startswith("D equals a₀ times Re to the power 1/5 times We.")
+
+
+def test_a_definition_that_opens_its_sentence_reads_mid_sentence(cli, tmp_path: Path) -> None:
+    (tmp_path / "p.tex").write_text(
+        "The phenotype $x$ is measured.\n\\begin{equation}\\label{eq:y}\n  y = 2 x\n"
+        "\\end{equation}\n",
+        encoding="utf-8",
+    )
+    doc = cli("explain-formula", "--file", str(tmp_path / "p.tex"), "--label", "eq:y", "--json")
+    assert "x is the phenotype (" in doc.json()["explanation"]
