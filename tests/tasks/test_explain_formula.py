@@ -472,3 +472,9 @@ def test_a_definition_that_opens_its_sentence_reads_mid_sentence(cli, tmp_path: 
     )
     doc = cli("explain-formula", "--file", str(tmp_path / "p.tex"), "--label", "eq:y", "--json")
     assert "x is the phenotype (" in doc.json()["explanation"]
+
+
+def test_a_difference_is_read_with_its_symbol(cli) -> None:
+    doc = cli("explain-formula", "\\Delta G = \\alpha + n \\Delta t_i", "--json").json()
+    assert [s["latex"] for s in doc["symbols"]] == ["\\Delta G", "\\alpha", "n", "\\Delta t_i"]
+    assert doc["explanation"].startswith("ΔG equals α, plus n times Δtᵢ.")

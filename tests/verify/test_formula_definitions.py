@@ -55,7 +55,7 @@ def definitions(text: str) -> dict[str, str]:
          "empirical constants"),
         ("It is expressed by the Weber number $We \\equiv \\rho V_0^2 D_0/\\gamma$ here.", "We",
          "the Weber number"),
-        ("Here $\\Delta t_i$ is the time difference to detector $i$.", "t_{i}",
+        ("Here $\\Delta t_i$ is the time difference to detector $i$.", "\\Delta{t}_{i}",
          "the time difference to detector i"),
         ("We detect exactly $k$ particles.", "k", "the number of particles"),
         # a bound says what a symbol ranges over; the words say what it is
@@ -148,6 +148,20 @@ def test_a_range_defines_each_of_its_members() -> None:
     assert (
         found is not None and found.match == "family" and found.said_of == "\\{u_1 \\cdots u_T\\}"
     )
+
+
+def test_a_difference_and_its_symbol_are_one_symbol() -> None:
+    latex = "\\Delta G(x) = \\delta x + \\Delta\\Delta G + \\delta_{nm} + \\Delta \\sin y"
+    assert [s.latex for s in named_symbols(latex, parse(latex))] == [
+        "\\Delta G",
+        "x",
+        "\\delta x",
+        "\\Delta\\Delta G",
+        "\\delta_{nm}",  # a Kronecker delta: its own symbol
+        "\\Delta",  # and a difference of a function's value stays apart
+        "\\sin",
+        "y",
+    ]
 
 
 def test_a_dimensionless_number_is_one_symbol() -> None:

@@ -159,6 +159,8 @@ def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[_Unit]:
             elif last is not None and last.kind == "text":
                 last.source = f"{last.source}{text}{{{inner}}}"
                 last.text = to_unicode(last.source)
+                if re.match(r"\\[Dd]elta\s", last.source):  # Δtᵢ, not Δ tᵢ
+                    last.text = last.text.replace(" ", "", 1)
             else:
                 units.append(_Unit("text", to_unicode(f"{text}{{{inner}}}")))
         elif text in ("(", "[") and node is None or name == "left":
@@ -204,6 +206,17 @@ def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[_Unit]:
             units.append(_Unit("group", "", [_units(latex, list(node.nodelist or []))]))
         else:
             rendered = to_unicode(text).strip()
+            last = units[-1] if units else None
+            if (
+                last is not None
+                and last.kind == "text"
+                and re.fullmatch(r"(?:\\[Dd]elta\s*)+", last.source.strip())
+                and (text.isalpha() or (name is not None and name.isalpha()))
+                and name not in FUNCTIONS
+            ):  # ΔG, δx: a difference and what it is of, one quantity (symbols.py)
+                last.source = f"{last.source.strip()} {text}"
+                last.text = to_unicode(last.source).replace(" ", "")
+                continue
             if rendered and text.isdigit() and units and units[-1].kind == "text":
                 last = units[-1]
                 if last.source.replace(".", "").isdigit():  # 1 then 2: the number 12

@@ -62,12 +62,11 @@ def shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
         return (first,), "one"  # f(x), P(u_1 … u_T): the function is the symbol
     # The formula must be its symbols and nothing else ("\\cos \\theta" is not θ): one symbol
     # (written once or more: $GG$), or a list of them set apart by commas or dots ("\\rho V_0^2"
-    # is a product, not a list). A difference before a symbol is part of it ("$\\Delta t_i$ is
-    # the time difference").
+    # is a product, not a list).
     bare = sorted({_bare(s.latex) for s in symbols}, key=len, reverse=True)  # x_1 before x
     written = "|".join(map(re.escape, bare))
     for piece in _items(text):
-        piece = _bare(re.sub(r"^\s*\\[Dd]elta\s+(?=[A-Za-z\\])", "", piece))
+        piece = _bare(piece)
         if piece and not (
             len(set(re.findall(written, piece))) == 1 and not re.sub(written, "", piece)
         ):

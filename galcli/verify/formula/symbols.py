@@ -236,6 +236,23 @@ def _symbols(latex: str, atoms: list[_Atom], role: str | None) -> list[NamedSymb
             # a function's name written without its macro (softmax) is one
             atoms.insert(index, _Atom("letters", atom.text[1:], atom.start + 1, atom.end))
             atom = _Atom("letters", atom.text[0], atom.start, atom.start + 1)
+        while (
+            atom.kind == "base"
+            and re.fullmatch(r"(?:\\[Dd]elta\s*)+", latex[atom.start : atom.end].strip())
+            and index < len(atoms)
+            and atoms[index].kind in ("letters", "base")
+            and atoms[index].text.lstrip("\\") not in FUNCTIONS
+        ):  # ΔG, Δt_i, δx: a difference and what it is of are one quantity
+            following = atoms[index]
+            if following.kind == "letters" and len(following.text) > 1:
+                atoms[index] = _Atom("letters", following.text[1:], following.start + 1,
+                                     following.end)  # fmt: skip
+                stop, of = following.start + 1, following.text[0]
+            else:
+                del atoms[index]
+                stop, of = following.end, following.text
+            # named \Delta{t}: a key of its own, not the macro \Deltat
+            atom = _Atom("base", f"{atom.text.strip()}{{{of}}}", atom.start, stop)
         if atom.kind in ("letters", "base", "op"):
             scripts: dict[str, str] = {}
             end = written_end = atom.end
