@@ -10,6 +10,7 @@ only sentence by sentence through the faithfulness check (tasks/formula_paraphra
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,7 +59,7 @@ class SymbolEntry:
 
     @property
     def unicode(self) -> str:
-        return to_unicode(self.symbol.latex)
+        return re.sub(r"^([Δδ]+)\s+", r"\1", to_unicode(self.symbol.latex))  # ΔG, not Δ G
 
     @property
     def said_of(self) -> str | None:
