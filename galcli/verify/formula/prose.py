@@ -161,56 +161,83 @@ _OF_ARGUMENT = set(
 )
 
 
-def defines(before: str, after: str) -> list[tuple[str, str]]:
-    """(how, what) for the defining patterns the words around a formula match, strongest first."""
-    before_l, found = before.lower(), []
-    if match := re.match(r"\s*,?\s*" + _COPULA + r"\s+(?P<rest>.*)", after, re.IGNORECASE | re.S):
-        rest = match["rest"]
-        is_like = re.match(r"\s*,?\s*(?:is|are|was|were)\b", after, re.IGNORECASE)
-        plural = re.match(r"\s*,?\s*(?:are|were)\b", after, re.IGNORECASE) and re.match(
-            r"(?:(?!(?:as|by|from|to|in|on|at|with|for)\s)[a-z-]+\s+){0,3}[a-z-]{3,}s\b", rest
-        )  # "$a$, $b$ are explicitly given rational constants"
-        if not is_like or plural or re.match(_DETERMINER + r"\s", rest, re.IGNORECASE):
-            if (phrase := _noun_phrase(rest)) and not _PROPERTY.match(phrase):
-                found.append(("is", phrase))
-    if m := re.match(
-        r"\s*(?:labels|indexes|indices|enumerates|runs over)\s+(?P<np>.*)", after, re.S
+Found = list[tuple[str, str]]  # (how, what) of each way the words around a formula define it
+
+
+def _copula_after(before: str, after: str) -> Found:
+    """ "$X$ is/denotes/represents the …", "$a$, $b$ are … constants"."""
+    match = re.match(r"\s*,?\s*" + _COPULA + r"\s+(?P<rest>.*)", after, re.IGNORECASE | re.S)
+    if not match:
+        return []
+    rest = match["rest"]
+    is_like = re.match(r"\s*,?\s*(?:is|are|was|were)\b", after, re.IGNORECASE)
+    plural = re.match(r"\s*,?\s*(?:are|were)\b", after, re.IGNORECASE) and re.match(
+        r"(?:(?!(?:as|by|from|to|in|on|at|with|for)\s)[a-z-]+\s+){0,3}[a-z-]{3,}s\b", rest
+    )  # "$a$, $b$ are explicitly given rational constants"
+    if not is_like or plural or re.match(_DETERMINER + r"\s", rest, re.IGNORECASE):
+        if (phrase := _noun_phrase(rest)) and not _PROPERTY.match(phrase):
+            return [("is", phrase)]
+    return []
+
+
+def _labels(before: str, after: str) -> Found:
+    """ "$a$ labels consumers": an index over them."""
+    m = re.match(r"\s*(?:labels|indexes|indices|enumerates|runs over)\s+(?P<np>.*)", after, re.S)
+    if m and (phrase := _noun_phrase(m["np"])) and not vague(phrase):
+        return [("is", "the index over " + phrase)]
+    return []
+
+
+def _value_of(before: str, after: str) -> Found:
+    """ "at a contact angle of $\\gamma$": a value ("the mean of $x$" is no definition of x)."""
+    m = re.search(r"\b(?:an?)\s+(?P<np>[a-z][a-z -]{2,40}?)\s+of\s*$", before)
+    if not m or not re.match(r"\s*(?:[.,;:)]|and\b|$)", after):
+        return []
+    words = m["np"].split()
+    if (
+        len(words) <= 4
+        and not set(map(str.lower, words)) & _NOT_NOUNS
+        and not _adjective(words[-1])
+        and words[-1].lower() not in _OF_ARGUMENT
+        and not vague(m["np"])
     ):
-        if (phrase := _noun_phrase(m["np"])) and not vague(phrase):  # "$a$ labels consumers"
-            found.append(("is", "the index over " + phrase))
-    if (m := re.search(r"\b(?:an?)\s+(?P<np>[a-z][a-z -]{2,40}?)\s+of\s*$", before)) and re.match(
-        r"\s*(?:[.,;:)]|and\b|$)", after
-    ):  # "at a contact angle of $\\gamma$" (a value; "the mean of $x$" is no definition of x)
-        words = m["np"].split()
-        if (
-            len(words) <= 4
-            and not set(map(str.lower, words)) & _NOT_NOUNS
-            and not _adjective(words[-1])
-            and words[-1].lower() not in _OF_ARGUMENT
-            and not vague(m["np"])
-        ):
-            found.append(("noun", "a " + " ".join(words)))
-    if (m := re.search(r"^(?P<np>.*?\S)\s+(?:is|are)\s*$", before, re.S)) and re.match(
-        r"\s*(?:[.,;:]|and\b|$)", after
-    ):  # "the storing efficiency is $\\eta^{sto}$." (the name, then the symbol ends the clause)
+        return [("noun", "a " + " ".join(words))]
+    return []
+
+
+def _name_is(before: str, after: str) -> Found:
+    """ "the storing efficiency is $\\eta^{sto}$." (the name, then the symbol ends the clause)."""
+    m = re.search(r"^(?P<np>.*?\S)\s+(?:is|are)\s*$", before, re.S)
+    if m and re.match(r"\s*(?:[.,;:]|and\b|$)", after):
         if (phrase := _words_before(m["np"], through_of=True)) and not vague(phrase):
-            found.append(("is", phrase))
+            return [("is", phrase)]
+    return []
+
+
+def _let(before: str, after: str) -> Found:
+    """ "let the abundance of a biomarker be $x_i$", "let $X$ be …"."""
+    found: Found = []
     if m := re.search(r"\blet\s+(?P<np>(?:the|an?)\s[^,;:.]+?)\s+be\s*$", before, re.I):
-        if phrase := _noun_phrase(m["np"]):  # "let the abundance of a biomarker be $x_i$"
+        if phrase := _noun_phrase(m["np"]):
             found.append(("let", phrase))
-    if re.search(r"\blet\s*$", before_l) and (
+    if re.search(r"\blet\s*$", before.lower()) and (
         m := re.match(r"\s*(?:be|denote)\s+(.*)", after, re.S)
     ):
         if phrase := _noun_phrase(m.group(1)):
             found.append(("let", phrase))
-    if re.search(r"\b(?:denote|write|note)\s+(?:by|as)?\s*$", before_l):
+    return found
+
+
+def _denote(before: str, after: str) -> Found:
+    """ "we denote by $X$ the …", "we denote … by $X$", "the autocorrelation function of $x$,
+    denoted $C$", "the matrix $H$, termed the coefficient matrix"."""
+    found: Found = []
+    if re.search(r"\b(?:denote|write|note)\s+(?:by|as)?\s*$", before.lower()):
         if phrase := _noun_phrase(re.sub(r"^\s*(?:as|for)\s+", "", after)):
             found.append(("denote", phrase))
     if m := re.search(r"\b(?:denote|call|write)\s+(?P<np>.+?)\s+(?:by|as)\s*$", before, re.I):
         if phrase := _noun_phrase(m["np"]):
             found.append(("denote", phrase))
-    # "the autocorrelation function of $x$, denoted $C$"; "the matrix $H$, termed the
-    # coefficient matrix"
     if m := re.search(
         r"(?P<np>\b(?:the|an?)\s[^,;:.]*?),?\s*(?:denoted|written|called|termed|referred to as)"
         r"(?:\s+(?:by|as))?\s*$",
@@ -224,32 +251,64 @@ def defines(before: str, after: str) -> list[tuple[str, str]]:
     ):
         if (phrase := _noun_phrase(m["np"])) and not vague(phrase):
             found.append(("denote", phrase))
+    return found
+
+
+def _apposition(before: str, after: str) -> Found:
+    """ "of $n$ (the block size)", "with $T$ the temperature", "with $k$ being the …", "with
+    $(r, \\phi)$ being polar coordinates", "the speed of light ($c$)"."""
+    found: Found = []
     if m := re.match(r"\s*\((?P<np>(?:the|an?)\s[^()]*)\)", after, re.I):
         if (phrase := _noun_phrase(m["np"])) and not vague(phrase):
-            found.append(("apposition", phrase))  # "of $n$ (the block size)"
+            found.append(("apposition", phrase))
     if m := re.match(r"\s*,?\s*(?:being\s+)?(?P<np>(?:the|a|an)\s+.*)", after, re.I | re.S):
-        cue = re.search(r"(?:^|\b(?:with|where|and|for|given|of)|[,;:(])\s*$", before_l)
+        cue = re.search(r"(?:^|\b(?:with|where|and|for|given|of)|[,;:(])\s*$", before.lower())
         clause = re.match(r"[^.;:,()]*?\b(?:is|are|was|were|has|have|had)\b", m["np"])
         if cue and not clause and (phrase := _noun_phrase(m["np"])):
-            # "with $T$ the temperature"; not "at a distance of $r$ the shower has a delay"
+            # not "at a distance of $r$ the shower has a delay"
             found.append(("apposition", phrase))
     elif m := re.match(r"\s*,?\s*being\s+(?P<np>(?:[a-z-]+\s+){0,2}[a-z-]{3,}s\b.*)", after, re.S):
-        if phrase := _noun_phrase(m["np"]):  # "with $(r, \\phi)$ being polar coordinates"
+        if phrase := _noun_phrase(m["np"]):
             found.append(("apposition", phrase))
     if re.search(r"\(\s*$", before) and re.match(r"\s*\)", after):
-        # in parentheses after what it names: "the speed of light ($c$)"
         if phrase := _words_before(before.rstrip()[:-1], through_of=True):
             found.append(("apposition", phrase))
-    if phrase := _words_before(before):
-        found.append(("noun", phrase))
-    elif re.search(_COUNT_CUE, before_l) and (
-        count := re.match(r"\s*((?:[a-z-]+\s+){0,3}?[a-z-]{3,}s)\b(?!\s*" + MATH + ")", after)
-    ):  # "a batch of $n$ training samples", "exactly $k$ particles": n, k count them
-        if not set(count.group(1).split()) & (_NOT_NOUNS | _VERBS_S):
-            found.append(("count", "the number of " + count.group(1)))
-    elif phrase := _apposition_before(before):
-        found.append(("apposition", phrase))
     return found
+
+
+def _named_before(before: str, after: str) -> Found:
+    """The words right before a formula: "the token embedding matrix $W^{(e)}$", or what it
+    counts ("a batch of $n$ training samples", "exactly $k$ particles"), or a noun phrase set
+    off by a comma ("the number of iterations …, $N_t$")."""
+    if phrase := _words_before(before):
+        return [("noun", phrase)]
+    if re.search(_COUNT_CUE, before.lower()) and (
+        count := re.match(r"\s*((?:[a-z-]+\s+){0,3}?[a-z-]{3,}s)\b(?!\s*" + MATH + ")", after)
+    ):
+        if not set(count.group(1).split()) & (_NOT_NOUNS | _VERBS_S):
+            return [("count", "the number of " + count.group(1))]
+        return []
+    if phrase := _apposition_before(before):
+        return [("apposition", phrase)]
+    return []
+
+
+# The ways of defining, strongest first.
+_PATTERNS = (
+    _copula_after,
+    _labels,
+    _value_of,
+    _name_is,
+    _let,
+    _denote,
+    _apposition,
+    _named_before,
+)
+
+
+def defines(before: str, after: str) -> Found:
+    """(how, what) for the defining patterns the words around a formula match, strongest first."""
+    return [found for pattern in _PATTERNS for found in pattern(before, after)]
 
 
 # Words after which a formula and a plural noun count something: "a batch of $n$ samples",
