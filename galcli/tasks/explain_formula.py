@@ -10,7 +10,6 @@ only sentence by sentence through the faithfulness check (tasks/formula_paraphra
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,7 +58,7 @@ class SymbolEntry:
 
     @property
     def unicode(self) -> str:
-        return re.sub(r"^([Δδ]+)\s+", r"\1", to_unicode(self.symbol.latex))  # ΔG, not Δ G
+        return to_unicode(self.symbol.latex)
 
     @property
     def said_of(self) -> str | None:

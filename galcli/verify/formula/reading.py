@@ -17,7 +17,7 @@ from galcli.verify.formula.inventory import Row
 from galcli.verify.formula.parse import children, parse
 from galcli.verify.formula.rendering import to_unicode
 from galcli.verify.formula.symbols import simple_script as _simple
-from galcli.verify.formula.vocabulary import DIMENSIONLESS, FUNCTIONS
+from galcli.verify.formula.vocabulary import DIFFERENCE, DIMENSIONLESS, FUNCTIONS
 
 RELATION_WORDS = {
     "=": "equals",
@@ -159,8 +159,6 @@ def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[_Unit]:
             elif last is not None and last.kind == "text":
                 last.source = f"{last.source}{text}{{{inner}}}"
                 last.text = to_unicode(last.source)
-                if re.match(r"\\[Dd]elta\s", last.source):  # Δtᵢ, not Δ tᵢ
-                    last.text = last.text.replace(" ", "", 1)
             else:
                 units.append(_Unit("text", to_unicode(f"{text}{{{inner}}}")))
         elif text in ("(", "[") and node is None or name == "left":
@@ -210,12 +208,12 @@ def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[_Unit]:
             if (
                 last is not None
                 and last.kind == "text"
-                and re.fullmatch(r"(?:\\[Dd]elta\s*)+", last.source.strip())
+                and DIFFERENCE.fullmatch(last.source.strip())
                 and (text.isalpha() or (name is not None and name.isalpha()))
                 and name not in FUNCTIONS
             ):  # ΔG, δx: a difference and what it is of, one quantity (symbols.py)
                 last.source = f"{last.source.strip()} {text}"
-                last.text = to_unicode(last.source).replace(" ", "")
+                last.text = to_unicode(last.source)
                 continue
             if rendered and text.isdigit() and units and units[-1].kind == "text":
                 last = units[-1]

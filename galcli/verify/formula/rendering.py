@@ -11,6 +11,7 @@ from galcli.verify.formula.parse import math_context
 from galcli.verify.formula.vocabulary import (
     CASES,
     CONSTANTS,
+    DIFFERENCES,
     EXTRA_SPECS,
     FUNCTIONS,
     GREEK,
@@ -40,6 +41,12 @@ def _grouped_script(match: re.Match[str]) -> str:
     return f"{match.group(1)}({inner})"
 
 
+_DIFFERENCE_SPACE = re.compile(
+    r"(\\(?:" + "|".join(sorted(DIFFERENCES)) + r"))\s+"
+    r"(?=[A-Za-z]|\\(?!(?:" + "|".join(sorted(FUNCTIONS)) + r")(?![A-Za-z]))[A-Za-z])"
+)
+
+
 @lru_cache(maxsize=4096)
 def to_unicode(latex: str) -> str:
     """A readable Unicode rendering (pylatexenc's latex2text, with simple sub/superscripts)."""
@@ -64,6 +71,8 @@ def to_unicode(latex: str) -> str:
     # Other scripts keep their extent: e^{-x²} reads e^(-x²), not e^-x².
     latex = _GROUP_SCRIPT.sub(_grouped_script, latex)
     latex = _SIMPLE_SCRIPT.sub(script, latex)
+    # a difference stands against its symbol: ΔG, Δtᵢ, δx (symbols.py reads them as one)
+    latex = _DIFFERENCE_SPACE.sub(r"\1{}", latex)
     # latex2text eats the space after a macro (α+ β= γ); an empty group keeps it (α + β = γ).
     latex = _SPACED_MACRO.sub(
         lambda m: m.group(0) + "{}" if m.group(1) in _SYMBOLS else m.group(0), latex

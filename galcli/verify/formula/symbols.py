@@ -15,6 +15,7 @@ from typing import Any
 
 from galcli.verify.formula.vocabulary import (
     CONSTANTS,
+    DIFFERENCE,
     DIMENSIONLESS,
     FUNCTIONS,
     GREEK,
@@ -238,7 +239,7 @@ def _symbols(latex: str, atoms: list[_Atom], role: str | None) -> list[NamedSymb
             atom = _Atom("letters", atom.text[0], atom.start, atom.start + 1)
         while (
             atom.kind == "base"
-            and re.fullmatch(r"(?:\\[Dd]elta\s*)+", latex[atom.start : atom.end].strip())
+            and DIFFERENCE.fullmatch(latex[atom.start : atom.end].strip())
             and index < len(atoms)
             and atoms[index].kind in ("letters", "base")
             and atoms[index].text.lstrip("\\") not in FUNCTIONS

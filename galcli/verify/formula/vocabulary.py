@@ -5,6 +5,7 @@ environments a formula may hold. One place, so the parser, the inventory and the
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -56,6 +57,10 @@ FUNCTIONS = set(
 # one symbol (We is the Weber number, not W·e). Those that read as a product too often (Ma for
 # m·a, De, Le, Da) are left out.
 DIMENSIONLESS = set("Re We Oh Bo Ca Fr Pe Ra Kn Nu Sc Sh Ri Wi Ek Gr".split())
+# A difference written before a symbol: ΔG, Δt_i, δx are one quantity each (symbols.py reads
+# them so, rendering.py writes them so, reading.py reads them out so).
+DIFFERENCES = frozenset({"Delta", "delta"})
+DIFFERENCE = re.compile(r"(?:\\(?:" + "|".join(sorted(DIFFERENCES)) + r")(?![A-Za-z])\s*)+")
 STYLES = set(
     r"mathbf mathrm mathit mathcal mathbb mathfrak mathsf mathtt boldsymbol bm vec hat bar "
     r"tilde dot ddot overline underline widehat widetilde check breve acute grave mathscr pmb "
