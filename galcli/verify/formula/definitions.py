@@ -29,7 +29,14 @@ from galcli.latex.texlex import Definition, mask
 from galcli.verify.formula.lead_in import lead_in
 from galcli.verify.formula.macros import expand_macros
 from galcli.verify.formula.prose import MATH, clean, defines
-from galcli.verify.formula.shapes import DEFINING, INLINE, RELATION, math_text, shapes
+from galcli.verify.formula.shapes import (
+    DEFINING,
+    INLINE,
+    RELATION,
+    math_text,
+    shapes,
+    with_formulas,
+)
 from galcli.verify.formula.symbols import NamedSymbol
 
 _DISPLAY = re.compile(
@@ -73,8 +80,14 @@ class Phrase:
 # -- reading the prose around a formula ------------------------------------------------------
 
 _PLURAL_VERB = re.compile(r"\s*,?\s*(?:are|were|denote|represent|stand for|refer to)\b", re.I)
-# What the words around an equation in prose may say of its left side, by its form.
+# Which ways of defining the words around a formula in prose may use, by its form (a symbol or a
+# list: every way): a declaration or a bound is named too ("a tractable distribution
+# $\\pi : 2^V \\to R$", "a parameter $\\beta \\geq 0$"); an equation passes what is said of it to
+# its left side ("$\\nu = \\mu/\\rho$ is the kinematic viscosity", "the Weber number
+# $We \\equiv \\rho V^2 D/\\gamma$").
 _SAID_OF = {
+    "type": ("noun", "apposition", "is", "let", "denote"),
+    "bound": ("noun", "apposition", "is", "let", "denote"),
     "equation": ("is", "let", "denote"),
     "definition": ("is", "let", "denote", "noun", "apposition"),
 }
@@ -203,16 +216,8 @@ def _in_prose(file: _File) -> list[Phrase]:
             symbols, form = shapes(content)
             if not symbols:
                 continue
-            # a declaration names its symbol too: "a tractable distribution $\\pi : 2^V \\to R$"
-            patterns = (
-                words
-                if form in ("one", "list")
-                else [w for w in words if w[0] in ("noun", "apposition", "is", "let", "denote")]
-                if form in ("type", "bound")
-                # "$\\nu = \\mu/\\rho$ is the kinematic viscosity", "the Weber number
-                # $We \\equiv \\rho V^2 D/\\gamma$": what is said of it is said of its left side
-                else [w for w in words if w[0] in _SAID_OF[form]]
-            )
+            said = _SAID_OF.get(form)
+            patterns = [w for w in words if said is None or w[0] in said]
             family = form == "list" and len({sym.base for sym in symbols}) == 1
             if form == "list" and not family:  # "the joint $x, y$ distribution" is neither
                 patterns = [w for w in patterns if w[0] != "noun" or w[1].endswith("s")]
@@ -256,11 +261,11 @@ class _Maths(list):  # type: ignore[type-arg]
 def _readable(text: str, maths: Sequence[re.Match[str]], hidden: str) -> str:
     """A phrase with its formulas rendered in Unicode."""
 
-    def formula(match: re.Match[str]) -> str:
-        math = maths[int(match.group(1))]
-        return math_text(math["a"] if math["a"] is not None else math["b"])
+    def latex_of(index: int) -> str:
+        math = maths[index]
+        return math["a"] if math["a"] is not None else math["b"]
 
-    return re.sub(MATH + r"(\d+)" + MATH, formula, text).strip(" ,")
+    return with_formulas(text, latex_of).strip(" ,")
 
 
 _NOMENCLATURE = re.compile(

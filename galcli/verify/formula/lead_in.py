@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from galcli.verify.formula.prose import MATH, clean, vague
-from galcli.verify.formula.shapes import INLINE, math_text
+from galcli.verify.formula.shapes import INLINE, with_formulas
 
 _LEAD_IN = re.compile(
     r"(?:^|[.:;]\s|\b(?:then|and)\s|,\s)(?P<np>[^.:;,]{3,160}?),?\s*(?<![-\w])(?:(?:(?:is|are)\s+)?(?:"
@@ -44,7 +44,7 @@ def lead_in(prose: str) -> str:
         subject = _lead_subject(lead["np"].split(" as ")[0])  # "define the loss as the sum:"
     else:
         subject = _lead_subject(lead["np"]) if lead is not None else ""
-    return re.sub(MATH + r"(\d+)" + MATH, lambda m: math_text(inline[int(m[1])]), subject)
+    return with_formulas(subject, inline.__getitem__)
 
 
 def _lead_subject(phrase: str) -> str:

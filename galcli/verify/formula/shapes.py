@@ -6,9 +6,11 @@ verify/formula/definitions.py with the words around it; and the inline formulas 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from galcli.errors import InputError
+from galcli.verify.formula.prose import MATH
 from galcli.verify.formula.symbols import NamedSymbol, named_symbols
 
 INLINE = re.compile(r"\\\((?P<a>.*?)\\\)|(?<![\\$])\$(?!\$)(?P<b>(?:[^$\\]|\\.)+?)\$", re.S)
@@ -105,6 +107,12 @@ def _items(latex: str) -> list[str]:
 def _bare(latex: str) -> str:
     """A formula without its layout: spacing, braces, parentheses and delimiter sizes."""
     return _LAYOUT.sub("", latex)
+
+
+def with_formulas(text: str, latex_of: Callable[[int], str]) -> str:
+    """`text` with each formula marked in it (MATH + index + MATH, as verify/formula/prose.py
+    writes prose) in Unicode: `latex_of(index)` is the formula's LaTeX."""
+    return re.sub(MATH + r"(\d+)" + MATH, lambda m: math_text(latex_of(int(m[1]))), text)
 
 
 def math_text(latex: str) -> str:
