@@ -19,6 +19,7 @@ from galcli.verify.formula import (
     structure,
     to_unicode,
 )
+from galcli.verify.formula.symbols import named_symbols
 
 
 def roles(latex: str) -> dict[str, set[str]]:
@@ -76,6 +77,20 @@ def test_an_argument_after_a_control_word_stays_apart_from_it() -> None:
     expanded, _ = expand_macros("\\norm{q_j}_2 + \\norm{\\alpha}", definitions)
     assert expanded == "\\left\\lVert q_j\\right\\rVert_2 + \\left\\lVert\\alpha\\right\\rVert"
     assert to_unicode(prepare(expanded).latex) == "‖qⱼ‖₂ + ‖α‖"
+
+
+def test_ensuremath_in_a_macro_is_the_formula_it_wraps() -> None:
+    # the acoustics thesis of bench/data/heldout6: \\x_0 is the symbol x₀ (not a wrapped x
+    # and a stray 0), \\H{0}{2} is H₀⁽²⁾ however it is spaced, a sum keeps its group
+    definitions = parse_definitions(
+        "\\newcommand{\\x}{\\ensuremath{\\mathbf{x}}}\\newcommand{\\xs}{\\ensuremath{\\x_s}}"
+        "\\renewcommand{\\H}[2]{\\ensuremath{\\,H_{#1}^{(#2)}\\!}}"
+        "\\newcommand{\\ab}{\\ensuremath{a+b}}"
+    )
+    expanded = expand_macros("\\H{0}{2}(|\\x - \\xs|) + \\ab^2", definitions)[0]
+    assert expanded == "\\,H_{0}^{(2)}\\!(|\\mathbf{x} - \\mathbf{x}_s|) + {a+b}^2"
+    symbols = named_symbols(expanded, parse(expanded))
+    assert [s.latex for s in symbols] == ["H_{0}^{(2)}", "\\mathbf{x}", "\\mathbf{x}_s", "a", "b"]
 
 
 def test_nested_and_recursive_macros_terminate() -> None:

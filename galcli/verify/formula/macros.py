@@ -50,7 +50,7 @@ def expand_macros(
                     cursor += len(token)
                 else:
                     break
-            body = definition.body
+            body = _in_math(definition.body)
             for index, argument in enumerate(arguments, 1):
                 body = re.sub(f"(\\\\[A-Za-z@]+)?#{index}", _filled(argument), body)
             pieces += [latex[position : match.start()], body]
@@ -61,6 +61,28 @@ def expand_macros(
             break
         latex = "".join(pieces) + latex[position:]
     return latex, used
+
+
+_ENSUREMATH = re.compile(r"\\ensuremath\s*(?=\{)")
+_OPERATION = re.compile(r"(?<!\\)[-+=<>,]|\\(?:[lg]eq?|neq|times|cdot|pm|mp)(?![A-Za-z])")
+
+
+def _in_math(body: str) -> str:
+    """A macro's body as it reads inside a formula: `\\ensuremath{X}` is X there (a group
+    `{X}` when X is an operation, so `\\ensuremath{a+b}^2` keeps its meaning), so
+    `\\newcommand{\\x}{\\ensuremath{\\vec{x}}}` makes `\\x_0` the symbol x₀."""
+    while match := _ENSUREMATH.search(body):
+        inner = group(body, match.end(), "{", "}")
+        if inner is None:
+            break
+        content = body[inner[0] : inner[1]]
+        bare = not _OPERATION.search(re.sub(r"\{[^{}]*\}", "", content))
+        body = (
+            body[: match.start()]
+            + (content if bare else "{" + content + "}")
+            + body[inner[1] + 1 :]
+        )
+    return body
 
 
 def _filled(argument: str) -> Callable[[re.Match[str]], str]:
