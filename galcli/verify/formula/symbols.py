@@ -98,10 +98,16 @@ def _member(script: str | None) -> str | None:
 
 
 def _shape(script: str | None) -> str | None:
+    """An index without its offsets, item by item: `t-s,s` is `t,s` (the offsets of `I_{t-s}`
+    and `M_{t-s,s}` shift the index of `I_t` and `M_{t,s}`)."""
     if script is None or not _INDEX.match(script):
         return script
-    letters = re.sub(r"[^A-Za-z]", "", script)
-    return f"~{letters}" if letters else script
+    items = [_OFFSET.sub("", item) for item in script.split(",")]
+    letters = ",".join(re.sub(r"[^A-Za-z]", "", item) for item in items)
+    return f"~{letters}" if letters.strip(",") else script
+
+
+_OFFSET = re.compile(r"(?<=[A-Za-z])(?:[+-][A-Za-z0-9]+)+$")  # t-s → t, n+1 → n, i-j → i
 
 
 def _key(base: str, sub: str | None, sup: str | None) -> str:
