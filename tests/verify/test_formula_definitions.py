@@ -88,6 +88,8 @@ def definitions(text: str) -> dict[str, str]:
         ("A drop with density $\\rho$ and kinematic viscosity $\\nu$ falls.", "\\nu",
          "kinematic viscosity"),
         ("We use the azimuth ($\\phi$) and zenith ($\\theta$) angles.", "\\theta", "zenith"),
+        ("The Dirac comb, $\\operatorname{III}_T(t)$, is a sequence of delta functions.",
+         "\\mathrm{III}_{T}", "a sequence of delta functions"),  # a function of its own
     ],
 )  # fmt: skip
 def test_ways_of_defining(text: str, key: str, what: str) -> None:
@@ -118,6 +120,7 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "It is a function of $x$.",  # x is the argument, not the function
         "Take the mean of $x$.",  # nor the mean
         "We see that the answer is $x$ here.",  # the symbol does not end the clause
+        "With this, $\\sin(x) = a$ is the constraint.",  # an equation of sin x, not of x
     ],
 )
 def test_uses_are_not_definitions(text: str) -> None:

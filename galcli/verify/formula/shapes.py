@@ -12,6 +12,7 @@ from functools import lru_cache
 from galcli.errors import InputError
 from galcli.verify.formula.prose import MATH
 from galcli.verify.formula.symbols import NamedSymbol, named_symbols
+from galcli.verify.formula.vocabulary import FUNCTIONS
 
 INLINE = re.compile(r"\\\((?P<a>.*?)\\\)|(?<![\\$])\$(?!\$)(?P<b>(?:[^$\\]|\\.)+?)\$", re.S)
 
@@ -38,11 +39,14 @@ def shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
     relation = DEFINING.search(text) or RELATION.search(text)
     left = text[: relation.start()] if relation else text
     try:
-        symbols = [s for s in named_symbols(left, parse(left)) if s.role != "function"]
+        named = named_symbols(left, parse(left))
     except InputError:
         return (), "other"
-    if not symbols:
+    # a standard function is no symbol of the document's: "$\\cos\\theta$" and "$\\sin(x) = …$"
+    # define nothing (not θ, not x); a function of its own (\\operatorname{III}_T(t) ≡ …) may
+    if not named or _standard(named[0]):
         return (), "other"
+    symbols = [s for s in named if not _standard(s)]
     first = symbols[0]
     applied = re.match(r"\s*(?:\\left)?\(", left[first.end :]) and left.startswith(first.latex)
     if relation is not None:
@@ -74,6 +78,10 @@ def shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
         ):
             return (), "other"
     return tuple(symbols), ("one" if len(symbols) == 1 else "list")
+
+
+def _standard(symbol: NamedSymbol) -> bool:
+    return symbol.role == "function" and symbol.base.lstrip("\\") in FUNCTIONS
 
 
 _LIST_SEPARATOR = re.compile(r",|\\,|\\[cl]?dots[b]?|\.\.\.")

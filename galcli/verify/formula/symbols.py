@@ -184,7 +184,9 @@ def _atoms(latex: str, nodes: list[Any]) -> list[_Atom]:
             atoms.append(_Atom("group", source, start, end, node))
         elif isinstance(node, LatexMacroNode):
             name = node.macroname
-            if name in GREEK or name in CONSTANTS or name in FUNCTIONS:
+            if name == "operatorname":  # \\operatorname{III}: a function of the document's own
+                atoms.append(_Atom("base", source, start, end))
+            elif name in GREEK or name in CONSTANTS or name in FUNCTIONS:
                 atoms.append(_Atom("base", f"\\{name}", start, end))
             elif name in STYLES or name in _SAME_STYLE:
                 if re.search(r"[A-Za-z0-9]", source[len(name) + 1 :]):
