@@ -213,9 +213,9 @@ def test_the_nearest_definition_before_the_equation_wins_then_the_paragraph_afte
 def test_a_definition_pages_before_the_formula_is_no_longer_in_force() -> None:
     filler = "Some words of prose that define nothing at all. " * 20 + "\n\n"  # 1,000 chars
     head = "Here $x$ is the position. Now $\\theta$ is the angle. We use the matrix $W^{(e)}$.\n\n"
-    # (pages of filler, x found, W^{(e)} found): a letter is trusted about one page back, a
-    # distinctive symbol named by a noun about two (verify/formula/choice.py: NEAR_LETTER, NEAR)
-    for pages, x_found, w_found in [(1, True, True), (5, False, True), (9, False, False)]:
+    # (pages of filler, x found, W^{(e)} found): a definition is trusted about two pages back
+    # (verify/formula/choice.py: NEAR)
+    for pages, x_found, w_found in [(1, True, True), (5, True, True), (9, False, False)]:
         text = head + filler * pages + "EQUATION"
         at = text.index("EQUATION")
         phrases = find_definitions({"p.tex": text})
