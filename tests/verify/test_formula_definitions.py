@@ -88,6 +88,7 @@ def definitions(text: str) -> dict[str, str]:
         ("A drop with density $\\rho$ and kinematic viscosity $\\nu$ falls.", "\\nu",
          "kinematic viscosity"),
         ("We use the azimuth ($\\phi$) and zenith ($\\theta$) angles.", "\\theta", "zenith"),
+        ("Here $\\eta \\ll 1$ is the surface displacement.", "\\eta", "the surface displacement"),
         ("The Dirac comb, $\\operatorname{III}_T(t)$, is a sequence of delta functions.",
          "\\mathrm{III}_{T}", "a sequence of delta functions"),  # a function of its own
     ],

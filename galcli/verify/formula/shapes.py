@@ -94,7 +94,7 @@ _LESS = r"(?:<|\\le(?:q|qslant)?(?![A-Za-z]))"
 _BOUNDS = re.compile(
     rf"\s*-?[\w.\\]+\s*{_LESS}\s*(?P<symbol>[^<>=]+?)\s*{_LESS}\s*-?[\w.\\]+\s*[.,]?\s*"
 )
-_SIGN = re.compile(r"(?:>|<|\\[gl]eq?(?:slant)?(?![A-Za-z]))\s*-?\d+(?:\.\d+)?\s*[.,]?\s*$")
+_SIGN = re.compile(r"(?:>|<|\\(?:[gl]eq?(?:slant)?|ll|gg)(?![A-Za-z]))\s*-?\d+(?:\.\d+)?\s*[.,]?\s*$")
 
 
 def _items(latex: str) -> list[str]:
