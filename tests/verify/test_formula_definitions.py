@@ -89,6 +89,12 @@ def definitions(text: str) -> dict[str, str]:
          "kinematic viscosity"),
         ("We use the azimuth ($\\phi$) and zenith ($\\theta$) angles.", "\\theta", "zenith"),
         ("Here $\\eta \\ll 1$ is the surface displacement.", "\\eta", "the surface displacement"),
+        ("We define $D_t$ as the number of deaths on day $t$.", "D_{t}",
+         "the number of deaths on day t"),
+        ("(i.e. define $D_t$ to be the number of deaths registered)", "D_{t}",
+         "the number of deaths registered"),
+        ("We maximise the solar installations $x_s \\subseteq x$ first.", "x_{s}",
+         "the solar installations"),
         ("The Dirac comb, $\\operatorname{III}_T(t)$, is a sequence of delta functions.",
          "\\mathrm{III}_{T}", "a sequence of delta functions"),  # a function of its own
     ],
@@ -122,6 +128,7 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "Take the mean of $x$.",  # nor the mean
         "We see that the answer is $x$ here.",  # the symbol does not end the clause
         "With this, $\\sin(x) = a$ is the constraint.",  # an equation of sin x, not of x
+        "We define $X$ as follows.",  # says nothing yet
     ],
 )
 def test_uses_are_not_definitions(text: str) -> None:

@@ -16,7 +16,7 @@ _LEAD_IN = re.compile(
     r"obtained|written|expressed)\s+(?:by|as)(?:\s+the\s+(?:following\s+)?(?:formula|expression|"
     r"equation|relation|integral|sum|series))?|(?:can|may)(?: also)? be\s+(?:\w+ly\s+)?(?:"
     r"written|expressed)|(?:(?:is|are|can be)\s+)?(?:approximated|"
-    r"modell?ed|described|determined|characteri[sz]ed)\s+(?:by|as)|is|are|becomes|reads|"
+    r"modell?ed|described|determined|characteri[sz]ed|represented)\s+(?:by|as)|is|are|becomes|reads|"
     r"(?:takes|has) the form)\s*:?\s*$",
     re.I,
 )

@@ -63,7 +63,7 @@ _VAGUE = set(
     "cases example examples one ones result results expression expressions term terms formula "
     "formulas equation equations relation relations quantity quantities value values thing "
     "things element elements definition definitions form corresponding final resulting general "
-    "full complete overall new way ways manner".split()
+    "full complete overall new way ways manner follows".split()
 )
 
 
@@ -229,11 +229,17 @@ def _let(before: str, after: str) -> Found:
 
 
 def _denote(before: str, after: str) -> Found:
-    """ "we denote by $X$ the …", "we denote … by $X$", "the autocorrelation function of $x$,
-    denoted $C$", "the matrix $H$, termed the coefficient matrix"."""
+    """ "we denote by $X$ the …", "we define $X$ as the …", "we denote … by $X$", "the
+    autocorrelation function of $x$, denoted $C$", "the matrix $H$, termed the coefficient
+    matrix"."""
     found: Found = []
     if re.search(r"\b(?:denote|write|note)\s+(?:by|as)?\s*$", before.lower()):
         if phrase := _noun_phrase(re.sub(r"^\s*(?:as|for)\s+", "", after)):
+            found.append(("denote", phrase))
+    if re.search(r"\b(?:define|defining|defines)\s*$", before, re.I) and (
+        m := re.match(r"\s*(?:as|to be)\s+(?P<np>.*)", after, re.S)
+    ):  # "we define $X$ as the …", "define $X$ to be the …"
+        if (phrase := _noun_phrase(m["np"])) and not vague(phrase):
             found.append(("denote", phrase))
     if m := re.search(r"\b(?:denote|call|write)\s+(?P<np>.+?)\s+(?:by|as)\s*$", before, re.I):
         if phrase := _noun_phrase(m["np"]):

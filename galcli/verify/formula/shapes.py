@@ -57,7 +57,7 @@ def shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
             else "bound"
             if bounds or _SIGN.match(text[relation.start() :])
             else "type"
-            if word in ("\\in", ":", "\\colon")
+            if word in ("\\in", ":", "\\colon", "\\subset", "\\subseteq")
             else "equation"
             if word == "="
             else "other"
@@ -94,7 +94,9 @@ _LESS = r"(?:<|\\le(?:q|qslant)?(?![A-Za-z]))"
 _BOUNDS = re.compile(
     rf"\s*-?[\w.\\]+\s*{_LESS}\s*(?P<symbol>[^<>=]+?)\s*{_LESS}\s*-?[\w.\\]+\s*[.,]?\s*"
 )
-_SIGN = re.compile(r"(?:>|<|\\(?:[gl]eq?(?:slant)?|ll|gg)(?![A-Za-z]))\s*-?\d+(?:\.\d+)?\s*[.,]?\s*$")
+_SIGN = re.compile(
+    r"(?:>|<|\\(?:[gl]eq?(?:slant)?|ll|gg)(?![A-Za-z]))\s*-?\d+(?:\.\d+)?\s*[.,]?\s*$"
+)
 
 
 def _items(latex: str) -> list[str]:
