@@ -129,6 +129,9 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "We see that the answer is $x$ here.",  # the symbol does not end the clause
         "With this, $\\sin(x) = a$ is the constraint.",  # an equation of sin x, not of x
         "We define $X$ as follows.",  # says nothing yet
+        "It sheds virus into wastewater $s$ days after infection.",  # s measures days
+        "Each observed $y_n$ has an error.",  # a participle is no noun
+        "Choose a given $x$ first.",
     ],
 )
 def test_uses_are_not_definitions(text: str) -> None:

@@ -286,7 +286,7 @@ def _named_before(before: str, after: str) -> Found:
     """The words right before a formula: "the token embedding matrix $W^{(e)}$", or what it
     counts ("a batch of $n$ training samples", "exactly $k$ particles"), or a noun phrase set
     off by a comma ("the number of iterations …, $N_t$")."""
-    if phrase := _words_before(before):
+    if (phrase := _words_before(before)) and not _MEASURED.match(after):
         return [("noun", phrase)]
     if re.search(_COUNT_CUE, before.lower()) and (
         count := re.match(r"\s*((?:[a-z-]+\s+){0,3}?[a-z-]{3,}s)\b(?!\s*" + MATH + ")", after)
@@ -297,6 +297,15 @@ def _named_before(before: str, after: str) -> Found:
     if phrase := _apposition_before(before):
         return [("apposition", phrase)]
     return []
+
+
+# A formula that measures what follows it ("the infectiousness $s$ days after infection") is
+# not named by the words before it.
+_MEASURED = re.compile(
+    r"\s*(?:days?|weeks?|months?|years?|hours?|minutes?|seconds?|steps|times|generations|epochs"
+    r"|iterations|cycles|rounds|units)\b",
+    re.I,
+)
 
 
 # The ways of defining, strongest first.
@@ -385,5 +394,7 @@ def _adjective(word: str) -> bool:
     if lowered in _NOUNS_LIKE_ADJECTIVES | _NOUNS_LIKE_ADVERBS:
         return False
     if lowered in _QUALIFIERS or (lowered.endswith("ly") and len(lowered) > 4):
+        return True
+    if re.search(r"[^e]ed$|^given$", lowered):  # a participle: "each observed $y$", "a given $x$"
         return True
     return bool(re.search(r"(?:ent|ant|ive|ous|ful|less|ible|able|ical|ary)$", lowered))
