@@ -18,7 +18,14 @@ from galcli.errors import GalcliError, InputError, Location
 from galcli.latex.project import DISK, LatexProject, Sources, root_of, scan_project
 from galcli.latex.structure import Structure
 from galcli.latex.texlex import mask
-from galcli.verify.formula import Definition, Formula, TexMath, math_in_tex, parse_definitions
+from galcli.verify.formula import (
+    Definition,
+    Formula,
+    TexMath,
+    environment_arguments,
+    math_in_tex,
+    parse_definitions,
+)
 from galcli.verify.formula import prepare as prepare_formula
 from galcli.verify.formula.choice import Found, choose
 from galcli.verify.formula.definitions import Phrase, find_definitions
@@ -224,7 +231,8 @@ def formulas_in(
         definitions.update(
             {k: v for k, v in parse_definitions(source).items() if k not in definitions}
         )
-    math = math_in_tex(text, inline=True)
+    arguments = {k: v for source in others for k, v in environment_arguments(source).items()}
+    math = math_in_tex(text, inline=True, arguments=arguments)
     # a label macro (\\newcommand{\\eqlabel}[1]{\\label{eq:#1}}) labels its formula too
     labelling = {name: d for name, d in definitions.items() if "\\label" in d.body}
     if labelling:

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from galcli.verify.formula import math_in_tex, parse, prepare, rows, structure, to_unicode
+from galcli.verify.formula import (
+    environment_arguments,
+    math_in_tex,
+    parse,
+    prepare,
+    rows,
+    structure,
+    to_unicode,
+)
 
 INNER = ["matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "smallmatrix"]
 
@@ -100,3 +108,18 @@ def test_in_a_file_a_continuation_row_stays_with_its_equation() -> None:
 def test_a_label_or_a_documents_label_macro_is_no_part_of_the_formula(label: str) -> None:
     formula = prepare(f"\\hat{{y}} = \\operatorname{{softmax}}(h W) {label}")
     assert "lab" not in formula.latex and formula.latex.endswith("(h W)")
+
+
+def test_the_arguments_of_a_redefined_math_environment_are_no_part_of_the_formula() -> None:
+    preamble = "\\renewenvironment{equation}[1]{\\[}{\\]}\n"
+    body = (
+        "\\begin{equation}{https://example.org/nb.ipynb}\n"
+        "  f = m a \\label{eq:f}\n\\end{equation}\n"
+    )
+    (math,) = math_in_tex(preamble + body)
+    assert (math.line, math.label) == (2, "eq:f")
+    assert "f = m a" in math.source and "https" not in math.source
+    # the redefinition may sit in another file of the project (the preamble, a style file)
+    (math,) = math_in_tex(body, arguments=environment_arguments(preamble))
+    assert "https" not in math.source
+    assert "https" in math_in_tex(body)[0].source

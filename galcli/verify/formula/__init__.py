@@ -14,7 +14,7 @@ from galcli.verify.formula.macros import expand_macros
 from galcli.verify.formula.parse import parse
 from galcli.verify.formula.rendering import to_unicode
 from galcli.verify.formula.source import Formula, caret, formula_error, prepare, strip_math
-from galcli.verify.formula.tex import TexMath, math_in_tex, split_rows
+from galcli.verify.formula.tex import TexMath, environment_arguments, math_in_tex, split_rows
 from galcli.verify.formula.vocabulary import (
     CONSTANTS,
     FUNCTIONS,
@@ -36,6 +36,7 @@ __all__ = [
     "Symbol",
     "TexMath",
     "caret",
+    "environment_arguments",
     "expand_macros",
     "formula_error",
     "inventory",

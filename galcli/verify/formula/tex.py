@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from galcli.latex.texlex import mask
+from galcli.latex.texlex import group, mask, skip_space
 from galcli.verify.formula.inventory import continues
 from galcli.verify.formula.rows import split_rows
 from galcli.verify.formula.source import label_of
@@ -33,10 +33,17 @@ _DISPLAY = re.compile(
 _INLINE = re.compile(r"\\\(.*?\\\)|(?<![\\$])\$(?!\$)(?:[^$\\]|\\.)+?\$", re.S)
 
 
-def math_in_tex(text: str, *, inline: bool = False) -> list[TexMath]:
+def math_in_tex(
+    text: str, *, inline: bool = False, arguments: dict[str, int] | None = None
+) -> list[TexMath]:
     """Display math (and, with `inline`, inline math) of a .tex file, comments removed. Each row
-    of an align/gather/eqnarray is its own formula, with its own line and label."""
+    of an align/gather/eqnarray is its own formula, with its own line and label. `arguments`:
+    the math environments the document redefines with arguments (`environment_arguments`; by
+    default those of `text` itself), which are no part of the formula."""
     masked = mask(text)
+    masked = _without_arguments(
+        masked, environment_arguments(masked, masked=True) | (arguments or {})
+    )
     found: list[TexMath] = []
     taken: list[tuple[int, int]] = []
     for pattern, display in ((_DISPLAY, True), (_INLINE, False)) if inline else ((_DISPLAY, True),):
@@ -84,6 +91,45 @@ def math_in_tex(text: str, *, inline: bool = False) -> list[TexMath]:
                     )
                 )
     return sorted(found, key=lambda m: m.line)
+
+
+_ENVIRONMENT_DEFINITION = re.compile(
+    r"\\(?:re)?newenvironment\s*\{(?P<env>(?:" + "|".join(MATH_ENVIRONMENTS) + r")\*?)\}"
+    r"\s*\[(?P<count>[1-9])\](?!\s*\[)"
+)
+
+
+def environment_arguments(text: str, *, masked: bool = False) -> dict[str, int]:
+    """The math environments `text` redefines to take arguments, and how many:
+    `\\renewenvironment{equation}[1]{…}` makes `\\begin{equation}{https://…}` hold a link, not
+    math (optional arguments are left out: their `[…]` is rarely written)."""
+    text = text if masked else mask(text)
+    return {m["env"]: int(m["count"]) for m in _ENVIRONMENT_DEFINITION.finditer(text)}
+
+
+def _without_arguments(masked: str, arguments: dict[str, int]) -> str:
+    """`masked` with the arguments after each `\\begin{env}` of `arguments` blanked, and the
+    redefinitions themselves (their `{\\[}{\\]}` is no display), offsets and lines kept."""
+    spans = [
+        (m.start(), _after_groups(masked, m.end(), 2))
+        for m in _ENVIRONMENT_DEFINITION.finditer(masked)
+    ]
+    for env, count in arguments.items():
+        for begin in re.finditer(r"\\begin\{" + re.escape(env) + r"\}", masked):
+            spans.append((begin.end(), _after_groups(masked, begin.end(), count)))
+    for start, stop in spans:
+        masked = masked[:start] + re.sub(r"[^\n]", " ", masked[start:stop]) + masked[stop:]
+    return masked
+
+
+def _after_groups(text: str, position: int, count: int) -> int:
+    """Where the `count` braced groups from `position` on end (as far as there are any)."""
+    for _ in range(count):
+        braced = group(text, skip_space(text, position), "{", "}")
+        if braced is None:
+            break
+        position = braced[1] + 1
+    return position
 
 
 def _with_continuations(body: str, rows: list[tuple[int, str]]) -> list[tuple[int, str]]:
