@@ -62,6 +62,7 @@ def definitions(text: str) -> dict[str, str]:
         ("where $0 \\leq x \\leq 1$ is the distance to the optimum.", "x",
          "the distance to the optimum"),
         ("We add a scaling parameter $\\beta \\geq 0$ to it.", "\\beta", "a scaling parameter"),
+        ("where $N = 100$ is the number of samples.", "N", "the number of samples"),
         ("with $k$~being the conductivity of the object,", "k", "the conductivity of the object"),
         ("with $(r, \\phi)$~being polar coordinates centred at the corner,", "\\phi",
          "polar coordinates centred at the corner"),
@@ -132,6 +133,8 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "It sheds virus into wastewater $s$ days after infection.",  # s measures days
         "Each observed $y_n$ has an error.",  # a participle is no noun
         "Choose a given $x$ first.",
+        "An example grid for $n = 8$ with its cells.",  # a value is no definition
+        "We set $\\beta = 0.5$ in what follows.",
     ],
 )
 def test_uses_are_not_definitions(text: str) -> None:

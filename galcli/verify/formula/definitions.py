@@ -84,11 +84,13 @@ _PLURAL_VERB = re.compile(r"\s*,?\s*(?:are|were|denote|represent|stand for|refer
 # list: every way): a declaration or a bound is named too ("a tractable distribution
 # $\\pi : 2^V \\to R$", "a parameter $\\beta \\geq 0$"); an equation passes what is said of it to
 # its left side ("$\\nu = \\mu/\\rho$ is the kinematic viscosity", "the Weber number
-# $We \\equiv \\rho V^2 D/\\gamma$").
+# $We \\equiv \\rho V^2 D/\\gamma$"). A value ("$n = 8$") is no definition by itself, and a noun
+# before it names the value, not the symbol ("the limit $k = 0$").
 _SAID_OF = {
     "type": ("noun", "apposition", "is", "let", "denote"),
     "bound": ("noun", "apposition", "is", "let", "denote"),
     "equation": ("is", "let", "denote"),
+    "value": ("is", "let", "denote"),
     "definition": ("is", "let", "denote", "noun", "apposition"),
 }
 

@@ -27,9 +27,10 @@ RELATION = re.compile(
 def shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
     """The symbols a formula in prose can define, and its form: "one" symbol (with its
     arguments), a "list" of them, a "type" declaration (x ∈ S, f: A → B), a "bound" (0 ≤ x ≤ 1,
-    k > 0), a "definition" (X := …, X ≡ …), an "equation" (X = …), or "other" (defines
-    nothing). A bound says what a symbol ranges over, not what it is: only the words around it
-    define it ("$0 \\leq x \\leq 1$ is the distance")."""
+    k > 0), a "definition" (X := …, X ≡ …), an "equation" (X = …), a "value" (n = 8), or "other"
+    (defines nothing). A bound says what a symbol ranges over, and a value what it is set to,
+    not what it is: only the words around them define it ("$0 \\leq x \\leq 1$ is the
+    distance", "$N = 100$ is the number of samples")."""
     from galcli.verify.formula.parse import parse
 
     text = re.sub(r",?\s*\\forall\b.*$", "", content.strip(), flags=re.S)  # h_k, ∀k ∈ C(j)
@@ -58,6 +59,8 @@ def shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
             if bounds or _SIGN.match(text[relation.start() :])
             else "type"
             if word in ("\\in", ":", "\\colon", "\\subset", "\\subseteq")
+            else "value"
+            if word == "=" and _VALUE.match(text[relation.start() :])
             else "equation"
             if word == "="
             else "other"
@@ -94,6 +97,8 @@ _LESS = r"(?:<|\\le(?:q|qslant)?(?![A-Za-z]))"
 _BOUNDS = re.compile(
     rf"\s*-?[\w.\\]+\s*{_LESS}\s*(?P<symbol>[^<>=]+?)\s*{_LESS}\s*-?[\w.\\]+\s*[.,]?\s*"
 )
+# A value ("n = 8") says what n is set to, not what n is.
+_VALUE = re.compile(r"=\s*-?\d+(?:\.\d+)?\s*[.,]?\s*$")
 _SIGN = re.compile(
     r"(?:>|<|\\(?:[gl]eq?(?:slant)?|ll|gg)(?![A-Za-z]))\s*-?\d+(?:\.\d+)?\s*[.,]?\s*$"
 )
