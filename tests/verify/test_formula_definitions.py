@@ -63,6 +63,9 @@ def definitions(text: str) -> dict[str, str]:
          "the distance to the optimum"),
         ("We add a scaling parameter $\\beta \\geq 0$ to it.", "\\beta", "a scaling parameter"),
         ("where $N = 100$ is the number of samples.", "N", "the number of samples"),
+        ("The mean of the model is $\\mu$.", "\\mu", "The mean of the model"),  # not 'the model'
+        ("We optimize parameters $\\Theta$ to fit.", "\\Theta", "parameters"),  # not 'optimize'
+
         ("with $k$~being the conductivity of the object,", "k", "the conductivity of the object"),
         ("with $(r, \\phi)$~being polar coordinates centred at the corner,", "\\phi",
          "polar coordinates centred at the corner"),
@@ -135,6 +138,8 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "Choose a given $x$ first.",
         "An example grid for $n = 8$ with its cells.",  # a value is no definition
         "We set $\\beta = 0.5$ in what follows.",
+        "There is a path in this graph that connects $A$ to $B$.",  # a clause, no noun
+        "We observe that decreasing $\\alpha$ raises the rate.",
     ],
 )
 def test_uses_are_not_definitions(text: str) -> None:

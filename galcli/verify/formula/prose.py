@@ -108,6 +108,7 @@ _VERBS = set(
     "learns learned map maps mapped build builds built take takes took get gets got produce "
     "produces produced output outputs note notes noted".split()
 )
+_SUBJECTS = set("we i you they he she it one".split())
 _PREPOSITIONS = set("of for at from with on over in into between per across among".split())
 
 
@@ -123,10 +124,14 @@ def _words_before(before: str, through_of: bool = False) -> str:
         lowered = word.lower()
         if phrase and lowered in ("and", ",") and position and words[position - 1] in (MATH, ")"):
             break  # the next item of a list: "density $\rho$ and kinematic viscosity $\nu$"
+        if lowered == "that":
+            return ""  # a clause, mostly: "a path that connects $A$", "that decreasing $x$"
         if lowered in _DETERMINERS:
             if lowered in ("every", "all", "any", "some"):
                 return ""  # "every element $f(x)$" quantifies, it does not name
             phrase.insert(0, word)
+            if through_of and position > 1 and words[position - 1].lower() == "of":
+                continue  # "the mean of the model is $\\mu$": the mean, not the model
             break
         if lowered in _PREPOSITIONS and phrase and phrase[0].lower() != "of":
             if not (through_of and lowered == "of"):
@@ -137,7 +142,8 @@ def _words_before(before: str, through_of: bool = False) -> str:
         ):
             # a plural noun phrase needs no determiner: "we collect sentence pairs $(a_i, p_i)$",
             # "if quantities $x$ and $y$", "adopts discrete values $x_1, x_2$" (two words at most)
-            phrase = phrase[-2:]
+            # after a subject the first word is its verb: "we optimize parameters $\\Theta$"
+            phrase = phrase[-1:] if lowered in _SUBJECTS else phrase[-2:]
             break
         if lowered in _NOT_NOUNS - {"of"} or not re.match(r"[\w'-]+$", word) or len(phrase) > 5:
             return ""
