@@ -65,6 +65,8 @@ def definitions(text: str) -> dict[str, str]:
         ("where $N = 100$ is the number of samples.", "N", "the number of samples"),
         ("The mean of the model is $\\mu$.", "\\mu", "The mean of the model"),  # not 'the model'
         ("We optimize parameters $\\Theta$ to fit.", "\\Theta", "parameters"),  # not 'optimize'
+        ("The model requires parameters $\\eta$ here.", "\\eta", "parameters"),
+        ("We sample with spacing $\\Delta t$ here.", "\\Delta{t}", "spacing"),  # a noun in -ing
 
         ("with $k$~being the conductivity of the object,", "k", "the conductivity of the object"),
         ("with $(r, \\phi)$~being polar coordinates centred at the corner,", "\\phi",
@@ -140,6 +142,11 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "We set $\\beta = 0.5$ in what follows.",
         "There is a path in this graph that connects $A$ to $B$.",  # a clause, no noun
         "We observe that decreasing $\\alpha$ raises the rate.",
+        "The rate rises with increasing $N$.",  # verbs that act on the formula
+        "The other chain removes $i$ from the set.",
+        "This algorithm requires $\\mathcal{O}(n)$ steps.",
+        "A Metropolis chain using $q$ as its proposal.",
+        "We report Kendall's $\\tau$ for each pair.",  # part of a name
     ],
 )
 def test_uses_are_not_definitions(text: str) -> None:

@@ -138,7 +138,9 @@ def _words_before(before: str, through_of: bool = False) -> str:
                 break
         plural = bool(phrase) and phrase[-1].lower().endswith("s")
         if plural and (
-            lowered in _VERBS | _NOT_NOUNS or not re.match(r"[\w'-]+$", word) or len(phrase) == 2
+            lowered in _VERBS | _ACTS_ON | _NOT_NOUNS
+            or not re.match(r"[\w'-]+$", word)
+            or len(phrase) == 2
         ):
             # a plural noun phrase needs no determiner: "we collect sentence pairs $(a_i, p_i)$",
             # "if quantities $x$ and $y$", "adopts discrete values $x_1, x_2$" (two words at most)
@@ -153,9 +155,40 @@ def _words_before(before: str, through_of: bool = False) -> str:
     nouns = [w for w in phrase if w.lower() not in _DETERMINERS and w.lower() != "of"]
     if not nouns or phrase[-1].lower() == "of" or _adjective(phrase[-1]):
         return ""
-    if not any(w.lower() not in _VAGUE and len(w) > 2 for w in nouns):
+    if not any(w.lower() not in _VAGUE and re.search("[a-z]{3}", w, re.I) for w in nouns):
+        return ""  # "the same $x$", "250 $\\mu$"
+    if _not_a_noun(phrase):
         return ""
     return " ".join(phrase)
+
+
+# Verbs in -ing that act on the formula right after them ("by increasing $N_e$"; in "spacing
+# $\\Delta t$", "observing times $t_n$" and "increasing measurement error $\\sigma'$" a noun does).
+_GERUNDS = set(
+    "increasing decreasing adding including using varying changing fixing choosing taking "
+    "removing replacing computing defining solving applying reducing raising lowering keeping "
+    "multiplying dividing subtracting summing integrating differentiating setting".split()
+)
+# Verbs that stand right before what they act on and are no plural nouns.
+_ACTS_ON = set(
+    "requires contains removes equals informs yields gives creates optimizes optimises "
+    "minimizes minimises maximizes maximises".split()
+)
+
+
+def _not_a_noun(phrase: list[str]) -> bool:
+    """Whether the words read as a noun phrase are no name of the formula: a verb that acts on
+    it ("by increasing $N_e$", "which removes $i$", "This creates $\\eta$", "including
+    Pearson's $r$"), a possessive whose formula is part of a name ("Kendall's $\\tau$"), or a
+    broken word ("log-$N_e$")."""
+    first, last = phrase[0].lower(), phrase[-1]
+    return (
+        last.lower() in _GERUNDS | _ACTS_ON
+        or first == "including"
+        or re.search("['’]s?$", last) is not None
+        or last.endswith("-")
+        or (first == "this" and len(phrase) == 2 and bool(re.search(r"[^sui]s$", last)))
+    )
 
 
 # Nouns that "a … of $x$" applies to x rather than names x with ("a function of $x$", "a batch
@@ -386,7 +419,8 @@ _NOUNS_LIKE_ADJECTIVES = set(
 _QUALIFIERS = set(
     "small large big high low long short general joint fixed finite infinite arbitrary certain "
     "typical sufficient smaller larger higher lower greater bigger nonzero non-zero new same "
-    "different various several many few real complex".split()
+    "different various several many few real complex original local global initial multiple"
+    "".split()
 )
 # Nouns that end as adverbs do.
 _NOUNS_LIKE_ADVERBS = set("family assembly anomaly supply reply butterfly".split())
