@@ -28,7 +28,8 @@ _NP_END = re.compile(
 _VERBS_S = set(
     "yields gives shows means becomes follows holds denotes represents equals reads takes has "
     "is was does goes leads makes needs uses remains converges tends varies depends increases "
-    "decreases grows changes scales exists appears occurs".split()
+    "decreases grows changes scales exists appears occurs determines reveals concentrates "
+    "contains requires".split()
 )
 _NOT_NOUNS = set(
     "is are was were be been being has have had do does did can could may might must shall will "
@@ -109,7 +110,9 @@ _VERBS = set(
     "produces produced output outputs note notes noted".split()
 )
 _SUBJECTS = set("we i you they he she it one".split())
-_PREPOSITIONS = set("of for at from with on over in into between per across among".split())
+_PREPOSITIONS = set(
+    "of for at from with on over in into between per across among along around".split()
+)
 
 
 def _words_before(before: str, through_of: bool = False) -> str:
@@ -328,9 +331,14 @@ def _named_before(before: str, after: str) -> Found:
     if (phrase := _words_before(before)) and not _MEASURED.match(after):
         return [("noun", phrase)]
     if re.search(_COUNT_CUE, before.lower()) and (
-        count := re.match(r"\s*((?:[a-z-]+\s+){0,3}?[a-z-]{3,}s)\b(?!\s*" + MATH + ")", after)
+        count := re.match(
+            r"\s*((?:[a-z][a-z-]*\s+){0,3}?[a-z][a-z-]{2,}s)\b(?!\s*" + MATH + ")", after
+        )
     ):
-        if not set(count.group(1).split()) & (_NOT_NOUNS | _VERBS_S):
+        words = count.group(1).split()
+        if not set(words) & (_NOT_NOUNS | _VERBS_S | _PREPOSITIONS) and not any(
+            w.endswith("ly") for w in words
+        ):
             return [("count", "the number of " + count.group(1))]
         return []
     if phrase := _apposition_before(before):
