@@ -65,6 +65,10 @@ def definitions(text: str) -> dict[str, str]:
         ("where $N = 100$ is the number of samples.", "N", "the number of samples"),
         ("The mean of the model is $\\mu$.", "\\mu", "The mean of the model"),  # not 'the model'
         ("We optimize parameters $\\Theta$ to fit.", "\\Theta", "parameters"),  # not 'optimize'
+        ("where $\\xs$ describes the position of the source.", "\\xs",
+         "the position of the source"),
+        ("The sum of $k$ mutually exclusive mutations.", "k",
+         "the number of mutually exclusive mutations"),
         ("The model requires parameters $\\eta$ here.", "\\eta", "parameters"),
         ("We sample with spacing $\\Delta t$ here.", "\\Delta{t}", "spacing"),  # a noun in -ing
 

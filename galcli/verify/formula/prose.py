@@ -14,7 +14,8 @@ MATH = "\x00"  # stands for a formula in the prose around one
 _COPULA = (
     r"(?:is|are|was|were|denotes?|denoting|represents?|representing|stands? for|standing for|"
     r"refers? to|corresponds? to|"
-    r"indicates?|gives?|measures?|counts?|is (?:defined|given) (?:as|by)|is called|are called)"
+    r"indicates?|gives?|measures?|counts?|describes?|is (?:defined|given) (?:as|by)|is called|"
+    r"are called)"
 )
 _DETERMINER = r"(?:the|a|an|one|each|every|our|its|their|this|that|some|any|all|both|two|three)"
 # What ends a defining noun phrase: punctuation, a clause, the next item of a list.
@@ -336,9 +337,7 @@ def _named_before(before: str, after: str) -> Found:
         )
     ):
         words = count.group(1).split()
-        if not set(words) & (_NOT_NOUNS | _VERBS_S | _PREPOSITIONS) and not any(
-            w.endswith("ly") for w in words
-        ):
+        if not set(words) & (_NOT_NOUNS | _VERBS_S | _PREPOSITIONS):
             return [("count", "the number of " + count.group(1))]
         return []
     if phrase := _apposition_before(before):
