@@ -70,6 +70,7 @@ def definitions(text: str) -> dict[str, str]:
         ("The sum of $k$ mutually exclusive mutations.", "k",
          "the number of mutually exclusive mutations"),
         ("The model requires parameters $\\eta$ here.", "\\eta", "parameters"),
+        ("for some dispersion parameter $k$, then", "k", "some dispersion parameter"),
         ("We sample with spacing $\\Delta t$ here.", "\\Delta{t}", "spacing"),  # a noun in -ing
 
         ("with $k$~being the conductivity of the object,", "k", "the conductivity of the object"),

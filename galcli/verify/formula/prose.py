@@ -131,7 +131,7 @@ def _words_before(before: str, through_of: bool = False) -> str:
         if lowered == "that":
             return ""  # a clause, mostly: "a path that connects $A$", "that decreasing $x$"
         if lowered in _DETERMINERS:
-            if lowered in ("every", "all", "any", "some"):
+            if lowered in ("every", "all", "any"):
                 return ""  # "every element $f(x)$" quantifies, it does not name
             phrase.insert(0, word)
             if through_of and position > 1 and words[position - 1].lower() == "of":
