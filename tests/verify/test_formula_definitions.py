@@ -71,6 +71,11 @@ def definitions(text: str) -> dict[str, str]:
          "the number of mutually exclusive mutations"),
         ("The model requires parameters $\\eta$ here.", "\\eta", "parameters"),
         ("for some dispersion parameter $k$, then", "k", "some dispersion parameter"),
+        # a collection over a range names its members; braces around a subscripted symbol
+        ("where $\\{{\\sigma_n}^2\\}_{n=1}^N$ are the measurement uncertainties,", "\\sigma_{n}",
+         "the measurement uncertainties"),
+        ("where $\\left\\{ t_n \\right\\}_{n=1}^N$ are the observing times.", "t_{n}",
+         "the observing times"),
         ("We sample with spacing $\\Delta t$ here.", "\\Delta{t}", "spacing"),  # a noun in -ing
 
         ("with $k$~being the conductivity of the object,", "k", "the conductivity of the object"),

@@ -34,6 +34,8 @@ def shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
     from galcli.verify.formula.parse import parse
 
     text = re.sub(r",?\s*\\forall\b.*$", "", content.strip(), flags=re.S)  # h_k, ∀k ∈ C(j)
+    text = _RANGE_OF_SET.sub(r"\1", text)  # {t_i}_{i=1}^N is the t_i
+    text = _BRACED_SUBSCRIPT.sub(r"\1^", text)  # {\sigma_n}^2 is \sigma_n^2
     bounds = _BOUNDS.fullmatch(text)
     if bounds:  # 0 ≤ x ≤ 1 bounds x, as x ∈ [0, 1] does
         text = bounds["symbol"] + " \\in " + text
@@ -97,6 +99,9 @@ _LESS = r"(?:<|\\le(?:q|qslant)?(?![A-Za-z]))"
 _BOUNDS = re.compile(
     rf"\s*-?[\w.\\]+\s*{_LESS}\s*(?P<symbol>[^<>=]+?)\s*{_LESS}\s*-?[\w.\\]+\s*[.,]?\s*"
 )
+# The range of a collection: "\\{t_i\\}_{i=1}^N".
+_RANGE_OF_SET = re.compile(r"(\\\}|\\right\\\})\s*_\{[^{}]*\}(?:\s*\^(?:\{[^{}]*\}|\\?\w+))?")
+_BRACED_SUBSCRIPT = re.compile(r"\{\s*(\\?[A-Za-z]+_(?:\{[^{}]*\}|\\?\w))\s*\}\^")
 # A value ("n = 8") says what n is set to, not what n is.
 _VALUE = re.compile(r"=\s*-?\d+(?:\.\d+)?\s*[.,]?\s*$")
 _SIGN = re.compile(
