@@ -335,6 +335,7 @@ def test_an_index_shifted_by_another_index_is_the_same_symbol() -> None:
         ("We can re-write \\eq{chi2} in the following way:", None),
         ("so that the joint probability model of the random variables $(a, b)$ is",
          "the joint probability model of the random variables (a, b)"),
+        ("It computes a weight matrix that is interpreted as a graph:", "a weight matrix"),
     ],
 )  # fmt: skip
 def test_a_sentence_that_leads_into_a_display_defines_its_left_side(
@@ -349,6 +350,22 @@ def test_a_sentence_that_leads_into_a_display_defines_its_left_side(
         assert [p.text for p in phrases] == ([what] if what else [])
         if what:
             assert phrases[0].symbol.key == "S" and phrases[0].line == 1
+
+
+@pytest.mark.parametrize(
+    ("lead", "named"),
+    [
+        ("The fluxes of kinetic and potential energy are defined as", ["\\Pi_K", "\\Pi_A"]),
+        ("The kinetic energy flux is defined as", ["\\Pi_K"]),  # a singular names the first row
+    ],
+)  # fmt: skip
+def test_a_plural_lead_in_names_every_row_of_its_display_across_a_comment(
+    lead: str, named: list[str]
+) -> None:
+    display = "\\begin{eqnarray}\n \\Pi_K = a \\, , \\\\\n \\Pi_A = b \\, ,\n\\end{eqnarray}"
+    text = f"{lead}\n%\n{display}\n"  # a comment line between them
+    phrases = [p for p in find_definitions({"p.tex": text}) if p.how == "lead-in"]
+    assert [(p.symbol.latex, p.line) for p in phrases] == [(key, 1) for key in named]
 
 
 def test_a_range_near_the_formula_beats_the_symbol_as_written_elsewhere() -> None:

@@ -135,7 +135,9 @@ def _equations(file: _File, text: str) -> list[Phrase]:
     from galcli.verify.formula.tex import math_in_tex
 
     found: list[Phrase] = []
+    block = -1  # where the environment of the row before ends
     for math in math_in_tex(text) if DEFINING.search(text) or "\\begin" in text else []:
+        later_row, block = math.block_end == block, math.block_end
         body = strip_math(math.source)[0]
         if file.macros:
             body = expand_macros(body, file.macros)[0]
@@ -154,14 +156,19 @@ def _equations(file: _File, text: str) -> list[Phrase]:
                     written=body,
                 )
             )  # and a sentence that leads into it names it too ("Its Fourier transform is")
-        start = file.structure.paragraph(max(math.start - 1, 0))[0]
-        subject = lead_in(file.hidden[start : math.start])
-        if subject:
-            line = file.lines(max(math.start - 1, 0))[0]
-            found.append(Phrase(symbols[0], subject, file.path, line, math.start - 1, "lead-in"))
+        # the prose before the display (a later row's too: the rows before it are blanked)
+        end = len(file.hidden[: math.start].rstrip())
+        start = file.structure.paragraph(max(end - 1, 0))[0]
+        subject = lead_in(file.hidden[start:end])
+        # a later row is named only by a plural ("the spectral flux of kinetic and potential
+        # energy are defined as" two rows; "a weight matrix" is the first row's)
+        if subject and (not later_row or _PLURAL.search(subject)):
+            line = file.lines(max(end - 1, 0))[0]
+            found.append(Phrase(symbols[0], subject, file.path, line, end - 1, "lead-in"))
     return found
 
 
+_PLURAL = re.compile(r"\band\b|[^su]s$")
 _CUE = re.compile(r"\b(?:where|with|for|let|given|and|set|define|defining)\s*,?\s*$", re.I)
 _JOIN = re.compile(r"[\s~]*(?:,|,?[\s~]*and|,?[\s~]*or)?[\s~]*")
 

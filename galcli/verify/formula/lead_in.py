@@ -69,6 +69,8 @@ def _lead_subject(phrase: str) -> str:
         phrase,
         flags=re.I,
     )[-1].strip()
+    # a relative clause after the noun: "a weight matrix that is interpreted as …"
+    phrase = re.split(r"\s+(?:that|which)\s+(?:is|are|was|were|has|have|can|will)\b", phrase)[0]
     phrase = re.sub(r"\(\s*\)", " ", phrase)  # a reference's parentheses, emptied
     phrase = " ".join(phrase.split())
     # "the periodogram from \eq{ls}": a preposition whose reference was blanked
