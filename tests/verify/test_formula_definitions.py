@@ -336,6 +336,7 @@ def test_an_index_shifted_by_another_index_is_the_same_symbol() -> None:
         ("so that the joint probability model of the random variables $(a, b)$ is",
          "the joint probability model of the random variables (a, b)"),
         ("It computes a weight matrix that is interpreted as a graph:", "a weight matrix"),
+        ("We define the power spectrum as", "the power spectrum"),
     ],
 )  # fmt: skip
 def test_a_sentence_that_leads_into_a_display_defines_its_left_side(
@@ -357,6 +358,7 @@ def test_a_sentence_that_leads_into_a_display_defines_its_left_side(
     [
         ("The fluxes of kinetic and potential energy are defined as", ["\\Pi_K", "\\Pi_A"]),
         ("The kinetic energy flux is defined as", ["\\Pi_K"]),  # a singular names the first row
+        ("We define the wave and the vortical energy spectra as", ["\\Pi_K", "\\Pi_A"]),
     ],
 )  # fmt: skip
 def test_a_plural_lead_in_names_every_row_of_its_display_across_a_comment(

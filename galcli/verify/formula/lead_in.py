@@ -35,6 +35,14 @@ _COLON_LEAD_IN = re.compile(
 )
 
 
+# "We define the wave and the vortical energy spectra as"
+_DEFINE_AS = re.compile(
+    r"\b(?:we|I)\s+(?:can\s+|now\s+|then\s+|also\s+)?define\s+(?P<np>(?:the|an?)\s[^.:;,]{3,100}?)"
+    r"\s+(?:as|by)\s*:?\s*$",
+    re.I,
+)
+
+
 def lead_in(prose: str) -> str:
     """What the sentence that ends `prose` (the paragraph before a display) says the display
     defines ("the PSD of this process is"), its formulas in Unicode; "" for nothing."""
@@ -46,7 +54,7 @@ def lead_in(prose: str) -> str:
 
     text = _ABBREVIATION.sub(lambda m: m[0][:-1], clean(INLINE.sub(aside, prose)))
     # "… is given by the following integral, where $i$ denotes the imaginary unit:"
-    lead = _LEAD_IN.search(text) or _LEAD_IN.search(_WHERE.sub("", text))
+    lead = _LEAD_IN.search(text) or _LEAD_IN.search(_WHERE.sub("", text)) or _DEFINE_AS.search(text)
     if lead is None and (lead := _COLON_LEAD_IN.search(text)) is not None:
         subject = _lead_subject(lead["np"].split(" as ")[0])  # "define the loss as the sum:"
     else:
