@@ -71,6 +71,7 @@ def definitions(text: str) -> dict[str, str]:
          "the number of mutually exclusive mutations"),
         ("The model requires parameters $\\eta$ here.", "\\eta", "parameters"),
         ("for some dispersion parameter $k$, then", "k", "some dispersion parameter"),
+        ("Here $u_x = t_2 x_1 - t_1 x_2$, and", "u_{x}", "uₓ = t₂ x₁ - t₁ x₂"),
         # a collection over a range names its members; braces around a subscripted symbol
         ("where $\\{{\\sigma_n}^2\\}_{n=1}^N$ are the measurement uncertainties,", "\\sigma_{n}",
          "the measurement uncertainties"),

@@ -169,7 +169,7 @@ def _equations(file: _File, text: str) -> list[Phrase]:
 
 
 _PLURAL = re.compile(r"\band\b|[^su]s$|\b(?:spectra|data|criteria|phenomena|maxima|minima)$")
-_CUE = re.compile(r"\b(?:where|with|for|let|given|and|set|define|defining)\s*,?\s*$", re.I)
+_CUE = re.compile(r"\b(?:where|with|for|let|given|and|set|define|defining|here)\s*,?\s*$", re.I)
 _JOIN = re.compile(r"[\s~]*(?:,|,?[\s~]*and|,?[\s~]*or)?[\s~]*")
 
 
