@@ -338,6 +338,7 @@ def test_an_index_shifted_by_another_index_is_the_same_symbol() -> None:
          "the joint probability model of the random variables (a, b)"),
         ("It computes a weight matrix that is interpreted as a graph:", "a weight matrix"),
         ("We define the power spectrum as", "the power spectrum"),
+        ("We define the following pre-conditioned variables", "the pre-conditioned variables"),
     ],
 )  # fmt: skip
 def test_a_sentence_that_leads_into_a_display_defines_its_left_side(

@@ -42,6 +42,12 @@ _DEFINE_AS = re.compile(
     re.I,
 )
 
+_DEFINE_FOLLOWING = re.compile(
+    r"\b(?:we|I)\s+(?:can\s+|now\s+|then\s+|also\s+)?(?:define|introduce)\s+the\s+following\s+"
+    r"(?P<np>[^.:;,]{3,100}?)\s*:?\s*$",
+    re.I,
+)
+
 
 def lead_in(prose: str) -> str:
     """What the sentence that ends `prose` (the paragraph before a display) says the display
@@ -55,7 +61,9 @@ def lead_in(prose: str) -> str:
     text = _ABBREVIATION.sub(lambda m: m[0][:-1], clean(INLINE.sub(aside, prose)))
     # "… is given by the following integral, where $i$ denotes the imaginary unit:"
     lead = _LEAD_IN.search(text) or _LEAD_IN.search(_WHERE.sub("", text)) or _DEFINE_AS.search(text)
-    if lead is None and (lead := _COLON_LEAD_IN.search(text)) is not None:
+    if lead is None and (lead := _DEFINE_FOLLOWING.search(text)) is not None:
+        subject = _lead_subject("the " + lead["np"])  # "we define the following variables"
+    elif lead is None and (lead := _COLON_LEAD_IN.search(text)) is not None:
         subject = _lead_subject(lead["np"].split(" as ")[0])  # "define the loss as the sum:"
     else:
         subject = _lead_subject(lead["np"]) if lead is not None else ""
