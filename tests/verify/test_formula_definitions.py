@@ -287,6 +287,8 @@ def test_named_symbols_keep_their_scripts_and_one_key_for_two_spellings() -> Non
     assert found["W^{(e)}"].key == "W^{(e)}" and found["e"].role == "constant"
     assert found["i"].role == "index" and found["N"].role == "index"
     assert symbol("h^{n-1}_t").shape == symbol("h^n_t").shape != symbol("h^0_t").shape
+    # TeX's thin spaces are no part of a name: x_{n,2\,j} is x_{n,2j}, one symbol
+    assert symbol("x_{n,2\\,j}").key == symbol("x_{n,2j}").key == "x_{n,2j}"
 
 
 def test_an_index_shifted_by_another_index_is_the_same_symbol() -> None:

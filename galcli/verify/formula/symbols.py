@@ -115,9 +115,10 @@ def _key(base: str, sub: str | None, sup: str | None) -> str:
 
 
 def normalise(latex: str) -> str:
-    """LaTeX without white space, styles that draw alike made one (`\\textbf` is `\\mathbf`),
-    and no braces around a one-token script: `h^{n}_{ t }` → `h^n_t`."""
-    text = re.sub(r"\s+", "", latex)
+    """LaTeX without white space (nor TeX's spacing: `\\,`), styles that draw alike made one
+    (`\\textbf` is `\\mathbf`), and no braces around a one-token script: `h^{n}_{ t }` →
+    `h^n_t`."""
+    text = re.sub(r"\s+|\\[,;:!]", "", latex)  # thin spaces too: x_{n,2\,j}
     text = re.sub(r"\\(text|textbf|bm|boldsymbol|pmb|textrm|mbox|operatorname|textit|textsf"
                   r"|texttt)(?![A-Za-z])", _style, text)  # fmt: skip
     return re.sub(r"([_^])\{(\\?[A-Za-z]+|\\[^A-Za-z]|[^{}\\])\}", r"\1\2", text)
