@@ -182,6 +182,13 @@ def test_a_symbol_at_a_generic_index_defines_each_member() -> None:
     # a named member is no generic index: x_1 says nothing of x_2
     phrases = find_definitions({"p.tex": "Here $x_1$ is the start.\n\nEQUATION"})
     assert choose(symbol("x_2"), phrases, "p.tex", at, at + 8) is None
+    # a wildcard subscript stands for every index; an optimum x^* or a test point x_* does not
+    text = "the variable operating costs $o_\\star$ of each unit and a point $x_*$.\n\nEQUATION"
+    phrases = find_definitions({"p.tex": text})
+    at = text.index("EQUATION")
+    found = choose(symbol("o_{i,r}"), phrases, "p.tex", at, at + 8)
+    assert found is not None and found.phrase.text == "operating costs"
+    assert choose(symbol("x_{i}"), phrases, "p.tex", at, at + 8) is None
 
 
 def test_a_range_defines_each_of_its_members() -> None:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from galcli.verify.formula.definitions import Phrase
-from galcli.verify.formula.symbols import NamedSymbol
+from galcli.verify.formula.symbols import NamedSymbol, wildcard
 
 # How far before a formula (in characters of its file, about two pages) a definition is still
 # taken as the one in force: a paper reuses a single letter from page to page, and more
@@ -27,9 +27,11 @@ def _distinctive(symbol: NamedSymbol) -> bool:
 
 
 def _generic(symbol: NamedSymbol) -> bool:
-    """A symbol at a generic index ($r_i$ is the distance to detector $i$): what it says holds
-    for each member ($r_1$, $r_2$)."""
-    return any(re.fullmatch(r"[i-n]", script or "") for script in (symbol.sub, symbol.sup))
+    """A symbol at a generic index ($r_i$ is the distance to detector $i$, $o_\\star$ the cost
+    at any index): what it says holds for each member ($r_1$, $r_2$, $o_{i,r}$)."""
+    return any(
+        re.fullmatch(r"[i-n]", script or "") for script in (symbol.sub, symbol.sup)
+    ) or wildcard(symbol.sub)
 
 
 def _reference(symbol: NamedSymbol) -> bool:

@@ -89,12 +89,19 @@ class NamedSymbol:
         """Equal for every member of an indexed family (`u_1`, `u_T`, `u_{i-k}`): how a range
         `$u_1 \\cdots u_T$` that a document defines names each of its members."""
         sup = None if self.sup is None or _OPERATION_SCRIPT.match(self.sup) else self.sup
-        family = [_member(script) for script in (self.sub, sup)]
+        family = [_member(self.sub, subscript=True), _member(sup)]
         return _key(self.base, *family) if any(f == "*" for f in family) else ""
 
 
-def _member(script: str | None) -> str | None:
-    return "*" if script is not None and _INDEX.match(script) else script
+def _member(script: str | None, subscript: bool = False) -> str | None:
+    matches = script is not None and (_INDEX.match(script) or (subscript and wildcard(script)))
+    return "*" if matches else script
+
+
+def wildcard(script: str | None) -> bool:
+    """A subscript that stands for any index: `o_\\star` ("the costs $o_\\star$" are o_{i,r}
+    for each i and r), `f_\\cdot` (`x^*`, `x_*` are an optimum, a test point: no wildcards)."""
+    return script is not None and re.fullmatch(r"\\(?:star|ast|cdot|bullet)", script) is not None
 
 
 def _shape(script: str | None) -> str | None:
