@@ -71,6 +71,11 @@ def definitions(text: str) -> dict[str, str]:
          "the number of mutually exclusive mutations"),
         ("The model requires parameters $\\eta$ here.", "\\eta", "parameters"),
         ("for some dispersion parameter $k$, then", "k", "some dispersion parameter"),
+        # a long definition is a definition still (19 words)
+        ("where $\\boldsymbol{\\beta}$ is a vector containing the probability mass function for "
+         "the number of days from date of death to date of registration.", "\\mathbf{\\beta}",
+         "a vector containing the probability mass function for the number of days from date of "
+         "death to date of registration"),
         ("Here $u_x = t_2 x_1 - t_1 x_2$, and", "u_{x}", "uₓ = t₂ x₁ - t₁ x₂"),
         # a collection over a range names its members; braces around a subscripted symbol
         ("where $\\{{\\sigma_n}^2\\}_{n=1}^N$ are the measurement uncertainties,", "\\sigma_{n}",

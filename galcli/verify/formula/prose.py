@@ -88,7 +88,7 @@ def _noun_phrase(after: str) -> str | None:
     end = _NP_END.search(after)
     phrase = after[: end.start() if end else len(after)].strip(" ,")
     words = phrase.split()
-    if not words or len(words) > 16:
+    if not words or len(words) > 24:  # a run-on sentence beyond this
         return None
     content = [
         w
