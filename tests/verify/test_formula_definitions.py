@@ -156,6 +156,9 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "Choose a given $x$ first.",
         "An example grid for $n = 8$ with its cells.",  # a value is no definition
         "We set $\\beta = 0.5$ in what follows.",
+        "Therefore, the region $x < 0$ is unphysical.",  # names the region, not x
+        "In the viable domain $\\Phi > 0$ it holds.",
+        "Here generator $s$ is both running, and has free capacity.",  # a property
         "There is a path in this graph that connects $A$ to $B$.",  # a clause, no noun
         "We observe that decreasing $\\alpha$ raises the rate.",
         "The rate rises with increasing $N$.",  # verbs that act on the formula

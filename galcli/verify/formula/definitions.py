@@ -168,6 +168,10 @@ def _equations(file: _File, text: str) -> list[Phrase]:
     return found
 
 
+_REGION = re.compile(
+    r"\b(?:region|regime|limit|case|range|domain|interval|half-plane|half-space|area|zone)s?$",
+    re.I,
+)
 _PLURAL = re.compile(r"\band\b|[^su]s$|\b(?:spectra|data|criteria|phenomena|maxima|minima)$")
 _CUE = re.compile(r"\b(?:where|with|for|let|given|and|set|define|defining|here)\s*,?\s*$", re.I)
 _JOIN = re.compile(r"[\s~]*(?:,|,?[\s~]*and|,?[\s~]*or)?[\s~]*")
@@ -229,6 +233,8 @@ def _in_prose(file: _File) -> list[Phrase]:
             family = form == "list" and len({sym.base for sym in symbols}) == 1
             if form == "list" and not family:  # "the joint $x, y$ distribution" is neither
                 patterns = [w for w in patterns if w[0] != "noun" or w[1].endswith("s")]
+            if form == "bound":  # "the region $x < 0$" names a region, not x
+                patterns = [w for w in patterns if w[0] != "noun" or not _REGION.search(w[1])]
             if form == "definition" or (form in ("type", "equation") and cued):
                 patterns.append(("equation" if form == "definition" else form, math_text(content)))
             if not patterns:

@@ -218,7 +218,10 @@ def _copula_after(before: str, after: str) -> Found:
         r"(?:(?!(?:as|by|from|to|in|on|at|with|for)\s)[a-z-]+\s+){0,3}[a-z-]{3,}s\b", rest
     )  # "$a$, $b$ are explicitly given rational constants"
     if not is_like or plural or re.match(_DETERMINER + r"\s", rest, re.IGNORECASE):
-        if (phrase := _noun_phrase(rest)) and not _PROPERTY.match(phrase):
+        phrase = _noun_phrase(rest)
+        if phrase and re.fullmatch(r"both\s+\S+", phrase, re.I):
+            return []  # "generator $s$ is both running, and …": a property, not a name
+        if phrase and not _PROPERTY.match(phrase):
             return [("is", phrase)]
     return []
 
