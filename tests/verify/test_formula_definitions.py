@@ -263,6 +263,14 @@ def test_the_nearest_definition_before_the_equation_wins_then_the_paragraph_afte
     y = choose(symbol("y"), phrases, "p.tex", at, at + 8, after)
     assert x is not None and x.phrase.text == "the new position"
     assert y is not None and y.phrase.text == "the output"
+    # after the formula, a phrase that only names a symbol counts only close to it
+    filler = "The method is then run on every item of the data set once more. " * 20
+    text = f"EQUATION\nwhere {filler}the prior $p$ is used, and $q$ is the proposal.\n"
+    phrases = find_definitions({"p.tex": text})
+    after = (8, len(text))
+    assert choose(symbol("p"), phrases, "p.tex", 0, 8, after) is None
+    q = choose(symbol("q"), phrases, "p.tex", 0, 8, after)
+    assert q is not None and q.phrase.text == "the proposal"
 
 
 def test_a_definition_pages_before_the_formula_is_no_longer_in_force() -> None:

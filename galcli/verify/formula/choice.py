@@ -65,6 +65,9 @@ class Found:
         )  # fmt: skip
 
 
+AFTER = 1000  # characters after the formula in which a phrase that only names a symbol counts
+
+
 def choose(
     symbol: NamedSymbol,
     phrases: Sequence[Phrase],
@@ -91,7 +94,11 @@ def choose(
         if before:
             return max(before, key=lambda p: p.offset)
         if after is not None:
-            following = [p for p in here if after[0] <= p.offset < after[1]]
+            following = [
+                p
+                for p in here
+                if after[0] <= p.offset < after[1] and (p.strong or p.offset < end + AFTER)
+            ]
             if following:
                 return min(following, key=lambda p: p.offset)
         return None
