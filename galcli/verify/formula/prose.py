@@ -9,6 +9,21 @@ from __future__ import annotations
 
 import re
 
+from galcli.verify.formula.words import (
+    ACTS_ON,
+    CLAUSE_START,
+    DETERMINERS,
+    GERUNDS,
+    NOT_NOUNS,
+    OF_ARGUMENT,
+    PREPOSITIONS,
+    SUBJECTS,
+    VAGUE,
+    VERBS,
+    VERBS_S,
+    adjective,
+)
+
 MATH = "\x00"  # stands for a formula in the prose around one
 
 _COPULA = (
@@ -24,22 +39,6 @@ _NP_END = re.compile(
     + r"|\s(?:and|or)\s+" + MATH + r"|\b(?:where|which|that|whose|such that|while|whereas|"
     r"is|are|was|were|will|can|may|must|should|has|have|had)\b"
 )  # fmt: skip
-# Verbs in the third person that a count pattern ("of $n$ samples") must not take for a
-# plural noun.
-_VERBS_S = set(
-    "yields gives shows means becomes follows holds denotes represents equals reads takes has "
-    "is was does goes leads makes needs uses remains converges tends varies depends increases "
-    "decreases grows changes scales exists appears occurs determines reveals concentrates "
-    "contains requires".split()
-)
-_NOT_NOUNS = set(
-    "is are was were be been being has have had do does did can could may might must shall will "
-    "would should we i you he she it they our their its this that these those there here "
-    "not no also then thus hence so very more most less least such as of in on at by for from "
-    "with to into onto over under between through during via per than and or but if while "
-    "when where which who whose whom how what why about regarding concerning against within "
-    "without like".split()
-)
 
 
 def clean(prose: str) -> str:
@@ -59,21 +58,11 @@ def clean(prose: str) -> str:
     )
 
 
-# Words that do not say what a thing is ("the following", "the same", "the above").
-_VAGUE = set(
-    "following above below same previous next former latter first last other rest case "
-    "cases example examples one ones result results expression expressions term terms formula "
-    "formulas equation equations relation relations quantity quantities value values thing "
-    "things element elements definition definitions form corresponding final resulting general "
-    "full complete overall new way ways manner follows".split()
-)
-
-
 def vague(phrase: str) -> bool:
     """Whether a noun phrase says nothing of what a thing is ("the corresponding definition",
     "the following")."""
-    words = [w for w in re.findall(r"[A-Za-z]+", phrase) if w.lower() not in _DETERMINERS]
-    return all(w.lower() in _VAGUE | _NOT_NOUNS or len(w) <= 2 for w in words)
+    words = [w for w in re.findall(r"[A-Za-z]+", phrase) if w.lower() not in DETERMINERS]
+    return all(w.lower() in VAGUE | NOT_NOUNS or len(w) <= 2 for w in words)
 
 
 # What a copula says of a symbol that is no definition: "$\\omega$ is a decreasing function of
@@ -91,29 +80,11 @@ def _noun_phrase(after: str) -> str | None:
     if not words or len(words) > 24:  # a run-on sentence beyond this
         return None
     content = [
-        w
-        for w in words
-        if w.isalpha() and w.lower() not in _NOT_NOUNS | _DETERMINERS and len(w) > 2
+        w for w in words if w.isalpha() and w.lower() not in NOT_NOUNS | DETERMINERS and len(w) > 2
     ]
-    if not content or all(w.lower() in _VAGUE for w in content):
+    if not content or all(w.lower() in VAGUE for w in content):
         return None
     return phrase
-
-
-_DETERMINERS = set(
-    "the a an one each every our its their this that some any all both two three".split()
-)
-_VERBS = set(
-    "use uses used collect collects collected compute computes computed obtain obtains obtained "
-    "consider considers considered introduce introduces introduced assign assigns assigned "
-    "apply applies applied sample samples sampled draw draws drawn train trains trained learn "
-    "learns learned map maps mapped build builds built take takes took get gets got produce "
-    "produces produced output outputs note notes noted".split()
-)
-_SUBJECTS = set("we i you they he she it one".split())
-_PREPOSITIONS = set(
-    "of for at from with on over in into between per across among along around".split()
-)
 
 
 def _words_before(before: str, through_of: bool = False) -> str:
@@ -130,54 +101,40 @@ def _words_before(before: str, through_of: bool = False) -> str:
             break  # the next item of a list: "density $\rho$ and kinematic viscosity $\nu$"
         if lowered == "that":
             return ""  # a clause, mostly: "a path that connects $A$", "that decreasing $x$"
-        if lowered in _DETERMINERS:
+        if lowered in DETERMINERS:
             if lowered in ("every", "all", "any"):
                 return ""  # "every element $f(x)$" quantifies, it does not name
             phrase.insert(0, word)
             if through_of and position > 1 and words[position - 1].lower() == "of":
                 continue  # "the mean of the model is $\\mu$": the mean, not the model
             break
-        if lowered in _PREPOSITIONS and phrase and phrase[0].lower() != "of":
+        if lowered in PREPOSITIONS and phrase and phrase[0].lower() != "of":
             if not (through_of and lowered == "of"):
                 break
         plural = bool(phrase) and phrase[-1].lower().endswith("s")
         if plural and (
-            lowered in _VERBS | _ACTS_ON | _NOT_NOUNS
+            lowered in VERBS | ACTS_ON | NOT_NOUNS
             or not re.match(r"[\w'-]+$", word)
             or len(phrase) == 2
         ):
             # a plural noun phrase needs no determiner: "we collect sentence pairs $(a_i, p_i)$",
             # "if quantities $x$ and $y$", "adopts discrete values $x_1, x_2$" (two words at most)
             # after a subject the first word is its verb: "we optimize parameters $\\Theta$"
-            phrase = phrase[-1:] if lowered in _SUBJECTS else phrase[-2:]
+            phrase = phrase[-1:] if lowered in SUBJECTS else phrase[-2:]
             break
-        if lowered in _NOT_NOUNS - {"of"} or not re.match(r"[\w'-]+$", word) or len(phrase) > 5:
+        if lowered in NOT_NOUNS - {"of"} or not re.match(r"[\w'-]+$", word) or len(phrase) > 5:
             return ""
         phrase.insert(0, word)
     else:
         return ""  # no determiner and no preposition: not a noun phrase of its own
-    nouns = [w for w in phrase if w.lower() not in _DETERMINERS and w.lower() != "of"]
-    if not nouns or phrase[-1].lower() == "of" or _adjective(phrase[-1]):
+    nouns = [w for w in phrase if w.lower() not in DETERMINERS and w.lower() != "of"]
+    if not nouns or phrase[-1].lower() == "of" or adjective(phrase[-1]):
         return ""
-    if not any(w.lower() not in _VAGUE and re.search("[a-z]{3}", w, re.I) for w in nouns):
+    if not any(w.lower() not in VAGUE and re.search("[a-z]{3}", w, re.I) for w in nouns):
         return ""  # "the same $x$", "250 $\\mu$"
     if _not_a_noun(phrase):
         return ""
     return " ".join(phrase)
-
-
-# Verbs in -ing that act on the formula right after them ("by increasing $N_e$"; in "spacing
-# $\\Delta t$", "observing times $t_n$" and "increasing measurement error $\\sigma'$" a noun does).
-_GERUNDS = set(
-    "increasing decreasing adding including using varying changing fixing choosing taking "
-    "removing replacing computing defining solving applying reducing raising lowering keeping "
-    "multiplying dividing subtracting summing integrating differentiating setting".split()
-)
-# Verbs that stand right before what they act on and are no plural nouns.
-_ACTS_ON = set(
-    "requires contains removes equals informs yields gives creates optimizes optimises "
-    "minimizes minimises maximizes maximises".split()
-)
 
 
 def _not_a_noun(phrase: list[str]) -> bool:
@@ -187,21 +144,12 @@ def _not_a_noun(phrase: list[str]) -> bool:
     broken word ("log-$N_e$")."""
     first, last = phrase[0].lower(), phrase[-1]
     return (
-        last.lower() in _GERUNDS | _ACTS_ON
+        last.lower() in GERUNDS | ACTS_ON
         or first == "including"
         or re.search("['’]s?$", last) is not None
         or last.endswith("-")
         or (first == "this" and len(phrase) == 2 and bool(re.search(r"[^sui]s$", last)))
     )
-
-
-# Nouns that "a … of $x$" applies to x rather than names x with ("a function of $x$", "a batch
-# of $n$", "a multiple of $k$").
-_OF_ARGUMENT = set(
-    "function functions batch set sets number sum product collection series sequence list group "
-    "fraction multiple factor power order subset member element part copy version value values "
-    "change increase decrease derivative integral transform estimate measure".split()
-)
 
 
 Found = list[tuple[str, str]]  # (how, what) of each way the words around a formula define it
@@ -242,9 +190,9 @@ def _value_of(before: str, after: str) -> Found:
     words = m["np"].split()
     if (
         len(words) <= 4
-        and not set(map(str.lower, words)) & _NOT_NOUNS
-        and not _adjective(words[-1])
-        and words[-1].lower() not in _OF_ARGUMENT
+        and not set(map(str.lower, words)) & NOT_NOUNS
+        and not adjective(words[-1])
+        and words[-1].lower() not in OF_ARGUMENT
         and not vague(m["np"])
     ):
         return [("noun", "a " + " ".join(words))]
@@ -340,7 +288,7 @@ def _named_before(before: str, after: str) -> Found:
         )
     ):
         words = count.group(1).split()
-        if not set(words) & (_NOT_NOUNS | _VERBS_S | _PREPOSITIONS):
+        if not set(words) & (NOT_NOUNS | VERBS_S | PREPOSITIONS):
             return [("count", "the number of " + count.group(1))]
         return []
     if phrase := _apposition_before(before):
@@ -381,10 +329,6 @@ _COUNT_CUE = (
     r"\b(?:of|with|exactly|at least|at most|first|draws?|drawing|drawn|samples?|sampling|"
     r"sampled|generates?|generating|uses?|using|has|have|contains?|containing)\s*$"
 )
-_CLAUSE_START = set(
-    "define defines defined denote denotes denoted call calls called compute computes computed "
-    "is are be as with where given and or then".split()
-)
 
 
 def _apposition_before(before: str) -> str:
@@ -397,54 +341,15 @@ def _apposition_before(before: str) -> str:
     for position in range(len(tokens) - 1, -1, -1):
         token = tokens[position]
         lowered = token.lower()
-        if len(phrase) > 14 or re.fullmatch(r"[^\w\s]", token) or lowered in _NOT_NOUNS - set(
-            _PREPOSITIONS | {"of", "and"}
+        if len(phrase) > 14 or re.fullmatch(r"[^\w\s]", token) or lowered in NOT_NOUNS - set(
+            PREPOSITIONS | {"of", "and"}
         ):  # fmt: skip
             return ""
         phrase.insert(0, token)
         if lowered in ("the", "a", "an"):
             previous = tokens[position - 1].lower() if position else ""
-            if not previous or re.fullmatch(r"[^\w\s]", previous) or previous in _CLAUSE_START:
-                words = [w for w in phrase if w.isalpha() and w.lower() not in _DETERMINERS]
-                if any(len(w) > 2 and w.lower() not in _VAGUE | _NOT_NOUNS for w in words):
+            if not previous or re.fullmatch(r"[^\w\s]", previous) or previous in CLAUSE_START:
+                words = [w for w in phrase if w.isalpha() and w.lower() not in DETERMINERS]
+                if any(len(w) > 2 and w.lower() not in VAGUE | NOT_NOUNS for w in words):
                     return " ".join(phrase)
     return ""
-
-
-# -- the formulas of the prose ----------------------------------------------------------------
-
-
-# Nouns with an adjective's ending ("the gradient $g$", "a constant $c$").
-_NOUNS_LIKE_ADJECTIVES = set(
-    "agent element component moment coefficient gradient segment constant variant parent "
-    "student patient client event content extent percent incident instant quadrant "
-    "determinant invariant objective derivative alternative representative negative positive "
-    "potential exponential differential integral interval total signal label channel kernel "
-    "level model panel vessel symbol vocabulary variable table cable".split()
-)
-
-
-# Adjectives and adverbs that qualify a symbol without naming it ("for small $P$", "for
-# general $We$", "of approximately $c$", "the joint $x, y$ distribution").
-_QUALIFIERS = set(
-    "small large big high low long short general joint fixed finite infinite arbitrary certain "
-    "typical sufficient smaller larger higher lower greater bigger nonzero non-zero new same "
-    "different various several many few real complex original local global initial multiple"
-    "".split()
-)
-# Nouns that end as adverbs do.
-_NOUNS_LIKE_ADVERBS = set("family assembly anomaly supply reply butterfly".split())
-
-
-def _adjective(word: str) -> bool:
-    """Whether the word a noun phrase ends on looks like an adjective or an adverb ("two
-    adjacent $x$", "for small $P$", "approximately $c$"): the head of a phrase that names a
-    symbol is a noun."""
-    lowered = word.lower()
-    if lowered in _NOUNS_LIKE_ADJECTIVES | _NOUNS_LIKE_ADVERBS:
-        return False
-    if lowered in _QUALIFIERS or (lowered.endswith("ly") and len(lowered) > 4):
-        return True
-    if re.search(r"[^e]ed$|^given$", lowered):  # a participle: "each observed $y$", "a given $x$"
-        return True
-    return bool(re.search(r"(?:ent|ant|ive|ous|ful|less|ible|able|ical|ary)$", lowered))
