@@ -157,7 +157,9 @@ def _equations(file: _File, text: str) -> list[Phrase]:
                 )
             )  # and a sentence that leads into it names it too ("Its Fourier transform is")
         # the prose before the display (a later row's too: the rows before it are blanked)
-        end = len(file.hidden[: math.start].rstrip())
+        end = math.start
+        while end > 0 and file.hidden[end - 1].isspace():
+            end -= 1
         start = file.structure.paragraph(max(end - 1, 0))[0]
         subject = lead_in(file.hidden[start:end])
         # a later row is named only by a plural ("the spectral flux of kinetic and potential

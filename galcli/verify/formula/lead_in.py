@@ -35,17 +35,14 @@ _COLON_LEAD_IN = re.compile(
 )
 
 
+_WE = r"\b(?:we|I)\s+(?:can\s+|now\s+|then\s+|also\s+)?"
 # "We define the wave and the vortical energy spectra as"
 _DEFINE_AS = re.compile(
-    r"\b(?:we|I)\s+(?:can\s+|now\s+|then\s+|also\s+)?define\s+(?P<np>(?:the|an?)\s[^.:;,]{3,100}?)"
-    r"\s+(?:as|by)\s*:?\s*$",
-    re.I,
+    _WE + r"define\s+(?P<np>(?:the|an?)\s[^.:;,]{3,100}?)\s+(?:as|by)\s*:?\s*$", re.I
 )
-
+# "We define the following pre-conditioned variables"
 _DEFINE_FOLLOWING = re.compile(
-    r"\b(?:we|I)\s+(?:can\s+|now\s+|then\s+|also\s+)?(?:define|introduce)\s+the\s+following\s+"
-    r"(?P<np>[^.:;,]{3,100}?)\s*:?\s*$",
-    re.I,
+    _WE + r"(?:define|introduce)\s+the\s+following\s+(?P<np>[^.:;,]{3,100}?)\s*:?\s*$", re.I
 )
 
 
