@@ -69,6 +69,8 @@ def definitions(text: str) -> dict[str, str]:
          "the position of the source"),
         ("The sum of $k$ mutually exclusive mutations.", "k",
          "the number of mutually exclusive mutations"),
+        ("by first sampling $M$ samples $\\{x_1, \\ldots, x_M\\}$ from $p$", "M",
+         "the number of samples"),  # a formula after the counted noun
         ("The model requires parameters $\\eta$ here.", "\\eta", "parameters"),
         ("for some dispersion parameter $k$, then", "k", "some dispersion parameter"),
         # a long definition is a definition still (19 words)

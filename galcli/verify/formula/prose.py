@@ -283,9 +283,7 @@ def _named_before(before: str, after: str) -> Found:
     if (phrase := _words_before(before)) and not _MEASURED.match(after):
         return [("noun", phrase)]
     if re.search(_COUNT_CUE, before.lower()) and (
-        count := re.match(
-            r"\s*((?:[a-z][a-z-]*\s+){0,3}?[a-z][a-z-]{2,}s)\b(?!\s*" + MATH + ")", after
-        )
+        count := re.match(r"\s*((?:[a-z][a-z-]*\s+){0,3}?[a-z][a-z-]{2,}s)\b", after)
     ):
         words = count.group(1).split()
         if not set(words) & (NOT_NOUNS | VERBS_S | PREPOSITIONS):
