@@ -168,6 +168,7 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "This algorithm requires $\\mathcal{O}(n)$ steps.",
         "A Metropolis chain using $q$ as its proposal.",
         "We report Kendall's $\\tau$ for each pair.",  # part of a name
+        "The sites share the same mean $W_t$ over time.",  # says what it is like, not what it is
         "The mean of $n$ across all permutations.",  # counts nothing
         "The set of $k$ fully concentrates on one mode.",
         "A grid of $k$-contours is drawn.",

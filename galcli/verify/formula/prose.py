@@ -144,7 +144,8 @@ def _not_a_noun(phrase: list[str]) -> bool:
     broken word ("log-$N_e$")."""
     first, last = phrase[0].lower(), phrase[-1]
     return (
-        last.lower() in GERUNDS | ACTS_ON
+        " ".join(phrase[:2]).lower() in ("the same", "a similar")  # says what it is like
+        or last.lower() in GERUNDS | ACTS_ON
         or first == "including"
         or re.search("['’]s?$", last) is not None
         or last.endswith("-")
