@@ -131,6 +131,12 @@ def _lookup(found: dict, written: str, macros: dict) -> object | None:
     for symbol in found:
         if symbol.written_key in keys or symbol.key in keys:
             return symbol
+    # a label written when galcli named the symbol by its base alone (`K` of `K_{i\ell}`)
+    bare = symbols[-1]
+    if bare.sub is None and bare.sup is None:
+        same = [s for s in found if s.base == bare.base]
+        if len(same) == 1:
+            return same[0]
     return None
 
 

@@ -317,6 +317,20 @@ def test_named_symbols_keep_their_scripts_and_one_key_for_two_spellings() -> Non
     assert symbol("x_{n,2\\,j}").key == symbol("x_{n,2j}").key == "x_{n,2j}"
 
 
+def test_several_indices_with_a_greek_one_stay_part_of_the_name() -> None:
+    # PyPSA's nodal balance (bench/data/heldout5): K_{i\ell} is the incidence matrix, not K
+    text = ("incoming or outgoing flows $f_{\\ell,t}$ of lines $\\ell$ EQUATION\n"
+            "where $K_{i\\ell}$ is the incidence matrix of the network.")  # fmt: skip
+    latex = "\\sum_\\ell K_{i\\ell} f_{\\ell,t} = d_{i,t}"
+    names = [s.key for s in named_symbols(latex, parse(latex))]
+    assert names == ["\\ell", "K_{i\\ell}", "f_{\\ell,t}", "d_{i,t}"]
+    phrases = find_definitions({"a.tex": text})
+    start = text.index("EQUATION")
+    found = choose(symbol("K_{i\\ell}"), phrases, "a.tex", start, start + 8, (start + 8, len(text)))
+    assert found is not None and found.phrase.text == "the incidence matrix of the network"
+    assert choose(symbol("K"), phrases, "a.tex", start, start + 8, (start + 8, len(text))) is None
+
+
 def test_an_index_shifted_by_another_index_is_the_same_symbol() -> None:
     # the renewal equations of bench/data/heldout7: I_{t-s} is I_t s days earlier
     text = ("Here $I_t$ is the daily infection incidence and $M_{t,s}$ is the number infected on "

@@ -336,8 +336,15 @@ def simple_script(script: str) -> bool:
     not an expression whose own symbols matter (`c(f(s), g(s))`, `-\\frac{x}{2}`)."""
     return bool(
         _INDEX.match(script)
+        or _GREEK_INDEX.fullmatch(script)
         or re.fullmatch(r"\(\w+\)|\\[A-Za-z]+(?:\{[^{}]*\})?|[*'+-]|\\[A-Za-z]+[*']?", script)
     )
+
+
+# Several indices, one of them a Greek letter: `K_{i\ell}`, `f_{\ell,t}`, `\Omega_{\nu,s}`.
+_GREEK_INDEX = re.compile(
+    r"(?:[A-Za-z0-9+\-,]|\\(?:" + "|".join(sorted(GREEK)) + r")(?![A-Za-z]))+"
+)
 
 
 def _expression(latex: str, atom: _Atom, role: str | None) -> list[NamedSymbol]:
