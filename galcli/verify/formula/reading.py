@@ -69,9 +69,17 @@ def read_row(row: Row) -> str:
 _PUNCTUATION = re.compile(r"(?:\s|\\[,;:!]|\\q?quad)*[.,;]\s*$")
 
 
+# `… = d_{i,t} \qquad \forall i,t`: a condition on the whole row, not a factor of its last term
+_FOR_ALL = re.compile(r"(?:\s|\\[,;:!]|\\q?quad(?![A-Za-z])|,)*\\forall(?![A-Za-z])\s*(.*)$", re.S)
+
+
 def read_expression(latex: str) -> str:
     """An expression in words (its Unicode rendering where words would not help)."""
     latex = _PUNCTUATION.sub("", latex)  # a display's closing "," or ".": prose, not math
+    condition = _FOR_ALL.search(latex)
+    if condition is not None and condition.start() > 0 and condition.group(1).strip():
+        quantified = to_unicode(condition.group(1).strip())
+        return f"{read_expression(latex[: condition.start()])}, for all {quantified}"
     try:
         units = _units(latex, parse(latex))
     except Exception:  # noqa: BLE001 - an expression the reader cannot parse is shown as is
