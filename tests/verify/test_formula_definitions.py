@@ -121,6 +121,8 @@ def definitions(text: str) -> dict[str, str]:
          "the solar installations"),
         ("The Dirac comb, $\\operatorname{III}_T(t)$, is a sequence of delta functions.",
          "\\mathrm{III}_{T}", "a sequence of delta functions"),  # a function of its own
+        ("It is specified by a decreasing and log-concave fitness function $f(x)$.", "f",
+         "a decreasing and log-concave fitness function"),  # two words describe one noun
     ],
 )  # fmt: skip
 def test_ways_of_defining(text: str, key: str, what: str) -> None:
@@ -172,6 +174,8 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "The mean of $n$ across all permutations.",  # counts nothing
         "The set of $k$ fully concentrates on one mode.",
         "A grid of $k$-contours is drawn.",
+        "We need forecasts for operational planning and effective reproduction number $R_t$.",
+        "Choose the coordinate system appropriately and define $g_n$ as follows.",
     ],
 )
 def test_uses_are_not_definitions(text: str) -> None:

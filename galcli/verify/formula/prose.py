@@ -101,6 +101,9 @@ def _words_before(before: str, through_of: bool = False) -> str:
             break  # the next item of a list: "density $\rho$ and kinematic viscosity $\nu$"
         if lowered == "that":
             return ""  # a clause, mostly: "a path that connects $A$", "that decreasing $x$"
+        if lowered in ("and", "or") and phrase and position and _describes(words[position - 1]):
+            phrase.insert(0, word)  # "a decreasing and log-concave fitness function $f(x)$"
+            continue
         if lowered in DETERMINERS:
             if lowered in ("every", "all", "any"):
                 return ""  # "every element $f(x)$" quantifies, it does not name
@@ -135,6 +138,14 @@ def _words_before(before: str, through_of: bool = False) -> str:
     if _not_a_noun(phrase):
         return ""
     return " ".join(phrase)
+
+
+def _describes(word: str) -> bool:
+    """An adjective or a participle before "and"/"or" in a noun phrase, which coordinates two
+    words that describe one noun ("a decreasing and log-concave function", "the real or
+    imaginary part"), not two nouns ("mass and radius")."""
+    lowered = word.lower()
+    return (adjective(word) and not lowered.endswith("ly")) or lowered in GERUNDS
 
 
 def _not_a_noun(phrase: list[str]) -> bool:
