@@ -123,6 +123,7 @@ def definitions(text: str) -> dict[str, str]:
          "\\mathrm{III}_{T}", "a sequence of delta functions"),  # a function of its own
         ("It is specified by a decreasing and log-concave fitness function $f(x)$.", "f",
          "a decreasing and log-concave fitness function"),  # two words describe one noun
+        ("the viscous dissipation per unit mass up to time $t$.", "t", "time"),  # "up to"
     ],
 )  # fmt: skip
 def test_ways_of_defining(text: str, key: str, what: str) -> None:
@@ -176,6 +177,8 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "A grid of $k$-contours is drawn.",
         "We need forecasts for operational planning and effective reproduction number $R_t$.",
         "Choose the coordinate system appropriately and define $g_n$ as follows.",
+        "We want to compute $x$ here.",  # "to" of an infinitive
+        "The rate of selected sites relative to neutral substitution rate ($\\omega$) falls.",
     ],
 )
 def test_uses_are_not_definitions(text: str) -> None:

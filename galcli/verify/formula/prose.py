@@ -18,6 +18,7 @@ from galcli.verify.formula.words import (
     OF_ARGUMENT,
     PREPOSITIONS,
     SUBJECTS,
+    TO_PREPOSITIONS,
     VAGUE,
     VERBS,
     VERBS_S,
@@ -111,7 +112,13 @@ def _words_before(before: str, through_of: bool = False) -> str:
             if through_of and position > 1 and words[position - 1].lower() == "of":
                 continue  # "the mean of the model is $\\mu$": the mean, not the model
             break
-        if lowered in PREPOSITIONS and phrase and phrase[0].lower() != "of":
+        to = (  # not "the rate of selected sites relative to the neutral rate ($\omega$)"
+            lowered == "to"
+            and not through_of
+            and position
+            and words[position - 1].lower() in TO_PREPOSITIONS
+        )
+        if (lowered in PREPOSITIONS or to) and phrase and phrase[0].lower() != "of":
             if not (through_of and lowered == "of"):
                 break
         plural = bool(phrase) and phrase[-1].lower().endswith("s")

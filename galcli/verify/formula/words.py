@@ -53,6 +53,9 @@ SUBJECTS = set("we i you they he she it one".split())
 PREPOSITIONS = set(
     "of for at from with on over in into between per across among along around".split()
 )
+# "to" as part of a preposition ("up to time $t$", "due to pressure $p$"), not of an
+# infinitive ("to compute $x$")
+TO_PREPOSITIONS = set("up due respect relative according proportional close prior".split())
 
 # Verbs in -ing that act on the formula right after them ("by increasing $N_e$"; in "spacing
 # $\\Delta t$", "observing times $t_n$" and "increasing measurement error $\\sigma'$" a noun does).
