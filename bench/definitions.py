@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections import defaultdict
@@ -134,7 +135,7 @@ def _lookup(found: dict, written: str, macros: dict) -> object | None:
     # a label written when galcli named the symbol by its base alone (`K` of `K_{i\ell}`)
     bare = symbols[-1]
     if bare.sub is None and bare.sup is None:
-        same = [s for s in found if s.base == bare.base]
+        same = [s for s in found if re.sub(r"^\\math\w+\{(.*)\}$", r"\1", s.base) == bare.base]
         if len(same) == 1:
             return same[0]
     return None

@@ -41,7 +41,7 @@ def test_argument_without_model(cli) -> None:
     assert result.code == ExitCode.OK
     assert "formula:  ∇ · 𝐄 = ρ/ε₀" in result.stdout and "kind:     equation" in result.stdout
     assert "\n  ε₀      variable  —" in result.stdout  # no document: nothing looked up
-    assert "explanation:\n  ∇ times 𝐄 equals ρ/ε₀." in result.stdout
+    assert "explanation:\n  The divergence of 𝐄 equals ρ/ε₀." in result.stdout
 
 
 def test_stdin_json(cli) -> None:
@@ -488,3 +488,19 @@ def test_a_for_all_condition_is_read_as_one_not_as_factors(cli) -> None:
         "The sum over ℓ of K_(iℓ) times f_(ℓ,t) equals d_(i,t), for all i,t."
     )
     assert [s["latex"] for s in doc["symbols"]][:3] == ["\\ell", "K_{i\\ell}", "f_{\\ell,t}"]
+
+
+@pytest.mark.parametrize(
+    ("latex", "reading"),
+    [
+        ("a = \\nabla \\times (b c)", "a equals the curl of (bc)."),  # not ∇ applied to (bc)
+        ("a = b \\cdot (c + d)", "a equals b times (c+d)."),  # a product sign: no argument
+        ("a = f(x) \\cdot g", "a equals f(x) times g."),
+        # TeX's old font declarations (the toy-model paper of bench/data/heldout6)
+        ("{\\bf u}_r = -\\nabla \\times ({\\bf e}_z \\Psi)",
+         "𝐮ᵣ equals minus the curl of (𝐞_zΨ)."),
+    ],
+)  # fmt: skip
+def test_products_and_old_fonts_are_read_as_written(cli, latex: str, reading: str) -> None:
+    doc = cli("explain-formula", latex, "--json").json()
+    assert doc["explanation"].startswith(reading), doc["explanation"]

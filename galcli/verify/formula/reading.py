@@ -15,7 +15,7 @@ from typing import Any
 
 from galcli.verify.formula.inventory import Row
 from galcli.verify.formula.parse import children, parse
-from galcli.verify.formula.rendering import to_unicode
+from galcli.verify.formula.rendering import modern_fonts, to_unicode
 from galcli.verify.formula.symbols import simple_script as _simple
 from galcli.verify.formula.vocabulary import DIFFERENCE, DIMENSIONLESS, FUNCTIONS
 
@@ -75,7 +75,7 @@ _FOR_ALL = re.compile(r"(?:\s|\\[,;:!]|\\q?quad(?![A-Za-z])|,)*\\forall(?![A-Za-
 
 def read_expression(latex: str) -> str:
     """An expression in words (its Unicode rendering where words would not help)."""
-    latex = _PUNCTUATION.sub("", latex)  # a display's closing "," or ".": prose, not math
+    latex = _PUNCTUATION.sub("", modern_fonts(latex))  # a closing "," or ".": prose, not math
     condition = _FOR_ALL.search(latex)
     if condition is not None and condition.start() > 0 and condition.group(1).strip():
         quantified = to_unicode(condition.group(1).strip())
@@ -203,7 +203,7 @@ def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[_Unit]:
         elif isinstance(node, LatexMacroNode) and name == "sqrt":
             units.append(_Unit("sqrt", "", [_units(latex, _inner(children(node)[-1]))]))
         elif isinstance(node, LatexMacroNode) and name in ("cdot", "times"):
-            units.append(_Unit("times", "times"))
+            units.append(_Unit("times", name))
         elif isinstance(node, LatexMacroNode) and name == "pm":
             units.append(_Unit("sign", "±"))
         elif isinstance(node, LatexMacroNode) and name in ("quad", "qquad", "right"):
@@ -286,9 +286,20 @@ def _terms(units: list[_Unit]) -> str:
     return ", ".join(words)
 
 
+# ∇ with a product: what it does to the factor after it
+_NABLA = {"cdot": "the divergence of", "times": "the curl of"}
+
+
 def _factors(units: list[_Unit]) -> str:
-    parts: list[str] = []
+    parts: list[str | None] = []  # None: an explicit product sign before the next factor
     for position, unit in enumerate(units):
+        if unit.kind == "times":
+            nabla = parts and parts[-1] == "∇" and unit.text in _NABLA
+            if nabla:
+                parts[-1] = _NABLA[unit.text]
+            else:
+                parts.append(None)
+            continue
         if unit.kind == "big":
             rest = _factors(units[position + 1 :])
             phrase = f"{_BIG[unit.text]}{_range(unit.text, unit.scripts)}"
@@ -303,7 +314,7 @@ def _factors(units: list[_Unit]) -> str:
         elif unit.kind in ("abs", "norm"):
             what = "the absolute value" if unit.kind == "abs" else "the norm"
             parts.append(f"{what} of {_wrap(_terms(unit.parts[0]))}")
-        elif unit.kind == "power" and parts:
+        elif unit.kind == "power" and parts and parts[-1] is not None:
             parts[-1] = f"{parts[-1]} {unit.text}"
         elif unit.kind == "group":
             inner = _terms(unit.parts[0])
@@ -318,16 +329,24 @@ def _wrap(text: str) -> str:
     return f"({text})" if ", " in text else text
 
 
-def _join(parts: list[str]) -> str:
-    """Factors joined by "times"; a parenthesis right after a function is its argument."""
+def _join(parts: list[str | None]) -> str:
+    """Factors joined by "times"; a parenthesis right after a function is its argument, unless
+    a product sign stands between them (`∇ × (b c)`, None in `parts`)."""
     joined: list[str] = []
+    explicit = False
     for part in parts:
-        if joined and part.startswith("(") and not joined[-1].endswith(")"):
+        if part is None:
+            explicit = True
+            continue
+        if joined and joined[-1].endswith(" of"):
+            joined[-1] = f"{joined[-1]} {part}"  # the divergence of 𝐄
+        elif joined and part.startswith("(") and not joined[-1].endswith(")") and not explicit:
             joined[-1] = f"{joined[-1]}{part}"  # f(x), p(wₜ | …): applied, written as is
         elif joined:
             joined.append(f"times {part}")
         else:
             joined.append(part)
+        explicit = False
     return " ".join(joined)
 
 

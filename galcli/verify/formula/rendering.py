@@ -17,6 +17,7 @@ from galcli.verify.formula.vocabulary import (
     GREEK,
     MATRICES,
     MATRIX_BRACKETS,
+    OLD_FONTS,
     OPERATOR_GLYPHS,
     OPERATORS,
     RELATIONS,
@@ -47,6 +48,17 @@ _DIFFERENCE_SPACE = re.compile(
 )
 
 
+_OLD_FONT = re.compile(
+    r"\{\s*\\(" + "|".join(OLD_FONTS) + r")(?![A-Za-z])\s*((?:[^{}]|\{[^{}]*\})*)\}"
+)
+
+
+def modern_fonts(latex: str) -> str:
+    """`{\\bf u}_r` as `\\mathbf{u}_r`: a group in an old font declaration as the style command
+    a renderer and a reader know."""
+    return _OLD_FONT.sub(lambda m: f"\\{OLD_FONTS[m[1]]}{{{m[2].strip()}}}", latex)
+
+
 @lru_cache(maxsize=4096)
 def to_unicode(latex: str) -> str:
     """A readable Unicode rendering (pylatexenc's latex2text, with simple sub/superscripts)."""
@@ -54,7 +66,7 @@ def to_unicode(latex: str) -> str:
 
     if latex in OPERATOR_GLYPHS:
         return OPERATOR_GLYPHS[latex]
-    latex = latex.replace("\\operatorname*{", "\\operatorname{")
+    latex = modern_fonts(latex.replace("\\operatorname*{", "\\operatorname{"))
 
     def script(match: re.Match[str]) -> str:
         table = SUBSCRIPTS if match.group(1) == "_" else SUPERSCRIPTS

@@ -20,6 +20,7 @@ from galcli.verify.formula.vocabulary import (
     FUNCTIONS,
     GREEK,
     IGNORED,
+    OLD_FONTS,
     OPERATORS,
     RELATIONS,
     STYLES,
@@ -188,6 +189,17 @@ def _atoms(latex: str, nodes: list[Any]) -> list[_Atom]:
             chars = node.specials_chars
             kind = "mark" if chars in ("_", "^") else "prime" if set(chars) == {"'"} else "other"
             atoms.append(_Atom(kind, chars, start, end, node))
+        elif (
+            isinstance(node, LatexGroupNode)
+            and not (atoms and atoms[-1].kind == "mark")  # N_{\\rm ind} keeps its script whole
+            and _old_style(node) is not None
+        ):
+            inner = _styled(_old_style(node) or "", _atoms(latex, node.nodelist[1:]))
+            if inner:  # as written, the group is part of its first and last symbol
+                inner[0] = _Atom(inner[0].kind, inner[0].text, start, inner[0].end, inner[0].node)
+                inner[-1] = _Atom(inner[-1].kind, inner[-1].text, inner[-1].start, end,
+                                  inner[-1].node)  # fmt: skip
+            atoms += inner
         elif isinstance(node, LatexGroupNode):
             atoms.append(_Atom("group", source, start, end, node))
         elif isinstance(node, LatexMacroNode):
@@ -208,6 +220,31 @@ def _atoms(latex: str, nodes: list[Any]) -> list[_Atom]:
         else:
             atoms.append(_Atom("other", source, start, end, node))
     return atoms
+
+
+def _old_style(node: Any) -> str | None:
+    """The style a group declares first (`{\\bf u}`), or None."""
+    first = (node.nodelist or [None])[0]
+    name = getattr(first, "macroname", None)
+    arguments = getattr(getattr(first, "nodeargd", None), "argnlist", None)
+    return OLD_FONTS.get(name) if name and not any(arguments or []) else None
+
+
+def _styled(style: str, atoms: list[_Atom]) -> list[_Atom]:
+    """The atoms of a group in an old font declaration, each letter in its style (`{\\bf e_z}`
+    is `\\mathbf{e}_z`: TeX sets the script in bold too, but a reader names it by its base)."""
+    styled: list[_Atom] = []
+    for atom in atoms:
+        if styled and styled[-1].kind == "mark":
+            styled.append(atom)  # a script names the symbol's index, in any font
+        elif atom.kind == "letters":
+            styled += [_Atom("base", f"\\{style}{{{letter}}}", atom.start + i, atom.start + i + 1)
+                       for i, letter in enumerate(atom.text)]  # fmt: skip
+        elif atom.kind == "base" and re.fullmatch(r"\\[A-Za-z]+", atom.text):
+            styled.append(_Atom("base", f"\\{style}{{{atom.text}}}", atom.start, atom.end))
+        else:
+            styled.append(atom)
+    return styled
 
 
 def _target(atoms: list[_Atom], index: int) -> _Atom | None:

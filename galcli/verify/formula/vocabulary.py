@@ -31,6 +31,11 @@ MATRIX_BRACKETS = {
     "Vmatrix": ("‖", "‖"),
 }
 
+# TeX's font declarations, which style the rest of their group (`{\\bf u}` is `\\mathbf{u}`),
+# and the style command each stands for
+OLD_FONTS = {"bf": "mathbf", "rm": "mathrm", "it": "mathit", "cal": "mathcal", "sf": "mathsf",
+             "tt": "mathtt", "bm": "mathbf", "mit": "mathit"}  # fmt: skip
+
 GREEK = set(
     r"alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu "
     r"nu xi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta "
