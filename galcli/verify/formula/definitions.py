@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -26,7 +27,7 @@ from galcli.latex.scan import LineIndex
 from galcli.latex.sentences import sentence_at
 from galcli.latex.structure import Structure, blank
 from galcli.latex.texlex import Definition, mask
-from galcli.verify.formula.lead_in import lead_in
+from galcli.verify.formula.lead_in import lead_in, lead_out
 from galcli.verify.formula.macros import expand_macros
 from galcli.verify.formula.prose import MATH, clean, defines
 from galcli.verify.formula.shapes import (
@@ -136,7 +137,9 @@ def _equations(file: _File, text: str) -> list[Phrase]:
 
     found: list[Phrase] = []
     block = -1  # where the environment of the row before ends
-    for math in math_in_tex(text) if DEFINING.search(text) or "\\begin" in text else []:
+    maths = math_in_tex(text) if DEFINING.search(text) or "\\begin" in text else []
+    rows = Counter(math.block_end for math in maths)
+    for math in maths:
         later_row, block = math.block_end == block, math.block_end
         body = strip_math(math.source)[0]
         if file.macros:
@@ -167,6 +170,13 @@ def _equations(file: _File, text: str) -> list[Phrase]:
         if subject and (not later_row or _PLURAL.search(subject)):
             line = file.lines(max(end - 1, 0))[0]
             found.append(Phrase(symbols[0], subject, file.path, line, end - 1, "lead-in"))
+        # the words after the display: "where \\[…\\] is the rotational component" (of its one
+        # row), "… are spectral transfer and conversion terms" (of every row)
+        after = file.hidden[math.block_end : file.structure.paragraph(math.block_end)[1]]
+        closing, plural = lead_out(file.hidden[start:end][-40:], clean(after[:300]))
+        if closing and (plural or rows[math.block_end] == 1):
+            at = math.block_end + len(after) - len(after.lstrip())
+            found.append(Phrase(symbols[0], closing, file.path, file.lines(at)[0], at, "lead-in"))
     return found
 
 

@@ -1,13 +1,15 @@
 """The sentence that leads into a display equation and what it says the equation defines:
 "the expectation value is given by the formula", "the PSD of this process is", "we compute
-… the selection coefficient of the mutant:" (read by verify/formula/definitions.py).
+… the selection coefficient of the mutant:"; and the words that close a display's sentence
+after it ("where \\[…\\] is the rotational component"). Read by
+verify/formula/definitions.py.
 """
 
 from __future__ import annotations
 
 import re
 
-from galcli.verify.formula.prose import MATH, clean, vague
+from galcli.verify.formula.prose import MATH, clean, noun_phrase, vague
 from galcli.verify.formula.shapes import INLINE, with_formulas
 
 _LEAD_IN = re.compile(
@@ -94,3 +96,28 @@ def _lead_subject(phrase: str) -> str:
     if not words or len(words) > 16 or words[0].lower() not in ("the", "a", "an", "its", "their"):
         return ""
     return "" if vague(phrase) else phrase
+
+
+# "where \[ u_r = … \] is the rotational component", "where \begin{eqnarray} T_K = …,
+# C = … \end{eqnarray} are spectral transfer and conversion terms"
+_LEAD_OUT = re.compile(
+    r"\s*,?\s*(?P<verb>is|are|denotes|denote|represents|represent)\s+(?P<rest>.*)", re.S
+)
+_WHERE_BEFORE = re.compile(r"\b(?:where|with)\s*,?\s*$", re.I)
+
+
+def lead_out(before: str, after: str) -> tuple[str, bool]:
+    """What the words that close a display's sentence say it defines, and whether they say it
+    of every row ("are …"): `before` is the prose before the display, `after` the prose after
+    it. Only in a "where" clause: "where \\[…\\] is …" ("\\[…\\] is conserved" says
+    nothing of what it is)."""
+    match = _LEAD_OUT.match(after)
+    if match is None or not _WHERE_BEFORE.search(before):
+        return "", False
+    phrase = noun_phrase(match["rest"]) or ""
+    phrase = re.sub(r"\s+(?:and|or)$", "", phrase)  # "… component and \\[…\\] is …"
+    plural = match["verb"] in ("are", "denote", "represent")
+    named = re.match(r"(?:the|an?|its|their)\s", phrase, re.I) or (plural and phrase.endswith("s"))
+    if not phrase or not named or vague(phrase):
+        return "", False
+    return phrase, plural

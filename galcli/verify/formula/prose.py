@@ -68,10 +68,12 @@ def vague(phrase: str) -> bool:
 
 # What a copula says of a symbol that is no definition: "$\\omega$ is a decreasing function of
 # $x$", "$r$ gives rise to …".
-_PROPERTY = re.compile(r"(?:an?\s+(?:[a-z-]+\s+)?function\s+of\b|rise\b)", re.I)
+_PROPERTY = re.compile(
+    r"(?:(?:only\s+)?an?\s+(?:[a-z-]+\s+)?function\s+of\b|only\s+functions\s+of\b|rise\b)", re.I
+)  # "$u$ and $\\theta$ are only functions of $x$"
 
 
-def _noun_phrase(after: str) -> str | None:
+def noun_phrase(after: str) -> str | None:
     """The noun phrase at the start of `after` (up to where it ends), or None. A short aside in
     parentheses is left out: "the (fluctuating) system volume"."""
     after = re.sub(r"\s*\((?:[^()" + MATH + r"]{1,30})\)(?=\s+[a-z])", "", after)
@@ -185,7 +187,7 @@ def _copula_after(before: str, after: str) -> Found:
         r"(?:(?!(?:as|by|from|to|in|on|at|with|for)\s)[a-z-]+\s+){0,3}[a-z-]{3,}s\b", rest
     )  # "$a$, $b$ are explicitly given rational constants"
     if not is_like or plural or re.match(_DETERMINER + r"\s", rest, re.IGNORECASE):
-        phrase = _noun_phrase(rest)
+        phrase = noun_phrase(rest)
         if phrase and re.fullmatch(r"both\s+\S+", phrase, re.I):
             return []  # "generator $s$ is both running, and …": a property, not a name
         if phrase and not _PROPERTY.match(phrase):
@@ -196,7 +198,7 @@ def _copula_after(before: str, after: str) -> Found:
 def _labels(before: str, after: str) -> Found:
     """ "$a$ labels consumers": an index over them."""
     m = re.match(r"\s*(?:labels|indexes|indices|enumerates|runs over)\s+(?P<np>.*)", after, re.S)
-    if m and (phrase := _noun_phrase(m["np"])) and not vague(phrase):
+    if m and (phrase := noun_phrase(m["np"])) and not vague(phrase):
         return [("is", "the index over " + phrase)]
     return []
 
@@ -231,12 +233,12 @@ def _let(before: str, after: str) -> Found:
     """ "let the abundance of a biomarker be $x_i$", "let $X$ be …"."""
     found: Found = []
     if m := re.search(r"\blet\s+(?P<np>(?:the|an?)\s[^,;:.]+?)\s+be\s*$", before, re.I):
-        if phrase := _noun_phrase(m["np"]):
+        if phrase := noun_phrase(m["np"]):
             found.append(("let", phrase))
     if re.search(r"\blet\s*$", before.lower()) and (
         m := re.match(r"\s*(?:be|denote)\s+(.*)", after, re.S)
     ):
-        if phrase := _noun_phrase(m.group(1)):
+        if phrase := noun_phrase(m.group(1)):
             found.append(("let", phrase))
     return found
 
@@ -247,15 +249,15 @@ def _denote(before: str, after: str) -> Found:
     matrix"."""
     found: Found = []
     if re.search(r"\b(?:denote|write|note)\s+(?:by|as)?\s*$", before.lower()):
-        if phrase := _noun_phrase(re.sub(r"^\s*(?:as|for)\s+", "", after)):
+        if phrase := noun_phrase(re.sub(r"^\s*(?:as|for)\s+", "", after)):
             found.append(("denote", phrase))
     if re.search(r"\b(?:define|defining|defines)\s*$", before, re.I) and (
         m := re.match(r"\s*(?:as|to be)\s+(?P<np>.*)", after, re.S)
     ):  # "we define $X$ as the …", "define $X$ to be the …"
-        if (phrase := _noun_phrase(m["np"])) and not vague(phrase):
+        if (phrase := noun_phrase(m["np"])) and not vague(phrase):
             found.append(("denote", phrase))
     if m := re.search(r"\b(?:denote|call|write)\s+(?P<np>.+?)\s+(?:by|as)\s*$", before, re.I):
-        if phrase := _noun_phrase(m["np"]):
+        if phrase := noun_phrase(m["np"]):
             found.append(("denote", phrase))
     if m := re.search(
         r"(?P<np>\b(?:the|an?)\s[^,;:.]*?),?\s*(?:denoted|written|called|termed|referred to as)"
@@ -263,12 +265,12 @@ def _denote(before: str, after: str) -> Found:
         before,
         re.I,
     ):
-        if (phrase := _noun_phrase(m["np"])) and not vague(phrase):
+        if (phrase := noun_phrase(m["np"])) and not vague(phrase):
             found.append(("denote", phrase))
     if m := re.match(
         r"\s*,?\s*(?:termed|called|known as|referred to as)\s+(?P<np>.*)", after, re.S
     ):
-        if (phrase := _noun_phrase(m["np"])) and not vague(phrase):
+        if (phrase := noun_phrase(m["np"])) and not vague(phrase):
             found.append(("denote", phrase))
     return found
 
@@ -278,16 +280,16 @@ def _apposition(before: str, after: str) -> Found:
     $(r, \\phi)$ being polar coordinates", "the speed of light ($c$)"."""
     found: Found = []
     if m := re.match(r"\s*\((?P<np>(?:the|an?)\s[^()]*)\)", after, re.I):
-        if (phrase := _noun_phrase(m["np"])) and not vague(phrase):
+        if (phrase := noun_phrase(m["np"])) and not vague(phrase):
             found.append(("apposition", phrase))
     if m := re.match(r"\s*,?\s*(?:being\s+)?(?P<np>(?:the|a|an)\s+.*)", after, re.I | re.S):
         cue = re.search(r"(?:^|\b(?:with|where|and|for|given|of)|[,;:(])\s*$", before.lower())
         clause = re.match(r"[^.;:,()]*?\b(?:is|are|was|were|has|have|had)\b", m["np"])
-        if cue and not clause and (phrase := _noun_phrase(m["np"])):
+        if cue and not clause and (phrase := noun_phrase(m["np"])):
             # not "at a distance of $r$ the shower has a delay"
             found.append(("apposition", phrase))
     elif m := re.match(r"\s*,?\s*being\s+(?P<np>(?:[a-z-]+\s+){0,2}[a-z-]{3,}s\b.*)", after, re.S):
-        if phrase := _noun_phrase(m["np"]):
+        if phrase := noun_phrase(m["np"]):
             found.append(("apposition", phrase))
     if re.search(r"\(\s*$", before) and re.match(r"\s*\)", after):
         if phrase := _words_before(before.rstrip()[:-1], through_of=True):

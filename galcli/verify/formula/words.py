@@ -62,7 +62,8 @@ TO_PREPOSITIONS = set("up due respect relative according proportional close prio
 GERUNDS = set(
     "increasing decreasing adding including using varying changing fixing choosing taking "
     "removing replacing computing defining solving applying reducing raising lowering keeping "
-    "multiplying dividing subtracting summing integrating differentiating setting".split()
+    "multiplying dividing subtracting summing integrating differentiating setting involving "
+    "containing".split()
 )
 
 # Verbs that stand right before what they act on and are no plural nouns.
