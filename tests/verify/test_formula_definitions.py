@@ -124,6 +124,8 @@ def definitions(text: str) -> dict[str, str]:
         ("It is specified by a decreasing and log-concave fitness function $f(x)$.", "f",
          "a decreasing and log-concave fitness function"),  # two words describe one noun
         ("the viscous dissipation per unit mass up to time $t$.", "t", "time"),  # "up to"
+        ("Let $s$ be an absolute integrable function, $t,\\omega$ real numbers, then",
+         "\\omega", "real numbers"),  # the "let" goes on, its "be" understood
     ],
 )  # fmt: skip
 def test_ways_of_defining(text: str, key: str, what: str) -> None:
@@ -179,6 +181,7 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "Choose the coordinate system appropriately and define $g_n$ as follows.",
         "Those from interactions only involving $u_r$ remain.",  # a verb acting on it
         "When $u$ and $\\theta$ are only functions of $x$ it holds.",  # a property
+        "Let it be so, $t$ times more.",  # no plural noun after the formula
         "We want to compute $x$ here.",  # "to" of an infinitive
         "The rate of selected sites relative to neutral substitution rate ($\\omega$) falls.",
     ],

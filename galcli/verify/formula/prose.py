@@ -275,6 +275,11 @@ def _denote(before: str, after: str) -> Found:
     return found
 
 
+# A "let" sentence that goes on after a comma, its "be" understood: "Let $s$ be …, $t$ …"
+_LET_GOES_ON = re.compile(r"\blet\b[^.;]*\bbe\b[^.;]*,\s*$", re.I)
+_BARE_PLURAL = r"\s*(?P<np>(?:[a-z-]+\s+){0,2}[a-z-]{3,}s\b.*)"
+
+
 def _apposition(before: str, after: str) -> Found:
     """ "of $n$ (the block size)", "with $T$ the temperature", "with $k$ being the …", "with
     $(r, \\phi)$ being polar coordinates", "the speed of light ($c$)"."""
@@ -289,6 +294,14 @@ def _apposition(before: str, after: str) -> Found:
             # not "at a distance of $r$ the shower has a delay"
             found.append(("apposition", phrase))
     elif m := re.match(r"\s*,?\s*being\s+(?P<np>(?:[a-z-]+\s+){0,2}[a-z-]{3,}s\b.*)", after, re.S):
+        if phrase := noun_phrase(m["np"]):
+            found.append(("apposition", phrase))
+    elif (
+        _LET_GOES_ON.search(before)
+        and not _MEASURED.match(after)  # "…, $t$ times more"
+        and (m := re.match(_BARE_PLURAL, after, re.S))
+    ):
+        # "Let $s$ be an absolute integrable function, $t,\\omega$ real numbers"
         if phrase := noun_phrase(m["np"]):
             found.append(("apposition", phrase))
     if re.search(r"\(\s*$", before) and re.match(r"\s*\)", after):
