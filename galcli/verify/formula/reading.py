@@ -306,6 +306,8 @@ def _factors(units: list[_Unit]) -> str:
             parts.append(f"{phrase} of {rest}" if rest else phrase)
             break
         if unit.kind == "frac":
+            if parts:
+                parts.append(None)  # c (a/b): a product, not c applied to a fraction
             top, bottom = (_terms(part) or "?" for part in unit.parts)
             short = len(top) <= 3 and len(bottom) <= 3
             parts.append(f"{top}/{bottom}" if short else f"{_wrap(top)} divided by {_wrap(bottom)}")

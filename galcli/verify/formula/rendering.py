@@ -53,6 +53,18 @@ _OLD_FONT = re.compile(
 )
 
 
+_COMBINING = {"overline": "\u0305", "widehat": "\u0302", "widetilde": "\u0303",
+              "underline": "\u0332"}  # fmt: skip
+_WIDE_ACCENT = re.compile(
+    r"\\(" + "|".join(_COMBINING) + r")(?![A-Za-z])\s*\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}"
+)
+
+
+def _accented(text: str, mark: str) -> str:
+    """Each character of `text` under (or over) a combining `mark`: x̅, t̅y̅ (no spaces)."""
+    return "".join(c + mark for c in text)
+
+
 def modern_fonts(latex: str) -> str:
     """`{\\bf u}_r` as `\\mathbf{u}_r`: a group in an old font declaration as the style command
     a renderer and a reader know."""
@@ -67,6 +79,10 @@ def to_unicode(latex: str) -> str:
     if latex in OPERATOR_GLYPHS:
         return OPERATOR_GLYPHS[latex]
     latex = modern_fonts(latex.replace("\\operatorname*{", "\\operatorname{"))
+    # latex2text drops a wide accent with its meaning (\overline{x}^2 is not x², x̄² is)
+    latex = _WIDE_ACCENT.sub(
+        lambda m: _accented("".join(to_unicode(m[2]).split()), _COMBINING[m[1]]), latex
+    )
 
     def script(match: re.Match[str]) -> str:
         table = SUBSCRIPTS if match.group(1) == "_" else SUPERSCRIPTS

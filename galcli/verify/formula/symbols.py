@@ -13,33 +13,16 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from galcli.verify.formula.atoms import Atom, atoms_of, script_target
 from galcli.verify.formula.vocabulary import (
     CONSTANTS,
     DIFFERENCE,
     DIMENSIONLESS,
     FUNCTIONS,
     GREEK,
-    IGNORED,
-    OLD_FONTS,
-    OPERATORS,
-    RELATIONS,
-    STYLES,
+    SAME_STYLE,
 )
 
-# Styles that draw the same symbol: \textbf{u} and \mathbf{u} are one symbol.
-_SAME_STYLE = {
-    "textbf": "mathbf",
-    "bm": "mathbf",
-    "boldsymbol": "mathbf",
-    "pmb": "mathbf",
-    "textrm": "mathrm",
-    "text": "mathrm",
-    "mbox": "mathrm",
-    "operatorname": "mathrm",
-    "textit": "mathit",
-    "textsf": "mathsf",
-    "texttt": "mathtt",
-}
 # Scripts that say how a symbol is used, not which symbol it is: a power, a transpose, an
 # inverse, an optimum. `x^2` is the symbol x; `W^{(e)}` is its own symbol.
 _OPERATION_SCRIPT = re.compile(r"^(?:[234]|-[12]|-?1/2|T|\\top|\\intercal|\\dagger)$")
@@ -133,137 +116,23 @@ def normalise(latex: str) -> str:
 
 
 def _style(match: re.Match[str]) -> str:
-    return "\\" + _SAME_STYLE.get(match.group(1), match.group(1))
+    return "\\" + SAME_STYLE.get(match.group(1), match.group(1))
 
 
 def named_symbols(latex: str, nodes: list[Any]) -> list[NamedSymbol]:
     """The named symbols of a parsed formula (`parse.parse`), in order, each once; the scripts
     of sums, products and limits hold its index symbols (role "index")."""
     found: dict[str, NamedSymbol] = {}
-    for symbol in _symbols(latex, _atoms(latex, nodes), None):
+    for symbol in _symbols(latex, atoms_of(latex, nodes), None):
         found.setdefault(symbol.written_key, symbol)
     return list(found.values())
 
 
-@dataclass
-class _Atom:
-    kind: str  # letters, digits, base (a macro symbol), mark (_ or ^), op, group, other
-    text: str
-    start: int
-    end: int
-    node: Any = None
-
-
-_CHAR_TOKEN = re.compile(r"[A-Za-z]+|\d+(?:\.\d+)?|'+|\S")
-
-
-def _atoms(latex: str, nodes: list[Any]) -> list[_Atom]:
-    """What one level of a formula holds, in order (groups and macro arguments unopened)."""
-    from pylatexenc.latexwalker import (
-        LatexCharsNode,
-        LatexGroupNode,
-        LatexMacroNode,
-        LatexSpecialsNode,
-    )
-
-    atoms: list[_Atom] = []
-    for node in nodes or []:
-        start, end = node.pos, node.pos + node.len
-        source = latex[start:end]
-        if isinstance(node, LatexCharsNode):
-            for match in _CHAR_TOKEN.finditer(node.chars):
-                token, at = match.group(0), node.pos + match.start()
-                kind = (
-                    "letters"
-                    if token[0].isalpha()
-                    else "digits"
-                    if token[0].isdigit()
-                    else "mark"
-                    if token in ("_", "^")
-                    else "prime"
-                    if token[0] == "'"
-                    else "other"
-                )
-                atoms.append(_Atom(kind, token, at, at + len(token)))
-        elif isinstance(node, LatexSpecialsNode):
-            chars = node.specials_chars
-            kind = "mark" if chars in ("_", "^") else "prime" if set(chars) == {"'"} else "other"
-            atoms.append(_Atom(kind, chars, start, end, node))
-        elif (
-            isinstance(node, LatexGroupNode)
-            and not (atoms and atoms[-1].kind == "mark")  # N_{\\rm ind} keeps its script whole
-            and _old_style(node) is not None
-        ):
-            inner = _styled(_old_style(node) or "", _atoms(latex, node.nodelist[1:]))
-            if inner:  # as written, the group is part of its first and last symbol
-                inner[0] = _Atom(inner[0].kind, inner[0].text, start, inner[0].end, inner[0].node)
-                inner[-1] = _Atom(inner[-1].kind, inner[-1].text, inner[-1].start, end,
-                                  inner[-1].node)  # fmt: skip
-            atoms += inner
-        elif isinstance(node, LatexGroupNode):
-            atoms.append(_Atom("group", source, start, end, node))
-        elif isinstance(node, LatexMacroNode):
-            name = node.macroname
-            if name == "operatorname":  # \\operatorname{III}: a function of the document's own
-                atoms.append(_Atom("base", source, start, end))
-            elif name in GREEK or name in CONSTANTS or name in FUNCTIONS:
-                atoms.append(_Atom("base", f"\\{name}", start, end))
-            elif name in STYLES or name in _SAME_STYLE:
-                if re.search(r"[A-Za-z0-9]", source[len(name) + 1 :]):
-                    atoms.append(_Atom("base", source, start, end))
-            elif name in OPERATORS:
-                atoms.append(_Atom("op", f"\\{name}", start, end, node))
-            elif name in RELATIONS or name in IGNORED or not name.isalpha():
-                atoms.append(_Atom("other", source, start, end, node))
-            else:  # a macro galcli does not know: a symbol of the document's own
-                atoms.append(_Atom("base", f"\\{name}", start, end))
-        else:
-            atoms.append(_Atom("other", source, start, end, node))
-    return atoms
-
-
-def _old_style(node: Any) -> str | None:
-    """The style a group declares first (`{\\bf u}`), or None."""
-    first = (node.nodelist or [None])[0]
-    name = getattr(first, "macroname", None)
-    arguments = getattr(getattr(first, "nodeargd", None), "argnlist", None)
-    return OLD_FONTS.get(name) if name and not any(arguments or []) else None
-
-
-def _styled(style: str, atoms: list[_Atom]) -> list[_Atom]:
-    """The atoms of a group in an old font declaration, each letter in its style (`{\\bf e_z}`
-    is `\\mathbf{e}_z`: TeX sets the script in bold too, but a reader names it by its base)."""
-    styled: list[_Atom] = []
-    for atom in atoms:
-        if styled and styled[-1].kind == "mark":
-            styled.append(atom)  # a script names the symbol's index, in any font
-        elif atom.kind == "letters":
-            styled += [_Atom("base", f"\\{style}{{{letter}}}", atom.start + i, atom.start + i + 1)
-                       for i, letter in enumerate(atom.text)]  # fmt: skip
-        elif atom.kind == "base" and re.fullmatch(r"\\[A-Za-z]+", atom.text):
-            styled.append(_Atom("base", f"\\{style}{{{atom.text}}}", atom.start, atom.end))
-        else:
-            styled.append(atom)
-    return styled
-
-
-def _target(atoms: list[_Atom], index: int) -> _Atom | None:
-    """The argument of a script mark at `index` - 1: TeX takes one token, so `x_12` is x₁ then
-    2 and `x_ij` is xᵢ then j (the rest stays in `atoms`)."""
-    if index >= len(atoms):
-        return None
-    atom = atoms[index]
-    if atom.kind in ("letters", "digits") and len(atom.text) > 1:
-        atoms.insert(index + 1, _Atom(atom.kind, atom.text[1:], atom.start + 1, atom.end))
-        atom = atoms[index] = _Atom(atom.kind, atom.text[0], atom.start, atom.start + 1)
-    return atom
-
-
-def _script_text(atom: _Atom) -> str:
+def _script_text(atom: Atom) -> str:
     return normalise(atom.text[1:-1] if atom.kind == "group" else atom.text)
 
 
-def _symbols(latex: str, atoms: list[_Atom], role: str | None) -> list[NamedSymbol]:
+def _symbols(latex: str, atoms: list[Atom], role: str | None) -> list[NamedSymbol]:
     found: list[NamedSymbol] = []
     index = 0
     while index < len(atoms):
@@ -278,7 +147,7 @@ def _symbols(latex: str, atoms: list[_Atom], role: str | None) -> list[NamedSymb
                 and all(a.kind in ("letters", "base") for a in atoms[index:close])
                 and "\\right" not in {a.text for a in atoms[index:close]}
             ):  # |s|_G: a quantity of its own (the count of s in G), named with its subscript
-                atom = _Atom("base", latex[atom.start : atoms[close].end], atom.start,
+                atom = Atom("base", latex[atom.start : atoms[close].end], atom.start,
                              atoms[close].end)  # fmt: skip
                 index = close + 1
         if (
@@ -288,8 +157,8 @@ def _symbols(latex: str, atoms: list[_Atom], role: str | None) -> list[NamedSymb
         ):
             # letters are a product of one-letter symbols (bxy is b·x·y), as TeX sets them;
             # a function's name written without its macro (softmax) is one
-            atoms.insert(index, _Atom("letters", atom.text[1:], atom.start + 1, atom.end))
-            atom = _Atom("letters", atom.text[0], atom.start, atom.start + 1)
+            atoms.insert(index, Atom("letters", atom.text[1:], atom.start + 1, atom.end))
+            atom = Atom("letters", atom.text[0], atom.start, atom.start + 1)
         while (
             atom.kind == "base"
             and DIFFERENCE.fullmatch(latex[atom.start : atom.end].strip())
@@ -299,14 +168,14 @@ def _symbols(latex: str, atoms: list[_Atom], role: str | None) -> list[NamedSymb
         ):  # ΔG, Δt_i, δx: a difference and what it is of are one quantity
             following = atoms[index]
             if following.kind == "letters" and len(following.text) > 1:
-                atoms[index] = _Atom("letters", following.text[1:], following.start + 1,
+                atoms[index] = Atom("letters", following.text[1:], following.start + 1,
                                      following.end)  # fmt: skip
                 stop, of = following.start + 1, following.text[0]
             else:
                 del atoms[index]
                 stop, of = following.end, following.text
             # named \Delta{t}: a key of its own, not the macro \Deltat
-            atom = _Atom("base", f"{atom.text.strip()}{{{of}}}", atom.start, stop)
+            atom = Atom("base", f"{atom.text.strip()}{{{of}}}", atom.start, stop)
         if atom.kind in ("letters", "base", "op"):
             scripts: dict[str, str] = {}
             end = written_end = atom.end
@@ -317,7 +186,7 @@ def _symbols(latex: str, atoms: list[_Atom], role: str | None) -> list[NamedSymb
                     end = written_end = mark.end
                     index += 1
                     continue
-                target = _target(atoms, index + 1)
+                target = script_target(atoms, index + 1)
                 if target is None or mark.text in scripts:
                     break
                 script = _script_text(target)
@@ -335,7 +204,7 @@ def _symbols(latex: str, atoms: list[_Atom], role: str | None) -> list[NamedSymb
                 written_end = end
             if atom.kind == "op":  # \frac{a}{b}, \sqrt{x}: what it applies to
                 for child in _children(atom.node) if atom.node is not None else []:
-                    found += _symbols(latex, _atoms(latex, child), role)
+                    found += _symbols(latex, atoms_of(latex, child), role)
                 continue
             base = normalise(atom.text) + scripts.get("'", "")
             symbol_role = role or _role(atom.text)
@@ -351,20 +220,20 @@ def _symbols(latex: str, atoms: list[_Atom], role: str | None) -> list[NamedSymb
                 )
             )
         elif atom.kind == "group":
-            found += _symbols(latex, _atoms(latex, list(atom.node.nodelist or [])), role)
+            found += _symbols(latex, atoms_of(latex, list(atom.node.nodelist or [])), role)
         elif atom.node is not None:
             for child in _children(atom.node):
-                found += _symbols(latex, _atoms(latex, child), role)
+                found += _symbols(latex, atoms_of(latex, child), role)
     return found
 
 
-def _inside(latex: str, atom: _Atom) -> list[NamedSymbol]:
+def _inside(latex: str, atom: Atom) -> list[NamedSymbol]:
     """The index symbols inside a script group (`{i=1}` of a sum)."""
     if atom.kind != "group":
         return []
     return [
         NamedSymbol(s.latex, s.base, s.sub, s.sup, "index", s.start, s.end)
-        for s in _symbols(latex, _atoms(latex, list(atom.node.nodelist or [])), "index")
+        for s in _symbols(latex, atoms_of(latex, list(atom.node.nodelist or [])), "index")
     ]
 
 
@@ -384,13 +253,13 @@ _GREEK_INDEX = re.compile(
 )
 
 
-def _expression(latex: str, atom: _Atom, role: str | None) -> list[NamedSymbol]:
+def _expression(latex: str, atom: Atom, role: str | None) -> list[NamedSymbol]:
     if atom.kind != "group":
         return []
-    return _symbols(latex, _atoms(latex, list(atom.node.nodelist or [])), role)
+    return _symbols(latex, atoms_of(latex, list(atom.node.nodelist or [])), role)
 
 
-def _letters_as_index(atom: _Atom) -> list[NamedSymbol]:
+def _letters_as_index(atom: Atom) -> list[NamedSymbol]:
     if atom.kind in ("letters", "base"):
         return [NamedSymbol(atom.text, normalise(atom.text), None, None, "index", atom.start,
                             atom.end)]  # fmt: skip

@@ -31,6 +31,20 @@ MATRIX_BRACKETS = {
     "Vmatrix": ("‖", "‖"),
 }
 
+# Styles that draw the same symbol: \textbf{u} and \mathbf{u} are one symbol.
+SAME_STYLE = {
+    "textbf": "mathbf",
+    "bm": "mathbf",
+    "boldsymbol": "mathbf",
+    "pmb": "mathbf",
+    "textrm": "mathrm",
+    "text": "mathrm",
+    "mbox": "mathrm",
+    "operatorname": "mathrm",
+    "textit": "mathit",
+    "textsf": "mathsf",
+    "texttt": "mathtt",
+}
 # TeX's font declarations, which style the rest of their group (`{\\bf u}` is `\\mathbf{u}`),
 # and the style command each stands for
 OLD_FONTS = {"bf": "mathbf", "rm": "mathrm", "it": "mathit", "cal": "mathcal", "sf": "mathsf",
