@@ -497,6 +497,9 @@ def test_a_for_all_condition_is_read_as_one_not_as_factors(cli) -> None:
         ("a = b \\cdot (c + d)", "a equals b times (c+d)."),  # a product sign: no argument
         ("a = f(x) \\cdot g", "a equals f(x) times g."),
         ("y = c \\frac{a + b}{d - e}", "y equals c times (a, plus b) divided by (d, minus e)."),
+        ("d_n \\vcentcolon= 2 \\ln(n)/n", "dₙ is defined as 2 times ln(n) divided by n."),
+        ("x \\stackrel{\\text{def}}{=} y", "x is defined as y."),
+        ("a = x/(y+z) w", "a equals x divided by (y+z) times w."),
         # TeX's old font declarations (the toy-model paper of bench/data/heldout6)
         ("{\\bf u}_r = -\\nabla \\times ({\\bf e}_z \\Psi)",
          "𝐮ᵣ equals minus the curl of (𝐞_zΨ)."),

@@ -17,7 +17,7 @@ from galcli.verify.formula.inventory import Row
 from galcli.verify.formula.parse import children, parse
 from galcli.verify.formula.rendering import modern_fonts, to_unicode
 from galcli.verify.formula.symbols import simple_script as _simple
-from galcli.verify.formula.vocabulary import DIFFERENCE, DIMENSIONLESS, FUNCTIONS
+from galcli.verify.formula.vocabulary import DEFINITIONS, DIFFERENCE, DIMENSIONLESS, FUNCTIONS
 
 RELATION_WORDS = {
     "=": "equals",
@@ -62,7 +62,12 @@ def read_row(row: Row) -> str:
     """A row in words: "LEFT RELATION RIGHT", or the expression alone."""
     if row.left is None or row.right is None or row.relation is None:
         return read_expression(row.latex)
-    relation = RELATION_WORDS.get(row.relation, f"is related by {to_unicode(row.relation)} to")
+    relation = RELATION_WORDS.get(
+        row.relation,
+        "is defined as"
+        if row.relation in DEFINITIONS
+        else f"is related by {to_unicode(row.relation)} to",
+    )
     return f"{read_expression(row.left)} {relation} {read_expression(row.right)}"
 
 
@@ -174,7 +179,7 @@ def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[_Unit]:
             source = "".join(t for t, _ in tokens[index - 1 : close + 1])
             index = close + 1
             rendered = to_unicode(source).strip()
-            if units and units[-1].kind == "text":  # f(x), p(wₜ | …): an argument, as written
+            if units and units[-1].kind == "text" and units[-1].text != "/":  # f(x), p(wₜ | …)
                 units[-1].source += source
                 units[-1].text += rendered
             else:
@@ -335,12 +340,18 @@ def _join(parts: list[str | None]) -> str:
     """Factors joined by "times"; a parenthesis right after a function is its argument, unless
     a product sign stands between them (`∇ × (b c)`, None in `parts`)."""
     joined: list[str] = []
-    explicit = False
+    explicit = divided = False
     for part in parts:
         if part is None:
             explicit = True
             continue
-        if joined and joined[-1].endswith(" of"):
+        if part == "/" and joined:
+            divided = True  # 2 ln(n)/n: what follows divides what comes before
+            continue
+        if divided:
+            joined.append(f"divided by {part}")
+            divided = False
+        elif joined and joined[-1].endswith(" of"):
             joined[-1] = f"{joined[-1]} {part}"  # the divergence of 𝐄
         elif joined and part.startswith("(") and not joined[-1].endswith(")") and not explicit:
             joined[-1] = f"{joined[-1]}{part}"  # f(x), p(wₜ | …): applied, written as is

@@ -12,11 +12,15 @@ from functools import lru_cache
 from galcli.errors import InputError
 from galcli.verify.formula.prose import MATH
 from galcli.verify.formula.symbols import NamedSymbol, named_symbols
-from galcli.verify.formula.vocabulary import FUNCTIONS
+from galcli.verify.formula.vocabulary import DEFINITIONS, FUNCTIONS
 
 INLINE = re.compile(r"\\\((?P<a>.*?)\\\)|(?<![\\$])\$(?!\$)(?P<b>(?:[^$\\]|\\.)+?)\$", re.S)
 
-DEFINING = re.compile(r":=|\\coloneqq|\\equiv|\\triangleq|\\doteq|\\eqqcolon")
+# := and its other spellings (vocabulary.DEFINITIONS; \\stackrel{\\Delta}{=} and the like too)
+DEFINING = re.compile(
+    "|".join(re.escape(d) for d in sorted(DEFINITIONS, key=len, reverse=True))
+    + r"|\\(?:stackrel|overset)\{(?:[^{}]|\{[^{}]*\})*\}\{=\}|\\eqqcolon"
+)
 RELATION = re.compile(
     r"(?<![<>!\\])=|<|>|\\(?:in|notin|subset|subseteq|leq?|geq?|neq?|approx|sim|simeq|propto|"
     r"to|mapsto|rightarrow|ll|gg|mid|colon)(?![A-Za-z])|(?<!\\):"

@@ -66,7 +66,7 @@ RELATIONS = set(
     r"leq le geq ge neq ne approx equiv sim simeq cong propto in notin ni subset subseteq "
     r"supset supseteq to rightarrow leftarrow Rightarrow Leftarrow leftrightarrow "
     r"Leftrightarrow iff implies mapsto ll gg lesssim gtrsim prec succ preceq succeq perp "
-    r"parallel mid coloneqq eqqcolon triangleq doteq models vdash".split()
+    r"parallel mid coloneqq eqqcolon triangleq doteq models vdash vcentcolon".split()
 )
 FUNCTIONS = set(
     r"sin cos tan cot sec csc arcsin arccos arctan sinh cosh tanh coth log ln lg exp arg Re Im "
@@ -128,8 +128,8 @@ INEQUALITIES = set(
 )
 DEFINITIONS = set(
     r":= \coloneqq \triangleq \equiv \doteq \stackrel{def}{=} \overset{def}{=} "
-    r"\stackrel{\text{def}}{=} \overset{\text{def}}{=}".split()
-)
+    r"\stackrel{\text{def}}{=} \overset{\text{def}}{=} \vcentcolon= \mathrel{:}=".split()
+) | {"\\vcentcolon =", "\\mathrel{:} ="}
 SUBSCRIPTS = dict(
     zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=False)
 )
