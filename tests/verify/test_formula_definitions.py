@@ -446,6 +446,10 @@ def test_an_index_shifted_by_another_index_is_the_same_symbol() -> None:
         ("It computes a weight matrix that is interpreted as a graph:", "a weight matrix"),
         ("We define the power spectrum as", "the power spectrum"),
         ("We define the following pre-conditioned variables", "the pre-conditioned variables"),
+        # a bare noun phrase that opens its sentence (bench/data/heldout6)
+        ("It has another property. Potential vorticity, defined as", "Potential vorticity"),
+        ("It has another property. Finally, defined as", None),
+        ("Substituting, it becomes", None),
     ],
 )  # fmt: skip
 def test_a_sentence_that_leads_into_a_display_defines_its_left_side(

@@ -11,6 +11,7 @@ import re
 
 from galcli.verify.formula.prose import MATH, clean, noun_phrase, vague
 from galcli.verify.formula.shapes import INLINE, with_formulas
+from galcli.verify.formula.words import NOT_NOUNS, adjective
 
 _LEAD_IN = re.compile(
     r"(?:^|[.:;]\s|\b(?:then|and)\s|,\s)(?P<np>[^.:;,]{3,160}?),?\s*(?<![-\w])(?:(?:(?:is|are|"
@@ -66,7 +67,24 @@ def lead_in(prose: str) -> str:
         subject = _lead_subject(lead["np"].split(" as ")[0])  # "define the loss as the sum:"
     else:
         subject = _lead_subject(lead["np"]) if lead is not None else ""
+        if lead is not None and not subject and _sentence_start(text, lead.start("np")):
+            subject = _bare_subject(lead["np"])  # "Potential vorticity, defined as"
     return with_formulas(subject, inline.__getitem__)
+
+
+def _sentence_start(text: str, position: int) -> bool:
+    return not text[:position].strip() or re.search(r"[.:;]\s*$", text[:position]) is not None
+
+
+def _bare_subject(phrase: str) -> str:
+    """A noun phrase without a determiner that opens its sentence ("Potential vorticity"):
+    a few words, capitalised, the last a noun."""
+    words = phrase.split()
+    if not 1 <= len(words) <= 4 or not words[0][:1].isupper():
+        return ""
+    if any(not w.isalpha() or w.lower() in NOT_NOUNS for w in words) or adjective(words[-1]):
+        return ""
+    return "" if vague(phrase) else " ".join(words)
 
 
 def _lead_subject(phrase: str) -> str:
