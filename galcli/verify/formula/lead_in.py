@@ -32,7 +32,8 @@ _WHERE = re.compile(r",\s*where\b[^.;]*$", re.I)  # a closing clause that define
 # "we compute its fitness and then the selection coefficient of the mutant:" (a sentence that
 # computes, defines or obtains something, ending on it and a colon)
 _COLON_LEAD_IN = re.compile(
-    r"\b(?:computes?|computed|defines?|defined|obtains?|obtained|writes?|introduces?|gets?)\b"
+    r"\b(?:computes?|computed|defines?|defined|obtains?|obtained|writes?|introduces?|gets?"
+    r"|according\s+to)\b"
     r"[^.:;]*?\b(?P<np>(?:the|an?)\s[^.:;,]{3,100}?)\s*:\s*$",
     re.I,
 )
@@ -42,6 +43,11 @@ _WE = r"\b(?:we|I)\s+(?:can\s+|now\s+|then\s+|also\s+)?"
 # "We define the wave and the vortical energy spectra as"
 _DEFINE_AS = re.compile(
     _WE + r"define\s+(?P<np>(?:the|an?)\s[^.:;,]{3,100}?)\s+(?:as|by)\s*:?\s*$", re.I
+)
+# "We can write this as a set of indices"
+_WRITE_AS = re.compile(
+    _WE + r"write\s+(?:this|it|them|these)\s+as\s+(?P<np>(?:the|an?)\s[^.:;,]{3,100}?)\s*:?\s*$",
+    re.I,
 )
 # "We define the following pre-conditioned variables"
 _DEFINE_FOLLOWING = re.compile(
@@ -60,7 +66,12 @@ def lead_in(prose: str) -> str:
 
     text = _ABBREVIATION.sub(lambda m: m[0][:-1], clean(INLINE.sub(aside, prose)))
     # "… is given by the following integral, where $i$ denotes the imaginary unit:"
-    lead = _LEAD_IN.search(text) or _LEAD_IN.search(_WHERE.sub("", text)) or _DEFINE_AS.search(text)
+    lead = (
+        _LEAD_IN.search(text)
+        or _LEAD_IN.search(_WHERE.sub("", text))
+        or _DEFINE_AS.search(text)
+        or _WRITE_AS.search(text)
+    )
     if lead is None and (lead := _DEFINE_FOLLOWING.search(text)) is not None:
         subject = _lead_subject("the " + lead["np"])  # "we define the following variables"
     elif lead is None and (lead := _COLON_LEAD_IN.search(text)) is not None:
