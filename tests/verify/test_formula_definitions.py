@@ -124,6 +124,11 @@ def definitions(text: str) -> dict[str, str]:
         ("It is specified by a decreasing and log-concave fitness function $f(x)$.", "f",
          "a decreasing and log-concave fitness function"),  # two words describe one noun
         ("the viscous dissipation per unit mass up to time $t$.", "t", "time"),  # "up to"
+        ("and an $N \\times N$-dimensional diagonal matrix $A$.", "A",
+         "an N × N-dimensional diagonal matrix"),  # a formula joined to a word is one word
+        ("for a $d$-dimensional vector $x$ we", "x", "a d-dimensional vector"),
+        ("The velocity component in the $x$-direction, $u$, is", "u",
+         "The velocity component in the x-direction"),  # not "the x-direction"
         ("Let $s$ be an absolute integrable function, $t,\\omega$ real numbers, then",
          "\\omega", "real numbers"),  # the "let" goes on, its "be" understood
     ],

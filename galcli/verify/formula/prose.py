@@ -90,12 +90,16 @@ def noun_phrase(after: str) -> str | None:
     return phrase
 
 
+_WORD = MATH + r"\d+" + MATH + r"-[\w'-]+|[\w'-]+"
+
+
 def _words_before(before: str, through_of: bool = False) -> str:
     """The noun phrase that ends right before a formula, read backwards from it: up to its
     determiner ("a word matrix $W$", "each word $w_t$") or the preposition before it ("at
     index $t$", "between hidden states $h$"), or with `through_of` past an "of" ("the speed of
     light ($c$)"); empty when a verb or a clause comes first."""
-    words = re.findall(r"[\w'-]+|[^\w\s]", before.rstrip(" ,"))
+    # "an $N$-dimensional diagonal matrix $A$": a formula joined to a word is one word
+    words = re.findall(_WORD + r"|[^\w\s]", before.rstrip(" ,"))
     phrase: list[str] = []
     for position in range(len(words) - 1, max(len(words) - 9, -1), -1):
         word = words[position]
@@ -126,7 +130,7 @@ def _words_before(before: str, through_of: bool = False) -> str:
         plural = bool(phrase) and phrase[-1].lower().endswith("s")
         if plural and (
             lowered in VERBS | ACTS_ON | NOT_NOUNS
-            or not re.match(r"[\w'-]+$", word)
+            or not re.fullmatch(_WORD, word)
             or len(phrase) == 2
         ):
             # a plural noun phrase needs no determiner: "we collect sentence pairs $(a_i, p_i)$",
@@ -134,13 +138,13 @@ def _words_before(before: str, through_of: bool = False) -> str:
             # after a subject the first word is its verb: "we optimize parameters $\\Theta$"
             phrase = phrase[-1:] if lowered in SUBJECTS else phrase[-2:]
             break
-        if lowered in NOT_NOUNS - {"of"} or not re.match(r"[\w'-]+$", word) or len(phrase) > 5:
+        if lowered in NOT_NOUNS - {"of"} or not re.fullmatch(_WORD, word) or len(phrase) > 5:
             return ""
         phrase.insert(0, word)
     else:
         return ""  # no determiner and no preposition: not a noun phrase of its own
     nouns = [w for w in phrase if w.lower() not in DETERMINERS and w.lower() != "of"]
-    if not nouns or phrase[-1].lower() == "of" or adjective(phrase[-1]):
+    if not nouns or phrase[-1].lower() == "of" or adjective(phrase[-1]) or MATH in phrase[-1]:
         return ""
     if not any(w.lower() not in VAGUE and re.search("[a-z]{3}", w, re.I) for w in nouns):
         return ""  # "the same $x$", "250 $\\mu$"
@@ -368,7 +372,7 @@ def _apposition_before(before: str) -> str:
     start of a clause: "the number of iterations for the token at index $t$, $N_t$"."""
     if not before.rstrip().endswith(","):
         return ""
-    tokens = re.findall(r"[\w'-]+|" + MATH + r"\d+" + MATH + r"|[^\w\s]", before.rstrip()[:-1])
+    tokens = re.findall(_WORD + "|" + MATH + r"\d+" + MATH + r"|[^\w\s]", before.rstrip()[:-1])
     phrase: list[str] = []
     for position in range(len(tokens) - 1, -1, -1):
         token = tokens[position]
