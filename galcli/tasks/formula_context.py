@@ -27,7 +27,7 @@ from galcli.verify.formula import (
     parse_definitions,
 )
 from galcli.verify.formula import prepare as prepare_formula
-from galcli.verify.formula.choice import Found, choose
+from galcli.verify.formula.choice import Found, choose, following_prose
 from galcli.verify.formula.definitions import Phrase, find_definitions
 from galcli.verify.formula.macros import expand_macros as expand
 from galcli.verify.formula.source import label_of
@@ -85,23 +85,19 @@ class Document:
         return found
 
     @cached_property
+    def _layout(self) -> tuple[str, Structure]:
+        masked = mask(self.texts[self.name])
+        return masked, Structure(masked)
+
+    @cached_property
     def phrases(self) -> list[Phrase]:
         return find_definitions(self.texts, self.citations, self.macros)
 
     def definitions(self, symbols: list[NamedSymbol], math: TexMath) -> dict[str, Found | None]:
         """Each symbol's definition (by its written key), for the formula `math` of the file:
         looked for before it, in the rest of its paragraph and the next, then elsewhere."""
-        text = self.texts[self.name]
-        end = max(math.end, math.block_end)
-        masked = mask(text)
-        following = len(masked) - len(masked[end:].lstrip())  # the next words after the math
-        structure = Structure(masked)
-        after = None
-        if following < len(text):
-            paragraph = structure.paragraph(following)
-            if paragraph[0] <= end:  # inline math: its paragraph goes on; then the next one
-                paragraph = structure.paragraph(min(paragraph[1] + 1, len(text) - 1))
-            after = (end, paragraph[1])
+        masked, structure = self._layout
+        after = following_prose(masked, structure, max(math.end, math.block_end))
         order = list(self.texts)
         return {
             s.written_key: choose(s, self.phrases, self.name, math.start, math.end, after, order)

@@ -401,6 +401,31 @@ def test_a_relation_inside_braces_or_parentheses_is_not_the_formulas_own() -> No
     }  # and T, inside R's subscript, is no item of its own (nor is the paper's $$ display skipped)
 
 
+def test_a_display_joined_to_the_next_by_a_connective_shares_its_closing_words() -> None:
+    # bench/data/heldout2 (HiSPARC) and heldout5 (price formation): one sentence goes on
+    # through "\\end{equation} and \\begin{equation}" or "subject to \\begin{align}"
+    from galcli.latex.structure import Structure
+    from galcli.latex.texlex import mask
+    from galcli.verify.formula.choice import following_prose
+
+    text = ("This gives\n\\begin{equation}\n a = \\bar{x}\n\\end{equation}\n%\nand\n%\n"
+            "\\begin{equation}\n b = \\bar{y}\n\\end{equation}\n%\nsubject to\n"
+            "\\begin{align}\n c \\leq 0\n\\end{align}\n"
+            "where the bar indicates the mean of that value over all detection points.\n\n"
+            "Later, \\begin{equation} d = \\bar{z} \\end{equation}\nWe stop here.\n\n"
+            "Much later, the bar indicates something else.")  # fmt: skip
+    masked = mask(text)
+    phrases = find_definitions({"a.tex": text})
+    for row, written in (("a = ", "\\bar{x}"), ("b = ", "\\bar{y}")):
+        end = text.index("\\end{equation}", text.index(row)) + len("\\end{equation}")
+        after = following_prose(masked, Structure(masked), end)
+        found = choose(symbol(written), phrases, "a.tex", text.index(row), end, after)
+        assert found is not None and found.phrase.text.startswith("the mean"), written
+    end = text.index("\\end{equation}", text.index("d = ")) + len("\\end{equation}")
+    after = following_prose(masked, Structure(masked), end)
+    assert after is not None and text[after[0] : after[1]].strip().startswith("We stop here.")
+
+
 def test_an_index_shifted_by_another_index_is_the_same_symbol() -> None:
     # the renewal equations of bench/data/heldout7: I_{t-s} is I_t s days earlier
     text = ("Here $I_t$ is the daily infection incidence and $M_{t,s}$ is the number infected on "

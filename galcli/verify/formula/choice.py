@@ -9,9 +9,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from galcli.latex.structure import Structure
 from galcli.verify.formula.accents import accent_of
 from galcli.verify.formula.definitions import Phrase
 from galcli.verify.formula.symbols import NamedSymbol, wildcard
+from galcli.verify.formula.vocabulary import MATH_ENVIRONMENTS
 
 # How far before a formula (in characters of its file, about two pages) a definition is still
 # taken as the one in force: a paper reuses a single letter from page to page, and more
@@ -64,6 +66,37 @@ class Found:
         return phrase.written.strip() if self.match == "family" and phrase.written else (
             phrase.symbol.latex
         )  # fmt: skip
+
+
+# A display that a short connective joins to the one before ("… \\end{equation} subject to
+# \\begin{align} …", "… and …"): one sentence goes on through both.
+_JOINED_DISPLAY = re.compile(
+    r"\s*(?:[^.;:\\$\s][^.;:\\$]{0,38})?\s*(?:\\begin\{(?:"
+    + "|".join(MATH_ENVIRONMENTS)
+    + r")\*?\}|\\\[|\$\$)"
+)
+_DISPLAY_END = re.compile(r"\\end\{(?:" + "|".join(MATH_ENVIRONMENTS) + r")\*?\}|\\\]|\$\$")
+
+
+def following_prose(masked: str, structure: Structure, end: int) -> tuple[int, int] | None:
+    """Where the words that follow a formula ending at `end` of a file (`masked`) may still
+    define its symbols: the rest of its paragraph and the next one. A short connective between
+    two displays ("subject to", "and") is no paragraph of its own: the sentence goes on after
+    the next display ("where the bar indicates the mean …")."""
+    start = end
+    for _ in range(2):
+        joined = _JOINED_DISPLAY.match(masked, end)
+        closing = joined and _DISPLAY_END.search(masked, joined.end())
+        if not closing:
+            break
+        end = closing.end()
+    following = len(masked) - len(masked[end:].lstrip())  # the next words after the math
+    if following >= len(masked):
+        return None
+    paragraph = structure.paragraph(following)
+    if paragraph[0] <= end:  # the formula's paragraph goes on; then the next one
+        paragraph = structure.paragraph(min(paragraph[1] + 1, len(masked) - 1))
+    return start, paragraph[1]
 
 
 AFTER = 1000  # characters after the formula in which a phrase that only names a symbol counts
