@@ -124,6 +124,10 @@ def definitions(text: str) -> dict[str, str]:
         ("It is specified by a decreasing and log-concave fitness function $f(x)$.", "f",
          "a decreasing and log-concave fitness function"),  # two words describe one noun
         ("the viscous dissipation per unit mass up to time $t$.", "t", "time"),  # "up to"
+        ("the relative infectiousness $s$ days after infection normalised such that", "s",
+         "the number of days after infection"),  # a lag: what it counts (bench/data/heldout7)
+        ("the number of deaths registered $s$ days later, given by", "s",
+         "the number of days later"),
         ("and an $N \\times N$-dimensional diagonal matrix $A$.", "A",
          "an N × N-dimensional diagonal matrix"),  # a formula joined to a word is one word
         ("for a $d$-dimensional vector $x$ we", "x", "a d-dimensional vector"),
@@ -163,7 +167,7 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "We see that the answer is $x$ here.",  # the symbol does not end the clause
         "With this, $\\sin(x) = a$ is the constraint.",  # an equation of sin x, not of x
         "We define $X$ as follows.",  # says nothing yet
-        "It sheds virus into wastewater $s$ days after infection.",  # s measures days
+        "It sheds virus into wastewater $s$ days in a row.",  # s measures days
         "Each observed $y_n$ has an error.",  # a participle is no noun
         "Choose a given $x$ first.",
         "An example grid for $n = 8$ with its cells.",  # a value is no definition

@@ -30,7 +30,8 @@ from galcli.latex.texlex import Definition, mask
 from galcli.verify.formula.accents import accent_phrases
 from galcli.verify.formula.lead_in import lead_in, lead_out
 from galcli.verify.formula.macros import expand_macros
-from galcli.verify.formula.prose import MATH, clean, defines
+from galcli.verify.formula.nouns import MATH
+from galcli.verify.formula.prose import clean, defines
 from galcli.verify.formula.shapes import (
     DEFINING,
     INLINE,

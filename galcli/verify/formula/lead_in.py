@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from galcli.verify.formula.prose import MATH, clean, noun_phrase, vague
+from galcli.verify.formula.nouns import MATH, noun_phrase, vague
+from galcli.verify.formula.prose import clean
 from galcli.verify.formula.shapes import INLINE, with_formulas
 from galcli.verify.formula.words import NOT_NOUNS, adjective
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from galcli.errors import InputError
-from galcli.verify.formula.prose import MATH
+from galcli.verify.formula.nouns import MATH
 from galcli.verify.formula.symbols import NamedSymbol, named_symbols
 from galcli.verify.formula.vocabulary import DEFINITIONS, FUNCTIONS
 
