@@ -326,6 +326,20 @@ def test_a_single_letter_is_not_taken_from_another_file_but_a_distinctive_symbol
     assert found is not None and found.phrase.file == "a.tex"
 
 
+def test_a_greek_letter_named_far_away_only_counts_when_named_before_the_formula() -> None:
+    # bench/data/heldout4: "the parameter $\\alpha$" 150 lines after the equation is no
+    # definition of its alpha; "its azimuth angle $\\phi$" in an earlier chapter is
+    files = {"a.tex": "We use its azimuth angle $\\phi$ here.",
+             "b.tex": "EQUATION" + " filler." * 2000 + " Later, the parameter $\\alpha$ is set.",
+             "c.tex": "And the tilt $\\beta$ comes last."}  # fmt: skip
+    phrases = find_definitions(files)
+    order = ["a.tex", "b.tex", "c.tex"]
+    found = choose(symbol("\\phi"), phrases, "b.tex", 0, 8, None, order)
+    assert found is not None and found.phrase.text == "its azimuth angle"
+    assert choose(symbol("\\alpha"), phrases, "b.tex", 0, 8, None, order) is None
+    assert choose(symbol("\\beta"), phrases, "b.tex", 0, 8, None, order) is None
+
+
 def test_named_symbols_keep_their_scripts_and_one_key_for_two_spellings() -> None:
     assert symbol("h^n_t").key == symbol("h_{t}^{n}").key  # two spellings, one symbol
     latex = "W^{(e)}u_t + \\sum_{i=1}^{N} x_i^2 + e^{-x}"

@@ -37,6 +37,14 @@ def _generic(symbol: NamedSymbol) -> bool:
     ) or wildcard(symbol.sub)
 
 
+def _earlier(phrase: Phrase, file: str, start: int, rank: dict[str, int]) -> bool:
+    """Whether a phrase comes before offset `start` of `file` in the document's reading order
+    (`rank`: each file's place)."""
+    if phrase.file == file:
+        return phrase.offset < start
+    return rank.get(phrase.file, len(rank)) < rank.get(file, len(rank))
+
+
 def _reference(symbol: NamedSymbol) -> bool:
     """A symbol at index 0 ($S_0$, $V_0$, $t_0$): a reference value more often than one member
     of what $S_j$ says."""
@@ -170,7 +178,11 @@ def choose(
     # elsewhere in the project: only what says what the symbol is, as written
     if _distinctive(symbol):
         greek = re.fullmatch(r"\\[A-Za-z]+", symbol.key) is not None  # \theta, \sigma
-        elsewhere = [p for p in matching["exact"] if p.strong or (greek and p.how == "noun")]
+        elsewhere = [
+            p
+            for p in matching["exact"]
+            if p.strong or (greek and p.how == "noun" and _earlier(p, file, start, rank))
+        ]  # a Greek letter named pages or chapters before ("the mutation rate $\\mu$")
         if elsewhere:
             found = min(
                 elsewhere, key=lambda p: (p.file != file, rank.get(p.file, len(rank)), p.offset)
