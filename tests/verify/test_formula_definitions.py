@@ -299,10 +299,12 @@ def test_the_nearest_definition_before_the_equation_wins_then_the_paragraph_afte
 
 def test_a_definition_pages_before_the_formula_is_no_longer_in_force() -> None:
     filler = "Some words of prose that define nothing at all. " * 20 + "\n\n"  # 1,000 chars
-    head = "Here $x$ is the position. Now $\\theta$ is the angle. We use the matrix $W^{(e)}$.\n\n"
+    head = ("Here $x$ is the position. Now $\\theta$ is the angle. We use the matrix $W^{(e)}$, "
+            "the size $n$ and the embedding weight matrix $V$.\n\n")  # fmt: skip
     # (pages of filler, x found, W^{(e)} found): a definition is trusted about two pages back
-    # (verify/formula/choice.py: NEAR)
-    for pages, x_found, w_found in [(1, True, True), (5, True, True), (9, False, False)]:
+    # (verify/formula/choice.py: NEAR), a noun of two words a little over a page (FAR_NOUN)
+    for pages, x_found, w_found in [(1, True, True), (5, True, True), (7, True, False),
+                                    (9, False, False)]:  # fmt: skip
         text = head + filler * pages + "EQUATION"
         at = text.index("EQUATION")
         phrases = find_definitions({"p.tex": text})
@@ -312,6 +314,10 @@ def test_a_definition_pages_before_the_formula_is_no_longer_in_force() -> None:
         }
         assert (found["x"] is not None) is x_found, pages
         assert (found["W^{(e)}"] is not None) is w_found, pages
+        n = choose(symbol("n"), phrases, "p.tex", at, at + 8, None, ["p.tex"])
+        assert (n is not None) is (pages <= 5), pages
+        v = choose(symbol("V"), phrases, "p.tex", at, at + 8, None, ["p.tex"])
+        assert (v is not None) is (pages < 9), pages
         theta = found["\\theta"]  # said to be something: found anywhere in the document
         assert theta is not None and theta.phrase.text == "the angle", pages
 

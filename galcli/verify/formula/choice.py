@@ -23,6 +23,19 @@ from galcli.verify.formula.vocabulary import MATH_ENVIRONMENTS
 NEAR = 8000
 
 
+def _reach(phrase: Phrase) -> int:
+    """How far before a formula a phrase still defines its symbol: `NEAR`, but a little over a
+    page for a noun of one or two words ("the size $n$", "sets $A$"), which a paper reuses more
+    freely: on held-out sets 1-7 such nouns more than 3,000 characters before were right 17
+    times in 34. Reach 8,000 / 5,000 / 3,000 / 2,000: 668 / 664 / 656 / 647 found, 86.4 / 87.3 /
+    87.5 / 87.8 % of those reported right."""
+    short = phrase.how == "noun" and len(phrase.text.split()) <= 2
+    return FAR_NOUN if short else NEAR
+
+
+FAR_NOUN = 5000
+
+
 def _distinctive(symbol: NamedSymbol) -> bool:
     """A symbol whose name other parts of a document are unlikely to reuse for something else:
     a single Latin letter (x, f, N) is not; W^{(e)}, \\theta, \\mathcal{L} are."""
@@ -132,7 +145,7 @@ def choose(
 
     def near(candidates: list[Phrase]) -> Phrase | None:
         here = [p for p in candidates if p.file == file]
-        before = [p for p in here if start - NEAR <= p.offset < start]
+        before = [p for p in here if start - _reach(p) <= p.offset < start]
         if before:
             return max(before, key=lambda p: p.offset)
         if after is not None:
