@@ -56,7 +56,10 @@ _PUTTING = re.compile(
 def accent_phrases(hidden: str) -> list[tuple[int, NamedSymbol, str]]:
     """(offset, the accent as a symbol, what it means) for each sentence of `hidden` (a file's
     prose, its math blanked) that says what an accent means."""
-    found = []
+    found: list[tuple[int, NamedSymbol, str]] = []
+    lowered = hidden.lower()
+    if not any(f" {word} " in lowered for word in _WORDS):
+        return found  # most files name no accent (a cheap look first)
     for pattern in (_SAYS, _PUTTING):
         for match in pattern.finditer(hidden):
             text = " ".join(clean(match["np"]).split())
