@@ -128,6 +128,10 @@ def definitions(text: str) -> dict[str, str]:
          "the number of days after infection"),  # a lag: what it counts (bench/data/heldout7)
         ("the number of deaths registered $s$ days later, given by", "s",
          "the number of days later"),
+        ("Then we write $n$ for the harmonic number.", "n", "the harmonic number"),
+        ("We denote $x$ the position.", "x", "the position"),
+        ("we call $\\tau$ the integrated autocorrelation time.", "\\tau",
+         "the integrated autocorrelation time"),
         ("and an $N \\times N$-dimensional diagonal matrix $A$.", "A",
          "an N × N-dimensional diagonal matrix"),  # a formula joined to a word is one word
         ("for a $d$-dimensional vector $x$ we", "x", "a d-dimensional vector"),

@@ -131,8 +131,13 @@ def _denote(before: str, after: str) -> Found:
     autocorrelation function of $x$, denoted $C$", "the matrix $H$, termed the coefficient
     matrix"."""
     found: Found = []
-    if re.search(r"\b(?:denote|write|note)\s+(?:by|as)?\s*$", before.lower()):
+    if re.search(r"\b(?:denote|write|note)(?:\s+(?:by|as))?\s*$", before.lower()):
         if phrase := noun_phrase(re.sub(r"^\s*(?:as|for)\s+", "", after)):
+            found.append(("denote", phrase))
+    if re.search(r"\b(?:we|I)\s+(?:will\s+|shall\s+)?(?:call|name)\s*$", before, re.I) and (
+        m := re.match(r"\s*(?P<np>(?:the|an?)\s.*)", after, re.S)
+    ):  # "we call $\\tau$ the integrated autocorrelation time"
+        if (phrase := noun_phrase(m["np"])) and not vague(phrase):
             found.append(("denote", phrase))
     if re.search(r"\b(?:define|defining|defines)\s*$", before, re.I) and (
         m := re.match(r"\s*(?:as|to be)\s+(?P<np>.*)", after, re.S)
