@@ -128,6 +128,8 @@ def definitions(text: str) -> dict[str, str]:
          "the number of days after infection"),  # a lag: what it counts (bench/data/heldout7)
         ("the number of deaths registered $s$ days later, given by", "s",
          "the number of days later"),
+        ("the number of walkers $K$ must be even", "K", "the number of walkers"),  # not walkers
+        ("the fraction of accepted steps $a_f$ is low", "a_{f}", "the fraction of accepted steps"),
         ("Then we write $n$ for the harmonic number.", "n", "the harmonic number"),
         ("We denote $x$ the position.", "x", "the position"),
         ("we call $\\tau$ the integrated autocorrelation time.", "\\tau",

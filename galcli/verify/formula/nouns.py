@@ -59,6 +59,10 @@ def noun_phrase(after: str) -> str | None:
 _WORD = MATH + r"\d+" + MATH + r"-[\w'-]+|[\w'-]+"
 
 
+# Nouns whose "of" phrase a formula after it counts: "the number of walkers $K$"
+_COUNTS = frozenset({"number", "fraction", "proportion", "ratio", "amount", "total"})
+
+
 def words_before(before: str, through_of: bool = False) -> str:
     """The noun phrase that ends right before a formula, read backwards from it: up to its
     determiner ("a word matrix $W$", "each word $w_t$") or the preposition before it ("at
@@ -67,6 +71,7 @@ def words_before(before: str, through_of: bool = False) -> str:
     # "an $N$-dimensional diagonal matrix $A$": a formula joined to a word is one word
     words = re.findall(_WORD + r"|[^\w\s]", before.rstrip(" ,"))
     phrase: list[str] = []
+    counting = False
     for position in range(len(words) - 1, max(len(words) - 9, -1), -1):
         word = words[position]
         lowered = word.lower()
@@ -91,9 +96,13 @@ def words_before(before: str, through_of: bool = False) -> str:
             and words[position - 1].lower() in TO_PREPOSITIONS
         )
         if (lowered in PREPOSITIONS or to) and phrase and phrase[0].lower() != "of":
+            if lowered == "of" and position and words[position - 1].lower() in _COUNTS:
+                phrase.insert(0, word)  # "the number of walkers $K$": the number, not walkers
+                counting = True
+                continue
             if not (through_of and lowered == "of"):
                 break
-        plural = bool(phrase) and phrase[-1].lower().endswith("s")
+        plural = bool(phrase) and phrase[-1].lower().endswith("s") and not counting
         if plural and (
             lowered in VERBS | ACTS_ON | NOT_NOUNS
             or not re.fullmatch(_WORD, word)
