@@ -129,6 +129,8 @@ def definitions(text: str) -> dict[str, str]:
         ("the number of deaths registered $s$ days later, given by", "s",
          "the number of days later"),
         ("the number of walkers $K$ must be even", "K", "the number of walkers"),  # not walkers
+        ("relating reproduction number ($R_t$) to number of new infections ($I_t$) with", "I_{t}",
+         "number of new infections"),
         ("the fraction of accepted steps $a_f$ is low", "a_{f}", "the fraction of accepted steps"),
         ("Then we write $n$ for the harmonic number.", "n", "the harmonic number"),
         ("We denote $x$ the position.", "x", "the position"),
