@@ -500,6 +500,13 @@ def test_a_for_all_condition_is_read_as_one_not_as_factors(cli) -> None:
         ("d_n \\vcentcolon= 2 \\ln(n)/n", "dₙ is defined as 2 times ln(n) divided by n."),
         ("x \\stackrel{\\text{def}}{=} y", "x is defined as y."),
         ("a = x/(y+z) w", "a equals x divided by (y+z) times w."),
+        # derivatives in Leibniz's notation (the toy-model paper of bench/data/heldout6)
+        ("\\frac{\\partial{E_K}(k)} {\\partial t} = T_K",
+         "The partial derivative of E_K(k) with respect to t equals T_K."),
+        ("\\frac{\\partial^2 u}{\\partial x^2} = 0",
+         "The second partial derivative of u with respect to x equals 0."),
+        ("\\frac{d}{dt} x = v", "The derivative with respect to t of x equals v."),
+        ("y = \\frac{d}{2}", "y equals d/2."),  # no derivative
         # TeX's old font declarations (the toy-model paper of bench/data/heldout6)
         ("{\\bf u}_r = -\\nabla \\times ({\\bf e}_z \\Psi)",
          "𝐮ᵣ equals minus the curl of (𝐞_zΨ)."),
