@@ -194,6 +194,8 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "The mean of $n$ across all permutations.",  # counts nothing
         "The set of $k$ fully concentrates on one mode.",
         "A grid of $k$-contours is drawn.",
+        "It scales as $\\mathcal{O}(N)$ in the number of data points.",  # Landau's O
+        "with a total scaling $\\mathcal{O}(N J^2)$ for the solve",
         "We need forecasts for operational planning and effective reproduction number $R_t$.",
         "Choose the coordinate system appropriately and define $g_n$ as follows.",
         "Those from interactions only involving $u_r$ remain.",  # a verb acting on it

@@ -103,7 +103,10 @@ def _outside(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
 
 
 def _standard(symbol: NamedSymbol) -> bool:
-    return symbol.role == "function" and symbol.base.lstrip("\\") in FUNCTIONS
+    """A standard function ("\\cos\\theta"), or Landau's O ("scales as $\\mathcal{O}(N)$")."""
+    return (
+        symbol.role == "function" and symbol.base.lstrip("\\") in FUNCTIONS
+    ) or symbol.base == "\\mathcal{O}"
 
 
 _LIST_SEPARATOR = re.compile(r",|\\,|\\[cl]?dots[b]?|\.\.\.")
