@@ -13,7 +13,7 @@ from galcli.latex.structure import Structure
 from galcli.verify.formula.accents import accent_of
 from galcli.verify.formula.definitions import Phrase
 from galcli.verify.formula.symbols import NamedSymbol, wildcard
-from galcli.verify.formula.vocabulary import MATH_ENVIRONMENTS
+from galcli.verify.formula.tex import DISPLAY
 
 # How far before a formula (in characters of its file, about two pages) a definition is still
 # taken as the one in force: a paper reuses a single letter from page to page, and more
@@ -68,7 +68,8 @@ def _reference(symbol: NamedSymbol) -> bool:
 class Found:
     """The definition chosen for a symbol, and how the symbol matched the phrase's: as
     written (`exact`), at other indices (`index`: h^{n-1}_t by h^n_t), as a member of a range
-    (`family`: u_t by $u_1 \\cdots u_T$), or by its base symbol (`base`: p^{(k)} by $p$)."""
+    (`family`: u_t by $u_1 \\cdots u_T$), by its base symbol (`base`: p^{(k)} by $p$), or by
+    its accent (`accent`: x̄ by "the bar indicates the mean")."""
 
     phrase: Phrase
     match: str
@@ -91,12 +92,7 @@ class Found:
 
 # A display that a short connective joins to the one before ("… \\end{equation} subject to
 # \\begin{align} …", "… and …"): one sentence goes on through both.
-_JOINED_DISPLAY = re.compile(
-    r"\s*(?:[^.;:\\$\s][^.;:\\$]{0,38})?\s*(?:\\begin\{(?:"
-    + "|".join(MATH_ENVIRONMENTS)
-    + r")\*?\}|\\\[|\$\$)"
-)
-_DISPLAY_END = re.compile(r"\\end\{(?:" + "|".join(MATH_ENVIRONMENTS) + r")\*?\}|\\\]|\$\$")
+_CONNECTIVE = re.compile(r"\s*(?:[^.;:\\$\s][^.;:\\$]{0,38})?\s*")
 
 
 def following_prose(masked: str, structure: Structure, end: int) -> tuple[int, int] | None:
@@ -106,11 +102,11 @@ def following_prose(masked: str, structure: Structure, end: int) -> tuple[int, i
     the next display ("where the bar indicates the mean …")."""
     start = end
     for _ in range(2):
-        joined = _JOINED_DISPLAY.match(masked, end)
-        closing = joined and _DISPLAY_END.search(masked, joined.end())
-        if not closing:
+        connective = _CONNECTIVE.match(masked, end)
+        display = DISPLAY.match(masked, connective.end()) if connective else None
+        if display is None:
             break
-        end = closing.end()
+        end = display.end()
     following = len(masked) - len(masked[end:].lstrip())  # the next words after the math
     if following >= len(masked):
         return None

@@ -41,12 +41,8 @@ from galcli.verify.formula.shapes import (
     with_formulas,
 )
 from galcli.verify.formula.symbols import NamedSymbol
+from galcli.verify.formula.tex import DISPLAY
 
-_DISPLAY = re.compile(
-    r"\\begin\{(?P<env>equation|align|gather|multline|eqnarray|flalign|alignat|displaymath|math)"
-    r"\*?\}.*?\\end\{(?P=env)\*?\}|\\\[.*?\\\]|\$\$.*?\$\$",
-    re.S,
-)
 # Ways of defining that say what a symbol is wherever they stand; the others ("the loss $L$",
 # "$x \\in \\mathbb{R}^n$") count in the equation's own file only.
 STRONG = frozenset({"is", "apposition", "let", "denote", "glossary", "lead-in", "accent"})
@@ -123,7 +119,7 @@ def find_definitions(
     for path, text in files.items():
         masked = mask(text)
         phrases += _glossary(path, masked)
-        displays = [m.span() for m in _DISPLAY.finditer(masked)]
+        displays = [m.span() for m in DISPLAY.finditer(masked)]
         hidden = blank(masked, spans.get(path, []) + displays)
         read = _File(path, text, hidden, LineIndex(text), Structure(hidden), macros or {})
         phrases += _in_prose(read) + _equations(read, text)

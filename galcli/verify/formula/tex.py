@@ -25,7 +25,9 @@ class TexMath:
     block_end: int = 0  # the end of its environment (a row of an align ends before)
 
 
-_DISPLAY = re.compile(
+# A display: an environment of MATH_ENVIRONMENTS, \[…\] or $$…$$ (also used by
+# verify/formula/definitions.py and choice.py)
+DISPLAY = re.compile(
     r"\\begin\{(?P<env>(?:" + "|".join(MATH_ENVIRONMENTS) + r")\*?)\}.*?\\end\{(?P=env)\}"
     r"|\\\[.*?\\\]|\$\$.*?\$\$",
     re.S,
@@ -46,7 +48,7 @@ def math_in_tex(
     )
     found: list[TexMath] = []
     taken: list[tuple[int, int]] = []
-    for pattern, display in ((_DISPLAY, True), (_INLINE, False)) if inline else ((_DISPLAY, True),):
+    for pattern, display in ((DISPLAY, True), (_INLINE, False)) if inline else ((DISPLAY, True),):
         for match in pattern.finditer(masked):
             if any(start <= match.start() < end for start, end in taken):
                 continue
