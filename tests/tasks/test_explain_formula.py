@@ -507,6 +507,12 @@ def test_a_for_all_condition_is_read_as_one_not_as_factors(cli) -> None:
          "The second partial derivative of u with respect to x equals 0."),
         ("\\frac{d}{dt} x = v", "The derivative with respect to t of x equals v."),
         ("y = \\frac{d}{2}", "y equals d/2."),  # no derivative
+        # the celerite paper of bench/data/heldout3, read out
+        ("d = a \\mp b", "d equals a, minus or plus b."),
+        ("k(\\tau) \\approx S_0 \\cos(\\omega \\tau)", "k(τ) is approximately S₀ times cos(ω τ)."),
+        ("\\ln \\mathcal{L} = -\\frac{1}{2} \\ln \\det K", "ln ℒ equals minus 1/2 times ln det K."),
+        ("y = \\sin \\theta \\cos \\phi", "y equals sin θ times cos ϕ."),
+        ("x \\sim \\mathcal{N}(0, 1)", "x ∼ 𝒩(0,1)."),  # distributed as, or of the order of
         # TeX's old font declarations (the toy-model paper of bench/data/heldout6)
         ("{\\bf u}_r = -\\nabla \\times ({\\bf e}_z \\Psi)",
          "𝐮ᵣ equals minus the curl of (𝐞_zΨ)."),
@@ -515,3 +521,15 @@ def test_a_for_all_condition_is_read_as_one_not_as_factors(cli) -> None:
 def test_products_and_old_fonts_are_read_as_written(cli, latex: str, reading: str) -> None:
     doc = cli("explain-formula", latex, "--json").json()
     assert doc["explanation"].startswith(reading), doc["explanation"]
+
+
+def test_a_row_that_goes_on_from_the_one_before_reads_from_its_relation(
+    cli, tmp_path: Path
+) -> None:
+    # celerite (bench/data/heldout3): "&= S_0 …" was read "= times S₀ …"
+    (tmp_path / "p.tex").write_text(
+        "\\begin{align}\n k(\\tau) &= S_0 e^{-\\tau} \\\\\n &= S_0 \\omega_0 \\tau\n\\end{align}\n",
+        encoding="utf-8",
+    )
+    doc = cli("explain-formula", "--file", str(tmp_path / "p.tex"), "--line", "3", "--json")
+    assert doc.json()["explanation"].startswith("equals S₀ times ω₀ times τ."), doc.stdout

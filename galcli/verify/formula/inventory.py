@@ -266,7 +266,12 @@ def structure(latex: str) -> tuple[str, str | None, str | None]:
     return first.kind, first.left, first.right
 
 
-_RELATIONS = sorted(DEFINITIONS | INEQUALITIES | {"="}, key=len, reverse=True)
+# ≈, ∝, ∼ hold between two sides as = does (`k(\\tau) \\approx …` is no product with ≈ in it)
+_RELATIONS = sorted(
+    DEFINITIONS | INEQUALITIES | {"=", "\\approx", "\\simeq", "\\sim", "\\propto", "\\cong"},
+    key=len,
+    reverse=True,
+)
 
 
 def _row(text: str) -> Row:

@@ -15,7 +15,7 @@ from galcli.verify.formula.inventory import Row
 from galcli.verify.formula.parse import parse
 from galcli.verify.formula.rendering import modern_fonts, to_unicode
 from galcli.verify.formula.units import BIG, POWERS, Unit, units_of
-from galcli.verify.formula.vocabulary import DEFINITIONS
+from galcli.verify.formula.vocabulary import DEFINITIONS, FUNCTIONS
 
 RELATION_WORDS = {
     "=": "equals",
@@ -25,7 +25,7 @@ RELATION_WORDS = {
     "\\triangleq": "is defined as",
     "\\approx": "is approximately",
     "\\simeq": "is approximately",
-    "\\sim": "is of the order of",
+    "\\sim": "∼",  # distributed as (statistics) or of the order of (physics): as written
     "\\propto": "is proportional to",
     "<": "is less than",
     ">": "is greater than",
@@ -41,8 +41,9 @@ RELATION_WORDS = {
 
 
 def read_row(row: Row) -> str:
-    """A row in words: "LEFT RELATION RIGHT", or the expression alone."""
-    if row.left is None or row.right is None or row.relation is None:
+    """A row in words: "LEFT RELATION RIGHT", "RELATION RIGHT" for a row that goes on from
+    the one before (`&= …`), or the expression alone."""
+    if row.right is None or row.relation is None:
         return read_expression(row.latex)
     relation = RELATION_WORDS.get(
         row.relation,
@@ -50,6 +51,8 @@ def read_row(row: Row) -> str:
         if row.relation in DEFINITIONS
         else f"is related by {to_unicode(row.relation)} to",
     )
+    if row.left is None:
+        return f"{relation} {read_expression(row.right)}"
     return f"{read_expression(row.left)} {relation} {read_expression(row.right)}"
 
 
@@ -79,7 +82,8 @@ def _terms(units: list[Unit]) -> str:
     terms: list[tuple[str, list[Unit]]] = [("", [])]
     for unit in units:
         if unit.kind == "sign":
-            terms.append(({"+": "plus", "-": "minus", "±": "plus or minus"}[unit.text], []))
+            signs = {"+": "plus", "-": "minus", "±": "plus or minus", "∓": "minus or plus"}
+            terms.append((signs[unit.text], []))
         else:
             terms[-1][1].append(unit)
     words: list[str] = []
@@ -183,6 +187,8 @@ def _join(parts: list[str | None]) -> str:
             joined[-1] = f"{joined[-1]} {part}"  # the divergence of 𝐄
         elif joined and part.startswith("(") and not joined[-1].endswith(")") and not explicit:
             joined[-1] = f"{joined[-1]}{part}"  # f(x), p(wₜ | …): applied, written as is
+        elif joined and joined[-1].split()[-1] in FUNCTIONS and not explicit:
+            joined[-1] = f"{joined[-1]} {part}"  # ln ℒ, sin θ: applied without parentheses
         elif joined:
             joined.append(f"times {part}")
         else:

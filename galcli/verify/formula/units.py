@@ -149,8 +149,8 @@ def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[Unit]:
             units.append(Unit("sqrt", "", [units_of(latex, _inner(children(node)[-1]))]))
         elif isinstance(node, LatexMacroNode) and name in ("cdot", "times"):
             units.append(Unit("times", name))
-        elif isinstance(node, LatexMacroNode) and name == "pm":
-            units.append(Unit("sign", "±"))
+        elif isinstance(node, LatexMacroNode) and name in ("pm", "mp"):
+            units.append(Unit("sign", "±" if name == "pm" else "∓"))
         elif isinstance(node, LatexMacroNode) and name in ("quad", "qquad", "right"):
             continue
         elif isinstance(node, LatexGroupNode):

@@ -70,7 +70,7 @@ RELATIONS = set(
 )
 FUNCTIONS = set(
     r"sin cos tan cot sec csc arcsin arccos arctan sinh cosh tanh coth log ln lg exp arg Re Im "
-    r"tr Tr operatorname erf sgn softmax".split()
+    r"tr Tr operatorname erf sgn softmax det dim ker deg gcd Pr".split()
 )
 # The dimensionless numbers of transport and fluid mechanics, written as two letters that are
 # one symbol (We is the Weber number, not W·e). Those that read as a product too often (Ma for
