@@ -513,6 +513,8 @@ def test_a_for_all_condition_is_read_as_one_not_as_factors(cli) -> None:
         ("\\ln \\mathcal{L} = -\\frac{1}{2} \\ln \\det K", "ln ℒ equals minus 1/2 times ln det K."),
         ("y = \\sin \\theta \\cos \\phi", "y equals sin θ times cos ϕ."),
         ("x \\sim \\mathcal{N}(0, 1)", "x ∼ 𝒩(0,1)."),  # distributed as, or of the order of
+        ("a = b = c", "a equals b, which equals c."),  # a chain, not "b times = times c"
+        ("a = b \\leq c", "a equals b, which is at most c."),
         # TeX's old font declarations (the toy-model paper of bench/data/heldout6)
         ("{\\bf u}_r = -\\nabla \\times ({\\bf e}_z \\Psi)",
          "𝐮ᵣ equals minus the curl of (𝐞_zΨ)."),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from galcli.verify.formula.inventory import Row
+from galcli.verify.formula.inventory import Row, rows
 from galcli.verify.formula.parse import parse
 from galcli.verify.formula.rendering import modern_fonts, to_unicode
 from galcli.verify.formula.units import BIG, POWERS, Unit, units_of
@@ -45,15 +45,24 @@ def read_row(row: Row) -> str:
     the one before (`&= …`), or the expression alone."""
     if row.right is None or row.relation is None:
         return read_expression(row.latex)
-    relation = RELATION_WORDS.get(
-        row.relation,
-        "is defined as"
-        if row.relation in DEFINITIONS
-        else f"is related by {to_unicode(row.relation)} to",
+    said = f"{_relation(row.relation)} {_chained(row.right)}"
+    return said if row.left is None else f"{read_expression(row.left)} {said}"
+
+
+def _relation(written: str) -> str:
+    return RELATION_WORDS.get(
+        written,
+        "is defined as" if written in DEFINITIONS else f"is related by {to_unicode(written)} to",
     )
-    if row.left is None:
-        return f"{relation} {read_expression(row.right)}"
-    return f"{read_expression(row.left)} {relation} {read_expression(row.right)}"
+
+
+def _chained(right: str) -> str:
+    """A row's right side, which may hold further relations: `a = b = c` is "a equals b,
+    which equals c" (not "b times = times c")."""
+    rest = rows(right)[0] if "\\\\" not in right else None
+    if rest is None or rest.relation is None or rest.left is None or rest.right is None:
+        return read_expression(right)
+    return f"{read_expression(rest.left)}, which {_relation(rest.relation)} {_chained(rest.right)}"
 
 
 _PUNCTUATION = re.compile(r"(?:\s|\\[,;:!]|\\q?quad)*[.,;]\s*$")
@@ -226,6 +235,6 @@ VOCABULARY = " ".join(
         *_ORDERS.values(),
         "times plus minus over from to of up as divided by square root power row here where "
         "is are not defined in the document given said an index formula equation absolute "
-        "value norm for all partial derivative with respect",
+        "value norm for all partial derivative with respect which",
     ]
 )
