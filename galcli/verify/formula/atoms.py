@@ -69,9 +69,9 @@ def atoms_of(latex: str, nodes: list[Any]) -> list[Atom]:
         elif (
             isinstance(node, LatexGroupNode)
             and not (atoms and atoms[-1].kind == "mark")  # N_{\\rm ind} keeps its script whole
-            and _old_style(node) is not None
+            and (style := _old_style(node)) is not None
         ):
-            inner = _styled(_old_style(node) or "", atoms_of(latex, node.nodelist[1:]))
+            inner = _styled(style, atoms_of(latex, node.nodelist[1:]))
             if inner:  # as written, the group is part of its first and last symbol
                 inner[0] = Atom(inner[0].kind, inner[0].text, start, inner[0].end, inner[0].node)
                 inner[-1] = Atom(inner[-1].kind, inner[-1].text, inner[-1].start, end,

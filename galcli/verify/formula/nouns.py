@@ -113,10 +113,12 @@ def words_before(before: str, through_of: bool = False) -> str:
             # after a subject the first word is its verb: "we optimize parameters $\\Theta$"
             phrase = phrase[-1:] if lowered in SUBJECTS else phrase[-2:]
             break
-        if counting and phrase[0].lower() in _COUNTS and not re.fullmatch(r"[\w-]+", word):
+        if (
+            counting
+            and phrase[0].lower() in _COUNTS
+            and (not re.fullmatch(r"[\w-]+", word) or lowered in NOT_NOUNS - {"of"})
+        ):
             break  # "to number of new infections ($I_t$)": the count, without a determiner
-        if counting and phrase[0].lower() in _COUNTS and lowered in NOT_NOUNS - {"of"}:
-            break
         if lowered in NOT_NOUNS - {"of"} or not re.fullmatch(_WORD, word) or len(phrase) > 5:
             return ""
         phrase.insert(0, word)
