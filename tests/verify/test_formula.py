@@ -146,6 +146,8 @@ def test_unicode_rendering() -> None:
     # a wide accent keeps its meaning: the mean of x squared is not the square of the mean
     assert to_unicode("\\overline{x^2} - \\overline{x}^2") == "x̅²̅ - x̅²"
     assert to_unicode("\\overline{t y}") == "t̅y̅" and to_unicode("\\widehat{\\chi}") == "χ̂"
+    # spacing commands and their dimensions print nothing ("y\\kern2pt z" is no "y2pt z")
+    assert to_unicode("x\\hspace{1em} + y\\kern2pt z\\xspace") == "x + y z"
 
 
 def test_math_in_a_tex_file() -> None:

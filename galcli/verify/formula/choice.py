@@ -167,10 +167,18 @@ def choose(
         # x̄ by "the bar indicates the mean of that value"
         "accent": lambda p: p.how == "accent" and p.symbol.base == accent,
     }
-    matching = {
-        kind: [p for p in phrases if match(p) and not (p.file == file and start <= p.offset < end)]
-        for kind, match in kinds.items()
-    }
+    # a formula says nothing of its own symbols, but for a label under a brace: that one is
+    # said of this formula only ("\\underbrace{…}_{D(x)}" names a part of it)
+    if labels := [
+        p
+        for p in phrases
+        if p.how == "brace" and p.file == file and start <= p.offset < end and kinds["exact"](p)
+    ]:
+        return Found(labels[0], "exact")
+    others = [
+        p for p in phrases if p.how != "brace" and not (p.file == file and start <= p.offset < end)
+    ]
+    matching = {kind: [p for p in others if match(p)] for kind, match in kinds.items()}
     # near the formula: the symbol as written, then at other indices, in a range, by its base
     for kind, candidates in matching.items():
         strong = [p for p in candidates if p.strong]

@@ -31,11 +31,13 @@ from galcli.verify.formula.accents import accent_phrases
 from galcli.verify.formula.lead_in import lead_in, lead_out
 from galcli.verify.formula.macros import expand_macros
 from galcli.verify.formula.nouns import MATH
-from galcli.verify.formula.prose import clean, defines
+from galcli.verify.formula.prose import clean, defines, set_off
 from galcli.verify.formula.shapes import (
+    BRACE,
     DEFINING,
     INLINE,
     RELATION,
+    labelled,
     math_text,
     shapes,
     with_formulas,
@@ -57,7 +59,7 @@ class Phrase:
     file: str
     line: int  # 1-based line of the symbol in the phrase
     offset: int  # of the symbol's formula in the file
-    how: str  # is, apposition, let, denote, noun, type, equation, glossary, lead-in, accent
+    how: str  # is, apposition, let, denote, noun, type, equation, brace, glossary, lead-in, accent
     family: bool = False  # from a range ($u_1 \\cdots u_T$): it defines every member
     written: str = ""  # the formula of the phrase, as written ("u_1 \\cdots u_T")
 
@@ -147,6 +149,16 @@ def _equations(file: _File, text: str) -> list[Phrase]:
         body = strip_math(math.source)[0]
         if file.macros:
             body = expand_macros(body, file.macros)[0]
+        # "\\underbrace{\\sqrt{2\\pi r}}_{g_0}": g₀ is that root, in this display too; its
+        # line is that of the same brace as written (before the macros were expanded)
+        braces = [m.start() for m in BRACE.finditer(math.source)]
+        for label, what, at in labelled(body):
+            ordinal = len(BRACE.findall(body[:at]))
+            line = file.lines(math.start + braces[min(ordinal, len(braces) - 1)])[0]
+            found.append(
+                Phrase(label, math_text(what), file.path, line, math.start, "brace",
+                       written=f"{label.latex} = {what}")
+            )  # fmt: skip
         symbols, form = shapes(re.sub(r"\\label\{[^{}]*\}|&|\\nonumber|\\notag", " ", body))
         if not symbols or form not in ("definition", "equation"):
             continue
@@ -248,6 +260,8 @@ def _in_prose(file: _File) -> list[Phrase]:
             family = form == "list" and len({sym.base for sym in symbols}) == 1
             if form == "list" and not family:  # "the joint $x, y$ distribution" is neither
                 patterns = [w for w in patterns if w[0] != "noun" or w[1].endswith("s")]
+            if form == "equation" and (named := set_off(before, words)):
+                patterns.append(("noun", named))
             if form == "bound":  # "the region $x < 0$" names a region, not x
                 patterns = [w for w in patterns if w[0] != "noun" or not _REGION.search(w[1])]
             if form == "definition" or (form in ("type", "equation") and cued):

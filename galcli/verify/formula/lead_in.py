@@ -17,9 +17,9 @@ from galcli.verify.formula.words import NOT_NOUNS, adjective
 _LEAD_IN = re.compile(
     r"(?:^|[.:;]\s|\b(?:then|and)\s|,\s)(?P<np>[^.:;,]{3,160}?),?\s*(?<![-\w])(?:(?:(?:is|are|"
     r"(?:can|may)(?: also)? be)\s+(?:\w+ly\s+)?)?(?:given|defined|computed|estimated|calculated|"
-    r"obtained|written|expressed)\s+(?:by|as)(?:\s+the\s+(?:following\s+)?(?:formula|expression|"
-    r"equation|relation|integral|sum|series))?|(?:can|may)(?: also)? be\s+(?:\w+ly\s+)?(?:"
-    r"written|expressed)|(?:(?:is|are|can be)\s+)?(?:approximated|"
+    r"obtained|written|expressed|formulated)\s+(?:by|as)(?:\s+the\s+(?:following\s+)?(?:"
+    r"formula|expression|equation|relation|integral|sum|series))?|(?:can|may)(?: also)? be\s+"
+    r"(?:\w+ly\s+)?(?:written|expressed|formulated)|(?:(?:is|are|can be)\s+)?(?:approximated|"
     r"modell?ed|described|determined|characteri[sz]ed|represented)\s+(?:by|as)|is|are|becomes|reads|"
     r"(?:takes|has) the form)\s*:?\s*$",
     re.I,

@@ -33,10 +33,28 @@ def math_context() -> Any:
 _DANGLING_SCRIPT = re.compile(r"(?<!\\)[_^](?=\s*(?:$|[}&^_]|\\\\))")
 
 
+# Spacing and typesetting controls that print nothing a reader reads, with their dimensions:
+# `\\hspace{2mm}`, `\\kern1pt`, `\\mkern3mu`, `\\rule{0pt}{2ex}`, and `\\xspace` at the end of a
+# document's macro (`\\def\\twohalfD{{2.5\\text{D}}\\xspace}`). Blanked before parsing, so that
+# "pt" is no symbol and offsets into the formula stay as written.
+_DIMENSION = r"\s*-?(?:\d+(?:\.\d*)?|\.\d+)\s*(?:pt|mu|em|ex|mm|cm|in|bp|pc|sp|dd|cc)"
+_SPACING = re.compile(
+    r"\\(?:[hv]space\*?\s*\{[^{}]*\}|mspace\s*\{[^{}]*\}|rule\s*(?:\[[^][]*\])?\s*\{[^{}]*\}"
+    r"\s*\{[^{}]*\}|(?:m?kern|[hm]skip)" + _DIMENSION + r"|(?:xspace|relax|protect|allowbreak"
+    r"|nobreak|hfill|hfil|displaybreak)(?![A-Za-z]))"
+)
+
+
+def blank_spacing(latex: str) -> str:
+    """`latex` with its spacing controls (`_SPACING`) blanked, offsets unchanged."""
+    return _SPACING.sub(lambda match: " " * len(match.group(0)), latex)
+
+
 def parse(latex: str) -> list[Any]:
     """pylatexenc nodes of `latex` in math mode; InputError with a column on bad input."""
     from pylatexenc.latexwalker import LatexEnvironmentNode, LatexWalker, LatexWalkerError
 
+    latex = blank_spacing(latex)
     walker = LatexWalker(latex, latex_context=math_context(), tolerant_parsing=False)
     try:
         nodes, _, _ = walker.get_latex_nodes(

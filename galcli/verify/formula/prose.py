@@ -263,6 +263,28 @@ def defines(before: str, after: str) -> Found:
     return [found for pattern in _PATTERNS for found in pattern(before, after)]
 
 
+def set_off(before: str, words: Found) -> str:
+    """What a singular noun set off by a comma names, said of an equation's left side ("the
+    divergence, $d = \\nabla^2 \\chi$"): not a plural ("two roots, $x = …$"), nor a noun led
+    by a preposition ("For the demand, $\\mu_t = …$", "from its mean, $\\epsilon_i = …$")."""
+    if not before.rstrip().endswith(","):
+        return ""
+    named = next((what for how, what in words if how == "noun"), "")
+    text = before.rstrip()[:-1].rstrip()
+    if not named or named.endswith("s") or not text.endswith(named):
+        return ""
+    lead = text[: len(text) - len(named)].split()[-1:]  # "from its mean", "are both zero"
+    clause = re.split(r"[,;:.]", text)[-1].split()[:1]  # "For the demand", "at the hour …"
+    if {w.lower() for w in lead} & (NOT_NOUNS - _LISTING) or {w.lower() for w in clause} & (
+        PREPOSITIONS
+    ):
+        return ""
+    return named
+
+
+_LISTING = frozenset({"of", "than", "and"})
+
+
 # Words after which a formula and a plural noun count something: "a batch of $n$ samples",
 # "exactly $k$ particles", "a system with $N$ atoms", "we draw $M$ samples".
 _COUNT_CUE = (

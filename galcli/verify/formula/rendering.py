@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from galcli.verify.formula.parse import math_context
+from galcli.verify.formula.parse import blank_spacing, math_context
 from galcli.verify.formula.vocabulary import (
     CASES,
     CONSTANTS,
@@ -78,7 +78,7 @@ def to_unicode(latex: str) -> str:
 
     if latex in OPERATOR_GLYPHS:
         return OPERATOR_GLYPHS[latex]
-    latex = modern_fonts(latex.replace("\\operatorname*{", "\\operatorname{"))
+    latex = modern_fonts(blank_spacing(latex).replace("\\operatorname*{", "\\operatorname{"))
     # latex2text drops a wide accent with its meaning (\overline{x}^2 is not x², x̄² is)
     latex = _WIDE_ACCENT.sub(
         lambda m: _accented("".join(to_unicode(m[2]).split()), _COMBINING[m[1]]), latex

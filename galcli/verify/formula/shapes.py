@@ -10,6 +10,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from galcli.errors import InputError
+from galcli.latex.texlex import group, skip_space
 from galcli.verify.formula.nouns import MATH
 from galcli.verify.formula.symbols import NamedSymbol, named_symbols
 from galcli.verify.formula.vocabulary import DEFINITIONS, FUNCTIONS
@@ -35,9 +36,10 @@ def shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
     (defines nothing). A bound says what a symbol ranges over, and a value what it is set to,
     not what it is: only the words around them define it ("$0 \\leq x \\leq 1$ is the
     distance", "$N = 100$ is the number of samples")."""
-    from galcli.verify.formula.parse import parse
+    from galcli.verify.formula.parse import blank_spacing, parse
 
-    text = re.sub(r",?\s*\\forall\b.*$", "", content.strip(), flags=re.S)  # h_k, ∀k ∈ C(j)
+    text = blank_spacing(content).strip()
+    text = re.sub(r",?\s*\\forall\b.*$", "", text, flags=re.S)  # h_k, ∀k ∈ C(j)
     text = _RANGE_OF_SET.sub(r"\1", text)  # {t_i}_{i=1}^N is the t_i
     text = _BRACED_SUBSCRIPT.sub(r"\1^", text)  # {\sigma_n}^2 is \sigma_n^2
     bounds = _BOUNDS.fullmatch(text)
@@ -127,6 +129,30 @@ _VALUE = re.compile(r"=\s*-?\d+(?:\.\d+)?\s*[.,]?\s*$")
 _SIGN = re.compile(
     r"(?:>|<|\\(?:[gl]eq?(?:slant)?|ll|gg)(?![A-Za-z]))\s*-?\d+(?:\.\d+)?\s*[.,]?\s*$"
 )
+
+
+BRACE = re.compile(r"\\(?:under|over)brace(?![A-Za-z])\s*")
+
+
+def labelled(latex: str) -> list[tuple[NamedSymbol, str, int]]:
+    """(symbol, what it names, offset of its brace) for each brace of a formula labelled with
+    a symbol: `\\underbrace{\\sqrt{2\\pi r}}_{g_0}` names the square root g₀,
+    `\\overbrace{…}^{D(x)}` names it D(x). A value (`_0`, `_\\infty`) or a relation
+    (`_{\\varepsilon(t = \\tau)}`: ε at one time) is no name."""
+    found = []
+    for brace in BRACE.finditer(latex):
+        inner = group(latex, brace.end(), "{", "}")
+        at = skip_space(latex, inner[1] + 1) if inner else len(latex)
+        if inner is None or latex[at : at + 1] not in ("_", "^"):
+            continue
+        at = skip_space(latex, at + 1)
+        braced = group(latex, at, "{", "}")
+        single = re.match(r"\\?\w*", latex[at:])  # _0, _\infty
+        label = latex[braced[0] : braced[1]] if braced else single.group(0) if single else ""
+        symbols, form = shapes(label) if not RELATION.search(label) else ((), "other")
+        if form == "one" and symbols[0].role != "constant":
+            found.append((symbols[0], latex[inner[0] : inner[1]].strip(), brace.start()))
+    return found
 
 
 def _items(latex: str) -> list[str]:

@@ -238,12 +238,15 @@ def _inside(latex: str, atom: Atom) -> list[NamedSymbol]:
 
 
 def simple_script(script: str) -> bool:
-    """A script that names which symbol it is (`i`, `n-1`, `(e)`, `\\theta`, `\\text{PV}`),
-    not an expression whose own symbols matter (`c(f(s), g(s))`, `-\\frac{x}{2}`)."""
+    """A script that names which symbol it is (`i`, `n-1`, `(e)`, `\\theta`, `\\text{PV}`,
+    `2.5\\text{D}`), not an expression whose own symbols matter (`c(f(s), g(s))`,
+    `-\\frac{x}{2}`)."""
     return bool(
         _INDEX.match(script)
         or _GREEK_INDEX.fullmatch(script)
-        or re.fullmatch(r"\(\w+\)|\\[A-Za-z]+(?:\{[^{}]*\})?|[*'+-]|\\[A-Za-z]+[*']?", script)
+        or re.fullmatch(
+            r"\(\w+\)|(?:\d+(?:\.\d+)?)?\\[A-Za-z]+(?:\{[^{}]*\})?|[*'+-]|\\[A-Za-z]+[*']?", script
+        )  # "2.5\text{D}": a number and a word name a variant
     )
 
 
