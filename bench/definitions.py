@@ -117,6 +117,10 @@ def _relative(name: str, row: dict) -> str:
         len(Path(row["file"]).parts) - 1]))  # fmt: skip
 
 
+def _within(inner: object, outer: object) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end  # type: ignore[attr-defined]
+
+
 def _lookup(found: dict, written: str, macros: dict) -> object | None:
     """The symbol of `found` a label names as the source writes it (`\\mean{x}` for the
     `\\bar{x}` the document's macro stands for)."""
@@ -126,8 +130,10 @@ def _lookup(found: dict, written: str, macros: dict) -> object | None:
 
     written = expand_macros(written, macros)[0]
     symbols = named_symbols(written, parse(written))
-    if not symbols:
-        return None
+    # the symbols of a script are the symbol's own (the q of W^{(q, k)})
+    symbols = [s for s in symbols if not any(o is not s and _within(s, o) for o in symbols)]
+    if len(symbols) != 1:
+        return None  # none, or an expression (`\\var{V}` is s²(V)): no one symbol of a formula
     keys = {symbols[-1].written_key, symbols[-1].key}
     for symbol in found:
         if symbol.written_key in keys or symbol.key in keys:
