@@ -208,6 +208,8 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "Let it be so, $t$ times more.",  # no plural noun after the formula
         "We want to compute $x$ here.",  # "to" of an infinitive
         "The rate of selected sites relative to neutral substitution rate ($\\omega$) falls.",
+        "Instead of studying $Q$ we study another quantity.",  # a verb acting on it
+        "The main difficulty in bounding $\\rho$ lies in the sum.",
         # a noun before an equation names the equation, but for a singular set off by a comma
         "Here we use the circle $r = 1 + x^2$ instead.",
         "The root splits into two roots, $x = a + b$.",

@@ -63,7 +63,9 @@ GERUNDS = set(
     "increasing decreasing adding including using varying changing fixing choosing taking "
     "removing replacing computing defining solving applying reducing raising lowering keeping "
     "multiplying dividing subtracting summing integrating differentiating setting involving "
-    "containing".split()
+    "containing studying bounding counting recovering meaning estimating evaluating finding "
+    "obtaining considering minimizing minimising maximizing maximising optimizing optimising "
+    "approximating comparing measuring observing plotting".split()
 )
 
 # Verbs that stand right before what they act on and are no plural nouns.
