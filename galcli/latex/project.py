@@ -17,7 +17,7 @@ from galcli.errors import GalcliError, InputError, Location
 from galcli.fileio import read_text
 from galcli.latex.commands import CiteMacro
 from galcli.latex.scan import Citation, scan_text
-from galcli.latex.texlex import definitions
+from galcli.latex.texlex import definitions, mask
 
 # A resource given as a URL (biblatex can fetch `\addbibresource[location=remote]{http://…}`).
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
@@ -287,6 +287,25 @@ def root_of(path: Path, *, levels: int = 2, sources: Sources = DISK) -> LatexPro
             break
         folder = folder.parent
     return scan_project(path, sources=sources)
+
+
+_PACKAGE = re.compile(r"\\(?:usepackage|RequirePackage)\s*(?:\[[^\]]*\])?\s*\{([^{}]*)\}")
+
+
+def local_packages(project: LatexProject, sources: Sources = DISK) -> dict[Path, str]:
+    """The document's own packages: `\\usepackage{thesis}` (or `\\RequirePackage` in one of
+    them) where thesis.sty lies beside the main file, as TeX finds it, with their texts. Their
+    macros are the document's (`\\newcommand{\\twopartdefo}[3]{…}` in thesis.sty)."""
+    found: dict[Path, str] = {}
+    pending = list(project.texts.values())
+    while pending:
+        for match in _PACKAGE.finditer(mask(pending.pop(0))):
+            for name in match.group(1).split(","):
+                path = project.main.parent / f"{name.strip()}.sty"
+                if name.strip() and path not in found and sources.is_file(path):
+                    found[path] = sources.read(path, what="LaTeX package")
+                    pending.append(found[path])
+    return found
 
 
 def starts_document(text: str) -> bool:

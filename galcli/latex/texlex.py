@@ -168,9 +168,11 @@ def group(text: str, position: int, opening: str, closing: str) -> tuple[int, in
         if opening not in inner and "{" not in inner and "\\" not in inner:
             return position + 1, close
     depth = 0
-    for index in range(position, len(text)):
+    index = position
+    while index < len(text):
         char = text[index]
         if char == "\\":
+            index += 2  # an escaped character: \\{ and \\} are no group's braces
             continue
         if char == opening or (opening == "[" and char == "{"):
             depth += 1
@@ -178,6 +180,7 @@ def group(text: str, position: int, opening: str, closing: str) -> tuple[int, in
             depth -= 1
             if depth == 0:
                 return position + 1, index
+        index += 1
     return None
 
 
@@ -213,10 +216,13 @@ class Definition:
     start: int = field(default=0, compare=False)
     span: tuple[int, int] = field(default=(0, 0), compare=False)
     operator: bool = field(default=False, compare=False)
+    # a mathtools paired delimiter: used as `\\abs{x}`, `\\abs*{x}` or `\\abs[\\big]{x}`
+    starred: bool = field(default=False, compare=False)
 
 
 _DEFINITION = re.compile(
-    r"\\(?P<kind>(?:re)?newcommand\*?|providecommand\*?|DeclareMathOperator\*?|def)\s*"
+    r"\\(?P<kind>(?:re)?newcommand\*?|providecommand\*?|DeclareMathOperator\*?|def"
+    r"|DeclarePairedDelimiter)\s*"
     r"(?:\{\s*\\(?P<name>[A-Za-z@]+)\s*\}|\\(?P<bare>[A-Za-z@]+))"
 )
 _DEF_PARAMETERS = re.compile(r"(?:#\d)*")
@@ -224,8 +230,9 @@ _ARITY = re.compile(r"\s*\[(\d)\]")
 
 
 def definitions(text: str, *, masked: bool = False) -> list[Definition]:
-    """Every macro `text` defines with \\newcommand, \\renewcommand, \\providecommand, \\def
-    or \\DeclareMathOperator, in order (one parser for formulas and the citation scanner).
+    """Every macro `text` defines with \\newcommand, \\renewcommand, \\providecommand, \\def,
+    \\DeclareMathOperator or mathtools' \\DeclarePairedDelimiter, in order (one parser for
+    formulas and the citation scanner).
     Pass `masked=True` when `text` is already the output of `mask`."""
     text = text if masked else mask(text)
     found: list[Definition] = []
@@ -239,6 +246,14 @@ def definitions(text: str, *, masked: bool = False) -> list[Definition]:
                 star = "*" if kind.endswith("*") else ""
                 operator = f"\\operatorname{star}{{{text[body[0] : body[1]]}}}"
                 found.append(Definition(name, 0, None, operator, match.start(), body, True))
+            continue
+        if kind == "DeclarePairedDelimiter":  # \\DeclarePairedDelimiter{\\abs}{\\lvert}{\\rvert}
+            spans, end = arguments(text, position, 2)
+            if len(spans) == 2:
+                opening, closing = (text[a:b].strip() for a, b in spans)
+                paired = f"\\left{opening} #2 \\right{closing}"  # #1: the optional size
+                found.append(Definition(name, 2, "", paired, match.start(),
+                                        (spans[0][0], end - 1), starred=True))  # fmt: skip
             continue
         count, default = 0, None
         if kind == "def":

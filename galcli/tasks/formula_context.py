@@ -10,12 +10,19 @@ the file as given on the command line or relative to the main file's folder.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
 from galcli.errors import GalcliError, InputError, Location
-from galcli.latex.project import DISK, LatexProject, Sources, root_of, scan_project
+from galcli.latex.project import (
+    DISK,
+    LatexProject,
+    Sources,
+    local_packages,
+    root_of,
+    scan_project,
+)
 from galcli.latex.structure import Structure
 from galcli.latex.texlex import mask
 from galcli.verify.formula import (
@@ -40,6 +47,7 @@ class Document:
     root: Path  # the project's main file
     texts: dict[str, str]  # display name -> text, in reading order
     citations: list[tuple[str, int, int]]  # (display name, command start, command end)
+    packages: list[str] = field(default_factory=list)  # its own .sty files' texts (macros)
 
     @classmethod
     def of(cls, path: Path, sources: Sources = DISK) -> Document:
@@ -69,7 +77,7 @@ class Document:
             (_name(path, Path(c.file), root), c.command_start, c.command_end)
             for c in project.citations
         ]
-        return cls(path, root, texts, citations)
+        return cls(path, root, texts, citations, list(local_packages(project, sources).values()))
 
     @property
     def name(self) -> str:
@@ -77,9 +85,10 @@ class Document:
 
     @cached_property
     def macros(self) -> dict[str, Definition]:
-        """The macros the project defines (the first definition of a name wins)."""
+        """The macros the project defines (the first definition of a name wins), then its own
+        packages."""
         found: dict[str, Definition] = {}
-        for text in self.texts.values():
+        for text in [*self.texts.values(), *self.packages]:
             for name, definition in parse_definitions(text).items():
                 found.setdefault(name, definition)
         return found
@@ -214,6 +223,7 @@ def formulas_of(path: Path, text: str, project: LatexProject | None) -> TexFormu
     other files of its `project` define."""
     here = path.resolve()
     others = [t for f, t in project.texts.items() if f.resolve() != here] if project else []
+    others += list(local_packages(project).values()) if project else []
     return formulas_in(path, text, others, project)
 
 

@@ -40,8 +40,22 @@ def test_groups_and_arguments() -> None:
     spans, end = arguments(text, 4, 2)
     assert [text[s:e] for s, e in spans] == ["a{b}c", "d"]
     assert end == len(text)
+    # an escaped brace is no group's: "{\left\{ x \right.}" (a thesis's \twopartdefo body)
+    body = "{\n\\left\\{ #1 \\right.\n} rest"
+    assert group(body, 0, "{", "}") == (1, body.index("} rest"))
+    assert group("{a\\\\}b}", 0, "{", "}") == (1, 4)  # an escaped backslash ends nothing
 
 
 def test_mask_blanks_comments_but_keeps_offsets() -> None:
     text = "a % b\n\\% c \\\\% d\n"
     assert mask(text) == "a    \n\\% c \\\\   \n"
+
+
+def test_mathtools_paired_delimiters_are_macros_of_one_argument() -> None:
+    text = (
+        "\\DeclarePairedDelimiter{\\abs}{\\lvert}{\\rvert}\n"
+        "\\DeclarePairedDelimiter\\roundbr{(}{)}\n"
+    )
+    found = parse_definitions(text)
+    assert found["abs"] == Definition("abs", 2, "", "\\left\\lvert #2 \\right\\rvert")
+    assert found["abs"].starred and found["roundbr"].body == "\\left( #2 \\right)"

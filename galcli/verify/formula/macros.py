@@ -16,6 +16,7 @@ def expand_macros(
 ) -> tuple[str, list[str]]:
     """Replace uses of `definitions` in `latex` (nested uses too, `depth` rounds at most)."""
     used: list[str] = []
+    definitions = {name: d for name, d in definitions.items() if not programs_tex(d.body)}
     if not definitions:
         return latex, used
     pattern = re.compile(
@@ -30,6 +31,8 @@ def expand_macros(
                 continue
             definition = definitions[match.group(1)]
             cursor, arguments = match.end(), []
+            if definition.starred and latex.startswith("*", cursor):
+                cursor += 1  # \\abs*{x}: the delimiters' size, no argument
             if definition.default is not None:
                 optional = group(latex, skip_space(latex, cursor), "[", "]")
                 if optional:
@@ -53,6 +56,7 @@ def expand_macros(
             body = _in_math(definition.body)
             for index, argument in enumerate(arguments, 1):
                 body = re.sub(f"(\\\\[A-Za-z@]+)?#{index}", _filled(argument), body)
+            body = _IF_EMPTY.sub(_decided, body)
             pieces += [latex[position : match.start()], body]
             position, changed = cursor, True
             if definition.name not in used:
@@ -61,6 +65,35 @@ def expand_macros(
             break
         latex = "".join(pieces) + latex[position:]
     return latex, used
+
+
+# TeX programming: a macro whose body defines, assigns, loops or sets boxes (nccmath's
+# \\medmath, a thesis's \\savecontent) prints something no reading of its body can tell; it is
+# kept as written. The empty-argument test below is the one conditional that is decided.
+_PROGRAMMING = re.compile(
+    r"\\(?:[A-Za-z]*@[A-Za-z@]*|csname|expandafter|e?def|xdef|gdef|let|futurelet|global"
+    r"|advance|multiply|divide|setbox|[hv]box|vcenter|halign|valign|ialign|fontdimen|scriptfont"
+    r"|begingroup|endgroup|afterassignment|aftergroup|if(?!x\s*\\relax)[A-Za-z]*|loop|repeat"
+    r"|lineskip|baselineskip|lineskiplimit|mathchoice)(?![A-Za-z])"
+)
+
+
+def programs_tex(body: str) -> bool:
+    """Whether a macro's body programs TeX (`_PROGRAMMING`) rather than writing math."""
+    return _PROGRAMMING.search(body) is not None
+
+
+# TeX's test of an empty argument, "\\ifx\\relax#1\\relax … \\else … \\fi", decided once the
+# argument is known: `\\newcommand*{\\optionalsup}[1]{\\ifx\\relax#1\\relax\\else^{#1}\\fi}`.
+_IF_EMPTY = re.compile(
+    r"\\ifx\s*\\relax(?P<test>.*?)\\relax(?P<then>.*?)"
+    r"(?:\\else(?P<otherwise>.*?))?\\fi(?![A-Za-z])",
+    re.S,
+)
+
+
+def _decided(match: re.Match[str]) -> str:
+    return match["then"] if not match["test"].strip() else match["otherwise"] or ""
 
 
 _ENSUREMATH = re.compile(r"\\ensuremath\s*(?=\{)")
