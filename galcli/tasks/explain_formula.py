@@ -155,6 +155,8 @@ def describe(
     column) when the formula is malformed."""
     nodes = parse(formula.latex)
     inventoried, unknown = inventory(formula.latex, nodes)
+    # a macro the document defines but that programs TeX is kept as written, and is no unknown
+    unknown = [name for name in unknown if document is None or name not in document.macros]
     multline = (formula.environment or "").startswith("multline")  # one equation, broken
     formula_rows = rows(formula.latex, one_equation=multline)
     kind, left, right = formula_rows[0].kind, formula_rows[0].left, formula_rows[0].right

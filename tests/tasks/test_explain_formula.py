@@ -120,6 +120,31 @@ def test_a_chapter_uses_the_macros_of_its_main_files_preamble(cli, book: Path) -
     assert "not a known LaTeX macro" not in str(doc["warnings"])
 
 
+def test_the_documents_own_package_defines_macros_and_tex_idioms_read_cleanly(
+    cli, tmp_path: Path
+) -> None:
+    """The applied-maths and ML theses of bench/data: macros in a .sty beside the main file,
+    mathtools' paired delimiters, TeX's old fonts and \\mathop spacing, a transpose."""
+    (tmp_path / "mystyle.sty").write_text(
+        "\\DeclarePairedDelimiter{\\abs}{\\lvert}{\\rvert}\n"
+        "\\newcommand{\\pair}[2]\n{\n\t\\left\\{ #1, #2 \\right\\}\n}\n"
+        "\\newcommand*{\\pd}{\\mathop{}\\!\\partial}\n",
+        encoding="utf-8",
+    )
+    main = tmp_path / "main.tex"
+    main.write_text(
+        "\\documentclass{article}\n\\usepackage[final]{amsmath,mystyle}\n\\begin{document}\n"
+        "\\begin{equation}\n  f = \\abs*{x} + c^\\top {\\bf u} + \\pd y + \\pair{a}{b}"
+        " \\label{eq:f}\n\\end{equation}\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    doc = cli("explain-formula", "--file", str(main), "--label", "eq:f", "--json").json()
+    assert doc["warnings"] == []
+    assert doc["macros_expanded"] == ["abs", "pd", "pair"]
+    assert [s["latex"] for s in doc["symbols"]] == ["f", "x", "c^\\top", "{\\bf u}", "y", "a", "b"]
+    assert "the absolute value of x, plus c transposed times 𝐮" in doc["explanation"]
+
+
 def test_a_label_is_found_in_the_file_the_main_file_inputs(cli, book: Path, monkeypatch) -> None:
     monkeypatch.chdir(book.parent)
     doc = cli("explain-formula", "--file", "main.tex", "--label", "eq:mean", "--json").json()
@@ -518,6 +543,13 @@ def test_a_for_all_condition_is_read_as_one_not_as_factors(cli) -> None:
         # TeX's old font declarations (the toy-model paper of bench/data/heldout6)
         ("{\\bf u}_r = -\\nabla \\times ({\\bf e}_z \\Psi)",
          "𝐮ᵣ equals minus the curl of (𝐞_zΨ)."),
+        # words and sized bars of the theses of bench/data (not "a times , times if times b")
+        ("x = a, \\mbox{if } b", "x equals a, if b."),
+        ("f(x) = \\begin{cases} x^2, & \\text{if } x > 0 \\\\ 0, & \\text{otherwise} \\end{cases}",
+         "f(x) equals {x², if x > 0; 0, otherwise}."),
+        ("y = \\left\\lvert x \\right\\rvert + \\left\\| v \\right\\|",
+         "y equals the absolute value of x, plus the norm of v."),
+        ("y = c^\\top x", "y equals c transposed times x."),
     ],
 )  # fmt: skip
 def test_products_and_old_fonts_are_read_as_written(cli, latex: str, reading: str) -> None:

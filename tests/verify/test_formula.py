@@ -93,6 +93,27 @@ def test_ensuremath_in_a_macro_is_the_formula_it_wraps() -> None:
     assert [s.latex for s in symbols] == ["H_{0}^{(2)}", "\\mathbf{x}", "\\mathbf{x}_s", "a", "b"]
 
 
+def test_paired_delimiters_and_empty_argument_tests_expand_as_tex_would() -> None:
+    # the applied-maths thesis of bench/data/heldout4: mathtools' \\DeclarePairedDelimiter (used
+    # starred, sized or plain) and "\\ifx\\relax#1\\relax … \\else … \\fi"
+    definitions = parse_definitions(
+        "\\DeclarePairedDelimiter{\\abs}{\\lvert}{\\rvert}\\DeclarePairedDelimiter{\\rb}{(}{)}\n"
+        "\\newcommand*{\\optsup}[1]{%\n  \\ifx \\relax #1\\relax\n  \\else\n    ^{#1}%\n  \\fi\n}\n"
+        "\\newcommand{\\save}[2]{#1\\global\\@namedef{save@#2}{#1}}"
+    )
+    expanded, used = expand_macros(
+        "\\abs{x} + \\abs*{y} + \\rb[\\big]{a} + T\\optsup{2} + u\\optsup{}", definitions
+    )
+    assert " ".join(expanded.split()) == (
+        "\\left\\lvert x \\right\\rvert + \\left\\lvert y \\right\\rvert"
+        " + \\left( a \\right) + T ^{2} + u"
+    )
+    assert to_unicode(expanded) == "|x| + |y| + (a) + T² + u"
+    # a macro that programs TeX prints what no reading of its body tells: kept as written
+    assert expand_macros("\\save{x}{a}", definitions) == ("\\save{x}{a}", [])
+    assert used == ["abs", "rb", "optsup"]
+
+
 def test_nested_and_recursive_macros_terminate() -> None:
     definitions = parse_definitions(
         "\\newcommand{\\a}{\\b}\\newcommand{\\b}{x}\\newcommand{\\loop}{\\loop y}"
@@ -148,6 +169,12 @@ def test_unicode_rendering() -> None:
     assert to_unicode("\\overline{t y}") == "t̅y̅" and to_unicode("\\widehat{\\chi}") == "χ̂"
     # spacing commands and their dimensions print nothing ("y\\kern2pt z" is no "y2pt z")
     assert to_unicode("x\\hspace{1em} + y\\kern2pt z\\xspace") == "x + y z"
+    # amsmath's italic capitals, sized bars and fraction variants print as what they are
+    assert to_unicode("\\varPhi + \\varTheta_i") == "Φ + Θᵢ"
+    assert (
+        to_unicode("\\left\\lvert x \\right\\rvert + \\left\\lVert v \\right\\rVert") == "|x| + ‖v‖"
+    )
+    assert to_unicode("\\nicefrac{a}{b} + \\sfrac{1}{2}") == "a/b + 1/2"
 
 
 def test_math_in_a_tex_file() -> None:

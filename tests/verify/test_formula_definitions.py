@@ -534,6 +534,11 @@ def test_an_index_shifted_by_another_index_is_the_same_symbol() -> None:
         ("It is computed according to Eq. 3:", None),
         ("If it is restricted to one point $x_0$, the driving function can be formulated as",
          "the driving function"),  # bench/data/heldout6
+        # two nouns before a plural verb: which row each names, the words do not say
+        ("It can be shown that the normal vector $n$ and the gradient vector $g$ are given by",
+         None),  # bench/data/heldout4
+        ("where $Q$ is a parameter shared between terms and the frequencies are given by",
+         "the frequencies"),  # two clauses (the celerite paper of bench/data/heldout3)
     ],
 )  # fmt: skip
 def test_a_sentence_that_leads_into_a_display_defines_its_left_side(

@@ -86,7 +86,9 @@ def atoms_of(latex: str, nodes: list[Any]) -> list[Atom]:
             elif name in GREEK or name in CONSTANTS or name in FUNCTIONS:
                 atoms.append(Atom("base", f"\\{name}", start, end))
             elif name in STYLES or name in SAME_STYLE:
-                if re.search(r"[A-Za-z0-9]", source[len(name) + 1 :]):
+                if is_prose(name, source[len(name) + 1 :]):
+                    atoms.append(Atom("other", source, start, end))  # its words are no symbols
+                elif re.search(r"[A-Za-z0-9]", source[len(name) + 1 :]):
                     atoms.append(Atom("base", source, start, end))
             elif name in OPERATORS:
                 atoms.append(Atom("op", f"\\{name}", start, end, node))
@@ -97,6 +99,21 @@ def atoms_of(latex: str, nodes: list[Any]) -> list[Atom]:
         else:
             atoms.append(Atom("other", source, start, end, node))
     return atoms
+
+
+# Text in a formula that is prose, not a name: "\\mbox{if } b > 0", "\\text{for all } i",
+# "\\textrm{otherwise}" (a name is one word: \\text{RMSD}, \\mbox{i}).
+_TEXT = frozenset({"text", "mbox", "textrm", "textit", "textnormal", "textsf"})
+_CONNECTIVES = frozenset(
+    "if otherwise else for and or where with when all any each such that as on in at to of "
+    "is are else subject s.t. iff".split()
+)
+
+
+def is_prose(name: str, argument: str) -> bool:
+    """Whether a text command's `argument` (with its braces) is prose rather than a name."""
+    words = argument.strip().strip("{}").split()
+    return name in _TEXT and (len(words) > 1 or bool(words) and words[0].lower() in _CONNECTIVES)
 
 
 def _old_style(node: Any) -> str | None:

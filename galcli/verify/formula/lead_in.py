@@ -77,11 +77,30 @@ def lead_in(prose: str) -> str:
         subject = _lead_subject("the " + lead["np"])  # "we define the following variables"
     elif lead is None and (lead := _COLON_LEAD_IN.search(text)) is not None:
         subject = _lead_subject(lead["np"].split(" as ")[0])  # "define the loss as the sum:"
+    elif lead is not None and _coordinated(lead):
+        subject = ""  # "the normal vector $n$ and the gradient vector $\\nabla T$ are given by"
     else:
         subject = _lead_subject(lead["np"]) if lead is not None else ""
         if lead is not None and not subject and _sentence_start(text, lead.start("np")):
             subject = _bare_subject(lead["np"])  # "Potential vorticity, defined as"
     return with_formulas(subject, inline.__getitem__)
+
+
+def _coordinated(lead: re.Match[str]) -> bool:
+    """Whether a lead-in's subject is the last of two nouns joined by "and" before a plural
+    verb: each names a row of its own, and which row is which the words do not say."""
+    before = lead.string[: lead.start("np")] + lead["np"]
+    after = lead.string[lead.end("np") :]
+    conjunct = list(re.finditer(r"\band\s+(?:the|an?)\s", before, re.I))
+    if not conjunct or not re.match(r"\s*,?\s*(?:are|were)\b", after):
+        return False
+    first = re.split(  # its clause, up to the "and"
+        r"[.:;]\s|\b(?:that|which|where|when|if|whereas|while)\b", before[: conjunct[-1].start()]
+    )[-1]
+    # not two clauses: "where $Q$ is a parameter and the frequencies are given by"
+    return bool(re.search(r"\b(?:the|an?)\s", first, re.I)) and not re.search(
+        r"\b(?:is|are|was|were|be|been|has|have|had)\b", first, re.I
+    )
 
 
 def _sentence_start(text: str, position: int) -> bool:

@@ -33,7 +33,8 @@ def math_context() -> Any:
 _DANGLING_SCRIPT = re.compile(r"(?<!\\)[_^](?=\s*(?:$|[}&^_]|\\\\))")
 
 
-# Spacing and typesetting controls that print nothing a reader reads, with their dimensions:
+# Spacing, typesetting and numbering controls that print nothing a reader reads, with their
+# dimensions or arguments:
 # `\\hspace{2mm}`, `\\kern1pt`, `\\mkern3mu`, `\\rule{0pt}{2ex}`, and `\\xspace` at the end of a
 # document's macro (`\\def\\twohalfD{{2.5\\text{D}}\\xspace}`). Blanked before parsing, so that
 # "pt" is no symbol and offsets into the formula stay as written.
@@ -41,13 +42,22 @@ _DIMENSION = r"\s*-?(?:\d+(?:\.\d*)?|\.\d+)\s*(?:pt|mu|em|ex|mm|cm|in|bp|pc|sp|d
 _SPACING = re.compile(
     r"\\(?:[hv]space\*?\s*\{[^{}]*\}|mspace\s*\{[^{}]*\}|rule\s*(?:\[[^][]*\])?\s*\{[^{}]*\}"
     r"\s*\{[^{}]*\}|(?:m?kern|[hm]skip)" + _DIMENSION + r"|(?:xspace|relax|protect|allowbreak"
-    r"|nobreak|hfill|hfil|displaybreak)(?![A-Za-z]))"
+    r"|nobreak|hfill|hfil|displaybreak|theequation|global)(?![A-Za-z])"
+    # numbering and cross-references: "\addtocounter{equation}{1}\tag{\theequation}"
+    r"|(?:addtocounter|setcounter)\s*\{[^{}]*\}\s*\{[^{}]*\}"
+    r"|(?:stepcounter|refstepcounter|eqref|ref|label|tag\*?)\s*\{(?:[^{}]|\{[^{}]*\})*\})"
 )
 
 
+# The fraction commands of xfrac, nicefrac and amsmath that print a/b in another style.
+_FRACTION = re.compile(r"\\(?:nicefrac|sfrac|cfrac)(?![A-Za-z])")
+
+
 def blank_spacing(latex: str) -> str:
-    """`latex` with its spacing controls (`_SPACING`) blanked, offsets unchanged."""
-    return _SPACING.sub(lambda match: " " * len(match.group(0)), latex)
+    """`latex` with its spacing controls (`_SPACING`) blanked and its fraction variants
+    (`\\nicefrac`, `\\sfrac`, `\\cfrac`) written `\\frac`, offsets unchanged."""
+    latex = _SPACING.sub(lambda match: " " * len(match.group(0)), latex)
+    return _FRACTION.sub(lambda match: "\\frac".ljust(len(match.group(0))), latex)
 
 
 def parse(latex: str) -> list[Any]:

@@ -144,7 +144,12 @@ def _factors(units: list[Unit]) -> str:
                 parts.append(_wrap(inner))
         elif unit.kind == "text":
             parts.append(unit.text)
+        elif unit.kind == "prose":
+            parts.append(PROSE + unit.text)
     return _join(parts)
+
+
+PROSE = "\0"  # marks words of the formula's own ("if", ","), joined without "times"
 
 
 _ORDERS = {"squared": "second ", "cubed": "third "}
@@ -181,10 +186,22 @@ def _join(parts: list[str | None]) -> str:
     """Factors joined by "times"; a parenthesis right after a function is its argument, unless
     a product sign stands between them (`∇ × (b c)`, None in `parts`)."""
     joined: list[str] = []
-    explicit = divided = False
+    explicit = divided = loose = False
     for part in parts:
         if part is None:
             explicit = True
+            continue
+        if part.startswith(PROSE):  # "a, if b": the formula's own words, as written
+            words = part[len(PROSE) :]
+            if joined and words in (",", ";"):
+                joined[-1] += words
+            else:
+                joined.append(words)
+            loose = True
+            continue
+        if loose:
+            joined.append(part)
+            loose = explicit = False
             continue
         if part == "/" and joined:
             divided = True  # 2 ln(n)/n: what follows divides what comes before

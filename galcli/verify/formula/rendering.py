@@ -60,6 +60,15 @@ _WIDE_ACCENT = re.compile(
 )
 
 
+_SIZED_OPENING = re.compile(r"(\\left\s*(?:\\[^A-Za-z]|[^\\\s]))\s+")  # not "\langle x"
+_SIZED_CLOSING = re.compile(r"\s+(\\right)(?![A-Za-z])")
+_VARIANT_GREEK = re.compile(
+    r"\\var(Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega|kappa)(?![A-Za-z])"
+)
+_SINGLE_BAR = re.compile(r"\\[lr]?vert(?![A-Za-z])")
+_DOUBLE_BAR = re.compile(r"\\[lr]?Vert(?![A-Za-z])")
+
+
 def _accented(text: str, mark: str) -> str:
     """Each character of `text` under (or over) a combining `mark`: x̅, t̅y̅ (no spaces)."""
     return "".join(c + mark for c in text)
@@ -79,6 +88,10 @@ def to_unicode(latex: str) -> str:
     if latex in OPERATOR_GLYPHS:
         return OPERATOR_GLYPHS[latex]
     latex = modern_fonts(blank_spacing(latex).replace("\\operatorname*{", "\\operatorname{"))
+    # sized delimiters read as they print: "\\left\\lvert x \\right\\rvert" is |x|, not "|x |"
+    latex = _DOUBLE_BAR.sub(r"\\|", _SINGLE_BAR.sub("|", latex))
+    latex = _VARIANT_GREEK.sub(r"\\\1", latex)  # \varPhi is an italic Φ
+    latex = _SIZED_OPENING.sub(r"\1", _SIZED_CLOSING.sub(r"\1", latex))
     # latex2text drops a wide accent with its meaning (\overline{x}^2 is not x², x̄² is)
     latex = _WIDE_ACCENT.sub(
         lambda m: _accented("".join(to_unicode(m[2]).split()), _COMBINING[m[1]]), latex
@@ -228,5 +241,6 @@ def _matrix(node: Any, l2tobj: Any) -> str:
 
 def _cases(node: Any, l2tobj: Any) -> str:
     """{x, if x ≥ 0; −x, otherwise}: each case's value and condition, cases apart by semicolons."""
-    rows = "; ".join(", ".join(c for c in row if c) for row in _table(node.nodelist or [], l2tobj))
+    table = _table(node.nodelist or [], l2tobj)  # a cell's own comma ("x², & …") is the one
+    rows = "; ".join(", ".join(c.rstrip(" ,") for c in row if c.rstrip(" ,")) for row in table)
     return f" {{{rows}}} " if node.environmentname != "rcases" else f" {rows}}} "

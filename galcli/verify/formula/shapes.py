@@ -112,7 +112,10 @@ def _standard(symbol: NamedSymbol) -> bool:
 
 
 _LIST_SEPARATOR = re.compile(r",|\\,|\\[cl]?dots[b]?|\.\.\.")
-_LAYOUT = re.compile(r"\\(?:[;!{}]|(?:left|right|quad|forall|[bB]ig[lr]?)(?![A-Za-z]))|[\s(){}]")
+_LAYOUT = re.compile(
+    r"\\(?:[;!{}]|(?:left|right|quad|forall|[bB]ig[lr]?|math(?:op|ord|bin|rel))(?![A-Za-z]))"
+    r"|[\s(){}]"
+)
 
 
 # A symbol between two bounds ("0 \\leq x \\leq 1"), and a bound that declares what precedes it

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from galcli.verify.formula.atoms import is_prose
 from galcli.verify.formula.parse import children
 from galcli.verify.formula.rendering import to_unicode
 from galcli.verify.formula.symbols import simple_script as _simple
@@ -37,7 +38,7 @@ class Unit:
     """A piece of a formula at one level: a symbol with its scripts, a big operator with its
     bounds, a fraction, a root, a group, a sign, or something shown as written."""
 
-    kind: str  # text, big, frac, sqrt, abs, norm, sign, times, group, power
+    kind: str  # text, big, frac, sqrt, abs, norm, sign, times, group, power, prose
     text: str  # Unicode (text), the operator's name (big), + or - (sign)
     parts: list[list[Unit]] = field(default_factory=list)  # frac: [top, bottom]; sqrt, abs…
     scripts: dict[str, str] = field(default_factory=dict)  # big: "_" and "^" as written
@@ -95,6 +96,7 @@ def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[Unit]:
         if text in ("_", "^") and node is None:
             script = tokens[index][0] if index < len(tokens) else ""
             index += 1
+            script = script.strip()  # a control word's source keeps the space after it: "\\top "
             inner = script[1:-1] if script.startswith("{") and script.endswith("}") else script
             last = units[-1] if units else None
             if last is not None and last.kind == "big":
@@ -116,6 +118,13 @@ def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[Unit]:
                 units.append(Unit("text", to_unicode(f"{text}{{{inner}}}")))
         elif text in ("(", "[") and node is None or name == "left":
             close = _closing(tokens, index - 1)
+            bar = _bar(tokens[index]) if name == "left" and index < close else None
+            scripted = close + 1 < len(tokens) and tokens[close + 1][0] in ("_", "^")
+            if bar and _bar(tokens[close]) == bar and not scripted and index + 1 < close - 1:
+                # \left| x \right|, \left\lVert v \right\rVert: as |x| and ‖v‖
+                units.append(Unit(bar, "", [_read(latex, tokens[index + 1 : close - 1])]))
+                index = close + 1
+                continue
             source = "".join(t for t, _ in tokens[index - 1 : close + 1])
             index = close + 1
             rendered = to_unicode(source).strip()
@@ -140,6 +149,10 @@ def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[Unit]:
             units[-1].text = to_unicode(units[-1].source)
         elif text in ("+", "-") and node is None:
             units.append(Unit("sign", text))
+        elif (text in (",", ";") and node is None) or (
+            name is not None and is_prose(name, text[len(name) + 1 :])
+        ):  # "a, \\mbox{if } b > 0": words between the math, read as written
+            units.append(Unit("prose", to_unicode(text).strip() if node else text))
         elif isinstance(node, LatexMacroNode) and name in BIG:
             units.append(Unit("big", name))
         elif isinstance(node, LatexMacroNode) and name in ("frac", "dfrac", "tfrac"):

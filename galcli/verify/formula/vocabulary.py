@@ -53,8 +53,11 @@ OLD_FONTS = {"bf": "mathbf", "rm": "mathrm", "it": "mathit", "cal": "mathcal", "
 GREEK = set(
     r"alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu "
     r"nu xi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta "
-    r"Lambda Xi Pi Sigma Upsilon Phi Psi Omega ell varpi".split()
-)
+    r"Lambda Xi Pi Sigma Upsilon Phi Psi Omega ell varpi varkappa".split()
+) | {
+    f"var{capital}"
+    for capital in "Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega".split()
+}
 CONSTANTS = set(r"pi infty hbar e imath jmath aleph".split())
 OPERATORS = set(
     r"nabla partial cdot times div pm mp sum prod coprod int iint iiint oint circ bullet "
@@ -92,7 +95,9 @@ IGNORED = set(
     r"hline label nonumber notag tag underbrace overbrace phantom vphantom hphantom enspace "
     r"thinspace negthinspace lbrace rbrace langle rangle lvert rvert lVert rVert vert Vert "
     r"lfloor rfloor lceil rceil ldots cdots vdots ddots dots begin end stackrel overset "
-    r"underset not mathstrut strut color textcolor boxed cancel llbracket rrbracket".split()
+    r"underset not mathstrut strut color textcolor boxed cancel llbracket rrbracket "
+    r"mathop mathbin mathrel mathord mathopen mathclose mathpunct mathinner textnormal "
+    r"substack medmath mathlarger mathsmaller smash mathclap mathllap mathrlap cramped".split()
 ) | {",", ";", ":", "!", " ", "\\", "mathrm*"}
 # Argument specs pylatexenc's default database lacks, so that e.g. \dfrac{a}{b} parses as one.
 EXTRA_SPECS = {
@@ -149,6 +154,8 @@ OPERATOR_GLYPHS = {
 def is_known_macro(name: str) -> bool:
     """A macro galcli or pylatexenc's text renderer knows (others are worth a warning)."""
     if name in GREEK | CONSTANTS | OPERATORS | RELATIONS | FUNCTIONS | STYLES | IGNORED:
+        return True
+    if name in OLD_FONTS or name in ("bot", "top"):  # {\bf u}; ⊥ and ⊤ (a transpose)
         return True
     return _text_context().get_macro_spec(name) is not None
 
