@@ -223,7 +223,7 @@ class Definition:
 _DEFINITION = re.compile(
     r"\\(?P<kind>(?:re)?newcommand\*?|providecommand\*?|DeclareMathOperator\*?|def"
     r"|DeclarePairedDelimiter)\s*"
-    r"(?:\{\s*\\(?P<name>[A-Za-z@]+)\s*\}|\\(?P<bare>[A-Za-z@]+))"
+    r"(?:\{\s*\\(?P<name>[A-Za-z@]+|[^A-Za-z@\s{}])\s*\}|\\(?P<bare>[A-Za-z@]+|[^A-Za-z@\s{}]))"
 )
 _DEF_PARAMETERS = re.compile(r"(?:#\d)*")
 _ARITY = re.compile(r"\s*\[(\d)\]")

@@ -114,6 +114,17 @@ def test_paired_delimiters_and_empty_argument_tests_expand_as_tex_would() -> Non
     assert used == ["abs", "rb", "optsup"]
 
 
+def test_a_macro_after_a_control_word_and_a_control_symbol_macro_expand_apart() -> None:
+    # the ML thesis of bench/data/heldout2: \\def\\*#1{\\bm{#1}} in its core.sty, and
+    # "\\epsilon\\pmin", which read as one unknown macro \\epsilonp
+    definitions = parse_definitions(
+        "\\def\\*#1{\\bm{#1}}\n\\newcommand{\\pmin}{p_{\\textrm{min}}}\n"
+    )
+    expanded, used = expand_macros("\\det(\\*L_S) + \\epsilon\\pmin", definitions)
+    assert expanded == "\\det(\\bm{L}_S) + \\epsilon p_{\\textrm{min}}" and used == ["*", "pmin"]
+    assert to_unicode("y = \\operatornamewithlimits{argmax}_x f") == "y = argmaxₓ f"
+
+
 def test_nested_and_recursive_macros_terminate() -> None:
     definitions = parse_definitions(
         "\\newcommand{\\a}{\\b}\\newcommand{\\b}{x}\\newcommand{\\loop}{\\loop y}"

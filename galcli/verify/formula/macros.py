@@ -19,17 +19,21 @@ def expand_macros(
     definitions = {name: d for name, d in definitions.items() if not programs_tex(d.body)}
     if not definitions:
         return latex, used
+    words = [name for name in definitions if re.fullmatch(r"[A-Za-z@]+", name)]
+    symbols = [name for name in definitions if name not in words]  # \\def\\*#1{\\bm{#1}}
     pattern = re.compile(
-        r"\\("
-        + "|".join(sorted(map(re.escape, definitions), key=len, reverse=True))
+        r"\\(?:("
+        + "|".join(sorted(map(re.escape, words), key=len, reverse=True))
         + r")(?![A-Za-z@])"
+        + (r"|(" + "|".join(map(re.escape, symbols)) + ")" if symbols else "")
+        + ")"
     )
     for _ in range(depth):
         pieces, position, changed = [], 0, False
         for match in pattern.finditer(latex):
             if match.start() < position:
                 continue
-            definition = definitions[match.group(1)]
+            definition = definitions[match.group(1) or match.group(2)]
             cursor, arguments = match.end(), []
             if definition.starred and latex.startswith("*", cursor):
                 cursor += 1  # \\abs*{x}: the delimiters' size, no argument
@@ -57,7 +61,10 @@ def expand_macros(
             for index, argument in enumerate(arguments, 1):
                 body = re.sub(f"(\\\\[A-Za-z@]+)?#{index}", _filled(argument), body)
             body = _IF_EMPTY.sub(_decided, body)
-            pieces += [latex[position : match.start()], body]
+            before = latex[position : match.start()]
+            if re.search(r"\\[A-Za-z@]+$", before) and body[:1].isalpha():
+                body = " " + body  # "\\epsilon\\pmin" is ε then p_min, not "\\epsilonp_min"
+            pieces += [before, body]
             position, changed = cursor, True
             if definition.name not in used:
                 used.append(definition.name)

@@ -49,15 +49,18 @@ _SPACING = re.compile(
 )
 
 
-# The fraction commands of xfrac, nicefrac and amsmath that print a/b in another style.
-_FRACTION = re.compile(r"\\(?:nicefrac|sfrac|cfrac)(?![A-Za-z])")
+# Commands that print what a known one does: the fractions of xfrac, nicefrac and amsmath
+# (a/b in another style), amsmath's old \\operatornamewithlimits.
+_RENAMED = {"nicefrac": "\\frac", "sfrac": "\\frac", "cfrac": "\\frac",
+            "operatornamewithlimits": "\\operatorname*"}  # fmt: skip
+_RENAMING = re.compile(r"\\(" + "|".join(_RENAMED) + r")(?![A-Za-z])")
 
 
 def blank_spacing(latex: str) -> str:
-    """`latex` with its spacing controls (`_SPACING`) blanked and its fraction variants
-    (`\\nicefrac`, `\\sfrac`, `\\cfrac`) written `\\frac`, offsets unchanged."""
+    """`latex` with its spacing controls (`_SPACING`) blanked and the commands of `_RENAMED`
+    (`\\nicefrac`) written as the known ones (`\\frac`), offsets unchanged."""
     latex = _SPACING.sub(lambda match: " " * len(match.group(0)), latex)
-    return _FRACTION.sub(lambda match: "\\frac".ljust(len(match.group(0))), latex)
+    return _RENAMING.sub(lambda match: _RENAMED[match[1]].ljust(len(match.group(0))), latex)
 
 
 def parse(latex: str) -> list[Any]:

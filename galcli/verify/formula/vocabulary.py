@@ -155,7 +155,7 @@ def is_known_macro(name: str) -> bool:
     """A macro galcli or pylatexenc's text renderer knows (others are worth a warning)."""
     if name in GREEK | CONSTANTS | OPERATORS | RELATIONS | FUNCTIONS | STYLES | IGNORED:
         return True
-    if name in OLD_FONTS or name in ("bot", "top"):  # {\bf u}; ⊥ and ⊤ (a transpose)
+    if name in OLD_FONTS or name in ("bot", "top", "|"):  # {\bf u}; ⊥, ⊤; ‖ (a norm)
         return True
     return _text_context().get_macro_spec(name) is not None
 
