@@ -550,6 +550,9 @@ def test_a_for_all_condition_is_read_as_one_not_as_factors(cli) -> None:
         ("y = \\left\\lvert x \\right\\rvert + \\left\\| v \\right\\|",
          "y equals the absolute value of x, plus the norm of v."),
         ("y = c^\\top x", "y equals c transposed times x."),
+        # an operator in bold is the operator (the applied-maths thesis's \dotp, \del)
+        ("\\boldsymbol{\\nabla} \\boldsymbol{\\cdot} \\mathbf{E} = \\rho",
+         "The divergence of 𝐄 equals ρ."),
     ],
 )  # fmt: skip
 def test_products_and_old_fonts_are_read_as_written(cli, latex: str, reading: str) -> None:

@@ -56,10 +56,26 @@ _RENAMED = {"nicefrac": "\\frac", "sfrac": "\\frac", "cfrac": "\\frac",
 _RENAMING = re.compile(r"\\(" + "|".join(_RENAMED) + r")(?![A-Za-z])")
 
 
-def blank_spacing(latex: str) -> str:
-    """`latex` with its spacing controls (`_SPACING`) blanked and the commands of `_RENAMED`
-    (`\\nicefrac`) written as the known ones (`\\frac`), offsets unchanged."""
+# An operator in bold is the operator: "n \\boldsymbol{\\cdot} \\boldsymbol{\\nabla} T".
+_STYLED_OPERATOR = re.compile(
+    r"\\(?:boldsymbol|bm|mathbf|pmb)\s*\{\s*(\\(?:cdot|times|nabla|partial|wedge|circ|otimes"
+    r"|odot|oplus))\s*\}"
+)
+
+
+def _unstyled(match: re.Match[str]) -> str:
+    """The operator where it stands, its style blanked (what slices the formula at a node's
+    offsets reads the operator too)."""
+    before, after = match.start(1) - match.start(), match.end() - match.end(1)
+    return " " * before + match[1] + " " * after
+
+
+def plain_math(latex: str) -> str:
+    """`latex` as a reader reads it, offsets unchanged: its spacing controls (`_SPACING`)
+    blanked, the commands of `_RENAMED` (`\\nicefrac`) written as the known ones (`\\frac`),
+    and an operator in bold as the operator."""
     latex = _SPACING.sub(lambda match: " " * len(match.group(0)), latex)
+    latex = _STYLED_OPERATOR.sub(_unstyled, latex)
     return _RENAMING.sub(lambda match: _RENAMED[match[1]].ljust(len(match.group(0))), latex)
 
 
@@ -67,7 +83,7 @@ def parse(latex: str) -> list[Any]:
     """pylatexenc nodes of `latex` in math mode; InputError with a column on bad input."""
     from pylatexenc.latexwalker import LatexEnvironmentNode, LatexWalker, LatexWalkerError
 
-    latex = blank_spacing(latex)
+    latex = plain_math(latex)
     walker = LatexWalker(latex, latex_context=math_context(), tolerant_parsing=False)
     try:
         nodes, _, _ = walker.get_latex_nodes(

@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from galcli.verify.formula.parse import blank_spacing, math_context
+from galcli.verify.formula.parse import math_context, plain_math
 from galcli.verify.formula.vocabulary import (
     CASES,
     CONSTANTS,
@@ -87,7 +87,7 @@ def to_unicode(latex: str) -> str:
 
     if latex in OPERATOR_GLYPHS:
         return OPERATOR_GLYPHS[latex]
-    latex = modern_fonts(blank_spacing(latex).replace("\\operatorname*{", "\\operatorname{"))
+    latex = modern_fonts(plain_math(latex).replace("\\operatorname*{", "\\operatorname{"))
     # sized delimiters read as they print: "\\left\\lvert x \\right\\rvert" is |x|, not "|x |"
     latex = _DOUBLE_BAR.sub(r"\\|", _SINGLE_BAR.sub("|", latex))
     latex = _VARIANT_GREEK.sub(r"\\\1", latex)  # \varPhi is an italic Φ

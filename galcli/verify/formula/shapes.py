@@ -36,9 +36,9 @@ def shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
     (defines nothing). A bound says what a symbol ranges over, and a value what it is set to,
     not what it is: only the words around them define it ("$0 \\leq x \\leq 1$ is the
     distance", "$N = 100$ is the number of samples")."""
-    from galcli.verify.formula.parse import blank_spacing, parse
+    from galcli.verify.formula.parse import parse, plain_math
 
-    text = blank_spacing(content).strip()
+    text = plain_math(content).strip()
     text = re.sub(r",?\s*\\forall\b.*$", "", text, flags=re.S)  # h_k, ∀k ∈ C(j)
     text = _RANGE_OF_SET.sub(r"\1", text)  # {t_i}_{i=1}^N is the t_i
     text = _BRACED_SUBSCRIPT.sub(r"\1^", text)  # {\sigma_n}^2 is \sigma_n^2
