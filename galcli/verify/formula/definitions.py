@@ -179,7 +179,7 @@ def _equations(file: _File, text: str) -> list[Phrase]:
         while end > 0 and file.hidden[end - 1].isspace():
             end -= 1
         start = file.structure.paragraph(max(end - 1, 0))[0]
-        subject = lead_in(file.hidden[start:end])
+        subject = lead_in(file.hidden[start:end], file.macros)
         # a later row is named only by a plural ("the spectral flux of kinetic and potential
         # energy are defined as" two rows; "a weight matrix" is the first row's)
         if subject and (not later_row or _PLURAL.search(subject)):
@@ -270,7 +270,7 @@ def _in_prose(file: _File) -> list[Phrase]:
                 continue
             how, what = patterns[0]
             line, _ = file.lines(match.start())
-            text = _readable(what, maths, hidden)
+            text = _readable(what, maths, file.macros)
             for symbol in symbols:
                 found.append(
                     Phrase(symbol, text, file.path, line, match.start(), how, family, content)
@@ -301,12 +301,13 @@ class _Maths(list):  # type: ignore[type-arg]
         self.starts = [m.start() for m in self]
 
 
-def _readable(text: str, maths: Sequence[re.Match[str]], hidden: str) -> str:
-    """A phrase with its formulas rendered in Unicode."""
+def _readable(text: str, maths: Sequence[re.Match[str]], macros: dict[str, Definition]) -> str:
+    """A phrase with its formulas rendered in Unicode, the document's macros expanded ("the
+    wave vector $\\k$" is 𝐤, not the ogonek accent \\k is in text)."""
 
     def latex_of(index: int) -> str:
         math = maths[index]
-        return math["a"] if math["a"] is not None else math["b"]
+        return expand_macros(math["a"] if math["a"] is not None else math["b"], macros)[0]
 
     return with_formulas(text, latex_of).strip(" ,")
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from galcli.latex.texlex import Definition
+from galcli.verify.formula.macros import expand_macros
 from galcli.verify.formula.nouns import MATH, noun_phrase, vague
 from galcli.verify.formula.prose import clean
 from galcli.verify.formula.shapes import INLINE, with_formulas
@@ -56,9 +58,10 @@ _DEFINE_FOLLOWING = re.compile(
 )
 
 
-def lead_in(prose: str) -> str:
+def lead_in(prose: str, macros: dict[str, Definition] | None = None) -> str:
     """What the sentence that ends `prose` (the paragraph before a display) says the display
-    defines ("the PSD of this process is"), its formulas in Unicode; "" for nothing."""
+    defines ("the PSD of this process is"), its formulas in Unicode with the document's
+    `macros` expanded; "" for nothing."""
     inline: list[str] = []  # its formulas stand apart while it is read ("a CARMA$(J, K)$ model")
 
     def aside(match: re.Match[str]) -> str:
@@ -83,7 +86,7 @@ def lead_in(prose: str) -> str:
         subject = _lead_subject(lead["np"]) if lead is not None else ""
         if lead is not None and not subject and _sentence_start(text, lead.start("np")):
             subject = _bare_subject(lead["np"])  # "Potential vorticity, defined as"
-    return with_formulas(subject, inline.__getitem__)
+    return with_formulas(subject, lambda index: expand_macros(inline[index], macros or {})[0])
 
 
 def _coordinated(lead: re.Match[str]) -> bool:
