@@ -553,6 +553,14 @@ def test_a_for_all_condition_is_read_as_one_not_as_factors(cli) -> None:
         # an operator in bold is the operator (the applied-maths thesis's \dotp, \del)
         ("\\boldsymbol{\\nabla} \\boldsymbol{\\cdot} \\mathbf{E} = \\rho",
          "The divergence of 𝐄 equals ρ."),
+        # a closing full stop before a \tag, a comma in \text, a cell's own comma, a matrix's
+        # rows inside a chain, factorials (explain-formula --all over bench/data's papers)
+        ("y = 1 - x^8. \\addtocounter{equation}{1}\\tag{\\theequation}", "y equals 1, minus x⁸."),
+        ("y = e^{x} \\text{,}", "y equals e to the power x."),
+        ("y = \\begin{pmatrix} y_1, & \\cdots, & y_N \\end{pmatrix}^T",
+         "y equals (y₁, ⋯, y_N) transposed."),
+        ("q = \\left(\\begin{matrix} m+p \\\\ p \\end{matrix}\\right) = \\frac{(m+p)!}{m!p!}",
+         "q equals ( [m+p; p] ), which equals (m+p) factorial divided by m factorial times p"),
     ],
 )  # fmt: skip
 def test_products_and_old_fonts_are_read_as_written(cli, latex: str, reading: str) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from galcli.verify.formula.inventory import Row, rows
-from galcli.verify.formula.parse import parse
+from galcli.verify.formula.parse import parse, plain_math
 from galcli.verify.formula.rendering import modern_fonts, to_unicode
 from galcli.verify.formula.units import BIG, POWERS, Unit, units_of
 from galcli.verify.formula.vocabulary import DEFINITIONS, FUNCTIONS
@@ -59,13 +59,15 @@ def _relation(written: str) -> str:
 def _chained(right: str) -> str:
     """A row's right side, which may hold further relations: `a = b = c` is "a equals b,
     which equals c" (not "b times = times c")."""
-    rest = rows(right)[0] if "\\\\" not in right else None
+    inner = _ENVIRONMENT.sub(" ", right)  # a matrix's own rows are no rows of the formula
+    rest = rows(right)[0] if "\\\\" not in inner else None
     if rest is None or rest.relation is None or rest.left is None or rest.right is None:
         return read_expression(right)
     return f"{read_expression(rest.left)}, which {_relation(rest.relation)} {_chained(rest.right)}"
 
 
-_PUNCTUATION = re.compile(r"(?:\s|\\[,;:!]|\\q?quad)*[.,;]\s*$")
+_ENVIRONMENT = re.compile(r"\\begin\{([A-Za-z]+\*?)\}.*?\\end\{\1\}", re.S)
+_PUNCTUATION = re.compile(r"(?:\s|\\[,;:!]|\\q?quad)*(?:[.,;]|\\text\{\s*[.,;]\s*\})\s*$")
 
 
 # `… = d_{i,t} \qquad \forall i,t`: a condition on the whole row, not a factor of its last term
@@ -74,7 +76,8 @@ _FOR_ALL = re.compile(r"(?:\s|\\[,;:!]|\\q?quad(?![A-Za-z])|,)*\\forall(?![A-Za-
 
 def read_expression(latex: str) -> str:
     """An expression in words (its Unicode rendering where words would not help)."""
-    latex = _PUNCTUATION.sub("", modern_fonts(latex))  # a closing "," or ".": prose, not math
+    # a closing "," or "." is prose, not math, also before a \\tag or \\label (plain_math)
+    latex = _PUNCTUATION.sub("", modern_fonts(plain_math(latex)))
     condition = _FOR_ALL.search(latex)
     if condition is not None and condition.start() > 0 and condition.group(1).strip():
         quantified = to_unicode(condition.group(1).strip())

@@ -220,7 +220,8 @@ def _table(nodes: list[Any], l2tobj: Any) -> list[list[str]]:
     for node in [*nodes, None]:
         name = getattr(node, "macroname", None)
         if node is None or name in ("\\", "cr") or getattr(node, "specials_chars", "") == "&":
-            row.append(" ".join(l2tobj.nodelist_to_text(cell).split()))
+            # a cell's own trailing comma ("x², & …") is the separator the rendering writes
+            row.append(" ".join(l2tobj.nodelist_to_text(cell).split()).rstrip(" ,"))
             cell = []
             if node is None or name is not None:
                 table.append(row)
@@ -241,6 +242,5 @@ def _matrix(node: Any, l2tobj: Any) -> str:
 
 def _cases(node: Any, l2tobj: Any) -> str:
     """{x, if x ≥ 0; −x, otherwise}: each case's value and condition, cases apart by semicolons."""
-    table = _table(node.nodelist or [], l2tobj)  # a cell's own comma ("x², & …") is the one
-    rows = "; ".join(", ".join(c.rstrip(" ,") for c in row if c.rstrip(" ,")) for row in table)
+    rows = "; ".join(", ".join(c for c in row if c) for row in _table(node.nodelist or [], l2tobj))
     return f" {{{rows}}} " if node.environmentname != "rcases" else f" {rows}}} "

@@ -149,6 +149,8 @@ def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[Unit]:
             units[-1].text = to_unicode(units[-1].source)
         elif text in ("+", "-") and node is None:
             units.append(Unit("sign", text))
+        elif text == "!" and node is None and units and units[-1].kind in ("text", "group"):
+            units.append(Unit("power", "factorial"))  # n!, (m+p)!
         elif (text in (",", ";") and node is None) or (
             name is not None and is_prose(name, text[len(name) + 1 :])
         ):  # "a, \\mbox{if } b > 0": words between the math, read as written
