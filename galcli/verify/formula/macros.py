@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from galcli.latex.texlex import Definition, group, skip_space
 
@@ -16,7 +17,11 @@ def expand_macros(
 ) -> tuple[str, list[str]]:
     """Replace uses of `definitions` in `latex` (nested uses too, `depth` rounds at most)."""
     used: list[str] = []
-    definitions = {name: d for name, d in definitions.items() if not programs_tex(d.body)}
+    definitions = {
+        name: replace(d, body=_SILENT.sub(" ", d.body))
+        for name, d in definitions.items()
+        if not programs_tex(_SILENT.sub(" ", d.body))
+    }
     if not definitions:
         return latex, used
     words = [name for name in definitions if re.fullmatch(r"[A-Za-z@]+", name)]
@@ -83,6 +88,11 @@ _PROGRAMMING = re.compile(
     r"|begingroup|endgroup|afterassignment|aftergroup|if(?!x\s*\\relax)[A-Za-z]*|loop|repeat"
     r"|lineskip|baselineskip|lineskiplimit|mathchoice)(?![A-Za-z])"
 )
+
+
+# An assignment that prints nothing: a thesis's \\savecontent{#1}{#2} prints #1 and keeps a
+# copy with "\\global\\@namedef{savecontent@#2}{#1}".
+_SILENT = re.compile(r"(?:\\global\s*)?\\@namedef\s*\{[^{}]*\}\s*\{(?:[^{}]|\{[^{}]*\})*\}")
 
 
 def programs_tex(body: str) -> bool:

@@ -46,6 +46,8 @@ _SPACING = re.compile(
     # numbering and cross-references: "\addtocounter{equation}{1}\tag{\theequation}"
     r"|(?:addtocounter|setcounter)\s*\{[^{}]*\}\s*\{[^{}]*\}"
     r"|(?:stepcounter|refstepcounter|eqref|ref|label|tag\*?)\s*\{(?:[^{}]|\{[^{}]*\})*\})"
+    # a label handed to a document's macro: "\savecontent{h = …}{eq:half-plane-height}"
+    r"|\{\s*[A-Za-z]{2,}:[A-Za-z][\w.:@-]{2,}\s*\}"
 )
 
 

@@ -135,7 +135,7 @@ def _factors(units: list[Unit]) -> str:
             short = len(top) <= 3 and len(bottom) <= 3
             parts.append(f"{top}/{bottom}" if short else f"{_wrap(top)} divided by {_wrap(bottom)}")
         elif unit.kind == "sqrt":
-            parts.append(f"the square root of {_terms(unit.parts[0])}")
+            parts.append(f"the square root of {_wrap(_terms(unit.parts[0]))}")
         elif unit.kind in ("abs", "norm"):
             what = "the absolute value" if unit.kind == "abs" else "the norm"
             parts.append(f"{what} of {_wrap(_terms(unit.parts[0]))}")
@@ -216,7 +216,7 @@ def _join(parts: list[str | None]) -> str:
             joined[-1] = f"{joined[-1]} {part}"  # the divergence of 𝐄
         elif joined and part.startswith("(") and not joined[-1].endswith(")") and not explicit:
             joined[-1] = f"{joined[-1]}{part}"  # f(x), p(wₜ | …): applied, written as is
-        elif joined and joined[-1].split()[-1] in FUNCTIONS and not explicit:
+        elif joined and joined[-1].split()[-1].removesuffix("⁻¹") in FUNCTIONS and not explicit:
             joined[-1] = f"{joined[-1]} {part}"  # ln ℒ, sin θ: applied without parentheses
         elif joined:
             joined.append(f"times {part}")

@@ -61,6 +61,7 @@ _WIDE_ACCENT = re.compile(
 
 
 _SIZED_OPENING = re.compile(r"(\\left\s*(?:\\[^A-Za-z]|[^\\\s]))\s+")  # not "\langle x"
+_NO_DELIMITER = re.compile(r"\\(?:left|right)\s*\.")  # "\left\{ … \right.": no closing brace
 _SIZED_CLOSING = re.compile(r"\s+(\\right)(?![A-Za-z])")
 _VARIANT_GREEK = re.compile(
     r"\\var(Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega|kappa)(?![A-Za-z])"
@@ -91,7 +92,7 @@ def to_unicode(latex: str) -> str:
     # sized delimiters read as they print: "\\left\\lvert x \\right\\rvert" is |x|, not "|x |"
     latex = _DOUBLE_BAR.sub(r"\\|", _SINGLE_BAR.sub("|", latex))
     latex = _VARIANT_GREEK.sub(r"\\\1", latex)  # \varPhi is an italic Φ
-    latex = _SIZED_OPENING.sub(r"\1", _SIZED_CLOSING.sub(r"\1", latex))
+    latex = _SIZED_OPENING.sub(r"\1", _SIZED_CLOSING.sub(r"\1", _NO_DELIMITER.sub(" ", latex)))
     # latex2text drops a wide accent with its meaning (\overline{x}^2 is not x², x̄² is)
     latex = _WIDE_ACCENT.sub(
         lambda m: _accented("".join(to_unicode(m[2]).split()), _COMBINING[m[1]]), latex

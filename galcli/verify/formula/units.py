@@ -101,6 +101,15 @@ def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[Unit]:
             last = units[-1] if units else None
             if last is not None and last.kind == "big":
                 last.scripts[text] = inner
+            elif (
+                text == "^"
+                and inner == "-1"
+                and last is not None
+                and last.kind == "text"
+                and last.source.strip().lstrip("\\") in FUNCTIONS
+            ):  # cosh⁻¹ is the inverse function, not 1/cosh: kept as written, applied as cosh is
+                last.source = f"{last.source.strip()}^{{-1}}"
+                last.text = to_unicode(last.source)
             elif text == "^" and inner in POWERS and last is not None:
                 units.append(Unit("power", POWERS[inner]))
             elif (
