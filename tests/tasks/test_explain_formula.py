@@ -561,6 +561,16 @@ def test_a_for_all_condition_is_read_as_one_not_as_factors(cli) -> None:
          "y equals (y₁, ⋯, y_N) transposed."),
         ("q = \\left(\\begin{matrix} m+p \\\\ p \\end{matrix}\\right) = \\frac{(m+p)!}{m!p!}",
          "q equals ( [m+p; p] ), which equals (m+p) factorial divided by m factorial times p"),
+        # a braced symbol with a script, an upright T, empty cells, an ellipsis, a full stop
+        # between two equations (celerite, the toy model, the acoustics thesis, Simoulin's)
+        ("\\ln L = -\\frac{1}{2} {\\boldsymbol{r}}_\\theta^\\mathrm{T} K^{-1} {\\bm{r}}_\\theta",
+         "ln L equals minus 1/2 times 𝐫_θ transposed times K inverted times 𝐫_θ."),
+        ("y = \\left(\\begin{array}{ccc} y_1\\quad & & y_N \\end{array}\\right)^\\mathrm{T}",
+         "y equals ( [y₁, y_N] ) transposed."),
+        ("n = 0,1,2,... \\;\\;\\; m = -n,...,n",
+         "n equals 0, 1, 2, … m, which equals minus n, …, n."),
+        ("R_t=1-p_t. ~~~~~N_{t}=\\min_{n} p^n_t",
+         "Rₜ equals 1, minus pₜ. Nₜ, which equals the minimum over n of pⁿₜ."),
         # an inverse function and a root of several terms (the thesis of bench/data/heldout4)
         ("\\xi \\sim \\cosh^{-1}(2/T) - \\sqrt{4 - T^2} + \\sin^{-1} x + A^{-1}",
          "ξ ∼ cosh⁻¹(2/T), minus the square root of (4, minus T squared), plus sin⁻¹ x, plus A"),

@@ -47,7 +47,7 @@ _SPACING = re.compile(
     r"|(?:addtocounter|setcounter)\s*\{[^{}]*\}\s*\{[^{}]*\}"
     r"|(?:stepcounter|refstepcounter|eqref|ref|label|tag\*?)\s*\{(?:[^{}]|\{[^{}]*\})*\})"
     # a label handed to a document's macro: "\savecontent{h = …}{eq:half-plane-height}"
-    r"|\{\s*[A-Za-z]{2,}:[A-Za-z][\w.:@-]{2,}\s*\}"
+    r"|\{\s*[A-Za-z][\w@]+\s*:[A-Za-z][\w.:@-]{2,}\s*\}"
 )
 
 

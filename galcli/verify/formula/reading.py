@@ -196,7 +196,7 @@ def _join(parts: list[str | None]) -> str:
             continue
         if part.startswith(PROSE):  # "a, if b": the formula's own words, as written
             words = part[len(PROSE) :]
-            if joined and words in (",", ";"):
+            if joined and words in (",", ";", "."):
                 joined[-1] += words
             else:
                 joined.append(words)

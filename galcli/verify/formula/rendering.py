@@ -66,6 +66,7 @@ _SIZED_CLOSING = re.compile(r"\s+(\\right)(?![A-Za-z])")
 _VARIANT_GREEK = re.compile(
     r"\\var(Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega|kappa)(?![A-Za-z])"
 )
+_BOLD = re.compile(r"\\(?:boldsymbol|bm|pmb)(?![A-Za-z])")
 _SINGLE_BAR = re.compile(r"\\[lr]?vert(?![A-Za-z])")
 _DOUBLE_BAR = re.compile(r"\\[lr]?Vert(?![A-Za-z])")
 
@@ -92,6 +93,7 @@ def to_unicode(latex: str) -> str:
     # sized delimiters read as they print: "\\left\\lvert x \\right\\rvert" is |x|, not "|x |"
     latex = _DOUBLE_BAR.sub(r"\\|", _SINGLE_BAR.sub("|", latex))
     latex = _VARIANT_GREEK.sub(r"\\\1", latex)  # \varPhi is an italic Φ
+    latex = _BOLD.sub(r"\\mathbf", latex)  # \boldsymbol{r} is as bold as \mathbf{r}
     latex = _SIZED_OPENING.sub(r"\1", _SIZED_CLOSING.sub(r"\1", _NO_DELIMITER.sub(" ", latex)))
     # latex2text drops a wide accent with its meaning (\overline{x}^2 is not x², x̄² is)
     latex = _WIDE_ACCENT.sub(
@@ -237,7 +239,7 @@ def _table(nodes: list[Any], l2tobj: Any) -> list[list[str]]:
 def _matrix(node: Any, l2tobj: Any) -> str:
     """[1, 0; 0, 1]: cells apart by commas, rows by semicolons, the environment's brackets."""
     opening, closing = MATRIX_BRACKETS.get(node.environmentname, ("[", "]"))
-    rows = "; ".join(", ".join(row) for row in _table(node.nodelist or [], l2tobj))
+    rows = "; ".join(", ".join(c for c in row if c) for row in _table(node.nodelist or [], l2tobj))
     return f" {opening}{rows}{closing} "
 
 

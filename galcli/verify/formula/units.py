@@ -30,7 +30,10 @@ BIG = {
     "argmax": "the argument of the maximum",
     "argmin": "the argument of the minimum",
 }
-POWERS = {"2": "squared", "3": "cubed", "-1": "inverted", "T": "transposed", "\\top": "transposed"}
+POWERS = {"2": "squared", "3": "cubed", "-1": "inverted"} | {
+    transpose: "transposed"
+    for transpose in ("T", "\\top", "\\intercal", "\\mathrm{T}", "\\mathsf{T}", "\\rm T")
+}
 
 
 @dataclass
@@ -48,7 +51,9 @@ class Unit:
 # Letters are read one by one (ab is a times b), as symbols.py names them, but for the names
 # written without a macro that are one symbol (Re, We, exp).
 _WORDS = sorted(FUNCTIONS | DIMENSIONLESS, key=len, reverse=True)
-_TOKEN = re.compile(r"(?:" + "|".join(_WORDS) + r")(?![A-Za-z])|[A-Za-z]|\d+(?:\.\d+)?|\S")
+_TOKEN = re.compile(
+    r"(?:" + "|".join(_WORDS) + r")(?![A-Za-z])|[A-Za-z]|\d+(?:\.\d+)?|\.\.\.|\S"
+)  # "0, 1, 2, ...": an ellipsis is one token
 
 
 def _tokens(latex: str, nodes: list[Any]) -> list[tuple[str, Any]]:
@@ -80,6 +85,9 @@ def _bar(token: tuple[str, Any]) -> str | None:
     return "norm" if name in _DOUBLE_BARS else None
 
 
+_ELLIPSIS = {"...": "…"}
+
+
 def units_of(latex: str, nodes: list[Any]) -> list[Unit]:
     return _read(latex, _tokens(latex, nodes))
 
@@ -99,6 +107,10 @@ def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[Unit]:
             script = script.strip()  # a control word's source keeps the space after it: "\\top "
             inner = script[1:-1] if script.startswith("{") and script.endswith("}") else script
             last = units[-1] if units else None
+            if last is not None and last.kind == "group" and last.source:
+                # {\\bvec{r}}_\\theta, {y'}^\\star: the group is the symbol the script is of
+                last.kind, last.parts = "text", []
+                last.text = to_unicode(last.source)
             if last is not None and last.kind == "big":
                 last.scripts[text] = inner
             elif (
@@ -160,10 +172,12 @@ def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[Unit]:
             units.append(Unit("sign", text))
         elif text == "!" and node is None and units and units[-1].kind in ("text", "group"):
             units.append(Unit("power", "factorial"))  # n!, (m+p)!
-        elif (text in (",", ";") and node is None) or (
+        elif (text in (",", ";", ".", "...") and node is None) or (
             name is not None and is_prose(name, text[len(name) + 1 :])
-        ):  # "a, \\mbox{if } b > 0": words between the math, read as written
-            units.append(Unit("prose", to_unicode(text).strip() if node else text))
+        ):  # "a, \\mbox{if } b > 0", "p_t. N_t = …": words between the math, read as written
+            units.append(
+                Unit("prose", to_unicode(text).strip() if node else _ELLIPSIS.get(text, text))
+            )
         elif isinstance(node, LatexMacroNode) and name in BIG:
             units.append(Unit("big", name))
         elif isinstance(node, LatexMacroNode) and name in ("frac", "dfrac", "tfrac"):
@@ -178,7 +192,9 @@ def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[Unit]:
         elif isinstance(node, LatexMacroNode) and name in ("quad", "qquad", "right"):
             continue
         elif isinstance(node, LatexGroupNode):
-            units.append(Unit("group", "", [units_of(latex, list(node.nodelist or []))]))
+            units.append(
+                Unit("group", "", [units_of(latex, list(node.nodelist or []))], source=text)
+            )
         else:
             rendered = to_unicode(text).strip()
             last = units[-1] if units else None
