@@ -17,22 +17,9 @@ def expand_macros(
 ) -> tuple[str, list[str]]:
     """Replace uses of `definitions` in `latex` (nested uses too, `depth` rounds at most)."""
     used: list[str] = []
-    definitions = {
-        name: replace(d, body=_SILENT.sub(" ", d.body))
-        for name, d in definitions.items()
-        if not programs_tex(_SILENT.sub(" ", d.body))
-    }
-    if not definitions:
+    definitions, pattern = _prepared(definitions)
+    if pattern is None:
         return latex, used
-    words = [name for name in definitions if re.fullmatch(r"[A-Za-z@]+", name)]
-    symbols = [name for name in definitions if name not in words]  # \\def\\*#1{\\bm{#1}}
-    pattern = re.compile(
-        r"\\(?:("
-        + "|".join(sorted(map(re.escape, words), key=len, reverse=True))
-        + r")(?![A-Za-z@])"
-        + (r"|(" + "|".join(map(re.escape, symbols)) + ")" if symbols else "")
-        + ")"
-    )
     for _ in range(depth):
         pieces, position, changed = [], 0, False
         for match in pattern.finditer(latex):
@@ -88,6 +75,40 @@ _PROGRAMMING = re.compile(
     r"|begingroup|endgroup|afterassignment|aftergroup|if(?!x\s*\\relax)[A-Za-z]*|loop|repeat"
     r"|lineskip|baselineskip|lineskiplimit|mathchoice)(?![A-Za-z])"
 )
+
+
+_Prepared = tuple[dict[str, Definition], "re.Pattern[str] | None"]
+# the last few, by identity (and size: a dict that grew since is prepared again)
+_PREPARED: list[tuple[dict[str, Definition], int, _Prepared]] = []
+
+
+def _prepared(definitions: dict[str, Definition]) -> _Prepared:
+    """The macros that expand (no TeX programs, copies kept by \\@namedef dropped) and the
+    pattern of their uses: made once per document's macros (a thesis expands them in each of
+    its hundreds of formulas)."""
+    for known, size, prepared in _PREPARED:
+        if known is definitions and size == len(definitions):
+            return prepared
+    usable = {
+        name: replace(d, body=_SILENT.sub(" ", d.body)) if _SILENT.search(d.body) else d
+        for name, d in definitions.items()
+        if not programs_tex(_SILENT.sub(" ", d.body))
+    }
+    words = [name for name in usable if re.fullmatch(r"[A-Za-z@]+", name)]
+    symbols = [name for name in usable if name not in words]  # \\def\\*#1{\\bm{#1}}
+    pattern = (
+        re.compile(
+            r"\\(?:("
+            + "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+            + r")(?![A-Za-z@])"
+            + (r"|(" + "|".join(map(re.escape, symbols)) + ")" if symbols else "")
+            + ")"
+        )
+        if usable
+        else None
+    )
+    _PREPARED[:] = [*_PREPARED[-7:], (definitions, len(definitions), (usable, pattern))]
+    return usable, pattern
 
 
 # An assignment that prints nothing: a thesis's \\savecontent{#1}{#2} prints #1 and keeps a
