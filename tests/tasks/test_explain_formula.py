@@ -571,6 +571,9 @@ def test_a_for_all_condition_is_read_as_one_not_as_factors(cli) -> None:
          "n equals 0, 1, 2, … m, which equals minus n, …, n."),
         ("R_t=1-p_t. ~~~~~N_{t}=\\min_{n} p^n_t",
          "Rₜ equals 1, minus pₜ. Nₜ, which equals the minimum over n of pⁿₜ."),
+        # functions a paper writes with its own macros (\atan in the SymPy paper)
+        ("y = \\atan(x) + \\cot z + \\sgn(w)", "y equals atan(x), plus cot z, plus sgn(w). Here "
+         "atan is the inverse tangent; cot is the cotangent; sgn is the sign function."),
         # an inverse function and a root of several terms (the thesis of bench/data/heldout4)
         ("\\xi \\sim \\cosh^{-1}(2/T) - \\sqrt{4 - T^2} + \\sin^{-1} x + A^{-1}",
          "ξ ∼ cosh⁻¹(2/T), minus the square root of (4, minus T squared), plus sin⁻¹ x, plus A"),

@@ -73,7 +73,7 @@ RELATIONS = set(
 )
 FUNCTIONS = set(
     r"sin cos tan cot sec csc arcsin arccos arctan sinh cosh tanh coth log ln lg exp arg Re Im "
-    r"tr Tr operatorname erf sgn softmax det dim ker deg gcd Pr".split()
+    r"tr Tr operatorname erf sgn softmax det dim ker deg gcd Pr atan asin acos".split()
 )
 # The dimensionless numbers of transport and fluid mechanics, written as two letters that are
 # one symbol (We is the Weber number, not W·e). Those that read as a product too often (Ma for
@@ -187,6 +187,14 @@ MEANINGS = {
     "\\arcsin": "the inverse sine",
     "\\arccos": "the inverse cosine",
     "\\arctan": "the inverse tangent",
+    "\\asin": "the inverse sine",
+    "\\acos": "the inverse cosine",
+    "\\atan": "the inverse tangent",
+    "\\cot": "the cotangent",
+    "\\coth": "the hyperbolic cotangent",
+    "\\sec": "the secant",
+    "\\csc": "the cosecant",
+    "\\sgn": "the sign function",
     "\\det": "the determinant",
     "\\tr": "the trace",
     "\\Tr": "the trace",
