@@ -571,6 +571,10 @@ def test_a_for_all_condition_is_read_as_one_not_as_factors(cli) -> None:
          "n equals 0, 1, 2, … m, which equals minus n, …, n."),
         ("R_t=1-p_t. ~~~~~N_{t}=\\min_{n} p^n_t",
          "Rₜ equals 1, minus pₜ. Nₜ, which equals the minimum over n of pⁿₜ."),
+        # a set is shown as written, its relations its own; ∪, ∘, ⊗ stand between (hisparc)
+        ("K = \\{x \\in \\mathbb{Z} : x \\le n\\} \\cup \\{0\\}",
+         "K equals {x ∈ ℤ : x ≤ n} ∪ {0}."),
+        ("y = f \\circ g + A \\otimes B", "y equals f ∘ g, plus A ⊗ B."),
         # functions a paper writes with its own macros (\atan in the SymPy paper)
         ("y = \\atan(x) + \\cot z + \\sgn(w)", "y equals atan(x), plus cot z, plus sgn(w). Here "
          "atan is the inverse tangent; cot is the cotangent; sgn is the sign function."),

@@ -14,7 +14,7 @@ import re
 _TOKEN = re.compile(
     r"\\(?P<edge>begin|end)\s*\{(?P<env>[^{}]*)\}"
     r"|(?P<row>\\\\)(?:\s*\*)?(?:\s*\[[^\]\n]*\])?"
-    r"|\\[A-Za-z@]+|\\.|(?P<brace>[{}])|(?P<cell>&)",
+    r"|\\[A-Za-z@]+|(?P<set>\\[{}])|\\.|(?P<brace>[{}])|(?P<cell>&)",
     re.S,
 )
 # Environments that only align a formula's own rows (their rows are the formula's rows).
@@ -38,16 +38,17 @@ def top_level(latex: str) -> list[tuple[str, int, int]]:
 
 
 def outside_groups(latex: str) -> str:
-    """`latex` with everything inside braces or inner environments blanked (same length), so
-    that a search in it finds only what stands at the top level."""
+    """`latex` with everything inside braces, a set's braces (`\\{x : x \\leq n\\}`) or inner
+    environments blanked (same length), so that a search in it finds only what stands at the
+    top level."""
     blank = list(latex)
     depth, opened = 0, 0
     for token in _TOKEN.finditer(latex):
-        if token["brace"] == "{" or token["edge"] == "begin":
+        if token["brace"] == "{" or token["set"] == "\\{" or token["edge"] == "begin":
             if depth == 0:
                 opened = token.end()
             depth += 1
-        elif token["brace"] == "}" or token["edge"] == "end":
+        elif token["brace"] == "}" or token["set"] == "\\}" or token["edge"] == "end":
             depth = max(depth - 1, 0)
             if depth == 0:
                 blank[opened : token.start()] = " " * (token.start() - opened)

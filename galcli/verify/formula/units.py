@@ -86,6 +86,11 @@ def _bar(token: tuple[str, Any]) -> str | None:
 
 
 _ELLIPSIS = {"...": "…"}
+# Operators between two sets or spaces, read as written ("A ∪ B", not "A times ∪ times B")
+_BETWEEN = frozenset(
+    "cup cap setminus oplus otimes ominus odot wedge vee circ bigtriangleup triangle star ast "
+    "bullet".split()
+)
 
 
 def units_of(latex: str, nodes: list[Any]) -> list[Unit]:
@@ -137,6 +142,14 @@ def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[Unit]:
                 last.text = to_unicode(last.source)
             else:
                 units.append(Unit("text", to_unicode(f"{text}{{{inner}}}")))
+        elif name == "{" and (close := _closing(tokens, index - 1)) > index - 1:
+            # a set, \\{x \\in \\mathbb{Z} : x \\leq n\\}: shown as written
+            source = " ".join(t for t, _ in tokens[index - 1 : close + 1])
+            written = re.sub(r"([{(])\s+|\s+([})])", r"\1\2", " ".join(to_unicode(source).split()))
+            units.append(Unit("text", written, source=source))
+            index = close + 1
+        elif isinstance(node, LatexMacroNode) and name in _BETWEEN:
+            units.append(Unit("prose", to_unicode(text).strip()))  # A ∪ B: read as written
         elif text in ("(", "[") and node is None or name == "left":
             close = _closing(tokens, index - 1)
             bar = _bar(tokens[index]) if name == "left" and index < close else None
@@ -232,9 +245,9 @@ def _closing(tokens: list[tuple[str, Any]], start: int) -> int:
             index += 1  # its delimiter: \\left| … \\right|
             if depth == 0:
                 return min(index, len(tokens) - 1)
-        elif text in ("(", "[") and node is None:
+        elif text in ("(", "[") and node is None or name == "{":
             depth += 1
-        elif text in (")", "]") and node is None:
+        elif text in (")", "]") and node is None or name == "}":
             depth -= 1
             if depth == 0:
                 return index
