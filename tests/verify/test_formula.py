@@ -152,13 +152,14 @@ def test_nested_and_recursive_macros_terminate() -> None:
         ("a + }", 5, "closing brace"),
         ("\\frac{a}", 1, "arguments of macro"),
         ("\\begin{foo} x \\end{foo}", 1, "unknown environment 'foo'"),
+        ("x\\hspace{2mm} + \\frac{a}{b", 27, "expecting '}'"),  # shown as written, spacing too
     ],
 )
 def test_parse_errors_have_a_column_and_a_caret(latex: str, column: int, message: str) -> None:
     with pytest.raises(InputError) as info:
         parse(latex)
     assert f"(column {column})" in info.value.message and message in info.value.message
-    assert info.value.detail.splitlines()[1] == "  " + " " * (column - 1) + "^"
+    assert info.value.detail.splitlines() == ["  " + latex, "  " + " " * (column - 1) + "^"]
 
 
 def test_inventory_roles() -> None:

@@ -85,7 +85,7 @@ def parse(latex: str) -> list[Any]:
     """pylatexenc nodes of `latex` in math mode; InputError with a column on bad input."""
     from pylatexenc.latexwalker import LatexEnvironmentNode, LatexWalker, LatexWalkerError
 
-    latex = plain_math(latex)
+    written, latex = latex, plain_math(latex)  # errors show the formula as written
     walker = LatexWalker(latex, latex_context=math_context(), tolerant_parsing=False)
     try:
         nodes, _, _ = walker.get_latex_nodes(
@@ -94,15 +94,15 @@ def parse(latex: str) -> list[Any]:
     except LatexWalkerError as exc:
         position = getattr(exc, "pos", None)
         message = getattr(exc, "msg", None) or str(exc).splitlines()[0]
-        raise formula_error(message.rstrip("."), latex, (position or 0) + 1) from exc
+        raise formula_error(message.rstrip("."), written, (position or 0) + 1) from exc
     except (RecursionError, IndexError, ValueError, TypeError, AttributeError) as exc:
-        raise formula_error(f"cannot parse the formula ({type(exc).__name__})", latex, 1) from exc
+        raise formula_error(f"cannot parse the formula ({type(exc).__name__})", written, 1) from exc
 
     if script := _DANGLING_SCRIPT.search(latex):
         what = "superscript" if script.group(0) == "^" else "subscript"
         raise formula_error(
             f"{what} '{script.group(0)}' has no argument",
-            latex,
+            written,
             script.start() + 1,
             hint=f"write what it applies to, e.g. x{script.group(0)}{{2}}",
         )
@@ -116,7 +116,7 @@ def parse(latex: str) -> list[Any]:
             elif name == "right" and not opened:
                 raise formula_error(
                     "\\right without a matching \\left",
-                    latex,
+                    written,
                     node.pos + 1,
                     hint="pair every \\right with a \\left in the same group",
                 )
@@ -127,7 +127,7 @@ def parse(latex: str) -> list[Any]:
                 if name not in INNER_ENVIRONMENTS and name not in MATH_ENVIRONMENTS:
                     raise formula_error(
                         f"unknown environment '{node.environmentname}' in a formula",
-                        latex,
+                        written,
                         node.pos + 1,
                         hint="math formulas use environments such as aligned, cases or pmatrix",
                     )
@@ -136,7 +136,7 @@ def parse(latex: str) -> list[Any]:
         if opened:
             raise formula_error(
                 "\\left without a matching \\right",
-                latex,
+                written,
                 opened[-1].pos + 1,
                 hint="close it with \\right) (or \\right. for no delimiter)",
             )
