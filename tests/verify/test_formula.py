@@ -403,3 +403,31 @@ def test_plain_tex_fractions_and_double_brackets_are_known() -> None:
     latex = r"{1\over x} + \llbracket a \rrbracket"
     assert inventory(latex, parse(latex))[1] == []  # no "unknown macro" warnings
     assert to_unicode(latex) == "1/x + ⟦a⟧"
+
+
+@pytest.mark.parametrize(
+    ("latex", "printed"),
+    [
+        # the cosmic-ray thesis of bench/data/heldout2 writes its quantities with siunitx
+        ("R = \\SI{108}{\\kilo\\parsec} E_{\\si{\\exa\\eV}}",
+         "R = 108\\,\\textup{kpc} E_{\\textup{EeV}}"),
+        ("\\SI{2e3}{\\meter}", "2 \\times 10^{3}\\,\\textup{m}"),
+        ("\\SI{e18}{\\eV}", "10^{18}\\,\\textup{eV}"),
+        ("\\SI{9.81}{\\meter\\per\\second\\squared}", "9.81\\,\\textup{m/s²}"),
+        ("\\qty{3}{km/s} + \\num{-999}", "3\\,\\textup{km/s} + -999"),
+    ],
+)  # fmt: skip
+def test_siunitx_quantities_are_written_as_they_print(latex: str, printed: str) -> None:
+    from galcli.verify.formula.siunits import written
+
+    assert written(latex) == printed
+
+
+def test_a_unit_is_no_symbol_and_reads_as_written() -> None:
+    expanded = expand_macros("R = \\SI{108}{\\kilo\\parsec} \\frac{E_{\\si{\\exa\\eV}}}{Z}", {})[0]
+    assert [s.latex for s in named_symbols(expanded, parse(expanded))] == [
+        "R",
+        "E_{\\textup{EeV}}",
+        "Z",
+    ]
+    assert to_unicode(expanded) == "R = 108 kpc (E_(EeV))/Z"

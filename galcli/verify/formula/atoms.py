@@ -111,8 +111,11 @@ _CONNECTIVES = frozenset(
 
 
 def is_prose(name: str, argument: str) -> bool:
-    """Whether a text command's `argument` (with its braces) is prose rather than a name."""
+    """Whether a text command's `argument` (with its braces) is prose rather than a name; a
+    unit is written `\\textup{km/s}` (verify/formula/siunits.py)."""
     words = argument.strip().strip("{}").split()
+    if name == "textup":
+        return True
     return name in _TEXT and (len(words) > 1 or bool(words) and words[0].lower() in _CONNECTIVES)
 
 

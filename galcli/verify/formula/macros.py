@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from galcli.latex.texlex import Definition, group, skip_space
+from galcli.verify.formula import siunits
 
 _TOKEN = re.compile(r"\\[A-Za-z@]+|.", re.S)  # one TeX token: an argument without braces
 
@@ -15,8 +16,10 @@ _TOKEN = re.compile(r"\\[A-Za-z@]+|.", re.S)  # one TeX token: an argument witho
 def expand_macros(
     latex: str, definitions: dict[str, Definition], depth: int = 8
 ) -> tuple[str, list[str]]:
-    """Replace uses of `definitions` in `latex` (nested uses too, `depth` rounds at most)."""
+    """Replace uses of `definitions` in `latex` (nested uses too, `depth` rounds at most),
+    siunitx's quantities written as they print (verify/formula/siunits.py)."""
     used: list[str] = []
+    latex = siunits.written(latex)
     definitions, pattern = _prepared(definitions)
     if pattern is None:
         return latex, used

@@ -44,6 +44,7 @@ SAME_STYLE = {
     "textit": "mathit",
     "textsf": "mathsf",
     "texttt": "mathtt",
+    "textup": "mathrm",  # a unit, as verify/formula/siunits.py writes it
 }
 # TeX's font declarations, which style the rest of their group (`{\\bf u}` is `\\mathbf{u}`),
 # and the style command each stands for
@@ -101,6 +102,7 @@ IGNORED = set(
 ) | {",", ";", ":", "!", " ", "\\", "mathrm*"}
 # Argument specs pylatexenc's default database lacks, so that e.g. \dfrac{a}{b} parses as one.
 EXTRA_SPECS = {
+    "textup": "{",
     "dfrac": "{{",
     "tfrac": "{{",
     "binom": "{{",
@@ -155,7 +157,7 @@ def is_known_macro(name: str) -> bool:
     """A macro galcli or pylatexenc's text renderer knows (others are worth a warning)."""
     if name in GREEK | CONSTANTS | OPERATORS | RELATIONS | FUNCTIONS | STYLES | IGNORED:
         return True
-    if name in OLD_FONTS or name in ("bot", "top", "|"):  # {\bf u}; ⊥, ⊤; ‖ (a norm)
+    if name in OLD_FONTS or name in SAME_STYLE or name in ("bot", "top", "|"):  # {\bf u}, ⊤, ‖
         return True
     return _text_context().get_macro_spec(name) is not None
 
