@@ -575,6 +575,9 @@ def test_a_for_all_condition_is_read_as_one_not_as_factors(cli) -> None:
         ("K = \\{x \\in \\mathbb{Z} : x \\le n\\} \\cup \\{0\\}",
          "K equals {x ∈ ℤ : x ≤ n} ∪ {0}."),
         ("y = f \\circ g + A \\otimes B", "y equals f ∘ g, plus A ⊗ B."),
+        # siunitx: a quantity is one factor, its unit no symbol (the cosmic-ray thesis)
+        ("R = \\SI{108}{\\kilo\\parsec} \\frac{E_{\\si{\\exa\\eV}}}{Z B_{\\si{\\nano\\tesla}}}",
+         "R equals 108 kpc times E_(EeV) divided by Z times B_(nT)."),
         # functions a paper writes with its own macros (\atan in the SymPy paper)
         ("y = \\atan(x) + \\cot z + \\sgn(w)", "y equals atan(x), plus cot z, plus sgn(w). Here "
          "atan is the inverse tangent; cot is the cotangent; sgn is the sign function."),

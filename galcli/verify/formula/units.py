@@ -185,6 +185,13 @@ def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[Unit]:
             units.append(Unit("sign", text))
         elif text == "!" and node is None and units and units[-1].kind in ("text", "group"):
             units.append(Unit("power", "factorial"))  # n!, (m+p)!
+        elif name == "textup":  # a unit (siunits.py): one factor with the number before it
+            unit = to_unicode(text).strip()
+            last = units[-1] if units else None
+            if last is not None and last.kind == "text" and re.fullmatch(r"[\d.\s]+", last.source):
+                last.text, last.source = f"{last.text} {unit}", f"{last.source} {text}"
+            else:
+                units.append(Unit("text", unit, source=text))
         elif (text in (",", ";", ".", "...") and node is None) or (
             name is not None and is_prose(name, text[len(name) + 1 :])
         ):  # "a, \\mbox{if } b > 0", "p_t. N_t = …": words between the math, read as written
