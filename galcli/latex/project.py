@@ -134,6 +134,8 @@ class LatexProject:
     # the document's cite macros known once each file is read (defined before it or in it):
     # what scanning its text again (an editor's buffer) needs
     macros: dict[Path, dict[str, CiteMacro]] = field(default_factory=dict, repr=False)
+    # its own packages' texts, read once when first asked for (`local_packages`)
+    packages: dict[Path, str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def missing_includes(self) -> list[Reference]:
@@ -295,7 +297,10 @@ _PACKAGE = re.compile(r"\\(?:usepackage|RequirePackage)\s*(?:\[[^\]]*\])?\s*\{([
 def local_packages(project: LatexProject, sources: Sources = DISK) -> dict[Path, str]:
     """The document's own packages: `\\usepackage{thesis}` (or `\\RequirePackage` in one of
     them) where thesis.sty lies beside the main file, as TeX finds it, with their texts. Their
-    macros are the document's (`\\newcommand{\\twopartdefo}[3]{…}` in thesis.sty)."""
+    macros are the document's (`\\newcommand{\\twopartdefo}[3]{…}` in thesis.sty). Read once
+    per project: each file of a thesis asks for them."""
+    if project.packages is not None:
+        return project.packages
     found: dict[Path, str] = {}
     pending = list(project.texts.values())
     while pending:
@@ -305,6 +310,7 @@ def local_packages(project: LatexProject, sources: Sources = DISK) -> dict[Path,
                 if name.strip() and path not in found and sources.is_file(path):
                     found[path] = sources.read(path, what="LaTeX package")
                     pending.append(found[path])
+    project.packages = found
     return found
 
 

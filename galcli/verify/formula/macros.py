@@ -92,11 +92,11 @@ def _prepared(definitions: dict[str, Definition]) -> _Prepared:
     for known, size, prepared in _PREPARED:
         if known is definitions and size == len(definitions):
             return prepared
-    usable = {
-        name: replace(d, body=_SILENT.sub(" ", d.body)) if _SILENT.search(d.body) else d
-        for name, d in definitions.items()
-        if not programs_tex(_SILENT.sub(" ", d.body))
-    }
+    usable: dict[str, Definition] = {}
+    for name, definition in definitions.items():
+        body = _SILENT.sub(" ", definition.body)
+        if not programs_tex(body):
+            usable[name] = definition if body == definition.body else replace(definition, body=body)
     words = [name for name in usable if re.fullmatch(r"[A-Za-z@]+", name)]
     symbols = [name for name in usable if name not in words]  # \\def\\*#1{\\bm{#1}}
     pattern = (

@@ -202,8 +202,7 @@ def _fraction_context() -> Any:
             MacroTextSpec("prime", simplify_repl="′"),
             MacroTextSpec("over", simplify_repl="/"),  # plain TeX's {a \over b}
             MacroTextSpec("choose", simplify_repl=" choose "),
-            *(MacroTextSpec(name, simplify_repl="‖") for name in ("|", "Vert", "lVert", "rVert")),
-            *(MacroTextSpec(name, simplify_repl="|") for name in ("vert", "lvert", "rvert")),
+            MacroTextSpec("|", simplify_repl="‖"),  # \vert, \Vert … are | and \| by then
             MacroTextSpec("llbracket", simplify_repl="⟦"),
             MacroTextSpec("rrbracket", simplify_repl="⟧"),
         ],
