@@ -148,6 +148,11 @@ def definitions(text: str) -> dict[str, str]:
          "the divergence"),
         ("the uncertainty in a measurement of density, $\\rho=m/V$, from volumes", "\\rho",
          "density"),
+        # a formula after a comma that carries on the noun phrase before it
+        ("and the number of iterations for the token at index $t$, $N_t$ with:", "N_{t}",
+         "the number of iterations for the token at index t"),
+        ("where $n_s$ is the number of modes, $\\phi_s$ its directional dependency, and",
+         "\\phi_{s}", "its directional dependency"),
     ],
 )  # fmt: skip
 def test_ways_of_defining(text: str, key: str, what: str) -> None:
@@ -217,10 +222,19 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "The deviation of a measurement from its mean, $\\epsilon_i = x_i - m$, is random.",
         "At the hour of peak demand, $\\mu_{s,t} = c_s$ holds.",
         "The energies are both zero, $K(t) = 1 + U(t)$, as shown.",
+        # a formula after a comma that opens a clause of its own: the noun ends the one before
+        "Normalizing by the rate of neutral mutations, $\\omega$ simply approximates to it.",
+        "On the other hand, $\\Pi$ stays close to zero.",
     ],
 )
 def test_uses_are_not_definitions(text: str) -> None:
     assert definitions(text) == {}
+
+
+def test_a_noun_before_a_comma_belongs_to_the_item_before_not_the_next_formula() -> None:
+    # drop_impact's supplement: p was "the velocity field"
+    found = definitions("Here $v$ is the velocity field, $p$ is pressure, and $D$ the strain.")
+    assert found == {"v": "the velocity field", "D": "the strain"}
 
 
 def test_a_copula_after_a_list_in_the_singular_is_said_of_its_last_formula() -> None:

@@ -175,7 +175,7 @@ def _apposition(before: str, after: str) -> Found:
     if m := re.match(r"\s*\((?P<np>(?:the|an?)\s[^()]*)\)", after, re.I):
         if (phrase := noun_phrase(m["np"])) and not vague(phrase):
             found.append(("apposition", phrase))
-    if m := re.match(r"\s*,?\s*(?:being\s+)?(?P<np>(?:the|a|an)\s+.*)", after, re.I | re.S):
+    if m := re.match(r"\s*,?\s*(?:being\s+)?(?P<np>(?:the|a|an|its)\s+.*)", after, re.I | re.S):
         cue = re.search(r"(?:^|\b(?:with|where|and|for|given|of)|[,;:(])\s*$", before.lower())
         clause = re.match(r"[^.;:,()]*?\b(?:is|are|was|were|has|have|had)\b", m["np"])
         if cue and not clause and (phrase := noun_phrase(m["np"])):
@@ -202,6 +202,8 @@ def _named_before(before: str, after: str) -> Found:
     """The words right before a formula: "the token embedding matrix $W^{(e)}$", or what it
     counts ("a batch of $n$ training samples", "exactly $k$ particles"), or a noun phrase set
     off by a comma ("the number of iterations …, $N_t$")."""
+    if _opens(before, after):
+        return []
     if (phrase := words_before(before)) and not _MEASURED.match(after):
         return [("noun", phrase)]
     if re.search(_COUNT_CUE, before.lower()) and (
@@ -214,6 +216,20 @@ def _named_before(before: str, after: str) -> Found:
     if phrase := apposition_before(before):
         return [("apposition", phrase)]
     return []
+
+
+def _opens(before: str, after: str) -> bool:
+    """A formula after a comma that opens the next clause ("by the rate of neutral mutations,
+    $\\omega$ simply approximates to"): the noun before the comma ends the clause before."""
+    if not before.rstrip().endswith(","):
+        return False
+    word = re.match(r"\s*(?:[,.;:()=]|$|([A-Za-z]+))", after)
+    return word is None or bool(word[1]) and word[1].lower() not in _GOES_ON
+
+
+# Words after a formula that carry on its noun phrase, not a new clause: "…, $N_t$ with:",
+# "…, $h_k$ for each child", "…, $x$ and $y$".
+_GOES_ON = PREPOSITIONS | {"and", "or", "that", "which", "whose", "where", "given", "defined"}
 
 
 # A formula that measures what follows it ("the infectiousness $s$ days after infection") is
