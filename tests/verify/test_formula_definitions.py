@@ -305,6 +305,24 @@ def test_a_definition_by_equiv_stays_in_force_before_a_later_mention() -> None:
     assert found is not None and found.phrase.formal and found.phrase.line == 1
 
 
+def test_a_display_after_where_defines_its_left_side() -> None:
+    # the thesis of bench/data/heldout4: "where \\begin{equation} k = … \\end{equation}"
+    text = (
+        "The height is\n\\begin{equation}\n  T = \\frac{\\cos\\phi}{k r},\n\\end{equation}\n"
+        "where\n\\begin{equation}\n  k = \\frac{\\sin\\alpha}{\\cos\\gamma},\n"
+        "  \\label{eq:k}\n\\end{equation}\nand the rest.\n\n"
+        "So\n\\begin{equation}\n  r = 2 T\n\\end{equation}\nholds.\n"
+    )
+    phrases = {p.symbol.key: p for p in find_definitions({"p.tex": text}) if p.how == "equation"}
+    assert phrases["k"].text == "k = (sin α)/(cos γ)"  # no label, no closing comma
+    assert phrases["k"].line == 6  # the display's first line
+    assert "r" not in phrases  # "So" leads into a statement, not a definition
+    at = text.index("T =")
+    after = (text.index("\\end{equation}"), len(text))
+    found = choose(symbol("k"), list(phrases.values()), "p.tex", at, at + 20, after)
+    assert found is not None and found.phrase.line == 6
+
+
 def test_a_definition_of_t_i_is_not_one_of_t_nor_of_x_l_one_of_x() -> None:
     text = "Here $T_i$ is the temperature of replica $i$, and $x$ is the position."
     phrases = find_definitions({"p.tex": text})

@@ -159,14 +159,15 @@ def _equations(file: _File, text: str) -> list[Phrase]:
                 Phrase(label, math_text(what), file.path, line, math.start, "brace",
                        written=f"{label.latex} = {what}")
             )  # fmt: skip
-        symbols, form = shapes(re.sub(r"\\label\{[^{}]*\}|&|\\nonumber|\\notag", " ", body))
+        written = re.sub(r"\\label\{[^{}]*\}|\\nonumber|\\notag", " ", body)
+        symbols, form = shapes(written.replace("&", " "))
         if not symbols or form not in ("definition", "equation"):
             continue
         if form == "definition":  # := or ≡: "f(x) = …" states, it does not define
             found.append(
                 Phrase(
                     symbols[0],
-                    math_text(body),
+                    math_text(written),
                     file.path,
                     math.line,
                     math.start,
@@ -179,6 +180,13 @@ def _equations(file: _File, text: str) -> list[Phrase]:
         while end > 0 and file.hidden[end - 1].isspace():
             end -= 1
         start = file.structure.paragraph(max(end - 1, 0))[0]
+        if form == "equation" and _DISPLAY_CUE.search(file.hidden[max(start, end - 40) : end]):
+            # "where \begin{equation} k = \sin\alpha/\cos\gamma \end{equation}": the
+            # display says what its left side is, for the formula it follows
+            found.append(
+                Phrase(symbols[0], math_text(written), file.path, math.line, math.start,
+                       "equation", written=body)
+            )  # fmt: skip
         subject = lead_in(file.hidden[start:end], file.macros)
         # a later row is named only by a plural ("the spectral flux of kinetic and potential
         # energy are defined as" two rows; "a weight matrix" is the first row's)
@@ -201,6 +209,7 @@ _REGION = re.compile(
 )
 _PLURAL = re.compile(r"\band\b|[^su]s$|\b(?:spectra|data|criteria|phenomena|maxima|minima)$")
 _CUE = re.compile(r"\b(?:where|with|for|let|given|and|set|define|defining|here)\s*,?\s*$", re.I)
+_DISPLAY_CUE = re.compile(r"\b(?:where|with|here|let|define|defining)\s*[,:]?\s*$", re.I)
 _JOIN = re.compile(r"[\s~]*(?:,|,?[\s~]*and|,?[\s~]*or)?[\s~]*")
 
 

@@ -185,8 +185,10 @@ def with_formulas(text: str, latex_of: Callable[[int], str]) -> str:
 
 
 def math_text(latex: str) -> str:
+    """A formula as text, without the sentence's punctuation that closes it ("c = εσ/k,")."""
     from galcli.verify.formula.rendering import to_unicode
 
+    latex = re.sub(r"(?:\s|(?<!\\)[,.;])+$", "", latex)
     try:
         return to_unicode(latex.strip())
     except Exception:  # noqa: BLE001 - a formula the renderer cannot read stays as written
