@@ -10,6 +10,7 @@ only sentence by sentence through the faithfulness check (tasks/formula_paraphra
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +34,7 @@ from galcli.verify.formula import (
 from galcli.verify.formula.choice import Found
 from galcli.verify.formula.reading import VOCABULARY, read_row
 from galcli.verify.formula.symbols import NamedSymbol, named_symbols
+from galcli.verify.formula.units import POWERS
 from galcli.verify.formula.vocabulary import MEANINGS
 
 __all__ = [
@@ -192,9 +194,18 @@ def describe(
 
 
 def _meaning(symbol: NamedSymbol) -> str | None:
-    if symbol.role not in ("constant", "function") or symbol.sub or symbol.sup:
+    """What a standard constant or function is; a function's power too: cos⁻¹ is "the inverse
+    of the cosine", sin² "the sine, squared", sinⁿ "the sine, to the power n"."""
+    if symbol.role not in ("constant", "function") or symbol.sub:
         return None
-    return MEANINGS.get(symbol.base)
+    meaning = MEANINGS.get(symbol.base)
+    if not symbol.sup or meaning is None:
+        return meaning
+    if symbol.role == "function" and symbol.sup == "-1":
+        return f"the inverse of {meaning}"
+    if symbol.role == "function" and re.fullmatch(r"\d|[a-z]", symbol.sup):
+        return f"{meaning}, " + POWERS.get(symbol.sup, f"to the power {symbol.sup}")
+    return None
 
 
 def grounded_text(result: Explanation) -> str:

@@ -584,6 +584,11 @@ def test_a_for_all_condition_is_read_as_one_not_as_factors(cli) -> None:
         # an inverse function and a root of several terms (the thesis of bench/data/heldout4)
         ("\\xi \\sim \\cosh^{-1}(2/T) - \\sqrt{4 - T^2} + \\sin^{-1} x + A^{-1}",
          "ξ ∼ cosh⁻¹(2/T), minus the square root of (4, minus T squared), plus sin⁻¹ x, plus A"),
+        # a power of a function is applied as the function is (the thesis of heldout4 read
+        # "sin squared times ϕ"), and its meaning says the power
+        ("T = \\sin^2 \\phi + \\cos^{-1} x + \\log^n y",
+         "T equals sin² ϕ, plus cos⁻¹ x, plus logⁿ y. Here sin² is the sine, squared; cos⁻¹ is "
+         "the inverse of the cosine; logⁿ is the logarithm, to the power n."),
     ],
 )  # fmt: skip
 def test_products_and_old_fonts_are_read_as_written(cli, latex: str, reading: str) -> None:

@@ -185,6 +185,9 @@ def _wrap(text: str) -> str:
     return f"({text})" if ", " in text else text
 
 
+_POWER = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ]+$")  # cos⁻¹, sin², sinⁿ
+
+
 def _join(parts: list[str | None]) -> str:
     """Factors joined by "times"; a parenthesis right after a function is its argument, unless
     a product sign stands between them (`∇ × (b c)`, None in `parts`)."""
@@ -216,8 +219,8 @@ def _join(parts: list[str | None]) -> str:
             joined[-1] = f"{joined[-1]} {part}"  # the divergence of 𝐄
         elif joined and part.startswith("(") and not joined[-1].endswith(")") and not explicit:
             joined[-1] = f"{joined[-1]}{part}"  # f(x), p(wₜ | …): applied, written as is
-        elif joined and joined[-1].split()[-1].removesuffix("⁻¹") in FUNCTIONS and not explicit:
-            joined[-1] = f"{joined[-1]} {part}"  # ln ℒ, sin θ: applied without parentheses
+        elif joined and _POWER.sub("", joined[-1].split()[-1]) in FUNCTIONS and not explicit:
+            joined[-1] = f"{joined[-1]} {part}"  # ln ℒ, sin² θ: applied without parentheses
         elif joined:
             joined.append(f"times {part}")
         else:

@@ -120,12 +120,13 @@ def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[Unit]:
                 last.scripts[text] = inner
             elif (
                 text == "^"
-                and inner == "-1"
+                and re.fullmatch(r"-1|\d|[a-z]", inner)
                 and last is not None
                 and last.kind == "text"
                 and last.source.strip().lstrip("\\") in FUNCTIONS
-            ):  # cosh⁻¹ is the inverse function, not 1/cosh: kept as written, applied as cosh is
-                last.source = f"{last.source.strip()}^{{-1}}"
+            ):  # cosh⁻¹ is the inverse function, not 1/cosh, and sin² x the square of sin x:
+                # kept as written, applied as cosh and sin are
+                last.source = f"{last.source.strip()}^{{{inner}}}"
                 last.text = to_unicode(last.source)
             elif text == "^" and inner in POWERS and last is not None:
                 units.append(Unit("power", POWERS[inner]))
