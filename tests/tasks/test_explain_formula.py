@@ -589,6 +589,10 @@ def test_a_for_all_condition_is_read_as_one_not_as_factors(cli) -> None:
         ("T = \\sin^2 \\phi + \\cos^{-1} x + \\log^n y",
          "T equals sin² ϕ, plus cos⁻¹ x, plus logⁿ y. Here sin² is the sine, squared; cos⁻¹ is "
          "the inverse of the cosine; logⁿ is the logarithm, to the power n."),
+        # ∇ before a factor is its gradient, ∇² its Laplacian; a bold ∇ in a bold style is
+        # the operator, no symbol (the thesis of heldout4: "𝐧 times ∇ times T")
+        ("\\mathbf{n} \\boldsymbol{\\cdot} \\boldsymbol{\\mathbf{\\nabla}} T = \\nabla^2 u",
+         "𝐧 times the gradient of T equals the Laplacian of u."),
     ],
 )  # fmt: skip
 def test_products_and_old_fonts_are_read_as_written(cli, latex: str, reading: str) -> None:

@@ -77,7 +77,10 @@ def plain_math(latex: str) -> str:
     blanked, the commands of `_RENAMED` (`\\nicefrac`) written as the known ones (`\\frac`),
     and an operator in bold as the operator."""
     latex = _SPACING.sub(lambda match: " " * len(match.group(0)), latex)
-    latex = _STYLED_OPERATOR.sub(_unstyled, latex)
+    for _ in range(3):  # \boldsymbol{\mathbf{\nabla}}: a style in a style
+        latex, styled = _STYLED_OPERATOR.subn(_unstyled, latex)
+        if not styled:
+            break
     return _RENAMING.sub(lambda match: _RENAMED[match[1]].ljust(len(match.group(0))), latex)
 
 

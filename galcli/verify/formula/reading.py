@@ -107,7 +107,7 @@ def _terms(units: list[Unit]) -> str:
     return ", ".join(words)
 
 
-# ∇ with a product: what it does to the factor after it
+# ∇ with a product: what it does to the factor after it (without one: its gradient)
 _NABLA = {"cdot": "the divergence of", "times": "the curl of"}
 
 
@@ -145,6 +145,9 @@ def _factors(units: list[Unit]) -> str:
             inner = _terms(unit.parts[0])
             if inner:
                 parts.append(_wrap(inner))
+        elif unit.kind == "text" and parts and parts[-1] in ("∇", "∇ squared"):
+            what = "the gradient" if parts[-1] == "∇" else "the Laplacian"
+            parts[-1] = f"{what} of {unit.text}"  # ∇T, ∇²u
         elif unit.kind == "text":
             parts.append(unit.text)
         elif unit.kind == "prose":
