@@ -571,6 +571,10 @@ def test_an_index_shifted_by_another_index_is_the_same_symbol() -> None:
          None),  # bench/data/heldout4
         ("where $Q$ is a parameter shared between terms and the frequencies are given by",
          "the frequencies"),  # two clauses (the celerite paper of bench/data/heldout3)
+        # what a sentence estimates by the display (the thesis of bench/data/heldout2)
+        ("Then we can estimate the partition function of $p$ by", "the partition function of p"),
+        ("and then estimating the partition function by", "the partition function"),
+        ("We estimate it by", None),
     ],
 )  # fmt: skip
 def test_a_sentence_that_leads_into_a_display_defines_its_left_side(

@@ -52,6 +52,12 @@ _WRITE_AS = re.compile(
     _WE + r"write\s+(?:this|it|them|these)\s+as\s+(?P<np>(?:the|an?)\s[^.:;,]{3,100}?)\s*:?\s*$",
     re.I,
 )
+# "we can estimate the partition function of $p$ by", "and then computing the mean as"
+_ESTIMATE_BY = re.compile(
+    r"\b(?:estimat|comput|calculat|approximat|evaluat)(?:e|es|ing)\s+"
+    r"(?P<np>(?:the|an?)\s[^.:;,]{3,100}?)\s+(?:by|as|via)\s*:?\s*$",
+    re.I,
+)
 # "We define the following pre-conditioned variables"
 _DEFINE_FOLLOWING = re.compile(
     _WE + r"(?:define|introduce)\s+the\s+following\s+(?P<np>[^.:;,]{3,100}?)\s*:?\s*$", re.I
@@ -70,6 +76,7 @@ def lead_in(prose: str, macros: dict[str, Definition] | None = None) -> str:
         or _LEAD_IN.search(_WHERE.sub("", text))
         or _DEFINE_AS.search(text)
         or _WRITE_AS.search(text)
+        or _ESTIMATE_BY.search(text)
     )
     if lead is None and (lead := _DEFINE_FOLLOWING.search(text)) is not None:
         subject = _lead_subject("the " + lead["np"])  # "we define the following variables"
