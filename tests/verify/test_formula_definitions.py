@@ -355,8 +355,10 @@ def test_the_nearest_definition_before_the_equation_wins_then_the_paragraph_afte
 
 def test_a_definition_pages_before_the_formula_is_no_longer_in_force() -> None:
     filler = "Some words of prose that define nothing at all. " * 20 + "\n\n"  # 1,000 chars
-    head = ("Here $x$ is the position. Now $\\theta$ is the angle. We use the matrix $W^{(e)}$, "
-            "the size $n$ and the embedding weight matrix $V$.\n\n")  # fmt: skip
+    head = (
+        "First $x$ is the start. Here $x$ is the position. Now $\\theta$ is the angle. "
+        "We use the matrix $W^{(e)}$, the size $n$ and the embedding weight matrix $V$.\n\n"
+    )
     # (pages of filler, x found, W^{(e)} found): a definition is trusted about two pages back
     # (verify/formula/choice.py: NEAR), a noun of two words a little over a page (FAR_NOUN)
     for pages, x_found, w_found in [(1, True, True), (5, True, True), (7, True, False),
@@ -376,6 +378,22 @@ def test_a_definition_pages_before_the_formula_is_no_longer_in_force() -> None:
         assert (v is not None) is (pages < 9), pages
         theta = found["\\theta"]  # said to be something: found anywhere in the document
         assert theta is not None and theta.phrase.text == "the angle", pages
+
+
+def test_a_single_letter_the_file_defines_once_keeps_that_definition_to_its_end() -> None:
+    # the toy model of bench/data/heldout6: "$c$ is the phase velocity …" on line 131 is what
+    # c is on lines 191, 219 and 269 (more than two pages on)
+    filler = "Some words of prose that define nothing at all. " * 20 + "\n\n"  # 1,000 chars
+    head = "Here $c$ is the phase velocity, the size $n$ is set and $t$ is the time.\n\n"
+    for once, found_c in [("", True), ("Then $c$ is the speed.\n\n", False)]:
+        text = head + once + filler * 12 + "EQUATION"
+        at = text.index("EQUATION")
+        phrases = find_definitions({"p.tex": text, "q.tex": "EQUATION"})
+        c = choose(symbol("c"), phrases, "p.tex", at, at + 8, None, ["p.tex"])
+        assert (c is not None and c.phrase.text == "the phase velocity") is found_c, once
+        # only what says what it is, and only in its own file
+        assert choose(symbol("n"), phrases, "p.tex", at, at + 8, None, ["p.tex"]) is None
+        assert choose(symbol("t"), phrases, "q.tex", 0, 8, None, ["p.tex", "q.tex"]) is None
 
 
 def test_a_single_letter_is_not_taken_from_another_file_but_a_distinctive_symbol_is() -> None:
