@@ -148,6 +148,11 @@ def definitions(text: str) -> dict[str, str]:
          "the divergence"),
         ("the uncertainty in a measurement of density, $\\rho=m/V$, from volumes", "\\rho",
          "density"),
+        # the first and the last item of a list of names (drop_impact's supplement)
+        ("by its material properties (density $\\rho$, kinematic viscosity $\\nu$, and surface "
+         "tension $\\gamma$).", "\\rho", "density"),
+        ("by its material properties (density $\\rho$, kinematic viscosity $\\nu$, and surface "
+         "tension $\\gamma$).", "\\gamma", "surface tension"),
         # a formula after a comma that carries on the noun phrase before it
         ("and the number of iterations for the token at index $t$, $N_t$ with:", "N_{t}",
          "the number of iterations for the token at index t"),
@@ -225,6 +230,10 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         # a formula after a comma that opens a clause of its own: the noun ends the one before
         "Normalizing by the rate of neutral mutations, $\\omega$ simply approximates to it.",
         "On the other hand, $\\Pi$ stays close to zero.",
+        # no noun before a formula in parentheses or after ", and": a verb, a conjunction
+        "It holds (since $A$ is finite) for all.",
+        "We fix $x$, and use $p$ for the rest.",
+        "It is unclear whether $F$ holds.",
     ],
 )
 def test_uses_are_not_definitions(text: str) -> None:

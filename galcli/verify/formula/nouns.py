@@ -77,6 +77,15 @@ def words_before(before: str, through_of: bool = False) -> str:
         lowered = word.lower()
         if phrase and lowered in ("and", ",") and position and words[position - 1] in (MATH, ")"):
             break  # the next item of a list: "density $\rho$ and kinematic viscosity $\nu$"
+        if (
+            phrase
+            and lowered == "and"
+            and words[position - 2 : position] in ([MATH, ","], [")", ","])
+            and all(map(_plain_noun, phrase))
+        ):
+            break  # its last item: "…, dynamic viscosity $\mu$, and surface tension $\gamma$"
+        if phrase and word == "(" and len(phrase) <= 2 and all(map(_plain_noun, phrase)):
+            break  # its first item, in parentheses: "material properties (density $\rho$, …"
         if lowered == "that":
             return ""  # a clause, mostly: "a path that connects $A$", "that decreasing $x$"
         if lowered in ("and", "or") and phrase and position and _describes(words[position - 1]):
@@ -132,6 +141,16 @@ def words_before(before: str, through_of: bool = False) -> str:
     if _not_a_noun(phrase):
         return ""
     return " ".join(phrase)
+
+
+def _plain_noun(word: str) -> bool:
+    """A word of a bare noun phrase: lower-case, no verb, no clause word ("density",
+    "kinematic", "surface"; not "use", "define", "having")."""
+    return (
+        re.fullmatch(r"[a-z][a-z-]*", word) is not None
+        and word not in VERBS | CLAUSE_START | NOT_NOUNS | ACTS_ON
+        and not word.endswith("ing")
+    )
 
 
 def _describes(word: str) -> bool:
