@@ -42,9 +42,10 @@ class NamedSymbol:
 
     @property
     def key(self) -> str:
-        """Equal for two ways of writing one symbol."""
+        """Equal for two ways of writing one symbol: a script upright or not is one label
+        (`N_\\mathrm{e}` and `N_e`, `T_\\text{eff}` and `T_{eff}`)."""
         sup = None if self.sup is None or _OPERATION_SCRIPT.match(self.sup) else self.sup
-        return _key(self.base, self.sub, sup)
+        return _key(self.base, _italic(self.sub), _italic(sup))
 
     @property
     def written_key(self) -> str:
@@ -101,6 +102,13 @@ def _shape(script: str | None) -> str | None:
 _OFFSET = re.compile(r"(?<=[A-Za-z])(?:[+-][A-Za-z0-9]+)+$")  # t-s → t, n+1 → n, i-j → i
 
 
+def _italic(script: str | None) -> str | None:
+    return None if script is None else _UPRIGHT.sub(r"\1", script)
+
+
+_UPRIGHT = re.compile(r"\\mathrm\{([^{}]*)\}")
+
+
 def _key(base: str, sub: str | None, sup: str | None) -> str:
     return base + (f"_{{{sub}}}" if sub is not None else "") + (f"^{{{sup}}}" if sup else "")
 
@@ -109,10 +117,21 @@ def normalise(latex: str) -> str:
     """LaTeX without white space (nor TeX's spacing: `\\,`), styles that draw alike made one
     (`\\textbf` is `\\mathbf`), and no braces around a one-token script: `h^{n}_{ t }` →
     `h^n_t`."""
-    text = re.sub(r"\s+|\\[,;:!]", "", latex)  # thin spaces too: x_{n,2\,j}
+    text = _OLD_FONT.sub(_font, latex)  # {\rm e} is \mathrm{e}, not \rme
+    text = re.sub(r"\s+|\\[,;:!]", "", text)  # thin spaces too: x_{n,2\,j}
     text = re.sub(r"\\(text|textbf|bm|boldsymbol|pmb|textrm|mbox|operatorname|textit|textsf"
                   r"|texttt)(?![A-Za-z])", _style, text)  # fmt: skip
     return re.sub(r"([_^])\{(\\?[A-Za-z]+|\\[^A-Za-z]|[^{}\\])\}", r"\1\2", text)
+
+
+_OLD_FONT = re.compile(
+    r"\{\s*\\(rm|bf|it|sf|tt)\s+([^{}]*?)\s*\}|^\s*\\(rm|bf|it|sf|tt)\s+([^{}]*?)\s*$"
+)
+
+
+def _font(match: re.Match[str]) -> str:
+    font, text = (match[1], match[2]) if match[1] else (match[3], match[4])
+    return f"\\math{font}{{{text}}}"
 
 
 def _style(match: re.Match[str]) -> str:
