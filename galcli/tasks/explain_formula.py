@@ -64,9 +64,12 @@ class SymbolEntry:
 
     @property
     def said_of(self) -> str | None:
-        """What the definition speaks of when it is not the symbol as written (Unicode)."""
+        """What the definition speaks of when it is not the symbol as written (Unicode); not
+        for a definition that is a formula, which shows it ("mᵢ(S) = ∑ mᵢᵥ" for m₂)."""
         found = self.definition
-        return to_unicode(found.said_of) if found and found.match != "exact" else None
+        if found is None or found.match == "exact" or found.phrase.how in ("equation", "type"):
+            return None
+        return to_unicode(found.said_of)
 
     def to_dict(self) -> dict[str, Any]:
         return {

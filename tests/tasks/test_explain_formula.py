@@ -593,6 +593,12 @@ def test_a_for_all_condition_is_read_as_one_not_as_factors(cli) -> None:
         # the operator, no symbol (the thesis of heldout4: "𝐧 times ∇ times T")
         ("\\mathbf{n} \\boldsymbol{\\cdot} \\boldsymbol{\\mathbf{\\nabla}} T = \\nabla^2 u",
          "𝐧 times the gradient of T equals the Laplacian of u."),
+        # an integrand's differential as written; a relation inside parentheses is an argument's
+        # (drop_impact: "K(t equals 0 times ), which equals …"); a set's scripts (lombscargle)
+        ("\\int_0^1 f(x)\\,\\mathrm{d}x + \\int g \\, dk_x = K(t = 0)",
+         "The integral from 0 to 1 of f(x) dx, plus the integral of g dkₓ equals K(t=0)."),
+        ("K_{\\text{cm}}(t = 0) = S(t = \\tau_s)", "K_(cm)(t=0) equals S(t=τₛ)."),
+        ("y = \\{ f_0 t \\}", "y equals {f₀ t}."),
     ],
 )  # fmt: skip
 def test_products_and_old_fonts_are_read_as_written(cli, latex: str, reading: str) -> None:
@@ -610,3 +616,16 @@ def test_a_row_that_goes_on_from_the_one_before_reads_from_its_relation(
     )
     doc = cli("explain-formula", "--file", str(tmp_path / "p.tex"), "--line", "3", "--json")
     assert doc.json()["explanation"].startswith("equals S₀ times ω₀ times τ."), doc.stdout
+
+
+def test_a_definition_by_a_formula_at_another_index_is_not_said_twice(cli, tmp_path: Path) -> None:
+    # the thesis of bench/data/heldout2: "m₂ is given by mᵢ(S) = ∑ mᵢᵥ (said of mᵢ(S) = …)"
+    (tmp_path / "p.tex").write_text(
+        "Here $m_i(S) = \\sum_{v \\in S} m_{iv}$ for each $i$.\n\n"
+        "\\begin{equation}\n m_2(S) = 0\n\\end{equation}\n",
+        encoding="utf-8",
+    )
+    doc = cli("explain-formula", "--file", str(tmp_path / "p.tex"), "--line", "4", "--json")
+    explanation = doc.json()["explanation"]
+    assert "m₂ is given by mᵢ(S) = ∑_(v ∈ S) mᵢᵥ (" in explanation, explanation
+    assert "said of" not in explanation

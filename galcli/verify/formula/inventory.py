@@ -9,7 +9,13 @@ from typing import Any
 
 from galcli.verify.formula.parse import children
 from galcli.verify.formula.rendering import to_unicode
-from galcli.verify.formula.rows import outside_groups, split_cells, split_rows, unwrap
+from galcli.verify.formula.rows import (
+    outside_groups,
+    outside_parentheses,
+    split_cells,
+    split_rows,
+    unwrap,
+)
 from galcli.verify.formula.source import formula_error
 from galcli.verify.formula.vocabulary import (
     CONSTANTS,
@@ -277,7 +283,7 @@ _RELATIONS = sorted(
 def _row(text: str) -> Row:
     # `&` at the top level only marks where rows align; inside a matrix or cases it stays.
     row = " ".join(" ".join(split_cells(text)).split())
-    outside = outside_groups(row)
+    outside = outside_parentheses(outside_groups(row))
     for index, char in enumerate(outside):
         if char == " " and row[index] != " " or char in "{}":
             continue  # inside a group or an environment

@@ -122,7 +122,10 @@ def _factors(units: list[Unit]) -> str:
                 parts.append(None)
             continue
         if unit.kind == "big":
-            rest = _factors(units[position + 1 :])
+            integrand = units[position + 1 :]
+            if unit.text in _INTEGRALS:
+                integrand = _differentials(integrand)
+            rest = _factors(integrand)
             phrase = f"{BIG[unit.text]}{_range(unit.text, unit.scripts)}"
             parts.append(f"{phrase} of {rest}" if rest else phrase)
             break
@@ -156,6 +159,21 @@ def _factors(units: list[Unit]) -> str:
 
 
 PROSE = "\0"  # marks words of the formula's own ("if", ","), joined without "times"
+
+_INTEGRALS = frozenset({"int", "iint", "iiint", "oint"})
+
+
+def _differentials(units: list[Unit]) -> list[Unit]:
+    """An integrand with its differentials as written: "f(x) dx", not "f(x) times d times x"
+    (d, \\mathrm{d} or \\text{d} before a symbol)."""
+    merged: list[Unit] = []
+    for unit in units:
+        last = merged[-1] if merged else None
+        if unit.kind == "text" and last is not None and last.kind == "text" and last.text == "d":
+            merged[-1] = Unit("prose", f"d{unit.text}")
+        else:
+            merged.append(unit)
+    return merged
 
 
 _ORDERS = {"squared": "second ", "cubed": "third "}

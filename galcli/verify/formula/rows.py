@@ -57,6 +57,19 @@ def outside_groups(latex: str) -> str:
     return "".join(blank)
 
 
+def outside_parentheses(latex: str) -> str:
+    """`latex` with what stands between matching parentheses blanked (same length): the
+    relation of `K(t = 0) = S` is the second `=`. An unmatched one (`[0, 1)`) blanks nothing."""
+    blank, opened = list(latex), []
+    for index, char in enumerate(latex):
+        if char == "(":
+            opened.append(index)
+        elif char == ")" and opened:
+            start = opened.pop()
+            blank[start + 1 : index] = " " * (index - start - 1)
+    return "".join(blank)
+
+
 def split_rows(body: str) -> list[tuple[int, str]]:
     """(offset, text) of the top-level rows of `body`; rows with nothing but labels or tags
     are dropped."""

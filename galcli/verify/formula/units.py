@@ -146,6 +146,7 @@ def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[Unit]:
         elif name == "{" and (close := _closing(tokens, index - 1)) > index - 1:
             # a set, \\{x \\in \\mathbb{Z} : x \\leq n\\}: shown as written
             source = " ".join(t for t, _ in tokens[index - 1 : close + 1])
+            source = re.sub(r"\s*([_^])\s*", r"\1", source)  # f_0, not f _ 0
             written = re.sub(r"([{(])\s+|\s+([})])", r"\1\2", " ".join(to_unicode(source).split()))
             units.append(Unit("text", written, source=source))
             index = close + 1
