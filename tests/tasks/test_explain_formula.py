@@ -477,7 +477,7 @@ def test_the_example_paper_z_score_is_read_with_its_definitions(cli) -> None:
     assert defined["\\gamma"]["text"] == "the green share of the vocabulary"
     assert defined["z"] is None and "s" not in defined
     assert doc["explanation"].startswith(
-        "z equals (|s|_G, minus γ times T) divided by the square root of T times γ(1-γ)."
+        "z equals (|s|_G, minus γ times T) divided by (the square root of (T times γ(1-γ)))."
     )
     text = cli("explain-formula", "|x| + \\|v - w\\|").stdout
     assert "The absolute value of x, plus the norm of (v, minus w)." in text
@@ -560,7 +560,8 @@ def test_a_for_all_condition_is_read_as_one_not_as_factors(cli) -> None:
         ("y = \\begin{pmatrix} y_1, & \\cdots, & y_N \\end{pmatrix}^T",
          "y equals (y₁, ⋯, y_N) transposed."),
         ("q = \\left(\\begin{matrix} m+p \\\\ p \\end{matrix}\\right) = \\frac{(m+p)!}{m!p!}",
-         "q equals ( [m+p; p] ), which equals (m+p) factorial divided by m factorial times p"),
+         "q equals ( [m+p; p] ), which equals (m+p) factorial divided by (m factorial times p "
+         "factorial)."),
         # a braced symbol with a script, an upright T, empty cells, an ellipsis, a full stop
         # between two equations (celerite, the toy model, the acoustics thesis, Simoulin's)
         ("\\ln L = -\\frac{1}{2} {\\boldsymbol{r}}_\\theta^\\mathrm{T} K^{-1} {\\bm{r}}_\\theta",
@@ -577,7 +578,7 @@ def test_a_for_all_condition_is_read_as_one_not_as_factors(cli) -> None:
         ("y = f \\circ g + A \\otimes B", "y equals f ∘ g, plus A ⊗ B."),
         # siunitx: a quantity is one factor, its unit no symbol (the cosmic-ray thesis)
         ("R = \\SI{108}{\\kilo\\parsec} \\frac{E_{\\si{\\exa\\eV}}}{Z B_{\\si{\\nano\\tesla}}}",
-         "R equals 108 kpc times E_(EeV) divided by Z times B_(nT)."),
+         "R equals 108 kpc times E_(EeV) divided by (Z times B_(nT))."),
         # functions a paper writes with its own macros (\atan in the SymPy paper)
         ("y = \\atan(x) + \\cot z + \\sgn(w)", "y equals atan(x), plus cot z, plus sgn(w). Here "
          "atan is the inverse tangent; cot is the cotangent; sgn is the sign function."),
@@ -599,6 +600,17 @@ def test_a_for_all_condition_is_read_as_one_not_as_factors(cli) -> None:
          "The integral from 0 to 1 of f(x) dx, plus the integral of g dkₓ equals K(t=0)."),
         ("K_{\\text{cm}}(t = 0) = S(t = \\tau_s)", "K_(cm)(t=0) equals S(t=τₛ)."),
         ("y = \\{ f_0 t \\}", "y equals {f₀ t}."),
+        # a double integral, a derivative after an empty operator (the thesis of heldout4's
+        # \\td), a product it divides by or takes the root of in parentheses
+        ("D = \\frac{1}{4\\pi^2} \\iint S \\, dk_x dk_z + h \\frac{\\mathop{}\\!\\mathrm{d} v}"
+         "{\\mathop{}\\!\\mathrm{d} s} + \\sqrt{2 \\pi}",
+         "D equals 1 divided by (4 times π squared) times the double integral of S dkₓ dk_z, plus "
+         "h times the derivative of v with respect to s, plus the square root of (2 times π)."),
+        # relations inside brackets and conditions are the formula's own (gotovos, multidata)
+        ("P = \\mathbb{P}[X_{t+1} = R \\mid X_t = S] + [\\![ i \\notin X ]\\!]",
+         "P equals ℙ[Xₜ₊₁=R| Xₜ=S], plus [[i∉ X]]."),
+        ("X_0 | \\theta \\sim p(x_0 | \\theta)", "X₀ | θ ∼ p(x₀|θ)."),
+        ("y = \\forall S \\in R, f(S)", "y equals for all S ∈ R, f(S)."),
     ],
 )  # fmt: skip
 def test_products_and_old_fonts_are_read_as_written(cli, latex: str, reading: str) -> None:

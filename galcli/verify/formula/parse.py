@@ -45,7 +45,8 @@ _SPACING = re.compile(
     r"|nobreak|hfill|hfil|displaybreak|theequation|global)(?![A-Za-z])"
     # numbering and cross-references: "\addtocounter{equation}{1}\tag{\theequation}"
     r"|(?:addtocounter|setcounter)\s*\{[^{}]*\}\s*\{[^{}]*\}"
-    r"|(?:stepcounter|refstepcounter|eqref|ref|label|tag\*?)\s*\{(?:[^{}]|\{[^{}]*\})*\})"
+    r"|(?:stepcounter|refstepcounter|eqref|ref|label|tag\*?)\s*\{(?:[^{}]|\{[^{}]*\})*\}"
+    r"|mathop\s*\{\s*\}\s*(?:\\!)?)"  # an empty operator: the spacing before a "d" in dx
     # a label handed to a document's macro: "\savecontent{h = …}{eq:half-plane-height}"
     r"|\{\s*[A-Za-z][\w@]+\s*:[A-Za-z][\w.:@-]{2,}\s*\}"
 )

@@ -136,9 +136,11 @@ def _factors(units: list[Unit]) -> str:
                 parts.append(None)  # c (a/b): a product, not c applied to a fraction
             top, bottom = (_terms(part) or "?" for part in unit.parts)
             short = len(top) <= 3 and len(bottom) <= 3
-            parts.append(f"{top}/{bottom}" if short else f"{_wrap(top)} divided by {_wrap(bottom)}")
+            parts.append(
+                f"{top}/{bottom}" if short else f"{_wrap(top)} divided by {_divisor(bottom)}"
+            )
         elif unit.kind == "sqrt":
-            parts.append(f"the square root of {_wrap(_terms(unit.parts[0]))}")
+            parts.append(f"the square root of {_divisor(_terms(unit.parts[0]))}")
         elif unit.kind in ("abs", "norm"):
             what = "the absolute value" if unit.kind == "abs" else "the norm"
             parts.append(f"{what} of {_wrap(_terms(unit.parts[0]))}")
@@ -206,6 +208,12 @@ def _wrap(text: str) -> str:
     return f"({text})" if ", " in text else text
 
 
+def _divisor(text: str) -> str:
+    """What a fraction divides by or a root is of, in parentheses when it is a product too:
+    "1 divided by (4 times π squared)", "the square root of (2 times π)"."""
+    return f"({text})" if ", " in text or " times " in text else text
+
+
 _POWER = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ]+$")  # cos⁻¹, sin², sinⁿ
 
 
@@ -254,7 +262,7 @@ def _range(name: str, scripts: dict[str, str]) -> str:
     below, above = scripts.get("_"), scripts.get("^")
     if below is None and above is None:
         return ""
-    if name in ("int", "oint"):
+    if name in _INTEGRALS:
         ends = [
             f"from {to_unicode(below)}" if below else "",
             f"to {to_unicode(above)}" if above else "",

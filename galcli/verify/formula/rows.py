@@ -58,14 +58,15 @@ def outside_groups(latex: str) -> str:
 
 
 def outside_parentheses(latex: str) -> str:
-    """`latex` with what stands between matching parentheses blanked (same length): the
-    relation of `K(t = 0) = S` is the second `=`. An unmatched one (`[0, 1)`) blanks nothing."""
+    """`latex` with what stands between matching parentheses or brackets blanked (same
+    length): the relation of `K(t = 0) = S` is the second `=`, `\\mathbb{P}[X = R]` has none.
+    An unmatched one (`[0, 1)`) blanks nothing."""
     blank, opened = list(latex), []
     for index, char in enumerate(latex):
-        if char == "(":
-            opened.append(index)
-        elif char == ")" and opened:
-            start = opened.pop()
+        if char in "([":
+            opened.append((char, index))
+        elif char in ")]" and opened and opened[-1][0] == "(["[")]".index(char)]:
+            start = opened.pop()[1]
             blank[start + 1 : index] = " " * (index - start - 1)
     return "".join(blank)
 

@@ -13,7 +13,7 @@ from galcli.verify.formula.atoms import is_prose
 from galcli.verify.formula.parse import children
 from galcli.verify.formula.rendering import to_unicode
 from galcli.verify.formula.symbols import simple_script as _simple
-from galcli.verify.formula.vocabulary import DIFFERENCE, DIMENSIONLESS, FUNCTIONS
+from galcli.verify.formula.vocabulary import DIFFERENCE, DIMENSIONLESS, FUNCTIONS, RELATIONS
 
 BIG = {
     "sum": "the sum",
@@ -22,6 +22,8 @@ BIG = {
     "bigcap": "the intersection",
     "int": "the integral",
     "oint": "the contour integral",
+    "iint": "the double integral",
+    "iiint": "the triple integral",
     "max": "the maximum",
     "min": "the minimum",
     "sup": "the supremum",
@@ -200,6 +202,12 @@ def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[Unit]:
             units.append(
                 Unit("prose", to_unicode(text).strip() if node else _ELLIPSIS.get(text, text))
             )
+        elif (node is None and text in ("=", "<", ">", "|")) or (
+            isinstance(node, LatexMacroNode) and name in RELATIONS
+        ):  # a relation inside a bracket or a condition: "⟦i ∉ Xₜ⟧", "𝐗₀ | θ", as written
+            units.append(Unit("prose", to_unicode(text).strip()))
+        elif name == "forall":
+            units.append(Unit("prose", "for all"))
         elif isinstance(node, LatexMacroNode) and name in BIG:
             units.append(Unit("big", name))
         elif isinstance(node, LatexMacroNode) and name in ("frac", "dfrac", "tfrac"):
