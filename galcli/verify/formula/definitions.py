@@ -27,6 +27,7 @@ from galcli.latex.scan import LineIndex
 from galcli.latex.sentences import sentence_at
 from galcli.latex.structure import Structure, blank
 from galcli.latex.texlex import Definition, mask
+from galcli.latex.texlex import group as braced
 from galcli.verify.formula.accents import accent_phrases
 from galcli.verify.formula.lead_in import lead_in, lead_out
 from galcli.verify.formula.macros import expand_macros
@@ -123,13 +124,39 @@ def find_definitions(
         phrases += _glossary(path, masked)
         displays = [m.span() for m in DISPLAY.finditer(masked)]
         hidden = blank(masked, spans.get(path, []) + displays)
-        read = _File(path, text, hidden, LineIndex(text), Structure(hidden), macros or {})
+        hidden, notes = _footnotes_apart(hidden)
+        lines = LineIndex(text)
+        read = _File(path, text, hidden, lines, Structure(hidden), macros or {})
         phrases += _in_prose(read) + _equations(read, text)
+        if notes is not None:  # what the footnotes say, each sentence of one on its own
+            phrases += _in_prose(_File(path, text, notes, lines, Structure(notes), macros or {}))
         phrases += [
             Phrase(accent, what, path, read.lines(offset)[0], offset, "accent")
             for offset, accent, what in accent_phrases(hidden)
         ]
     return phrases
+
+
+_FOOTNOTE = re.compile(r"\\footnote(?:text)?\s*(?:\[[^\]]*\])?\s*(?=\{)")
+
+
+def _footnotes_apart(hidden: str) -> tuple[str, str | None]:
+    """The prose without its footnotes, and the footnotes without the prose (each the same
+    length as `hidden`; None when there are none): "$Z$ is the value of the statistic\\footnote{…},
+    and $n_e$ is …" is one sentence, and the footnote's own sentences define too."""
+    spans = []
+    for match in _FOOTNOTE.finditer(hidden):
+        if (inside := braced(hidden, match.end(), "{", "}")) is not None:
+            spans.append((match.start(), inside[0], inside[1]))
+    if not spans:
+        return hidden, None
+    notes = re.sub(r"[^\n]", " ", hidden)
+    pieces = [notes[: len(hidden)]]
+    outside = list(hidden)
+    for start, inner, end in spans:
+        outside[start : end + 1] = re.sub(r"[^\n]", " ", hidden[start : end + 1])
+        pieces[0] = pieces[0][:inner] + hidden[inner:end] + pieces[0][end:]
+    return "".join(outside), pieces[0]
 
 
 def _equations(file: _File, text: str) -> list[Phrase]:

@@ -8,6 +8,7 @@ Plain word lists and regular expressions: deterministic, and fast on a thesis.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from galcli.verify.formula.nouns import (
     apposition_before,
@@ -38,6 +39,7 @@ def clean(prose: str) -> str:
     prose = re.sub(
         r"\\(?:emph|textit|textbf|textsc|textsl|textrm|textsf|mathrm|text)\{", "{", prose
     )
+    prose = _ACCENT.sub(_accented, prose)  # Lam\\'e is Lamé
     prose = re.sub(r"\\[A-Za-z@]+\*?", " ", prose).replace("~", " ")
     prose = prose.replace("{", "").replace("}", "").replace("\\", " ")
     # white space folded, one space kept at either end: "the $i$th" stays "the ith"
@@ -47,6 +49,15 @@ def clean(prose: str) -> str:
         + inner
         + (" " if prose[-1:].isspace() and inner else "")
     )
+
+
+_ACCENT = re.compile(r"\\(['`^\"~=.])\s*(?:\{([A-Za-z])\}|([A-Za-z]))")
+_COMBINING = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303",
+              "=": "\u0304", ".": "\u0307"}  # fmt: skip
+
+
+def _accented(match: re.Match[str]) -> str:
+    return unicodedata.normalize("NFC", (match[2] or match[3]) + _COMBINING[match[1]])
 
 
 # What a copula says of a symbol that is no definition: "$\\omega$ is a decreasing function of

@@ -185,6 +185,8 @@ def _derivative(top: list[Unit], bottom: list[Unit]) -> str | None:
     """A fraction that is a derivative in Leibniz's notation, in words: `\\frac{df}{dx}`,
     `\\frac{\\partial^2 u}{\\partial x^2}`, `\\frac{d}{dt}` (of what follows); None for any
     other fraction."""
+    while len(bottom) == 1 and bottom[0].kind == "group" and bottom[0].parts:
+        bottom = bottom[0].parts[0]  # {{\\td s}}: a document's macro's braces
     if not top or not bottom or top[0].kind != "text" or top[0].text not in ("d", "∂"):
         return None
     if bottom[0].kind != "text" or bottom[0].text != top[0].text or len(bottom) < 2:

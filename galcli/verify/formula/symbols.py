@@ -142,9 +142,30 @@ def named_symbols(latex: str, nodes: list[Any]) -> list[NamedSymbol]:
     """The named symbols of a parsed formula (`parse.parse`), in order, each once; the scripts
     of sums, products and limits hold its index symbols (role "index")."""
     found: dict[str, NamedSymbol] = {}
+    differentials = _differentials(latex)
     for symbol in _symbols(latex, atoms_of(latex, nodes), None):
-        found.setdefault(symbol.written_key, symbol)
+        if symbol.start not in differentials:
+            found.setdefault(symbol.written_key, symbol)
     return list(found.values())
+
+
+_UPRIGHT_D = re.compile(r"\\(?:mathrm|text|textrm|operatorname)\s*\{\s*d\s*\}")
+_D = r"(d)(?=\s*(?:\\[A-Za-z]+|[A-Za-z]|\^))"  # d before what it is the differential of
+_LEIBNIZ = re.compile(r"\\[dt]?frac\s*\{\s*" + _D + r"[^{}]*\}\s*\{[\s{]*" + _D)
+_INTEGRAL = re.compile(r"\\(?:i{1,3}nt|oint)(?![A-Za-z])")
+
+
+def _differentials(latex: str) -> set[int]:
+    """Where the formula writes a differential's d, which is no symbol: an upright d
+    anywhere, the d's of a derivative (`\\frac{dv}{ds}`), a d before a symbol after an
+    integral sign (`\\int f(x) dx`)."""
+    found = {match.start() for match in _UPRIGHT_D.finditer(latex)}
+    for match in _LEIBNIZ.finditer(latex):
+        found |= {match.start(1), match.start(2)}
+    if integral := _INTEGRAL.search(latex):
+        lone = re.compile(r"(?<![A-Za-z\\])" + _D)
+        found |= {match.start() for match in lone.finditer(latex, integral.end())}
+    return found
 
 
 def _script_text(atom: Atom) -> str:
