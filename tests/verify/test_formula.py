@@ -106,8 +106,10 @@ def test_paired_delimiters_and_empty_argument_tests_expand_as_tex_would() -> Non
     )
     assert " ".join(expanded.split()) == (
         "\\left\\lvert x \\right\\rvert + \\left\\lvert y \\right\\rvert"
-        " + \\left( a \\right) + T ^{2} + u"
+        " + \\left( a \\right) + T^{2} + u"
     )
+    # the script is the symbol's, as TeX reads it: T^{2} is T², h\\optsup{v} one symbol
+    assert [s.latex for s in named_symbols(expanded, parse(expanded))][-2:] == ["T^{2}", "u"]
     assert to_unicode(expanded) == "|x| + |y| + (a) + T² + u"
     # a copy kept by \\@namedef prints nothing: \\save{x}{a} prints x
     assert expand_macros("\\save{x}{a}", definitions) == ("x ", ["save"])

@@ -56,6 +56,8 @@ def expand_macros(
             for index, argument in enumerate(arguments, 1):
                 body = re.sub(f"(\\\\[A-Za-z@]+)?#{index}", _filled(argument), body)
             body = _IF_EMPTY.sub(_decided, body)
+            if body.lstrip()[:1] in ("_", "^"):
+                body = body.lstrip()  # "h\\optionalsub{v}": the script of what stands before
             before = latex[position : match.start()]
             if re.search(r"\\[A-Za-z@]+$", before) and body[:1].isalpha():
                 body = " " + body  # "\\epsilon\\pmin" is ε then p_min, not "\\epsilonp_min"
