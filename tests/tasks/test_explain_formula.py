@@ -611,6 +611,9 @@ def test_a_for_all_condition_is_read_as_one_not_as_factors(cli) -> None:
          "P equals ℙ[Xₜ₊₁=R| Xₜ=S], plus [[i∉ X]]."),
         ("X_0 | \\theta \\sim p(x_0 | \\theta)", "X₀ | θ ∼ p(x₀|θ)."),
         ("y = \\forall S \\in R, f(S)", "y equals for all S ∈ R, f(S)."),
+        # ≠ under a product (celerite: "the product over k j"); a transform of braces (lombscargle)
+        ("Q = \\prod_{k \\ne j} t_k + \\mathcal{F}\\{g\\} + A\\{0\\}",
+         "Q equals the product over k ≠ j of tₖ, plus ℱ{g}, plus A times {0}."),
     ],
 )  # fmt: skip
 def test_products_and_old_fonts_are_read_as_written(cli, latex: str, reading: str) -> None:

@@ -10,6 +10,7 @@ Parts the reader has no words for are written as their Unicode rendering.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from galcli.verify.formula.inventory import Row, rows
 from galcli.verify.formula.parse import parse, plain_math
@@ -219,6 +220,11 @@ def _divisor(text: str) -> str:
 _POWER = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ]+$")  # cos⁻¹, sin², sinⁿ
 
 
+def _transform(text: str) -> bool:
+    """A script capital (ℱ, ℒ, 𝒵): a transform, applied to the braces after it."""
+    return len(text) == 1 and "SCRIPT CAPITAL" in unicodedata.name(text, "")
+
+
 def _join(parts: list[str | None]) -> str:
     """Factors joined by "times"; a parenthesis right after a function is its argument, unless
     a product sign stands between them (`∇ × (b c)`, None in `parts`)."""
@@ -250,6 +256,8 @@ def _join(parts: list[str | None]) -> str:
             joined[-1] = f"{joined[-1]} {part}"  # the divergence of 𝐄
         elif joined and part.startswith("(") and not joined[-1].endswith(")") and not explicit:
             joined[-1] = f"{joined[-1]}{part}"  # f(x), p(wₜ | …): applied, written as is
+        elif joined and part.startswith("{") and _transform(joined[-1]) and not explicit:
+            joined[-1] = f"{joined[-1]}{part}"  # ℱ{g}: a transform of what the braces hold
         elif joined and _POWER.sub("", joined[-1].split()[-1]) in FUNCTIONS and not explicit:
             joined[-1] = f"{joined[-1]} {part}"  # ln ℒ, sin² θ: applied without parentheses
         elif joined:

@@ -82,6 +82,11 @@ def modern_fonts(latex: str) -> str:
     return _OLD_FONT.sub(lambda m: f"\\{OLD_FONTS[m[1]]}{{{m[2].strip()}}}", latex)
 
 
+_DROPPED = {"ne": "≠", "coloneqq": "≔", "eqqcolon": "≕", "iff": "⟺", "implies": "⟹",
+            "land": "∧", "lor": "∨", "neg": "¬", "models": "⊨", "Box": "□",
+            "triangle": "△", "vcentcolon": ":"}  # fmt: skip
+
+
 @lru_cache(maxsize=4096)
 def to_unicode(latex: str) -> str:
     """A readable Unicode rendering (pylatexenc's latex2text, with simple sub/superscripts)."""
@@ -204,6 +209,8 @@ def _fraction_context() -> Any:
             MacroTextSpec("choose", simplify_repl=" choose "),
             MacroTextSpec("|", simplify_repl="‖"),  # \vert, \Vert … are | and \| by then
             MacroTextSpec("llbracket", simplify_repl="⟦"),
+            # relations and connectives latex2text drops ("k \\ne j" read "k j")
+            *(MacroTextSpec(name, simplify_repl=glyph) for name, glyph in _DROPPED.items()),
             MacroTextSpec("rrbracket", simplify_repl="⟧"),
         ],
         environments=[
