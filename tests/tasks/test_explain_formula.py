@@ -614,6 +614,11 @@ def test_a_for_all_condition_is_read_as_one_not_as_factors(cli) -> None:
         # ≠ under a product (celerite: "the product over k j"); a transform of braces (lombscargle)
         ("Q = \\prod_{k \\ne j} t_k + \\mathcal{F}\\{g\\} + A\\{0\\}",
          "Q equals the product over k ≠ j of tₖ, plus ℱ{g}, plus A times {0}."),
+        # an indexed function applied (the acoustics thesis: "Pₙ to the power |m|(sin θ)"); a
+        # parenthesis after a fraction, a number or a power is a factor (yawnoc, celerite)
+        ("Y = P_n^{|m|}(\\sin\\theta) + \\frac{C}{z^2}\\left(1 - z\\right) + e^{-x}(1+x) + 3(b)",
+         "Y equals Pₙ^(|m|)(sin θ), plus C divided by z squared times (1-z), plus e to the "
+         "power -x times (1+x), plus 3 times (b)."),
     ],
 )  # fmt: skip
 def test_products_and_old_fonts_are_read_as_written(cli, latex: str, reading: str) -> None:

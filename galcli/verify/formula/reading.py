@@ -140,6 +140,7 @@ def _factors(units: list[Unit]) -> str:
             parts.append(
                 f"{top}/{bottom}" if short else f"{_wrap(top)} divided by {_divisor(bottom)}"
             )
+            parts.append(None)  # (C/ζ²)(1-ζ³): a product, the parenthesis no argument
         elif unit.kind == "sqrt":
             parts.append(f"the square root of {_divisor(_terms(unit.parts[0]))}")
         elif unit.kind in ("abs", "norm"):
@@ -254,7 +255,14 @@ def _join(parts: list[str | None]) -> str:
             divided = False
         elif joined and joined[-1].endswith(" of"):
             joined[-1] = f"{joined[-1]} {part}"  # the divergence of 𝐄
-        elif joined and part.startswith("(") and not joined[-1].endswith(")") and not explicit:
+        elif (
+            joined
+            and part.startswith("(")
+            and not joined[-1].endswith(")")
+            and not explicit
+            and not joined[-1].split()[-1][:1].isdigit()  # 2ⁿ⁺¹(a) is a product
+            and " to the power " not in joined[-1]  # e^{-x}(1+x) too
+        ):
             joined[-1] = f"{joined[-1]}{part}"  # f(x), p(wₜ | …): applied, written as is
         elif joined and part.startswith("{") and _transform(joined[-1]) and not explicit:
             joined[-1] = f"{joined[-1]}{part}"  # ℱ{g}: a transform of what the braces hold

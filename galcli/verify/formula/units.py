@@ -136,8 +136,12 @@ def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[Unit]:
                 last is not None
                 and last.kind == "text"
                 and text == "^"
-                and (last.source.strip() == "e" or not _simple(inner))
-            ):  # an exponent: e^{-x²}, 2^{n+1}
+                and (
+                    last.source.strip() == "e"
+                    or not _simple(inner)
+                    and not (index < len(tokens) and _opens_argument(tokens[index]))
+                )
+            ):  # an exponent: e^{-x²}, 2^{n+1}; not an index of a function: P_n^{|m|}(x)
                 last.text = f"{last.text} to the power {to_unicode(inner)}"
                 last.source = f"{last.source}^{{{inner}}}"
             elif last is not None and last.kind == "text":
@@ -166,7 +170,14 @@ def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[Unit]:
             source = "".join(t for t, _ in tokens[index - 1 : close + 1])
             index = close + 1
             rendered = to_unicode(source).strip()
-            if units and units[-1].kind == "text" and units[-1].text != "/":  # f(x), p(wₜ | …)
+            last = units[-1] if units else None
+            if (
+                last is not None
+                and last.kind == "text"
+                and last.text != "/"
+                and not last.source.strip()[:1].isdigit()  # 3(b), 2^{n+1}(a): products
+                and " to the power " not in last.text  # e^{-x}(1+x) too
+            ):  # f(x), p(wₜ | …): applied
                 units[-1].source += source
                 units[-1].text += rendered
             else:
@@ -247,6 +258,11 @@ def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[Unit]:
             if rendered:
                 units.append(Unit("text", rendered, source=text))
     return units
+
+
+def _opens_argument(token: tuple[str, Any]) -> bool:
+    text, node = token
+    return (text == "(" and node is None) or getattr(node, "macroname", None) == "left"
 
 
 def _closing(tokens: list[tuple[str, Any]], start: int) -> int:
