@@ -113,6 +113,7 @@ _NABLA = {"cdot": "the divergence of", "times": "the curl of"}
 
 
 def _factors(units: list[Unit]) -> str:
+    units = _differentials(units, italic=False)
     parts: list[str | None] = []  # None: an explicit product sign before the next factor
     for position, unit in enumerate(units):
         if unit.kind == "times":
@@ -167,17 +168,26 @@ PROSE = "\0"  # marks words of the formula's own ("if", ","), joined without "ti
 _INTEGRALS = frozenset({"int", "iint", "iiint", "oint"})
 
 
-def _differentials(units: list[Unit]) -> list[Unit]:
-    """An integrand with its differentials as written: "f(x) dx", not "f(x) times d times x"
-    (d, \\mathrm{d} or \\text{d} before a symbol)."""
+def _differentials(units: list[Unit], italic: bool = True) -> list[Unit]:
+    """Differentials as written: "f(x) dx", not "f(x) times d times x": an upright d
+    (\\mathrm{d}, \\text{d}) before a symbol anywhere, an italic one in an integrand."""
     merged: list[Unit] = []
     for unit in units:
         last = merged[-1] if merged else None
-        if unit.kind == "text" and last is not None and last.kind == "text" and last.text == "d":
+        if (
+            unit.kind == "text"
+            and last is not None
+            and last.kind == "text"
+            and last.text == "d"
+            and (italic or _UPRIGHT_D.fullmatch(last.source.strip()))
+        ):
             merged[-1] = Unit("prose", f"d{unit.text}")
         else:
             merged.append(unit)
     return merged
+
+
+_UPRIGHT_D = re.compile(r"\\(?:mathrm|text|textrm|operatorname)\s*\{\s*d\s*\}")
 
 
 _ORDERS = {"squared": "second ", "cubed": "third "}
