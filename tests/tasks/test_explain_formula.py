@@ -601,6 +601,9 @@ def test_a_for_all_condition_is_read_as_one_not_as_factors(cli) -> None:
         ("K_{\\text{cm}}(t = 0) = S(t = \\tau_s)", "K_(cm)(t=0) equals S(t=τₛ)."),
         # an upright d is a differential anywhere, an italic one in an integrand only
         ("\\mathrm{d} \\mu = h \\mathrm{d}u + a d", "dμ equals h du, plus a times d."),
+        # a mean and an Iverson bracket as written (gotovos: "⟦ times i times ∉ times Xₜ …")
+        ("y = \\langle x \\rangle + \\llbracket i \\notin S \\rrbracket f",
+         "y equals ⟨x⟩, plus ⟦i ∉ S⟧ times f."),
         ("y = \\{ f_0 t \\}", "y equals {f₀ t}."),
         # a double integral, a derivative after an empty operator (the thesis of heldout4's
         # \\td), a product it divides by or takes the root of in parentheses

@@ -149,11 +149,15 @@ def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[Unit]:
                 last.text = to_unicode(last.source)
             else:
                 units.append(Unit("text", to_unicode(f"{text}{{{inner}}}")))
-        elif name == "{" and (close := _closing(tokens, index - 1)) > index - 1:
-            # a set, \\{x \\in \\mathbb{Z} : x \\leq n\\}: shown as written
+        elif (name == "{" and (close := _closing(tokens, index - 1)) > index - 1) or (
+            name in _PAIRED and (close := _paired(tokens, index - 1)) > index - 1
+        ):
+            # a set, \\{x \\in \\mathbb{Z} : x \\leq n\\}, a mean ⟨x⟩, an Iverson bracket
+            # ⟦i ∈ S⟧: shown as written
             source = " ".join(t for t, _ in tokens[index - 1 : close + 1])
             source = re.sub(r"\s*([_^])\s*", r"\1", source)  # f_0, not f _ 0
-            written = re.sub(r"([{(])\s+|\s+([})])", r"\1\2", " ".join(to_unicode(source).split()))
+            written = " ".join(to_unicode(source).split())
+            written = re.sub(r"([{(⟨⟦])\s+|\s+([})⟩⟧])", r"\1\2", written)
             units.append(Unit("text", written, source=source))
             index = close + 1
         elif isinstance(node, LatexMacroNode) and name in _BETWEEN:
@@ -258,6 +262,22 @@ def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[Unit]:
             if rendered:
                 units.append(Unit("text", rendered, source=text))
     return units
+
+
+_PAIRED = {"langle": "rangle", "llbracket": "rrbracket"}
+
+
+def _paired(tokens: list[tuple[str, Any]], start: int) -> int:
+    """The index of the `\\rangle` that closes the `\\langle` at `start` (likewise ⟦ ⟧), or
+    `start` when none does."""
+    opening = getattr(tokens[start][1], "macroname", None)
+    depth = 0
+    for index in range(start, len(tokens)):
+        name = getattr(tokens[index][1], "macroname", None)
+        depth += (name == opening) - (name == _PAIRED.get(opening or ""))
+        if depth == 0:
+            return index
+    return start
 
 
 def _opens_argument(token: tuple[str, Any]) -> bool:
