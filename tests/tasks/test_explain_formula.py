@@ -604,6 +604,9 @@ def test_a_for_all_condition_is_read_as_one_not_as_factors(cli) -> None:
         # a mean and an Iverson bracket as written (gotovos: "⟦ times i times ∉ times Xₜ …")
         ("y = \\langle x \\rangle + \\llbracket i \\notin S \\rrbracket f",
          "y equals ⟨x⟩, plus ⟦i ∉ S⟧ times f."),
+        # a bar inside parentheses is no bar of an absolute value (gotovos)
+        ("y = \\big|(\\Delta(i\\,|\\, S) - x) \\big| + |f(a|b)|",
+         "y equals the absolute value of (Δ(i | S)-x), plus the absolute value of f(a|b)."),
         ("y = \\{ f_0 t \\}", "y equals {f₀ t}."),
         # a double integral, a derivative after an empty operator (the thesis of heldout4's
         # \\td), a product it divides by or takes the root of in parentheses

@@ -187,7 +187,7 @@ def _read(latex: str, tokens: list[tuple[str, Any]]) -> list[Unit]:
             else:
                 units.append(Unit("text", rendered, source=source))
         elif (bar := _bar((text, node))) is not None and (
-            end := next((j for j in range(index, len(tokens)) if _bar(tokens[j]) == bar), None)
+            end := _closing_bar(tokens, index, bar)
         ) is not None:  # |x|, \\|v\\|: read inside; |s|_G, ‖v‖₂ (a script follows): as written
             source = "".join(t for t, _ in tokens[index - 1 : end + 1])
             inside = tokens[index:end]
@@ -278,6 +278,21 @@ def _paired(tokens: list[tuple[str, Any]], start: int) -> int:
         if depth == 0:
             return index
     return start
+
+
+def _closing_bar(tokens: list[tuple[str, Any]], start: int, bar: str) -> int | None:
+    """The index of the bar that closes |…| from `start` on, outside the parentheses in
+    between (`\\big|(\\Delta(i | S) - x)\\big|`), or None."""
+    depth = 0
+    for index in range(start, len(tokens)):
+        text, node = tokens[index]
+        if node is None and text in ("(", "["):
+            depth += 1
+        elif node is None and text in (")", "]"):
+            depth -= 1
+        elif depth <= 0 and _bar(tokens[index]) == bar:
+            return index
+    return None
 
 
 def _opens_argument(token: tuple[str, Any]) -> bool:
