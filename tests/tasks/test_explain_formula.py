@@ -604,6 +604,8 @@ def test_a_for_all_condition_is_read_as_one_not_as_factors(cli) -> None:
         # a mean and an Iverson bracket as written (gotovos: "⟦ times i times ∉ times Xₜ …")
         ("y = \\langle x \\rangle + \\llbracket i \\notin S \\rrbracket f",
          "y equals ⟨x⟩, plus ⟦i ∉ S⟧ times f."),
+        # a label of a sign and a number is one script; textgreek's δ (the thesis of heldout4)
+        ("y = v_{\\sharp 0} + \\text{\\textdelta} x", "y equals v_(♯0), plus δ times x."),
         # a bar inside parentheses is no bar of an absolute value (gotovos)
         ("y = \\big|(\\Delta(i\\,|\\, S) - x) \\big| + |f(a|b)|",
          "y equals the absolute value of (Δ(i | S)-x), plus the absolute value of f(a|b)."),

@@ -259,6 +259,13 @@ def test_a_footnote_is_no_part_of_the_sentence_around_it_but_defines_on_its_own(
     assert definitions("$h$ is the Lam\\'e coefficient.") == {"h": "the Lamé coefficient"}
 
 
+def test_infinity_as_a_bound_is_no_symbol() -> None:
+    latex = "y = \\sum_{s=1}^\\infty a_s + \\infty"
+    assert [(s.latex, s.role) for s in named_symbols(latex, parse(latex))] == [
+        ("y", "variable"), ("s", "index"), ("a_s", "variable"), ("\\infty", "constant")
+    ]  # fmt: skip
+
+
 def test_a_differential_is_no_symbol() -> None:
     latex = "n = \\frac{dv}{ds} + \\frac{\\mathrm{d}^2 u}{\\mathrm{d} t^2} + \\int f(x)\\,dx + d"
     assert [s.latex for s in named_symbols(latex, parse(latex))] == [

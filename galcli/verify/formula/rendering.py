@@ -4,6 +4,7 @@ sub/superscripts, fractions that keep their precedence and function names that k
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Any
 
@@ -85,6 +86,12 @@ def modern_fonts(latex: str) -> str:
 _DROPPED = {"ne": "≠", "coloneqq": "≔", "eqqcolon": "≕", "iff": "⟺", "implies": "⟹",
             "land": "∧", "lor": "∨", "neg": "¬", "models": "⊨", "Box": "□",
             "triangle": "△", "vcentcolon": ":"}  # fmt: skip
+# textgreek's letters in text (\\text{\\textdelta}, a thesis's variational δ)
+_DROPPED |= {
+    f"text{name}": unicodedata.lookup(f"GREEK SMALL LETTER {name.upper().replace('MBDA', 'MDA')}")
+    for name in "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi "
+    "omicron pi rho sigma tau upsilon phi chi psi omega".split()
+}
 
 
 @lru_cache(maxsize=4096)

@@ -144,8 +144,9 @@ def named_symbols(latex: str, nodes: list[Any]) -> list[NamedSymbol]:
     found: dict[str, NamedSymbol] = {}
     differentials = _differentials(latex)
     for symbol in _symbols(latex, atoms_of(latex, nodes), None):
-        if symbol.start not in differentials:
-            found.setdefault(symbol.written_key, symbol)
+        if symbol.start in differentials or (symbol.role == "index" and symbol.base == "\\infty"):
+            continue  # a differential's d; ∞ as a bound of a sum
+        found.setdefault(symbol.written_key, symbol)
     return list(found.values())
 
 
@@ -285,8 +286,10 @@ def simple_script(script: str) -> bool:
         _INDEX.match(script)
         or _GREEK_INDEX.fullmatch(script)
         or re.fullmatch(
-            r"\(\w+\)|(?:\d+(?:\.\d+)?)?\\[A-Za-z]+(?:\{[^{}]*\})?|[*'+-]|\\[A-Za-z]+[*']?", script
-        )  # "2.5\text{D}": a number and a word name a variant
+            r"\(\w+\)|(?:\d+(?:\.\d+)?)?\\[A-Za-z]+(?:\{[^{}]*\})?|[*'+-]|\\[A-Za-z]+[*']?"
+            r"|\\[A-Za-z]+\s*\d+",
+            script,
+        )  # "2.5\text{D}": a number and a word name a variant; so does "\sharp 0"
     )
 
 
