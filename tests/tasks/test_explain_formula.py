@@ -489,14 +489,16 @@ def test_a_dimensionless_number_is_one_symbol_and_read_as_one(cli) -> None:
     assert doc["explanation"].startswith("D equals a₀ times Re to the power 1/5 times We.")
 
 
+def explained(cli, tmp_path: Path, text: str, *where: str) -> dict:
+    """`explain-formula --json` on a formula of a file p.tex that holds `text`."""
+    (tmp_path / "p.tex").write_text(text, encoding="utf-8")
+    return cli("explain-formula", "--file", str(tmp_path / "p.tex"), *where, "--json").json()
+
+
 def test_a_definition_that_opens_its_sentence_reads_mid_sentence(cli, tmp_path: Path) -> None:
-    (tmp_path / "p.tex").write_text(
-        "The phenotype $x$ is measured.\n\\begin{equation}\\label{eq:y}\n  y = 2 x\n"
-        "\\end{equation}\n",
-        encoding="utf-8",
-    )
-    doc = cli("explain-formula", "--file", str(tmp_path / "p.tex"), "--label", "eq:y", "--json")
-    assert "x is the phenotype (" in doc.json()["explanation"]
+    text = "The phenotype $x$ is measured.\n\\begin{equation}\\label{eq:y} y = 2 x \\end{equation}"
+    doc = explained(cli, tmp_path, text, "--label", "eq:y")
+    assert "x is the phenotype (" in doc["explanation"]
 
 
 def test_a_difference_is_read_with_its_symbol(cli) -> None:
@@ -640,22 +642,19 @@ def test_a_row_that_goes_on_from_the_one_before_reads_from_its_relation(
     cli, tmp_path: Path
 ) -> None:
     # celerite (bench/data/heldout3): "&= S_0 …" was read "= times S₀ …"
-    (tmp_path / "p.tex").write_text(
-        "\\begin{align}\n k(\\tau) &= S_0 e^{-\\tau} \\\\\n &= S_0 \\omega_0 \\tau\n\\end{align}\n",
-        encoding="utf-8",
+    text = (
+        "\\begin{align}\n k(\\tau) &= S_0 e^{-\\tau} \\\\\n &= S_0 \\omega_0 \\tau\n\\end{align}\n"
     )
-    doc = cli("explain-formula", "--file", str(tmp_path / "p.tex"), "--line", "3", "--json")
-    assert doc.json()["explanation"].startswith("equals S₀ times ω₀ times τ."), doc.stdout
+    doc = explained(cli, tmp_path, text, "--line", "3")
+    assert doc["explanation"].startswith("equals S₀ times ω₀ times τ."), doc
 
 
 def test_a_definition_by_a_formula_at_another_index_is_not_said_twice(cli, tmp_path: Path) -> None:
     # the thesis of bench/data/heldout2: "m₂ is given by mᵢ(S) = ∑ mᵢᵥ (said of mᵢ(S) = …)"
-    (tmp_path / "p.tex").write_text(
+    text = (
         "Here $m_i(S) = \\sum_{v \\in S} m_{iv}$ for each $i$.\n\n"
-        "\\begin{equation}\n m_2(S) = 0\n\\end{equation}\n",
-        encoding="utf-8",
+        "\\begin{equation}\n m_2(S) = 0\n\\end{equation}\n"
     )
-    doc = cli("explain-formula", "--file", str(tmp_path / "p.tex"), "--line", "4", "--json")
-    explanation = doc.json()["explanation"]
+    explanation = explained(cli, tmp_path, text, "--line", "4")["explanation"]
     assert "m₂ is given by mᵢ(S) = ∑_(v ∈ S) mᵢᵥ (" in explanation, explanation
     assert "said of" not in explanation
