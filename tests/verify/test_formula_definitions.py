@@ -259,6 +259,12 @@ def test_a_footnote_is_no_part_of_the_sentence_around_it_but_defines_on_its_own(
     assert definitions("$h$ is the Lam\\'e coefficient.") == {"h": "the Lamé coefficient"}
 
 
+def test_an_upright_condition_is_words_not_a_symbol() -> None:
+    # the nomogram of bench/data/heldout: "Sex = Male is not defined in the document"
+    latex = "\\lambda = 0.03 - 0.76[\\mathrm{Sex = Male}] + \\mathrm{max}"
+    assert [s.latex for s in named_symbols(latex, parse(latex))] == ["\\lambda", "\\mathrm{max}"]
+
+
 def test_infinity_as_a_bound_is_no_symbol() -> None:
     latex = "y = \\sum_{s=1}^\\infty a_s + \\infty"
     assert [(s.latex, s.role) for s in named_symbols(latex, parse(latex))] == [

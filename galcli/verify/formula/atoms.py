@@ -116,6 +116,8 @@ def is_prose(name: str, argument: str) -> bool:
     words = argument.strip().strip("{}").split()
     if name == "textup":
         return True
+    if name == "mathrm":  # \\mathrm{max} is a name, \\mathrm{Sex = Male} a condition
+        return len(words) > 1 and any(word in ("=", "<", ">") for word in words)
     return name in _TEXT and (len(words) > 1 or bool(words) and words[0].lower() in _CONNECTIVES)
 
 
