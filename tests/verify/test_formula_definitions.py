@@ -642,6 +642,9 @@ def test_an_index_shifted_by_another_index_is_the_same_symbol() -> None:
         ("Then we can estimate the partition function of $p$ by", "the partition function of p"),
         ("and then estimating the partition function by", "the partition function"),
         ("We estimate it by", None),
+        # the verb of a clause that goes on to a colon is no part of the name (Simoulin's thesis)
+        ("Two encoders are defined, and the conditional probability is estimated as follows:",
+         "the conditional probability"),
     ],
 )  # fmt: skip
 def test_a_sentence_that_leads_into_a_display_defines_its_left_side(

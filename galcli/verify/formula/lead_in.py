@@ -156,8 +156,10 @@ def _lead_subject(phrase: str) -> str:
         phrase,
         flags=re.I,
     )[-1].strip()
-    # a relative clause after the noun: "a weight matrix that is interpreted as …"
+    # a relative clause after the noun: "a weight matrix that is interpreted as …", and the
+    # verb of a clause that goes on to a colon ("the conditional probability is estimated")
     phrase = re.split(r"\s+(?:that|which)\s+(?:is|are|was|were|has|have|can|will)\b", phrase)[0]
+    phrase = re.split(r"\s+(?:is|are|was|were|can|will)\s", phrase)[0]
     phrase = re.sub(r"\(\s*\)", " ", phrase)  # a reference's parentheses, emptied
     phrase = " ".join(phrase.split())
     # "the periodogram from \eq{ls}": a preposition whose reference was blanked
