@@ -148,6 +148,12 @@ def definitions(text: str) -> dict[str, str]:
          "the divergence"),
         ("the uncertainty in a measurement of density, $\\rho=m/V$, from volumes", "\\rho",
          "density"),
+        # a relative clause after a preposition says which one; a preposition whose object
+        # was a display or a citation is left out (drop_impact, the acoustics thesis)
+        ("where $V_f$ is the velocity at which the footprint grows.", "V_{f}",
+         "the velocity at which the footprint grows"),
+        ("the value $A$ is the solution to\n\\begin{equation} x = 1 \\end{equation}", "A",
+         "the solution"),
         # the first and the last item of a list of names (drop_impact's supplement)
         ("by its material properties (density $\\rho$, kinematic viscosity $\\nu$, and surface "
          "tension $\\gamma$).", "\\rho", "density"),

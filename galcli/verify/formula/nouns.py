@@ -44,7 +44,12 @@ def noun_phrase(after: str) -> str | None:
     parentheses is left out: "the (fluctuating) system volume"."""
     after = re.sub(r"\s*\((?:[^()" + MATH + r"]{1,30})\)(?=\s+[a-z])", "", after)
     end = _NP_END.search(after)
+    if end and end.group(0) == "which" and _DANGLING.search(after[: end.start()].rstrip()):
+        # "the velocity at which the contact footprint grows": the clause says which one
+        end = re.compile(r"[.;:!?()\[\],]").search(after, end.end())
     phrase = after[: end.start() if end else len(after)].strip(" ,")
+    # a preposition whose object was a display or a citation: "the solution to", "… with"
+    phrase = _DANGLING.sub("", phrase)
     words = phrase.split()
     if not words or len(words) > 24:  # a run-on sentence beyond this
         return None
@@ -57,6 +62,7 @@ def noun_phrase(after: str) -> str | None:
 
 
 _WORD = MATH + r"\d+" + MATH + r"-[\w'-]+|[\w'-]+"
+_DANGLING = re.compile(r"(?:\s+(?:of|to|by|with|for|in|on|at|from|and|or|given))+\s*$")
 
 
 # Nouns whose "of" phrase a formula after it counts: "the number of walkers $K$"
