@@ -150,13 +150,11 @@ def _footnotes_apart(hidden: str) -> tuple[str, str | None]:
             spans.append((match.start(), inside[0], inside[1]))
     if not spans:
         return hidden, None
-    notes = re.sub(r"[^\n]", " ", hidden)
-    pieces = [notes[: len(hidden)]]
-    outside = list(hidden)
+    outside, notes = list(hidden), list(re.sub(r"[^\n]", " ", hidden))
     for start, inner, end in spans:
         outside[start : end + 1] = re.sub(r"[^\n]", " ", hidden[start : end + 1])
-        pieces[0] = pieces[0][:inner] + hidden[inner:end] + pieces[0][end:]
-    return "".join(outside), pieces[0]
+        notes[inner:end] = hidden[inner:end]
+    return "".join(outside), "".join(notes)
 
 
 def _equations(file: _File, text: str) -> list[Phrase]:

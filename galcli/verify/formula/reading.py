@@ -16,7 +16,7 @@ from galcli.verify.formula.inventory import Row, rows
 from galcli.verify.formula.parse import parse, plain_math
 from galcli.verify.formula.rendering import modern_fonts, to_unicode
 from galcli.verify.formula.units import BIG, POWERS, Unit, units_of
-from galcli.verify.formula.vocabulary import DEFINITIONS, FUNCTIONS
+from galcli.verify.formula.vocabulary import DEFINITIONS, FUNCTIONS, UPRIGHT_D
 
 RELATION_WORDS = {
     "=": "equals",
@@ -179,15 +179,12 @@ def _differentials(units: list[Unit], italic: bool = True) -> list[Unit]:
             and last is not None
             and last.kind == "text"
             and last.text == "d"
-            and (italic or _UPRIGHT_D.fullmatch(last.source.strip()))
+            and (italic or UPRIGHT_D.fullmatch(last.source.strip()))
         ):
             merged[-1] = Unit("prose", f"d{unit.text}")
         else:
             merged.append(unit)
     return merged
-
-
-_UPRIGHT_D = re.compile(r"\\(?:mathrm|text|textrm|operatorname)\s*\{\s*d\s*\}")
 
 
 _ORDERS = {"squared": "second ", "cubed": "third "}

@@ -21,6 +21,7 @@ from galcli.verify.formula.vocabulary import (
     FUNCTIONS,
     GREEK,
     SAME_STYLE,
+    UPRIGHT_D,
 )
 
 # Scripts that say how a symbol is used, not which symbol it is: a power, a transpose, an
@@ -150,7 +151,6 @@ def named_symbols(latex: str, nodes: list[Any]) -> list[NamedSymbol]:
     return list(found.values())
 
 
-_UPRIGHT_D = re.compile(r"\\(?:mathrm|text|textrm|operatorname)\s*\{\s*d\s*\}")
 _D = r"(d)(?=\s*(?:\\[A-Za-z]+|[A-Za-z]|\^))"  # d before what it is the differential of
 _LEIBNIZ = re.compile(r"\\[dt]?frac\s*\{\s*" + _D + r"[^{}]*\}\s*\{[\s{]*" + _D)
 _INTEGRAL = re.compile(r"\\(?:i{1,3}nt|oint)(?![A-Za-z])")
@@ -160,7 +160,7 @@ def _differentials(latex: str) -> set[int]:
     """Where the formula writes a differential's d, which is no symbol: an upright d
     anywhere, the d's of a derivative (`\\frac{dv}{ds}`), a d before a symbol after an
     integral sign (`\\int f(x) dx`)."""
-    found = {match.start() for match in _UPRIGHT_D.finditer(latex)}
+    found = {match.start() for match in UPRIGHT_D.finditer(latex)}
     for match in _LEIBNIZ.finditer(latex):
         found |= {match.start(1), match.start(2)}
     if integral := _INTEGRAL.search(latex):

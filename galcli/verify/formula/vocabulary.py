@@ -206,3 +206,8 @@ MEANINGS = {
     "\\Re": "the real part",
     "\\Im": "the imaginary part",
 }
+
+
+# An upright d (\\mathrm{d}, \\text{d}) is a differential's, never a symbol (symbols.py leaves it
+# out of the table, reading.py reads "dx").
+UPRIGHT_D = re.compile(r"\\(?:mathrm|text|textrm|operatorname)\s*\{\s*d\s*\}")
