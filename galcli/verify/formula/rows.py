@@ -65,10 +65,13 @@ def outside_parentheses(latex: str) -> str:
     for index, char in enumerate(latex):
         if char in "([":
             opened.append((char, index))
-        elif char in ")]" and opened and opened[-1][0] == "(["[")]".index(char)]:
+        elif opened and opened[-1][0] == _OPENING.get(char):
             start = opened.pop()[1]
             blank[start + 1 : index] = " " * (index - start - 1)
     return "".join(blank)
+
+
+_OPENING = {")": "(", "]": "["}
 
 
 def split_rows(body: str) -> list[tuple[int, str]]:
