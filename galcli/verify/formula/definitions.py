@@ -32,7 +32,7 @@ from galcli.verify.formula.accents import accent_phrases
 from galcli.verify.formula.lead_in import lead_in, lead_out
 from galcli.verify.formula.macros import expand_macros
 from galcli.verify.formula.nouns import MATH
-from galcli.verify.formula.prose import clean, defines, set_off
+from galcli.verify.formula.prose import clean, defines, set_off, value_named
 from galcli.verify.formula.shapes import (
     BRACE,
     DEFINING,
@@ -282,7 +282,11 @@ def _in_prose(file: _File) -> list[Phrase]:
             # that may are parsed
             words = defines(before, after) + shared
             cued = _CUE.search(before) is not None
-            if not words and not (DEFINING.search(content) or (cued and RELATION.search(content))):
+            # "an excess of $\gamma = \Delta\Delta G > 0$": the noun names the left side
+            valued = value_named(before) if "=" in content else ""
+            if not (
+                words or valued or DEFINING.search(content) or (cued and RELATION.search(content))
+            ):
                 continue
             if file.macros:
                 content = expand_macros(content, file.macros)[0]
@@ -294,7 +298,7 @@ def _in_prose(file: _File) -> list[Phrase]:
             family = form == "list" and len({sym.base for sym in symbols}) == 1
             if form == "list" and not family:  # "the joint $x, y$ distribution" is neither
                 patterns = [w for w in patterns if w[0] != "noun" or w[1].endswith("s")]
-            if form == "equation" and (named := set_off(before, words)):
+            if form == "equation" and (named := set_off(before, words) or valued):
                 patterns.append(("noun", named))
             if form == "bound":  # "the region $x < 0$" names a region, not x
                 patterns = [w for w in patterns if w[0] != "noun" or not _REGION.search(w[1])]

@@ -99,9 +99,19 @@ def _labels(before: str, after: str) -> Found:
 
 def _value_of(before: str, after: str) -> Found:
     """ "at a contact angle of $\\gamma$": a value ("the mean of $x$" is no definition of x)."""
-    m = re.search(r"\b(?:an?)\s+(?P<np>[a-z][a-z -]{2,40}?)\s+of\s*$", before)
-    if not m or not re.match(r"\s*(?:[.,;:)]|and\b|$)", after):
+    if not re.match(r"\s*(?:[.,;:)]|and\b|$)", after):
         return []
+    named = value_named(before)
+    return [("noun", named)] if named else []
+
+
+def value_named(before: str) -> str:
+    """The noun a value is said to be of, when the words before a formula end "a … of" ("a
+    contact angle of $\\gamma$", "an excess of $\\gamma = \\Delta\\Delta G$", "a temperature of
+    $T = 300$ K"); else "". Not an argument ("a function of $x$") or a vague word."""
+    m = re.search(r"\b(?P<article>an?)\s+(?P<np>[a-z][a-z -]{2,40}?)\s+of\s*$", before)
+    if not m:
+        return ""
     words = m["np"].split()
     if (
         len(words) <= 4
@@ -110,8 +120,8 @@ def _value_of(before: str, after: str) -> Found:
         and words[-1].lower() not in OF_ARGUMENT
         and not vague(m["np"])
     ):
-        return [("noun", "a " + " ".join(words))]
-    return []
+        return f"{m['article']} {' '.join(words)}"
+    return ""
 
 
 def _name_is(before: str, after: str) -> Found:
