@@ -679,6 +679,8 @@ def test_an_index_shifted_by_another_index_is_the_same_symbol() -> None:
         # the verb of a clause that goes on to a colon is no part of the name (Simoulin's thesis)
         ("Two encoders are defined, and the conditional probability is estimated as follows:",
          "the conditional probability"),
+        # the thesis of bench/data/heldout3
+        ("We denote the displacement from~$r$ to~$s$ by", "the displacement from r to s"),
     ],
 )  # fmt: skip
 def test_a_sentence_that_leads_into_a_display_defines_its_left_side(

@@ -43,9 +43,9 @@ _COLON_LEAD_IN = re.compile(
 
 
 _WE = r"\b(?:we|I)\s+(?:can\s+|now\s+|then\s+|also\s+)?"
-# "We define the wave and the vortical energy spectra as"
+# "We define the wave and the vortical energy spectra as", "We denote the displacement from … by"
 _DEFINE_AS = re.compile(
-    _WE + r"define\s+(?P<np>(?:the|an?)\s[^.:;,]{3,100}?)\s+(?:as|by)\s*:?\s*$", re.I
+    _WE + r"(?:define|denote)\s+(?P<np>(?:the|an?)\s[^.:;,]{3,100}?)\s+(?:as|by)\s*:?\s*$", re.I
 )
 # "We can write this as a set of indices"
 _WRITE_AS = re.compile(
