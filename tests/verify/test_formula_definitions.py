@@ -103,6 +103,8 @@ def definitions(text: str) -> dict[str, str]:
         ("With $\\theta$ denoting the angle between the normal and the gradient,", "\\theta",
          "the angle between the normal and the gradient"),
         ("It meets the wall at a contact angle of~$\\gamma$, and", "\\gamma", "a contact angle"),
+        # the cue before the first equation of a list is each one's (the thesis of heldout2)
+        ("Here $u_x = a - b$, $u_y = c - d$, and $v_z = e$.", "u_{y}", "u_y = c - d"),
         # a value given by an equation: the noun names its left side
         ("each site adds an excess of $\\gamma = \\Delta\\Delta G > 0$ (in kcal/mol)", "\\gamma",
          "an excess"),
@@ -204,6 +206,9 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "Choose a given $x$ first.",
         "An example grid for $n = 8$ with its cells.",  # a value is no definition
         "It is a function of $x = y + 1$ only.",  # an argument, not what x is
+        # values with their units, after a cue
+        "We simulate it with $N = 100$, $A = 1\\,\\mathrm{ppm}^2$, and "
+        "$\\lambda = 5\\,\\mathrm{day}$.",
         "We take a value of $n = m + 1$ here.",  # a vague word
         "We set $\\beta = 0.5$ in what follows.",
         "Therefore, the region $x < 0$ is unphysical.",  # names the region, not x

@@ -262,6 +262,8 @@ def _in_prose(file: _File) -> list[Phrase]:
         # what the words around the whole run say of each of its formulas, when it is plural
         # ("$f$ and $g$ are …", "two encoders $f$ and $g$")
         shared: list[tuple[str, str]] = []
+        # "Here $u_x = …$, $u_y = …$, and $v_z = …$": the cue before the first is each one's
+        opening = _CUE.search(_prose(hidden, maths, s_start, first.start())[-40:]) is not None
         if len(group) > 1:
             before = _prose(hidden, maths, s_start, first.start())[-160:]
             after = _prose(hidden, maths, last.end(), s_end)[:240]
@@ -281,7 +283,7 @@ def _in_prose(file: _File) -> list[Phrase]:
             # the words first (cheap): most formulas of a paper define nothing, and only those
             # that may are parsed
             words = defines(before, after) + shared
-            cued = _CUE.search(before) is not None
+            cued = opening or _CUE.search(before) is not None
             # "an excess of $\gamma = \Delta\Delta G > 0$": the noun names the left side
             valued = value_named(before) if "=" in content else ""
             if not (

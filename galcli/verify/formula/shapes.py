@@ -128,7 +128,13 @@ _BOUNDS = re.compile(
 _RANGE_OF_SET = re.compile(r"(\\\}|\\right\\\})\s*_\{[^{}]*\}(?:\s*\^(?:\{[^{}]*\}|\\?\w+))?")
 _BRACED_SUBSCRIPT = re.compile(r"\{\s*(\\?[A-Za-z]+_(?:\{[^{}]*\}|\\?\w))\s*\}\^")
 # A value ("n = 8") says what n is set to, not what n is.
-_VALUE = re.compile(r"=\s*-?\d+(?:\.\d+)?\s*[.,]?\s*$")
+# a number, in scientific notation or not, and its units: "$n = 8$", "$A = 1\\,\\mathrm{ppm}^2$",
+# "$\\eta = 3 \\times 10^{-4}$"
+_NUMBER = r"-?(?:\d+(?:\.\d+)?(?:\s*\\times\s*10\^\{?-?\d+\}?)?|10\^\{?-?\d+\}?)"
+_UNITS = (
+    r"(?:\s*(?:\\[,;:! ]|~)?\s*\\(?:mathrm|text|textrm|rm|si|unit)\s*\{[^{}]*\}(?:\^\{?-?\d+\}?)?)*"
+)
+_VALUE = re.compile(r"=\s*" + _NUMBER + _UNITS + r"\s*[.,]?\s*$")
 _SIGN = re.compile(
     r"(?:>|<|\\(?:[gl]eq?(?:slant)?|ll|gg)(?![A-Za-z]))\s*-?\d+(?:\.\d+)?\s*[.,]?\s*$"
 )
