@@ -206,6 +206,7 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "Choose a given $x$ first.",
         "An example grid for $n = 8$ with its cells.",  # a value is no definition
         "It is a function of $x = y + 1$ only.",  # an argument, not what x is
+        "a weak response to changes in either $N_e$ or expression level",  # a conjunction
         # values with their units, after a cue
         "We simulate it with $N = 100$, $A = 1\\,\\mathrm{ppm}^2$, and "
         "$\\lambda = 5\\,\\mathrm{day}$.",
