@@ -707,6 +707,9 @@ def test_an_index_shifted_by_another_index_is_the_same_symbol() -> None:
          "the conditional probability"),
         # the thesis of bench/data/heldout3
         ("We denote the displacement from~$r$ to~$s$ by", "the displacement from r to s"),
+        # the celerite paper of bench/data/heldout3
+        ("We construct a simple covariance function with similar properties as follows",
+         "a simple covariance function with similar properties"),
     ],
 )  # fmt: skip
 def test_a_sentence_that_leads_into_a_display_defines_its_left_side(

@@ -52,10 +52,12 @@ _WRITE_AS = re.compile(
     _WE + r"write\s+(?:this|it|them|these)\s+as\s+(?P<np>(?:the|an?)\s[^.:;,]{3,100}?)\s*:?\s*$",
     re.I,
 )
-# "we can estimate the partition function of $p$ by", "and then computing the mean as"
+# "we can estimate the partition function of $p$ by", "and then computing the mean as", "We
+# construct a simple covariance function with similar properties as follows"
 _ESTIMATE_BY = re.compile(
-    r"\b(?:estimat|comput|calculat|approximat|evaluat)(?:e|es|ing)\s+"
-    r"(?P<np>(?:the|an?)\s[^.:;,]{3,100}?)\s+(?:by|as|via)\s*:?\s*$",
+    r"\b(?:(?:estimat|comput|calculat|approximat|evaluat|deriv)(?:e|es|ing)|"
+    r"(?:construct|obtain)(?:s|ing)?)\s+"
+    r"(?P<np>(?:the|an?)\s[^.:;,]{3,100}?)\s+(?:by|as|via|as\s+follows)\s*:?\s*$",
     re.I,
 )
 # "We define the following pre-conditioned variables"
