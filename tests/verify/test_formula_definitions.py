@@ -232,6 +232,7 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "Choose the coordinate system appropriately and define $g_n$ as follows.",
         "Those from interactions only involving $u_r$ remain.",  # a verb acting on it
         "When $u$ and $\\theta$ are only functions of $x$ it holds.",  # a property
+        "where $A_f$ and $\\tau$ are arbitrary functions of the frequency.",  # a property
         "Let it be so, $t$ times more.",  # no plural noun after the formula
         "We want to compute $x$ here.",  # "to" of an infinitive
         "The rate of selected sites relative to neutral substitution rate ($\\omega$) falls.",

@@ -63,8 +63,9 @@ def _accented(match: re.Match[str]) -> str:
 # What a copula says of a symbol that is no definition: "$\\omega$ is a decreasing function of
 # $x$", "$r$ gives rise to …".
 _PROPERTY = re.compile(
-    r"(?:(?:only\s+)?an?\s+(?:[a-z-]+\s+)?function\s+of\b|only\s+functions\s+of\b|rise\b)", re.I
-)  # "$u$ and $\\theta$ are only functions of $x$"
+    r"(?:(?:only\s+)?an?\s+(?:[a-z-]+\s+)?function\s+of\b|(?:[a-z-]+\s+)?functions\s+of\b|rise\b)",
+    re.I,
+)  # "$u$ and $\\theta$ are only functions of $x$", "… are arbitrary functions of the frequency"
 
 
 Found = list[tuple[str, str]]  # (how, what) of each way the words around a formula define it
