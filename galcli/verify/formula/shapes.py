@@ -6,7 +6,7 @@ verify/formula/definitions.py with the words around it; and the inline formulas 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from galcli.errors import InputError
@@ -47,6 +47,9 @@ def shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
         text = bounds["symbol"] + " \\in " + text
     relation = _outside(DEFINING, text) or _outside(RELATION, text)
     left = text[: relation.start()] if relation else text
+    if relation is not None and DEFINING.fullmatch(relation.group(0)):
+        # "t = \\tau_\\rho \\equiv D_0/V_0": what ≡ defines stands right before it
+        left = left[max((m.end() for m in _all_outside(re.compile("="), left)), default=0) :]
     try:
         named = named_symbols(left, parse(left))
     except InputError:
@@ -97,11 +100,14 @@ def shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
 def _outside(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     """The first match of `pattern` outside braces and parentheses: the relation of
     `p(x_{0:T} \\mid \\theta) = …` is its "=", not the ":" of a subscript nor a "\\mid"."""
+    return next(_all_outside(pattern, text), None)
+
+
+def _all_outside(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     for match in pattern.finditer(text):
         before = re.sub(r"\\[{}()]", "", text[: match.start()])
         if before.count("{") == before.count("}") and before.count("(") == before.count(")"):
-            return match
-    return None
+            yield match
 
 
 def _standard(symbol: NamedSymbol) -> bool:
