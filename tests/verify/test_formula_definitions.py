@@ -55,6 +55,12 @@ def definitions(text: str) -> dict[str, str]:
          "empirical constants"),
         ("It is expressed by the Weber number $We \\equiv \\rho V_0^2 D_0/\\gamma$ here.", "We",
          "the Weber number"),
+        # a tuple: the noun names the vector, the tuple its components (heldout2's thesis)
+        ("We use the wave vector $\\mathbf{k} = (k_x, k_y, k_z)$ here.", "\\mathbf{k}",
+         "the wave vector"),
+        ("We use the wave vector $\\mathbf{k} = (k_x, k_y, k_z)$ here.", "k_{y}",
+         "a component of 𝐤, the wave vector"),
+        ("where $\\delta$ is the delta, and $\\theta = (a,\\,b)$.", "b", "a component of θ"),
         # in a chain, what ≡ defines stands right before it (the letter of bench/data/heldout3)
         ("from this force balance at the inertial time scale $t = \\tau_\\rho \\equiv D_0/V_0$,",
          "\\tau_{\\rho}", "the inertial time scale"),
@@ -209,6 +215,7 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "Choose a given $x$ first.",
         "An example grid for $n = 8$ with its cells.",  # a value is no definition
         "It is a function of $x = y + 1$ only.",  # an argument, not what x is
+        "We use the limit $k = (1, 2)$ here.",  # a tuple of numbers is a value
         "a weak response to changes in either $N_e$ or expression level",  # a conjunction
         # values with their units, after a cue
         "We simulate it with $N = 100$, $A = 1\\,\\mathrm{ppm}^2$, and "

@@ -38,6 +38,7 @@ from galcli.verify.formula.shapes import (
     DEFINING,
     INLINE,
     RELATION,
+    components,
     labelled,
     math_text,
     shapes,
@@ -60,7 +61,8 @@ class Phrase:
     file: str
     line: int  # 1-based line of the symbol in the phrase
     offset: int  # of the symbol's formula in the file
-    how: str  # is, apposition, let, denote, noun, type, equation, brace, glossary, lead-in, accent
+    how: str  # is, apposition, let, denote, noun, type, equation, component, brace, glossary,
+    # lead-in, accent
     family: bool = False  # from a range ($u_1 \\cdots u_T$): it defines every member
     written: str = ""  # the formula of the phrase, as written ("u_1 \\cdots u_T")
 
@@ -295,7 +297,10 @@ def _in_prose(file: _File) -> list[Phrase]:
             symbols, form = shapes(content)
             if not symbols:
                 continue
-            said = _SAID_OF.get(form)
+            # "the unit vector normal … $\vec n = (n_x, n_y, n_z)$": the noun names the vector,
+            # and the tuple its components
+            parts = components(content) if form == "equation" else ()
+            said = _SAID_OF.get("definition" if parts else form)
             patterns = [w for w in words if said is None or w[0] in said]
             family = form == "list" and len({sym.base for sym in symbols}) == 1
             if form == "list" and not family:  # "the joint $x, y$ distribution" is neither
@@ -315,6 +320,12 @@ def _in_prose(file: _File) -> list[Phrase]:
                 found.append(
                     Phrase(symbol, text, file.path, line, match.start(), how, family, content)
                 )
+            whole = math_text(symbols[0].latex) + ("" if how == "equation" else f", {text}")
+            found += [
+                Phrase(part, f"a component of {whole}", file.path, line, match.start(),
+                       "component", written=content)
+                for part in parts
+            ]  # fmt: skip
     return found
 
 

@@ -97,6 +97,28 @@ def shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
     return tuple(symbols), ("one" if len(symbols) == 1 else "list")
 
 
+def components(content: str) -> tuple[NamedSymbol, ...]:
+    """The symbols of the tuple an equation in prose sets its left side to: n_x, n_y, n_z of
+    "$\\vec n = (n_x, n_y, n_z)$", a and c of "$\\alpha = (a, c)$"; () for any other right
+    side."""
+    from galcli.verify.formula.parse import plain_math
+
+    text = plain_math(content).strip()
+    relation = _outside(RELATION, text)
+    if relation is None or relation.group(0) != "=":
+        return ()
+    right = re.fullmatch(
+        r"\s*(?:\\left)?\(\s*(?P<items>[^()]*?)\s*(?:\\right)?\)\s*[.,;]?\s*",
+        text[relation.end() :],
+    )
+    if right is None or len(items := [i for i in _items(right["items"]) if i.strip()]) < 2:
+        return ()
+    parts = [shapes(item) for item in items]
+    if any(form != "one" or len(found) != 1 for found, form in parts):
+        return ()
+    return tuple(found[0] for found, _ in parts)
+
+
 def _outside(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     """The first match of `pattern` outside braces and parentheses: the relation of
     `p(x_{0:T} \\mid \\theta) = …` is its "=", not the ":" of a subscript nor a "\\mid"."""
