@@ -55,6 +55,9 @@ def definitions(text: str) -> dict[str, str]:
          "empirical constants"),
         ("It is expressed by the Weber number $We \\equiv \\rho V_0^2 D_0/\\gamma$ here.", "We",
          "the Weber number"),
+        # the toy model of bench/data/heldout6
+        ("we have introduced the notation $\\theta = c \\eta$ for the scalar", "\\theta",
+         "θ = c η"),
         # a tuple: the noun names the vector, the tuple its components (heldout2's thesis)
         ("We use the wave vector $\\mathbf{k} = (k_x, k_y, k_z)$ here.", "\\mathbf{k}",
          "the wave vector"),

@@ -235,8 +235,10 @@ _REGION = re.compile(
     re.I,
 )
 _PLURAL = re.compile(r"\band\b|[^su]s$|\b(?:spectra|data|criteria|phenomena|maxima|minima)$")
-_CUE = re.compile(r"\b(?:where|with|for|let|given|and|set|define|defining|here)\s*,?\s*$", re.I)
-_DISPLAY_CUE = re.compile(r"\b(?:where|with|here|let|define|defining)\s*[,:]?\s*$", re.I)
+_CUE = re.compile(
+    r"\b(?:where|with|for|let|given|and|set|define|defining|here|notation)\s*,?\s*$", re.I
+)
+_DISPLAY_CUE = re.compile(r"\b(?:where|with|here|let|define|defining|notation)\s*[,:]?\s*$", re.I)
 _JOIN = re.compile(r"[\s~]*(?:,|,?[\s~]*and|,?[\s~]*or)?[\s~]*")
 
 
