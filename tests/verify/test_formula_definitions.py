@@ -219,6 +219,7 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "An example grid for $n = 8$ with its cells.",  # a value is no definition
         "It is a function of $x = y + 1$ only.",  # an argument, not what x is
         "We use the limit $k = (1, 2)$ here.",  # a tuple of numbers is a value
+        "where $\\gamma = 60^\\circ$ and $\\alpha = \\SI{30}{\\degree}$.",  # values in degrees
         "a weak response to changes in either $N_e$ or expression level",  # a conjunction
         # values with their units, after a cue
         "We simulate it with $N = 100$, $A = 1\\,\\mathrm{ppm}^2$, and "
@@ -476,6 +477,15 @@ def test_a_distinctive_symbol_keeps_the_first_naming_of_its_file() -> None:
     assert d is not None and d.phrase.line == 1
     t = choose(symbol("t"), phrases, "p.tex", at, at + 8, None, ["p.tex"])
     assert t is not None and t.phrase.text == "each time"  # a single letter: the nearest
+    # a count says how many, not what: no first naming
+    text = (
+        "This sets the amplitude of $\\omega$ variations.\n\n" + filler * 3
+        + "The rate $\\omega$ grows.\n\nEQUATION"
+    )  # fmt: skip
+    phrases = find_definitions({"p.tex": text})
+    at = text.index("EQUATION")
+    omega = choose(symbol("\\omega"), phrases, "p.tex", at, at + 8, None, ["p.tex"])
+    assert omega is not None and omega.phrase.text == "The rate"
     # what the words near the formula say it is still comes first
     text = text.replace("EQUATION", "Here $D_0$ is the final diameter.\n\nEQUATION")
     phrases = find_definitions({"p.tex": text})

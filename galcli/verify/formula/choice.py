@@ -75,12 +75,13 @@ def _once(phrase: Phrase, file: str, start: int) -> bool:
 
 
 def _first(phrases: list[Phrase], file: str, start: int) -> Phrase | None:
-    """The first of `phrases` in `file` before offset `start`: where a symbol that keeps its
-    meaning through a file is introduced. On held-out sets 1-7, for a symbol more distinctive
+    """The first of `phrases` in `file` before offset `start`, but a count ("the amplitude of
+    $\\omega$ variations" says how many, not what): where a symbol that keeps its meaning
+    through a file is introduced. On held-out sets 1-7, for a symbol more distinctive
     than one Latin letter that no phrase near the formula says what it is: 17 more definitions
     found, 10 more reported (691/783 -> 708/793); for single letters too, 19 more for 52 more
     (710/835), since a paper reuses x, t and f."""
-    earlier = [p for p in phrases if p.file == file and p.offset < start]
+    earlier = [p for p in phrases if p.file == file and p.offset < start and p.how != "count"]
     return min(earlier, key=lambda p: p.offset) if earlier else None
 
 

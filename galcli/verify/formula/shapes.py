@@ -155,12 +155,16 @@ _BOUNDS = re.compile(
 # The range of a collection: "\\{t_i\\}_{i=1}^N".
 _RANGE_OF_SET = re.compile(r"(\\\}|\\right\\\})\s*_\{[^{}]*\}(?:\s*\^(?:\{[^{}]*\}|\\?\w+))?")
 _BRACED_SUBSCRIPT = re.compile(r"\{\s*(\\?[A-Za-z]+_(?:\{[^{}]*\}|\\?\w))\s*\}\^")
-# A value ("n = 8") says what n is set to, not what n is.
-# a number, in scientific notation or not, and its units: "$n = 8$", "$A = 1\\,\\mathrm{ppm}^2$",
-# "$\\eta = 3 \\times 10^{-4}$"
-_NUMBER = r"-?(?:\d+(?:\.\d+)?(?:\s*\\times\s*10\^\{?-?\d+\}?)?|10\^\{?-?\d+\}?)"
+# A value ("n = 8") says what n is set to, not what n is: a number, in scientific notation or
+# not, and its units ("$A = 1\\,\\mathrm{ppm}^2$", "$\\eta = 3 \\times 10^{-4}$",
+# "$\\gamma = 60^\\circ$", "$\\gamma = \\SI{60}{\\degree}$").
+_NUMBER = (
+    r"-?(?:\d+(?:\.\d+)?(?:\s*\\times\s*10\^\{?-?\d+\}?)?|10\^\{?-?\d+\}?"
+    r"|\\(?:SI|qty|num|ang)\s*\{[^{}]*\}(?:\s*\{[^{}]*\})?)"
+)
 _UNITS = (
-    r"(?:\s*(?:\\[,;:! ]|~)?\s*\\(?:mathrm|text|textrm|rm|si|unit)\s*\{[^{}]*\}(?:\^\{?-?\d+\}?)?)*"
+    r"(?:\s*(?:\\[,;:! ]|~)?\s*(?:\\(?:mathrm|text|textrm|rm|si|unit)\s*\{[^{}]*\}"
+    r"(?:\^\{?-?\d+\}?)?|\^\s*\{?\\circ\}?|\\degree(?![A-Za-z])))*"
 )
 _VALUE = re.compile(r"=\s*" + _NUMBER + _UNITS + r"\s*[.,]?\s*$")
 _SIGN = re.compile(
