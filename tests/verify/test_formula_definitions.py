@@ -115,6 +115,10 @@ def definitions(text: str) -> dict[str, str]:
         ("With $\\theta$ denoting the angle between the normal and the gradient,", "\\theta",
          "the angle between the normal and the gradient"),
         ("It meets the wall at a contact angle of~$\\gamma$, and", "\\gamma", "a contact angle"),
+        # a clause that opens after the value is no apposition (the thesis of heldout6)
+        ("For a source with a radius of $R_0$ the sound field can be calculated.", "R_{0}",
+         "a radius"),
+        ("At a distance of $r_i$ the shower has a delay.", "r_{i}", "a distance"),
         # the cue before the first equation of a list is each one's (the thesis of heldout2)
         ("Here $u_x = a - b$, $u_y = c - d$, and $v_z = e$.", "u_{y}", "u_y = c - d"),
         # a value given by an equation: the noun names its left side
@@ -201,7 +205,6 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "The inertial force scale $\\rho V_0^2$ is large.",  # a product, not a list
         "Suppose the joint $x, y$ distribution is known.",  # one thing, not x and y
         "Take a given dataset $(y, X)$ to fit.",  # a pair is named, not its members
-        "At a distance of $r_i$ the shower has a delay.",  # a clause, not an apposition
         "Simulated $x_i$ were drawn as follows.",  # "as" is no plural noun
         "Here $\\omega$ is a decreasing function of $x$.",  # a property, not what it is
         "Then $r$ gives rise to the basis vectors.",  # nor is this

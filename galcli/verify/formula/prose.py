@@ -100,7 +100,7 @@ def _labels(before: str, after: str) -> Found:
 
 def _value_of(before: str, after: str) -> Found:
     """ "at a contact angle of $\\gamma$": a value ("the mean of $x$" is no definition of x)."""
-    if not re.match(r"\s*(?:[.,;:)]|and\b|$)", after):
+    if not re.match(r"\s*(?:[.,;:)]|and\b|the\b|$)", after):  # "…of $R_0$ the field is"
         return []
     named = value_named(before)
     return [("noun", named)] if named else []
@@ -110,7 +110,8 @@ def value_named(before: str) -> str:
     """The noun a value is said to be of, when the words before a formula end "a … of" ("a
     contact angle of $\\gamma$", "an excess of $\\gamma = \\Delta\\Delta G$", "a temperature of
     $T = 300$ K"); else "". Not an argument ("a function of $x$") or a vague word."""
-    m = re.search(r"\b(?P<article>an?)\s+(?P<np>[a-z][a-z -]{2,40}?)\s+of\s*$", before)
+    # the last article: "a source with a radius of", not "a source with …"
+    m = re.match(r".*(?:^|\s)(?P<article>an?)\s+(?P<np>[a-z][a-z -]{2,40}?)\s+of\s*$", before, re.S)
     if not m:
         return ""
     words = m["np"].split()
@@ -199,7 +200,11 @@ def _apposition(before: str, after: str) -> Found:
             found.append(("apposition", phrase))
     if m := re.match(r"\s*,?\s*(?:being\s+)?(?P<np>(?:the|a|an|its)\s+.*)", after, re.I | re.S):
         cue = re.search(r"(?:^|\b(?:with|where|and|for|given|of)|[,;:(])\s*$", before.lower())
-        clause = re.match(r"[^.;:,()]*?\b(?:is|are|was|were|has|have|had)\b", m["np"])
+        clause = re.match(
+            r"[^.;:,()]*?\b(?:is|are|was|were|has|have|had|can|could|may|might|must|will|would|"
+            r"should|shall|does|do)\b",
+            m["np"],
+        )
         if cue and not clause and (phrase := noun_phrase(m["np"])):
             # not "at a distance of $r$ the shower has a delay"
             found.append(("apposition", phrase))
