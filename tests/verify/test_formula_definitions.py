@@ -223,6 +223,7 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "It is a function of $x = y + 1$ only.",  # an argument, not what x is
         "We use the limit $k = (1, 2)$ here.",  # a tuple of numbers is a value
         "where $\\gamma = 60^\\circ$ and $\\alpha = \\SI{30}{\\degree}$.",  # values in degrees
+        "along $r = 0$ and $\\phi = \\pm\\alpha$ (the wedge walls) and $x = \\pm 1$",  # places
         "a weak response to changes in either $N_e$ or expression level",  # a conjunction
         # values with their units, after a cue
         "We simulate it with $N = 100$, $A = 1\\,\\mathrm{ppm}^2$, and "
@@ -868,3 +869,23 @@ def test_the_words_that_close_a_display_render_their_formulas() -> None:
     text += "is the height rise at the wall~$x = 0$.\n"
     found = [p for p in find_definitions({"p.tex": text}) if p.how == "lead-in"]
     assert [(p.symbol.key, p.text) for p in found] == [("h", "the height rise at the wall x = 0")]
+
+
+@pytest.mark.parametrize(
+    ("latex", "form"),
+    [
+        ("n = 8", "value"),
+        ("A = 1\\,\\mathrm{ppm}^2", "value"),
+        ("\\eta = 3 \\times 10^{-4}", "value"),
+        ("\\gamma = 60\\,\\textup{°}", "value"),  # siunitx's \\SI{60}{\\degree}, expanded
+        ("\\phi = \\pm\\alpha", "value"),
+        ("k = a + 1", "equation"),
+        ("t = \\tau_\\rho \\equiv D_0/V_0", "definition"),
+    ],
+)
+def test_a_number_with_its_units_is_a_value_and_a_chain_defines_by_its_equiv(
+    latex: str, form: str
+) -> None:
+    from galcli.verify.formula.shapes import shapes
+
+    assert shapes(latex)[1] == form

@@ -159,14 +159,15 @@ _BRACED_SUBSCRIPT = re.compile(r"\{\s*(\\?[A-Za-z]+_(?:\{[^{}]*\}|\\?\w))\s*\}\^
 # not, and its units ("$A = 1\\,\\mathrm{ppm}^2$", "$\\eta = 3 \\times 10^{-4}$",
 # "$\\gamma = 60^\\circ$", "$\\gamma = \\SI{60}{\\degree}$").
 _NUMBER = (
-    r"-?(?:\d+(?:\.\d+)?(?:\s*\\times\s*10\^\{?-?\d+\}?)?|10\^\{?-?\d+\}?"
+    r"(?:-|\\(?:pm|mp)\s*)?(?:\d+(?:\.\d+)?(?:\s*\\times\s*10\^\{?-?\d+\}?)?|10\^\{?-?\d+\}?"
     r"|\\(?:SI|qty|num|ang)\s*\{[^{}]*\}(?:\s*\{[^{}]*\})?)"
 )
 _UNITS = (
-    r"(?:\s*(?:\\[,;:! ]|~)?\s*(?:\\(?:mathrm|text|textrm|rm|si|unit)\s*\{[^{}]*\}"
+    r"(?:\s*(?:\\[,;:! ]|~)?\s*(?:\\(?:mathrm|text|textrm|textup|rm|si|unit)\s*\{[^{}]*\}"
     r"(?:\^\{?-?\d+\}?)?|\^\s*\{?\\circ\}?|\\degree(?![A-Za-z])))*"
 )
-_VALUE = re.compile(r"=\s*" + _NUMBER + _UNITS + r"\s*[.,]?\s*$")
+# and a place given as plus or minus another symbol ("the walls $\\phi = \\pm\\alpha$")
+_VALUE = re.compile(r"=\s*(?:" + _NUMBER + _UNITS + r"|\\(?:pm|mp)\s*\\?[A-Za-z]+)\s*[.,]?\s*$")
 _SIGN = re.compile(
     r"(?:>|<|\\(?:[gl]eq?(?:slant)?|ll|gg)(?![A-Za-z]))\s*-?\d+(?:\.\d+)?\s*[.,]?\s*$"
 )
