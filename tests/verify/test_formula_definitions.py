@@ -502,15 +502,19 @@ def test_a_single_letter_the_file_defines_once_keeps_that_definition_to_its_end(
     # the toy model of bench/data/heldout6: "$c$ is the phase velocity …" on line 131 is what
     # c is on lines 191, 219 and 269 (more than two pages on)
     filler = "Some words of prose that define nothing at all. " * 20 + "\n\n"  # 1,000 chars
-    head = "Here $c$ is the phase velocity, the size $n$ is set and $t$ is the time.\n\n"
+    head = (
+        "Here $c$ is the phase velocity, the size $n$ is set and $t$ is the time. "
+        "And $j$ is an integer running from 1 to 3.\n\n"
+    )
     for once, found_c in [("", True), ("Then $c$ is the speed.\n\n", False)]:
         text = head + once + filler * 12 + "EQUATION"
         at = text.index("EQUATION")
         phrases = find_definitions({"p.tex": text, "q.tex": "EQUATION"})
         c = choose(symbol("c"), phrases, "p.tex", at, at + 8, None, ["p.tex"])
         assert (c is not None and c.phrase.text == "the phase velocity") is found_c, once
-        # only what says what it is, and only in its own file
+        # only what says what it is, and only in its own file; an index letter is reused
         assert choose(symbol("n"), phrases, "p.tex", at, at + 8, None, ["p.tex"]) is None
+        assert choose(symbol("j"), phrases, "p.tex", at, at + 8, None, ["p.tex"]) is None
         assert choose(symbol("t"), phrases, "q.tex", 0, 8, None, ["p.tex", "q.tex"]) is None
 
 

@@ -66,7 +66,8 @@ def _reference(symbol: NamedSymbol) -> bool:
 
 # The ways of defining that keep a single letter's one definition in force to the end of its
 # file. On held-out sets 1-7: "is", "denote" and "let" found 10 more definitions for 14 more
-# reported (680/766 -> 690/780); without the one-definition condition 12 for 21.
+# reported (680/766 -> 690/780); without the one-definition condition 12 for 21. Not for an
+# index letter (`_index_letter`): one wrong row fewer.
 _ONCE = frozenset({"is", "denote", "let"})
 
 
@@ -262,7 +263,7 @@ def choose(
         # a single letter its file defines once, by saying what it is ("where $c$ is the phase
         # velocity of …"), keeps that definition to the end of the file (`_ONCE`)
         said = [p for p in matching["exact"] if p.strong]
-        if len(said) == 1 and _once(said[0], file, start):
+        if len(said) == 1 and _once(said[0], file, start) and not _index_letter(symbol):
             return Found(said[0], "exact")
         if not _index_letter(symbol) and (kept := _one_name(matching["exact"], file, start)):
             return Found(kept, "exact")
