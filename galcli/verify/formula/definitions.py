@@ -21,7 +21,7 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from galcli.latex.scan import LineIndex
 from galcli.latex.sentences import sentence_at
@@ -65,6 +65,7 @@ class Phrase:
     # lead-in, accent
     family: bool = False  # from a range ($u_1 \\cdots u_T$): it defines every member
     written: str = ""  # the formula of the phrase, as written ("u_1 \\cdots u_T")
+    caption: bool = False  # in a figure's or a table's caption, which restates
 
     def to_dict(self) -> dict[str, object]:
         return {"text": self.text, "file": self.file, "line": self.line, "how": self.how}
@@ -123,6 +124,7 @@ def find_definitions(
     phrases: list[Phrase] = []
     for path, text in files.items():
         masked = mask(text)
+        first = len(phrases)
         phrases += _glossary(path, masked)
         displays = [m.span() for m in DISPLAY.finditer(masked)]
         hidden = blank(masked, spans.get(path, []) + displays)
@@ -136,7 +138,24 @@ def find_definitions(
             Phrase(accent, what, path, read.lines(offset)[0], offset, "accent")
             for offset, accent, what in accent_phrases(hidden)
         ]
+        if captions := _captions(masked):
+            phrases[first:] = [
+                replace(p, caption=True) if any(a <= p.offset < b for a, b in captions) else p
+                for p in phrases[first:]
+            ]
     return phrases
+
+
+_CAPTION = re.compile(r"\\caption\*?\s*(?:\[[^\]]*\])?\s*(?=\{)")
+
+
+def _captions(masked: str) -> list[tuple[int, int]]:
+    """The spans of a file's \\caption arguments."""
+    return [
+        inside
+        for match in _CAPTION.finditer(masked)
+        if (inside := braced(masked, match.end(), "{", "}")) is not None
+    ]
 
 
 _FOOTNOTE = re.compile(r"\\footnote(?:text)?\s*(?:\[[^\]]*\])?\s*(?=\{)")
