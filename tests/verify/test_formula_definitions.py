@@ -561,6 +561,20 @@ def test_a_greek_letter_named_far_away_only_counts_when_named_before_the_formula
     assert choose(symbol("\\beta"), phrases, "b.tex", 0, 8, None, order) is None
 
 
+def test_a_lead_in_pages_after_the_formula_names_another_display() -> None:
+    # the celerite paper of bench/data/heldout3: "The forward substitution with the
+    # reparameterized variables is" (line 922) says nothing of f_{n,j} on line 833
+    display = "\\begin{equation}\n  W^{(e)} = a b\n\\end{equation}\n"
+    files = {
+        "a.tex": "The old embedding matrix is\n" + display,
+        "b.tex": "EQUATION" + " filler." * 2000 + "\nThe new embedding matrix is\n" + display,
+    }
+    phrases = find_definitions(files)
+    found = choose(symbol("W^{(e)}"), phrases, "b.tex", 0, 8, None, ["a.tex", "b.tex"])
+    assert found is not None and found.phrase.file == "a.tex"  # an earlier one counts
+    assert choose(symbol("W^{(e)}"), phrases, "b.tex", 0, 8, None, ["b.tex", "a.tex"]) is None
+
+
 def test_a_caption_restates_what_the_prose_defines() -> None:
     # the acoustics thesis of bench/data/heldout6: its introduction's figure caption names the
     # elevation $\\theta$ nine lines before the paragraph that defines it
