@@ -481,6 +481,14 @@ def test_a_distinctive_symbol_keeps_the_first_naming_of_its_file() -> None:
     assert d is not None and d.phrase.line == 1
     t = choose(symbol("t"), phrases, "p.tex", at, at + 8, None, ["p.tex"])
     assert t is not None and t.phrase.text == "each time"  # a single letter: the nearest
+    # also when the words near it come after the formula
+    text = "A drop of diameter $D_0$ falls.\n\n" + filler * 9 + "EQUATION\n\nIt reaches the full "
+    text += "diameter $D_0$ soon."
+    phrases = find_definitions({"p.tex": text})
+    at = text.index("EQUATION")
+    after = (at + 8, len(text))
+    d = choose(symbol("D_0"), phrases, "p.tex", at, at + 8, after, ["p.tex"])
+    assert d is not None and d.phrase.line == 1
     # a count says how many, not what: no first naming
     text = (
         "This sets the amplitude of $\\omega$ variations.\n\n" + filler * 3

@@ -81,7 +81,8 @@ def _first(phrases: list[Phrase], file: str, start: int) -> Phrase | None:
     where a symbol that keeps its meaning through a file is introduced. On held-out sets 1-7,
     for a symbol more distinctive than one Latin letter that no phrase near the formula says
     what it is: 17 more definitions found, 10 more reported (691/783 -> 708/793); for single
-    letters too, 19 more for 52 more (710/835), since a paper reuses x, t and f."""
+    letters too, 19 more for 52 more (710/835), since a paper reuses x, t and f. Also over a
+    naming in the paragraph after the formula: one more right, none more reported."""
     earlier = [p for p in phrases if p.file == file and p.offset < start and p.how != "count"]
     return min(earlier, key=lambda p: (p.caption, p.offset)) if earlier else None
 
@@ -245,9 +246,7 @@ def choose(
         if found is None and kind == "exact" and _distinctive(symbol):
             # a distinctive symbol its file names again and again keeps its first naming: "its
             # diameter $D_0$" (line 131), not "reaches the full diameter $D_0$" (line 460)
-            weak = near(candidates)
-            if weak is None or weak.offset < start:
-                found = _first(candidates, file, start)
+            found = _first(candidates, file, start)
         if found is not None and found.offset >= end:
             # a name in the words that lead into the formula ("a compact equation for
             # susceptibility $\\chi$ in the general case:") is the one in force there, before
