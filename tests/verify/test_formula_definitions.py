@@ -225,6 +225,9 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "where $\\gamma = 60^\\circ$ and $\\alpha = \\SI{30}{\\degree}$.",  # values in degrees
         "along $r = 0$ and $\\phi = \\pm\\alpha$ (the wedge walls) and $x = \\pm 1$",  # places
         "a weak response to changes in either $N_e$ or expression level",  # a conjunction
+        # an adverb, no noun (the thesis of bench/data/heldout2)
+        "While the only values that change from before are $F(1)$ and $F(V)$, note",
+        "The two values $F(1)$ and $F(V)$ are the only ones that change.",
         # values with their units, after a cue
         "We simulate it with $N = 100$, $A = 1\\,\\mathrm{ppm}^2$, and "
         "$\\lambda = 5\\,\\mathrm{day}$.",

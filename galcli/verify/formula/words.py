@@ -22,7 +22,8 @@ NOT_NOUNS = set(
     "not no also then thus hence so very more most less least such as of in on at by for from "
     "with to into onto over under between through during via per than and or but if while "
     "when where which who whose whom how what why about regarding concerning against within "
-    "without like since because although unless until whether either neither nor".split()
+    "without like since because although unless until whether either neither nor only before "
+    "after".split()
 )
 
 # Words that do not say what a thing is ("the following", "the same", "the above").
