@@ -515,7 +515,7 @@ def test_a_single_letter_the_file_defines_once_keeps_that_definition_to_its_end(
     filler = "Some words of prose that define nothing at all. " * 20 + "\n\n"  # 1,000 chars
     head = (
         "Here $c$ is the phase velocity, the size $n$ is set and $t$ is the time. "
-        "And $j$ is an integer running from 1 to 3.\n\n"
+        "And $j$ is an integer running from 1 to 3. Here $i$ is the imaginary unit.\n\n"
     )
     for once, found_c in [("", True), ("Then $c$ is the speed.\n\n", False)]:
         text = head + once + filler * 12 + "EQUATION"
@@ -526,6 +526,8 @@ def test_a_single_letter_the_file_defines_once_keeps_that_definition_to_its_end(
         # only what says what it is, and only in its own file; an index letter is reused
         assert choose(symbol("n"), phrases, "p.tex", at, at + 8, None, ["p.tex"]) is None
         assert choose(symbol("j"), phrases, "p.tex", at, at + 8, None, ["p.tex"]) is None
+        i = choose(symbol("i"), phrases, "p.tex", at, at + 8, None, ["p.tex"])
+        assert i is not None and i.phrase.text == "the imaginary unit"  # said to be no index
         assert choose(symbol("t"), phrases, "q.tex", 0, 8, None, ["p.tex", "q.tex"]) is None
 
 
