@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from galcli.verify.formula.choice import choose
+from galcli.verify.formula.choice import Found, choose
 from galcli.verify.formula.definitions import find_definitions
 from galcli.verify.formula.parse import parse
 from galcli.verify.formula.symbols import named_symbols
@@ -14,6 +14,18 @@ from galcli.verify.formula.symbols import named_symbols
 def symbol(latex: str):
     (found,) = [s for s in named_symbols(latex, parse(latex)) if s.latex.strip() == latex]
     return found
+
+
+FILLER = "Some words of prose that define nothing at all. " * 20 + "\n\n"  # 1,000 characters
+
+
+def chosen(text: str, latex: str, after: bool = False) -> Found | None:
+    """The definition `choose` gives the symbol `latex` of the formula written EQUATION in
+    `text` (the file p.tex; `after`: what follows it is the paragraph after the formula)."""
+    at = text.index("EQUATION")
+    phrases = find_definitions({"p.tex": text})
+    following = (at + 8, len(text)) if after else None
+    return choose(symbol(latex), phrases, "p.tex", at, at + 8, following, ["p.tex"])
 
 
 def definitions(text: str) -> dict[str, str]:
@@ -381,10 +393,9 @@ def test_a_dimensionless_number_is_one_symbol() -> None:
 
 
 def test_a_definition_by_equiv_stays_in_force_before_a_later_mention() -> None:
-    filler = "Some words of prose that define nothing at all. " * 20 + "\n\n"  # 1,000 chars
     text = (
         "We use the Weber number $We \\equiv \\rho V^2 D/\\gamma$ throughout.\n\n"
-        + filler * 10
+        + FILLER * 10
         + "We vary the control parameters $We$ and $Oh$.\n\nEQUATION"
     )
     phrases = find_definitions({"p.tex": text})
@@ -432,8 +443,8 @@ def test_the_nearest_definition_before_the_equation_wins_then_the_paragraph_afte
     assert x is not None and x.phrase.text == "the new position"
     assert y is not None and y.phrase.text == "the output"
     # after the formula, a phrase that only names a symbol counts only close to it
-    filler = "The method is then run on every item of the data set once more. " * 20
-    text = f"EQUATION\nwhere {filler}the prior $p$ is used, and $q$ is the proposal.\n"
+    FILLER = "The method is then run on every item of the data set once more. " * 20
+    text = f"EQUATION\nwhere {FILLER}the prior $p$ is used, and $q$ is the proposal.\n"
     phrases = find_definitions({"p.tex": text})
     after = (8, len(text))
     assert choose(symbol("p"), phrases, "p.tex", 0, 8, after) is None
@@ -442,15 +453,14 @@ def test_the_nearest_definition_before_the_equation_wins_then_the_paragraph_afte
 
 
 def test_a_definition_pages_before_the_formula_is_no_longer_in_force() -> None:
-    filler = "Some words of prose that define nothing at all. " * 20 + "\n\n"  # 1,000 chars
     head = (
         "First $x$ is the start. Here $x$ is the position. Now $\\theta$ is the angle. "
         "We use the matrix $W^{(e)}$, the size $n$ and the embedding weight matrix $V$.\n\n"
     )
-    # (pages of filler, x found): a definition is trusted about two pages back
+    # (pages of FILLER, x found): a definition is trusted about two pages back
     # (verify/formula/choice.py: NEAR), a noun of two words a little over a page (FAR_NOUN)
     for pages, x_found in [(1, True), (5, True), (7, True), (9, False)]:
-        text = head + filler * pages + "EQUATION"
+        text = head + FILLER * pages + "EQUATION"
         at = text.index("EQUATION")
         phrases = find_definitions({"p.tex": text})
         found = {
@@ -472,53 +482,38 @@ def test_a_definition_pages_before_the_formula_is_no_longer_in_force() -> None:
 def test_a_distinctive_symbol_keeps_the_first_naming_of_its_file() -> None:
     # the drop-impact letter of bench/data/heldout3: "its diameter $D_0$" (line 131), not
     # "reaches the full diameter $D_0$" (line 460), is what D_0 is in the equation of line 497
-    filler = "Some words of prose that define nothing at all. " * 20 + "\n\n"  # 1,000 chars
     text = (
         "A drop of diameter $D_0$ hits the wall up to time $t$.\n\n"
-        + filler * 3
+        + FILLER * 3
         + "The layer reaches the full diameter $D_0$ at each time $t$.\n\nEQUATION"
     )
-    phrases = find_definitions({"p.tex": text})
-    at = text.index("EQUATION")
-    d = choose(symbol("D_0"), phrases, "p.tex", at, at + 8, None, ["p.tex"])
+    d = chosen(text, "D_0")
     assert d is not None and d.phrase.line == 1
-    t = choose(symbol("t"), phrases, "p.tex", at, at + 8, None, ["p.tex"])
+    t = chosen(text, "t")
     assert t is not None and t.phrase.text == "each time"  # a single letter: the nearest
-    # also when the words near it come after the formula
-    text = "A drop of diameter $D_0$ falls.\n\n" + filler * 9 + "EQUATION\n\nIt reaches the full "
-    text += "diameter $D_0$ soon."
-    phrases = find_definitions({"p.tex": text})
-    at = text.index("EQUATION")
-    after = (at + 8, len(text))
-    d = choose(symbol("D_0"), phrases, "p.tex", at, at + 8, after, ["p.tex"])
+    # what the words near the formula say it is still comes first
+    near = text.replace("EQUATION", "Here $D_0$ is the final diameter.\n\nEQUATION")
+    d = chosen(near, "D_0")
+    assert d is not None and d.phrase.text == "the final diameter"
+    # a naming after the formula gives way too
+    far = "A drop of diameter $D_0$ falls.\n\n" + FILLER * 9 + "EQUATION\n\nIt reaches the full "
+    d = chosen(far + "diameter $D_0$ soon.", "D_0", after=True)
     assert d is not None and d.phrase.line == 1
     # a count says how many, not what: no first naming
-    text = (
-        "This sets the amplitude of $\\omega$ variations.\n\n" + filler * 3
-        + "The rate $\\omega$ grows.\n\nEQUATION"
-    )  # fmt: skip
-    phrases = find_definitions({"p.tex": text})
-    at = text.index("EQUATION")
-    omega = choose(symbol("\\omega"), phrases, "p.tex", at, at + 8, None, ["p.tex"])
+    text = "This sets the amplitude of $\\omega$ variations.\n\n" + FILLER * 3
+    omega = chosen(text + "The rate $\\omega$ grows.\n\nEQUATION", "\\omega")
     assert omega is not None and omega.phrase.text == "The rate"
-    # what the words near the formula say it is still comes first
-    text = text.replace("EQUATION", "Here $D_0$ is the final diameter.\n\nEQUATION")
-    phrases = find_definitions({"p.tex": text})
-    at = text.index("EQUATION")
-    d = choose(symbol("D_0"), phrases, "p.tex", at, at + 8, None, ["p.tex"])
-    assert d is not None and d.phrase.text == "the final diameter"
 
 
 def test_a_single_letter_the_file_defines_once_keeps_that_definition_to_its_end() -> None:
     # the toy model of bench/data/heldout6: "$c$ is the phase velocity …" on line 131 is what
     # c is on lines 191, 219 and 269 (more than two pages on)
-    filler = "Some words of prose that define nothing at all. " * 20 + "\n\n"  # 1,000 chars
     head = (
         "Here $c$ is the phase velocity, the size $n$ is set and $t$ is the time. "
         "And $j$ is an integer running from 1 to 3. Here $i$ is the imaginary unit.\n\n"
     )
     for once, found_c in [("", True), ("Then $c$ is the speed.\n\n", False)]:
-        text = head + once + filler * 12 + "EQUATION"
+        text = head + once + FILLER * 12 + "EQUATION"
         at = text.index("EQUATION")
         phrases = find_definitions({"p.tex": text, "q.tex": "EQUATION"})
         c = choose(symbol("c"), phrases, "p.tex", at, at + 8, None, ["p.tex"])
@@ -533,21 +528,17 @@ def test_a_single_letter_the_file_defines_once_keeps_that_definition_to_its_end(
 
 def test_a_single_letter_its_file_always_names_by_one_noun_keeps_that_name() -> None:
     # the electricity-market paper of bench/data/heldout5: "storage units $r$" (lines 288, 548)
-    filler = "Some words of prose that define nothing at all. " * 20 + "\n\n"  # 1,000 chars
     for second, kept in [
         ("We dispatch the storage unit $r$ hourly.", True),
         ("", True),  # named once: kept too
         ("The window $r$ is short.", False),  # two names: the letter is reused
         ("We draw $r$ samples.", False),  # a count says how many, not what
     ]:
-        text = "We add storage units $r$ and lags $j$.\n\n" + filler * 3 + second + filler * 9
-        text += "EQUATION"
-        at = text.index("EQUATION")
-        phrases = find_definitions({"p.tex": text})
-        r = choose(symbol("r"), phrases, "p.tex", at, at + 8, None, ["p.tex"])
+        text = "We add storage units $r$ and lags $j$.\n\n" + FILLER * 3 + second + FILLER * 9
+        r = chosen(text + "EQUATION", "r")
         assert (r is not None and r.phrase.line == 1) is kept, second
         # an index letter changes its meaning from sum to sum
-        assert choose(symbol("j"), phrases, "p.tex", at, at + 8, None, ["p.tex"]) is None
+        assert chosen(text + "EQUATION", "j") is None
 
 
 def test_a_single_letter_is_not_taken_from_another_file_but_a_distinctive_symbol_is() -> None:
@@ -564,7 +555,7 @@ def test_a_greek_letter_named_far_away_only_counts_when_named_before_the_formula
     # bench/data/heldout4: "the parameter $\\alpha$" 150 lines after the equation is no
     # definition of its alpha; "its azimuth angle $\\phi$" in an earlier chapter is
     files = {"a.tex": "We use its azimuth angle $\\phi$ here.",
-             "b.tex": "EQUATION" + " filler." * 2000 + " Later, the parameter $\\alpha$ is set.",
+             "b.tex": "EQUATION" + " FILLER." * 2000 + " Later, the parameter $\\alpha$ is set.",
              "c.tex": "And the tilt $\\beta$ comes last."}  # fmt: skip
     phrases = find_definitions(files)
     order = ["a.tex", "b.tex", "c.tex"]
@@ -580,7 +571,7 @@ def test_a_lead_in_pages_after_the_formula_names_another_display() -> None:
     display = "\\begin{equation}\n  W^{(e)} = a b\n\\end{equation}\n"
     files = {
         "a.tex": "The old embedding matrix is\n" + display,
-        "b.tex": "EQUATION" + " filler." * 2000 + "\nThe new embedding matrix is\n" + display,
+        "b.tex": "EQUATION" + " FILLER." * 2000 + "\nThe new embedding matrix is\n" + display,
     }
     phrases = find_definitions(files)
     found = choose(symbol("W^{(e)}"), phrases, "b.tex", 0, 8, None, ["a.tex", "b.tex"])
@@ -817,10 +808,9 @@ def test_a_plural_lead_in_names_every_row_of_its_display_across_a_comment(
 
 
 def test_a_range_near_the_formula_beats_the_symbol_as_written_elsewhere() -> None:
-    filler = "Some words of prose that define nothing at all. " * 20 + "\n\n"  # 1,000 chars
     text = (
         "If $x$ adopts discrete values $x_1, x_2, \\ldots$ we sum them.\n\nEQUATION\n\n"
-        + filler * 3
+        + FILLER * 3
         + "Here $x_j$ is a realization of the random variable and $S_n$ is a matrix.\n\n"
     )
     phrases = find_definitions({"p.tex": text})

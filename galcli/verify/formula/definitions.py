@@ -27,8 +27,9 @@ from galcli.latex.scan import LineIndex
 from galcli.latex.sentences import sentence_at
 from galcli.latex.structure import Structure, blank
 from galcli.latex.texlex import Definition, mask
-from galcli.latex.texlex import group as braced
 from galcli.verify.formula.accents import accent_phrases
+from galcli.verify.formula.asides import captions, footnotes_apart
+from galcli.verify.formula.glossary import glossary_entries
 from galcli.verify.formula.lead_in import lead_in, lead_out
 from galcli.verify.formula.macros import expand_macros
 from galcli.verify.formula.nouns import MATH
@@ -128,7 +129,7 @@ def find_definitions(
         phrases += _glossary(path, masked)
         displays = [m.span() for m in DISPLAY.finditer(masked)]
         hidden = blank(masked, spans.get(path, []) + displays)
-        hidden, notes = _footnotes_apart(hidden)
+        hidden, notes = footnotes_apart(hidden)
         lines = LineIndex(text)
         read = _File(path, text, hidden, lines, Structure(hidden), macros or {})
         phrases += _in_prose(read) + _equations(read, text)
@@ -138,44 +139,14 @@ def find_definitions(
             Phrase(accent, what, path, read.lines(offset)[0], offset, "accent")
             for offset, accent, what in accent_phrases(hidden)
         ]
-        if captions := _captions(masked):
+        if spans_of_captions := captions(masked):
             phrases[first:] = [
-                replace(p, caption=True) if any(a <= p.offset < b for a, b in captions) else p
+                replace(p, caption=True)
+                if any(a <= p.offset < b for a, b in spans_of_captions)
+                else p
                 for p in phrases[first:]
             ]
     return phrases
-
-
-_CAPTION = re.compile(r"\\caption\*?\s*(?:\[[^\]]*\])?\s*(?=\{)")
-
-
-def _captions(masked: str) -> list[tuple[int, int]]:
-    """The spans of a file's \\caption arguments."""
-    return [
-        inside
-        for match in _CAPTION.finditer(masked)
-        if (inside := braced(masked, match.end(), "{", "}")) is not None
-    ]
-
-
-_FOOTNOTE = re.compile(r"\\footnote(?:text)?\s*(?:\[[^\]]*\])?\s*(?=\{)")
-
-
-def _footnotes_apart(hidden: str) -> tuple[str, str | None]:
-    """The prose without its footnotes, and the footnotes without the prose (each the same
-    length as `hidden`; None when there are none): "$Z$ is the value of the statistic\\footnote{…},
-    and $n_e$ is …" is one sentence, and the footnote's own sentences define too."""
-    spans = []
-    for match in _FOOTNOTE.finditer(hidden):
-        if (inside := braced(hidden, match.end(), "{", "}")) is not None:
-            spans.append((match.start(), inside[0], inside[1]))
-    if not spans:
-        return hidden, None
-    outside, notes = list(hidden), list(re.sub(r"[^\n]", " ", hidden))
-    for start, inner, end in spans:
-        outside[start : end + 1] = re.sub(r"[^\n]", " ", hidden[start : end + 1])
-        notes[inner:end] = hidden[inner:end]
-    return "".join(outside), "".join(notes)
 
 
 def _equations(file: _File, text: str) -> list[Phrase]:
@@ -384,27 +355,11 @@ def _readable(text: str, maths: Sequence[re.Match[str]], macros: dict[str, Defin
     return with_formulas(text, latex_of).strip(" ,")
 
 
-_NOMENCLATURE = re.compile(
-    r"\\nomenclature\s*(?:\[[^\]]*\])?\s*\{(?P<sym>[^{}]*(?:\{[^{}]*\}[^{}]*)*)\}\s*\{(?P<text>[^{}]*(?:\{[^{}]*\}[^{}]*)*)\}"
-)
-_GLOSSARY = re.compile(
-    r"\\newglossaryentry\s*\{[^{}]*\}\s*\{(?P<body>(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}"
-)
-
-
 def _glossary(path: str, masked: str) -> list[Phrase]:
     """Nomenclature and glossary entries whose name or symbol is a formula."""
     lines = LineIndex(masked)
-    entries: list[tuple[int, str, str]] = []
-    for match in _NOMENCLATURE.finditer(masked):
-        entries.append((match.start(), match["sym"], match["text"]))
-    for match in _GLOSSARY.finditer(masked):
-        fields = dict(re.findall(r"(\w+)\s*=\s*(\{(?:[^{}]|\{[^{}]*\})*\}|[^,]*)", match["body"]))
-        symbol = fields.get("symbol") or fields.get("name") or ""
-        if "$" in symbol and "description" in fields:
-            entries.append((match.start(), symbol.strip("{}"), fields["description"].strip("{}")))
     found = []
-    for offset, written, description in entries:
+    for offset, written, description in glossary_entries(masked):
         math = re.fullmatch(r"\s*\$(.+)\$\s*", written)
         if math is None:
             continue
