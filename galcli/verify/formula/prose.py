@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from galcli.verify.formula.nouns import (
+    MATH,
     apposition_before,
     noun_phrase,
     vague,
@@ -187,8 +188,17 @@ def _denote(before: str, after: str) -> Found:
 
 
 # A "let" sentence that goes on after a comma, its "be" understood: "Let $s$ be …, $t$ …"
-_LET_GOES_ON = re.compile(r"\blet\b[^.;]*\bbe\b[^.;]*,\s*$", re.I)
-_BARE_PLURAL = r"\s*(?P<np>(?:[a-z-]+\s+){0,2}[a-z-]{3,}s\b.*)"
+# "Let $s$ be …, $t$ real numbers", "$T_{VVV}$ represents the contribution from …, $T_{VVW}$
+# two vortical modes": the verb of the first item is left out of the next ones
+_LET_GOES_ON = re.compile(
+    r"(?:\blet\b[^.;]*\bbe\b|" + MATH + r"\d+" + MATH + r"\s*,?\s*(?:is|are|represents?|denotes?"
+    r"|stands? for)\b)[^.;]*(?:,|,?\s+and)\s*$",
+    re.I,
+)
+_BARE_PLURAL = (  # "… real numbers", "… one vortical mode": a plural or a counted noun
+    r"\s*(?!given\b|[a-z]+ed\b)(?P<np>(?:(?:one|two|three|four)\s+(?:[a-z-]+\s+){0,2}"
+    r"[a-z-]{3,}|(?:[a-z-]+\s+){0,2}[a-z-]{3,}s)\b.*)"
+)
 
 
 def _apposition(before: str, after: str) -> Found:
