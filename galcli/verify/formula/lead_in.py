@@ -43,9 +43,20 @@ _COLON_LEAD_IN = re.compile(
 
 
 _WE = r"\b(?:we|I)\s+(?:can\s+|now\s+|then\s+|also\s+)?"
-# "We define the wave and the vortical energy spectra as", "We denote the displacement from … by"
+# "We define the wave and the vortical energy spectra as", "We denote the displacement from … by",
+# "Concretely, we define a proposal distribution"
 _DEFINE_AS = re.compile(
-    _WE + r"(?:define|denote)\s+(?P<np>(?:the|an?)\s[^.:;,]{3,100}?)\s+(?:as|by)\s*:?\s*$", re.I
+    _WE + r"(?:define|denote)\s+(?!the\s+following\b)"
+    r"(?P<np>(?:the|an?)\s(?:(?!\s(?:as|by)\s)[^.:;,]){3,100}?)"
+    r"(?:\s+(?:as|by))?\s*:?\s*$",
+    re.I,
+)
+# "The normal force on the substrate is calculated by integrating the pressure over the impact
+# area:" (a way of computing it, then a colon)
+_BY_DOING = re.compile(
+    r"(?:^|[.:;]\s)(?P<np>[^.:;,]{3,120}?)\s+(?:is|are|can be)\s+(?:\w+ly\s+)?(?:given|defined|"
+    r"computed|estimated|calculated|obtained|found|evaluated)\s+by\s+\w+ing\b[^.:;]*:\s*$",
+    re.I,
 )
 # "We can write this as a set of indices"
 _WRITE_AS = re.compile(
@@ -79,6 +90,7 @@ def lead_in(prose: str, macros: dict[str, Definition] | None = None) -> str:
         or _DEFINE_AS.search(text)
         or _WRITE_AS.search(text)
         or _ESTIMATE_BY.search(text)
+        or _BY_DOING.search(text)
     )
     if lead is None and (lead := _DEFINE_FOLLOWING.search(text)) is not None:
         subject = _lead_subject("the " + lead["np"])  # "we define the following variables"
