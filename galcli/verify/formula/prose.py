@@ -191,13 +191,13 @@ def _denote(before: str, after: str) -> Found:
 # "Let $s$ be …, $t$ real numbers", "$T_{VVV}$ represents the contribution from …, $T_{VVW}$
 # two vortical modes": the verb of the first item is left out of the next ones
 _LET_GOES_ON = re.compile(
-    r"(?:\blet\b[^.;]*\bbe\b|" + MATH + r"\d+" + MATH + r"\s*,?\s*(?:is|are|represents?|denotes?"
-    r"|stands? for)\b)[^.;]*(?:,|,?\s+and)\s*$",
+    r"(?:\blet\b[^.;]*\bbe\b[^.;]*,|" + MATH + r"\d+" + MATH + r"\s*,?\s*(?:is|are|represents?"
+    r"|denotes?|stands? for)\b[^.;]*(?:,|,?\s+and))\s*$",
     re.I,
 )
 _BARE_PLURAL = (  # "… real numbers", "… one vortical mode": a plural or a counted noun
     r"\s*(?!given\b|[a-z]+ed\b)(?P<np>(?:(?:one|two|three|four)\s+(?:[a-z-]+\s+){0,2}"
-    r"[a-z-]{3,}|(?:[a-z-]+\s+){0,2}[a-z-]{3,}s)\b.*)"
+    r"[a-z-]{3,}|(?:[a-z-]+\s+){0,2}(?!this\b|thus\b|has\b|was\b|does\b)[a-z-]{3,}s)\b.*)"
 )
 
 
