@@ -195,12 +195,11 @@ def choose(
     elsewhere in the project (files in `order`), where only the former count, and only for a
     symbol more distinctive than one Latin letter, as written; a single letter only by the one
     definition its own file gives it, earlier, at any distance, or the one noun it always names
-    it by (`_one_name`). A distinctive symbol that no
-    phrase near the formula says what it is keeps the first naming of its file (`_first`).
-    Near the formula, the symbol as written first; then at other indices, as a member of a
-    defined range, and last by its base symbol: a range defined next to the formula says more
-    of it than the symbol as written pages away, and S_n defined elsewhere says nothing of
-    S_0."""
+    it by (`_one_name`). A distinctive symbol that no phrase near the formula says what it is
+    keeps the first naming of its file (`_first`). Near the formula, the symbol as written
+    first; then at other indices, as a member of a defined range, and last by its base symbol:
+    a range defined next to the formula says more of it than the symbol as written pages away,
+    and S_n defined elsewhere says nothing of S_0."""
     rank = {name: index for index, name in enumerate(order)}
 
     def near(candidates: list[Phrase]) -> Phrase | None:

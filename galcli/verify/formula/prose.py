@@ -187,15 +187,15 @@ def _denote(before: str, after: str) -> Found:
     return found
 
 
-# A "let" sentence that goes on after a comma, its "be" understood: "Let $s$ be …, $t$ …"
-# "Let $s$ be …, $t$ real numbers", "$T_{VVV}$ represents the contribution from …, $T_{VVW}$
-# two vortical modes": the verb of the first item is left out of the next ones
-_LET_GOES_ON = re.compile(
+# A sentence that goes on after its first item with the verb left out: "Let $s$ be …, $t$ real
+# numbers" (after a comma), "$T_{VVV}$ represents the contribution from …, $T_{VVW}$ two
+# vortical modes … and $T_{WWW}$ three wave modes" (after a copula, "and" too)
+_VERB_LEFT_OUT = re.compile(
     r"(?:\blet\b[^.;]*\bbe\b[^.;]*,|" + MATH + r"\d+" + MATH + r"\s*,?\s*(?:is|are|represents?"
     r"|denotes?|stands? for)\b[^.;]*(?:,|,?\s+and))\s*$",
     re.I,
 )
-_BARE_PLURAL = (  # "… real numbers", "… one vortical mode": a plural or a counted noun
+_GAPPED_NOUN = (  # "… real numbers", "… one vortical mode": a plural or a counted noun
     r"\s*(?!given\b|[a-z]+ed\b)(?P<np>(?:(?:one|two|three|four)\s+(?:[a-z-]+\s+){0,2}"
     r"[a-z-]{3,}|(?:[a-z-]+\s+){0,2}(?!this\b|thus\b|has\b|was\b|does\b)[a-z-]{3,}s)\b.*)"
 )
@@ -222,9 +222,9 @@ def _apposition(before: str, after: str) -> Found:
         if phrase := noun_phrase(m["np"]):
             found.append(("apposition", phrase))
     elif (
-        _LET_GOES_ON.search(before)
+        _VERB_LEFT_OUT.search(before)
         and not _MEASURED.match(after)  # "…, $t$ times more"
-        and (m := re.match(_BARE_PLURAL, after, re.S))
+        and (m := re.match(_GAPPED_NOUN, after, re.S))
     ):
         # "Let $s$ be an absolute integrable function, $t,\\omega$ real numbers"
         if phrase := noun_phrase(m["np"]):

@@ -49,7 +49,7 @@ def shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
     left = text[: relation.start()] if relation else text
     if relation is not None and DEFINING.fullmatch(relation.group(0)):
         # "t = \\tau_\\rho \\equiv D_0/V_0": what ≡ defines stands right before it
-        left = left[max((m.end() for m in _all_outside(re.compile("="), left)), default=0) :]
+        left = left[max((m.end() for m in _all_outside(_EQUALS, left)), default=0) :]
     try:
         named = named_symbols(left, parse(left))
     except InputError:
@@ -125,7 +125,11 @@ def _outside(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     return next(_all_outside(pattern, text), None)
 
 
+_EQUALS = re.compile("=")
+
+
 def _all_outside(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Every match of `pattern` outside braces and parentheses, in order."""
     for match in pattern.finditer(text):
         before = re.sub(r"\\[{}()]", "", text[: match.start()])
         if before.count("{") == before.count("}") and before.count("(") == before.count(")"):
