@@ -113,7 +113,7 @@ def _one_name(phrases: list[Phrase], file: str, start: int) -> Phrase | None:
     units $r$" on lines 288 and 548), when one comes before offset `start`: the letter keeps
     it to the end of the file. Not a count ("the number of coordinates"), which says how many,
     not what, nor an index letter (`_index_letter`). On held-out sets 1-7: 14 more found for 17
-    more reported (719/800 -> 733/817); with the index letters, 13 for 23."""
+    more reported (719/800 -> 733/817); with the index letters, 14 for 23."""
     here = [p for p in phrases if p.file == file]
     if any(p.how == "count" for p in here) or len({_head(p) for p in here}) != 1:
         return None
