@@ -256,11 +256,12 @@ def _in_prose(file: _File) -> list[Phrase]:
         # what the words around the whole run say of each of its formulas, when it is plural
         # ("$f$ and $g$ are …", "two encoders $f$ and $g$")
         shared: list[tuple[str, str]] = []
-        # "Here $u_x = …$, $u_y = …$, and $v_z = …$": the cue before the first is each one's
-        opening = _CUE.search(_prose(hidden, maths, s_start, first.start())[-40:]) is not None
+        opening = False  # a cue before the run's first formula
         if len(group) > 1:
             before = _prose(hidden, maths, s_start, first.start())[-160:]
             after = _prose(hidden, maths, last.end(), s_end)[:240]
+            # "Here $u_x = …$, $u_y = …$, and $v_z = …$": the cue before the first is each one's
+            opening = _CUE.search(before) is not None
             shared = [
                 (how, what)
                 for how, what in defines(before, after)
