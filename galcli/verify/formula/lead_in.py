@@ -19,11 +19,11 @@ from galcli.verify.formula.words import NOT_NOUNS, adjective
 _LEAD_IN = re.compile(
     r"(?:^|[.:;]\s|\b(?:then|and)\s|,\s)(?P<np>[^.:;,]{3,160}?),?\s*(?<![-\w])(?:(?:(?:is|are|"
     r"(?:can|may)(?: also)? be)\s+(?:\w+ly\s+)?)?(?:given|defined|computed|estimated|calculated|"
-    r"obtained|written|expressed|formulated)\s+(?:by|as)(?:\s+the\s+(?:following\s+)?(?:"
+    r"obtained|written|expressed|formulated)\s+(?:by|as)(?:\s+follows)?(?:\s+the\s+(?:following\s+)?(?:"
     r"formula|expression|equation|relation|integral|sum|series))?|(?:can|may)(?: also)? be\s+"
     r"(?:\w+ly\s+)?(?:written|expressed|formulated)|(?:(?:is|are|can be)\s+)?(?:approximated|"
     r"modell?ed|described|determined|characteri[sz]ed|represented)\s+(?:by|as)|is|are|becomes|reads|"
-    r"(?:takes|has) the form)\s*:?\s*$",
+    r"(?:takes|has) the form)\s*[:,]?\s*$",
     re.I,
 )
 
@@ -77,6 +77,21 @@ _DEFINE_FOLLOWING = re.compile(
 )
 
 
+# "The cardinality of the truncated PCE," (a sentence that is a noun phrase alone, no verb)
+_NP_ALONE = re.compile(
+    r"(?:^|[.:;]\s)(?P<np>(?:the|an?)\s(?:(?!\b(?:is|are|was|were|can|will|be|has|have|may|"
+    r"must)\b)[^.:;,]){3,100}?)\s*[,:]\s*$",
+    re.I,
+)
+# "A typical example is the root-mean-square deviation," (a main clause naming what comes, and
+# a comma: "whose nodes are the sentence tokens:" says what something else is)
+_IS_NP = re.compile(
+    r"(?:^|[.:;]\s)(?:(?!\b(?:whose|which|that|where|who)\b)[^.:;,]){3,60}?\b(?:is|are)\s+"
+    r"(?P<np>(?:the|an?)\s[^.:;,]{3,100}?)\s*,\s*$",
+    re.I,
+)
+
+
 def lead_in(prose: str, macros: dict[str, Definition] | None = None) -> str:
     """What the sentence that ends `prose` (the paragraph before a display) says the display
     defines ("the PSD of this process is"), its formulas in Unicode with the document's
@@ -91,6 +106,8 @@ def lead_in(prose: str, macros: dict[str, Definition] | None = None) -> str:
         or _WRITE_AS.search(text)
         or _ESTIMATE_BY.search(text)
         or _BY_DOING.search(text)
+        or _NP_ALONE.search(text)
+        or _IS_NP.search(text)
     )
     if lead is None and (lead := _DEFINE_FOLLOWING.search(text)) is not None:
         subject = _lead_subject("the " + lead["np"])  # "we define the following variables"
