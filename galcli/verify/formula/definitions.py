@@ -149,6 +149,10 @@ def find_definitions(
     return phrases
 
 
+_APPROXIMATED = re.compile(r"\bapproximated\s+(?:by|as)\s*:?\s*$", re.I)
+_APPROXIMATELY = re.compile(r"\\(?:approx|simeq|sim)(?![A-Za-z])")
+
+
 def _equations(file: _File, text: str) -> list[Phrase]:
     """Display equations that define their left side: `L \\equiv …` or `X := …`, and an
     equation a sentence leads into ("the expectation value is given by the formula" before
@@ -177,7 +181,14 @@ def _equations(file: _File, text: str) -> list[Phrase]:
                        written=f"{label.latex} = {what}")
             )  # fmt: skip
         written = re.sub(r"\\label\{[^{}]*\}|\\nonumber|\\notag", " ", body)
+        # the prose before the display (a later row's too: the rows before it are blanked)
+        end = math.start
+        while end > 0 and file.hidden[end - 1].isspace():
+            end -= 1
         symbols, form = shapes(written.replace("&", " "))
+        if not symbols and _APPROXIMATED.search(file.hidden[max(0, end - 60) : end]):
+            # "a selection coefficient which can be approximated by: s ≃ …" defines s
+            symbols, form = shapes(_APPROXIMATELY.sub("=", written.replace("&", " "), count=1))
         if not symbols or form not in ("definition", "equation"):
             continue
         if form == "definition":  # := or ≡: "f(x) = …" states, it does not define
@@ -192,10 +203,6 @@ def _equations(file: _File, text: str) -> list[Phrase]:
                     written=body,
                 )
             )  # and a sentence that leads into it names it too ("Its Fourier transform is")
-        # the prose before the display (a later row's too: the rows before it are blanked)
-        end = math.start
-        while end > 0 and file.hidden[end - 1].isspace():
-            end -= 1
         start = file.structure.paragraph(max(end - 1, 0))[0]
         if form == "equation" and _DISPLAY_CUE.search(file.hidden[max(start, end - 40) : end]):
             # "where \begin{equation} k = \sin\alpha/\cos\gamma \end{equation}": the
