@@ -146,6 +146,10 @@ def definitions(text: str) -> dict[str, str]:
         # a value given by an equation: the noun names its left side
         ("each site adds an excess of $\\gamma = \\Delta\\Delta G > 0$ (in kcal/mol)", "\\gamma",
          "an excess"),
+        # a value named by "a … of" or "set … to" (the energy paper of bench/data/heldout5)
+        ("The drop is kept at a temperature of $T = 300$~K.", "T", "a temperature"),
+        ("where we set the regularisation penalty to $\\lambda=0.005$.", "\\lambda",
+         "the regularisation penalty"),
         # the commas of a subscript are no list's
         ("where $g_{r,t}$ is the dispatch of generator $r$ at time $t$", "g_{r,t}",
          "the dispatch of generator r at time t"),
@@ -746,6 +750,7 @@ def test_an_index_shifted_by_another_index_is_the_same_symbol() -> None:
          "the selection coefficient"),
         ("We define the final loss as the following sum:", "the final loss"),
         ("The final relation is:", None),
+        ("The variance in $F$ may be approximated by", "The variance in F"),
         ("If $x$ is discrete, the corresponding definition becomes", None),  # says nothing
         ("We then find that the result is", None),
         # the Lomb-Scargle paper of bench/data/heldout7

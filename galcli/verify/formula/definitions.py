@@ -91,7 +91,8 @@ _PLURAL_VERB = re.compile(r"\s*,?\s*(?:are|were|denote|represent|stand for|refer
 # $\\pi : 2^V \\to R$", "a parameter $\\beta \\geq 0$"); an equation passes what is said of it to
 # its left side ("$\\nu = \\mu/\\rho$ is the kinematic viscosity", "the Weber number
 # $We \\equiv \\rho V^2 D/\\gamma$"). A value ("$n = 8$") is no definition by itself, and a noun
-# before it names the value, not the symbol ("the limit $k = 0$").
+# before it names the value, not the symbol ("the limit $k = 0$"), but for "a temperature of
+# $T = 300$ K" and "we set the penalty to $\\lambda = 0.005$" (prose.value_named).
 _SAID_OF = {
     "type": ("noun", "apposition", "is", "let", "denote"),
     "bound": ("noun", "apposition", "is", "let", "denote"),
@@ -307,6 +308,8 @@ def _in_prose(file: _File) -> list[Phrase]:
                 patterns = [w for w in patterns if w[0] != "noun" or w[1].endswith("s")]
             if form == "equation" and (named := set_off(before, words) or valued):
                 patterns.append(("noun", named))
+            elif form == "value" and valued:  # "we set the penalty to $\lambda = 0.005$"
+                patterns.append(("noun", valued))
             if form == "bound":  # "the region $x < 0$" names a region, not x
                 patterns = [w for w in patterns if w[0] != "noun" or not _REGION.search(w[1])]
             if form == "definition" or (form in ("type", "equation") and cued):

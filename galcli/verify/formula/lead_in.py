@@ -21,8 +21,9 @@ _LEAD_IN = re.compile(
     r"(?:can|may)(?: also)? be)\s+(?:\w+ly\s+)?)?(?:given|defined|computed|estimated|calculated|"
     r"obtained|written|expressed|formulated)\s+(?:by|as)(?:\s+follows)?(?:\s+the\s+(?:following\s+)?(?:"
     r"formula|expression|equation|relation|integral|sum|series))?|(?:can|may)(?: also)? be\s+"
-    r"(?:\w+ly\s+)?(?:written|expressed|formulated)|(?:(?:is|are|can be)\s+)?(?:approximated|"
-    r"modell?ed|described|determined|characteri[sz]ed|represented)\s+(?:by|as)|is|are|becomes|reads|"
+    r"(?:\w+ly\s+)?(?:written|expressed|formulated)|(?:(?:is|are|(?:can|may) be)\s+)?"
+    r"(?:approximated|modell?ed|described|determined|characteri[sz]ed|represented)\s+(?:by|as)|"
+    r"is|are|becomes|reads|"
     r"(?:takes|has) the form)\s*[:,]?\s*$",
     re.I,
 )
@@ -190,7 +191,7 @@ def _lead_subject(phrase: str) -> str:
     # a relative clause after the noun: "a weight matrix that is interpreted as …", and the
     # verb of a clause that goes on to a colon ("the conditional probability is estimated")
     phrase = re.split(r"\s+(?:that|which)\s+(?:is|are|was|were|has|have|can|will)\b", phrase)[0]
-    phrase = re.split(r"\s+(?:is|are|was|were|can|will)\s", phrase)[0]
+    phrase = re.split(r"\s+(?:is|are|was|were|can|may|must|will)\s", phrase)[0]
     phrase = re.sub(r"\(\s*\)", " ", phrase)  # a reference's parentheses, emptied
     phrase = " ".join(phrase.split())
     # "the periodogram from \eq{ls}": a preposition whose reference was blanked

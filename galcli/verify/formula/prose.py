@@ -113,6 +113,12 @@ def value_named(before: str) -> str:
     $T = 300$ K"); else "". Not an argument ("a function of $x$") or a vague word."""
     # the last article: "a source with a radius of", not "a source with …"
     m = re.match(r".*(?:^|\s)(?P<article>an?)\s+(?P<np>[a-z][a-z -]{2,40}?)\s+of\s*$", before, re.S)
+    # "we set the regularisation penalty to $\lambda = 0.005$"
+    m = m or re.search(
+        r"\b(?:set|sets|fix|fixes|fixed)\s+(?P<article>the|an?)\s+(?P<np>[a-z][a-z -]{2,40}?)"
+        r"\s+(?:to|at)\s*$",
+        before,
+    )
     if not m:
         return ""
     words = m["np"].split()
