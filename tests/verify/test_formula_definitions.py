@@ -657,6 +657,19 @@ def test_the_words_that_close_a_display_define_its_rows() -> None:
     }  # not "a" (no noun), not "z" (no "where" before its display)
 
 
+def test_the_words_that_close_a_where_display_of_scalings_define_its_rows() -> None:
+    # the drop-impact letter of bench/data/heldout3: "where <rows with ∼> are the … rates"
+    text = ("We decompose it into EQ1 where\n\\begin{align}\n"
+            "\\varepsilon_i(t) &\\sim \\frac{\\nu}{D^3} \\quad\\text{and}\\\\\n"
+            "\\varepsilon_s(t) &\\sim \\frac{\\nu}{D^2}\n\\end{align}\n"
+            " are the viscous dissipation rates in the two intervals, respectively. Then\n"
+            "\\begin{equation} E \\sim D^2 \\end{equation}\nis the energy.")  # fmt: skip
+    found = {(p.symbol.key, p.how): p.text for p in find_definitions({"a.tex": text})}
+    rates = "the viscous dissipation rates in the two intervals"
+    assert found == {("\\varepsilon_{i}", "lead-in"): rates, ("\\varepsilon_{s}", "lead-in"): rates}
+    # not E: a scaling with no "where" before it says nothing of what E is
+
+
 def test_what_an_accent_means_defines_every_symbol_that_wears_it() -> None:
     # bench/data/heldout2 (HiSPARC thesis) and heldout6 (toy model)
     text = ("EQUATION where the bar indicates the mean of that value over all detection points. "

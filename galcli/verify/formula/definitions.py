@@ -152,6 +152,7 @@ def find_definitions(
 
 _APPROXIMATED = re.compile(r"\bapproximated\s+(?:by|as)\s*:?\s*$", re.I)
 _APPROXIMATELY = re.compile(r"\\(?:approx|simeq|sim)(?![A-Za-z])")
+_WHERE = re.compile(r"\bwhere\s*,?\s*$", re.I)
 
 
 def _equations(file: _File, text: str) -> list[Phrase]:
@@ -187,9 +188,15 @@ def _equations(file: _File, text: str) -> list[Phrase]:
         while end > 0 and file.hidden[end - 1].isspace():
             end -= 1
         symbols, form = shapes(written.replace("&", " "))
+        approximate = False
         if not symbols and _APPROXIMATED.search(file.hidden[max(0, end - 60) : end]):
             # "a selection coefficient which can be approximated by: s ≃ …" defines s
             symbols, form = shapes(_APPROXIMATELY.sub("=", written.replace("&", " "), count=1))
+        elif not symbols and _WHERE.search(file.hidden[max(0, end - 20) : end]):
+            # "where \begin{align} \varepsilon_i(t) \sim … \end{align} are the viscous
+            # dissipation rates": only the words after the display say what it is
+            symbols, form = shapes(_APPROXIMATELY.sub("=", written.replace("&", " "), count=1))
+            approximate = True
         if not symbols or form not in ("definition", "equation"):
             continue
         if form == "definition":  # := or ≡: "f(x) = …" states, it does not define
@@ -205,14 +212,18 @@ def _equations(file: _File, text: str) -> list[Phrase]:
                 )
             )  # and a sentence that leads into it names it too ("Its Fourier transform is")
         start = file.structure.paragraph(max(end - 1, 0))[0]
-        if form == "equation" and _DISPLAY_CUE.search(file.hidden[max(start, end - 40) : end]):
+        if (
+            form == "equation"
+            and not approximate
+            and _DISPLAY_CUE.search(file.hidden[max(start, end - 40) : end])
+        ):
             # "where \begin{equation} k = \sin\alpha/\cos\gamma \end{equation}": the
             # display says what its left side is, for the formula it follows
             found.append(
                 Phrase(symbols[0], math_text(written), file.path, math.line, math.start,
                        "equation", written=body)
             )  # fmt: skip
-        subject = lead_in(file.hidden[start:end], file.macros)
+        subject = lead_in(file.hidden[start:end], file.macros) if not approximate else ""
         # a later row is named only by a plural ("the spectral flux of kinetic and potential
         # energy are defined as" two rows; "a weight matrix" is the first row's)
         if subject and (not later_row or _PLURAL.search(subject)):
