@@ -50,6 +50,15 @@ def test_an_align_given_directly_has_both_rows() -> None:
     assert to_unicode(latex) == "a = b; c = d"
 
 
+@pytest.mark.parametrize("joint", ["\\quad\\text{and}", "\\qquad \\text{ or },", "\\, \\mbox{and}"])
+def test_a_word_that_joins_a_row_to_the_next_is_no_part_of_its_right_side(joint: str) -> None:
+    # the drop-impact letter of bench/data/heldout3: "… \\Omega_{\\nu,i}(t)\\quad\\text{and}\\\\"
+    rows_written = f"\\varepsilon_i &\\sim a {joint} \\\\ \\varepsilon_s &\\sim b"
+    latex = prepare(f"\\begin{{align}} {rows_written} \\end{{align}}").latex
+    assert [r.right for r in rows(latex)] == ["a", "b"]
+    assert rows(prepare("\\[ x = y \\text{ and more} \\]").latex)[0].right == "y \\text{ and more}"
+
+
 def test_a_split_that_is_the_whole_formula_gives_its_rows_and_continues_the_chain() -> None:
     latex = prepare("\\[ \\begin{split} a &= b \\\\ &\\leq c \\end{split} \\]").latex
     assert [(r.kind, r.left, r.right) for r in rows(latex)] == [

@@ -280,9 +280,16 @@ _RELATIONS = sorted(
 )
 
 
+# "\\quad\\text{and}" closing a row joins it to the next in words: no part of the formula
+_CONNECTIVE = re.compile(
+    r"(?:\s|\\q?quad\b|\\[,;:! ])*\\(?:text|textrm|mbox)\{\s*(?:and|or)\s*\}[\s,.]*$"
+)
+
+
 def _row(text: str) -> Row:
     # `&` at the top level only marks where rows align; inside a matrix or cases it stays.
     row = " ".join(" ".join(split_cells(text)).split())
+    row = _CONNECTIVE.sub("", row)
     outside = outside_parentheses(outside_groups(row))
     for index, char in enumerate(outside):
         if char == " " and row[index] != " " or char in "{}":
