@@ -368,6 +368,15 @@ def test_a_symbol_at_a_generic_index_defines_each_member() -> None:
     found = choose(symbol("o_{i,r}"), phrases, "p.tex", at, at + 8)
     assert found is not None and found.phrase.text == "operating costs"
     assert choose(symbol("x_{i}"), phrases, "p.tex", at, at + 8) is None
+    # a word as subscript is a label, no index: y_k says nothing of y_{model} (the
+    # Lomb-Scargle paper of bench/data/heldout7), but i, j and k together are indices
+    text = "Here $y_k$ is the k-th data point and $h_i$ is the height of bar $i$.\n\nEQUATION"
+    phrases = find_definitions({"p.tex": text})
+    at = text.index("EQUATION")
+    for label in ("y_{model}", "y_{obs}", "y_{min}", "y_{\\rm max}"):
+        assert choose(symbol(label), phrases, "p.tex", at, at + 8) is None, label
+    found = choose(symbol("h_{ijk}"), phrases, "p.tex", at, at + 8)
+    assert found is not None and found.match == "family"
 
 
 def test_a_range_defines_each_of_its_members() -> None:

@@ -29,6 +29,8 @@ from galcli.verify.formula.vocabulary import (
 _OPERATION_SCRIPT = re.compile(r"^(?:[234]|-[12]|-?1/2|T|\\top|\\intercal|\\dagger)$")
 # An index expression: letters, digits and +/- only (n-1, t+k, i, 2): its shape is "*".
 _INDEX = re.compile(r"^[A-Za-z0-9+\-,]+$")
+# a subscript that is a word (a label), not a run of index letters (`ijk`)
+_LABEL = re.compile(r"min|(?![i-n]+$)[A-Za-z]{3,}")
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,9 @@ class NamedSymbol:
 
 
 def _member(script: str | None, subscript: bool = False) -> str | None:
-    matches = script is not None and (_INDEX.match(script) or (subscript and wildcard(script)))
-    return "*" if matches else script
+    if script is None or _LABEL.fullmatch(script):
+        return script  # a word: y_{model}, ĝ_{obs} are no members of y_i, ĝ_k
+    return "*" if _INDEX.match(script) or (subscript and wildcard(script)) else script
 
 
 def wildcard(script: str | None) -> bool:
