@@ -217,6 +217,21 @@ def test_math_in_a_tex_file() -> None:
     assert [m.line for m in math_in_tex(text)] == [3, 6]
 
 
+def test_two_inline_formulas_side_by_side_are_no_display() -> None:
+    # the obliquity paper's "from $\\sim$$40\\degr$ to $\\sim$$140\\degr$": TeX closes the
+    # first formula and opens the second; a display $$…$$ holds no lone $
+    text = "from $\\sim$$40\\degr$ to $\\sim$$140\\degr$. Then\n$$ x = 1 $$\nand $a$, \\$5."
+    found = math_in_tex(text, inline=True)
+    assert sorted((m.source, m.display) for m in found) == [
+        ("$$ x = 1 $$", True),
+        ("$140\\degr$", False),
+        ("$40\\degr$", False),
+        ("$\\sim$", False),
+        ("$\\sim$", False),
+        ("$a$", False),
+    ]
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(

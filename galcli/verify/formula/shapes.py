@@ -15,7 +15,7 @@ from galcli.verify.formula.nouns import MATH
 from galcli.verify.formula.symbols import NamedSymbol, named_symbols
 from galcli.verify.formula.vocabulary import DEFINITIONS, FUNCTIONS
 
-INLINE = re.compile(r"\\\((?P<a>.*?)\\\)|(?<![\\$])\$(?!\$)(?P<b>(?:[^$\\]|\\.)+?)\$", re.S)
+INLINE = re.compile(r"\\\((?P<a>.*?)\\\)|(?<!\\)\$(?!\$)(?P<b>(?:[^$\\]|\\.)+?)\$", re.S)
 
 # := and its other spellings (vocabulary.DEFINITIONS; \\stackrel{\\Delta}{=} and the like too)
 DEFINING = re.compile(

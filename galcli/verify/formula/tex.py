@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from galcli.latex.structure import blank
 from galcli.latex.texlex import group, mask, skip_space
 from galcli.verify.formula.inventory import continues
 from galcli.verify.formula.rows import split_rows
@@ -29,10 +30,10 @@ class TexMath:
 # verify/formula/definitions.py and choice.py)
 DISPLAY = re.compile(
     r"\\begin\{(?P<env>(?:" + "|".join(MATH_ENVIRONMENTS) + r")\*?)\}.*?\\end\{(?P=env)\}"
-    r"|\\\[.*?\\\]|\$\$.*?\$\$",
+    r"|\\\[.*?\\\]|\$\$(?:[^$]|\\\$)*?\$\$",
     re.S,
 )
-_INLINE = re.compile(r"\\\(.*?\\\)|(?<![\\$])\$(?!\$)(?:[^$\\]|\\.)+?\$", re.S)
+_INLINE = re.compile(r"\\\(.*?\\\)|(?<!\\)\$(?!\$)(?:[^$\\]|\\.)+?\$", re.S)
 
 
 def math_in_tex(
@@ -49,7 +50,8 @@ def math_in_tex(
     found: list[TexMath] = []
     taken: list[tuple[int, int]] = []
     for pattern, display in ((DISPLAY, True), (_INLINE, False)) if inline else ((DISPLAY, True),):
-        for match in pattern.finditer(masked):
+        # inline math between the displays only: "$$x$$ and $a$" holds one inline formula
+        for match in pattern.finditer(masked if display else blank(masked, taken)):
             if any(start <= match.start() < end for start, end in taken):
                 continue
             taken.append(match.span())
