@@ -16,6 +16,7 @@ from pathlib import Path
 from galcli.errors import GalcliError, InputError, Location
 from galcli.fileio import read_text
 from galcli.latex.commands import CiteMacro
+from galcli.latex.packages import STAND_INS
 from galcli.latex.scan import Citation, scan_text
 from galcli.latex.texlex import definitions, mask
 
@@ -297,8 +298,9 @@ _PACKAGE = re.compile(r"\\(?:usepackage|RequirePackage)\s*(?:\[[^\]]*\])?\s*\{([
 def local_packages(project: LatexProject, sources: Sources = DISK) -> dict[Path, str]:
     """The document's own packages: `\\usepackage{thesis}` (or `\\RequirePackage` in one of
     them) where thesis.sty lies beside the main file, as TeX finds it, with their texts. Their
-    macros are the document's (`\\newcommand{\\twopartdefo}[3]{…}` in thesis.sty). Read once
-    per project: each file of a thesis asks for them."""
+    macros are the document's (`\\newcommand{\\twopartdefo}[3]{…}` in thesis.sty); for a
+    well-known package it does not ship (`physics`), galcli's stand-in (latex/packages.py), keyed
+    by the package's name. Read once per project: each file of a thesis asks for them."""
     if project.packages is not None:
         return project.packages
     found: dict[Path, str] = {}
@@ -310,6 +312,8 @@ def local_packages(project: LatexProject, sources: Sources = DISK) -> dict[Path,
                 if name.strip() and path not in found and sources.is_file(path):
                     found[path] = sources.read(path, what="LaTeX package")
                     pending.append(found[path])
+                elif name.strip() in STAND_INS:
+                    found[Path(f"{name.strip()}.sty")] = STAND_INS[name.strip()]
     project.packages = found
     return found
 

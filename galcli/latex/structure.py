@@ -28,7 +28,8 @@ _ABSTRACT = re.compile(
 )
 _PARAGRAPH_BREAK = re.compile(
     r"\n[ \t]*\n|" + HEADING.pattern + r"|\\item\b"
-    r"|\\(?:begin|end)\{(?:figure|table|itemize|enumerate|description|equation|align)\*?\}"
+    r"|\\(?:begin|end)\{(?:document|abstract|figure|table|itemize|enumerate|description|equation|"
+    r"align)\*?\}"
 )
 _TABLE = re.compile(
     r"\\begin\{(?P<env>tabular[x*]?|tabulary|longtable\*?|tabu|supertabular|xtabular)\}"

@@ -145,6 +145,44 @@ def test_the_documents_own_package_defines_macros_and_tex_idioms_read_cleanly(
     assert "the absolute value of x, plus c transposed times 𝐮" in doc["explanation"]
 
 
+def test_the_physics_packages_macros_are_read_as_it_prints_them(cli, tmp_path: Path) -> None:
+    """The obliquity paper of bench/data/heldout10: `\\usepackage{physics}` and its \\vb, \\vu*,
+    \\qty, \\abs, \\dv; `\\qty` was listed as a symbol, and `\\vb{x}` in the prose was not
+    the bold x of the display."""
+    main = tmp_path / "main.tex"
+    body = (
+        "\\begin{document}\nIts spin axis could be written in terms of $\\psi$ and $\\vb{e}$"
+        " as\n\\begin{equation}\n  \\vb{n} = \\qty(\\frac{a}{b})^{1/3} \\vu*{x} + \\abs{y}"
+        " + \\dv{f}{t} + \\pdv[2]{f}{t} \\label{eq:n}\n\\end{equation}\n\\end{document}\n"
+    )
+    main.write_text("\\documentclass{article}\n\\usepackage{amsmath,physics}\n" + body)
+    doc = cli("explain-formula", "--file", str(main), "--label", "eq:n", "--json").json()
+    assert doc["warnings"] == []
+    assert doc["left"] == "\\mathbf{n}"
+    assert [s["latex"] for s in doc["symbols"]] == [
+        "\\mathbf{n}",
+        "a",
+        "b",
+        "\\hat{\\mathbf{x}}",
+        "y",
+        "f",
+        "t",
+        "t^{2}",
+    ]  # no \\qty, no \\vu; ∂²f/∂t² has t squared
+    spin = doc["symbols"][0]["definition"]
+    assert spin["text"] == "Its spin axis" and spin["line"] == 4  # its lead-in
+    assert "the absolute value of y" in doc["explanation"]
+    # without the package, its macros are the document's business: unknown, said so
+    main.write_text("\\documentclass{article}\n\\usepackage{amsmath}\n" + body)
+    plain = cli("explain-formula", "--file", str(main), "--label", "eq:n", "--json").json()
+    assert "\\qty is not a known LaTeX macro" in str(plain["warnings"])
+    # a copy of the package beside the document is the one read
+    (tmp_path / "physics.sty").write_text("\\newcommand{\\vb}[1]{\\vec{#1}}\n")
+    main.write_text("\\documentclass{article}\n\\usepackage{physics}\n" + body)
+    own = cli("explain-formula", "--file", str(main), "--label", "eq:n", "--json").json()
+    assert own["left"] == "\\vec{n}"
+
+
 def test_a_label_is_found_in_the_file_the_main_file_inputs(cli, book: Path, monkeypatch) -> None:
     monkeypatch.chdir(book.parent)
     doc = cli("explain-formula", "--file", "main.tex", "--label", "eq:mean", "--json").json()

@@ -16,15 +16,24 @@ from galcli.verify.formula.prose import clean
 from galcli.verify.formula.shapes import INLINE, with_formulas
 from galcli.verify.formula.words import NOT_NOUNS, adjective
 
+_MODAL = r"(?:can|could|may|might|will|would)(?: also)? be"
+# "in terms of $\\psi$ and $\\theta$": what the display is written with, no part of its name
+_IN_TERMS = r"(?:\s+in\s+terms\s+of\s+[^.:;,]{1,80}?)?"
 _LEAD_IN = re.compile(
     r"(?:^|[.:;]\s|\b(?:then|and)\s|,\s)(?P<np>[^.:;,]{3,160}?),?\s*(?<![-\w])(?:(?:(?:is|are|"
-    r"(?:can|may)(?: also)? be)\s+(?:\w+ly\s+)?)?(?:given|defined|computed|estimated|calculated|"
-    r"obtained|written|expressed|formulated)\s+(?:by|as)(?:\s+follows)?(?:\s+the\s+(?:following\s+)?(?:"
-    r"formula|expression|equation|relation|integral|sum|series))?|(?:can|may)(?: also)? be\s+"
-    r"(?:\w+ly\s+)?(?:written|expressed|formulated)|(?:(?:is|are|(?:can|may) be)\s+)?"
-    r"(?:approximated|modell?ed|described|determined|characteri[sz]ed|represented)\s+(?:by|as)|"
-    r"is|are|becomes|reads|"
-    r"(?:takes|has) the form)\s*[:,]?\s*$",
+    + _MODAL
+    + r")\s+(?:\w+ly\s+)?)?(?:given|defined|computed|estimated|calculated|obtained|written|"
+    r"expressed|formulated)"
+    + _IN_TERMS
+    + r"\s+(?:by|as)(?:\s+follows)?(?:\s+the\s+(?:following\s+)?(?:formula|expression|equation|"
+    r"relation|integral|sum|series))?|"
+    + _MODAL
+    + r"\s+(?:\w+ly\s+)?(?:written|expressed|formulated)"
+    + _IN_TERMS
+    + r"|(?:(?:is|are|"
+    + _MODAL
+    + r")\s+)?(?:approximated|modell?ed|described|determined|characteri[sz]ed|represented)\s+"
+    r"(?:by|as)|is|are|becomes|reads|(?:takes|has) the form)\s*[:,]?\s*$",
     re.I,
 )
 
@@ -191,7 +200,7 @@ def _lead_subject(phrase: str) -> str:
     # a relative clause after the noun: "a weight matrix that is interpreted as …", and the
     # verb of a clause that goes on to a colon ("the conditional probability is estimated")
     phrase = re.split(r"\s+(?:that|which)\s+(?:is|are|was|were|has|have|can|will)\b", phrase)[0]
-    phrase = re.split(r"\s+(?:is|are|was|were|can|may|must|will)\s", phrase)[0]
+    phrase = re.split(r"\s+(?:is|are|was|were|can|could|may|might|must|will|would)\s", phrase)[0]
     phrase = re.sub(r"\(\s*\)", " ", phrase)  # a reference's parentheses, emptied
     phrase = " ".join(phrase.split())
     # "the periodogram from \eq{ls}": a preposition whose reference was blanked

@@ -30,8 +30,8 @@ def expand_macros(
                 continue
             definition = definitions[match.group(1) or match.group(2)]
             cursor, arguments = match.end(), []
-            if definition.starred and latex.startswith("*", cursor):
-                cursor += 1  # \\abs*{x}: the delimiters' size, no argument
+            if (definition.starred or definition.arguments) and latex.startswith("*", cursor):
+                cursor += 1  # \\abs*{x}: the delimiters' size, \\vb*{x}: a variant; no argument
             if definition.default is not None:
                 optional = group(latex, skip_space(latex, cursor), "[", "]")
                 if optional:

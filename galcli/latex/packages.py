@@ -1,0 +1,52 @@
+"""Stand-ins for well-known packages whose macros formulas use: what galcli reads for
+`\\usepackage{physics}` when the document does not ship the package beside it (then its own
+copy is read: latex/project.py `local_packages`). Each is the package's math macros written as
+\\newcommand, read by the one definitions parser (latex/texlex.py), so that `\\vb{x}` is the
+bold x it prints and `\\qty(…)` no symbol of the formula.
+"""
+
+from __future__ import annotations
+
+# physics (v1.3): vectors, delimiters, derivatives, operators, bras and kets. \\qty keeps the
+# delimiters it sizes: \\qty(a+b) is (a+b). Not \\mqty(…), whose argument is delimited by
+# parentheses: its matrix stays unread.
+PHYSICS = r"""
+\newcommand{\vb}[1]{\mathbf{#1}}
+\newcommand{\va}[1]{\vec{#1}}
+\newcommand{\vu}[1]{\hat{\mathbf{#1}}}
+\newcommand{\vdot}{\cdot}
+\newcommand{\cross}{\times}
+\newcommand{\cp}{\times}
+\newcommand{\grad}{\nabla}
+\newcommand{\divergence}{\nabla\cdot}
+\newcommand{\curl}{\nabla\times}
+\newcommand{\laplacian}{\nabla^2}
+\newcommand{\qty}{}
+\DeclarePairedDelimiter{\abs}{\lvert}{\rvert}
+\DeclarePairedDelimiter{\norm}{\lVert}{\rVert}
+\newcommand{\ev}[1]{\left\langle #1 \right\rangle}
+\newcommand{\expval}[1]{\left\langle #1 \right\rangle}
+\newcommand{\ket}[1]{\left| #1 \right\rangle}
+\newcommand{\bra}[1]{\left\langle #1 \right|}
+\newcommand{\braket}[2]{\left\langle #1 \middle| #2 \right\rangle}
+\newcommand{\order}[1]{\mathcal{O}\left( #1 \right)}
+\newcommand{\dd}{\mathrm{d}}
+\DeclareMathOperator{\tr}{tr}
+\DeclareMathOperator{\Tr}{Tr}
+\DeclareMathOperator{\rank}{rank}
+\DeclareMathOperator{\erf}{erf}
+"""
+
+
+def _derivative(name: str, d: str) -> str:
+    """physics' `\\dv[n]{f}{x}` or `\\pdv[n]{f}{x}` (`d`: its d or ∂), the order optional, as
+    one line of TeX."""
+    return (
+        rf"\newcommand{{\{name}}}[3][]{{\ifx\relax#1\relax\frac{{{d} #2}}{{{d} #3}}\else"
+        rf"\frac{{{d}^{{#1}} #2}}{{{d} #3^{{#1}}}}\fi}}" + "\n"
+    )
+
+
+PHYSICS += _derivative("dv", r"\mathrm{d}") + _derivative("pdv", r"\partial")
+
+STAND_INS = {"physics": PHYSICS}
