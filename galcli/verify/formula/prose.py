@@ -348,5 +348,6 @@ _LISTING = frozenset({"of", "than", "and"})
 # "exactly $k$ particles", "a system with $N$ atoms", "we draw $M$ samples".
 _COUNT_CUE = (
     r"\b(?:of|with|exactly|at least|at most|first|draws?|drawing|drawn|samples?|sampling|"
-    r"sampled|generates?|generating|uses?|using|has|have|contains?|containing)\s*$"
+    r"sampled|generates?|generating|uses?|using|has|have|contains?|containing|by|over|across|"
+    r"from|for|among|in|on|into|between)\s*$"
 )
