@@ -831,6 +831,8 @@ def test_an_index_shifted_by_another_index_is_the_same_symbol() -> None:
         # the obliquity paper of bench/data/heldout10
         ("The stellar spin axis could be written in terms of $\\lambda$ and $i_\\star$ as",
          "The stellar spin axis"),
+        ("The overall bias potential acting on the system can thus be written as",
+         "The overall bias potential acting on the system"),  # heldout10's metadynamics paper
         ("The attention equations are detailed below:", None),  # a verb: no noun phrase alone
         ("It computes a graph whose nodes are the sentence tokens,", None),  # another's nodes
         ("The result is the following,", None),

@@ -16,7 +16,9 @@ from galcli.verify.formula.prose import clean
 from galcli.verify.formula.shapes import INLINE, with_formulas
 from galcli.verify.formula.words import NOT_NOUNS, adjective
 
-_MODAL = r"(?:can|could|may|might|will|would)(?: also)? be"
+_MODAL = (
+    r"(?:can|could|may|might|will|would)(?:\s+(?:also|thus|then|therefore|hence|now|\w+ly))? be"
+)
 # "in terms of $\\psi$ and $\\theta$": what the display is written with, no part of its name
 _IN_TERMS = r"(?:\s+in\s+terms\s+of\s+[^.:;,]{1,80}?)?"
 _LEAD_IN = re.compile(
