@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from galcli.latex.texlex import parse_definitions
 from galcli.verify.formula.choice import Found, choose
 from galcli.verify.formula.definitions import find_definitions
 from galcli.verify.formula.parse import parse
@@ -86,6 +87,9 @@ def definitions(text: str) -> dict[str, str]:
         ("We use the wave vector $\\mathbf{k} = (k_x, k_y, k_z)$ here.", "k_{y}",
          "a component of 𝐤, the wave vector"),
         ("where $\\delta$ is the delta, and $\\theta = (a,\\,b)$.", "b", "a component of θ"),
+        # with no words for it, of functions, with dots (heldout10's metadynamics paper)
+        ("Then $\\xi = (\\xi_{1}(x), \\xi_{2}(x), ..., \\xi_{d}(x))$ holds.", "\\xi_{2}",
+         "a component of ξ"),
         # in a chain, what ≡ defines stands right before it (the letter of bench/data/heldout3)
         ("from this force balance at the inertial time scale $t = \\tau_\\rho \\equiv D_0/V_0$,",
          "\\tau_{\\rho}", "the inertial time scale"),
@@ -669,6 +673,23 @@ def test_the_words_that_close_a_display_define_its_rows() -> None:
         "C": "spectral transfer and conversion terms",
         "\\mathbf{u}_{r}": "the rotational component",
     }  # not "a" (no noun), not "z" (no "where" before its display)
+
+
+def test_a_tuple_with_dots_names_each_member_and_old_bold_math_is_bold() -> None:
+    # heldout10's metadynamics paper: \\newcommand{\\bfv}[1]{\\mbox{\\boldmath{$#1$}}}, a
+    # d-dimensional vector of CVs, and "$d$-dimensional" is no name of d
+    text = (
+        "\\newcommand{\\bfv}[1]{{\\mbox{\\boldmath{$#1$}}}}\n"
+        "Let the CV vector $\\bfv{\\xi}$ be $d$-dimensional, i.e. "
+        "$\\bfv{\\xi}=(\\xi_{1}, \\xi_{2}, ..., \\xi_{d})$.\n\nEQUATION"
+    )
+    phrases = find_definitions({"p.tex": text}, macros=parse_definitions(text))
+    named = {(p.symbol.key, p.how): p.text for p in phrases}
+    assert named[("\\mathbf{\\xi}", "noun")] == "the CV vector"  # not "\\mathrm{\\boldmath…}"
+    assert ("d", "let") not in named
+    at = text.index("EQUATION")
+    found = choose(symbol("\\xi_{i}"), phrases, "p.tex", at, at + 8)
+    assert found is not None and found.match == "family" and found.phrase.line == 2
 
 
 def test_the_words_that_close_a_where_display_of_scalings_define_its_rows() -> None:

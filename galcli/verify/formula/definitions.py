@@ -239,6 +239,8 @@ def _equations(file: _File, text: str) -> list[Phrase]:
     return found
 
 
+_TUPLE = re.compile(r"=\s*(?:\\left)?\(")
+_DOTS = re.compile(r"\\[cl]?dots|\.\.\.")
 _REGION = re.compile(
     r"\b(?:region|regime|limit|case|range|domain|interval|half-plane|half-space|area|zone)s?$",
     re.I,
@@ -300,9 +302,9 @@ def _in_prose(file: _File) -> list[Phrase]:
             cued = opening or _CUE.search(before) is not None
             # "an excess of $\gamma = \Delta\Delta G > 0$": the noun names the left side
             valued = value_named(before) if "=" in content else ""
-            if not (
-                words or valued or DEFINING.search(content) or (cued and RELATION.search(content))
-            ):
+            # (a tuple names its components: "$\\xi = (\\xi_1, …, \\xi_d)$")
+            if not (words or valued or DEFINING.search(content) or _TUPLE.search(content)
+                    or (cued and RELATION.search(content))):  # fmt: skip
                 continue
             if file.macros:
                 content = expand_macros(content, file.macros)[0]
@@ -327,19 +329,22 @@ def _in_prose(file: _File) -> list[Phrase]:
                 patterns = [w for w in patterns if w[0] != "noun" or not _REGION.search(w[1])]
             if form == "definition" or (form in ("type", "equation") and cued):
                 patterns.append(("equation" if form == "definition" else form, math_text(content)))
-            if not patterns:
+            if not patterns and not parts:
                 continue
-            how, what = patterns[0]
             line, _ = file.lines(match.start())
-            text = _readable(what, maths, file.macros)
-            for symbol in symbols:
-                found.append(
-                    Phrase(symbol, text, file.path, line, match.start(), how, family, content)
-                )
-            whole = math_text(symbols[0].latex) + ("" if how == "equation" else f", {text}")
+            whole = math_text(symbols[0].latex)
+            if patterns:
+                how, what = patterns[0]
+                text = _readable(what, maths, file.macros)
+                for symbol in symbols:
+                    found.append(
+                        Phrase(symbol, text, file.path, line, match.start(), how, family, content)
+                    )
+                whole += "" if how == "equation" else f", {text}"
+            ranged = _DOTS.search(content) is not None  # (ξ₁(x), …, ξ_d(x)): each ξᵢ too
             found += [
                 Phrase(part, f"a component of {whole}", file.path, line, match.start(),
-                       "component", written=content)
+                       "component", ranged, written=content)
                 for part in parts
             ]  # fmt: skip
     return found

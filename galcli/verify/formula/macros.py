@@ -22,7 +22,7 @@ def expand_macros(
     latex = siunits.written(latex)
     definitions, pattern = _prepared(definitions)
     if pattern is None:
-        return latex, used
+        return _bold(latex), used
     for _ in range(depth):
         pieces, position, changed = [], 0, False
         for match in pattern.finditer(latex):
@@ -68,7 +68,20 @@ def expand_macros(
         if not changed:
             break
         latex = "".join(pieces) + latex[position:]
-    return latex, used
+    return _bold(latex), used
+
+
+# LaTeX 2.09's bold math in a box, as a macro writes it (`\\mbox{\\boldmath{$#1$}}`): the bold
+# symbol it prints, not a box of text with a formula inside
+_BOLDMATH = re.compile(
+    r"\\mbox\s*\{\s*\\boldmath\s*(?:\{\s*\$(?P<a>[^$]*)\$\s*\}|\$(?P<b>[^$]*)\$)\s*\}"
+)
+
+
+def _bold(latex: str) -> str:
+    return _BOLDMATH.sub(
+        lambda m: f"\\boldsymbol{{{m['a'] if m['a'] is not None else m['b']}}}", latex
+    )
 
 
 # TeX programming: a macro whose body defines, assigns, loops or sets boxes (nccmath's

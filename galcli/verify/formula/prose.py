@@ -145,7 +145,8 @@ def _name_is(before: str, after: str) -> Found:
 def _let(before: str, after: str) -> Found:
     """ "let the abundance of a biomarker be $x_i$", "let $X$ be …"."""
     found: Found = []
-    if m := re.search(r"\blet\s+(?P<np>(?:the|an?)\s[^,;:.]+?)\s+be\s*$", before, re.I):
+    m = re.search(r"\blet\s+(?P<np>(?:the|an?)\s[^,;:.]+?)\s+be\s*$", before, re.I)
+    if m and not after.startswith("-"):  # "let the vector $\\xi$ be $d$-dimensional": a modifier
         if phrase := noun_phrase(m["np"]):
             found.append(("let", phrase))
     if re.search(r"\blet\s*$", before.lower()) and (

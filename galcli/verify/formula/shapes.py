@@ -108,7 +108,7 @@ def components(content: str) -> tuple[NamedSymbol, ...]:
     if relation is None or relation.group(0) != "=":
         return ()
     right = re.fullmatch(
-        r"\s*(?:\\left)?\(\s*(?P<items>[^()]*?)\s*(?:\\right)?\)\s*[.,;]?\s*",
+        r"\s*(?:\\left)?\(\s*(?P<items>(?:[^()]|\([^()]*\))*?)\s*(?:\\right)?\)\s*[.,;]?\s*",
         text[relation.end() :],
     )
     if right is None or len(items := [i for i in _items(right["items"]) if i.strip()]) < 2:
