@@ -30,7 +30,7 @@ from galcli.latex.texlex import Definition, mask
 from galcli.verify.formula.accents import accent_phrases
 from galcli.verify.formula.asides import captions, footnotes_apart
 from galcli.verify.formula.glossary import glossary_entries
-from galcli.verify.formula.lead_in import lead_in, lead_out
+from galcli.verify.formula.lead_in import approximation, lead_in, lead_out
 from galcli.verify.formula.macros import expand_macros
 from galcli.verify.formula.nouns import MATH
 from galcli.verify.formula.prose import clean, defines, set_off, value_named
@@ -150,11 +150,6 @@ def find_definitions(
     return phrases
 
 
-_APPROXIMATED = re.compile(r"\bapproximated\s+(?:by|as)\s*:?\s*$", re.I)
-_APPROXIMATELY = re.compile(r"\\(?:approx|simeq|sim)(?![A-Za-z])")
-_WHERE = re.compile(r"\bwhere\s*,?\s*$", re.I)
-
-
 def _equations(file: _File, text: str) -> list[Phrase]:
     """Display equations that define their left side: `L \\equiv …` or `X := …`, and an
     equation a sentence leads into ("the expectation value is given by the formula" before
@@ -187,16 +182,11 @@ def _equations(file: _File, text: str) -> list[Phrase]:
         end = math.start
         while end > 0 and file.hidden[end - 1].isspace():
             end -= 1
+        start = file.structure.paragraph(max(end - 1, 0))[0]
         symbols, form = shapes(written.replace("&", " "))
-        approximate = False
-        if not symbols and _APPROXIMATED.search(file.hidden[max(0, end - 60) : end]):
-            # "a selection coefficient which can be approximated by: s ≃ …" defines s
-            symbols, form = shapes(_APPROXIMATELY.sub("=", written.replace("&", " "), count=1))
-        elif not symbols and _WHERE.search(file.hidden[max(0, end - 20) : end]):
-            # "where \begin{align} \varepsilon_i(t) \sim … \end{align} are the viscous
-            # dissipation rates": only the words after the display say what it is
-            symbols, form = shapes(_APPROXIMATELY.sub("=", written.replace("&", " "), count=1))
-            approximate = True
+        approximate = False  # a relation by ∼ or ≈ that only the words after it name
+        if not symbols and (read := approximation(file.hidden[start:end], written, file.macros)):
+            (symbols, form), approximate = shapes(read[0]), read[1]
         if not symbols or form not in ("definition", "equation"):
             continue
         if form == "definition":  # := or ≡: "f(x) = …" states, it does not define
@@ -211,7 +201,6 @@ def _equations(file: _File, text: str) -> list[Phrase]:
                     written=body,
                 )
             )  # and a sentence that leads into it names it too ("Its Fourier transform is")
-        start = file.structure.paragraph(max(end - 1, 0))[0]
         if (
             form == "equation"
             and not approximate

@@ -90,9 +90,10 @@ _DEFINE_FOLLOWING = re.compile(
 
 
 # "The cardinality of the truncated PCE," (a sentence that is a noun phrase alone, no verb)
+# or that and "follow", "read": "The likelihood functions follow:"
 _NP_ALONE = re.compile(
     r"(?:^|[.:;]\s)(?P<np>(?:the|an?)\s(?:(?!\b(?:is|are|was|were|can|will|be|has|have|may|"
-    r"must)\b)[^.:;,]){3,100}?)\s*[,:]\s*$",
+    r"must)\b)[^.:;,]){3,100}?)(?:\s+(?:follows?|reads?))?\s*[,:]\s*$",
     re.I,
 )
 # "A typical example is the root-mean-square deviation," (a main clause naming what comes, and
@@ -132,6 +133,39 @@ def lead_in(prose: str, macros: dict[str, Definition] | None = None) -> str:
         if lead is not None and not subject and _sentence_start(text, lead.start("np")):
             subject = _bare_subject(lead["np"])  # "Potential vorticity, defined as"
     return words.rendered(subject)
+
+
+_APPROXIMATED = re.compile(r"\bapproximated\s+(?:by|as)\s*:?\s*$", re.I)
+_APPROXIMATELY = re.compile(r"\\(?:approx|simeq|sim)(?![A-Za-z])")
+_WHERE_DISPLAY = re.compile(r"\bwhere\s*,?\s*$", re.I)
+_SIM = re.compile(r"\\sim(?![A-Za-z])")
+# what names a relation, not its left side: "the asymptotic relation for small r: T ∼ …"
+_RELATION_NOUN = re.compile(
+    r"\b(?:relation|equation|expression|formula|approximation|law|behaviou?r|scaling|form|limit)"
+    r"s?$"
+)
+
+
+def approximation(
+    prose: str, written: str, macros: dict[str, Definition] | None = None
+) -> tuple[str, bool] | None:
+    """A display that relates its left side by ∼, ≈ or ≃ (`written`), as one that defines it
+    by "=", when the words around it say what its left side is: a lead-in that names a
+    quantity before ∼ ("The likelihood functions follow: ℒ(λ) ∼ ∏ 𝒩(…)", not "the asymptotic
+    relation for small r"), a sentence that says it approximates ("a selection coefficient
+    which can be approximated by: s ≃ …"), or a "where" whose closing words alone name it
+    ("where ε_i(t) ∼ … are the viscous dissipation rates": True). `prose`: the paragraph
+    before the display. None otherwise."""
+    rows = written.replace("&", " ")
+    if _SIM.search(rows) and (subject := lead_in(prose, macros)):
+        head = re.split(r"\s+(?:for|of|in|at|with|between|near|on)\s+", subject)[0]
+        if not _RELATION_NOUN.search(head):
+            return _SIM.sub("=", rows, count=1), False
+    if _APPROXIMATED.search(prose[-60:]):
+        return _APPROXIMATELY.sub("=", rows, count=1), False
+    if _WHERE_DISPLAY.search(prose[-20:]):
+        return _APPROXIMATELY.sub("=", rows, count=1), True
+    return None
 
 
 class _Words:
