@@ -131,6 +131,8 @@ def definitions(text: str) -> dict[str, str]:
         ("the autocorrelation function of observable $x$, denoted $C$, decays", "C",
          "the autocorrelation function of observable x"),
         ("the sample matrix $H$, termed the coefficient matrix, is", "H", "the coefficient matrix"),
+        ("the observed values of $\\lambda_n$ are indicated by $\\hat{\\lambda}_n$.",
+         "\\hat{\\lambda}_{n}", "the observed values of λₙ"),  # heldout10's obliquity paper
         ("averages of $n$ (the block size) values", "n", "the block size"),
         ("where $V$ is the (fluctuating) system volume.", "V", "the system volume"),
         ("let the abundance of a biomarker in sample $i$ be $x_i$, and", "x_{i}",

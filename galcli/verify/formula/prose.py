@@ -179,7 +179,8 @@ def _denote(before: str, after: str) -> Found:
         if phrase := noun_phrase(m["np"]):
             found.append(("denote", phrase))
     if m := re.search(
-        r"(?P<np>\b(?:the|an?)\s[^,;:.]*?),?\s*(?:denoted|written|called|termed|referred to as)"
+        r"(?P<np>\b(?:the|an?)\s[^,;:.]*?),?\s*(?:denoted|written|called|termed|referred to as"
+        r"|indicated|designated|labell?ed)"
         r"(?:\s+(?:by|as))?\s*$",
         before,
         re.I,
