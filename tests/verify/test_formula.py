@@ -203,6 +203,13 @@ def test_unicode_rendering() -> None:
     assert to_unicode("\\nicefrac{a}{b} + \\sfrac{1}{2}") == "a/b + 1/2"
 
 
+def test_a_macro_nobody_defines_shows_as_written_and_layout_still_goes() -> None:
+    # heldout10's \\con{\\nox} and the HiSPARC thesis' hepparticles read "[]ⁱⁿ" and "→ + ."
+    assert to_unicode("[\\nox]^{in}(t) + \\foo x") == "[\\nox]ⁱⁿ(t) + \\foo x"
+    assert to_unicode("\\left( a \\right) \\quad \\big| x") == "(a) | x"
+    assert to_unicode("\\Ppizero \\to \\Pphoton + \\Pphoton") == "\\Ppizero → \\Pphoton + \\Pphoton"
+
+
 def test_math_in_a_tex_file() -> None:
     text = (
         "Inline $a+b$ here.\n% $$commented$$\n\\begin{equation}\\label{eq:one}\n x = 1\n"

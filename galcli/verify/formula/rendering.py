@@ -24,6 +24,7 @@ from galcli.verify.formula.vocabulary import (
     RELATIONS,
     SUBSCRIPTS,
     SUPERSCRIPTS,
+    is_known_macro,
 )
 
 _PRIMES = {1: "′", 2: "″", 3: "‴"}
@@ -131,7 +132,7 @@ def to_unicode(latex: str) -> str:
     latex = _DIFFERENCE_SPACE.sub(r"\1{}", latex)
     # latex2text eats the space after a macro (α+ β= γ); an empty group keeps it (α + β = γ).
     latex = _SPACED_MACRO.sub(
-        lambda m: m.group(0) + "{}" if m.group(1) in _SYMBOLS else m.group(0), latex
+        lambda m: m.group(0) + "{}" if _kept_apart(m.group(1)) else m.group(0), latex
     )
     if not _LATEX_SYNTAX.search(plain := latex.replace("{}", "")):
         return " ".join(plain.split())  # x_{12} or a + b: nothing left for latex2text to do
@@ -225,7 +226,23 @@ def _fraction_context() -> Any:
             *(EnvironmentTextSpec(name, simplify_repl=_cases) for name in CASES),
         ],
     )
+    # a macro neither galcli nor the document defines shows as written ("[\\nox]ⁱⁿ"): dropped, the
+    # formula read "[]ⁱⁿ", and "\\nox + \\foo x" read "+ x" (a warning names it too)
+    database.set_unknown_macro_spec(
+        MacroTextSpec("", simplify_repl=lambda node, l2tobj: _unknown(node.macroname))
+    )
     return database
+
+
+def _unknown(name: str) -> str:
+    """A macro latex2text has no text for: nothing for layout galcli knows (\\left, \\quad), the
+    name as written for one nobody defines."""
+    return "" if is_known_macro(name) else f"\\{name}"
+
+
+def _kept_apart(name: str) -> bool:
+    """A macro that stands for a symbol: a known one, or one nobody defines (shown as written)."""
+    return name in _SYMBOLS or not is_known_macro(name)
 
 
 def _table(nodes: list[Any], l2tobj: Any) -> list[list[str]]:
