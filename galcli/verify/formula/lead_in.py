@@ -1,7 +1,8 @@
 """The sentence that leads into a display equation and what it says the equation defines:
 "the expectation value is given by the formula", "the PSD of this process is", "we compute
 … the selection coefficient of the mutant:"; and the words that close a display's sentence
-after it ("where \\[…\\] is the rotational component"). Read by
+after it ("where \\[…\\] is the rotational component"); and when a display that relates its
+left side by ∼ or ≈ defines it all the same (`approximation`). Read by
 verify/formula/definitions.py.
 """
 
