@@ -8,6 +8,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
+from galcli.latex.texlex import group
 from galcli.verify.formula.parse import math_context, plain_math
 from galcli.verify.formula.vocabulary import (
     CASES,
@@ -108,6 +109,7 @@ def to_unicode(latex: str) -> str:
     latex = _VARIANT_GREEK.sub(r"\\\1", latex)  # \varPhi is an italic Φ
     latex = _BOLD.sub(r"\\mathbf", latex)  # \boldsymbol{r} is as bold as \mathbf{r}
     latex = _SIZED_OPENING.sub(r"\1", _SIZED_CLOSING.sub(r"\1", _NO_DELIMITER.sub(" ", latex)))
+    latex = _written_calls(latex)  # \\vb{x} nobody defines: "\\vb{x}"
     # latex2text drops a wide accent with its meaning (\overline{x}^2 is not x², x̄² is)
     latex = _WIDE_ACCENT.sub(
         lambda m: _accented("".join(to_unicode(m[2]).split()), _COMBINING[m[1]]), latex
@@ -232,6 +234,21 @@ def _fraction_context() -> Any:
         MacroTextSpec("", simplify_repl=lambda node, l2tobj: _unknown(node.macroname))
     )
     return database
+
+
+_CALL = re.compile(r"\\([A-Za-z]+)(?=\{)")
+
+
+def _written_calls(latex: str) -> str:
+    """Each macro nobody defines with a braced argument, as written: its braces printed
+    ("\\vb{x}", not "\\vbx")."""
+    for match in reversed(list(_CALL.finditer(latex))):
+        braced = group(latex, match.end(), "{", "}")
+        if braced is None or is_known_macro(match[1]):
+            continue
+        inside = latex[braced[0] : braced[1]]
+        latex = f"{latex[: match.end()]}\\{{{inside}\\}}{latex[braced[1] + 1 :]}"
+    return latex
 
 
 def _unknown(name: str) -> str:
