@@ -131,6 +131,15 @@ def definitions(text: str) -> dict[str, str]:
         ("the autocorrelation function of observable $x$, denoted $C$, decays", "C",
          "the autocorrelation function of observable x"),
         ("the sample matrix $H$, termed the coefficient matrix, is", "H", "the coefficient matrix"),
+        # "…, respectively": each its own part (heldout10's metadynamics paper, LEGWORK's masses)
+        ("where $W$ and $\\tau$ are the height of the Gaussian and the deposition stride, "
+         "respectively.", "\\tau", "the deposition stride"),
+        ("where $m_1$ and $m_2$ are the primary and secondary masses, respectively.", "m_{2}",
+         "the secondary mass"),
+        ("where $m_1$ and $m_2$ are the primary and secondary masses, respectively.", "m_{1}",
+         "the primary mass"),
+        ("where $W$ and $\\tau$ are the height and the stride.", "\\tau",
+         "the height and the stride"),  # no "respectively": said of both
         ("the observed values of $\\lambda_n$ are indicated by $\\hat{\\lambda}_n$.",
          "\\hat{\\lambda}_{n}", "the observed values of λₙ"),  # heldout10's obliquity paper
         ("averages of $n$ (the block size) values", "n", "the block size"),

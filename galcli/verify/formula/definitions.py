@@ -33,7 +33,7 @@ from galcli.verify.formula.glossary import glossary_entries
 from galcli.verify.formula.lead_in import approximation, lead_in, lead_out
 from galcli.verify.formula.macros import expand_macros
 from galcli.verify.formula.nouns import MATH
-from galcli.verify.formula.prose import clean, defines, set_off, value_named
+from galcli.verify.formula.prose import clean, defines, respectively, set_off, value_named
 from galcli.verify.formula.shapes import (
     BRACE,
     DEFINING,
@@ -280,14 +280,17 @@ def _in_prose(file: _File) -> list[Phrase]:
                 or how in ("let", "denote")
                 or (how == "apposition" and before.rstrip().endswith("("))
             ]
-        for index in group:
+        # "$W$ and $\\tau$ are the height of the Gaussian and the deposition stride, respectively"
+        each = respectively(shared, len(group), after) if shared else [shared] * len(group)
+        for index, own in zip(group, each, strict=True):
             match = maths[index]
             content = match["a"] if match["a"] is not None else match["b"]
             before = _prose(hidden, maths, s_start, match.start())[-200:]
             after = _prose(hidden, maths, match.end(), s_end)[:240]
             # the words first (cheap): most formulas of a paper define nothing, and only those
             # that may are parsed
-            words = defines(before, after) + shared
+            mine = defines(before, after)  # ("$m_2$ are the … masses": the split one, not this)
+            words = mine + own if own == shared else own + [w for w in mine if w not in shared]
             cued = opening or _CUE.search(before) is not None
             # "an excess of $\gamma = \Delta\Delta G > 0$": the noun names the left side
             valued = value_named(before) if "=" in content else ""
