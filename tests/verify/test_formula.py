@@ -208,7 +208,6 @@ def test_a_macro_nobody_defines_shows_as_written_and_layout_still_goes() -> None
     assert to_unicode("[\\nox]^{in}(t) + \\foo x") == "[\\nox]ⁱⁿ(t) + \\foo x"
     assert to_unicode("\\left( a \\right) \\quad \\big| x") == "(a) | x"
     assert to_unicode("\\vb{x} = \\qty(a+b)") == "\\vb{x} = \\qty(a+b)"  # no \\usepackage{physics}
-    assert to_unicode("\\mathbbm{1}_x + \\mathds{R}^n") == "1ₓ + ℝⁿ"  # bbm's, dsfont's
     assert to_unicode("\\Ppizero \\to \\Pphoton + \\Pphoton") == "\\Ppizero → \\Pphoton + \\Pphoton"
 
 

@@ -53,11 +53,9 @@ _SPACING = re.compile(
 
 
 # Commands that print what a known one does: the fractions of xfrac, nicefrac and amsmath
-# (a/b in another style), amsmath's old \\operatornamewithlimits, the blackboard bold of bbm and
-# dsfont (\\mathbbm{1}, \\mathds{R}).
+# (a/b in another style), amsmath's old \\operatornamewithlimits.
 _RENAMED = {"nicefrac": "\\frac", "sfrac": "\\frac", "cfrac": "\\frac",
-            "operatornamewithlimits": "\\operatorname*",
-            "mathbbm": "\\mathbb", "mathds": "\\mathbb"}  # fmt: skip
+            "operatornamewithlimits": "\\operatorname*"}  # fmt: skip
 _RENAMING = re.compile(r"\\(" + "|".join(_RENAMED) + r")(?![A-Za-z])")
 
 

@@ -87,7 +87,7 @@ DIFFERENCE = re.compile(r"(?:\\(?:" + "|".join(sorted(DIFFERENCES)) + r")(?![A-Z
 STYLES = set(
     r"mathbf mathrm mathit mathcal mathbb mathfrak mathsf mathtt boldsymbol bm vec hat bar "
     r"tilde dot ddot overline underline widehat widetilde check breve acute grave mathscr pmb "
-    r"overrightarrow mathbbm mathds".split()
+    r"overrightarrow".split()
 )
 # Layout, spacing, delimiters and text: no symbol of their own (their arguments are walked).
 IGNORED = set(
