@@ -140,6 +140,10 @@ def definitions(text: str) -> dict[str, str]:
          "the primary mass"),
         ("where $W$ and $\\tau$ are the height and the stride.", "\\tau",
          "the height and the stride"),  # no "respectively": said of both
+        # the thesis of bench/data/heldout1: a word before both; "of" keeps the whole
+        ("$p_n$ and $p_c$ are the observed sensitivity and specificity, respectively.", "p_{c}",
+         "the observed specificity"),
+
         ("the observed values of $\\lambda_n$ are indicated by $\\hat{\\lambda}_n$.",
          "\\hat{\\lambda}_{n}", "the observed values of λₙ"),  # heldout10's obliquity paper
         ("averages of $n$ (the block size) values", "n", "the block size"),
@@ -701,6 +705,17 @@ def test_a_tuple_with_dots_names_each_member_and_old_bold_math_is_bold() -> None
     at = text.index("EQUATION")
     found = choose(symbol("\\xi_{i}"), phrases, "p.tex", at, at + 8)
     assert found is not None and found.match == "family" and found.phrase.line == 2
+
+
+def test_respectively_splits_only_what_splits_into_as_many() -> None:
+    from galcli.verify.formula.respectively import respective
+
+    assert respective("the x, y and z coordinates", 3) == [
+        "the x coordinate", "the y coordinate", "the z coordinate"
+    ]  # fmt: skip
+    assert respective("the normalizers of m and n", 2) is None  # not "the normalizers of m"
+    assert respective("the primary and secondary mass", 2) is None  # no plural to share
+    assert respective("the height and the stride", 3) is None  # two parts for three
 
 
 def test_the_words_that_close_a_where_display_of_scalings_define_its_rows() -> None:

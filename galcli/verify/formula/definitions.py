@@ -33,7 +33,8 @@ from galcli.verify.formula.glossary import glossary_entries
 from galcli.verify.formula.lead_in import approximation, lead_in, lead_out
 from galcli.verify.formula.macros import expand_macros
 from galcli.verify.formula.nouns import MATH
-from galcli.verify.formula.prose import clean, defines, respectively, set_off, value_named
+from galcli.verify.formula.prose import clean, defines, set_off, value_named
+from galcli.verify.formula.respectively import respectively
 from galcli.verify.formula.shapes import (
     BRACE,
     DEFINING,

@@ -324,47 +324,6 @@ def defines(before: str, after: str) -> Found:
     return [found for pattern in _PATTERNS for found in pattern(before, after)]
 
 
-_DETERMINED = re.compile(r"(?:the|an?|its|their)\s", re.I)
-_ITEMS = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
-_NEXT_DETERMINED = re.compile(r"(?:,\s*(?:and\s+)?|\s+and\s+)(?=(?:the|an?|its|their)\s)", re.I)
-
-
-def respective(phrase: str, count: int) -> list[str] | None:
-    """What "…, respectively" gives each of `count` formulas, one by one: "the height of the
-    Gaussian and the deposition stride", "the primary and secondary masses" (the primary mass,
-    the secondary mass); None when the phrase does not split into as many."""
-    parts = _NEXT_DETERMINED.split(phrase)
-    if len(parts) == count and all(_DETERMINED.match(p) for p in parts):
-        return parts
-    shared = re.fullmatch(
-        r"(?P<det>the|an?)\s+(?P<items>[\w-]+(?:,\s*[\w-]+)*,?\s+and\s+[\w-]+)\s+(?P<head>.+)",
-        phrase,
-        re.I,
-    )
-    if shared is None or len(items := _ITEMS.split(shared["items"])) != count:
-        return None
-    head = re.sub(r"(?:(?<=ss)es|(?<=[cs]h)es|(?<=x)es|(?<![su])s)$", "", shared["head"])
-    head = re.sub(r"ie$", "y", head) if shared["head"].endswith("ies") else head
-    if head == shared["head"]:
-        return None  # "the x and y coordinate": no plural, no one item each
-    return [f"{shared['det']} {item} {head}" for item in items]
-
-
-def respectively(shared: Found, count: int, after: str) -> list[Found]:
-    """What the words around a run of `count` formulas say of each (`shared`: of them all),
-    split one by one when `after` goes on "…, respectively"."""
-    if not re.search(r"\brespectively\b", after, re.I):
-        return [shared] * count
-    split = [respective(what, count) if how == "is" else None for how, what in shared]
-    return [
-        [
-            (how, part[n]) if part else (how, what)
-            for (how, what), part in zip(shared, split, strict=True)
-        ]
-        for n in range(count)
-    ]
-
-
 def set_off(before: str, words: Found) -> str:
     """What a singular noun set off by a comma names, said of an equation's left side ("the
     divergence, $d = \\nabla^2 \\chi$"): not a plural ("two roots, $x = …$"), nor a noun led
