@@ -267,6 +267,7 @@ def _in_prose(file: _File) -> list[Phrase]:
         # what the words around the whole run say of each of its formulas, when it is plural
         # ("$f$ and $g$ are …", "two encoders $f$ and $g$")
         shared: list[tuple[str, str]] = []
+        each = [shared]  # what each formula of the run is said to be, in turn
         opening = False  # a cue before the run's first formula
         if len(group) > 1:
             before = _prose(hidden, maths, s_start, first.start())[-160:]
@@ -281,8 +282,9 @@ def _in_prose(file: _File) -> list[Phrase]:
                 or how in ("let", "denote")
                 or (how == "apposition" and before.rstrip().endswith("("))
             ]
-        # "$W$ and $\\tau$ are the height of the Gaussian and the deposition stride, respectively"
-        each = respectively(shared, len(group), after) if shared else [shared] * len(group)
+            # "$W$ and $\\tau$ are the height of the Gaussian and the deposition stride,
+            # respectively": each its own part
+            each = respectively(shared, len(group), after)
         for index, own in zip(group, each, strict=True):
             match = maths[index]
             content = match["a"] if match["a"] is not None else match["b"]

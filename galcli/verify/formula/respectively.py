@@ -17,6 +17,10 @@ _PAIR = re.compile(
     r"(?P<a>[\w-]+)\s+and\s+(?P<b>[\w-]+)",
     re.I,
 )
+# "the primary and secondary masses": the words before one head noun
+_SHARED_HEAD = re.compile(
+    r"(?P<det>the|an?)\s+(?P<items>[\w-]+(?:,\s*[\w-]+)*,?\s+and\s+[\w-]+)\s+(?P<head>.+)", re.I
+)
 _NEXT_DETERMINED = re.compile(r"(?:,\s*(?:and\s+)?|\s+and\s+)(?=(?:the|an?|its|their)\s)", re.I)
 
 
@@ -27,11 +31,7 @@ def respective(phrase: str, count: int) -> list[str] | None:
     parts = _NEXT_DETERMINED.split(phrase)
     if len(parts) == count and all(_DETERMINED.match(p) for p in parts):
         return parts
-    shared = re.fullmatch(
-        r"(?P<det>the|an?)\s+(?P<items>[\w-]+(?:,\s*[\w-]+)*,?\s+and\s+[\w-]+)\s+(?P<head>.+)",
-        phrase,
-        re.I,
-    )
+    shared = _SHARED_HEAD.fullmatch(phrase)
     if shared is None and count == 2 and (pair := _PAIR.fullmatch(phrase)):
         # "the observed sensitivity and specificity": what stands before is both's
         return [f"{pair['before']}{pair['a']}", f"{pair['before']}{pair['b']}"]
