@@ -403,6 +403,28 @@ def test_a_symbol_at_a_generic_index_defines_each_member() -> None:
     assert found is not None and found.match == "family"
 
 
+def test_a_symbol_at_an_expression_index_is_a_member_of_its_family() -> None:
+    # the multiple-data-streams paper of bench/data/heldout7: "$g_s$ is the relative
+    # infectiousness" defines the g of `g_{t-T_i}`, named by its letter alone
+    text = (
+        "Here $g_s$ is the relative infectiousness $s$ days after infection, "
+        "$Q^+_{n,k}$ is the forward sweep and $h$ is the step.\n\nEQUATION"
+    )
+    phrases = find_definitions({"p.tex": text})
+    at = text.index("EQUATION")
+    latex = "g_{t-T_i} + Q^-_{n_0,k} + h_{n+2}"
+    named = {s.latex.strip(): s for s in named_symbols(latex, parse(latex))}
+    assert named["g"].indexed and named["Q^-"].indexed and not named["T_i"].indexed
+    found = choose(named["g"], phrases, "p.tex", at, at + 8)
+    assert found is not None and found.match == "family" and found.said_of == "g_s"
+    assert found.phrase.text.startswith("the relative infectiousness")
+    # its superscript still names it: Q^-_{n_0,k} is no member of what Q^+_{n,k} is
+    assert choose(named["Q^-"], phrases, "p.tex", at, at + 8) is None
+    # a bare symbol written bare is not one at an index (T_i defines no T)
+    bare = symbol("g")
+    assert not bare.indexed and choose(bare, phrases, "p.tex", at, at + 8) is None
+
+
 def test_a_range_defines_each_of_its_members() -> None:
     phrases = find_definitions({"p.tex": "With $\\{u_1 \\cdots u_T\\}$ the input tokens, go."})
     member = symbol("u_{i-1}")

@@ -58,6 +58,13 @@ def _earlier(phrase: Phrase, file: str, start: int, rank: dict[str, int]) -> boo
     return rank.get(phrase.file, len(rank)) < rank.get(file, len(rank))
 
 
+def _at_some_index(symbol: NamedSymbol, phrase: Phrase) -> bool:
+    """A symbol written at an index that is an expression (`g_{t-T_i}`), which a phrase
+    says what it is at another index ("$g_s$ is the relative infectiousness"): the same
+    quantity, unless its superscript says otherwise (`Q^-_{n+1,k}` is not `Q^+_{n,k}`)."""
+    return symbol.indexed and phrase.symbol.sup == symbol.sup
+
+
 def _reference(symbol: NamedSymbol) -> bool:
     """A symbol at index 0 ($S_0$, $V_0$, $t_0$): a reference value more often than one member
     of what $S_j$ says."""
@@ -223,7 +230,11 @@ def choose(
         "index": lambda p: p.symbol.shape == symbol.shape,
         "family": lambda p: (
             bool(family)
-            and (p.family or (_generic(p.symbol) and not _reference(symbol)))
+            and (
+                p.family
+                or _at_some_index(symbol, p)
+                or (_generic(p.symbol) and not _reference(symbol))
+            )
             and p.symbol.family == family
         ),
         "base": lambda p: base != symbol.key and p.symbol.key == base,

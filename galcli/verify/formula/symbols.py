@@ -42,6 +42,9 @@ class NamedSymbol:
     role: str  # variable, function, constant, index (bound by a sum, product, limit)
     start: int  # offset in the formula
     end: int
+    # written with a subscript that is an expression (`g_{t-T_i}`), not part of its name: the
+    # symbol at some index, a member of the family `g_s` names
+    indexed: bool = False
 
     @property
     def key(self) -> str:
@@ -77,7 +80,8 @@ class NamedSymbol:
         """Equal for every member of an indexed family (`u_1`, `u_T`, `u_{i-k}`): how a range
         `$u_1 \\cdots u_T$` that a document defines names each of its members."""
         sup = None if self.sup is None or _OPERATION_SCRIPT.match(self.sup) else self.sup
-        family = [_member(self.sub, subscript=True), _member(sup)]
+        sub = "*" if self.indexed and self.sub is None else self.sub
+        family = [_member(sub, subscript=True), _member(sup)]
         return _key(self.base, *family) if any(f == "*" for f in family) else ""
 
 
@@ -242,7 +246,7 @@ def _symbols(latex: str, atoms: list[Atom], role: str | None) -> list[NamedSymbo
                     # symbol's name, and its own symbols count
                     found += _expression(latex, target, role)
                     if atom.kind == "letters" or atom.kind == "base":
-                        scripts.setdefault("exponent", script)
+                        scripts.setdefault("exponent" if mark.text == "^" else "index", script)
                     continue
                 scripts[mark.text] = script
                 written_end = end
@@ -261,6 +265,7 @@ def _symbols(latex: str, atoms: list[Atom], role: str | None) -> list[NamedSymbo
                     symbol_role,
                     atom.start,
                     end,
+                    "index" in scripts and "_" not in scripts,
                 )
             )
         elif atom.kind == "group":
