@@ -1078,3 +1078,15 @@ def test_a_number_with_its_units_is_a_value_and_a_chain_defines_by_its_equiv(
     from galcli.verify.formula.shapes import shapes
 
     assert shapes(latex)[1] == form
+
+
+def test_a_phrase_ending_in_this_is_read_whole_before_a_comma() -> None:
+    # the celerite paper of bench/data/heldout3: "this model" names the model, not d_j
+    text = (
+        "Because of the damping, the characteristic oscillation frequency in this\n"
+        "model, $d_j$, for any finite quality factor $Q > 1/2$, is not equal to $\\omega_0$."
+    )
+    assert definitions(text)["d_{j}"] == "the characteristic oscillation frequency in this model"
+    # "this" alone still opens a phrase that names: "Scaling-wise, this spreading time $\tau_s$"
+    text = "Scaling-wise, this spreading time $\\tau_s$ is obtained from balancing inertia."
+    assert definitions(text)["\\tau_{s}"] == "this spreading time"

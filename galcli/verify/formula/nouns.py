@@ -100,6 +100,8 @@ def words_before(before: str, through_of: bool = False) -> str:
         if lowered in DETERMINERS:
             if lowered in ("every", "all", "any"):
                 return ""  # "every element $f(x)$" quantifies, it does not name
+            if lowered == "this" and position and words[position - 1].lower() in PREPOSITIONS:
+                return ""  # "the frequency in this model, $d_j$": the model is not d_j
             phrase.insert(0, word)
             if through_of and position > 1 and words[position - 1].lower() == "of":
                 continue  # "the mean of the model is $\\mu$": the mean, not the model
@@ -193,9 +195,13 @@ def apposition_before(before: str) -> str:
     for position in range(len(tokens) - 1, -1, -1):
         token = tokens[position]
         lowered = token.lower()
-        if len(phrase) > 14 or re.fullmatch(r"[^\w\s]", token) or lowered in NOT_NOUNS - set(
-            PREPOSITIONS | {"of", "and"}
-        ):  # fmt: skip
+        # "this" names nothing, but within the phrase: "the frequency in this model, $d_j$"
+        inside = lowered == "this" and position and tokens[position - 1].lower() in PREPOSITIONS
+        if (
+            len(phrase) > 14
+            or re.fullmatch(r"[^\w\s]", token)
+            or (lowered in NOT_NOUNS - set(PREPOSITIONS | {"of", "and"}) and not inside)
+        ):
             return ""
         phrase.insert(0, token)
         if lowered in ("the", "a", "an"):
