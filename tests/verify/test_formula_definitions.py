@@ -90,6 +90,8 @@ def definitions(text: str) -> dict[str, str]:
         # with no words for it, of functions, with dots (heldout10's metadynamics paper)
         ("Then $\\xi = (\\xi_{1}(x), \\xi_{2}(x), ..., \\xi_{d}(x))$ holds.", "\\xi_{2}",
          "a component of ξ"),
+        # a set written out (heldout10's obliquity paper)
+        ("We have $\\bm{w} = \\{w_0, w_1\\}$, and so on.", "w_{1}", "a component of 𝐰"),
         # in a chain, what ≡ defines stands right before it (the letter of bench/data/heldout3)
         ("from this force balance at the inertial time scale $t = \\tau_\\rho \\equiv D_0/V_0$,",
          "\\tau_{\\rho}", "the inertial time scale"),
@@ -423,6 +425,12 @@ def test_a_symbol_at_an_expression_index_is_a_member_of_its_family() -> None:
     # a bare symbol written bare is not one at an index (T_i defines no T)
     bare = symbol("g")
     assert not bare.indexed and choose(bare, phrases, "p.tex", at, at + 8) is None
+
+
+def test_a_set_with_dots_names_no_components() -> None:
+    # the simoulin thesis: u_{i-1} is no component of the context U to name u_i by
+    text = "With $U=\\{u_{i-k} \\cdots u_{i-1}\\}$ the context of the token at position $i$."
+    assert "u_{i-1}" not in definitions(text) and "U" in definitions(text)
 
 
 def test_a_range_defines_each_of_its_members() -> None:

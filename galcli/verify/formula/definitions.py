@@ -229,7 +229,7 @@ def _equations(file: _File, text: str) -> list[Phrase]:
     return found
 
 
-_TUPLE = re.compile(r"=\s*(?:\\left)?\(")
+_TUPLE = re.compile(r"=\s*(?:\\left)?(?:\(|\\\{)")
 _DOTS = re.compile(r"\\[cl]?dots|\.\.\.")
 _REGION = re.compile(
     r"\b(?:region|regime|limit|case|range|domain|interval|half-plane|half-space|area|zone)s?$",

@@ -97,20 +97,30 @@ def shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
     return tuple(symbols), ("one" if len(symbols) == 1 else "list")
 
 
+_TUPLE_RIGHT = re.compile(
+    r"\s*(?:\\left)?\(\s*(?P<items>(?:[^()]|\([^()]*\))*?)\s*(?:\\right)?\)\s*[.,;]?\s*"
+)
+# a set written out: "$\bm{w} = \{w_0, w_1\}$"
+_SET_RIGHT = re.compile(
+    r"\s*(?:\\left)?\\\{\s*(?P<items>(?:[^{}]|\{[^{}]*\})*?)\s*(?:\\right)?\\\}\s*[.,;]?\s*"
+)
+
+
 def components(content: str) -> tuple[NamedSymbol, ...]:
-    """The symbols of the tuple an equation in prose sets its left side to: n_x, n_y, n_z of
-    "$\\vec n = (n_x, n_y, n_z)$", a and c of "$\\alpha = (a, c)$"; () for any other right
-    side."""
+    """The symbols of the tuple (or set) an equation in prose sets its left side to: n_x, n_y,
+    n_z of "$\\vec n = (n_x, n_y, n_z)$", a and c of "$\\alpha = (a, c)$", w_0 and w_1 of
+    "$\\bm{w} = \\{w_0, w_1\\}$"; () for any other right side."""
     from galcli.verify.formula.parse import plain_math
 
     text = plain_math(content).strip()
     relation = _outside(RELATION, text)
     if relation is None or relation.group(0) != "=":
         return ()
-    right = re.fullmatch(
-        r"\s*(?:\\left)?\(\s*(?P<items>(?:[^()]|\([^()]*\))*?)\s*(?:\\right)?\)\s*[.,;]?\s*",
-        text[relation.end() :],
-    )
+    right = _TUPLE_RIGHT.fullmatch(text[relation.end() :])
+    if right is None and (right := _SET_RIGHT.fullmatch(text[relation.end() :])):
+        # a set with dots is a range of members ("$U=\{u_{i-k} \cdots u_{i-1}\}$ the
+        # context of the token at position $i$"), whose ends are no components to name
+        right = None if re.search(r"\\[cl]?dots|\.\.\.", right["items"]) else right
     if right is None or len(items := [i for i in _items(right["items"]) if i.strip()]) < 2:
         return ()
     parts = [shapes(item) for item in items]
