@@ -605,6 +605,26 @@ def test_a_single_letter_the_file_defines_once_keeps_that_definition_to_its_end(
         assert choose(symbol("t"), phrases, "q.tex", 0, 8, None, ["p.tex", "q.tex"]) is None
 
 
+def test_a_single_letter_the_file_defines_once_by_an_equation_keeps_it_but_as_an_index() -> None:
+    # the toy model of bench/data/heldout6: "$ k = |{\bf k}| $" on line 173 is the k of lines
+    # 269-280; the simoulin thesis sets "$k = \frac{d}{H}$" and sums from t=k pages on
+    text = "The spectrum, where $k = |\\mathbf{k}|$, is flat.\n\n" + FILLER * 12 + "EQUATION"
+    at = text.index("EQUATION")
+    phrases = find_definitions({"p.tex": text})
+    k = choose(symbol("k"), phrases, "p.tex", at, at + 8, None, ["p.tex"])
+    assert k is not None and k.phrase.how == "equation" and k.phrase.line == 1
+    latex = "\\sum_{t=k}^{T} x_t"
+    (index,) = [s for s in named_symbols(latex, parse(latex)) if s.latex == "k"]
+    assert index.role == "index"
+    assert choose(index, phrases, "p.tex", at, at + 8, None, ["p.tex"]) is None
+    # twice defined: the letter is reused
+    text = "The wave, where $k = \\omega / c$, is slow.\n\n" + text
+    at = text.index("EQUATION")
+    phrases = find_definitions({"p.tex": text})
+    assert len(phrases) == 2
+    assert choose(symbol("k"), phrases, "p.tex", at, at + 8, None, ["p.tex"]) is None
+
+
 def test_a_single_letter_its_file_always_names_by_one_noun_keeps_that_name() -> None:
     # the electricity-market paper of bench/data/heldout5: "storage units $r$" (lines 288, 548)
     for second, kept in [
