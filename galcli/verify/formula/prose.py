@@ -41,6 +41,8 @@ def clean(prose: str) -> str:
         r"\\(?:emph|textit|textbf|textsc|textsl|textrm|textsf|mathrm|text)\{", "{", prose
     )
     prose = _ACCENT.sub(_accented, prose)  # Lam\\'e is Lamé
+    # a command's name goes, its argument stays where it stood ("viral \\ac{RNA}/\\ac{DNA} load")
+    prose = re.sub(r"\\[A-Za-z@]+\*?(?=\{)", "", prose)
     prose = re.sub(r"\\[A-Za-z@]+\*?", " ", prose).replace("~", " ")
     prose = prose.replace("{", "").replace("}", "").replace("\\", " ")
     # white space folded, one space kept at either end: "the $i$th" stays "the ith"
