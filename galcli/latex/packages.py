@@ -1,6 +1,7 @@
 """Stand-ins for well-known packages whose macros formulas use: what galcli reads for
-`\\usepackage{physics}` when the document does not ship the package beside it (then its own
-copy is read: latex/project.py `local_packages`). Each is the package's math macros written as
+`\\usepackage{physics}` (or upgreek, dsfont, braket, commath, derivative, mhchem, chemformula)
+when the document does not ship the package beside it (then its own copy is read:
+latex/project.py `local_packages`). Each is the package's math macros written as
 \\newcommand, read by the one definitions parser (latex/texlex.py), so that `\\vb{x}` is the
 bold x it prints and `\\qty(…)` no symbol of the formula.
 """
@@ -49,4 +50,49 @@ def _derivative(name: str, d: str) -> str:
 
 PHYSICS += _derivative("dv", r"\mathrm{d}") + _derivative("pdv", r"\partial")
 
-STAND_INS = {"physics": PHYSICS}
+# upgreek: upright Greek letters, the same symbols as the italic ones
+_GREEK = (
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu "
+    "xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega "
+    "Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
+).split()
+UPGREEK = "".join(rf"\newcommand{{\up{g}}}{{\{g}}}" + "\n" for g in _GREEK if g[0].islower())
+UPGREEK += "".join(
+    rf"\newcommand{{\Up{g[0].lower() + g[1:]}}}{{\{g}}}" + "\n" for g in _GREEK if g[0].isupper()
+)
+
+# braket: one argument, its bars as written (\braket{\phi|\psi})
+BRAKET = r"""
+\newcommand{\bra}[1]{\left\langle #1 \right|}
+\newcommand{\ket}[1]{\left| #1 \right\rangle}
+\newcommand{\braket}[1]{\left\langle #1 \right\rangle}
+\newcommand{\Bra}[1]{\left\langle #1 \right|}
+\newcommand{\Ket}[1]{\left| #1 \right\rangle}
+\newcommand{\Braket}[1]{\left\langle #1 \right\rangle}
+"""
+
+# commath: delimiters, differentials and derivatives
+COMMATH = r"""
+\DeclarePairedDelimiter{\abs}{\lvert}{\rvert}
+\DeclarePairedDelimiter{\norm}{\lVert}{\rVert}
+\newcommand{\dif}{\mathrm{d}}
+"""
+COMMATH += _derivative("od", r"\mathrm{d}") + _derivative("pd", r"\partial")
+
+# derivative: \odv and \pdv, the order optional
+DERIVATIVE = _derivative("odv", r"\mathrm{d}") + _derivative("pdv", r"\partial")
+
+# chemistry (mhchem's \ce, chemformula's \ch): a formula written upright, one name, no symbols
+MHCHEM = r"\newcommand{\ce}[1]{\mathrm{#1}}" + "\n"
+CHEMFORMULA = r"\newcommand{\ch}[1]{\mathrm{#1}}" + "\n"
+
+STAND_INS = {
+    "physics": PHYSICS,
+    "upgreek": UPGREEK,
+    "dsfont": r"\newcommand{\mathds}[1]{\mathbb{#1}}" + "\n",
+    "braket": BRAKET,
+    "commath": COMMATH,
+    "derivative": DERIVATIVE,
+    "mhchem": MHCHEM,
+    "chemformula": CHEMFORMULA,
+}

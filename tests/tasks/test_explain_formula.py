@@ -183,6 +183,28 @@ def test_the_physics_packages_macros_are_read_as_it_prints_them(cli, tmp_path: P
     assert own["left"] == "\\vec{n}"
 
 
+def test_other_well_known_packages_macros_are_read_as_they_print_them(cli, tmp_path: Path) -> None:
+    """upgreek, dsfont, braket, commath, derivative and mhchem, loaded and not shipped: their
+    macros were unknown, \\ce{NO_x} two symbols N and Oₓ, \\braket{\\psi|\\psi} "⟨ψ|ψ|+⟩"."""
+    main = tmp_path / "main.tex"
+    main.write_text(
+        "\\documentclass{article}\n"
+        "\\usepackage{amsmath,upgreek,dsfont,braket,commath,derivative,mhchem}\n"
+        "\\begin{document}\nHere $\\upmu$ is the chemical potential and $\\psi$ the state.\n"
+        "\\begin{equation}\n  L = \\upmu \\mathds{1} + \\braket{\\psi|\\psi} + \\od{y}{x}"
+        " + \\abs{x} + \\pdv{f}{t} + \\ce{NO_x} \\label{eq:l}\n\\end{equation}\n\\end{document}\n"
+    )
+    doc = cli("explain-formula", "--file", str(main), "--label", "eq:l", "--json").json()
+    assert doc["warnings"] == []
+    assert [s["latex"] for s in doc["symbols"]] == [
+        "L", "\\mu", "\\mathbb{1}", "\\psi", "y", "x", "f", "t", "\\mathrm{NO_x}"
+    ]  # fmt: skip
+    mu = doc["symbols"][1]["definition"]
+    assert mu["text"] == "the chemical potential" and mu["line"] == 4
+    for words in ("the derivative of y with respect to x", "the absolute value of x", "⟨ψ|ψ⟩"):
+        assert words in doc["explanation"], words
+
+
 def test_a_label_is_found_in_the_file_the_main_file_inputs(cli, book: Path, monkeypatch) -> None:
     monkeypatch.chdir(book.parent)
     doc = cli("explain-formula", "--file", "main.tex", "--label", "eq:mean", "--json").json()
