@@ -1,7 +1,7 @@
 """Stand-ins for well-known packages whose macros formulas use: what galcli reads for
-`\\usepackage{physics}` (or upgreek, dsfont, braket, commath, derivative, mhchem, chemformula)
-when the document does not ship the package beside it (then its own copy is read:
-latex/project.py `local_packages`). Each is the package's math macros written as
+`\\usepackage{physics}` (or upgreek, dsfont, braket, commath, derivative, mhchem,
+chemformula, hepnames) when the document does not ship the package beside it (then its own
+copy is read: latex/project.py `local_packages`). Each is the package's math macros written as
 \\newcommand, read by the one definitions parser (latex/texlex.py), so that `\\vb{x}` is the
 bold x it prints and `\\qty(…)` no symbol of the formula.
 """
@@ -86,7 +86,28 @@ DERIVATIVE = _derivative("odv", r"\mathrm{d}") + _derivative("pdv", r"\partial")
 MHCHEM = r"\newcommand{\ce}[1]{\mathrm{#1}}" + "\n"
 CHEMFORMULA = r"\newcommand{\ch}[1]{\mathrm{#1}}" + "\n"
 
+# hepnames (and hepparticles' \\HepProcess): the particles most papers name, upright as it sets them
+_PARTICLES = {
+    "Pelectron": r"\mathrm{e}^{-}", "Ppositron": r"\mathrm{e}^{+}", "Pe": r"\mathrm{e}",
+    "Pmuon": r"\mu^{-}", "APmuon": r"\mu^{+}", "Pmu": r"\mu",
+    "Ptauon": r"\tau^{-}", "APtauon": r"\tau^{+}",
+    "Pnue": r"\nu_{\mathrm{e}}", "APnue": r"\bar{\nu}_{\mathrm{e}}",
+    "Pnum": r"\nu_{\mu}", "APnum": r"\bar{\nu}_{\mu}",
+    "Pnut": r"\nu_{\tau}", "APnut": r"\bar{\nu}_{\tau}", "Pnu": r"\nu", "APnu": r"\bar{\nu}",
+    "Pphoton": r"\gamma", "Pgamma": r"\gamma", "Pgluon": r"\mathrm{g}",
+    "Pproton": r"\mathrm{p}", "APproton": r"\bar{\mathrm{p}}", "Pneutron": r"\mathrm{n}",
+    "APneutron": r"\bar{\mathrm{n}}", "Pp": r"\mathrm{p}", "Pn": r"\mathrm{n}",
+    "Ppiplus": r"\pi^{+}", "Ppiminus": r"\pi^{-}", "Ppizero": r"\pi^{0}", "Ppi": r"\pi",
+    "PKplus": r"\mathrm{K}^{+}", "PKminus": r"\mathrm{K}^{-}", "PKzero": r"\mathrm{K}^{0}",
+    "PWplus": r"\mathrm{W}^{+}", "PWminus": r"\mathrm{W}^{-}", "PZzero": r"\mathrm{Z}^{0}",
+    "PZ": r"\mathrm{Z}", "PW": r"\mathrm{W}", "PHiggs": r"\mathrm{H}",
+}  # fmt: skip
+HEPNAMES = "".join(rf"\newcommand{{\{name}}}{{{tex}}}" + "\n" for name, tex in _PARTICLES.items())
+HEPPARTICLES = r"\newcommand{\HepProcess}[1]{#1}" + "\n"
+
 STAND_INS = {
+    "hepnames": HEPNAMES + HEPPARTICLES,
+    "hepparticles": HEPPARTICLES,
     "physics": PHYSICS,
     "upgreek": UPGREEK,
     "dsfont": r"\newcommand{\mathds}[1]{\mathbb{#1}}" + "\n",

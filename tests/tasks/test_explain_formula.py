@@ -203,6 +203,14 @@ def test_other_well_known_packages_macros_are_read_as_they_print_them(cli, tmp_p
     assert mu["text"] == "the chemical potential" and mu["line"] == 4
     for words in ("the derivative of y with respect to x", "the absolute value of x", "⟨ψ|ψ⟩"):
         assert words in doc["explanation"], words
+    # hepnames' particles (the cosmic-ray thesis of bench/data/heldout2): "→ + ." before
+    main.write_text(
+        "\\documentclass{article}\n\\usepackage{hepnames}\n\\begin{document}\n"
+        "\\begin{equation}\n  \\HepProcess{\\Ppiplus \\to \\APmuon + \\Pnum} \\label{eq:d}\n"
+        "\\end{equation}\n\\end{document}\n"
+    )
+    doc = cli("explain-formula", "--file", str(main), "--label", "eq:d", "--json").json()
+    assert doc["warnings"] == [] and doc["unicode"] == "π⁺ → μ⁺ + ν_μ"
 
 
 def test_a_label_is_found_in_the_file_the_main_file_inputs(cli, book: Path, monkeypatch) -> None:
