@@ -1,5 +1,5 @@
 """Stand-ins for well-known packages whose macros formulas use: what galcli reads for
-`\\usepackage{physics}` (or upgreek, dsfont, braket, commath, derivative, mhchem,
+`\\usepackage{physics}` (or upgreek, dsfont, bbm, braket, commath, derivative, mhchem,
 chemformula, hepnames) when the document does not ship the package beside it (then its own
 copy is read: latex/project.py `local_packages`). Each is the package's math macros written as
 \\newcommand, read by the one definitions parser (latex/texlex.py), so that `\\vb{x}` is the
@@ -111,6 +111,7 @@ STAND_INS = {
     "physics": PHYSICS,
     "upgreek": UPGREEK,
     "dsfont": r"\newcommand{\mathds}[1]{\mathbb{#1}}" + "\n",
+    "bbm": r"\newcommand{\mathbbm}[1]{\mathbb{#1}}" + "\n",
     "braket": BRAKET,
     "commath": COMMATH,
     "derivative": DERIVATIVE,

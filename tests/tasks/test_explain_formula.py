@@ -211,6 +211,17 @@ def test_other_well_known_packages_macros_are_read_as_they_print_them(cli, tmp_p
     )
     doc = cli("explain-formula", "--file", str(main), "--label", "eq:d", "--json").json()
     assert doc["warnings"] == [] and doc["unicode"] == "π⁺ → μ⁺ + ν_μ"
+    # bbm's blackboard bold (the yawnoc thesis: \\mat{D} is \\boldsymbol{\\mathbbm{D}}), read
+    # in its definition as in the display: "DD = …" before, the letters of its name
+    main.write_text(
+        "\\documentclass{article}\n\\usepackage{bbm}\n"
+        "\\newcommand*{\\mat}[1]{\\boldsymbol{\\mathbbm{#1}}}\n\\begin{document}\n"
+        "Here $\\mat{K}$ is the conductivity matrix.\n"
+        "\\begin{equation}\n  \\mat{K} x = b \\label{eq:k}\n\\end{equation}\n\\end{document}\n"
+    )
+    doc = cli("explain-formula", "--file", str(main), "--label", "eq:k", "--json").json()
+    assert doc["warnings"] == [] and doc["unicode"].startswith("𝕂")
+    assert doc["symbols"][0]["definition"]["text"] == "the conductivity matrix"
 
 
 def test_a_label_is_found_in_the_file_the_main_file_inputs(cli, book: Path, monkeypatch) -> None:
