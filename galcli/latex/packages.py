@@ -8,6 +8,8 @@ bold x it prints and `\\qty(…)` no symbol of the formula.
 
 from __future__ import annotations
 
+import re
+
 # physics (v1.3): vectors, delimiters, derivatives, operators, bras and kets. \\qty keeps the
 # delimiters it sizes: \\qty(a+b) is (a+b). Not \\mqty(…), whose argument is delimited by
 # parentheses: its matrix stays unread.
@@ -118,3 +120,28 @@ STAND_INS = {
     "mhchem": MHCHEM,
     "chemformula": CHEMFORMULA,
 }
+
+
+# The AAS journals' classes (aastex, aastex6…aastex7, emulateapj) and A&A's: the astronomers'
+# symbols they define (M_\\sun, 40\\degr, 3\\arcsec)
+AASTEX = r"""
+\newcommand{\sun}{\odot}
+\newcommand{\earth}{\oplus}
+\newcommand{\degr}{^{\circ}}
+\newcommand{\arcdeg}{^{\circ}}
+\newcommand{\arcmin}{'}
+\newcommand{\arcsec}{''}
+\newcommand{\fdg}{.^{\circ}}
+\newcommand{\farcm}{.'}
+\newcommand{\farcs}{.''}
+\newcommand{\micron}{\mu\mathrm{m}}
+\newcommand{\la}{\lesssim}
+\newcommand{\ga}{\gtrsim}
+"""
+_CLASSES = re.compile(r"aastex\d*|emulateapj|aa")
+
+
+def class_stand_in(name: str) -> str | None:
+    """The stand-in for the macros of a document class (`\\documentclass{aastex631}`), if
+    galcli has one."""
+    return AASTEX if _CLASSES.fullmatch(name.strip()) else None

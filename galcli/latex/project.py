@@ -16,7 +16,7 @@ from pathlib import Path
 from galcli.errors import GalcliError, InputError, Location
 from galcli.fileio import read_text
 from galcli.latex.commands import CiteMacro
-from galcli.latex.packages import STAND_INS
+from galcli.latex.packages import STAND_INS, class_stand_in
 from galcli.latex.scan import Citation, scan_text
 from galcli.latex.texlex import definitions, mask
 
@@ -292,6 +292,7 @@ def root_of(path: Path, *, levels: int = 2, sources: Sources = DISK) -> LatexPro
     return scan_project(path, sources=sources)
 
 
+_CLASS = re.compile(r"\\documentclass\s*(?:\[[^\]]*\])?\s*\{([^{}]*)\}")
 _PACKAGE = re.compile(r"\\(?:usepackage|RequirePackage)\s*(?:\[[^\]]*\])?\s*\{([^{}]*)\}")
 
 
@@ -300,11 +301,15 @@ def local_packages(project: LatexProject, sources: Sources = DISK) -> dict[Path,
     them) where thesis.sty lies beside the main file, as TeX finds it, with their texts. Their
     macros are the document's (`\\newcommand{\\twopartdefo}[3]{…}` in thesis.sty); for a
     well-known package it does not ship (`physics`), galcli's stand-in (latex/packages.py), keyed
-    by the package's name. Read once per project: each file of a thesis asks for them."""
+    by the package's name; and the stand-in for its document class's macros (`aastex631`). Read
+    once per project: each file of a thesis asks for them."""
     if project.packages is not None:
         return project.packages
     found: dict[Path, str] = {}
     pending = list(project.texts.values())
+    main = mask(project.texts.get(project.main, ""))
+    if (chosen := _CLASS.search(main)) and (stand_in := class_stand_in(chosen.group(1))):
+        found[Path(f"{chosen.group(1).strip()}.cls")] = stand_in
     while pending:
         for match in _PACKAGE.finditer(mask(pending.pop(0))):
             for name in match.group(1).split(","):

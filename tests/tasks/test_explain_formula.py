@@ -222,6 +222,17 @@ def test_other_well_known_packages_macros_are_read_as_they_print_them(cli, tmp_p
     doc = cli("explain-formula", "--file", str(main), "--label", "eq:k", "--json").json()
     assert doc["warnings"] == [] and doc["unicode"].startswith("𝕂")
     assert doc["symbols"][0]["definition"]["text"] == "the conductivity matrix"
+    # the AAS journals' class: M_\\sun was unknown, "3\\arcsec" a symbol
+    main.write_text(
+        "\\documentclass[twocolumn]{aastex631}\n\\begin{document}\n"
+        "Here $M_\\sun$ is the solar mass.\n\\begin{equation}\n"
+        "  L = M_\\sun \\theta + 3\\arcsec + 40\\degr \\label{eq:m}\n"
+        "\\end{equation}\n\\end{document}\n"
+    )
+    doc = cli("explain-formula", "--file", str(main), "--label", "eq:m", "--json").json()
+    assert doc["warnings"] == [] and doc["unicode"] == "L = M_⊙ θ + 3″ + 40^∘"
+    assert [s["latex"] for s in doc["symbols"]] == ["L", "M_\\odot", "\\theta"]
+    assert doc["symbols"][1]["definition"]["text"] == "the solar mass"
 
 
 def test_a_label_is_found_in_the_file_the_main_file_inputs(cli, book: Path, monkeypatch) -> None:
