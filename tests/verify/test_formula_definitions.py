@@ -90,6 +90,18 @@ def definitions(text: str) -> dict[str, str]:
         # with no words for it, of functions, with dots (heldout10's metadynamics paper)
         ("Then $\\xi = (\\xi_{1}(x), \\xi_{2}(x), ..., \\xi_{d}(x))$ holds.", "\\xi_{2}",
          "a component of ξ"),
+        # ways of naming common in papers that none of the labelled ones use
+        ("We use $\\sigma$ to denote the velocity dispersion.", "\\sigma",
+         "the velocity dispersion"),
+        ("We use the symbol $\\Sigma$ for the surface density.", "\\Sigma", "the surface density"),
+        ("The luminosity, hereafter $L$, is measured.", "L", "The luminosity"),
+        ("The halo mass, which we refer to as $M_h$, grows.", "M_{h}", "The halo mass"),
+        ("$\\Omega$ is known as the angular frequency.", "\\Omega", "the angular frequency"),
+        ("$\\Omega$ is called the angular frequency.", "\\Omega", "the angular frequency"),
+        ("$\\Omega$ is defined as the angular frequency.", "\\Omega", "the angular frequency"),
+        ("with $k_B$ Boltzmann's constant and $T$ the temperature.", "k_{B}",
+         "Boltzmann's constant"),
+        ("where $E$ is Young's modulus.", "E", "Young's modulus"),
         # words joined by a slash, acronyms by a macro (heldout7's multiple-data-streams paper)
         ("We model the average viral \\ac{RNA}/\\ac{DNA} load $W_t$ in wastewater.", "W_{t}",
          "the average viral RNA/DNA load"),
@@ -428,6 +440,11 @@ def test_a_symbol_at_an_expression_index_is_a_member_of_its_family() -> None:
     # a bare symbol written bare is not one at an index (T_i defines no T)
     bare = symbol("g")
     assert not bare.indexed and choose(bare, phrases, "p.tex", at, at + 8) is None
+
+
+def test_use_names_a_symbol_only_for_what_it_denotes() -> None:
+    assert definitions("We use $x$ for the fit.") == {}  # a purpose, not a name
+    assert definitions("We used $N = 100$ for the fit.") == {}
 
 
 def test_a_set_with_dots_names_no_components() -> None:

@@ -25,13 +25,13 @@ from galcli.verify.formula.words import (
     adjective,
 )
 
-_COPULA = (
-    r"(?:is|are|was|were|denotes?|denoting|represents?|representing|stands? for|standing for|"
-    r"refers? to|corresponds? to|"
-    r"indicates?|gives?|measures?|counts?|describes?|is (?:defined|given) (?:as|by)|is called|"
-    r"are called)"
+_COPULA = (  # the longer first: "is called" before "is"
+    r"(?:(?:is|are) (?:(?:defined|given) (?:as|by)|called|termed|known as|referred to as)|"
+    r"is|are|was|were|denotes?|denoting|represents?|representing|stands? for|standing for|"
+    r"refers? to|corresponds? to|indicates?|gives?|measures?|counts?|describes?)"
 )
 _DETERMINER = r"(?:the|a|an|one|each|every|our|its|their|this|that|some|any|all|both|two|three)"
+_NAMED = r"[A-Z][a-z]+['’]s"  # "Boltzmann's constant", "Young's modulus": a name's, no article
 
 
 def clean(prose: str) -> str:
@@ -84,7 +84,7 @@ def _copula_after(before: str, after: str) -> Found:
     plural = re.match(r"\s*,?\s*(?:are|were)\b", after, re.IGNORECASE) and re.match(
         r"(?:(?!(?:as|by|from|to|in|on|at|with|for)\s)[a-z-]+\s+){0,3}[a-z-]{3,}s\b", rest
     )  # "$a$, $b$ are explicitly given rational constants"
-    if not is_like or plural or re.match(_DETERMINER + r"\s", rest, re.IGNORECASE):
+    if not is_like or plural or re.match(rf"(?:{_DETERMINER}|{_NAMED})\s", rest, re.IGNORECASE):
         phrase = noun_phrase(rest)
         if phrase and re.fullmatch(r"both\s+\S+", phrase, re.I):
             return []  # "generator $s$ is both running, and …": a property, not a name
@@ -189,6 +189,24 @@ def _denote(before: str, after: str) -> Found:
     ):
         if (phrase := noun_phrase(m["np"])) and not vague(phrase):
             found.append(("denote", phrase))
+    if use := re.search(
+        r"\b(?:use|uses|using|used)(?P<symbol>\s+the\s+(?:symbol|notation|letter))?\s*$",
+        before,
+        re.I,
+    ):  # "we use $\\sigma$ to denote the velocity dispersion", "the symbol $\\Sigma$ for …"
+        purpose = r"to\s+(?:denote|represent|indicate)" + (r"|for" if use["symbol"] else "")
+        if (m := re.match(rf"\s*(?:{purpose})\s+(?P<np>.*)", after, re.S)) and (
+            (phrase := noun_phrase(m["np"])) and not vague(phrase)
+        ):
+            found.append(("denote", phrase))
+    if m := re.search(
+        r"(?P<np>\b(?:the|an?)\s[^,;:.()]*?)\s*(?:,|\()\s*(?:hereafter|henceforth|which\s+(?:we|I)"
+        r"\s+(?:will\s+)?(?:refer\s+to\s+as|call|denote(?:\s+by)?|write\s+as))\s*$",
+        before,
+        re.I,
+    ):  # "The luminosity, hereafter $L_\\star$", "the mass, which we refer to as $M_h$"
+        if (phrase := noun_phrase(m["np"])) and not vague(phrase):
+            found.append(("denote", phrase))
     if m := re.match(
         r"\s*,?\s*(?:termed|called|known as|referred to as)\s+(?P<np>.*)", after, re.S
     ):
@@ -218,7 +236,9 @@ def _apposition(before: str, after: str) -> Found:
     if m := re.match(r"\s*\((?P<np>(?:the|an?)\s[^()]*)\)", after, re.I):
         if (phrase := noun_phrase(m["np"])) and not vague(phrase):
             found.append(("apposition", phrase))
-    if m := re.match(r"\s*,?\s*(?:being\s+)?(?P<np>(?:the|a|an|its)\s+.*)", after, re.I | re.S):
+    if m := re.match(
+        rf"\s*,?\s*(?:being\s+)?(?P<np>(?:(?i:the|a|an|its)|{_NAMED})\s+.*)", after, re.S
+    ):
         cue = re.search(r"(?:^|\b(?:with|where|and|for|given|of)|[,;:(])\s*$", before.lower())
         clause = re.match(
             r"[^.;:,()]*?\b(?:is|are|was|were|has|have|had|can|could|may|might|must|will|would|"
