@@ -102,6 +102,7 @@ def definitions(text: str) -> dict[str, str]:
         ("with $k_B$ Boltzmann's constant and $T$ the temperature.", "k_{B}",
          "Boltzmann's constant"),
         ("where $E$ is Young's modulus.", "E", "Young's modulus"),
+        ("The function $Q$, the flux, satisfies it.", "Q", "the flux"),
         # words joined by a slash, acronyms by a macro (heldout7's multiple-data-streams paper)
         ("We model the average viral \\ac{RNA}/\\ac{DNA} load $W_t$ in wastewater.", "W_{t}",
          "the average viral RNA/DNA load"),
@@ -440,6 +441,25 @@ def test_a_symbol_at_an_expression_index_is_a_member_of_its_family() -> None:
     # a bare symbol written bare is not one at an index (T_i defines no T)
     bare = symbol("g")
     assert not bare.indexed and choose(bare, phrases, "p.tex", at, at + 8) is None
+
+
+def test_what_a_run_of_symbols_is_said_to_be_together() -> None:
+    found = definitions("with $\\alpha$ and $\\beta$ the hyperparameters of the prior.")
+    assert found == {"\\alpha": "the hyperparameters of the prior",
+                     "\\beta": "the hyperparameters of the prior"}  # fmt: skip
+    # a mass is one thing (said of the last), bounds are no name of what they bound
+    assert "x" not in definitions("with $x$ and $y$ the mass of the stars.")
+    text = "with $x_1 < x < x_2$ and $-\\infty < z < \\infty$ being the bounds of integration."
+    assert "x" not in definitions(text)
+
+
+def test_what_is_not_said_to_be_a_symbol() -> None:
+    # an object without an article: what it does, not what it is
+    assert definitions("The kernel $k(\\cdot, \\cdot)$ measures similarity.") == {"k": "The kernel"}
+    # a phrase between commas that opens a clause, or names the next item of a list
+    assert "x" not in definitions("For large $x$, the method, as shown, converges.")
+    text = "the viable domain is the region $\\Phi \\ge 0$, the non-viable domain, $\\Phi < 0$."
+    assert definitions(text).get("\\Phi") != "the non-viable domain"
 
 
 def test_use_names_a_symbol_only_for_what_it_denotes() -> None:

@@ -32,7 +32,7 @@ from galcli.verify.formula.asides import captions, footnotes_apart
 from galcli.verify.formula.glossary import glossary_entries
 from galcli.verify.formula.lead_in import approximation, lead_in, lead_out
 from galcli.verify.formula.macros import expand_macros
-from galcli.verify.formula.nouns import MATH
+from galcli.verify.formula.nouns import MATH, plural
 from galcli.verify.formula.prose import clean, defines, set_off, value_named
 from galcli.verify.formula.respectively import respectively
 from galcli.verify.formula.shapes import (
@@ -85,6 +85,7 @@ class Phrase:
 
 
 # -- reading the prose around a formula ------------------------------------------------------
+
 
 _PLURAL_VERB = re.compile(r"\s*,?\s*(?:are|were|denote|represent|stand for|refer to)\b", re.I)
 # Which ways of defining the words around a formula in prose may use, by its form (a symbol or a
@@ -232,7 +233,7 @@ def _equations(file: _File, text: str) -> list[Phrase]:
 _TUPLE = re.compile(r"=\s*(?:\\left)?(?:\(|\\\{)")
 _DOTS = re.compile(r"\\[cl]?dots|\.\.\.")
 _REGION = re.compile(
-    r"\b(?:region|regime|limit|case|range|domain|interval|half-plane|half-space|area|zone)s?$",
+    r"\b(?:region|regime|limit|case|range|domain|interval|half-plane|half-space|area|zone|bound)s?$",
     re.I,
 )
 _PLURAL = re.compile(r"\band\b|[^su]s$|\b(?:spectra|data|criteria|phenomena|maxima|minima)$")
@@ -280,7 +281,8 @@ def _in_prose(file: _File) -> list[Phrase]:
                 if (how == "noun" and what.endswith("s"))
                 or (how == "is" and _PLURAL_VERB.match(after))  # not "when $a$, $b$ is …"
                 or how in ("let", "denote")
-                or (how == "apposition" and before.rstrip().endswith("("))
+                # "($x$, $y$)", "with $\\alpha$ and $\\beta$ the hyperparameters of the prior"
+                or (how == "apposition" and (before.rstrip().endswith("(") or _plural(what)))
             ]
             # "$W$ and $\\tau$ are the height of the Gaussian and the deposition stride,
             # respectively": each its own part
@@ -343,6 +345,10 @@ def _in_prose(file: _File) -> list[Phrase]:
                 for part in parts
             ]  # fmt: skip
     return found
+
+
+def _plural(phrase: str) -> bool:  # not "the bounds of integration" of `x_1 < x < x_2`
+    return plural(phrase) and not _REGION.search(phrase.split(" of ")[0])
 
 
 def _prose(hidden: str, maths: Sequence[re.Match[str]], start: int, end: int) -> str:

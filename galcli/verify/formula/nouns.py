@@ -211,3 +211,14 @@ def apposition_before(before: str) -> str:
                 if any(len(w) > 2 and w.lower() not in VAGUE | NOT_NOUNS for w in words):
                     return " ".join(phrase)
     return ""
+
+
+def plural(phrase: str) -> bool:
+    """Whether a phrase with its article names a plural ("the hyperparameters of the prior"),
+    not a mass ("the mass of the stars")."""
+    head = re.split(r"\s+(?:of|for|in|at|on|with)\s+", phrase)[0].split()
+    return (
+        len(head) > 1
+        and head[0].lower() in ("the", "its", "their")
+        and (re.search(r"[^usi]s$", head[-1]) is not None)
+    )

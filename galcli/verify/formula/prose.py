@@ -84,7 +84,13 @@ def _copula_after(before: str, after: str) -> Found:
     plural = re.match(r"\s*,?\s*(?:are|were)\b", after, re.IGNORECASE) and re.match(
         r"(?:(?!(?:as|by|from|to|in|on|at|with|for)\s)[a-z-]+\s+){0,3}[a-z-]{3,}s\b", rest
     )  # "$a$, $b$ are explicitly given rational constants"
-    if not is_like or plural or re.match(rf"(?:{_DETERMINER}|{_NAMED})\s", rest, re.IGNORECASE):
+    # a verb with an object needs its article too: "$k$ measures similarity" names no quantity
+    acts = re.match(r"\s*,?\s*(?:gives?|measures?|counts?|describes?|indicates?)\b", after, re.I)
+    if (
+        not (is_like or acts)
+        or plural
+        or re.match(rf"(?:{_DETERMINER}|{_NAMED})\s", rest, re.IGNORECASE)
+    ):
         phrase = noun_phrase(rest)
         if phrase and re.fullmatch(r"both\s+\S+", phrase, re.I):
             return []  # "generator $s$ is both running, and …": a property, not a name
@@ -239,7 +245,17 @@ def _apposition(before: str, after: str) -> Found:
     if m := re.match(
         rf"\s*,?\s*(?:being\s+)?(?P<np>(?:(?i:the|a|an|its)|{_NAMED})\s+.*)", after, re.S
     ):
-        cue = re.search(r"(?:^|\b(?:with|where|and|for|given|of)|[,;:(])\s*$", before.lower())
+        cue = bool(re.search(r"(?:^|\b(?:with|where|and|for|given|of)|[,;:(])\s*$", before.lower()))
+        # set off by commas: "The function $Q$, the flux, satisfies" (not "For large $x$, the
+        # method, …", which opens a clause)
+        cue = cue or bool(
+            re.match(
+                rf"\s*,\s*(?:the|an?)(?:\s+[^\s,.;:(){MATH}']+){{1,4}}\s*,(?!\s*{MATH})", after
+            )
+            and not re.search(
+                r"\b(?:for|in|at|on|as|when|if|from|to|by|than)(?:\s+\S+)?\s*$", before, re.I
+            )
+        )
         clause = re.match(
             r"[^.;:,()]*?\b(?:is|are|was|were|has|have|had|can|could|may|might|must|will|would|"
             r"should|shall|does|do)\b",
