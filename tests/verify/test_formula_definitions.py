@@ -797,6 +797,14 @@ def test_a_tuple_with_dots_names_each_member_and_old_bold_math_is_bold() -> None
     assert found is not None and found.match == "family" and found.phrase.line == 2
 
 
+def test_respectively_reads_a_list_the_noun_reader_cuts_at_its_first_comma() -> None:
+    text = "where $E$, $m$ and $c$ are the energy, the mass and the speed of light, respectively."
+    assert definitions(text) == {"E": "the energy", "m": "the mass", "c": "the speed of light"}
+    # as many items as formulas, or none is said of any (it was the first of the list for each)
+    text = "where $E$ and $m$ are the energy, the mass and the momentum, respectively."
+    assert definitions(text) == {}
+
+
 def test_respectively_splits_only_what_splits_into_as_many() -> None:
     from galcli.verify.formula.respectively import respective
 

@@ -21,6 +21,9 @@ _PAIR = re.compile(
 _SHARED_HEAD = re.compile(
     r"(?P<det>the|an?)\s+(?P<items>[\w-]+(?:,\s*[\w-]+)*,?\s+and\s+[\w-]+)\s+(?P<head>.+)", re.I
 )
+_LIST = re.compile(
+    r"\s*,?\s*(?:are|were|denote|represent)\s+(?P<list>[^.;:()]{3,200}?),?\s+respectively\b", re.I
+)
 _NEXT_DETERMINED = re.compile(r"(?:,\s*(?:and\s+)?|\s+and\s+)(?=(?:the|an?|its|their)\s)", re.I)
 
 
@@ -49,11 +52,22 @@ def respectively(shared: Found, count: int, after: str) -> list[Found]:
     split one by one when `after` goes on "…, respectively"."""
     if not re.search(r"\brespectively\b", after, re.I):
         return [shared] * count
-    split = [respective(what, count) if how == "is" else None for how, what in shared]
+    # the phrase read stops at a comma: "are the energy, the mass and the speed of light,
+    # respectively" is read again whole, up to its "respectively"
+    whole = _LIST.match(after)
+    split = [
+        (respective(what, count) or (whole and respective(whole["list"], count)) or None)
+        if how == "is"
+        else None
+        for how, what in shared
+    ]
+    # what does not split into as many parts is said of none of them ("$E$ and $m$ are the
+    # energy, the mass and the momentum, respectively": which is which, the words do not say)
     return [
         [
             (how, part[n]) if part else (how, what)
             for (how, what), part in zip(shared, split, strict=True)
+            if part or (how != "is" or not whole)
         ]
         for n in range(count)
     ]
