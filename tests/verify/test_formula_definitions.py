@@ -103,6 +103,11 @@ def definitions(text: str) -> dict[str, str]:
          "Boltzmann's constant"),
         ("where $E$ is Young's modulus.", "E", "Young's modulus"),
         ("The function $Q$, the flux, satisfies it.", "Q", "the flux"),
+        ("In what follows, $\\epsilon$ will denote a small positive number.", "\\epsilon",
+         "a small positive number"),
+        ("Denoting the Hessian by $H$, we obtain it.", "H", "the Hessian"),
+        ("\\begin{itemize}\n\\item $N$: number of walkers\n\\end{itemize}", "N",
+         "number of walkers"),
         # words joined by a slash, acronyms by a macro (heldout7's multiple-data-streams paper)
         ("We model the average viral \\ac{RNA}/\\ac{DNA} load $W_t$ in wastewater.", "W_{t}",
          "the average viral RNA/DNA load"),
@@ -460,6 +465,12 @@ def test_what_is_not_said_to_be_a_symbol() -> None:
     assert "x" not in definitions("For large $x$, the method, as shown, converges.")
     text = "the viable domain is the region $\\Phi \\ge 0$, the non-viable domain, $\\Phi < 0$."
     assert definitions(text).get("\\Phi") != "the non-viable domain"
+
+
+def test_what_a_symbol_may_be_is_not_what_it_is() -> None:
+    assert definitions("Here $F$ can be any function of $x$.") == {}
+    assert definitions("Then $x$ will be large.") == {}
+    assert definitions("We find $x$: the root.") == {}  # an entry opens its item
 
 
 def test_use_names_a_symbol_only_for_what_it_denotes() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from galcli.verify.formula.nouns import vague
-from galcli.verify.formula.prose import clean
+from galcli.verify.formula.plain_text import clean
 from galcli.verify.formula.symbols import NamedSymbol
 
 # The accent each word names, as the macro a formula writes it with (its wide forms alike).

@@ -33,7 +33,8 @@ from galcli.verify.formula.glossary import glossary_entries
 from galcli.verify.formula.lead_in import approximation, lead_in, lead_out
 from galcli.verify.formula.macros import expand_macros
 from galcli.verify.formula.nouns import MATH, plural
-from galcli.verify.formula.prose import clean, defines, set_off, value_named
+from galcli.verify.formula.plain_text import clean
+from galcli.verify.formula.prose import defines, set_off, value_named
 from galcli.verify.formula.respectively import respectively
 from galcli.verify.formula.shapes import (
     BRACE,
@@ -85,7 +86,6 @@ class Phrase:
 
 
 # -- reading the prose around a formula ------------------------------------------------------
-
 
 _PLURAL_VERB = re.compile(r"\s*,?\s*(?:are|were|denote|represent|stand for|refer to)\b", re.I)
 # Which ways of defining the words around a formula in prose may use, by its form (a symbol or a

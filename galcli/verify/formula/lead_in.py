@@ -13,7 +13,7 @@ import re
 from galcli.latex.texlex import Definition
 from galcli.verify.formula.macros import expand_macros
 from galcli.verify.formula.nouns import MATH, noun_phrase, vague
-from galcli.verify.formula.prose import clean
+from galcli.verify.formula.plain_text import clean
 from galcli.verify.formula.shapes import INLINE, with_formulas
 from galcli.verify.formula.words import NOT_NOUNS, adjective
 

@@ -8,7 +8,6 @@ Plain word lists and regular expressions: deterministic, and fast on a thesis.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from galcli.verify.formula.nouns import (
     MATH,
@@ -30,37 +29,11 @@ _COPULA = (  # the longer first: "is called" before "is"
     r"is|are|was|were|denotes?|denoting|represents?|representing|stands? for|standing for|"
     r"refers? to|corresponds? to|indicates?|gives?|measures?|counts?|describes?)"
 )
+# "$\\epsilon$ will denote a small positive number", "… will be the …": a modal before it
+_MODAL = r"(?:will|shall)\s+"  # not "can be", "may be": what it may be, not what it is
+_MODAL_COPULA = rf"(?:{_MODAL}(?:be|denote|represent|stand for|refer to)|{_COPULA})"
 _DETERMINER = r"(?:the|a|an|one|each|every|our|its|their|this|that|some|any|all|both|two|three)"
 _NAMED = r"[A-Z][a-z]+['’]s"  # "Boltzmann's constant", "Young's modulus": a name's, no article
-
-
-def clean(prose: str) -> str:
-    """LaTeX text commands dropped (their arguments kept), references and spacing simplified."""
-    prose = re.sub(r"\\(?:ref|eqref|autoref|cref|Cref|label|url|footnote)\*?\{[^{}]*\}", " ", prose)
-    prose = re.sub(
-        r"\\(?:emph|textit|textbf|textsc|textsl|textrm|textsf|mathrm|text)\{", "{", prose
-    )
-    prose = _ACCENT.sub(_accented, prose)  # Lam\\'e is Lamé
-    # a command's name goes, its argument stays where it stood ("viral \\ac{RNA}/\\ac{DNA} load")
-    prose = re.sub(r"\\[A-Za-z@]+\*?(?=\{)", "", prose)
-    prose = re.sub(r"\\[A-Za-z@]+\*?", " ", prose).replace("~", " ")
-    prose = prose.replace("{", "").replace("}", "").replace("\\", " ")
-    # white space folded, one space kept at either end: "the $i$th" stays "the ith"
-    inner = " ".join(prose.split())
-    return (
-        (" " if prose[:1].isspace() else "")
-        + inner
-        + (" " if prose[-1:].isspace() and inner else "")
-    )
-
-
-_ACCENT = re.compile(r"\\(['`^\"~=.])\s*(?:\{([A-Za-z])\}|([A-Za-z]))")
-_COMBINING = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303",
-              "=": "\u0304", ".": "\u0307"}  # fmt: skip
-
-
-def _accented(match: re.Match[str]) -> str:
-    return unicodedata.normalize("NFC", (match[2] or match[3]) + _COMBINING[match[1]])
 
 
 # What a copula says of a symbol that is no definition: "$\\omega$ is a decreasing function of
@@ -76,11 +49,11 @@ Found = list[tuple[str, str]]  # (how, what) of each way the words around a form
 
 def _copula_after(before: str, after: str) -> Found:
     """ "$X$ is/denotes/represents the …", "$a$, $b$ are … constants"."""
-    match = re.match(r"\s*,?\s*" + _COPULA + r"\s+(?P<rest>.*)", after, re.IGNORECASE | re.S)
+    match = re.match(r"\s*,?\s*" + _MODAL_COPULA + r"\s+(?P<rest>.*)", after, re.I | re.S)
     if not match:
         return []
     rest = match["rest"]
-    is_like = re.match(r"\s*,?\s*(?:is|are|was|were)\b", after, re.IGNORECASE)
+    is_like = re.match(r"\s*,?\s*(?:is|are|was|were|" + _MODAL + r"be)\b", after, re.I)
     plural = re.match(r"\s*,?\s*(?:are|were)\b", after, re.IGNORECASE) and re.match(
         r"(?:(?!(?:as|by|from|to|in|on|at|with|for)\s)[a-z-]+\s+){0,3}[a-z-]{3,}s\b", rest
     )  # "$a$, $b$ are explicitly given rational constants"
@@ -96,6 +69,14 @@ def _copula_after(before: str, after: str) -> Found:
             return []  # "generator $s$ is both running, and …": a property, not a name
         if phrase and not _PROPERTY.match(phrase):
             return [("is", phrase)]
+    return []
+
+
+def _entry(before: str, after: str) -> Found:
+    """ "$N_{obs}$: number of observations" (a list of symbols, each opening its item)."""
+    m = re.match(r"\s*:\s*(?P<np>[A-Za-z].*)", after, re.S)
+    if m and not before.strip() and (phrase := noun_phrase(m["np"])) and not vague(phrase):
+        return [("is", phrase)]
     return []
 
 
@@ -183,7 +164,11 @@ def _denote(before: str, after: str) -> Found:
     ):  # "we define $X$ as the …", "define $X$ to be the …"
         if (phrase := noun_phrase(m["np"])) and not vague(phrase):
             found.append(("denote", phrase))
-    if m := re.search(r"\b(?:denote|call|write)\s+(?P<np>.+?)\s+(?:by|as)\s*$", before, re.I):
+    if m := re.search(  # "we denote … by $X$", "Denoting the Hessian by $H$,"
+        r"\b(?:denot(?:e|es|ing)|call(?:s|ing)?|writ(?:e|es|ing))\s+(?P<np>.+?)\s+(?:by|as)\s*$",
+        before,
+        re.I,
+    ):
         if phrase := noun_phrase(m["np"]):
             found.append(("denote", phrase))
     if m := re.search(
@@ -346,6 +331,7 @@ _LAG = re.compile(
 
 _PATTERNS = (
     _copula_after,
+    _entry,
     _labels,
     _value_of,
     _name_is,
