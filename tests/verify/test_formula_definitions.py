@@ -791,6 +791,14 @@ def test_the_words_that_close_a_display_define_its_rows() -> None:
     }  # not "a" (no noun), not "z" (no "where" before its display)
 
 
+def test_a_lead_in_with_an_adverb_or_an_expression_for_names_its_display() -> None:
+    text = ("The energy flux is then\n\\begin{equation} F = a b \\end{equation}\n"
+            "Next we obtain the following expression for the strain amplitude:\n"
+            "\\begin{equation} h = c d \\end{equation}\n")  # fmt: skip
+    found = {p.symbol.key: p.text for p in find_definitions({"a.tex": text}) if p.how == "lead-in"}
+    assert found == {"F": "The energy flux", "h": "the strain amplitude"}
+
+
 def test_a_tuple_with_dots_names_each_member_and_old_bold_math_is_bold() -> None:
     # heldout10's metadynamics paper: \\newcommand{\\bfv}[1]{\\mbox{\\boldmath{$#1$}}}, a
     # d-dimensional vector of CVs, and "$d$-dimensional" is no name of d

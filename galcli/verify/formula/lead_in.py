@@ -36,7 +36,8 @@ _LEAD_IN = re.compile(
     + r"|(?:(?:is|are|"
     + _MODAL
     + r")\s+)?(?:approximated|modell?ed|described|determined|characteri[sz]ed|represented)\s+"
-    r"(?:by|as)|is|are|becomes|reads|(?:takes|has) the form)\s*[:,]?\s*$",
+    r"(?:by|as)|is|are|becomes|reads|(?:takes|has) the form)"
+    r"(?:\s+(?:then|thus|therefore|hence|simply|now))?\s*[:,]?\s*$",  # "is then"
     re.I,
 )
 
@@ -243,6 +244,10 @@ def _lead_subject(phrase: str) -> str:
     # "the periodogram from \eq{ls}": a preposition whose reference was blanked
     phrase = re.sub(
         r"\s+(?:from|in|of|by|with|at|on)(?:\s+(?:eqs?|equations?))?$", "", phrase, flags=re.I
+    )
+    # "the following expression for the strain amplitude": the strain amplitude
+    phrase = re.sub(
+        r"^(?:the\s+following|an?)\s+(?:expression|equation|formula|relation)\s+for\s+", "", phrase
     )
     words = phrase.split()
     if not words or len(words) > 16 or words[0].lower() not in ("the", "a", "an", "its", "their"):
