@@ -88,7 +88,7 @@ DERIVATIVE = _derivative("odv", r"\mathrm{d}") + _derivative("pdv", r"\partial")
 MHCHEM = r"\newcommand{\ce}[1]{\mathrm{#1}}" + "\n"
 CHEMFORMULA = r"\newcommand{\ch}[1]{\mathrm{#1}}" + "\n"
 
-# hepnames (and hepparticles' \\HepProcess): the particles most papers name, upright as it sets them
+# hepnames (and hepparticles' \HepProcess): the particles most papers name, upright as set
 _PARTICLES = {
     "Pelectron": r"\mathrm{e}^{-}", "Ppositron": r"\mathrm{e}^{+}", "Pe": r"\mathrm{e}",
     "Pmuon": r"\mu^{-}", "APmuon": r"\mu^{+}", "Pmu": r"\mu",
@@ -108,8 +108,6 @@ HEPNAMES = "".join(rf"\newcommand{{\{name}}}{{{tex}}}" + "\n" for name, tex in _
 HEPPARTICLES = r"\newcommand{\HepProcess}[1]{#1}" + "\n"
 
 STAND_INS = {
-    "hepnames": HEPNAMES + HEPPARTICLES,
-    "hepparticles": HEPPARTICLES,
     "physics": PHYSICS,
     "upgreek": UPGREEK,
     "dsfont": r"\newcommand{\mathds}[1]{\mathbb{#1}}" + "\n",
@@ -119,11 +117,13 @@ STAND_INS = {
     "derivative": DERIVATIVE,
     "mhchem": MHCHEM,
     "chemformula": CHEMFORMULA,
+    "hepnames": HEPNAMES + HEPPARTICLES,
+    "hepparticles": HEPPARTICLES,
 }
 
 
 # The AAS journals' classes (aastex, aastex6…aastex7, emulateapj) and A&A's: the astronomers'
-# symbols they define (M_\\sun, 40\\degr, 3\\arcsec)
+# symbols they define (M_\sun, 40\degr, 3\arcsec)
 AASTEX = r"""
 \newcommand{\sun}{\odot}
 \newcommand{\earth}{\oplus}
