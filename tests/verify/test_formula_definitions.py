@@ -103,6 +103,9 @@ def definitions(text: str) -> dict[str, str]:
          "Boltzmann's constant"),
         ("where $E$ is Young's modulus.", "E", "Young's modulus"),
         ("The function $Q$, the flux, satisfies it.", "Q", "the flux"),
+        ("with $\\sigma$ -- the surface tension -- fixed.", "\\sigma", "the surface tension"),
+        ("with $\\sigma$ — the surface tension — fixed.", "\\sigma", "the surface tension"),
+        ("of $n$ (the size of a well-known block) here", "n", "the size of a well-known block"),
         ("In what follows, $\\epsilon$ will denote a small positive number.", "\\epsilon",
          "a small positive number"),
         ("Denoting the Hessian by $H$, we obtain it.", "H", "the Hessian"),
@@ -822,6 +825,13 @@ def test_respectively_reads_a_list_the_noun_reader_cuts_at_its_first_comma() -> 
     # as many items as formulas, or none is said of any (it was the first of the list for each)
     text = "where $E$ and $m$ are the energy, the mass and the momentum, respectively."
     assert definitions(text) == {}
+
+
+def test_respectively_before_the_list_and_a_second_denote_after_and() -> None:
+    text = "where $X$ and $Y$ are respectively the mass and the radius."
+    assert definitions(text) == {"X": "the mass", "Y": "the radius"}
+    text = "We denote the ice thickness as $H$ and the bed elevation as $b$."
+    assert definitions(text) == {"H": "the ice thickness", "b": "the bed elevation"}
 
 
 def test_respectively_splits_only_what_splits_into_as_many() -> None:

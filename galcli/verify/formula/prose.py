@@ -52,7 +52,7 @@ def _copula_after(before: str, after: str) -> Found:
     match = re.match(r"\s*,?\s*" + _MODAL_COPULA + r"\s+(?P<rest>.*)", after, re.I | re.S)
     if not match:
         return []
-    rest = match["rest"]
+    rest = re.sub(r"^respectively,?\s+", "", match["rest"])  # "are respectively the mass and …"
     is_like = re.match(r"\s*,?\s*(?:is|are|was|were|" + _MODAL + r"be)\b", after, re.I)
     plural = re.match(r"\s*,?\s*(?:are|were)\b", after, re.IGNORECASE) and re.match(
         r"(?:(?!(?:as|by|from|to|in|on|at|with|for)\s)[a-z-]+\s+){0,3}[a-z-]{3,}s\b", rest
@@ -164,13 +164,21 @@ def _denote(before: str, after: str) -> Found:
     ):  # "we define $X$ as the …", "define $X$ to be the …"
         if (phrase := noun_phrase(m["np"])) and not vague(phrase):
             found.append(("denote", phrase))
-    if m := re.search(  # "we denote … by $X$", "Denoting the Hessian by $H$,"
-        r"\b(?:denot(?:e|es|ing)|call(?:s|ing)?|writ(?:e|es|ing))\s+(?P<np>.+?)\s+(?:by|as)\s*$",
+    # "we denote … by $X$", "Denoting the Hessian by $H$,", "We denote the ice thickness as
+    # $H$ and the bed elevation as $b$" (the second: the words after the "and")
+    verb = r"\b(?:denot(?:e|es|ing)|call(?:s|ing)?|writ(?:e|es|ing))\s+"
+    if m := re.search(
+        rf"(?:{verb}|{verb}[^.;:]*?{MATH}\d+{MATH}\s*,?\s+and\s+(?=(?:the|an?)\s))"
+        rf"(?P<np>[^{MATH}]+?)\s+(?:by|as)\s*$",
         before,
         re.I,
     ):
         if phrase := noun_phrase(m["np"]):
             found.append(("denote", phrase))
+        elif m := re.search(rf"{verb}(?P<np>.+?)\s+(?:by|as)\s*$", before, re.I):
+            # "We call this response the susceptibility of $\\omega$ …, and denote it as $\\chi$"
+            if phrase := noun_phrase(m["np"]):
+                found.append(("denote", phrase))
     if m := re.search(
         r"(?P<np>\b(?:the|an?)\s[^,;:.]*?),?\s*(?:denoted|written|called|termed|referred to as"
         r"|indicated|designated|labell?ed)"
@@ -224,7 +232,12 @@ def _apposition(before: str, after: str) -> Found:
     """ "of $n$ (the block size)", "with $T$ the temperature", "with $k$ being the …", "with
     $(r, \\phi)$ being polar coordinates", "the speed of light ($c$)"."""
     found: Found = []
-    if m := re.match(r"\s*\((?P<np>(?:the|an?)\s[^()]*)\)", after, re.I):
+    # "of $n$ (the block size)", "with $\\sigma$ -- the surface tension -- fixed"
+    if m := re.match(
+        r"\s*(?:\(|--+|[—–])\s*(?P<np>(?:the|an?)\s(?:[^()—–-]|-(?!-))*?)\s*(?:\)|--+|[—–])",
+        after,
+        re.I,
+    ):
         if (phrase := noun_phrase(m["np"])) and not vague(phrase):
             found.append(("apposition", phrase))
     if m := re.match(
