@@ -476,6 +476,24 @@ def test_what_a_symbol_may_be_is_not_what_it_is() -> None:
     assert definitions("We find $x$: the root.") == {}  # an entry opens its item
 
 
+def test_a_table_of_symbols_and_a_list_labelled_by_formulas_define_them() -> None:
+    table = ("\\begin{table}\\begin{tabular}{lll}\n\\hline\n"
+             "$\\rho$ & ice density & 910 kg m$^{-3}$ \\\\\n$n$ & Glen exponent & 3 \\\\\n"
+             "\\end{tabular}\\end{table}")  # fmt: skip
+    found = {p.symbol.key: (p.how, p.text, p.line) for p in find_definitions({"p.tex": table})}
+    assert found == {"\\rho": ("glossary", "ice density", 3), "n": ("glossary", "Glen exponent", 4)}
+    items = (
+        "\\begin{description}\n\\item[$\\rho$] the density\n\\item[$g$] gravity\n\\end{description}"
+    )
+    assert definitions(items) == {"\\rho": "the density", "g": "gravity"}
+    # a table of results is none: a number, a value, one row alone
+    for table in (
+        "\\begin{tabular}{ll}\n$N$ & 100 \\\\\n$\\alpha=0.1$ & Ridge \\\\\n\\end{tabular}",
+        "\\begin{tabular}{ll}\n$\\lambda$ & Ridge & 0.9 \\\\\n Lasso & 0.8\n\\end{tabular}",
+    ):
+        assert definitions(table) == {}, table
+
+
 def test_use_names_a_symbol_only_for_what_it_denotes() -> None:
     assert definitions("We use $x$ for the fit.") == {}  # a purpose, not a name
     assert definitions("We used $N = 100$ for the fit.") == {}
