@@ -39,6 +39,7 @@ from galcli.verify.formula.respectively import respectively
 from galcli.verify.formula.shapes import (
     BRACE,
     DEFINING,
+    DOTS,
     INLINE,
     RELATION,
     components,
@@ -231,7 +232,6 @@ def _equations(file: _File, text: str) -> list[Phrase]:
 
 
 _TUPLE = re.compile(r"=\s*(?:\\left)?(?:\(|\\\{)")
-_DOTS = re.compile(r"\\[cl]?dots|\.\.\.")
 _REGION = re.compile(
     r"\b(?:region|regime|limit|case|range|domain|interval|half-plane|half-space|area|zone|bound)s?$",
     re.I,
@@ -338,7 +338,7 @@ def _in_prose(file: _File) -> list[Phrase]:
                         Phrase(symbol, text, file.path, line, match.start(), how, family, content)
                     )
                 whole += "" if how == "equation" else f", {text}"
-            ranged = _DOTS.search(content) is not None  # (ξ₁(x), …, ξ_d(x)): each ξᵢ too
+            ranged = DOTS.search(content) is not None  # (ξ₁(x), …, ξ_d(x)): each ξᵢ too
             found += [
                 Phrase(part, f"a component of {whole}", file.path, line, match.start(),
                        "component", ranged, written=content)

@@ -67,7 +67,7 @@ def respectively(shared: Found, count: int, after: str) -> list[Found]:
         [
             (how, part[n]) if part else (how, what)
             for (how, what), part in zip(shared, split, strict=True)
-            if part or (how != "is" or not whole)
+            if part or how != "is" or not whole
         ]
         for n in range(count)
     ]

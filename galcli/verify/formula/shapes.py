@@ -97,6 +97,7 @@ def shapes(content: str) -> tuple[tuple[NamedSymbol, ...], str]:
     return tuple(symbols), ("one" if len(symbols) == 1 else "list")
 
 
+DOTS = re.compile(r"\\[cl]?dots|\.\.\.")  # a range written with dots: "ξ₁, …, ξ_d"
 _TUPLE_RIGHT = re.compile(
     r"\s*(?:\\left)?\(\s*(?P<items>(?:[^()]|\([^()]*\))*?)\s*(?:\\right)?\)\s*[.,;]?\s*"
 )
@@ -120,7 +121,7 @@ def components(content: str) -> tuple[NamedSymbol, ...]:
     if right is None and (right := _SET_RIGHT.fullmatch(text[relation.end() :])):
         # a set with dots is a range of members ("$U=\{u_{i-k} \cdots u_{i-1}\}$ the
         # context of the token at position $i$"), whose ends are no components to name
-        right = None if re.search(r"\\[cl]?dots|\.\.\.", right["items"]) else right
+        right = None if DOTS.search(right["items"]) else right
     if right is None or len(items := [i for i in _items(right["items"]) if i.strip()]) < 2:
         return ()
     parts = [shapes(item) for item in items]

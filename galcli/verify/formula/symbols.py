@@ -245,8 +245,8 @@ def _symbols(latex: str, atoms: list[Atom], role: str | None) -> list[NamedSymbo
                     # an exponent (e^{…}) or an expression in a script: not part of the
                     # symbol's name, and its own symbols count
                     found += _expression(latex, target, role)
-                    if atom.kind == "letters" or atom.kind == "base":
-                        scripts.setdefault("exponent" if mark.text == "^" else "index", script)
+                    if mark.text == "_" and atom.kind in ("letters", "base"):
+                        scripts.setdefault("index", script)  # the symbol at some index
                     continue
                 scripts[mark.text] = script
                 written_end = end
